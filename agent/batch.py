@@ -1,0 +1,166 @@
+"""Batch extraction: read inputs, run an engine, append finished rows durably, resume after a kill.
+
+Every finished row is written, flushed and fsync'd before the next one starts, so Ctrl-C or
+SIGKILL can at worst leave one partial trailing line, which `--resume` cuts off before appending.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from agent.engines.base import Engine, ExtractionFailure, extract_many
+from agent.errors import InputFileError, UsageError
+from agent.models import Extraction, PaperText
+
+CSV_FIELDS = ["id", "title", "tldr", "speedups", "datasets", "hardware", "topics", "engine"]
+
+
+@dataclass
+class BatchReport:
+    done: int = 0
+    skipped: int = 0                      # already in the output (--resume)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    input_problems: list[str] = field(default_factory=list)
+    stopped: str | None = None            # why the batch stopped early (budget, interrupt)
+
+    def to_json(self) -> dict:
+        return {"done": self.done, "skipped": self.skipped, "stopped": self.stopped,
+                "failures": [{"id": i, "reason": r} for i, r in self.failures],
+                "input_problems": self.input_problems}
+
+
+def read_input_jsonl(path: Path) -> tuple[list[PaperText], list[str]]:
+    """Objects with `id`, `abstract`, optional `title`; bad lines are reported and skipped."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot read ({exc})", hint="give a UTF-8 JSON Lines file") from None
+    papers, problems, seen = [], [], set()
+    for no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            paper = PaperText(id=str(obj["id"]), abstract=str(obj.get("abstract") or ""),
+                              title=obj.get("title"))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            problems.append(f"{path.name}:{no}: skipped, not an object with id and abstract ({exc.__class__.__name__})")
+            continue
+        if paper.id in seen:
+            problems.append(f"{path.name}:{no}: duplicate id {paper.id!r}; kept the first")
+            continue
+        seen.add(paper.id)
+        papers.append(paper)
+    return papers, problems
+
+
+def to_csv_row(record: dict) -> dict:
+    row = {k: record.get(k) for k in CSV_FIELDS}
+    row["speedups"] = "; ".join(
+        f"{s['value']:g}{s['unit']} {s['metric']} {s['direction']}" + (f" vs {s['baseline']}" if s.get("baseline") else "")
+        for s in record.get("speedups", []))
+    row["datasets"] = "; ".join(record.get("datasets", []))
+    row["hardware"] = "; ".join(f"{h['name']} ({h['class']})" for h in record.get("hardware", []))
+    row["topics"] = "; ".join(record.get("topics", []))
+    return row
+
+
+class RowWriter:
+    """Appends one finished record at a time to .jsonl or .csv, durably."""
+
+    def __init__(self, path: Path, resume: bool):
+        self.path = path
+        self.is_csv = path.suffix.lower() == ".csv"
+        if path.exists() and not resume and path.stat().st_size > 0:
+            raise UsageError(f"{path} exists", hint="use --resume to continue it, or choose another -o file")
+        if resume:
+            _cut_partial_last_line(path)
+        self.done_ids = self._read_done_ids() if resume else set()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("a", encoding="utf-8", newline="")
+        if self.is_csv and self._fh.tell() == 0:
+            self._write_text(_csv_line(dict(zip(CSV_FIELDS, CSV_FIELDS))))
+
+    def _read_done_ids(self) -> set[str]:
+        if not self.path.exists():
+            return set()
+        with self.path.open(encoding="utf-8", newline="") as fh:
+            if self.is_csv:
+                return {row["id"] for row in csv.DictReader(fh) if row.get("id")}
+            return {json.loads(line)["id"] for line in fh if line.strip()}
+
+    def write(self, record: dict) -> None:
+        self._write_text(_csv_line(to_csv_row(record)) if self.is_csv else json.dumps(record, ensure_ascii=False) + "\n")
+
+    def _write_text(self, text: str) -> None:
+        self._fh.write(text)
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def _csv_line(row: dict) -> str:
+    buf = io.StringIO()
+    csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n").writerow(row)
+    return buf.getvalue()
+
+
+def _cut_partial_last_line(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    data = path.read_bytes()
+    if not data.endswith(b"\n"):
+        with path.open("r+b") as fh:
+            fh.truncate(data.rfind(b"\n") + 1)
+
+
+def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter | None = None,
+              on_record: Callable[[dict], None] | None = None,
+              progress: Callable[[], None] | None = None) -> BatchReport:
+    """Extract every paper not yet done; each finished record goes to `writer` and `on_record`."""
+    report = BatchReport()
+    done = writer.done_ids if writer else set()
+    todo = [p for p in papers if p.id not in done]
+    report.skipped = sum(1 for _ in papers) - len(todo) if isinstance(papers, list) else len(done)
+    try:
+        for result in extract_many(engine, todo):
+            _handle(result, report, writer, on_record)
+            if progress:
+                progress()
+    except KeyboardInterrupt:
+        report.stopped = "interrupted"
+    except Exception as exc:  # a budget stop or similar ends the batch cleanly, finished rows kept
+        from agent.errors import BudgetExceeded
+
+        if not isinstance(exc, BudgetExceeded):
+            raise
+        report.stopped = str(exc)
+    finally:
+        if writer:
+            writer.close()
+    return report
+
+
+def _handle(result, report: BatchReport, writer: RowWriter | None, on_record) -> None:
+    if isinstance(result, ExtractionFailure):
+        report.failures.append((result.paper_id, result.reason))
+        return
+    record = result.to_json() if isinstance(result, Extraction) else result
+    if writer:
+        writer.write(record)
+    if on_record:
+        on_record(record)
+    report.done += 1
+
+
+def iter_store_papers(store) -> Iterator[PaperText]:
+    for paper in store.all():
+        yield PaperText(id=paper.id, abstract=paper.abstract, title=paper.title)

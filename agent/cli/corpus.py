@@ -1,0 +1,136 @@
+"""Corpus commands: ingest, parse, list, show, stats, remove, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from agent.cli import app
+from agent.cli.output import console, print_json, print_jsonl, warn
+
+JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
+
+
+@app.command()
+def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="files or folders (default: seeds/)"),
+           as_json: bool = JSON,
+           strict: bool = typer.Option(False, help="also fail when single records were skipped"),
+           no_index: bool = typer.Option(False, "--no-index", help="store only; skip embedding")):
+    """Parse listing pages / JSONL / JSON / CSV / arXiv Atom, de-duplicate, store and index."""
+    from agent.cli.output import progress
+    from agent.cli.render import ingest_report_lines
+    from agent.corpus import ingest as run
+
+    with progress(None, "parsing") as tick:
+        report = run(paths, index=not no_index, progress=lambda _p: tick())
+    _report_problems(report.rejected, report.issues)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        console().print("\n".join(ingest_report_lines(report)))
+    if report.rejected or (strict and report.issues):
+        raise typer.Exit(1)
+
+
+def _report_problems(rejected, issues) -> None:
+    for path, reason, hint in rejected:
+        typer.echo(f"error: {reason}" + (f" (hint: {hint})" if hint else ""), err=True)
+    for issue in issues:
+        warn(str(issue))
+
+
+@app.command()
+def parse(paths: List[Path] = typer.Argument(..., help="files or folders to parse"), as_json: bool = JSON):
+    """Parse files and print every paper occurrence in page order, without storing anything."""
+    from agent.corpus import parse as run
+
+    records, rejected, issues = run(paths)
+    _report_problems(rejected, issues)
+    if as_json:
+        print_jsonl(records)
+    else:
+        for r in records:
+            console().print(f"[cyan]{r['source']}#{r['position']}[/] {r.get('title') or r['abstract'][:80]}")
+    if rejected:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, >=2023"),
+                category: Optional[str] = typer.Option(None, help="arXiv category, e.g. LG, CV"),
+                source: Optional[str] = typer.Option(None, help="part of a source file name"),
+                grep: Optional[str] = typer.Option(None, help="text in title or abstract"),
+                dataset: Optional[str] = typer.Option(None, help="extracted dataset, e.g. KITTI"),
+                hardware: Optional[str] = typer.Option(None, help="part of an extracted hardware name"),
+                hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
+                topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization"),
+                min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
+                limit: Optional[int] = typer.Option(None, "-n", "--limit"),
+                as_json: bool = JSON):
+    """List papers, filtered by metadata and by extracted claims."""
+    from agent.cli.render import papers_table
+    from agent.corpus import open_store
+    from store.papers import PaperFilter, paper_summary
+
+    flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset,
+                      hardware=hardware, hardware_class=hardware_class, topic=topic,
+                      min_speedup=min_speedup, limit=limit)
+    papers = open_store().list(flt)
+    if as_json:
+        return print_jsonl(paper_summary(p) for p in papers)
+    console().print(papers_table(papers))
+    console().print(f"[dim]{len(papers)} papers[/]")
+
+
+@app.command()
+def show(paper_id: str = typer.Argument(..., help="id, arXiv id, or seed ref like 000_x.txt#3"),
+         as_json: bool = JSON):
+    """Show one paper with its sources and, once extracted, its TL;DR, claims and topics."""
+    from agent.cli.render import paper_panel
+    from agent.corpus import open_store
+
+    store = open_store()
+    paper = store.resolve(paper_id)
+    extraction = _latest_extraction(store, paper.id)
+    if as_json:
+        return print_json(paper.paper_json() | {"extraction": extraction})
+    console().print(paper_panel(paper, extraction))
+
+
+def _latest_extraction(store, paper_id: str):
+    try:
+        from store.extractions import latest_extraction
+    except ModuleNotFoundError:
+        return None
+    return latest_extraction(store, paper_id)
+
+
+@app.command()
+def stats(as_json: bool = JSON):
+    """Papers per source, year and category; duplicates merged; files and their problems."""
+    from agent.cli.render import stats_tables
+    from agent.corpus import open_store
+
+    data = open_store().stats()
+    if as_json:
+        return print_json(data)
+    out = console()
+    for table in stats_tables(data):
+        out.print(table)
+    for issue in data["issues"]:
+        out.print(f"[yellow]note[/] {issue['file']}:{issue['line']}: {issue['reason']}")
+
+
+@app.command()
+def remove(source: str = typer.Argument(..., help="source file name or path to forget")):
+    """Forget a source file; papers seen only there are removed with their chunks."""
+    from agent.corpus import remove as run
+
+    n = run(source)
+    if not n:
+        from agent.errors import NotFoundError
+
+        raise NotFoundError(f"no ingested source named {source!r}", hint="`papers stats` lists the sources")
+    console().print(f"removed {source}")

@@ -1,0 +1,104 @@
+"""Extraction commands: extract (batch), tldr, claims, tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agent.cli import app
+from agent.cli.output import console, print_json, warn
+
+ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | openai | hybrid")
+MODEL = typer.Option(None, "--model", help="chat model for openai/hybrid, e.g. gpt-4o-mini")
+TEXT = typer.Option(None, "--text", help="an abstract to work on instead of a stored paper")
+JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
+
+
+def _engine(name, model=None, **kw):
+    from agent.engines.base import get_engine
+
+    return get_engine(name, model=model, **kw)
+
+
+@app.command()
+def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", help="JSONL with id, abstract, title"),
+            use_all: bool = typer.Option(False, "--all", help="every paper in the store"),
+            output: Optional[Path] = typer.Option(None, "-o", "--output", help="out.jsonl or out.csv (default: stdout)"),
+            engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
+            resume: bool = typer.Option(False, "--resume", help="skip ids already in the output file"),
+            concurrency: Optional[int] = typer.Option(None, "--concurrency", help="parallel LLM requests"),
+            no_cache: bool = typer.Option(False, "--no-cache", help="bypass the LLM response cache"),
+            max_cost: Optional[float] = typer.Option(None, "--max-cost", help="stop cleanly at this USD budget"),
+            dry_run: bool = typer.Option(False, "--dry-run", help="estimate tokens and cost; call nothing"),
+            no_store: bool = typer.Option(False, "--no-store", help="do not save results in the store")):
+    """Batch-extract TL;DR, speedups, datasets, hardware and topics to JSONL/CSV (and the store)."""
+    from agent.cli.output import print_jsonl, progress
+    from agent.extract import extract_batch
+
+    eng = _engine(engine, model, use_cache=not no_cache, concurrency=concurrency, max_cost=max_cost)
+    if dry_run:
+        return _dry_run(eng, input_path, use_all)
+    emit = None if output else (lambda rec: print_jsonl([rec]))
+    report = extract_batch(eng, input_path=input_path, use_all=use_all, output=output, resume=resume,
+                           save=not no_store, emit=emit, progress_factory=lambda n: progress(n, "extracting"))
+    for line in report.input_problems:
+        warn(line)
+    for pid, reason in report.failures:
+        warn(f"{pid}: {reason}")
+    typer.echo(f"extracted {report.done}, skipped {report.skipped} already done, failed {len(report.failures)}"
+               + (f"; stopped: {report.stopped}" if report.stopped else ""), err=True)
+    if report.failures or report.stopped:
+        raise typer.Exit(1)
+
+
+def _dry_run(eng, input_path, use_all) -> None:
+    from agent.extract import batch_inputs
+    from agent.settings import get_settings
+
+    estimate = getattr(eng, "estimate", None)
+    if estimate is None:
+        return typer.echo("the local engine makes no API calls: cost 0", err=True)
+    papers, _ = batch_inputs(input_path, use_all, get_settings())
+    print_json(estimate(papers))
+
+
+@app.command()
+def tldr(paper_id: Optional[str] = typer.Argument(None, help="paper id / arXiv id / seed ref"),
+         text: Optional[str] = TEXT, engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
+         as_json: bool = JSON):
+    """One-sentence TL;DR of a stored paper or of --text."""
+    from agent.extract import paper_text
+
+    paper = paper_text(paper_id, text)
+    summary = _engine(engine, model).tldr(paper)
+    print_json({"id": paper.id, "tldr": summary}) if as_json else console().print(summary)
+
+
+@app.command()
+def claims(paper_id: Optional[str] = typer.Argument(None, help="paper id / arXiv id / seed ref"),
+           text: Optional[str] = TEXT, engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
+           as_json: bool = JSON):
+    """Speedups (with evidence), datasets and hardware of one paper."""
+    from agent.cli.render import extraction_text
+    from agent.extract import paper_text
+
+    paper = paper_text(paper_id, text)
+    found = _engine(engine, model, use_embeddings=False).claims(paper).model_dump(by_alias=True, mode="json")
+    print_json({"id": paper.id, **found}) if as_json else console().print(extraction_text(found))
+
+
+@app.command()
+def tags(paper_id: Optional[str] = typer.Argument(None, help="paper id / arXiv id / seed ref"),
+         text: Optional[str] = TEXT, engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
+         as_json: bool = JSON):
+    """Topic tags (taxonomy of LABELLING.md), most central first, with the signal that decided each."""
+    from agent.extract import paper_text
+
+    paper = paper_text(paper_id, text)
+    found = [t.model_dump() for t in _engine(engine, model).tag(paper)]
+    if as_json:
+        return print_json({"id": paper.id, "topics": found})
+    for t in found:
+        console().print(f"[bold]{t['tag']}[/]  {t['score']:.2f}  [dim]{', '.join(t['signals'])}[/]")

@@ -1,0 +1,88 @@
+"""Rich renderings of papers, lists and corpus statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("id", no_wrap=True, style="cyan")
+    table.add_column("year", justify="right")
+    table.add_column("cat")
+    table.add_column("title", overflow="fold", ratio=1)
+    table.add_column("sources", justify="right")
+    for p in papers:
+        title = p.title or (p.abstract[:90] + "…")
+        table.add_row(p.id, str(p.year or ""), p.category or "", title, str(len(p.sources)))
+    return table
+
+
+def paper_panel(paper, extraction: dict | None = None):
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    head = Text(paper.title or "(no title on its pages)", style="bold")
+    facts = [("id", paper.id), ("arXiv", paper.arxiv_id), ("date", paper.date), ("category", paper.category),
+             ("venue", paper.venue), ("authors", ", ".join(paper.authors) or None), ("org", paper.org),
+             ("code", paper.code_url), ("sources", ", ".join(s.ref for s in paper.sources))]
+    lines = Text()
+    for key, value in facts:
+        if value:
+            lines.append(f"{key:>9}: ", style="dim").append(f"{value}\n")
+    parts = [head, lines, Text(paper.abstract)]
+    if extraction:
+        parts.append(extraction_text(extraction))
+    return Panel(Group(*parts), expand=True)
+
+
+def extraction_text(ext: dict):
+    from rich.text import Text
+
+    out = Text("\n")
+    if ext.get("tldr"):
+        out.append("TL;DR: ", style="bold green").append(ext["tldr"] + "\n")
+    for s in ext.get("speedups", []):
+        qual = f" ({s['qualifier']})" if s.get("qualifier") else ""
+        base = f" vs {s['baseline']}" if s.get("baseline") else ""
+        out.append("  • ", style="dim").append(f"{s['value']:g}{s['unit']} {s['metric']} {s['direction']}{qual}{base}",
+                                                style="yellow").append(f'  "{s["evidence"]}"\n', style="dim")
+    if ext.get("datasets"):
+        out.append("datasets: ", style="bold").append(", ".join(ext["datasets"]) + "\n")
+    if ext.get("hardware"):
+        out.append("hardware: ", style="bold").append(
+            ", ".join(f"{h['name']} [{h['class']}]" for h in ext["hardware"]) + "\n")
+    if ext.get("topics"):
+        out.append("topics: ", style="bold").append(", ".join(ext["topics"]) + "\n")
+    if ext.get("engine"):
+        out.append(f"engine: {ext['engine']}\n", style="dim")
+    return out
+
+
+def stats_tables(stats: dict) -> list:
+    from rich.table import Table
+
+    summary = Table(title="corpus", show_header=False)
+    for label, key in (("papers", "papers"), ("paper occurrences", "occurrences"),
+                       ("duplicates merged", "duplicates_merged"), ("seen on 2+ pages", "multi_source_papers"),
+                       ("with arXiv id", "with_arxiv_id"), ("with title", "with_title"),
+                       ("extracted", "extracted")):
+        summary.add_row(label, str(stats[key]))
+    tables = [summary]
+    for title, key in (("per source", "per_source"), ("per year", "per_year"), ("per category", "per_category")):
+        t = Table(title=title, show_header=False)
+        for k, v in stats[key].items():
+            t.add_row(str(k), str(v))
+        tables.append(t)
+    return tables
+
+
+def ingest_report_lines(report) -> list[str]:
+    lines = []
+    for f in report.files:
+        lines.append(f"{f.status:>10}  {f.name}  ({f.format}, {f.papers} papers)")
+    lines.append(f"papers in store: {report.papers_before} -> {report.papers_after}")
+    return lines

@@ -1,0 +1,64 @@
+"""Corpus operations behind `papers ingest/parse/list/show/stats/remove`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from agent.settings import Settings, get_settings
+
+
+def open_store(settings: Settings | None = None):
+    from store.papers import PaperStore
+
+    settings = settings or get_settings()
+    settings.ensure_home()
+    return PaperStore.open(settings.db_path)
+
+
+def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None, *, index: bool = True,
+           progress: Callable[[Path], None] | None = None):
+    """Parse, de-duplicate and store; then bring the search index up to date (only what changed)."""
+    from store.ingest import ingest_paths
+
+    settings = settings or get_settings()
+    store = open_store(settings)
+    report = ingest_paths(store, list(paths or [settings.seeds_dir]),
+                          max_bytes=int(settings.max_file_mb * 1e6), progress=progress)
+    if index:
+        report.index = sync_index(store, settings)  # type: ignore[attr-defined]
+    return report
+
+
+def sync_index(store, settings: Settings):
+    """Embed new/changed papers and drop vanished ones; None when the index is not available."""
+    try:
+        from store.index import sync_index as sync
+    except ModuleNotFoundError as exc:
+        if exc.name == "store.index":
+            return None
+        raise
+    return sync(store, settings)
+
+
+def parse(paths: Iterable[Path], settings: Settings | None = None):
+    """Parse without storing: (records in page order, rejected files, record-level issues)."""
+    from store.ingest import collect_files, parse_files
+
+    settings = settings or get_settings()
+    files, rejected = collect_files(paths)
+    results, more = parse_files(files, max_bytes=int(settings.max_file_mb * 1e6))
+    records = [dict(p.occurrence_json(), source=r.file) for r in results for p in r.papers]
+    issues = [i for r in results for i in r.issues]
+    return records, rejected + more, issues
+
+
+def remove(source: str, settings: Settings | None = None) -> int:
+    from store.ingest import remove_source
+
+    settings = settings or get_settings()
+    store = open_store(settings)
+    n = remove_source(store, source)
+    if n:
+        sync_index(store, settings)
+    return n

@@ -1,0 +1,1 @@
+"""The local engine: deterministic, offline rules + gazetteers + the bundled embedding model."""

@@ -1,0 +1,56 @@
+"""Typed errors. Every library error carries a one-line fix hint; the CLI converts them at the edge."""
+
+from __future__ import annotations
+
+
+class PapersError(Exception):
+    """Base of every error the tool reports to a user."""
+
+    hint: str = ""
+    exit_code: int = 1
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(PapersError):
+    """The command line asked for something that does not make sense."""
+
+    exit_code = 2
+
+
+class ConfigError(PapersError):
+    hint = "check your PAPERS_* environment variables and papers.toml"
+
+
+class InputFileError(PapersError):
+    """A file given to ingest/parse/extract could not be read or parsed."""
+
+    hint = "run `papers parse FILE --json` to see what the parser makes of it"
+
+
+class StoreError(PapersError):
+    hint = "run `papers reindex` to rebuild the index from the store of record"
+
+
+class NotFoundError(PapersError):
+    hint = "run `papers list` to see the ids in your store"
+
+
+class EngineError(PapersError):
+    hint = "run with `--engine local` to use the offline engine"
+
+
+class EngineNotConfigured(EngineError):
+    hint = ("set OPENAI_API_KEY (and OPENAI_BASE_URL for vLLM/Ollama/other gateways), "
+            "or use `--engine local`")
+
+
+class BudgetExceeded(EngineError):
+    hint = "raise --max-cost, or re-run with --resume to continue where it stopped"

@@ -1,0 +1,72 @@
+"""Extraction use cases behind `papers extract/tldr/claims/tags`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.batch import BatchReport, RowWriter, iter_store_papers, read_input_jsonl, run_batch
+from agent.engines.base import Engine
+from agent.errors import UsageError
+from agent.models import PaperText
+from agent.settings import Settings, get_settings
+
+
+def paper_text(ref: str | None, text: str | None, settings: Settings | None = None) -> PaperText:
+    """The paper a single-paper command works on: a stored paper by reference, or raw --text."""
+    if bool(ref) == bool(text):
+        raise UsageError("give either a paper id or --text, not both or neither")
+    if text is not None:
+        if not text.strip():
+            raise UsageError("--text is empty")
+        return PaperText(id="text", abstract=text)
+    from agent.corpus import open_store
+
+    paper = open_store(settings).resolve(ref)  # type: ignore[arg-type]
+    return PaperText(id=paper.id, abstract=paper.abstract, title=paper.title)
+
+
+def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings) -> tuple[list[PaperText], list[str]]:
+    if bool(input_path) == bool(use_all):
+        raise UsageError("give exactly one of --input FILE.jsonl or --all")
+    if input_path:
+        return read_input_jsonl(input_path)
+    from agent.corpus import open_store
+
+    papers = list(iter_store_papers(open_store(settings)))
+    if not papers:
+        raise UsageError("the store is empty", hint="run `papers ingest` first")
+    return papers, []
+
+
+def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, output: Path | None,
+                  resume: bool = False, save: bool = True, settings: Settings | None = None,
+                  emit=None, progress_factory=None) -> BatchReport:
+    """Run a batch; rows go to `output` (.jsonl/.csv) and/or `emit`, and into the store."""
+    settings = settings or get_settings()
+    papers, problems = batch_inputs(input_path, use_all, settings)
+    if resume and output is None:
+        raise UsageError("--resume needs -o FILE", hint="resume continues an output file")
+    writer = RowWriter(output, resume=resume) if output else None
+    on_record = _saver(settings, emit) if save else emit
+    todo = len(papers) - (len(writer.done_ids & {p.id for p in papers}) if writer else 0)
+    if progress_factory:
+        with progress_factory(todo) as tick:
+            report = run_batch(engine, papers, writer=writer, on_record=on_record, progress=tick)
+    else:
+        report = run_batch(engine, papers, writer=writer, on_record=on_record)
+    report.input_problems = problems
+    return report
+
+
+def _saver(settings: Settings, emit):
+    from agent.corpus import open_store
+    from store.extractions import save_extraction
+
+    store = open_store(settings)
+
+    def on_record(record: dict) -> None:
+        save_extraction(store, record)
+        if emit:
+            emit(record)
+
+    return on_record

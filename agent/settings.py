@@ -1,0 +1,91 @@
+"""The one settings object.
+
+Sources, highest priority first: explicit keyword arguments, `PAPERS_*` environment variables,
+`papers.toml` (path in PAPERS_CONFIG, else ./papers.toml, else $PAPERS_HOME/papers.toml), defaults.
+Secrets (OPENAI_API_KEY) are not fields: they are read lazily by the engine that needs them, so they
+can never end up in a dump of the settings.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("PAPERS_HOME") or Path.home() / ".papers").expanduser()
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("PAPERS_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    for candidate in (Path.cwd() / "papers.toml", _default_home() / "papers.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PAPERS_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="where all state lives")
+    seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="default corpus for ingest")
+    engine: str = Field(default="local", description="local | openai | hybrid")
+    model: str = Field(default="gpt-4o-mini", description="chat model for the openai engine")
+    embedding: str = Field(default="local", description="'local' (bundled MiniLM) or 'openai:<model>'")
+    chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server")
+    concurrency: int = Field(default=8, ge=1, le=256)
+    request_timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=5, ge=0, le=20)
+    max_file_mb: float = Field(default=20.0, gt=0, description="larger input files are rejected")
+    debug: bool = False
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
+                                   dotenv_settings, file_secret_settings):
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_file()
+        if path is not None:
+            from pydantic_settings import TomlConfigSettingsSource
+
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "papers.db"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+    def public_dict(self) -> dict[str, Any]:
+        return {k: str(v) if isinstance(v, Path) else v for k, v in self.model_dump().items()}
+
+
+@lru_cache(maxsize=1)
+def _cached() -> Settings:
+    return Settings()
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Settings from the environment; overrides build a fresh object (tests, CLI flags)."""
+    if overrides:
+        return Settings(**overrides)
+    return _cached()
+
+
+def reset_settings_cache() -> None:
+    _cached.cache_clear()

@@ -1,0 +1,106 @@
+"""The SQLite store of record: schema, connections and transactions.
+
+WAL mode plus BEGIN IMMEDIATE lets two `papers ingest` processes share one home: the second waits
+for the first's write transaction instead of failing or interleaving half-written state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from agent.errors import StoreError
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS papers (
+    id TEXT PRIMARY KEY, arxiv_id TEXT, title TEXT, abstract TEXT NOT NULL, date TEXT, year INTEGER,
+    category TEXT, venue TEXT, data TEXT NOT NULL, content_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now')), updated_at TEXT NOT NULL DEFAULT (datetime('now')));
+CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
+CREATE TABLE IF NOT EXISTS paper_keys (key TEXT PRIMARY KEY, paper_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS paper_keys_paper ON paper_keys(paper_id);
+CREATE TABLE IF NOT EXISTS occurrences (
+    path TEXT NOT NULL, position INTEGER NOT NULL, file TEXT NOT NULL, paper_id TEXT NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (path, position));
+CREATE INDEX IF NOT EXISTS occurrences_paper ON occurrences(paper_id);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
+    n_papers INTEGER NOT NULL, n_issues INTEGER NOT NULL, ingested_at TEXT NOT NULL DEFAULT (datetime('now')));
+CREATE TABLE IF NOT EXISTS issues (path TEXT NOT NULL, file TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS extractions (
+    paper_id TEXT NOT NULL, engine TEXT NOT NULL, data TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now')), PRIMARY KEY (paper_id, engine));
+CREATE TABLE IF NOT EXISTS claim_speedups (
+    paper_id TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, metric TEXT NOT NULL,
+    direction TEXT NOT NULL, baseline TEXT, qualifier TEXT, evidence TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claim_speedups_paper ON claim_speedups(paper_id);
+CREATE TABLE IF NOT EXISTS claim_datasets (paper_id TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claim_datasets_name ON claim_datasets(name COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS claim_hardware (
+    paper_id TEXT NOT NULL, name TEXT NOT NULL, class TEXT NOT NULL, level TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS claim_topics (paper_id TEXT NOT NULL, tag TEXT NOT NULL, rank INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS llm_cache (
+    key TEXT PRIMARY KEY, model TEXT NOT NULL, value TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now')));
+CREATE TABLE IF NOT EXISTS llm_usage (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL DEFAULT (datetime('now')), run TEXT,
+    model TEXT NOT NULL, kind TEXT NOT NULL, prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL, cost REAL NOT NULL, cached INTEGER NOT NULL DEFAULT 0);
+"""
+
+
+class Database:
+    """One SQLite file; a connection per thread (sqlite3 connections are not thread-safe)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # executescript commits on its own; CREATE ... IF NOT EXISTS makes concurrent opens safe
+            self.conn.executescript(SCHEMA)
+            self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}",
+                             hint="move the file away (or set PAPERS_HOME elsewhere) and run `papers ingest` again") from None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=60000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it lands, or none of it."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"store query failed: {exc}") from None
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,201 @@
+"""Ingest files into the store of record: collect, parse, de-duplicate, write in one transaction.
+
+Parsing happens before the write transaction, so a crash or a rejected file never leaves the store
+half-written; re-ingesting an unchanged file is a no-op (sha256), a changed file replaces its old
+occurrences in place.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from agent.errors import InputFileError
+from store.merge import content_hash, dedup_keys, group_occurrences, merge, new_paper_id
+from store.papers import PaperStore
+from store.records import Paper, ParseIssue, ParseResult, SourceRef
+from store.sources import read_source
+
+
+@dataclass
+class FileOutcome:
+    name: str
+    path: str
+    format: str
+    papers: int
+    status: str  # new | updated | unchanged | duplicate-of:<name>
+
+
+@dataclass
+class IngestReport:
+    files: list[FileOutcome] = field(default_factory=list)
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, hint)
+    issues: list[ParseIssue] = field(default_factory=list)
+    papers_before: int = 0
+    papers_after: int = 0
+    touched: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def to_json(self) -> dict:
+        return {
+            "files": [vars(f) for f in self.files],
+            "rejected": [{"path": p, "reason": r, "hint": h} for p, r, h in self.rejected],
+            "issues": [i.model_dump() for i in self.issues],
+            "papers_before": self.papers_before, "papers_after": self.papers_after,
+            "papers_touched": len(self.touched),
+        }
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
+    """Expand folders (recursively, skipping hidden entries); report paths that do not exist."""
+    files, rejected = [], []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file()
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        elif path.is_file():
+            files.append(path)
+        else:
+            rejected.append((str(path), "no such file or directory", "check the path"))
+    return files, rejected
+
+
+def parse_files(files: list[Path], *, max_bytes: int,
+                progress: Callable[[Path], None] | None = None) -> tuple[list[ParseResult], list[tuple[str, str, str]]]:
+    results, rejected = [], []
+    for path in files:
+        try:
+            results.append(read_source(path, max_bytes=max_bytes))
+        except InputFileError as exc:
+            rejected.append((str(path), exc.message, exc.hint))
+        if progress:
+            progress(path)
+    return results, rejected
+
+
+def ingest_paths(store: PaperStore, paths: Iterable[Path], *, max_bytes: int,
+                 progress: Callable[[Path], None] | None = None) -> IngestReport:
+    files, rejected = collect_files(paths)
+    results, more = parse_files(files, max_bytes=max_bytes, progress=progress)
+    report = IngestReport(rejected=rejected + more, papers_before=store.count())
+    for result in results:
+        report.issues += result.issues
+    write_results(store, results, report)
+    report.papers_after = store.count()
+    return report
+
+
+def write_results(store: PaperStore, results: list[ParseResult], report: IngestReport) -> None:
+    with store.db.write() as conn:
+        changed = []
+        for result in results:
+            status = _file_status(conn, result)
+            report.files.append(FileOutcome(result.file, result.path, result.format, len(result.papers), status))
+            if status in ("new", "updated"):
+                changed.append(result)
+                report.touched |= _drop_file(conn, result.path)
+        occurrences = [(r, p) for r in changed for p in r.papers]
+        report.touched |= _place_occurrences(conn, occurrences)
+        for pid in sorted(report.touched):
+            _recompute_paper(conn, pid)
+        for result in changed:
+            _record_file(conn, result)
+
+
+def remove_source(store: PaperStore, name_or_path: str) -> int:
+    """Forget a source file: its occurrences go, and papers seen only there go with them."""
+    with store.db.write() as conn:
+        paths = [r["path"] for r in conn.execute(
+            "SELECT path FROM files WHERE path = ? OR name = ?", (name_or_path, name_or_path))]
+        touched: set[str] = set()
+        for path in paths:
+            touched |= _drop_file(conn, path)
+            conn.execute("DELETE FROM files WHERE path = ?", (path,))
+        for pid in touched:
+            _recompute_paper(conn, pid)
+    return len(paths)
+
+
+def _file_status(conn: sqlite3.Connection, result: ParseResult) -> str:
+    same_path = conn.execute("SELECT sha256 FROM files WHERE path = ?", (result.path,)).fetchone()
+    if same_path:
+        return "unchanged" if same_path["sha256"] == result.sha256 else "updated"
+    twin = conn.execute("SELECT name FROM files WHERE sha256 = ?", (result.sha256,)).fetchone()
+    return f"duplicate-of:{twin['name']}" if twin else "new"
+
+
+def _drop_file(conn: sqlite3.Connection, path: str) -> set[str]:
+    ids = {r["paper_id"] for r in conn.execute("SELECT paper_id FROM occurrences WHERE path = ?", (path,))}
+    conn.execute("DELETE FROM occurrences WHERE path = ?", (path,))
+    conn.execute("DELETE FROM issues WHERE path = ?", (path,))
+    return ids
+
+
+def _place_occurrences(conn: sqlite3.Connection, occurrences: list[tuple[ParseResult, Paper]]) -> set[str]:
+    by_obj = {id(p): r for r, p in occurrences}
+    touched = set()
+    for group in group_occurrences([p for _, p in occurrences]):
+        pid = _existing_id(conn, group) or _fresh_id(conn, group)
+        for occ in group:
+            result = by_obj[id(occ)]
+            conn.execute("INSERT OR REPLACE INTO occurrences VALUES (?, ?, ?, ?, ?)",
+                         (result.path, occ.position, result.file, pid, json.dumps(occ.occurrence_json())))
+        touched.add(pid)
+    return touched
+
+
+def _existing_id(conn: sqlite3.Connection, group: list[Paper]) -> str | None:
+    keys = sorted({k for occ in group for k in dedup_keys(occ)})
+    rows = conn.execute("SELECT DISTINCT k.paper_id FROM paper_keys k JOIN papers p ON p.id = k.paper_id "
+                        "WHERE k.key IN (%s) ORDER BY p.created_at, p.id" % ",".join("?" * len(keys)), keys)
+    ids = [r["paper_id"] for r in rows]
+    return ids[0] if ids else None
+
+
+def _fresh_id(conn: sqlite3.Connection, group: list[Paper]) -> str:
+    base = new_paper_id(group)
+    pid, n = base, 1
+    while conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone():
+        n += 1
+        pid = f"{base}-{n}"
+    return pid
+
+
+def _recompute_paper(conn: sqlite3.Connection, pid: str) -> None:
+    rows = conn.execute("SELECT path, file, position, data FROM occurrences WHERE paper_id = ? "
+                        "ORDER BY file, position", (pid,)).fetchall()
+    conn.execute("DELETE FROM paper_keys WHERE paper_id = ?", (pid,))
+    if not rows:
+        for table in ("papers", "extractions", "claim_speedups", "claim_datasets", "claim_hardware", "claim_topics"):
+            conn.execute(f"DELETE FROM {table} WHERE {'id' if table == 'papers' else 'paper_id'} = ?", (pid,))
+        return
+    occs = [Paper.model_validate_json(r["data"]) for r in rows]
+    refs = [SourceRef(file=r["file"], path=r["path"], position=r["position"],
+                      line=o.line, format=o.format or "") for r, o in zip(rows, occs)]
+    paper = merge(pid, occs, refs)
+    conn.execute(
+        "INSERT INTO papers (id, arxiv_id, title, abstract, date, year, category, venue, data, content_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET arxiv_id=excluded.arxiv_id, "
+        "title=excluded.title, abstract=excluded.abstract, date=excluded.date, year=excluded.year, "
+        "category=excluded.category, venue=excluded.venue, data=excluded.data, "
+        "content_hash=excluded.content_hash, updated_at=datetime('now')",
+        (pid, paper.arxiv_id, paper.title, paper.abstract, paper.date, paper.year, paper.category,
+         paper.venue, paper.model_dump_json(exclude_none=True), content_hash(paper)))
+    for occ in occs:
+        for key in dedup_keys(occ):
+            conn.execute("INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", (key, pid))
+
+
+def _record_file(conn: sqlite3.Connection, result: ParseResult) -> None:
+    conn.execute("INSERT OR REPLACE INTO files (path, name, sha256, format, n_papers, n_issues) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 (result.path, result.file, result.sha256, result.format, len(result.papers), len(result.issues)))
+    for issue in result.issues:
+        conn.execute("INSERT INTO issues VALUES (?, ?, ?, ?)", (result.path, result.file, issue.line, issue.reason))

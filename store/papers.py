@@ -1,0 +1,169 @@
+"""Papers in the store of record: look-up, listing with filters, statistics."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.errors import NotFoundError, UsageError
+from store.db import Database
+from store.records import Paper
+
+SEED_REF = re.compile(r"^(?P<file>[^#]+)#(?P<pos>\d+)$")
+
+
+@dataclass
+class PaperFilter:
+    year: str | None = None            # 2023, 2021-2023, >=2023, <2020
+    category: str | None = None
+    source: str | None = None          # substring of a source file name
+    grep: str | None = None            # case-insensitive text in title or abstract
+    dataset: str | None = None
+    hardware: str | None = None        # substring of a hardware name
+    hardware_class: str | None = None
+    topic: str | None = None
+    min_speedup: float | None = None   # any `x` speedup item at least this large
+    metric: str | None = None
+    limit: int | None = None
+
+
+class PaperStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, db_path: Path) -> "PaperStore":
+        return cls(Database(db_path))
+
+    # -- reading ------------------------------------------------------------------------------
+    def count(self) -> int:
+        return self.db.query("SELECT count(*) FROM papers")[0][0]
+
+    def get(self, paper_id: str) -> Paper | None:
+        rows = self.db.query("SELECT data FROM papers WHERE id = ?", (paper_id,))
+        return Paper.model_validate_json(rows[0]["data"]) if rows else None
+
+    def get_many(self, ids: list[str]) -> list[Paper]:
+        found = {p.id: p for p in self._select("id IN (%s)" % ",".join("?" * len(ids)), ids)} if ids else {}
+        return [found[i] for i in ids if i in found]
+
+    def all(self) -> list[Paper]:
+        return self._select("1", [])
+
+    def resolve(self, ref: str) -> Paper:
+        """A paper by id, arXiv id (with or without `arXiv:`), seed ref `file#i`, or id prefix."""
+        ref = ref.strip()
+        bare = re.sub(r"^(?:arxiv:|https?://arxiv\.org/abs/)", "", ref, flags=re.I)
+        bare = re.sub(r"v\d+$", "", bare) if re.match(r"^\d{4}\.\d{4,5}v\d+$", bare) else bare
+        paper = self.get(ref) or self.get(bare)
+        if paper:
+            return paper
+        rows = self.db.query("SELECT id FROM papers WHERE arxiv_id = ?", (bare,))
+        if not rows and (m := SEED_REF.match(ref)):
+            rows = self.db.query("SELECT paper_id AS id FROM occurrences WHERE (file = ? OR path = ?) "
+                                 "AND position = ?", (m["file"], m["file"], int(m["pos"])))
+        if not rows and len(ref) >= 4:
+            rows = self.db.query("SELECT id FROM papers WHERE id LIKE ? ESCAPE '\\'",
+                                 (ref.replace("%", "\\%").replace("_", "\\_") + "%",))
+        ids = sorted({r["id"] for r in rows})
+        if len(ids) > 1:
+            raise UsageError(f"{ref!r} matches {len(ids)} papers ({', '.join(ids[:5])}...)",
+                             hint="give more of the id")
+        if not ids:
+            raise NotFoundError(f"no paper {ref!r} in the store")
+        return self.get(ids[0])  # type: ignore[return-value]
+
+    def list(self, flt: PaperFilter | None = None) -> list[Paper]:
+        where, params = _where(flt or PaperFilter())
+        papers = self._select(where, params)
+        if flt and flt.grep:
+            pattern = re.compile(re.escape(flt.grep), re.I)
+            papers = [p for p in papers if pattern.search(p.title or "") or pattern.search(p.abstract)]
+        return papers[: flt.limit] if flt and flt.limit else papers
+
+    def _select(self, where: str, params: list) -> list[Paper]:
+        rows = self.db.query(f"SELECT data FROM papers WHERE {where} "
+                             "ORDER BY COALESCE(year, 0) DESC, date DESC, id", params)
+        return [Paper.model_validate_json(r["data"]) for r in rows]
+
+    # -- statistics ---------------------------------------------------------------------------
+    def stats(self) -> dict:
+        papers = self.all()
+        occurrences = self.db.query("SELECT file, count(*) AS n FROM occurrences GROUP BY file ORDER BY file")
+        n_occ = sum(r["n"] for r in occurrences)
+        files = self.db.query("SELECT name, format, n_papers, n_issues, ingested_at FROM files ORDER BY name")
+        issues = self.db.query("SELECT file, line, reason FROM issues ORDER BY file, line")
+        return {
+            "papers": len(papers),
+            "occurrences": n_occ,
+            "duplicates_merged": n_occ - len(papers),
+            "multi_source_papers": sum(1 for p in papers if len(p.sources) > 1),
+            "per_source": {r["file"]: r["n"] for r in occurrences},
+            "per_year": dict(sorted(Counter(str(p.year) if p.year else "unknown" for p in papers).items())),
+            "per_category": dict(Counter(p.category or "unknown" for p in papers).most_common()),
+            "with_arxiv_id": sum(1 for p in papers if p.arxiv_id),
+            "with_title": sum(1 for p in papers if p.title),
+            "extracted": self.db.query("SELECT count(DISTINCT paper_id) FROM extractions")[0][0],
+            "files": [dict(r) for r in files],
+            "issues": [dict(r) for r in issues],
+        }
+
+
+def _year_clause(spec: str) -> tuple[str, list]:
+    spec = spec.replace(" ", "")
+    if m := re.fullmatch(r"(\d{4})-(\d{4})", spec):
+        return "year BETWEEN ? AND ?", [int(m[1]), int(m[2])]
+    if m := re.fullmatch(r"(>=|<=|>|<|=)?(\d{4})", spec):
+        return f"year {m[1] or '='} ?", [int(m[2])]
+    raise UsageError(f"cannot read year filter {spec!r}", hint="use 2023, 2021-2023, >=2023 or <2020")
+
+
+def _where(flt: PaperFilter) -> tuple[str, list]:
+    clauses, params = ["1"], []
+    if flt.year:
+        clause, values = _year_clause(flt.year)
+        clauses.append(clause)
+        params += values
+    if flt.category:
+        clauses.append("upper(category) = upper(?)")
+        params.append(flt.category.split(".")[-1])
+    if flt.source:
+        clauses.append("id IN (SELECT paper_id FROM occurrences WHERE file LIKE ?)")
+        params.append(f"%{flt.source}%")
+    if flt.dataset:
+        clauses.append("id IN (SELECT paper_id FROM claim_datasets WHERE name = ? COLLATE NOCASE)")
+        params.append(flt.dataset)
+    if flt.hardware:
+        clauses.append("id IN (SELECT paper_id FROM claim_hardware WHERE name LIKE ?)")
+        params.append(f"%{flt.hardware}%")
+    if flt.hardware_class:
+        clauses.append("id IN (SELECT paper_id FROM claim_hardware WHERE class = lower(?))")
+        params.append(flt.hardware_class)
+    if flt.topic:
+        clauses.append("id IN (SELECT paper_id FROM claim_topics WHERE tag = lower(?))")
+        params.append(flt.topic)
+    if flt.min_speedup is not None or flt.metric:
+        sub = ["unit = 'x'"] if flt.min_speedup is not None else []
+        sub_params: list = []
+        if flt.min_speedup is not None:
+            sub.append("value >= ?")
+            sub_params.append(flt.min_speedup)
+        if flt.metric:
+            sub.append("metric = ?")
+            sub_params.append(flt.metric)
+        clauses.append(f"id IN (SELECT paper_id FROM claim_speedups WHERE {' AND '.join(sub)})")
+        params += sub_params
+    return " AND ".join(clauses), params
+
+
+def paper_summary(paper: Paper) -> dict:
+    return {"id": paper.id, "title": paper.title, "year": paper.year, "date": paper.date,
+            "category": paper.category, "arxiv_id": paper.arxiv_id, "venue": paper.venue,
+            "sources": [s.ref for s in paper.sources]}
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False)

@@ -1,0 +1,82 @@
+"""The paper record: one occurrence on a page (parse output) or a merged paper (store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class SourceRef(BaseModel):
+    file: str          # file name as shown to users
+    path: str = ""     # absolute path the file was read from
+    position: int      # 0-based index of the paper on that page
+    line: int | None = None
+    format: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.file}#{self.position}"
+
+
+class Paper(BaseModel):
+    id: str | None = None
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    org: str | None = None
+    abstract: str
+    arxiv_id: str | None = None
+    date: str | None = None        # YYYY-MM-DD, or --MM-DD when the page shows no year
+    category: str | None = None    # arXiv category code without archive: LG, CV, DC ...
+    venue: str | None = None       # e.g. "NeurIPS 2022"
+    comment: str | None = None     # the raw comment line the venue came from
+    score: float | None = None
+    upvotes: int | None = None
+    n_authors: int | None = None
+    code_url: str | None = None
+    has_code: bool | None = None
+    # parse output (one occurrence)
+    source: str | None = None
+    position: int | None = None
+    line: int | None = None
+    format: str | None = None
+    # store output (merged paper)
+    sources: list[SourceRef] = Field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        if self.date and self.date[:4].isdigit():
+            return int(self.date[:4])
+        return None
+
+    def occurrence_json(self) -> dict[str, Any]:
+        data = self.model_dump(exclude={"id", "sources"}, exclude_none=True)
+        data.setdefault("authors", [])
+        return data
+
+    def paper_json(self) -> dict[str, Any]:
+        data = self.model_dump(exclude={"source", "position", "line", "format"}, exclude_none=True)
+        data["sources"] = [s.model_dump(exclude={"path"}) for s in self.sources]
+        data["year"] = self.year
+        return data
+
+
+class ParseIssue(BaseModel):
+    """Something the parser could not take, reported with where it was."""
+
+    file: str
+    line: int | None = None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+class ParseResult(BaseModel):
+    file: str
+    path: str
+    format: str
+    sha256: str
+    papers: list[Paper] = Field(default_factory=list)
+    issues: list[ParseIssue] = Field(default_factory=list)

@@ -1,0 +1,111 @@
+"""Read one input file: check it, detect its format, parse every paper on it.
+
+`read_source` raises InputFileError for a file it rejects as a whole (empty, binary, not UTF-8,
+too large, unknown format); problems with single records come back as `ParseResult.issues`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+from agent.errors import InputFileError
+from store.records import ParseIssue, ParseResult
+
+FORMATS = ("alphaxiv", "profile", "arxiv", "hf-daily", "jsonl", "json", "csv", "atom")
+
+
+def read_source(path: Path, *, max_bytes: int) -> ParseResult:
+    data = _read_bytes(path, max_bytes)
+    text = _decode(path, data)
+    fmt = detect_format(path, text)
+    if fmt is None:
+        raise InputFileError(f"{path.name}: unknown format (not a listing page, JSON Lines, JSON, CSV "
+                             "or arXiv Atom feed)",
+                             hint="supported formats are listed in `papers ingest --help`")
+    papers, raw_issues = _parse(path, text, fmt)
+    if not papers and not raw_issues:
+        raise InputFileError(f"{path.name}: no papers found in this {fmt} file")
+    for paper in papers:
+        paper.source = path.name
+    issues = [ParseIssue(file=path.name, line=line, reason=reason) for line, reason in raw_issues]
+    return ParseResult(file=path.name, path=str(path.resolve()), format=fmt,
+                       sha256=hashlib.sha256(data).hexdigest(), papers=papers, issues=issues)
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputFileError(
+                f"{path.name}: file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit)",
+                hint="split the file, or raise the limit with PAPERS_MAX_FILE_MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})", hint="check the path and permissions")
+    if not data.strip():
+        raise InputFileError(f"{path.name}: empty file", hint="nothing to ingest; remove it or re-save the page")
+    if b"\x00" in data[:65536]:
+        raise InputFileError(f"{path.name}: binary file (NUL bytes)",
+                             hint="only text pages, JSON/JSONL, CSV and Atom XML are supported")
+    return data
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{path.name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            hint=f"convert it first, e.g. `iconv -f latin1 -t utf-8 {path.name}`") from None
+
+
+def detect_format(path: Path, text: str) -> str | None:
+    from store.sources.pages import detect_page_format
+
+    head = text.lstrip()[:2000]
+    suffix = path.suffix.lower()
+    if head.startswith("<?xml") or head.startswith("<feed"):
+        return "atom" if "http://www.w3.org/2005/Atom" in head else None
+    if head.startswith("{") or head.startswith("["):
+        return _json_kind(text)
+    if suffix in (".csv", ".tsv") or _looks_like_csv_header(head):
+        return "csv"
+    return detect_page_format(text)
+
+
+def _json_kind(text: str) -> str | None:
+    stripped = text.strip()
+    if stripped.startswith("["):
+        return "json"
+    first = stripped.split("\n", 1)[0]
+    try:
+        json.loads(first)
+        return "jsonl"
+    except json.JSONDecodeError:
+        return "json" if stripped.endswith("}") else "jsonl"
+
+
+def _looks_like_csv_header(head: str) -> bool:
+    first = head.split("\n", 1)[0].lower()
+    return ("abstract" in first or "summary" in first) and ("," in first or "\t" in first) and len(first) < 500
+
+
+def _parse(path: Path, text: str, fmt: str):
+    try:
+        if fmt in ("jsonl", "json", "csv"):
+            from store.sources.structured import parse_structured
+
+            return parse_structured(text, fmt)
+        if fmt == "atom":
+            from store.sources.atom import parse_atom
+
+            return parse_atom(text)
+        from store.sources.pages import PAGE_PARSERS
+
+        result = PAGE_PARSERS[fmt](text)
+        return result.papers, result.issues
+    except (ValueError, SyntaxError, csv.Error) as exc:  # json, xml and csv parse errors
+        raise InputFileError(f"{path.name}: cannot parse as {fmt} ({str(exc)[:120]})") from None
