@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     concurrency: int = Field(default=8, ge=1, le=256)
     request_timeout: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=5, ge=0, le=20)
+    backoff_base: float = Field(default=0.5, gt=0, description="first retry wait (s) of LLM calls; grows x2 with jitter")
+    backoff_max: float = Field(default=30.0, gt=0, description="longest retry wait (s) of LLM calls (Retry-After may ask more)")
     max_file_mb: float = Field(default=20.0, gt=0, description="larger input files are rejected")
     debug: bool = False
 

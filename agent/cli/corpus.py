@@ -134,3 +134,27 @@ def remove(source: str = typer.Argument(..., help="source file name or path to f
 
         raise NotFoundError(f"no ingested source named {source!r}", hint="`papers stats` lists the sources")
     console().print(f"removed {source}")
+
+
+@app.command()
+def demo():
+    """Ingest the embedded seeds, extract everything locally, and show a search and a question."""
+    from agent.demo import run_demo
+
+    run_demo()
+
+
+@app.command()
+def config(as_json: bool = JSON):
+    """Show the effective settings (PAPERS_* env, papers.toml, defaults). Secrets are never shown."""
+    import os
+
+    from agent.settings import get_settings
+
+    data = get_settings().public_dict()
+    data["openai_api_key"] = "set" if os.environ.get("OPENAI_API_KEY") else "not set"
+    data["openai_base_url"] = os.environ.get("OPENAI_BASE_URL") or "(OpenAI default)"
+    if as_json:
+        return print_json(data)
+    for key, value in data.items():
+        console().print(f"[dim]{key:>16}[/] {value}")

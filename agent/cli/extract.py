@@ -49,6 +49,10 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
         warn(f"{pid}: {reason}")
     typer.echo(f"extracted {report.done}, skipped {report.skipped} already done, failed {len(report.failures)}"
                + (f"; stopped: {report.stopped}" if report.stopped else ""), err=True)
+    if hasattr(eng, "usage"):   # LLM engines: what this run cost
+        u = eng.usage()
+        typer.echo(f"llm: {u['requests']} requests, {u['cached_calls']} cached, {u['prompt_tokens']}+"
+                   f"{u['completion_tokens']} tokens, ${u['cost']:.4f} ({u['model']})", err=True)
     if report.failures or report.stopped:
         raise typer.Exit(1)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Iterable, Iterator
+
+from agent.engines.base import ExtractionFailure
 from agent.models import Claims, Extraction, PaperText, TopicTag
 
 
@@ -31,8 +34,31 @@ class LocalEngine:
         return tag_topics(paper.title, paper.abstract, use_embeddings=self.use_embeddings)
 
     def extract(self, paper: PaperText) -> Extraction:
+        return self._record(paper, self.tag(paper))
+
+    def extract_many(self, papers: Iterable[PaperText], batch_size: int = 64) -> Iterator[Extraction | ExtractionFailure]:
+        """Batches topic tagging so the embedding model encodes many abstracts per call."""
+        from agent.engines.local.topics import default_tagger
+
+        batch: list[PaperText] = []
+        for paper in papers:
+            if not paper.abstract.strip():
+                yield ExtractionFailure(paper.id, "empty abstract")
+                continue
+            batch.append(paper)
+            if len(batch) == batch_size:
+                yield from self._extract_batch(default_tagger(), batch)
+                batch = []
+        if batch:
+            yield from self._extract_batch(default_tagger(), batch)
+
+    def _extract_batch(self, tagger, batch: list[PaperText]) -> Iterator[Extraction]:
+        tag_lists = tagger.tag_many([(p.title, p.abstract) for p in batch], use_embeddings=self.use_embeddings)
+        for paper, tags in zip(batch, tag_lists):
+            yield self._record(paper, tags)
+
+    def _record(self, paper: PaperText, tags: list[TopicTag]) -> Extraction:
         claims = self.claims(paper)
-        tags = self.tag(paper)
         return Extraction(
             id=paper.id, title=paper.title, tldr=self.tldr(paper),
             speedups=claims.speedups, datasets=claims.datasets, hardware=claims.hardware,

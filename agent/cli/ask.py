@@ -1,0 +1,73 @@
+"""Question answering commands: ask (one question) and chat (interactive session)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from agent.cli import app
+from agent.cli.output import console, print_json
+
+ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | openai | hybrid")
+MODEL = typer.Option(None, "--model", help="chat model for openai/hybrid, e.g. gpt-4o-mini")
+YEAR = typer.Option(None, help="only papers from 2023, 2021-2023, >=2023 ...")
+TOPIC = typer.Option(None, help="only papers with this topic tag, e.g. kv-cache")
+DATASET = typer.Option(None, help="only papers evaluated on this dataset, e.g. KITTI")
+HW_CLASS = typer.Option(None, "--hardware-class", help="only papers on this hardware class: gpu, fpga, edge…")
+
+
+def _filter(year, topic, dataset, hardware_class):
+    if not any((year, topic, dataset, hardware_class)):
+        return None
+    from store.papers import PaperFilter
+
+    return PaperFilter(year=year, topic=topic, dataset=dataset, hardware_class=hardware_class)
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="a question about the papers in the store"),
+        engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
+        year: Optional[str] = YEAR, topic: Optional[str] = TOPIC, dataset: Optional[str] = DATASET,
+        hardware_class: Optional[str] = HW_CLASS,
+        as_json: bool = typer.Option(False, "--json", help="answer, citations, sources, insufficient as JSON")):
+    """Answer a question from the corpus, citing papers as [1], [2]; says so when it cannot."""
+    from agent.qa import ask as run
+    from agent.qa.render import print_answer
+    from agent.qa.text import display
+
+    out = console()
+    streamed: list[str] = []
+
+    def on_token(text: str) -> None:
+        streamed.append(text)
+        out.file.write(display(text))
+        out.file.flush()
+
+    answer = run(question, engine=engine, model=model, flt=_filter(year, topic, dataset, hardware_class),
+                 on_token=None if as_json else on_token)
+    if as_json:
+        return print_json(answer.to_json())
+    print_answer(out, answer, "".join(streamed) if streamed else None)
+
+
+@app.command()
+def chat(engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
+         year: Optional[str] = YEAR, topic: Optional[str] = TOPIC, dataset: Optional[str] = DATASET,
+         hardware_class: Optional[str] = HW_CLASS):
+    """Interactive questions with follow-ups, slash commands (/help) and history; Ctrl-D leaves."""
+    from agent.corpus import open_store
+    from agent.errors import UsageError
+    from agent.qa.chat import ChatSession, line_reader, run
+    from agent.settings import get_settings
+
+    settings = get_settings()
+    store = open_store(settings)
+    if store.count() == 0:
+        raise UsageError("the store is empty", hint="run `papers ingest` first")
+    name = (engine or settings.engine or "local").lower()
+    session = ChatSession(settings, store, engine=name, model=model,
+                          flt=_filter(year, topic, dataset, hardware_class))
+    if name != "local":
+        session.cmd_engine([name])   # fails early, in one line, when the LLM is not configured
+    run(session, line_reader())

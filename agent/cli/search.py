@@ -1,0 +1,75 @@
+"""Search commands: search, reindex. The work happens in store.index; this file only shows it."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from agent.cli import app
+from agent.cli.output import console, print_json, print_jsonl
+
+JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
+
+
+class Mode(str, Enum):
+    hybrid = "hybrid"
+    dense = "dense"
+    bm25 = "bm25"
+
+
+@app.command()
+def search(query: str = typer.Argument(..., help="a question or key words"),
+           k: int = typer.Option(10, "-k", "--top", min=1, max=1000, help="how many papers to return"),
+           mode: Mode = typer.Option(Mode.hybrid, "--mode", help="hybrid (default), dense or bm25"),
+           year: Optional[str] = typer.Option(None, help="2023, 2021-2023, >=2023"),
+           category: Optional[str] = typer.Option(None, help="arXiv category, e.g. LG, CV"),
+           topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization (needs extraction)"),
+           as_json: bool = JSON):
+    """Find the papers most relevant to a question; works offline (local embeddings + BM25)."""
+    from agent.corpus import open_store
+    from agent.settings import get_settings
+    from store.index import search as run
+    from store.papers import PaperFilter
+
+    flt = PaperFilter(year=year, category=category, topic=topic)
+    hits = run(open_store(), get_settings(), query, k=k, mode=mode.value, flt=flt)
+    if as_json:
+        return print_jsonl(hit.to_json() for hit in hits)
+    console().print(_hits_text(hits, query))
+
+
+@app.command()
+def reindex(as_json: bool = JSON):
+    """Rebuild the search index from the store of record (after corruption or an embedding switch)."""
+    from agent.cli.output import progress
+    from agent.corpus import open_store
+    from agent.settings import get_settings
+    from store.index import reindex as run
+
+    with progress(None, "embedding") as tick:
+        report = run(open_store(), get_settings(), progress=tick)
+    if as_json:
+        return print_json(report.to_json())
+    console().print(f"{report} ({report.chunks} chunks embedded in {report.seconds:.1f}s)")
+
+
+def _hits_text(hits, query: str):
+    from rich.text import Text
+
+    from store.bm25 import highlight_spans
+
+    out = Text()
+    if not hits:
+        return out.append("no papers match", style="dim")
+    for i, hit in enumerate(hits, start=1):
+        p = hit.paper
+        out.append(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
+        out.append(f"[{p.year or '----'}] ", style="dim").append(p.title or "(untitled)", style="bold")
+        out.append(f"  {p.id}\n", style="cyan")
+        passage = Text("    " + hit.passage + "\n\n")
+        for start, end in highlight_spans(hit.passage, query):
+            passage.stylize("bold yellow", start + 4, end + 4)
+        out.append_text(passage)
+    return out

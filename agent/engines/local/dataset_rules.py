@@ -1,0 +1,321 @@
+"""Dataset and benchmark names (LABELLING.md §2): gazetteer matches plus context patterns.
+
+Known names come from agent/data/datasets.yaml. Unseen names are taken from their wording: the
+words right before "dataset(s)/benchmark(s)/corpus/suite", a list after "datasets such as" or
+"benchmarks (...)", "a benchmark called X", "X, a new dataset", and "*Bench" tokens. Only tokens
+that look like names survive (a capital letter or a digit, not a generic or field word, not a model,
+method or tool), so "real-world datasets", "30 benchmarks" and "NLP and CV benchmarks" give nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, load_yaml, parse_alias,
+                                          spread_through_lists, with_canonical)
+from agent.engines.local.hardware_lexicon import hardware_gazetteer
+
+
+Token = tuple[int, int, str]  # start, end, text
+
+
+@dataclass(frozen=True)
+class DatasetAlias:
+    canonical: str
+    written: str  # the alias as listed, printed instead of an acronym canonical (full-name rule)
+    context_only: bool
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    identity: str
+    long_form: bool = False
+
+
+@dataclass(frozen=True)
+class DatasetGazetteer:
+    index: AliasIndex[DatasetAlias]
+    strong_keys: dict[str, DatasetAlias]
+    blocked: re.Pattern[str]
+    generic: frozenset[str]
+    task_words: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def dataset_gazetteer() -> DatasetGazetteer:
+    data = load_yaml("datasets.yaml")
+    entries: list[tuple[str, DatasetAlias, bool]] = []
+    strong_keys: dict[str, DatasetAlias] = {}
+    for domain in data["datasets"].values():
+        for raw_canonical, raw_aliases in domain.items():
+            canonical = parse_alias(raw_canonical)[0]
+            for raw in with_canonical(raw_canonical, raw_aliases or []):
+                alias, exact, flagged = parse_alias(raw)
+                payload = DatasetAlias(canonical, alias, flagged)
+                entries.append((alias, payload, exact))
+                if not flagged:
+                    strong_keys.setdefault(alias_key(alias, False), payload)
+    blocked = "|".join(re.escape(word) for word in sorted(data["not_datasets"], key=len, reverse=True))
+    return DatasetGazetteer(
+        index=AliasIndex(entries, same_entry=lambda a, b: a.canonical == b.canonical), strong_keys=strong_keys,
+        blocked=re.compile(rf"(?:{blocked})s?(?![a-z])", re.IGNORECASE),
+        generic=frozenset(str(w).casefold() for w in data["generic_words"]),
+        task_words=frozenset(str(w).casefold() for w in data["task_words"]))
+
+
+# A stated version ("MultiWOZ 2.1", "MLPerf v1.1") unless the number is a result ("GLUE 1.5 points").
+_VERSION = re.compile(r"[\s-]?(v\d+(?:\.\d+)*|\d\.\d{1,2})(?![\d.]*\d)"
+                      r"(?!\s*(?:%|\\%|x\b|×|\$|times\b|points?\b|pp\b|higher|lower|better|worse))")
+_VERSIONED_NAME = re.compile(r"v?\d+(?:\.\d+)*")
+_SLASH_NUMBER = re.compile(r"/(\d{1,4})(?![\w.])")
+_DERIVED_SUFFIX = re.compile(r"-([A-Z0-9]{1,3})(?![A-Za-z0-9\-])")  # ImageNet-C, MNIST-1D
+_PREFIX_DERIVED = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][a-z]{1,4}-?|[A-Z]{1,3}-)([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
+# A dot belongs to a token only between digits ("MultiWOZ 2.1"), so "weights.We" is two tokens.
+_TOKEN = re.compile(r"\(\s*[A-Za-z][A-Za-z0-9\-]{0,11}\s*\)"
+                    r"|[A-Za-z0-9](?:[A-Za-z0-9+&]|(?<=\d)\.(?=\d)|[\-'](?=[A-Za-z0-9]))*|\S")
+_CONNECTORS = frozenset({",", "and", "or", "&", "/"})
+# Numbers, units and numeric compounds ("30", "8-bit", "3D-zoom") are never a dataset name.
+_NUMERIC = re.compile(r"[\d.,]+[a-zA-Z%]{0,2}|\d+-[a-z][\w-]*|\d[dD]-[a-z][\w-]*|\d+(?:st|nd|rd|th)")
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+# One pass over the lowercased text finds every context anchor: a trigger word, optionally followed
+# by a list introducer ("datasets such as", "benchmarks (") or a naming verb ("a benchmark called").
+_ANCHOR = re.compile(
+    r"(?<![a-z])(?P<trigger>data\s?sets?|bench\s?marks?|benchmark suites?|suites?|corpus|corpora|tasks|"
+    r"test\s?beds?|(?:test|validation|dev|evaluation) sets?|challenge|competition|contest)(?![a-z])"
+    r"(?:\s*,?\s*(?P<list>(?:such as|including|like|namely|e\.g\.|i\.e\.|viz\.)[,:]?\s+|\(\s*(?:(?:e\.g\.|"
+    r"i\.e\.|such as|including)[,:]?\s*)?|:\s*)|,?\s+(?P<called>called|named|dubbed|termed|coined)\s+)?")
+_NAME_AFTER_TRIGGER = re.compile(r"\s+(?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+(?![A-Za-z0-9])")
+_APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?$")
+_BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9][A-Za-z0-9\-]*?"
+                          r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
+_TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmarks?|corpus|corpora|graphs?|"
+                            r"data)\b", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
+_PAREN_ACRONYM = re.compile(r"\s*\(\s*([^()\s]{2,15})\s*\)")
+_PAREN_OPEN = re.compile(r"\s*\(\s*")
+_PAREN_CLOSE = re.compile(r"\s*\)")
+
+
+def find_datasets(text: str) -> list[str]:
+    gazetteer = dataset_gazetteer()
+    lowered = text.translate(ASCII_LOWER)
+    strong, pending = _gazetteer_mentions(text, lowered, gazetteer)
+    taken = SpanSet((m.start, m.end) for m in strong + pending)
+    strong += _prefix_derived(text, gazetteer, taken)
+    strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
+    strong += _accept_context_only(text, pending, strong)
+    return _finalise(_drop_parenthetical_acronyms(text, strong))
+
+
+def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
+    strong: list[Mention] = []
+    pending: list[Mention] = []
+    for hit in gazetteer.index.find(text, lowered):
+        alias = hit.payload
+        name, end = _with_variant(text, hit.end, alias.canonical)
+        long_form = " " in alias.written and " " not in alias.canonical and _is_expanded(text, end, alias, gazetteer)
+        mention = Mention(hit.start, end, alias.written if long_form else name,
+                          alias_key(name, False), long_form)
+        (pending if alias.context_only else strong).append(mention)
+        sibling = _slash_sibling(text, end, alias.canonical, gazetteer)
+        if sibling:
+            strong.append(sibling)
+    return strong, pending
+
+
+def _slash_sibling(text: str, end: int, canonical: str, gazetteer: DatasetGazetteer) -> Mention | None:
+    """'CIFAR-10/100' names CIFAR-10 and CIFAR-100."""
+    match = _SLASH_NUMBER.match(text, end)
+    if not match or not canonical[-1].isdigit():
+        return None
+    known = gazetteer.strong_keys.get(alias_key(re.sub(r"\d+$", match.group(1), canonical), False))
+    if known is None:
+        return None
+    return Mention(match.start(1), match.end(), known.canonical, alias_key(known.canonical, False))
+
+
+def _is_expanded(text: str, end: int, alias: DatasetAlias, gazetteer: DatasetGazetteer) -> bool:
+    """'General Language Understanding Evaluation (GLUE)': the full name is printed as written."""
+    acronym = _PAREN_ACRONYM.match(text, end)
+    known = gazetteer.strong_keys.get(alias_key(acronym.group(1), False)) if acronym else None
+    return known is not None and known.canonical == alias.canonical
+
+
+def _with_variant(text: str, end: int, canonical: str) -> tuple[str, int]:
+    if not canonical[-1].isdigit():
+        version = _VERSION.match(text, end)
+        if version:
+            return f"{canonical} {version.group(1)}", version.end()
+    derived = _DERIVED_SUFFIX.match(text, end)
+    if derived:
+        return f"{canonical}-{derived.group(1)}", derived.end()
+    return canonical, end
+
+
+def _prefix_derived(text: str, gazetteer: DatasetGazetteer, taken: SpanSet) -> list[Mention]:
+    """Derived benchmarks built on a known name: LoKITTI and LoNuScenes (distant-pair KITTI), N-MNIST."""
+    found = []
+    for match in _PREFIX_DERIVED.finditer(text):
+        mention = Mention(match.start(), match.end(), match.group(), alias_key(match.group(), False))
+        if (alias_key(match.group(2), False) in gazetteer.strong_keys
+                and not gazetteer.blocked.match(match.group()) and not taken.overlaps(mention.start, mention.end)):
+            found.append(mention)
+    return found
+
+
+def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> list[Mention]:
+    groups: list[list[Token]] = []
+    for anchor in _ANCHOR.finditer(lowered):
+        trigger = anchor.group("trigger")
+        start, end = anchor.span("trigger")
+        if anchor.group("list"):
+            groups += _groups_after(text, anchor.end(), gazetteer)
+        named = _NAME_AFTER_TRIGGER.match(text, end) if anchor.group("called") is None else None
+        if anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
+            groups += _groups_after(text, anchor.end() if anchor.group("called") else end, gazetteer, single=True)
+        if trigger in ("tasks", "challenge", "competition", "contest") and text[start].islower():
+            continue  # only "Challenge" as part of a name; "tasks" only introduces lists
+        before = _groups_before(text, start, gazetteer)
+        if before and text[start].isupper() and trigger in ("challenge", "competition", "contest"):
+            before[-1].append((0, 0, text[start:end]))  # "Low Power Computer Vision Challenge"
+        groups += before
+        appositive = _APPOSITIVE_BEFORE.search(text, max(0, start - 60), start)
+        if appositive:  # "we release FooQA, a large-scale dataset"
+            groups += _groups_before(text, appositive.start(), gazetteer)[-1:]
+    mentions = [m for m in (_group_mention(text, g, gazetteer) for g in groups) if m]
+    if "Bench" in text or "-bench" in text:
+        mentions += [Mention(b.start(), b.end(), b.group(), alias_key(b.group(), False))
+                     for b in _BENCH_TOKEN.finditer(text) if not gazetteer.blocked.match(b.group())]
+    return mentions
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, max(0, start), end)]
+
+
+def _is_name_token(token: str, gazetteer: DatasetGazetteer) -> bool:
+    if len(token) < 2 or token.startswith("(") or token.casefold() in gazetteer.generic or _NUMERIC.fullmatch(token):
+        return False
+    if not any(c.isupper() or c.isdigit() for c in token):
+        return False
+    return not gazetteer.blocked.match(token)
+
+
+def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[list[Token]]:
+    """Name groups ending right before pos: 'the DoTA and UCF-Crime [datasets]' -> [DoTA], [UCF-Crime]."""
+    tokens = _tokens(text, pos - 160, pos)
+    if tokens and tokens[-1][2].startswith("("):  # "Schema-Guided Dialogue (SGD) dataset"
+        tokens.pop()
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+    while tokens:
+        token = tokens.pop()
+        if _is_name_token(token[2], gazetteer) and len(current) < 5:
+            current.insert(0, token)
+            continue
+        if not current or token[2] not in _CONNECTORS:
+            break
+        groups.insert(0, current)
+        current = []
+        while tokens and tokens[-1][2] in _CONNECTORS:  # ", and"
+            tokens.pop()
+    if current:
+        groups.insert(0, current)
+    return groups
+
+
+def _groups_after(text: str, pos: int, gazetteer: DatasetGazetteer,
+                  single: bool = False) -> list[list[Token]]:
+    """Name groups of a list starting at pos: 'datasets such as [Cora, Citeseer and PubMed]'."""
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+    for token in _tokens(text, pos, pos + 200):
+        if _is_name_token(token[2], gazetteer) and len(current) < 5:
+            current.append(token)
+            continue
+        if current:
+            groups.append(current)
+            current = []
+        if token[2] == "et":  # "(Weston et al., 2015)" is a citation, not a list of datasets
+            return groups[:-1]
+        if single or token[2] not in _CONNECTORS:
+            break
+    if current:
+        groups.append(current)
+    return groups[:1] if single else groups
+
+
+def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -> Mention | None:
+    suffix = group.pop()[2] if group and group[-1][:2] == (0, 0) else ""
+    while group and group[-1][2].casefold() in gazetteer.task_words:
+        group.pop()
+    if not group:
+        return None
+    start, end = group[0][0], group[-1][1]
+    name = " ".join(text[start:end].split())
+    sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
+    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and sentence_initial:
+        return None  # "Rigorous benchmarks show ..."
+    if _is_hardware_name(name):
+        return None  # "benchmarks (A100, 4090)" lists hardware
+    name = f"{name} {suffix}" if suffix else name
+    known = gazetteer.strong_keys.get(alias_key(name, False))
+    name = known.canonical if known else name
+    return Mention(start, end, name, alias_key(name, False))
+
+
+def _is_hardware_name(name: str) -> bool:
+    hardware = hardware_gazetteer()
+    return any(index.lookup(name) is not None for index in (hardware.products, hardware.families))
+
+
+def _accept_context_only(text: str, pending: list[Mention], accepted: list[Mention]) -> list[Mention]:
+    """'Reddit', 'Amazon', 'Yelp' count next to 'dataset', after 'datasets such as', or in a list
+    with other datasets; elsewhere they name a platform or company."""
+    confirmed = {id(m) for m in accepted}
+    confirmed |= {id(m) for m in pending
+                  if _TRIGGER_AFTER.match(text, m.end) or _after_list_intro(text, m.start)}
+    spread_through_lists(text, sorted(accepted + pending, key=lambda m: m.start), confirmed, _LIST_GAP)
+    return [m for m in pending if id(m) in confirmed]
+
+
+def _after_list_intro(text: str, start: int) -> bool:
+    window = text[max(0, start - 40):start].translate(ASCII_LOWER)
+    return any(m.group("list") and m.end() == len(window) for m in _ANCHOR.finditer(window))
+
+
+def _drop_parenthetical_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'Stanford Sentiment Treebank (SST-2)': the acronym in parentheses is not a second dataset."""
+    mentions = sorted(mentions, key=lambda m: m.start)
+    kept: list[Mention] = []
+    for previous, mention in zip([None, *mentions], mentions):
+        if (previous is not None and previous.end <= mention.start
+                and _PAREN_OPEN.fullmatch(text, previous.end, mention.start)
+                and _PAREN_CLOSE.match(text, mention.end)):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _finalise(mentions: list[Mention]) -> list[str]:
+    by_identity: dict[str, Mention] = {}
+    for mention in mentions:  # already in text order
+        known = by_identity.get(mention.identity)
+        if known is None:
+            by_identity[mention.identity] = mention
+        elif mention.long_form and not known.long_form:
+            known.name, known.long_form = mention.name, True
+    names = [m.name for m in sorted(by_identity.values(), key=lambda m: m.start)]
+    # A stated version replaces the bare name, at the family's first mention (LABELLING §2).
+    result: list[str] = []
+    for name in names:
+        versions = [v for v in names if v.startswith(name + " ") and _VERSIONED_NAME.fullmatch(v[len(name) + 1:])]
+        for candidate in versions or [name]:
+            if candidate not in result:
+                result.append(candidate)
+    return result

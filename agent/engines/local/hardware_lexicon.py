@@ -1,0 +1,96 @@
+"""The hardware gazetteer (agent/data/hardware.yaml) compiled once into matchers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from agent.engines.local.gazetteer import AliasIndex, alias_key, load_yaml, parse_alias, with_canonical
+
+
+@dataclass(frozen=True)
+class Product:
+    canonical: str
+    vendor: str | None
+    hw_class: str
+    vendor_prefixed: bool  # the NVIDIA rule: always "<vendor> <canonical>", whatever was written
+    microarchitecture: bool
+    suffix: re.Pattern[str] | None  # open-ended model numbers after a family name
+
+
+@dataclass(frozen=True)
+class ProductAlias:
+    product: Product
+    written: str
+    weak: bool
+
+
+@dataclass(frozen=True)
+class ClassTerm:
+    name: str
+    hw_class: str
+    term: str
+
+
+@dataclass(frozen=True)
+class HardwareGazetteer:
+    products: AliasIndex[ProductAlias]
+    families: AliasIndex[ProductAlias]  # may take a glued model number ("STM32F746")
+    class_terms: AliasIndex[ClassTerm]
+    vendor_before: re.Pattern[str]  # vendor, dropped brand and "mobile" right before a product
+    vendor_display: dict[str, str]
+    head_noun_after: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+") for w in sorted(set(words), key=len, reverse=True))
+
+
+def _group_aliases(group: dict[str, Any]) -> list[tuple[str, ProductAlias, bool, bool]]:
+    """(alias, payload, exact_case, is_family) for every alias of every product of a group."""
+    out = []
+    for canonical, spec in group["products"].items():
+        spec = spec if isinstance(spec, dict) else {"aliases": spec or []}
+        product = Product(
+            canonical=canonical, vendor=group.get("vendor"), hw_class=group["class"],
+            vendor_prefixed=group.get("names") == "canonical",
+            microarchitecture=group.get("kind") == "microarchitecture",
+            suffix=re.compile(spec["suffix"]) if spec.get("suffix") else None)
+        for raw in with_canonical(canonical, spec.get("aliases") or []):
+            alias, exact, weak = parse_alias(raw)
+            # A spacing variant of the canonical name prints as the canonical ("SpiNNaker 2").
+            shown = canonical if alias_key(alias, False) == alias_key(canonical, False) else alias
+            payload = ProductAlias(product, shown, weak or product.microarchitecture)
+            out.append((alias, payload, exact, product.suffix is not None))
+    return out
+
+
+def _same_product(a: ProductAlias, b: ProductAlias) -> bool:
+    return a.product == b.product
+
+
+@lru_cache(maxsize=1)
+def hardware_gazetteer() -> HardwareGazetteer:
+    data = load_yaml("hardware.yaml")
+    aliases = [a for group in data["product_groups"] for a in _group_aliases(group)]
+    terms = [(term, ClassTerm(entry["name"], entry["class"], term), parse_alias(term)[1])
+             for entry in data["class_terms"] for term in entry["terms"]]
+    spellings = {spelling: display for display, written in data["vendors"].items() for spelling in written}
+    brands = _alternation(data["dropped_brands"])
+    vendor_before = re.compile(
+        rf"(?:(?<![A-Za-z0-9])(?P<vendor>{_alternation(list(spellings))})[\s\-]+)?"
+        rf"(?:(?<![A-Za-z0-9])(?P<brand>{brands})[\s\-]+)?(?P<mobile>(?<![A-Za-z0-9])mobile[\s\-]+)?$")
+    nouns = data["head_nouns"]
+    head_noun_after = re.compile(
+        rf"[\s\-]*(?:(?:{_alternation(data['head_modifiers'])})[\s\-]+){{0,2}}"
+        rf"(?:(?P<confirming>{_alternation(nouns['confirming'])})|(?P<other>{_alternation(nouns['other'])}))"
+        r"s?(?![A-Za-z0-9])", re.IGNORECASE)
+    return HardwareGazetteer(
+        products=AliasIndex([(a, p, e) for a, p, e, family in aliases if not family], plural_s=True,
+                            same_entry=_same_product),
+        families=AliasIndex([(a, p, e) for a, p, e, family in aliases if family], plural_s=True,
+                            trailing_boundary=False, same_entry=_same_product),
+        class_terms=AliasIndex(terms, plural_s=True, same_entry=lambda a, b: a.name == b.name),
+        vendor_before=vendor_before, vendor_display=spellings, head_noun_after=head_noun_after)

@@ -1,0 +1,178 @@
+"""Hardware mentions (LABELLING.md §3): named products (level `specific`) and lexicon terms (`class`).
+
+A product match takes the vendor or dropped NVIDIA brand written before it ("Nvidia Tesla-V100")
+and the hardware noun written after it ("Jetson TX2 GPU", "Samsung S8 phone"); that noun is part
+of the product mention, so it gives no class item (the head-noun exception). A lexicon term in
+direct apposition to a product ("a server GPU (Nvidia Tesla-V100)", "GPUs (A100, RTX 6000, 4090,
+3090)") or attached to one ("GPU on Samsung Galaxy S20") gives no class item either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, spread_through_lists
+from agent.engines.local.hardware_lexicon import ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
+from agent.models import Hardware
+
+
+@dataclass
+class Item:
+    start: int  # first character of the mention, vendor included
+    end: int  # after a consumed head noun
+    name: str
+    hw_class: str
+    level: str
+    strong: bool = True
+
+
+_MULTIPLIER_X = re.compile(r"(?<=\d)x(?=[a-z]{1,3}\d)")
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*|vs\.?\s+|versus\s+)")
+_LIST_ITEM_END = re.compile(r"\s*(?:[,;:)/.]|and\b|or\b|vs\b|versus\b|$)")
+_APPOSITION = re.compile(r"\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|including|namely)[,:]?\s*)?")
+_ATTACHED = re.compile(r"\s+(?:on|of|in)\s+(?:(?:the|a|an|our|their)\s+)?|\s*/\s*")
+_COORDINATED_MODIFIER = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|and|or|/|and/or)\s*$")
+_CLOUD_NOT_HARDWARE = re.compile(r"(?:point|word|tag)[\s\-]*$", re.IGNORECASE)
+_COMPUTE_CLUSTER_BEFORE = re.compile(
+    r"(?:gpu|ai|hpc|compute|computing|computer|production|training|inference|serving|datacenter|"
+    r"data center|kubernetes|k8s|server|shared|multi-tenant|heterogeneous|homogeneous|large-scale|"
+    r"commodity|cloud|slurm|hadoop|spark|cpu|tpu|\d+-node|\d+-gpu|multi-node|multi-gpu|distributed|"
+    r"physical|on-premises?|research|enterprise|local|real|edge|accelerator|ray)[\s\-]+(?:[\w-]+\s+)?$",
+    re.IGNORECASE)
+_COMPUTE_CLUSTER_AFTER = re.compile(
+    r"(?:\s+(?:of|with)\s+(?:[\w-]+\s+){0,2}(?:gpus|machines|nodes|servers|workers|accelerators|cpus|"
+    r"tpus|devices|instances|hosts)\b|[\s\-]+(?:scheduler|scheduling|management|manager|utili[sz]ation|"
+    r"throughput|resources?|operators?|administrators?|nodes?|level|wide|size|environments?|traces?|"
+    r"workloads?|jobs?)\b)", re.IGNORECASE)
+_FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
+                             r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
+
+
+def find_hardware(text: str) -> list[Hardware]:
+    gazetteer = hardware_gazetteer()
+    # "8xA100": the multiplier's x would hide the product from the word-boundary match.
+    lowered = _MULTIPLIER_X.sub(" ", text.translate(ASCII_LOWER))
+    products = _products(text, lowered, gazetteer)
+    items = sorted(products + _class_items(text, lowered, gazetteer, products), key=lambda item: item.start)
+    result: dict[str, Hardware] = {}
+    for item in items:
+        result.setdefault(item.name, Hardware(name=item.name, hw_class=item.hw_class, level=item.level))
+    return list(result.values())
+
+
+def _products(text: str, lowered: str, gazetteer: HardwareGazetteer) -> list[Item]:
+    candidates: list[Item] = []
+    for hit in _leftmost_longest(gazetteer.products.find(text, lowered) + gazetteer.families.find(text, lowered)):
+        if candidates and hit.start < candidates[-1].end:
+            continue  # inside the model number or head noun of the previous product
+        item = _product_item(text, hit, gazetteer)
+        if item:
+            candidates.append(item)
+    # A weak alias ("4090", "Ampere") counts in a list with an accepted product, if it ends there
+    # ("GPUs (A100, RTX 6000, 4090, 3090)", not "V100, Xavier initialization").
+    confirmed = {id(c) for c in candidates if c.strong}
+    listable = [c for c in candidates if c.strong or _LIST_ITEM_END.match(text, c.end)]
+    spread_through_lists(text, listable, confirmed, _LIST_GAP)
+    return [c for c in candidates if id(c) in confirmed]
+
+
+def _leftmost_longest(hits: list[Hit[ProductAlias]]) -> list[Hit[ProductAlias]]:
+    chosen: list[Hit[ProductAlias]] = []
+    for hit in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
+        if not chosen or hit.start >= chosen[-1].end:
+            chosen.append(hit)
+    return chosen
+
+
+def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazetteer) -> Item | None:
+    alias, product = hit.payload, hit.payload.product
+    end, suffix = hit.end, ""
+    if product.suffix is not None:
+        model = product.suffix.match(text, end)
+        if model:
+            # "iPhone-X" is written "iPhone X"; a hyphen before digits stays ("Core i7-8700K").
+            suffix, end = re.sub(r"^-(?=[A-Za-z])|\s+", " ", model.group()), model.end()
+        elif end < len(text) and text[end].isalnum():
+            return None  # "Mi" in "Microsoft", "Atom" in "Atomic"
+    lead = gazetteer.vendor_before.search(text, max(0, hit.start - 48), hit.start)
+    vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
+    head = gazetteer.head_noun_after.match(text, end)
+    confirmed = bool(vendor or brand or suffix or (head and head.group("confirming")))
+    if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
+        confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
+    name, hw_class = _product_name(alias, vendor, suffix, gazetteer)
+    mobile_gpu = product.microarchitecture and head is not None and "gpu" in head.group().lower() and (
+        mobile is not None or "mobile" in head.group().lower())
+    if mobile_gpu:  # "mobile Ampere GPUs" -> "NVIDIA Ampere mobile GPU"
+        name, hw_class = f"{name} mobile GPU", "mobile"
+    start = lead.start() if lead and lead.group() and (vendor or brand or mobile_gpu) else hit.start
+    return Item(start, head.end() if head else end, name, hw_class, "specific", not alias.weak or confirmed)
+
+
+def _product_name(alias: ProductAlias, vendor: str | None, suffix: str,
+                  gazetteer: HardwareGazetteer) -> tuple[str, str]:
+    product = alias.product
+    if product.vendor_prefixed:
+        return f"{product.vendor} {product.canonical}", product.hw_class
+    written = re.sub(r"\s+", " ", f"{alias.written}{suffix}").strip()
+    shown_vendor = gazetteer.vendor_display.get(vendor or "")
+    if shown_vendor and not written.startswith(shown_vendor):
+        written = f"{shown_vendor} {written}"
+    return written, product.hw_class
+
+
+def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products: list[Item]) -> list[Item]:
+    taken = SpanSet((p.start, p.end) for p in products)
+    hits = [h for h in gazetteer.class_terms.find(text, lowered)
+            if not taken.overlaps(h.start, h.end) and _is_hardware(text, h)]
+    hits = sorted(hits + _shared_head_terms(text, gazetteer, hits), key=lambda h: h.start)
+    anchors = {p.start for p in products}
+    free: list[Hit[ClassTerm]] = []
+    # Right to left, so that "GPU/DSP of mobile platforms (Samsung Galaxy S21)" chains to the product.
+    for hit in reversed(hits):
+        if _follower_start(text, hit.end) in anchors:
+            anchors.add(hit.start)
+        else:
+            free.append(hit)
+    return [Item(h.start, h.end, h.payload.name, h.payload.hw_class, "class") for h in reversed(free)]
+
+
+def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
+    """'edge or mobile devices' also names edge devices: the modifier before 'or' shares the head."""
+    extra = []
+    for hit in hits:
+        if " " not in hit.surface:
+            continue
+        modifier = _COORDINATED_MODIFIER.search(text, max(0, hit.start - 40), hit.start)
+        if modifier:
+            surface = f"{modifier.group(1)} {hit.surface.split()[-1]}"
+            term = gazetteer.class_terms.lookup(surface)
+            if term is not None:
+                extra.append(Hit(modifier.start(1), modifier.end(1), surface, term))
+    return extra
+
+
+def _follower_start(text: str, end: int) -> int | None:
+    """Where the thing a term is in apposition or attached to begins, if anything follows."""
+    for connector in (_APPOSITION, _ATTACHED):
+        match = connector.match(text, end)
+        if match and match.end() > end:
+            return match.end()
+    return None
+
+
+def _is_hardware(text: str, hit: Hit[ClassTerm]) -> bool:
+    term = hit.payload
+    before = text[max(0, hit.start - 40):hit.start]
+    if term.term == "cloud":
+        return not _CLOUD_NOT_HARDWARE.search(before)
+    if term.term == "cluster":
+        return bool(_COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end))
+    if term.name == "DSP":
+        return not _FPGA_RESOURCES.search(text, max(0, hit.start - 80), hit.end + 80)
+    if term.name == "accelerator":
+        return not before.rstrip().lower().endswith("particle")
+    if term.name == "SoC":
+        return "state of charge" not in text[max(0, hit.start - 400):hit.end + 400].lower()
+    return True

@@ -1,0 +1,281 @@
+"""Reading the words around a number: which quantity they name, which way it moved, how hedged.
+
+The vocabulary lives in agent/data/speedup_lexicon.yaml; this module only decides how to apply
+it (LABELLING §1.1 and §1.3). Phrases are read from masked text in which other numbers and
+their unit words are blanked out, so "28 fps" or "30 TPU-hours" never name a claim's quantity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+_LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "speedup_lexicon.yaml"
+_SPEEDUP = "speedup"
+# A cue and the next cue still name one compound quantity ("finetune throughput", "energy
+# efficiency") unless a function word separates them.
+_COMPOUND_BREAK_RE = re.compile(r"\b(?:of|by|in|for|on|to|the|a|an|and|with|from|at)\b|[,;:()]")
+_OF_AFTER_RE = re.compile(r"\s+of\b")
+_PROCESS_HEADS = frozenset({"latency", "cost", "speedup"})
+_HEDGE_RE = re.compile(r"\s*(?:\b(?:around|about|approximately|nearly|almost|roughly)|~|∼|\\sim)[\s$]*$", re.I)
+_PROCESS_METRICS = frozenset({"training time", "search cost"})
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _named_patterns(pairs: object) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, _compile(pattern)) for name, pattern in pairs)  # type: ignore[attr-defined]
+
+
+class Lexicon:
+    """Compiled patterns of speedup_lexicon.yaml (loaded once, on first use)."""
+
+    def __init__(self, raw: dict[str, object]):
+        metrics: list[list[str]] = raw["metrics"]  # type: ignore[assignment]
+        self.metric_names = tuple(name for name, _ in metrics)
+        self.fallbacks = _named_patterns(raw["fallbacks"])
+        self.qualifiers = _named_patterns(raw["qualifiers"])
+        self.absolute_units = _named_patterns(raw["absolute_units"])
+        self.own_name_verbs = tuple(raw["own_name_verbs"])  # type: ignore[arg-type]
+        for key, value in raw.items():
+            if isinstance(value, str):
+                setattr(self, key, _compile(value))
+        # One pass finds every cue: alternatives in §1.3 rule order, so where two cues start at
+        # the same word the earlier rule wins ("tail latency" over "latency").
+        self.cues = _compile("|".join([f"(?P<m{rank}>{p})" for rank, (_, p) in enumerate(metrics)]
+                                      + [f"(?P<quality>{raw['quality']})", f"(?P<proxy>{raw['proxy']})"]))
+        self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})" for kind in ("faster", "reduction", "increase")))
+
+    def __getattr__(self, name: str) -> re.Pattern[str]:  # typed access to the pattern keys
+        raise AttributeError(f"speedup lexicon has no pattern {name!r}")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    with _LEXICON_PATH.open(encoding="utf-8") as handle:
+        return Lexicon(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    kind: str  # metric | quality | proxy
+    label: str  # metric name, or the kind again
+    rank: int  # position of the metric rule in the §1.3 table (lower wins)
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a phrase says about a claim. `metric` None and `blocked` None: it says nothing."""
+
+    metric: str | None = None
+    blocked: str | None = None  # quality | proxy: the number measures something that is no claim
+    benefit: bool = False  # more-is-better quantity (throughput, efficiency, batch size)
+
+    @property
+    def specific(self) -> bool:
+        return self.metric is not None and self.metric != _SPEEDUP
+
+    @property
+    def empty(self) -> bool:
+        return self.metric is None and self.blocked is None
+
+
+_TOKEN_START_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9¤+/]")
+
+
+def _cues(phrase: str) -> list[Cue]:
+    lex = lexicon()
+    cues: list[Cue] = []
+    covered = 0
+    # Every cue starts a token, so trying the big alternation only at token starts is equivalent
+    # to a full scan and several times faster.
+    for token in _TOKEN_START_RE.finditer(phrase):
+        if token.start() < covered:
+            continue
+        m = lex.cues.match(phrase, token.start())
+        if m is None:
+            continue
+        covered = m.end()
+        group = m.lastgroup or ""
+        if group.startswith("m"):
+            rank = int(group[1:])
+            cues.append(Cue("metric", lex.metric_names[rank], rank, m.start(), m.end()))
+        else:
+            cues.append(Cue(group, group, 99, m.start(), m.end()))
+    return cues
+
+
+def _reading(phrase: str, anchor: Cue, cues: list[Cue]) -> Reading:
+    if anchor.kind != "metric":
+        return Reading(blocked=anchor.kind)
+    compound = [c for c in cues if c.kind == "metric" and _same_compound(phrase, c, anchor)]
+    best = min(compound, key=lambda c: c.rank)
+    lo = min(c.start for c in compound)
+    hi = max(c.end for c in compound)
+    benefit = lexicon().benefit.search(phrase, max(0, lo - 20), min(len(phrase), hi + 25)) is not None
+    return Reading(metric=best.label, benefit=benefit)
+
+
+def _same_compound(phrase: str, cue: Cue, anchor: Cue) -> bool:
+    lo, hi = sorted((cue, anchor), key=lambda c: c.start)
+    if lo.end >= hi.start:
+        return True
+    return hi.start - lo.end <= 25 and not _COMPOUND_BREAK_RE.search(phrase, lo.end, hi.start)
+
+
+def read_after(phrase: str) -> Reading:
+    """The words right after a number: the first thing named decides ("2.5x energy efficiency")."""
+    cues = _cues(phrase)
+    if not cues:
+        return _fallback(phrase)
+    first = min(cues, key=lambda c: (c.start, c.rank))
+    if first.kind != "metric":
+        return Reading(blocked=first.kind)
+    metric_cues = [c for c in cues if c.kind == "metric"]
+    best = min(metric_cues, key=lambda c: c.rank)
+    benefit = lexicon().benefit.search(phrase) is not None
+    return Reading(metric=best.label, benefit=benefit)
+
+
+def read_before(phrase: str) -> Reading:
+    """The words before a number: the quantity nearest to it, preferring a head noun followed
+    by "of" ("the average latency of a ResNet-101 ... reduced by")."""
+    cues = _cues(phrase)
+    if not cues:
+        return _fallback(phrase)
+    with_of = [c for c in cues if _OF_AFTER_RE.match(phrase, c.end)]
+    # Nearest to the number; of two cues ending together the longer one ("scaling efficiency").
+    anchor = max(with_of or cues, key=lambda c: (c.end, -c.start, -c.rank))
+    reading = _reading(phrase, anchor, cues)
+    if with_of and reading.metric in _PROCESS_HEADS:
+        # "the end-to-end time cost of the train-prune pipeline": the process named after "of"
+        # says whose time or cost it is.
+        process = [c for c in cues if c.start > anchor.end and c.label in _PROCESS_METRICS]
+        if process:
+            return Reading(metric=process[0].label)
+    return reading
+
+
+def _fallback(phrase: str) -> Reading:
+    for name, pattern in lexicon().fallbacks:
+        if pattern.search(phrase):
+            return Reading(metric=name)
+    return Reading()
+
+
+def metric_of_unit(unit_text: str) -> Reading:
+    """The quantity an absolute figure measures, from its unit ("2.3 TOPS/W" -> energy)."""
+    for name, pattern in lexicon().absolute_units:
+        if pattern.search(unit_text):
+            return Reading(metric=name, benefit=name == "throughput" or "/" in unit_text or "per" in unit_text)
+    return Reading()
+
+
+def direction_word(after: str, before: str) -> str | None:
+    """faster | reduction | increase, from the direction word nearest to the number."""
+    directions = lexicon().directions
+    # Speed phrasing wins wherever it is: "speeds up checkpoint saving by 3.1x" is faster.
+    if lexicon().faster.search(after) or lexicon().faster.search(before):
+        return "faster"
+    first = directions.search(after)
+    if first:
+        return first.lastgroup
+    last = None
+    for last in directions.finditer(before):
+        pass
+    return last.lastgroup if last else None
+
+
+def resolve_direction(word: str | None, metric: str, benefit: bool) -> str:
+    """§1.3 direction: "improves latency" is a reduction, "improves throughput" an increase."""
+    if word in ("faster", "reduction"):
+        return word
+    if metric == _SPEEDUP:
+        return "faster"
+    return "increase" if benefit else "reduction"
+
+
+def leading_qualifier(before: str) -> str | None:
+    """up_to / at_least / approx written right before the number; of "up to around", the first
+    in LABELLING order (up_to > at_least > approx)."""
+    tail = before[-60:].rstrip(" $\\{(}")
+    unhedged = _HEDGE_RE.sub("", tail)
+    for name, pattern in lexicon().qualifiers:
+        if pattern.search(tail) or pattern.search(unhedged):
+            return name
+    return None
+
+
+def mentions_average(text: str) -> bool:
+    return lexicon().average.search(text) is not None
+
+
+class ContextReader:
+    """§1.1.4: is a sentence about the problem, the motivation or prior work, not this paper's
+    result? Evaluated lazily: only sentences holding candidate numbers are ever asked about."""
+
+    def __init__(self, text: str, masked: str, sentences: list[tuple[int, int]]):
+        self.text, self.masked, self.sentences = text, masked, sentences
+        self._contribution: int | None = None
+        self._scanned = 0
+        self._names: re.Pattern[str] | None = None
+
+    def _own_name(self) -> re.Pattern[str]:
+        if self._names is None:
+            names = self._introduced_names()
+            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) or "(?!)"
+            self._names = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+        return self._names
+
+    def _introduced_names(self) -> set[str]:
+        """ "we present HOBBIT", "called GCL", "MARS, a novel ...", "FooServe is a ..."."""
+        lex = lexicon()
+        lowered = self.text.lower()
+        names: set[str] = set()
+        for verb in lex.own_name_verbs:  # str.find is far faster than a regex scan here
+            at = lowered.find(verb)
+            while at >= 0:
+                found = lex.own_name_after_verb.match(self.text, at + len(verb))
+                # "we present X", not "a recent work introduced BackSlash"
+                if found and (at == 0 or not lowered[at - 1].isalpha()) \
+                        and lex.own_subject.search(self.text, max(0, at - 40), at):
+                    names.add(found.group("name"))
+                at = lowered.find(verb, at + 1)
+        for start, _ in self.sentences:
+            found = lex.own_name_subject.match(self.text, start)
+            if found:
+                names.add(found.group("name"))
+        return names
+
+    def _contribution_before(self, index: int) -> bool:
+        """Whether the first sentence that introduces this paper's contribution comes later."""
+        contribution = lexicon().contribution
+        while self._contribution is None and self._scanned < len(self.sentences):
+            start, end = self.sentences[self._scanned]
+            if contribution.search(self.text, start, end):
+                self._contribution = self._scanned
+            self._scanned += 1
+        return self._contribution is not None and index < self._contribution
+
+    def is_context(self, index: int) -> bool:
+        lex = lexicon()
+        start, end = self.sentences[index]
+        if lex.own_work.search(self.text, start, end) or self._own_name().search(self.text, start, end):
+            return False
+        return (self._contribution_before(index)
+                or lex.prior_work_subject.search(_without_fronted_comparator(self.text, start, end)) is not None
+                or lex.problem_effect.search(self.masked, start, end) is not None)
+
+
+def _without_fronted_comparator(text: str, start: int, end: int) -> str:
+    sentence = text[start:end]
+    match = re.match(r"\s*(?:compared|relative|in\s+comparison)\b[^,]{0,120},\s*", sentence, re.I)
+    return sentence[match.end():] if match else sentence

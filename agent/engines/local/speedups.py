@@ -1,0 +1,388 @@
+"""Rule-based extraction of quantitative efficiency claims (LABELLING §1) from one abstract.
+
+Pipeline: numbers with ratio/percent units -> sentences (problem/prior-work sentences dropped)
+-> groups of coordinated numbers -> for each group, its own words before and after it decide
+quantity (metric), direction and qualifier, or block it (quality, proxy, setup, overhead); a
+group that names nothing inherits from the claim it continues ("and 99.84% on a 64GB
+instance", "(up to 92.0%)", ", which is 5,000x faster") -> comparators give baselines ->
+restated claims merged -> every item grounded with agent.grounding before it is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.engines.local import speedup_rules as rules
+from agent.engines.local.speedup_baselines import Comparator, SentenceComparators, distribute, find_comparators
+from agent.engines.local.speedup_segments import (
+    Group, claim_units, coordinate, in_spans, masked_text, phrase_after, phrase_before, sentence_spans,
+    url_spans,
+)
+from agent.grounding import check_speedup
+from agent.models import Speedup
+from agent.numbers import find_numbers, find_ranges
+
+_DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)
+_ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
+_AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,60},", re.I)
+_PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
+_CHANGED_TO_RE = re.compile(
+    r"\b(?:reduc\w*|decreas\w*|lower\w*|drop\w*|cut\w*|shrink\w*|compress\w*|increas\w*|improv\w*|rais\w*|"
+    r"boost\w*|grow\w*|push\w*|bring\w*|brought|down|from)\b[^,;]{0,80}?(?<!\bup)\s+to\s*$", re.I)
+_SECOND_METRIC_RE = re.compile(
+    r"\s*and\s+(?:(?:a|an)\s+)?(?:higher|lower|less|fewer|smaller|larger|better|reduced|improved|more)\s+"
+    r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
+_CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
+_BARE_COMPARATIVE_RE = re.compile(
+    r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
+    r"|more(?:\s+efficient)?)[\s$]*", re.I)
+_ABSOLUTE_FIGURE_RE = re.compile(
+    r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
+_TRAILING_JOIN_RE = re.compile(r"[\s,]+(?:and|or|with|while|but)$", re.I)
+_SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
+_RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
+# Model, dataset and system names: "GPT-2", "ImageNet", "vLLM", "A100", "BERT".
+_NAME_RE = re.compile(r"(?<![\w-])(?=[\w-]*(?:[a-z][A-Z]|[A-Z]{2}|\d))[A-Za-z][\w-]*")
+_LOOKBACK = 300
+_MAX_CHARS = 20_000
+
+
+@dataclass(slots=True)
+class _Claim:
+    """What has been read about one group of numbers; items are made only if nothing blocked it."""
+
+    group: Group
+    metric: str | None = None
+    blocked: str | None = None
+    benefit: bool = False
+    direction_word: str | None = None
+    qualifier: str | None = None
+    evidence_start: int = 0
+    evidence_end: int = 0
+    comparator: Comparator | None = None
+    extra_metric: tuple[str, str] | None = None  # (metric, direction) of "faster speed and lower energy"
+
+
+def extract_speedups(abstract: str) -> list[Speedup]:
+    """Grounded efficiency claims of one abstract, in text order (see LABELLING §1)."""
+    if not abstract or not abstract.strip():
+        return []
+    # Real abstracts are a few thousand characters; reading only a prefix of anything far longer
+    # keeps hostile input (megabytes of numbers) well under a second.
+    text = abstract[:_MAX_CHARS]
+    numbers = find_numbers(text)
+    urls = url_spans(text)
+    units = [u for u in claim_units(numbers, find_ranges(text, numbers)) if not in_spans(u.start, urls)]
+    if not units:
+        return []
+    masked = masked_text(text, numbers, {u.start for u in units})
+    sentences = sentence_spans(text)
+    context = rules.ContextReader(text, masked, sentences)
+    claims: list[_Claim] = []
+    cursor = 0
+    for index, (start, end) in enumerate(sentences):
+        first = cursor
+        while cursor < len(units) and units[cursor].start < end:
+            cursor += 1
+        own = [u for u in units[first:cursor] if u.start >= start]
+        if own and not context.is_context(index):
+            claims += _sentence_claims(text, masked, start, end, own)
+    return _finalise(abstract, claims)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence and the facts about it that every claim inside needs."""
+
+    text: str  # the whole (possibly truncated) abstract
+    masked: str
+    start: int
+    end: int
+    finding: bool  # a measurement-study sentence ("we find that ...")
+    averaged: bool  # opens with "On average," which qualifies every claim in it
+
+
+def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[Group]) -> list[_Claim]:
+    sentence = _Sentence(text, masked, start, end, rules.lexicon().finding.search(text, start, end) is not None,
+                         _AVERAGED_SENTENCE_RE.match(text, start, end) is not None)
+    groups = coordinate(text, units)
+    comparators = SentenceComparators(text, find_comparators(text, masked, start, end))
+    claims: list[_Claim] = []
+    for i, group in enumerate(groups):
+        floor = groups[i - 1].end if i else start
+        limit = groups[i + 1].start if i + 1 < len(groups) else end
+        claim = _read_group(sentence, group, (floor, limit), claims[-1] if claims else None)
+        claim.comparator = comparators.pick(group.start, group.end, limit, claim.evidence_start)
+        if claim.comparator and claim.comparator.start < claim.evidence_start:
+            claim.evidence_start = start if claim.comparator.start < group.pre_start else claim.comparator.start
+        if claim.comparator and claim.comparator.start > group.end:
+            claim.evidence_end = max(claim.evidence_end, claim.comparator.np_end)
+        claims.append(claim)
+    return claims
+
+
+def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], previous: _Claim | None) -> _Claim:
+    """Metric, direction and qualifier of one group, or why it is no claim (`blocked`)."""
+    text, masked = sentence.text, sentence.masked
+    pre_start, _ = phrase_before(masked, group, bounds[0])
+    _, post_end = phrase_after(masked, group, bounds[1])
+    group.pre_start, group.post_end = pre_start, post_end
+    before, after = masked[pre_start:group.start], masked[group.end:post_end]
+    claim = _Claim(group, evidence_start=pre_start, evidence_end=post_end)
+    claim.blocked = _configuration_or_overhead(text, masked, group, (before, after), sentence.finding)
+    if claim.blocked:
+        return claim
+    verbless = not rules.lexicon().verbs.search(before)
+    back = max(sentence.start, pre_start - _LOOKBACK)
+    previous, verb_phrase = _continuation(masked, group, previous, back)
+    lookback = (masked[back:pre_start], text[back:pre_start]) if verbless else None
+    if _decide_metric(claim, (before, after, verb_phrase), lookback, previous):
+        claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
+    if claim.metric is None and claim.blocked is None:
+        # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
+        # "threefold"/"10-fold" that often counts things ("contributions are threefold"), is not.
+        claim.metric, claim.blocked = ("speedup", None) if _bare_ratio(text, group) else (None, "unnamed")
+        claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
+    if claim.metric == "speedup" and group.members[-1].unit == "%" and _vague_percent(sentence, before, after):
+        claim.blocked = "quality"  # "improves performance by 5%" next to accuracy talk is accuracy
+    if claim.blocked:
+        return claim
+    if claim.direction_word is None:
+        claim.direction_word = rules.direction_word(after, before)
+    if claim.direction_word is None and lookback is not None:
+        claim.direction_word = previous.direction_word if previous else rules.direction_word("", lookback[0])
+    claim.qualifier = _qualifier(masked, group, before, after, previous)
+    if claim.qualifier is None and sentence.averaged and not group.is_range:
+        claim.qualifier = "average"
+    claim.extra_metric = _second_metric(masked, post_end)
+    if verbless and previous is not None:
+        claim.evidence_start = sentence.start
+    return claim
+
+
+def _continuation(masked: str, group: Group, previous: _Claim | None, floor: int) -> tuple[_Claim | None, str]:
+    """Whether the claim continues `previous` (no finite verb in between: "81.76% on an 8GB
+    instance and 99.84% on a 64GB instance", "..., yielding up to 94%"), and the words from the
+    last verb before it ("..., and reducing the error on PDE solving and MRI tasks by 40%")."""
+    start = previous.group.post_end if previous is not None else floor
+    verbs = list(rules.lexicon().clause_verbs.finditer(masked, start, group.start))
+    if previous is not None and any(not v.group().lower().endswith("ing") for v in verbs):
+        previous = None
+    return previous, (masked[verbs[-1].start():group.start] if verbs else "")
+
+
+def _bare_ratio(text: str, group: Group) -> bool:
+    last = group.members[-1]
+    return last.unit == "x" and last.kind != "word" and "fold" not in text[last.start:last.end].lower()
+
+
+def _vague_percent(sentence: _Sentence, before: str, after: str) -> bool:
+    """A percent "performance" gain with no speed word, in a sentence that talks about quality."""
+    lex = rules.lexicon()
+    if lex.faster.search(after) or lex.faster.search(before[-80:]):
+        return False
+    return lex.quality.search(sentence.masked, sentence.start, sentence.end) is not None
+
+
+def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tuple[str, str],
+                               finding: bool) -> str | None:
+    """§1.1: configuration numbers, absolute levels ("reduced to 6.91%") and added overheads.
+
+    `finding` marks a measurement-study sentence, whose slowdowns are results, not overheads.
+    """
+    lex = rules.lexicon()
+    before, after = phrase
+    unit = group.members[-1].unit
+    if lex.setup_after.match(masked, group.end, min(len(masked), group.end + 80)):
+        return "setup"
+    if unit == "x" and lex.setup_count.match(text, group.end):
+        return "setup"
+    if _SPACED_TIMES_RE.search(text, group.start, group.end) and not _RATIO_CONTEXT_RE.search(before[-12:]) \
+            and rules.direction_word(after, "") is None and rules.read_after(after).empty:
+        return "setup"  # "each run is repeated 5 times"
+    if _CHANGED_TO_RE.search(before[-120:]):
+        return "absolute"
+    if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
+            and rules.read_before(before).empty:
+        return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
+    if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not lex.shrink.search(before):
+        return "setup"  # "90% of the peak": a level, not a change
+    near = before[-50:] + " " + after
+    if lex.overhead.search(near) and not lex.shrink.search(near):
+        return "overhead"
+    if lex.slowdown.search(near) and not finding:
+        return "overhead"  # "incurs only a 1.2x slowdown"
+    return None
+
+
+def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str] | None,
+                   previous: _Claim | None) -> bool:
+    """Specific quantity words beat generic speed words; the claim's own words beat inherited ones.
+
+    `own` is the masked (before, after) phrase and the verb phrase that leads to the number;
+    `lookback` the masked and raw sentence text before it, given only when the claim has no verb
+    of its own. Returns whether the decision used words before the claim's own phrase.
+    """
+    before, after, verb_phrase = own
+    read_after, read_before = rules.read_after(after), rules.read_before(before)
+    if read_after.blocked:
+        claim.blocked = read_after.blocked
+        return False
+    bare = _BARE_COMPARATIVE_RE.fullmatch(after)
+    if lookback is not None and bare:
+        # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity.
+        antecedent = _antecedent(lookback, speed_word=bool(bare.group("speed")))
+        if antecedent.specific:
+            _adopt(claim, antecedent)
+            return True
+    for reading in (read_after, read_before):
+        if reading.specific:
+            _adopt(claim, reading)
+            return False
+    if read_before.blocked and read_after.metric is None:
+        claim.blocked = read_before.blocked
+        return False
+    if read_after.metric or read_before.metric:
+        _adopt(claim, read_after if read_after.metric else read_before)
+        return False
+    governing = rules.read_before(verb_phrase) if verb_phrase else rules.Reading()
+    if not governing.empty:
+        claim.blocked = governing.blocked
+        _adopt(claim, governing)
+        return True
+    inherited = _inherited(claim, lookback[0] if lookback else None, previous)
+    if inherited is None:
+        return False
+    claim.metric, claim.blocked, claim.benefit = inherited.metric, inherited.blocked, inherited.benefit
+    claim.direction_word = inherited.direction_word
+    return True
+
+
+def _antecedent(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading:
+    """The quantity a bare comparative refers back to: a named one, else (unless the comparative
+    is a speed word) the unit of the nearest absolute figure ("2.3 TOPS/W, which is 1.8x higher")."""
+    masked, raw = lookback
+    named = rules.read_before(masked)
+    if named.specific or speed_word:
+        return named
+    figures = list(_ABSOLUTE_FIGURE_RE.finditer(raw))
+    return rules.metric_of_unit(figures[-1].group("unit")) if figures else named
+
+
+def _inherited(claim: _Claim, lookback: str | None, previous: _Claim | None) -> _Claim | None:
+    if previous is not None:
+        return previous
+    if lookback is None:
+        return None
+    found = rules.read_before(lookback)
+    if found.empty:
+        return None
+    return _Claim(claim.group, metric=found.metric, blocked=found.blocked, benefit=found.benefit,
+                  direction_word=rules.direction_word("", lookback))
+
+
+def _adopt(claim: _Claim, reading: rules.Reading) -> None:
+    claim.metric, claim.benefit = reading.metric, reading.benefit
+
+
+def _qualifier(masked: str, group: Group, before: str, after: str, previous: _Claim | None) -> str | None:
+    if group.is_range:
+        return None
+    leading = rules.leading_qualifier(before)
+    if leading:
+        return leading
+    if (previous is not None and previous.qualifier in ("up_to", "at_least", "approx")
+            and _DETERMINERS_ONLY_RE.fullmatch(before)
+            and not _CLAUSE_BREAK_RE.search(masked, previous.group.end, group.start)):
+        return previous.qualifier  # "up to a 2x speedup ... and a 2.5x improvement"
+    if rules.mentions_average(before + " " + after) or _ON_AVERAGE_RE.match(masked, group.post_end):
+        return "average"
+    return None
+
+
+def _second_metric(masked: str, post_end: int) -> tuple[str, str] | None:
+    """ "more than 10x faster speed and lower energy": one number, two quantities."""
+    match = _SECOND_METRIC_RE.match(masked, post_end)
+    if match is None:
+        return None
+    reading = rules.read_after(match.group())
+    if not reading.metric or reading.metric == "speedup":
+        return None
+    word = rules.direction_word(match.group(), "")
+    return reading.metric, rules.resolve_direction(word, reading.metric, reading.benefit)
+
+
+def _finalise(text: str, claims: list[_Claim]) -> list[Speedup]:
+    items: list[tuple[Speedup, int]] = []
+    for claim in claims:
+        if claim.blocked or claim.metric is None:
+            continue
+        items += _items_of(text, claim)
+    return _merge_restated(text, items)
+
+
+def _items_of(text: str, claim: _Claim) -> list[tuple[Speedup, int]]:
+    start, end = _evidence_span(text, claim)
+    if text.count("(", start, end) > text.count(")", start, end):
+        close = text.find(")", end, min(len(text), end + 60))  # "(5x faster)" stays whole
+        end = close + 1 if close >= 0 and "." not in text[end:close] else end
+    evidence = text[start:end]
+    members = claim.group.members
+    baselines = distribute(claim.comparator.phrase if claim.comparator else None,
+                           1 if claim.group.is_range else len(members))
+    metrics = [(claim.metric, rules.resolve_direction(claim.direction_word, claim.metric, claim.benefit))]
+    if claim.extra_metric:
+        metrics.append(claim.extra_metric)
+    out: list[tuple[Speedup, int]] = []
+    for i, member in enumerate(members):
+        qualifier = ("range_low", "range_high")[i] if claim.group.is_range else claim.qualifier
+        baseline = baselines[0] if claim.group.is_range else baselines[i]
+        for metric, direction in metrics:
+            out.append((Speedup(value=member.value, unit=member.unit or "x", metric=metric,  # type: ignore[arg-type]
+                                direction=direction, baseline=baseline, qualifier=qualifier,  # type: ignore[arg-type]
+                                evidence=evidence), start))
+    return out
+
+
+def _evidence_span(text: str, claim: _Claim) -> tuple[int, int]:
+    group = claim.group
+    # The words that decided the claim lie within _LOOKBACK characters; going further back would
+    # only make evidence (and hostile inputs) huge.
+    start = min(max(claim.evidence_start, group.start - _LOOKBACK - 40), group.start)
+    while start > claim.evidence_start and not text[start - 1].isspace():
+        start -= 1
+    end = max(claim.evidence_end, group.end)
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:."):
+        end -= 1
+    tail = _TRAILING_JOIN_RE.search(text, start, end)
+    return start, (tail.start() if tail else end)
+
+
+def _merge_restated(text: str, items: list[tuple[Speedup, int]]) -> list[Speedup]:
+    """§1.2: a claim restated later (same value, unit, metric, direction, qualifier) is one item;
+    the first mention is kept and takes the baseline of a restatement if it had none."""
+    kept: list[tuple[Speedup, int]] = []
+    by_key: dict[tuple[object, ...], list[int]] = {}
+    for item, start in items:
+        key = (item.value, item.unit, item.metric, item.direction, item.qualifier)
+        twin = next((i for i in by_key.get(key, []) if _restates(kept[i][0], item)), None)
+        if twin is None:
+            by_key.setdefault(key, []).append(len(kept))
+            kept.append((item, start))
+        elif kept[twin][0].baseline is None and item.baseline is not None:
+            kept[twin] = (kept[twin][0].model_copy(update={"baseline": item.baseline}), kept[twin][1])
+    return [item for item, start in kept if check_speedup(text, item, at=start) is None]
+
+
+def _restates(a: Speedup, b: Speedup) -> bool:
+    """Same claim said twice, unless the two mention different named things: "2x on GPT-2
+    pretraining on OpenWebText" does not restate "2x on ViT and GPT-2 training on ImageNet"."""
+    if a.evidence == b.evidence:
+        return a.baseline == b.baseline
+    if not (a.baseline is None or b.baseline is None or a.baseline == b.baseline):
+        return False
+    names_a, names_b = set(_NAME_RE.findall(a.evidence)), set(_NAME_RE.findall(b.evidence))
+    return names_a <= names_b or names_b <= names_a

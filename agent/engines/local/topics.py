@@ -1,0 +1,398 @@
+"""Topic tags from the fixed taxonomy (LABELLING.md §4), explainably, without a network.
+
+Three signals, each normalised to [0, 1] per tag:
+- keywords: weighted cue phrases from agent/data/taxonomy.yaml. Title hits count double; tags
+  marked `central` (platform/domain tags that §4 only wants when central) count body mentions at
+  a fraction, because only the title and the main-claim sentence make them central.
+- embedding: cosine similarity of title+abstract to each tag's description (bundled MiniLM).
+- neighbours: votes of the most similar hand-labelled fixture abstracts (evals/fixtures/claims),
+  skipping any fixture whose abstract is the input itself so evaluation is not self-fulfilling.
+A weighted sum decides the tags; then the §4 rules apply: 1-4 tags, `nlp` dropped when
+`llm-serving` or `kv-cache` is present, `other` only when nothing clears the bar, techniques
+ordered before workloads and platforms. Every TopicTag lists the signals that carried it;
+`TopicTagger.explain()` gives the matched cues and neighbour ids behind them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from agent.engines.local.tldr import main_claim_index, split_sentences
+from agent.models import TopicTag
+
+TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml"
+
+# Region weights of a keyword hit (see module docstring).
+TITLE_BOOST, CLAIM_BOOST, CENTRAL_BODY = 2.0, 1.0, 0.3
+KW_HALF = 4.0            # raw keyword score that maps to 0.5
+W_KEYWORDS, W_EMBEDDING, W_NEIGHBOURS = 0.6, 0.2, 0.3
+ABS_MIN, REL_MIN = 0.35, 0.40       # a tag needs both to be kept
+ABS_MIN_KEYWORDS_ONLY = 0.40
+NN_K, NN_MIN_SIM = 5, 0.30
+EMB_RESCUE = 0.8         # embedding evidence that alone beats the `other` fallback
+PROTO_CUES = 8           # strongest cue phrases appended to a tag description for embedding
+KIND_PRIOR = {"technique": 1.0, "workload": 0.7, "platform": 0.6}
+SIGNAL_SHARE = 0.25      # a signal is named when it supplied at least this share of the score
+LLM_TAGS = frozenset({"llm-serving", "kv-cache"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    weight: float
+    words: tuple[str, ...]               # normalised words; the last is a prefix when `star`
+    star: bool
+    pattern: re.Pattern[str] | None      # only for "re:" cues
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    name: str
+    kind: str
+    central: bool
+    description: str
+    cues: tuple[Cue, ...]
+
+
+@dataclass
+class Evidence:
+    """Per-tag signal values in [0, 1] plus what produced them (for explain())."""
+
+    keywords: float = 0.0
+    embedding: float = 0.0
+    neighbours: float = 0.0
+    cues: list[str] = field(default_factory=list)
+    neighbour_ids: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """Lowercase; punctuation and hyphens become spaces, so cues match across spelling variants."""
+    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()).strip() + " "
+
+
+def _make_cue(phrase: str, weight: float) -> Cue:
+    if phrase.startswith("re:"):
+        return Cue(phrase, weight, (), False, re.compile(phrase[3:]))
+    return Cue(phrase, weight, tuple(normalise(phrase).split()), phrase.rstrip().endswith("*"), None)
+
+
+class CueIndex:
+    """All cues of a taxonomy, indexed by first word, so one pass over the tokens finds them.
+
+    Running ~600 regexes over three text regions is ~50x slower; keyword-only tagging must do
+    thousands of abstracts per second.
+    """
+
+    def __init__(self, specs: dict[str, TagSpec]):
+        self.by_first: dict[str, list[tuple[str, int, Cue]]] = {}
+        self.by_prefix: dict[str, list[tuple[str, int, Cue]]] = {}  # one-word "quantiz*" cues
+        self.regex: list[tuple[str, int, Cue]] = []
+        for spec in specs.values():
+            for i, cue in enumerate(spec.cues):
+                entry = (spec.name, i, cue)
+                if cue.pattern is not None:
+                    self.regex.append(entry)
+                elif cue.star and len(cue.words) == 1:
+                    self.by_prefix.setdefault(cue.words[0], []).append(entry)
+                elif cue.words:
+                    self.by_first.setdefault(cue.words[0], []).append(entry)
+        self.prefix_lengths = sorted({len(p) for p in self.by_prefix})
+
+    def count(self, text: str) -> dict[tuple[str, int], int]:
+        """Occurrences of each (tag, cue index) in normalised `text`."""
+        toks = text.split()
+        counts: dict[tuple[str, int], int] = {}
+        for pos, tok in enumerate(toks):
+            for tag, i, cue in self.by_first.get(tok, ()):
+                if _matches_at(toks, pos, cue):
+                    counts[(tag, i)] = counts.get((tag, i), 0) + 1
+        for tok, n_tok in Counter(toks).items():   # one-word prefix cues: per distinct token
+            for n in self.prefix_lengths:
+                if n > len(tok):
+                    break
+                for tag, i, _ in self.by_prefix.get(tok[:n], ()):
+                    counts[(tag, i)] = counts.get((tag, i), 0) + n_tok
+        for tag, i, cue in self.regex:
+            hits = len(cue.pattern.findall(text))  # type: ignore[union-attr]
+            if hits:
+                counts[(tag, i)] = hits
+        return counts
+
+
+def _matches_at(toks: list[str], pos: int, cue: Cue) -> bool:
+    n = len(cue.words)
+    if pos + n > len(toks):
+        return False
+    for k in range(1, n):
+        last = k == n - 1
+        if not (toks[pos + k].startswith(cue.words[k]) if last and cue.star
+                else toks[pos + k] == cue.words[k]):
+            return False
+    return n > 1 or not cue.star
+
+
+@lru_cache(maxsize=4)
+def load_taxonomy(path: str | None = None) -> dict[str, TagSpec]:
+    """The taxonomy file, parsed once per path."""
+    import yaml
+
+    raw = yaml.safe_load(Path(path or TAXONOMY_PATH).read_text(encoding="utf-8"))
+    specs = {}
+    for name, item in raw["tags"].items():
+        cues = tuple(_make_cue(str(p), float(w)) for p, w in (item.get("cues") or {}).items())
+        specs[name] = TagSpec(name, item.get("kind", "technique"), bool(item.get("central")),
+                              item["description"], cues)
+    return specs
+
+
+def _regions(title: str | None, abstract: str) -> tuple[str, str, str]:
+    """(title, main-claim sentence, rest of the abstract), each normalised."""
+    sentences = split_sentences(abstract)
+    if not sentences:
+        return normalise(title or ""), "", ""
+    claim = main_claim_index(sentences, title)
+    body = " ".join(s for i, s in enumerate(sentences) if i != claim)
+    return normalise(title or ""), normalise(sentences[claim]), normalise(body)
+
+
+def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],
+                     index: CueIndex | None = None) -> dict[str, tuple[float, list[str]]]:
+    """Raw keyword score per tag and the cues that fired, best first."""
+    index = index or CueIndex(taxonomy)
+    t_cnt, c_cnt, b_cnt = (index.count(x) for x in _regions(title, abstract))
+    scores: dict[str, float] = {}
+    fired: dict[str, list[tuple[float, str]]] = {}
+    for key in set(t_cnt) | set(c_cnt) | set(b_cnt):  # only cues that occur: most never do
+        tag, i = key
+        spec = taxonomy[tag]
+        cue = spec.cues[i]
+        t = t_cnt.get(key, 0)
+        hits = (TITLE_BOOST * t + CLAIM_BOOST * c_cnt.get(key, 0)
+                + (CENTRAL_BODY if spec.central else 1.0) * b_cnt.get(key, 0))
+        # log2(1+hits): repetition helps, but one cue cannot dominate by sheer count.
+        contrib = cue.weight * math.log2(1.0 + hits)
+        scores[tag] = scores.get(tag, 0.0) + contrib
+        if contrib > 0:
+            fired.setdefault(tag, []).append((contrib, cue.phrase + (" (title)" if t else "")))
+    return {tag: (score, [p for _, p in sorted(fired.get(tag, []), reverse=True)])
+            for tag, score in scores.items() if score > 0}
+
+
+@dataclass
+class _Fixture:
+    id: str
+    abstract: str
+    topics: list[str]
+
+
+
+def default_fixture_paths() -> list[Path]:
+    """The hand-labelled claims fixtures shipped with the evals package (none if absent)."""
+    root = Path(__file__).resolve().parents[3] / "evals" / "fixtures" / "claims"
+    return sorted(root.glob("*.jsonl")) if root.is_dir() else []
+
+
+def load_fixtures(paths: list[Path]) -> list[_Fixture]:
+    """Labelled abstracts, one per distinct abstract text (pages repeat papers)."""
+    seen: set[str] = set()
+    out = []
+    for path in paths:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        for rec in (json.loads(line) for line in lines if line.strip()):
+            text = rec.get("abstract", "").strip()
+            if text and text not in seen and rec.get("topics"):
+                seen.add(text)
+                out.append(_Fixture(rec.get("id", ""), text, list(rec["topics"])))
+    return out
+
+
+def _prototype_text(spec: TagSpec, n_cues: int = PROTO_CUES) -> str:
+    """What a tag 'looks like' to the embedding model: its definition plus its strongest cues."""
+    cues = sorted((c for c in spec.cues if c.weight > 0 and c.pattern is None),
+                  key=lambda c: -c.weight)[:n_cues]
+    phrases = ", ".join(c.phrase.rstrip("*") for c in cues)
+    return f"{spec.name.replace('-', ' ')}: {spec.description}. {phrases}"
+
+
+def _embed_text(title: str | None, abstract: str) -> str:
+    return f"{title}. {abstract}" if title else abstract
+
+
+class TopicTagger:
+    """Holds the taxonomy and (lazily) the embedded prototypes and labelled neighbours."""
+
+    def __init__(self, taxonomy_path: str | Path | None = None,
+                 fixture_paths: list[Path] | None = None, neighbour_max_sim: float = 1.01):
+        self.taxonomy = load_taxonomy(str(taxonomy_path) if taxonomy_path else None)
+        self.index = CueIndex(self.taxonomy)
+        self.fixture_paths = fixture_paths
+        # Neighbours at or above this cosine count as the same paper and are skipped; the default
+        # only skips identical text (handled separately); evaluations can set e.g. 0.95.
+        self.neighbour_max_sim = neighbour_max_sim
+        self._lock = threading.Lock()
+        self._protos: Any = None
+        self._fixtures: list[_Fixture] | None = None
+        self._fixture_vecs: Any = None
+
+    # -- lazily built embedding state ------------------------------------------------------------
+    def _prototypes(self) -> Any:
+        with self._lock:
+            if self._protos is None:
+                from store.embeddings import embed
+
+                names = [n for n in self.taxonomy if n != "other"]
+                texts = [_prototype_text(self.taxonomy[n]) for n in names]
+                self._protos = (names, embed(texts))
+            return self._protos
+
+    def _neighbour_index(self) -> tuple[list[_Fixture], Any]:
+        with self._lock:
+            if self._fixtures is None:
+                from store.embeddings import embed
+
+                paths = self.fixture_paths if self.fixture_paths is not None \
+                    else default_fixture_paths()
+                self._fixtures = load_fixtures(paths)
+                self._fixture_vecs = embed([f.abstract for f in self._fixtures]) \
+                    if self._fixtures else None
+            return self._fixtures, self._fixture_vecs
+
+    # -- signals ---------------------------------------------------------------------------------
+    def _embedding_signal(self, vec: Any) -> dict[str, float]:
+        import numpy as np
+
+        names, protos = self._prototypes()
+        sims = protos @ vec
+        # Raw MiniLM cosines sit in a narrow band; what matters is how far a tag stands out.
+        z = (sims - sims.mean()) / (sims.std() + 1e-6)
+        return {n: float(np.clip((zi - 1.0) / 2.0, 0.0, 1.0)) for n, zi in zip(names, z)}
+
+    def _neighbour_signal(self, vec: Any, abstract: str) -> dict[str, tuple[float, list[str]]]:
+        fixtures, vecs = self._neighbour_index()
+        if not fixtures:
+            return {}
+        sims = vecs @ vec
+        order = sims.argsort()[::-1]
+        picked: list[tuple[float, _Fixture]] = []
+        for i in order:
+            f, s = fixtures[int(i)], float(sims[int(i)])
+            if s < NN_MIN_SIM or len(picked) == NN_K:
+                break
+            if f.abstract == abstract.strip() or s >= self.neighbour_max_sim:
+                continue  # the input itself (or the same paper): never vote for yourself
+            picked.append((s - NN_MIN_SIM, f))
+        total = sum(w for w, _ in picked)
+        if total <= 0:
+            return {}
+        votes: dict[str, tuple[float, list[str]]] = {}
+        for w, f in picked:
+            for tag in f.topics:
+                v, ids = votes.get(tag, (0.0, []))
+                votes[tag] = (v + w / total, ids + [f.id])
+        return votes
+
+    def evidence(self, title: str | None, abstract: str, vec: Any = None) -> dict[str, Evidence]:
+        """All signals for one paper; `vec` is its embedding, or None for keywords only."""
+        ev: dict[str, Evidence] = {}
+        for tag, (raw, cues) in keyword_evidence(title, abstract, self.taxonomy,
+                                                        self.index).items():
+            ev[tag] = Evidence(keywords=raw / (raw + KW_HALF), cues=cues)
+        if vec is not None:
+            for tag, val in self._embedding_signal(vec).items():
+                ev.setdefault(tag, Evidence()).embedding = val
+            for tag, (val, ids) in self._neighbour_signal(vec, abstract).items():
+                if tag in self.taxonomy:
+                    e = ev.setdefault(tag, Evidence())
+                    e.neighbours, e.neighbour_ids = val, ids
+        return ev
+
+    # -- decisions -------------------------------------------------------------------------------
+    def decide(self, ev: dict[str, Evidence], use_embeddings: bool, max_tags: int) -> list[TopicTag]:
+        """Weighted sum of signals, then the LABELLING §4 rules."""
+        weights = {"keywords": W_KEYWORDS, "embedding": W_EMBEDDING, "neighbours": W_NEIGHBOURS} \
+            if use_embeddings else {"keywords": 1.0, "embedding": 0.0, "neighbours": 0.0}
+        floor = ABS_MIN if use_embeddings else ABS_MIN_KEYWORDS_ONLY
+        scored = []
+        for tag, e in ev.items():
+            if tag == "other":          # never a candidate: it is what is left when none fits
+                continue
+            parts = {k: w * getattr(e, k) for k, w in weights.items() if w}
+            scored.append((sum(parts.values()), tag, parts))
+        scored.sort(reverse=True)
+        top = scored[0][0] if scored else 0.0
+        kept = [(s, t, p) for s, t, p in scored if s >= floor and s >= REL_MIN * top]
+        if any(t in LLM_TAGS for _, t, _ in kept):
+            kept = [k for k in kept if k[1] != "nlp"]
+        kept = kept[:max(1, min(max_tags, 4))]
+        if not kept and use_embeddings:
+            kept = _embedding_rescue(ev)
+        if not kept:
+            return [TopicTag(tag="other", score=round(1.0 - top, 3), signals=["fallback"])]
+        kept.sort(key=lambda k: k[0] * KIND_PRIOR[self.taxonomy[k[1]].kind], reverse=True)
+        return [TopicTag(tag=t, score=round(s, 3), signals=_signals(s, p)) for s, t, p in kept]
+
+    def tag_many(self, papers: list[tuple[str | None, str]], *, use_embeddings: bool = True,
+                 max_tags: int = 4) -> list[list[TopicTag]]:
+        """Tag several papers; with embeddings, all are embedded in one batch (much faster)."""
+        vecs: Any = [None] * len(papers)
+        if use_embeddings and papers:
+            from store.embeddings import embed
+
+            vecs = embed([_embed_text(t, a) for t, a in papers])
+        return [self.decide(self.evidence(t, a, v), use_embeddings, max_tags)
+                for (t, a), v in zip(papers, vecs)]
+
+    def explain(self, title: str | None, abstract: str, *,
+                use_embeddings: bool = True) -> dict[str, dict[str, Any]]:
+        """Per-tag signal values, matched cues and neighbour ids (for provenance and debugging)."""
+        vec = None
+        if use_embeddings:
+            from store.embeddings import embed
+
+            vec = embed([_embed_text(title, abstract)])[0]
+        ev = self.evidence(title, abstract, vec)
+        return {t: {"keywords": round(e.keywords, 3), "embedding": round(e.embedding, 3),
+                    "neighbours": round(e.neighbours, 3), "cues": e.cues[:6],
+                    "neighbour_ids": e.neighbour_ids}
+                for t, e in sorted(ev.items(), key=lambda kv: -kv[1].keywords)}
+
+
+def _embedding_rescue(ev: dict[str, Evidence]) -> list[tuple[float, str, dict[str, float]]]:
+    """No tag cleared the bar, but one tag description matches very closely: better than `other`.
+    Off-topic texts (bakeries, history) stay below EMB_RESCUE; in-domain paraphrases with no cue
+    words (e.g. "reconstruct sharp high-resolution images") score above it."""
+    tag = max((t for t in ev if t != "other"), key=lambda t: ev[t].embedding, default=None)
+    if tag is None:
+        return []
+    e = ev[tag]
+    if e.embedding < EMB_RESCUE:
+        return []
+    return [(W_EMBEDDING * e.embedding + W_NEIGHBOURS * e.neighbours, tag,
+             {"embedding": W_EMBEDDING * e.embedding, "neighbours": W_NEIGHBOURS * e.neighbours})]
+
+
+def _signals(score: float, parts: dict[str, float]) -> list[str]:
+    named = [k for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
+             if score > 0 and v >= SIGNAL_SHARE * score]
+    return named or [max(parts, key=parts.get)]
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> TopicTagger:
+    """The process-wide tagger (taxonomy parsed once; embeddings built on first use)."""
+    return TopicTagger()
+
+
+def tag_topics(title: str | None, abstract: str, *, use_embeddings: bool = True,
+               max_tags: int = 4) -> list[TopicTag]:
+    """1-4 taxonomy tags for one paper, most central first, each with its deciding signals."""
+    return default_tagger().tag_many([(title, abstract)], use_embeddings=use_embeddings,
+                                     max_tags=max_tags)[0]

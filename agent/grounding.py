@@ -1,0 +1,46 @@
+"""Grounding: a speedup item is only emitted if the abstract itself shows it.
+
+Every engine (rules or LLM) passes its items through here. Grounded means the evidence is a
+verbatim substring of the abstract and contains, as written, a number that reads as the item's
+value with the item's unit ("5,000x" for 5000 x, "$10^4\\times$" for 10000 x, "an order of
+magnitude" for 10 x, the bare "1.12" of "1.12-1.63x" for 1.12 x).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from agent.models import Speedup
+from agent.numbers import quantity_mentions, same_value
+
+
+def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str | None:
+    """None when `item` is grounded in `abstract`, else a one-line reason.
+
+    `at` lets a caller that already knows where its evidence starts skip the substring search,
+    which keeps pathological (megabyte, thousands-of-claims) inputs linear.
+    """
+    evidence = item.evidence
+    if not evidence.strip():
+        return "empty evidence"
+    found = abstract.startswith(evidence, at) if at is not None else abstract.find(evidence) >= 0
+    if not found:
+        return "evidence is not a verbatim substring of the abstract"
+    mentions = quantity_mentions(evidence)
+    if any(m.unit == item.unit and same_value(m.value, item.value) for m in mentions):
+        return None
+    written = ", ".join(f"{m.surface(evidence)!r}" for m in mentions[:6]) or "none"
+    return f"evidence has no {item.unit!r} number equal to {item.value:g} (numbers with units: {written})"
+
+
+def ground_speedups(abstract: str, items: Iterable[Speedup]) -> tuple[list[Speedup], list[tuple[Speedup, str]]]:
+    """Split items into (kept, rejected-with-reason)."""
+    kept: list[Speedup] = []
+    rejected: list[tuple[Speedup, str]] = []
+    for item in items:
+        reason = check_speedup(abstract, item)
+        if reason is None:
+            kept.append(item)
+        else:
+            rejected.append((item, reason))
+    return kept, rejected

@@ -1,0 +1,233 @@
+"""The LLM engine's answers: a LangChain tool-calling agent with the `prompts/agent.md` system prompt.
+
+The model sees four tools (search, claims-table query, get paper, compare papers) built on
+agent/qa/tools.py. Every paper a tool returns is registered; the model cites papers by the id the
+tools gave it (`[2105.04919]`), and the answer is renumbered `[1]`, `[2]` in order of appearance.
+The answer then passes the same grounding check as the local engine: a sentence without a valid
+citation, or with a number its cited abstracts do not contain, is removed; nothing left means
+`insufficient`. Streaming text goes to `on_token` with citations already renumbered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+from agent.qa.tools import MAX_TOOL_ROWS, QAContext
+from agent.qa.types import Answer, Source
+
+MAX_STEPS = 12           # LangGraph recursion limit: model and tool steps of one answer
+HISTORY_TURNS = 6        # earlier chat turns sent back to the model
+_BRACKET = re.compile(r"\[([^\[\]\n]{1,200})\]")
+
+
+class Registry:
+    """Papers the tools have shown the model, numbered in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Source] = {}
+        self.order: list[str] = []
+
+    def add(self, src: Source) -> None:
+        if src.id not in self.by_id:
+            self.by_id[src.id] = src
+            self.order.append(src.id)
+
+    def number(self, pid: str) -> int | None:
+        return self.order.index(pid) + 1 if pid in self.by_id else None
+
+    def numbered(self) -> list[Source]:
+        return [self.by_id[i] for i in self.order]
+
+    def renumber(self, text: str, number: Callable[[str], int | None] | None = None) -> str:
+        """[id] / [id1, id2] / [id1][id2] -> [n] / [n, m]; a bracket naming no known paper stays."""
+        number = number or self.number
+
+        def sub(m: re.Match) -> str:
+            parts = [p.strip() for p in re.split(r"[,;]", m.group(1))]
+            if parts and all(p in self.by_id for p in parts):
+                return "[" + ", ".join(str(number(p)) for p in parts) + "]"
+            return m.group(0)
+        return _BRACKET.sub(sub, text)
+
+
+# -- tools -----------------------------------------------------------------------------------------
+def _brief(src: Source, **extra: Any) -> dict[str, Any]:
+    return {"id": src.id, "title": src.title, "year": src.year, "arxiv_id": src.arxiv_id, **extra}
+
+
+def build_tools(ctx: QAContext, reg: Registry) -> list:
+    from langchain_core.tools import tool
+
+    from agent.qa import tools as T
+
+    @tool
+    def search_papers(query: str, k: int = 8) -> str:
+        """Hybrid (keyword + semantic) search over the paper abstracts. Returns the best-matching
+        papers with the passage that matched. Use for open questions and to find a named paper."""
+        found = T.search_papers(ctx, query, k=max(1, min(int(k), 20)))
+        for s in found:
+            reg.add(s)
+        return json.dumps([_brief(s, score=round(s.score, 4), passage=s.passage) for s in found], ensure_ascii=False)
+
+    @tool
+    def query_claims(dataset: str | None = None, hardware: str | None = None, hardware_class: str | None = None,
+                     topic: str | None = None, year: str | None = None, metric: str | None = None,
+                     min_speedup: float | None = None, sort: str = "speedup", limit: int = 30) -> str:
+        """Structured query over the claims extracted from ALL papers (complete, not top-k): filter by
+        dataset (e.g. KITTI), hardware name part (e.g. Xilinx), hardware_class (gpu, cpu, fpga, asic,
+        tpu, mobile, edge, accelerator, datacenter), topic tag (e.g. kv-cache, moe, quantization,
+        llm-serving, gnn), year (2023, >=2022, 2020-2023), metric (latency, throughput, energy,
+        memory, ...), min_speedup (an x-factor). sort: speedup | year. Each paper comes with its
+        best speedup claim and the verbatim evidence. Use for "which papers ..." and "top ..." questions."""
+        rows = T.query_claims(ctx, dataset=dataset, hardware=hardware, hardware_class=hardware_class, topic=topic,
+                              year=year, metric=metric, min_speedup=min_speedup,
+                              sort=sort if sort in ("speedup", "year") else "speedup")
+        shown = rows[: max(1, min(int(limit), MAX_TOOL_ROWS))]
+        for m in shown:
+            reg.add(m.source)
+        return json.dumps({"total": len(rows), "shown": len(shown), "papers": [
+            _brief(m.source, best_claim=None if m.value is None else
+                   {"value": m.value, "unit": m.unit, "metric": m.metric, "evidence": m.evidence})
+            for m in shown]}, ensure_ascii=False)
+
+    @tool
+    def get_paper(paper_id: str) -> str:
+        """One paper by id (or arXiv id): abstract, TL;DR, speedup claims with evidence, datasets,
+        hardware and topics. Fetch a paper before quoting details from it."""
+        info = T.get_paper(ctx, paper_id)
+        reg.add(Source(info["id"], info["title"], info["arxiv_id"], info["year"], info["abstract"], 1.0))
+        return json.dumps(info, ensure_ascii=False)
+
+    @tool
+    def compare_papers(paper_ids: list[str]) -> str:
+        """Side-by-side claims (speedups, datasets, hardware, topics, TL;DR) of two to five papers."""
+        rows = T.compare_papers(ctx, paper_ids[:5])
+        for info in rows:
+            reg.add(Source(info["id"], info["title"], info["arxiv_id"], info["year"], info["abstract"], 1.0))
+        return json.dumps(rows, ensure_ascii=False)
+
+    return [search_papers, query_claims, get_paper, compare_papers]
+
+
+# -- the agent -------------------------------------------------------------------------------------
+def chat_model(settings, model: str | None = None):
+    """A streaming ChatOpenAI for any OpenAI-compatible server (OPENAI_BASE_URL)."""
+    from langchain_openai import ChatOpenAI
+
+    from agent.engines.llm.config import LLMConfig, api_key
+
+    config = LLMConfig.from_settings(settings, model=model)
+    config.check()
+    return ChatOpenAI(model=config.model, api_key=api_key(), base_url=config.base_url, timeout=config.timeout,
+                      max_retries=min(config.max_retries, 2), temperature=0.0, streaming=True)
+
+
+def _messages(question: str, tools: list, conversation, reg: Registry) -> tuple[str, list]:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from agent.prompts import load
+
+    rendered = load("agent").render({"tools": "\n".join(f"- {t.name}: {t.description.split('.')[0]}."
+                                                        for t in tools), "question": question})
+    history = []
+    for q, ans in (conversation.turns[-HISTORY_TURNS:] if conversation else []):
+        history += [HumanMessage(q), AIMessage(_with_ids(ans))]
+        for c in ans.citations:
+            reg.add(c)
+    return rendered[0]["content"], history + [HumanMessage(rendered[-1]["content"])]
+
+
+def _with_ids(ans: Answer) -> str:
+    """An earlier answer with its [n] citations written back as paper ids, as the model cites."""
+    ids = {c.n: c.id for c in ans.citations}
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{ids.get(int(m.group(1)), m.group(1))}]", ans.answer)
+
+
+def answer_llm(question: str, ctx: QAContext, *, conversation=None, on_token: Callable[[str], None] | None = None,
+               model: str | None = None) -> Answer:
+    from langchain.agents import create_agent
+
+    from agent.qa.answer import finalize
+
+    reg = Registry()
+    tools = build_tools(ctx, reg)
+    system, messages = _messages(question, tools, conversation, reg)
+    agent = create_agent(chat_model(ctx.settings, model), tools, system_prompt=system)
+    text = _run(agent, messages, reg, on_token)
+    # The model cites by id; a bare "[3]" of its own means nothing here and must not pass as a citation.
+    cited = reg.renumber(re.sub(r"\[(\d+)\]", r"[?\1]", text))
+    answer = finalize(question, cited, reg.numbered(), reg.numbered(), route="agent", engine="openai")
+    answer.notes.insert(0, f"model answer before the grounding check: {text!r}" if answer.notes else "")
+    answer.notes = [n for n in answer.notes if n]
+    return answer
+
+
+def _run(agent, messages: list, reg: Registry, on_token) -> str:
+    """Drive the agent; stream the final answer's text; return it."""
+    from langchain_core.messages import AIMessage, AIMessageChunk
+
+    from agent.errors import EngineError
+
+    stream = _CitationStream(reg, on_token) if on_token else None
+    final = ""
+    try:
+        for mode, payload in agent.stream({"messages": messages}, stream_mode=["messages", "values"],
+                                          config={"recursion_limit": MAX_STEPS}):
+            if mode == "messages":
+                chunk, _meta = payload
+                if stream and isinstance(chunk, AIMessageChunk) and isinstance(chunk.content, str) and chunk.content:
+                    stream.feed(chunk.content)
+            elif mode == "values":
+                last = payload["messages"][-1]
+                if isinstance(last, AIMessage) and not last.tool_calls:
+                    final = last.content if isinstance(last.content, str) else str(last.content)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # openai / httpx / langgraph errors: one clear line at the edge
+        if type(exc).__name__ == "GraphRecursionError":
+            raise EngineError(f"the agent did not finish within {MAX_STEPS} steps") from None
+        raise EngineError(f"the LLM request failed: {type(exc).__name__}: {exc}") from None
+    if stream:
+        stream.close()
+    return final
+
+
+class _CitationStream:
+    """Streams text to `emit`, rewriting `[paper-id]` citations to `[n]` as they complete; n counts
+    papers in order of first citation, as the final answer numbers them."""
+
+    def __init__(self, reg: Registry, emit: Callable[[str], None]):
+        self.reg, self.emit, self.held = reg, emit, ""
+        self.seen: list[str] = []
+
+    def _number(self, pid: str) -> int:
+        if pid not in self.seen:
+            self.seen.append(pid)
+        return self.seen.index(pid) + 1
+
+    def feed(self, text: str) -> None:
+        self.held += text
+        while self.held:
+            start = self.held.find("[")
+            if start < 0:
+                self.emit(self.held)
+                self.held = ""
+                return
+            if start:
+                self.emit(self.held[:start])
+                self.held = self.held[start:]
+            end = self.held.find("]")
+            if end < 0:
+                if len(self.held) > 200:   # not a citation after all
+                    self.emit(self.held)
+                    self.held = ""
+                return
+            self.emit(self.reg.renumber(self.held[: end + 1], self._number))
+            self.held = self.held[end + 1:]
+
+    def close(self) -> None:
+        if self.held:
+            self.emit(self.held)
+            self.held = ""

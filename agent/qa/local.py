@@ -1,0 +1,321 @@
+"""The local engine's answers: route the question, call one tool, compose an extractive answer.
+
+Every sentence of an answer is copied from an abstract (or names a paper) and carries its
+citation, so the grounding check passes by construction; it still runs, as for the LLM engine.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.qa import relevance
+from agent.qa.router import Route, route, vocabulary
+from agent.qa.text import label, sentences, term_set
+from agent.qa.tools import QAContext, dense_scores, metric_family, query_claims, search_papers, text_matches, top_speedups
+from agent.qa.types import Answer, Source
+
+_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:\$?\\times\$?|×|x\b|X\b|times\b|-fold|fold\b|\\?%|percent\b|"
+                       r"hours?\b|GB\b|ms\b|FPS\b)")
+_SPEED = re.compile(r"\bspeed-?ups?\b|\bfast(?:er|est)?\b|\bspeed\b", re.I)
+SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
+_DESCRIBE_WORDS = term_set("tell more about first second third fourth fifth last one paper it that this "
+                           "summarize summary details")
+_TOPIC_MIN_MENTIONS = 2   # a topic phrase counts in an abstract only if said this often (or in the title)
+
+
+class Draft:
+    """An answer under construction: text lines plus the numbered sources they cite."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.cited: list[Source] = []
+        self.support: dict[str, str] = {}
+
+    def cite(self, src: Source, support: str = "") -> int:
+        for i, s in enumerate(self.cited, start=1):
+            if s.id == src.id:
+                return i
+        self.cited.append(src)
+        self.support[src.id] = support
+        return len(self.cited)
+
+
+def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | None = None) -> Answer:
+    r = route(question, vocabulary(ctx.store), has_context=bool(last_sources))
+    if r.follow_up and last_sources:
+        ctx.scope = [s.id for s in last_sources]
+        ctx.prior = {s.id: s.support for s in last_sources if getattr(s, "support", "")}
+        if r.ordinal is None and r.kind == "lookup" and not term_set(question) - _DESCRIBE_WORDS:
+            r.ordinal = 1     # "tell me more about it": the paper the last answer was about
+        if r.ordinal is not None:
+            pick = _ordinal(last_sources, r.ordinal)
+            if pick is not None:
+                return _describe(question, ctx, pick, r)
+    handler = {"set": _set, "top": _top, "numeric": _lookup, "compare": _compare}.get(r.kind, _lookup)
+    answer = handler(question, ctx, r)
+    if answer.insufficient and ctx.scope is not None and (r.weak_follow_up or r.kind in ("lookup", "numeric")):
+        ctx.scope, ctx.prior = None, {}     # not about the previous papers after all: the whole corpus
+        answer = handler(question, ctx, r)
+    return answer
+
+
+def _ordinal(sources: list[Source], n: int) -> Source | None:
+    if n == -1:
+        return sources[-1] if sources else None
+    return sources[n - 1] if 0 < n <= len(sources) else None
+
+
+# -- look-ups and numeric questions ----------------------------------------------------------------
+def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
+    judged = _judged_search(ctx, question)
+    sources = [j.source for j in judged]
+    if not relevance.answerable(judged):
+        return _insufficient(question, sources, r, judged)
+    best = judged[0].source
+    draft = Draft()
+    n = draft.cite(best)
+    q_terms = term_set(question)
+    if r.kind == "numeric":
+        picked = [_numeric_sentence(best.abstract, q_terms, ctx)]
+    else:
+        picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
+    draft.support[best.id] = picked[0]
+    name = label(best.title, best.abstract, best.arxiv_id)
+    draft.lines.append(f"{_strip_end(name)} [{n}]." if r.kind != "numeric" else f"According to {_strip_end(name)} [{n}]:")
+    draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)
+    answer = _finish(question, draft, sources, r)
+    answer.notes.insert(0, _relevance_note(judged[0]))
+    return answer
+
+
+def _relevance_note(j) -> str:
+    return f"relevance {j.relevance:.3f} (cosine {j.cosine:.3f}, coverage {j.coverage:.3f}; bar {relevance.THRESHOLD})"
+
+
+def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> list:
+    """Hybrid search, re-ranked by relevance (dense similarity + coverage of the query's words)."""
+    hits = search_papers(ctx, query, k=k)
+    return relevance.judge(query, hits, ctx.stats(), dense_scores(ctx, query), top=top)
+
+
+def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext) -> str:
+    stats = ctx.stats()
+    sents = sentences(abstract) or [abstract]
+
+    def score(s: str) -> tuple:
+        overlap = sum(stats.idf(t) for t in q_terms & term_set(s))
+        return (bool(_QUANTITY.search(s)), overlap)
+
+    return max(sents, key=score)
+
+
+def _support(abstract: str, q_terms: set[str], ctx: QAContext, want: int = 2, headline: bool = False) -> list[str]:
+    """The sentences that best match the question, plus the headline result sentence."""
+    stats = ctx.stats()
+    sents = sentences(abstract) or [abstract]
+    ranked = sorted(range(len(sents)), key=lambda i: (-sum(stats.idf(t) for t in q_terms & term_set(sents[i])), i))
+    picked = sorted(ranked[:want])
+    if headline:
+        nums = [i for i in range(len(sents)) if _QUANTITY.search(sents[i])]
+        if nums and not any(i in nums for i in picked):
+            picked.append(nums[0])
+    return [sents[i] for i in picked]
+
+
+def _describe(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:
+    """A follow-up about one earlier paper ("tell me more about the second one")."""
+    from agent.qa.tools import get_paper
+
+    info = get_paper(ctx, src.id)
+    draft = Draft()
+    n = draft.cite(src)
+    q_terms = term_set(question) - _DESCRIBE_WORDS
+    picked = _support(src.abstract, q_terms, ctx, want=1, headline=True) if q_terms else []
+    if not q_terms:
+        picked = [info["tldr"]] if info.get("tldr") else _support(src.abstract, set(), ctx, want=1)
+        picked += [s for s in _support(src.abstract, set(), ctx, want=0, headline=True) if s not in picked]
+    from agent.qa.answer import supporting_sentence
+
+    draft.support[src.id] = supporting_sentence(src, picked[0])   # a TL;DR is not a quote: find one
+    draft.lines.append(f"{_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: "
+                       + " ".join(f"{_strip_end(s)} [{n}]." for s in picked))
+    if info.get("topics"):
+        draft.lines.append(f"Topics: {', '.join(info['topics'])} [{n}].")
+    return _finish(question, draft, [src], r)
+
+
+# -- set and ranking questions --------------------------------------------------------------------
+def _set(question: str, ctx: QAContext, r: Route) -> Answer:
+    matches = _set_members(question, ctx, r)
+    if matches is None:
+        return _search_set(question, ctx, r)
+    if r.numbers and r.metric:   # "which papers reduce latency ..., by how much?": those with such a claim
+        family = metric_family(r.metric)
+        measured = [m for m in matches if m.metric in family]
+        matches = measured or matches
+    sources = [m.source for m in matches]
+    if not matches:
+        n = len(ctx.scope or [])
+        among = f" among the {n} paper{'s' if n != 1 else ''} of the previous answer" if ctx.scope is not None else ""
+        return _insufficient(question, [], r, [], f"No paper in the store matches ({r.describe() or 'this'}){among}.")
+    draft = Draft()
+    desc = r.describe()
+    noun = "paper matches" if len(matches) == 1 else "papers match"
+    draft.lines.append(f"{len(matches)} {noun} ({desc}):" if not r.count_only else f"{len(matches)} {noun} ({desc}).")
+    aliases = [a for f in r.facets for a in f.aliases] + r.phrases
+    for m in matches:
+        sup = (m.evidence if r.numbers else None) or _mention(m.source.abstract, aliases) \
+            or ctx.prior.get(m.source.id) or m.evidence or _support(m.source.abstract, term_set(question), ctx, want=1)[0]
+        n = draft.cite(m.source, sup)
+        line = f"- {_strip_end(label(m.source.title, m.source.abstract, m.source.arxiv_id))} [{n}]"
+        if r.numbers and m.evidence:
+            line += f": {_strip_end(_sentence_with(m.source.abstract, m.evidence))} [{n}]."
+        draft.lines.append(line)
+    return _finish(question, draft, sources, r)
+
+
+def _set_members(question: str, ctx: QAContext, r: Route):
+    """Complete membership from the claims tables (facets) or a text scan (subject phrases);
+    None when the question names neither, so only ranked search can answer it."""
+    if r.facets or (r.year and not r.phrases):
+        args: dict = {"year": r.year, "metric": r.metric, "sort": "speedup" if r.numbers else "year",
+                      "text_aliases": {}}
+        topic = None
+        for f in r.facets:
+            if f.kind == "topic":
+                topic = f
+            else:
+                args[f.kind] = f.value
+                args["text_aliases"][f.kind] = f.aliases
+        others = query_claims(ctx, **args)
+        if topic is None:
+            return others
+        tagged = query_claims(ctx, **args, topic=topic.value)
+        return tagged + _topic_mentions(topic, others, {m.source.id for m in tagged})
+    if r.phrases:
+        from agent.qa.tools import ClaimMatch
+
+        found = text_matches(ctx, r.phrases, year=r.year)
+        return [ClaimMatch(s) for s in found] if found else None
+    return None
+
+
+def _topic_mentions(topic, candidates: list, have: set[str]) -> list:
+    """Papers the tagger missed but whose title names the topic, or whose abstract keeps saying it."""
+    from agent.qa.router import phrase_rx
+
+    rxs = [phrase_rx(a) for a in topic.aliases]
+    extra = []
+    for m in candidates:
+        if m.source.id in have:
+            continue
+        mentions = sum(len(rx.findall(m.source.abstract)) for rx in rxs)
+        if any(rx.search(m.source.title or "") for rx in rxs) or mentions >= _TOPIC_MIN_MENTIONS:
+            m.why.append(f"topic~text:{topic.value}")
+            extra.append(m)
+    return extra
+
+
+def _all_sources(ctx: QAContext) -> list[Source]:
+    papers = ctx.store.list(ctx.flt) if ctx.flt else ctx.store.all()
+    if ctx.scope is not None:
+        papers = [p for p in papers if p.id in set(ctx.scope)]
+    return [Source.of(p) for p in papers]
+
+
+def _search_set(question: str, ctx: QAContext, r: Route) -> Answer:
+    """A set question with no facet: every search hit that passes the relevance bar."""
+    judged = _judged_search(ctx, question, top=10)
+    keep = [j.source for j in judged if j.relevance >= relevance.THRESHOLD]
+    if not keep:
+        return _insufficient(question, [j.source for j in judged], r, judged)
+    draft = Draft()
+    draft.lines.append("These papers match:")
+    for src in keep:
+        sup = _support(src.abstract, term_set(question), ctx, want=1)[0]
+        n = draft.cite(src, sup)
+        draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {_strip_end(sup)} [{n}].")
+    return _finish(question, draft, [j.source for j in judged], r)
+
+
+def _top(question: str, ctx: QAContext, r: Route) -> Answer:
+    ids = None
+    if r.facets or r.year:
+        ids = [m.source.id for m in _set_members(question, ctx, r) or []]
+    elif ctx.flt or ctx.scope is not None:
+        ids = [s.id for s in _all_sources(ctx)]
+    metrics = metric_family(r.metric) or (SPEED_METRICS if _SPEED.search(question) else None)
+    rows = top_speedups(ctx, ids, metrics=metrics, limit=r.limit or 10)
+    if not rows:
+        return _insufficient(question, [], r, [], f"No speedup claim in the store matches ({r.describe() or 'this'}).")
+    draft = Draft()
+    where = f" ({r.describe()})" if r.describe() else ""
+    what = r.metric or ("speed-up" if metrics else "efficiency")
+    draft.lines.append(f"Largest {what} claims{where}, from the extracted claims table:")
+    papers = {p.id: p for p in ctx.store.get_many(list(dict.fromkeys(row["paper_id"] for row in rows)))}
+    for row in rows:
+        src = Source.of(papers[row["paper_id"]], row["value"])
+        n = draft.cite(src, row["evidence"])
+        name = _strip_end(label(src.title, src.abstract, src.arxiv_id))
+        draft.lines.append(f"- {name} [{n}]: \"{_strip_end(row['evidence'])}\" [{n}].")
+    return _finish(question, draft, draft.cited, r)
+
+
+def _compare(question: str, ctx: QAContext, r: Route) -> Answer:
+    from agent.qa.tools import compare_papers
+
+    parts = [p for p in re.split(r"\b(?:and|vs\.?|versus|with)\b|,", re.sub(r"^\s*compare\s+|\?$", "", question, flags=re.I))
+             if p.strip()]
+    picked: list[Source] = []
+    for part in parts[:4]:
+        judged = _judged_search(ctx, part.strip(), k=3, top=3)
+        if judged and judged[0].relevance >= relevance.THRESHOLD and judged[0].source.id not in {s.id for s in picked}:
+            picked.append(judged[0].source)
+    if len(picked) < 2:
+        return _insufficient(question, picked, r, [])
+    draft = Draft()
+    for info, src in zip(compare_papers(ctx, [s.id for s in picked]), picked):
+        sup = _support(src.abstract, term_set(question), ctx, want=1, headline=True)
+        n = draft.cite(src, sup[0])
+        facts = " ".join(f"{_strip_end(s)} [{n}]." for s in sup)
+        extra = "; ".join(x for x in (
+            "datasets: " + ", ".join(info["datasets"]) if info["datasets"] else "",
+            "hardware: " + ", ".join(h["name"] for h in info["hardware"]) if info["hardware"] else "") if x)
+        draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {facts}"
+                           + (f" ({extra}) [{n}]." if extra else ""))
+    return _finish(question, draft, picked, r)
+
+
+# -- shared ------------------------------------------------------------------------------------
+def _mention(abstract: str, aliases: list[str]) -> str | None:
+    from agent.qa.router import phrase_rx
+
+    for sent in sentences(abstract):
+        if any(phrase_rx(a).search(sent) for a in aliases):
+            return sent
+    return None
+
+
+def _sentence_with(abstract: str, evidence: str) -> str:
+    for sent in sentences(abstract):
+        if evidence in sent:
+            return sent
+    return evidence
+
+
+def _strip_end(text: str) -> str:
+    return text.strip().rstrip(".;: ")
+
+
+def _insufficient(question: str, sources: list[Source], r: Route, judged, text: str | None = None) -> Answer:
+    what = f" ({r.describe()})" if r.kind in ("set", "top") and r.describe() else ""
+    text = text or (f"The corpus does not cover this question{what}: no paper in the store matches it closely "
+                    "enough to answer from its abstract.")
+    notes = [_relevance_note(judged[0])] if judged else []
+    return Answer(question=question, answer=text, sources=sources, insufficient=True, route=r.kind, notes=notes)
+
+
+def _finish(question: str, draft: Draft, sources: list[Source], r: Route) -> Answer:
+    from agent.qa.answer import finalize
+
+    return finalize(question, "\n".join(draft.lines), draft.cited, sources, draft.support, route=r.kind)

@@ -1,0 +1,67 @@
+"""How answers look: in the terminal (rich) and in a saved chat transcript (Markdown)."""
+
+from __future__ import annotations
+
+from agent.qa.text import display, label
+from agent.qa.types import Answer, Source
+
+
+def paper_line(src: Source) -> str:
+    bits = [f"arXiv:{src.arxiv_id}" if src.arxiv_id else src.id]
+    if src.year:
+        bits.append(str(src.year))
+    return f"{display(label(src.title, src.abstract, src.arxiv_id))} ({', '.join(bits)})"
+
+
+def answer_text(ans: Answer, *, with_body: bool = True):
+    """A rich Text: the answer, then each cited paper with its supporting sentence."""
+    from rich.text import Text
+
+    out = Text()
+    if with_body:
+        out.append(display(ans.answer) + "\n", style="yellow" if ans.insufficient else "")
+    if ans.citations:
+        out.append("\n")
+        for c in ans.citations:
+            out.append(f"[{c.n}] ", style="bold cyan").append(paper_line(c) + "\n", style="bold")
+            if c.support:
+                out.append(f'    "{display(c.support)}"\n', style="dim")
+    elif ans.insufficient and ans.sources:
+        out.append("\nclosest papers (not enough to answer):\n", style="dim")
+        for s in ans.sources[:3]:
+            out.append(f"  - {paper_line(s)}\n", style="dim")
+    return out
+
+
+def print_answer(console, ans: Answer, streamed: str | None = None) -> None:
+    """The answer and its citations; after streaming, only what the stream did not already show
+    (the checked answer is repeated only when the grounding check changed it)."""
+    if streamed is None:
+        console.print(answer_text(ans))
+        return
+    console.file.write("\n")
+    if streamed.strip() != ans.answer.strip():
+        console.print("after the grounding check:", style="dim", markup=False)
+        console.print(display(ans.answer), style="yellow" if ans.insufficient else "", markup=False)
+    console.print(answer_text(ans, with_body=False))
+
+
+def numbered_papers(ans: Answer | None) -> list[Source]:
+    """What /papers lists and /show N refers to: the cited papers as [n], then the other sources."""
+    if ans is None:
+        return []
+    cited = {c.id for c in ans.citations}
+    return list(ans.citations) + [s for s in ans.sources if s.id not in cited]
+
+
+def transcript_markdown(turns: list[tuple[str, Answer]], title: str = "papers chat") -> str:
+    lines = [f"# {title}", ""]
+    for question, ans in turns:
+        lines += [f"## {question}", "", display(ans.answer), ""]
+        if ans.insufficient:
+            lines += ["*(the corpus does not cover this question)*", ""]
+        for c in ans.citations:
+            lines.append(f"[{c.n}] {paper_line(c)}" + (f"  \n    > {display(c.support)}" if c.support else ""))
+        if ans.citations:
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

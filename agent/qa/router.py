@@ -1,0 +1,241 @@
+"""The deterministic question router of the local engine.
+
+It reads a question and decides which tool answers it:
+- `set`: "which papers ..." with a facet of the claims tables (dataset, hardware, topic, year) or a
+  subject phrase -> a complete structured query, not the top-k chunks;
+- `top`: "top/largest speedups ..." -> the claims table sorted by value;
+- `numeric`: "how much / by what factor ..." -> search, then the sentence with the number;
+- `compare`: "compare A and B" -> both papers side by side;
+- `lookup`: everything else ("which paper/system ...") -> hybrid search, best paper first.
+It also detects follow-ups ("which of those ...") so the chat can scope them to the last answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+VOCAB_FILE = Path(__file__).resolve().parent.parent / "data" / "qa_vocab.yaml"
+
+_NUMERIC = re.compile(
+    r"^\s*(?:how\s+(?:much|many(?!\s+papers)|fast|large|big|long|small)|by\s+(?:up\s+to\s+)?(?:what|how\s+much)|"
+    r"up\s+to\s+(?:what|how)|what\s+(?:is\s+the\s+)?(?:speedup|speed-up|factor|percentage|share|fraction|"
+    r"reduction|improvement|ratio)|to\s+what\s+extent)\b|\bby\s+what\s+factor\b|\bhow\s+much\s+(?:faster|"
+    r"smaller|less|lower|more|higher)\b", re.I)
+_TOP = re.compile(r"\b(?:top|largest|biggest|highest|greatest|best|fastest|most)\b[\w\s-]{0,30}?"
+                  r"\b(?:speed-?ups?|gains?|reductions?|improvements?|savings?|accelerations?)\b|"
+                  r"\brank(?:ed)?\s+by\s+speed-?up\b|\bsort(?:ed)?\s+by\s+speed-?up\b", re.I)
+_COMPARE = re.compile(r"^\s*compare\b|\bvs\.?\s|\bversus\b|\bdifference(?:s)?\s+between\b", re.I)
+_SET = re.compile(r"^\s*(?:which|what|list|show|find|name|give\s+me|are\s+there)\b[^?]*?\b(?:papers|works|"
+                  r"systems|studies|methods|approaches|techniques|frameworks|ones)\b|\ball\s+(?:the\s+)?papers\b|"
+                  r"^\s*how\s+many\s+papers\b|^\s*(?:which|what)\s+of\s+(?:those|these|them)\b", re.I)
+_COUNT = re.compile(r"^\s*how\s+many\s+papers\b", re.I)
+_FOLLOW = re.compile(r"\b(?:of\s+(?:those|these|them)|those|these|them|above|previous(?:ly)?|"
+                     r"the\s+(?:first|second|third|last)\s+one|that\s+(?:paper|one|system|work))\b", re.I)
+_FOLLOW_WEAK = re.compile(r"\b(?:it|its|they|their)\b", re.I)   # also common in fresh questions
+_ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|third|fourth|fifth|last|\d+(?:st|nd|rd|th)?)\s+"
+                      r"(?:one|paper|result|source)\b|\b(?:paper|source)\s+\[?(\d+)\]?", re.I)
+_LIMIT = re.compile(r"\btop[\s-]*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|best|fastest)\b", re.I)
+_YEAR = [
+    (re.compile(r"\b(?:between|from)\s+((?:19|20)\d\d)\s+(?:and|to|-)\s+((?:19|20)\d\d)\b", re.I), "{0}-{1}"),
+    (re.compile(r"\b(?:since|after|starting(?:\s+(?:in|from))?)\s+((?:19|20)\d\d)\b", re.I), ">={0}"),
+    (re.compile(r"\b(?:before|prior\s+to|until)\s+((?:19|20)\d\d)\b", re.I), "<{0}"),
+    (re.compile(r"\b(?:in|of|from|published\s+in)\s+((?:19|20)\d\d)\b", re.I), "{0}"),
+    (re.compile(r"\byear\s*(>=|<=|>|<|=)\s*((?:19|20)\d\d)\b", re.I), "{0}{1}"),
+]
+_HOW_MUCH = re.compile(r"\bhow\s+(?:much|fast)\b|\bby\s+what\b|\bspeed-?ups?\b|\bfaster\b", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+@dataclass
+class Facet:
+    kind: str            # dataset | hardware | hardware_class | topic
+    value: str           # the table value (dataset name, hardware name part, class, tag)
+    surface: str         # what the question wrote
+    span: tuple[int, int] = (0, 0)
+    aliases: list[str] = field(default_factory=list)   # phrases that also count in an abstract
+
+
+@dataclass
+class Route:
+    kind: str                              # lookup | set | top | numeric | compare
+    question: str
+    facets: list[Facet] = field(default_factory=list)
+    year: str | None = None
+    metric: str | None = None
+    phrases: list[str] = field(default_factory=list)   # subject phrases for text matching (set)
+    follow_up: bool = False
+    weak_follow_up: bool = False           # only "it/they": retry unscoped when the scope has no answer
+    ordinal: int | None = None             # "the second one" -> 2 (-1 = last)
+    limit: int | None = None
+    count_only: bool = False
+    numbers: bool = False                  # the question asks "by how much": show claim values
+
+    def describe(self) -> str:
+        parts = [f"{f.kind}={f.value}" for f in self.facets]
+        if self.year:
+            parts.append(f"year{self.year if self.year[0] in '<>' else '=' + self.year}")
+        if self.metric:
+            parts.append(f"metric={self.metric}")
+        return ", ".join(parts + ([" / ".join(self.phrases)] if self.phrases and not self.facets else []))
+
+
+@dataclass
+class Vocabulary:
+    """Facet values the router can recognise: fixed phrases + what the claims tables contain."""
+
+    hardware_classes: dict[str, list[str]]
+    topics: dict[str, list[str]]
+    metrics: dict[str, list[str]]
+    datasets: list[str] = field(default_factory=list)
+    hardware_names: list[str] = field(default_factory=list)
+    tag_sizes: dict[str, int] = field(default_factory=dict)    # papers per topic tag
+
+
+@lru_cache(maxsize=1)
+def _fixed_vocab() -> tuple[dict, dict, dict]:
+    import yaml
+
+    data = yaml.safe_load(VOCAB_FILE.read_text(encoding="utf-8"))
+    return data["hardware_classes"], data["topics"], data["metrics"]
+
+
+def vocabulary(store=None) -> Vocabulary:
+    classes, topics, metrics = _fixed_vocab()
+    vocab = Vocabulary(classes, topics, metrics)
+    if store is not None:
+        vocab.datasets = [r[0] for r in store.db.query("SELECT DISTINCT name FROM claim_datasets")]
+        vocab.hardware_names = [r[0] for r in store.db.query("SELECT DISTINCT name FROM claim_hardware WHERE level = 'specific'")]
+        vocab.tag_sizes = {r[0]: r[1] for r in store.db.query(
+            "SELECT tag, count(DISTINCT paper_id) FROM claim_topics GROUP BY tag")}
+    return vocab
+
+
+def _phrase_rx(phrase: str) -> re.Pattern:
+    body = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", phrase.strip()))
+    return re.compile(rf"(?<![\w-]){body}(?:e?s)?(?![\w-])", re.I)
+
+
+@lru_cache(maxsize=4096)
+def phrase_rx(phrase: str) -> re.Pattern:
+    return _phrase_rx(phrase)
+
+
+def _find_facets(question: str, vocab: Vocabulary) -> list[Facet]:
+    found: list[Facet] = []
+    for name in sorted(vocab.datasets, key=len, reverse=True):
+        if len(name) >= 3 and (m := phrase_rx(name).search(question)):
+            found.append(Facet("dataset", name, m.group(0), m.span(), [name]))
+    for name in _hardware_keys(vocab.hardware_names):
+        if (m := phrase_rx(name).search(question)):
+            found.append(Facet("hardware", name, m.group(0), m.span(), [name]))
+    for cls, phrases in vocab.hardware_classes.items():
+        for p in phrases:
+            if (m := phrase_rx(p).search(question)):
+                found.append(Facet("hardware_class", cls, m.group(0), m.span(), list(phrases)))
+                break
+    for tag, phrases in vocab.topics.items():
+        for p in sorted(phrases, key=len, reverse=True):
+            if (m := phrase_rx(p).search(question)):
+                found.append(Facet("topic", tag, m.group(0), m.span(), list(phrases)))
+                break
+    return _one_topic(_drop_overlaps(found), vocab.tag_sizes)
+
+
+def _hardware_keys(names: list[str]) -> list[str]:
+    """Searchable hardware words: full names plus their vendor/family word ('Xilinx', 'Samsung')."""
+    keys: set[str] = set()
+    for name in names:
+        keys.add(name)
+        head = name.split()[0]
+        if len(name.split()) > 1 and head[:1].isupper() and head.isalpha() and len(head) >= 4:
+            keys.add(head)
+    return sorted(keys, key=len, reverse=True)
+
+
+_SPECIFICITY = {"dataset": 0, "hardware": 0, "hardware_class": 1, "topic": 2}
+
+
+def _one_topic(facets: list[Facet], tag_sizes: dict[str, int]) -> list[Facet]:
+    """Keep the rarest topic only: in "GNN workloads ... systems, compilers or hardware" the subject
+    is gnn, and the other topic words describe methods or alternatives."""
+    topics = [f for f in facets if f.kind == "topic"]
+    if len(topics) <= 1:
+        return facets
+    keep = min(topics, key=lambda f: (tag_sizes.get(f.value, 0) or 10**9, f.span[0]))
+    return [f for f in facets if f.kind != "topic" or f is keep]
+
+
+def _drop_overlaps(facets: list[Facet]) -> list[Facet]:
+    """One facet per stretch of the question; the most specific wins ('Samsung smartphone' is a
+    hardware name, not also the class 'mobile'), then the longest match."""
+    kept: list[Facet] = []
+    for f in sorted(facets, key=lambda f: (_SPECIFICITY[f.kind], -(f.span[1] - f.span[0]))):
+        near = [k for k in kept if f.span[0] < k.span[1] + 2 and k.span[0] < f.span[1] + 2
+                or (k.kind == f.kind and k.value == f.value)]
+        if not near and not (f.kind == "hardware_class" and any(k.kind == "hardware" and _adjacent(k, f)
+                                                               for k in kept)):
+            kept.append(f)
+    return kept
+
+
+def _adjacent(a: Facet, b: Facet) -> bool:
+    return abs(a.span[1] - b.span[0]) <= 3 or abs(b.span[1] - a.span[0]) <= 3
+
+
+def _year(question: str) -> str | None:
+    for rx, fmt in _YEAR:
+        if (m := rx.search(question)):
+            return fmt.format(*m.groups())
+    return None
+
+
+def _metric(question: str, vocab: Vocabulary) -> str | None:
+    for metric, phrases in vocab.metrics.items():
+        if any(phrase_rx(p).search(question) for p in phrases):
+            return metric
+    return None
+
+
+_SUBJECT = re.compile(r"\b(?:about|on|regarding|concerning|related\s+to|involving|that\s+use|using)\s+"
+                      r"(?P<s>[^?]+)", re.I)
+
+
+def subject_phrases(question: str) -> list[str]:
+    """'3D Gaussian Splatting (3DGS)' -> ['3D Gaussian Splatting', '3DGS'] from '... about X?'."""
+    m = _SUBJECT.search(question)
+    if not m:
+        return []
+    subject = re.sub(r"\b(?:models?|papers?|workloads?|systems?|the|a|an)\b", " ", m.group("s"), flags=re.I)
+    out = [re.sub(r"\s+", " ", p).strip(" ,.-") for p in re.split(r"[()/]|\bor\b|\band\b", subject)]
+    return [p for p in out if len(p) >= 3 and len(p.split()) <= 5]
+
+
+def route(question: str, vocab: Vocabulary, *, has_context: bool = False) -> Route:
+    q = question.strip()
+    strong = bool(has_context and _FOLLOW.search(q))
+    follow = strong or bool(has_context and _FOLLOW_WEAK.search(q))
+    r = Route(kind="lookup", question=q, follow_up=follow, weak_follow_up=follow and not strong, year=_year(q),
+              metric=_metric(q, vocab))
+    r.facets = _find_facets(q, vocab)
+    r.numbers = bool(_HOW_MUCH.search(q))
+    if (m := _LIMIT.search(q)):
+        r.limit = int(m.group(1) or m.group(2))
+    if follow and (m := _ORDINAL.search(q)):
+        word = (m.group(1) or m.group(2) or "").lower()
+        r.ordinal = -1 if word == "last" else _ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0) or None
+    if _COMPARE.search(q):
+        r.kind = "compare"
+    elif _TOP.search(q):
+        r.kind = "top"
+    elif _SET.search(q):
+        r.kind = "set"
+        r.count_only = bool(_COUNT.search(q))
+        r.phrases = subject_phrases(q)
+    elif _NUMERIC.search(q):
+        r.kind = "numeric"
+    elif follow and r.ordinal is None and (r.facets or r.year):
+        r.kind = "set"   # "do any of them use FPGAs?" narrows the previous set
+    return r

@@ -1,0 +1,82 @@
+"""`ask`: the one library entry point behind `papers ask`, `papers chat` and the QA eval suite."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from agent.qa.types import Answer, Source
+
+
+@dataclass
+class Conversation:
+    """What a chat remembers between questions: the turns, and the papers of the last answer."""
+
+    turns: list[tuple[str, Answer]] = field(default_factory=list)
+
+    @property
+    def last(self) -> Answer | None:
+        return self.turns[-1][1] if self.turns else None
+
+    def last_papers(self) -> list[Source]:
+        """What "those" refers to: the papers the last answer cited, else what it retrieved."""
+        for _, ans in reversed(self.turns):
+            if ans.citations:
+                return list(ans.citations)
+            if ans.sources:
+                return list(ans.sources)
+        return []
+
+    def record(self, question: str, answer: Answer) -> None:
+        self.turns.append((question, answer))
+
+
+def ask(question: str, settings=None, *, store=None, engine: str | None = None, flt=None,
+        conversation: Conversation | None = None, on_token: Callable[[str], None] | None = None,
+        model: str | None = None) -> Answer:
+    """Answer `question` from the corpus, with citations; `insufficient` when the corpus cannot.
+
+    engine: "local" (deterministic router + extractive answer) or "openai"/"hybrid" (LangChain
+    tool-calling agent). `flt` is a PaperFilter every tool respects. `conversation` carries chat
+    context; `on_token` receives streamed answer text (LLM engine only).
+    """
+    from agent.corpus import open_store
+    from agent.errors import UsageError
+    from agent.settings import get_settings
+
+    question = (question or "").strip()
+    if not question:
+        raise UsageError("the question is empty", hint='ask something, e.g. papers ask "which papers use KITTI?"')
+    settings = settings or get_settings()
+    store = store or open_store(settings)
+    if store.count() == 0:
+        raise UsageError("the store is empty", hint="run `papers ingest` first")
+    name = (engine or settings.engine or "local").lower()
+    started = time.perf_counter()
+    answer = _dispatch(question, name, settings, store, flt, conversation, on_token, model)
+    answer.seconds = time.perf_counter() - started
+    answer.engine = name
+    if conversation is not None:
+        conversation.record(question, answer)
+    return answer
+
+
+def _dispatch(question, name, settings, store, flt, conversation, on_token, model) -> Answer:
+    from agent.errors import UsageError
+    from agent.qa.tools import QAContext
+
+    ctx = QAContext(store, settings, flt)
+    if name == "local":
+        from agent.qa.local import answer_local
+
+        answer = answer_local(question, ctx, last_sources=conversation.last_papers() if conversation else None)
+    elif name in ("openai", "hybrid"):
+        from agent.qa.agent_llm import answer_llm
+
+        answer = answer_llm(question, ctx, conversation=conversation, on_token=on_token, model=model)
+    else:
+        raise UsageError(f"unknown engine {name!r}", hint="choose one of: local, openai, hybrid")
+    answer.tools = ctx.calls + answer.tools
+    return answer
+

@@ -1,0 +1,136 @@
+"""Small text helpers for question answering: content words, light stemming, sentences, IDF.
+
+Deliberately simple and deterministic; the question router and the relevance gate only need
+"does this paper talk about the words of the question", not linguistics.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*|\d+[A-Za-z]+[A-Za-z0-9]*")
+# Function words plus the vocabulary of questions about papers ("which paper proposes ..."),
+# which says nothing about the topic being asked for.
+STOP = frozenset("""
+a about above after all also an and any are as at be been being between both but by can could did
+do does done each either for from had has have how i if in into is it its itself just may might
+more most much must no nor not of on one only or other our out over own same should so some such
+than that the their them then there these they this those through to too under until up upon us
+very via was we were what when where whether which while who whom whose why will with within
+without would you your yours
+paper papers work works study studies system systems method methods approach approaches technique
+techniques framework frameworks propose proposes proposed present presents presented introduce
+introduces introduced describe describes show shows shown use uses used using make makes made
+let lets get gets give gives take takes new novel report reports reported achieve achieves
+demonstrate demonstrates first one ones like etc well way ways tell list find name named
+me my more explain detail details please
+""".split())
+_LATEX = ((re.compile(r"\$\s*\\times\s*\$|\\times"), "×"), (re.compile(r"\\%"), "%"),
+          (re.compile(r"\$([^$]{0,40})\$"), r"\1"))
+
+
+def stem(word: str) -> str:
+    """Very light suffix stripping so that plural/verb forms of one word compare equal."""
+    w = word.lower()
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith(("ss", "is")):
+                return w
+            return _drop_e(w[: -len(suffix)])
+    return _drop_e(w)
+
+
+def _drop_e(w: str) -> str:
+    # "cache"/"caches"/"cached" -> "cach"; "device"/"devices" -> "devic"
+    return w[:-1] if w.endswith("e") and len(w) > 4 else w
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words; hyphenated compounds become their parts ("KV-cache" = "KV cache")."""
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        low = w.lower().rstrip(".")
+        out.extend(p for p in low.split("-") if p) if "-" in low else out.append(low)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words, in order, duplicates kept."""
+    return [stem(t) for t in tokens(text) if t not in STOP and (len(t) > 1 or t.isdigit())]
+
+
+def term_set(text: str) -> set[str]:
+    return set(terms(text))
+
+
+def sentences(text: str) -> list[str]:
+    from agent.engines.local.tldr import split_sentences
+
+    return split_sentences(text)
+
+
+def display(text: str) -> str:
+    """Abstract LaTeX made readable for a terminal ("2.8$\\times$" -> "2.8×", "\\%" -> "%")."""
+    for rx, rep in _LATEX:
+        text = rx.sub(rep, text)
+    return text
+
+
+def label(title: str | None, abstract: str, arxiv_id: str | None = None) -> str:
+    """How to name a paper in an answer: its title, else the system the abstract names."""
+    if title:
+        return title
+    name = named_system(abstract)
+    if name:
+        return name
+    opening = " ".join(abstract.split()[:8]).rstrip(".,;:")
+    return (f"arXiv:{arxiv_id} " if arxiv_id else "") + f"(\"{opening}…\")"
+
+
+_NAMED = re.compile(
+    r"\b(?:we|this paper|this work)\s+(?:first\s+)?(?:propose|present|introduce|design|develop|build)s?,?\s+"
+    r"(?:(?:a|an|the)\s+[\w\s-]{0,60}?(?:called|named|dubbed|termed)\s+)?"
+    r"(?P<name>[A-Z][\w.+-]*)")
+_NOT_NAMES = frozenset("A An The Our This These That It Its In On For To With Two Three New Novel".split())
+
+
+def named_system(abstract: str) -> str | None:
+    """'Async-fork' from '... we propose Async-fork to offload ...' (None when no name is given)."""
+    for m in _NAMED.finditer(abstract):
+        name = m.group("name").rstrip(".,;:")
+        if name not in _NOT_NAMES and len(name) > 1:
+            return name
+    return None
+
+
+@dataclass
+class CorpusStats:
+    """Document frequencies of stemmed terms over titles+abstracts, for IDF weights."""
+
+    n_docs: int
+    df: Counter
+
+    @classmethod
+    def build(cls, docs: list[str]) -> "CorpusStats":
+        df: Counter = Counter()
+        for doc in docs:
+            df.update(term_set(doc))
+        return cls(len(docs), df)
+
+    def idf(self, term: str) -> float:
+        # Terms the corpus never uses weigh the most: a question built on them is likely off-corpus.
+        return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 0.5))
+
+    def coverage(self, query_terms: set[str], doc_terms: set[str]) -> float:
+        """IDF-weighted share of the query's terms that the document uses (0..1)."""
+        total = sum(self.idf(t) for t in query_terms)
+        if not total:
+            return 0.0
+        return sum(self.idf(t) for t in query_terms & doc_terms) / total

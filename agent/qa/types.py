@@ -1,0 +1,65 @@
+"""What `ask` returns: an answer with numbered citations, the ranked sources, and whether the
+corpus was insufficient. JSON field names are the CLI contract of `papers ask --json`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Source:
+    """One retrieved paper, ranked; `passage` is the text that matched (a chunk or a sentence)."""
+
+    id: str
+    title: str | None
+    arxiv_id: str | None
+    year: int | None
+    abstract: str
+    score: float
+    passage: str | None = None
+
+    @classmethod
+    def of(cls, paper, score: float = 0.0, passage: str | None = None) -> "Source":
+        return cls(id=paper.id, title=paper.title, arxiv_id=paper.arxiv_id, year=paper.year,
+                   abstract=paper.abstract, score=float(score), passage=passage)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "arxiv_id": self.arxiv_id, "year": self.year,
+                "abstract": self.abstract, "score": round(self.score, 4), "passage": self.passage}
+
+
+@dataclass
+class Citation(Source):
+    """A source the answer cites as `[n]`; `support` is the abstract sentence backing the claim."""
+
+    n: int = 0
+    support: str = ""
+
+    @classmethod
+    def from_source(cls, src: Source, n: int, support: str) -> "Citation":
+        return cls(id=src.id, title=src.title, arxiv_id=src.arxiv_id, year=src.year,
+                   abstract=src.abstract, score=src.score, passage=src.passage, n=n, support=support)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"n": self.n, **super().to_json(), "support": self.support}
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    insufficient: bool = False
+    route: str = ""                # local router: lookup | set | top | numeric | compare; LLM: agent
+    engine: str = "local"
+    tools: list[dict[str, Any]] = field(default_factory=list)   # tool calls made, for --json/debug
+    notes: list[str] = field(default_factory=list)               # grounding-check removals etc.
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"answer": self.answer, "citations": [c.to_json() for c in self.citations],
+                "sources": [s.to_json() for s in self.sources], "insufficient": self.insufficient,
+                "question": self.question, "route": self.route, "engine": self.engine,
+                "tools": self.tools, "notes": self.notes, "seconds": round(self.seconds, 3)}

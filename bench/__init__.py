@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (not tests): `python -m bench.retrieval`, `python -m bench.search_speed`."""
