@@ -154,10 +154,10 @@ def _handle(result, report: BatchReport, writer: RowWriter | None, on_record) ->
         report.failures.append((result.paper_id, result.reason))
         return
     record = result.to_json() if isinstance(result, Extraction) else result
+    if on_record:  # store first: a kill before the row is written only means a redo on --resume
+        on_record(record)
     if writer:
         writer.write(record)
-    if on_record:
-        on_record(record)
     report.done += 1
 
 

@@ -26,18 +26,14 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
     report = ingest_paths(store, list(paths or [settings.seeds_dir]),
                           max_bytes=int(settings.max_file_mb * 1e6), progress=progress)
     if index:
-        report.index = sync_index(store, settings)  # type: ignore[attr-defined]
+        report.index = sync_index(store, settings)
     return report
 
 
 def sync_index(store, settings: Settings):
-    """Embed new/changed papers and drop vanished ones; None when the index is not available."""
-    try:
-        from store.index import sync_index as sync
-    except ModuleNotFoundError as exc:
-        if exc.name == "store.index":
-            return None
-        raise
+    """Embed new/changed papers and drop vanished ones (store.index.SyncReport)."""
+    from store.index import sync_index as sync
+
     return sync(store, settings)
 
 

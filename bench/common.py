@@ -49,12 +49,12 @@ class Sizes:
     large: int
     queries: int       # warm queries per latency figure
     cold: int          # new processes per cold-start figure
-    emb_sample: int    # abstracts for local extraction with embedding tagging
+    emb_sample: int    # seed abstracts for local extraction with embedding tagging (0: all)
     llm_papers: int    # abstracts per LLM batch at concurrency 8 and 32 (1: llm_serial)
     llm_serial: int
 
 
-FULL = Sizes(runs=5, mid_runs=3, small=1000, large=10000, queries=40, cold=5, emb_sample=60,
+FULL = Sizes(runs=5, mid_runs=3, small=1000, large=10000, queries=40, cold=5, emb_sample=0,
              llm_papers=400, llm_serial=40)
 QUICK = Sizes(runs=2, mid_runs=1, small=100, large=1000, queries=8, cold=2, emb_sample=10,
               llm_papers=64, llm_serial=8)
@@ -134,7 +134,17 @@ def repeat(fn: Callable[[], Any], runs: int) -> list[float]:
 
 
 def rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux reports KB, macOS bytes)."""
+    """Peak resident set size of this process so far, in MB.
+
+    Linux: VmHWM of /proc/self/status, because ru_maxrss of a process started by a big parent
+    reports the parent's peak (it survives fork and exec). Elsewhere ru_maxrss (macOS: bytes).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
@@ -165,8 +175,10 @@ def time_process(args: list[str], env: dict[str, str] | None = None, timeout: fl
     return elapsed
 
 
-def questions() -> list[str]:
-    return [json.loads(line)["question"] for line in QA.read_text(encoding="utf-8").splitlines() if line.strip()]
+def questions(kind: str | None = None) -> list[str]:
+    """The questions of evals/fixtures/qa.jsonl (of one kind: lookup, set, numeric, ...)."""
+    rows = [json.loads(line) for line in QA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["question"] for r in rows if kind is None or r.get("kind") == kind]
 
 
 # -- the synthetic corpus ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from agent.errors import InputFileError
 from store.merge import content_hash, dedup_keys, group_occurrences, merge, new_paper_id
@@ -37,6 +37,7 @@ class IngestReport:
     papers_before: int = 0
     papers_after: int = 0
     touched: set[str] = field(default_factory=set)
+    index: Any = None  # the search index's sync report, when ingest also indexed
 
     @property
     def ok(self) -> bool:
@@ -49,6 +50,7 @@ class IngestReport:
             "issues": [i.model_dump() for i in self.issues],
             "papers_before": self.papers_before, "papers_after": self.papers_after,
             "papers_touched": len(self.touched),
+            "index": self.index.to_json() if self.index is not None else None,
         }
 
 

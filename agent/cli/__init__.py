@@ -45,18 +45,13 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    # Each module only defines commands; importing them is cheap (typer + stdlib).
-    from agent.cli import corpus  # noqa: F401
-    for optional in ("search", "extract", "ask", "evalcmd"):
-        try:
-            __import__(f"agent.cli.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"agent.cli.{optional}":
-                raise
-
-
-_register()
+# Each module only defines commands on `app`; importing them is cheap (typer + stdlib).
+# Import order is the order `papers --help` lists the commands in: corpus, search, extract, ask, eval.
+from agent.cli import corpus  # noqa: E402,F401  isort:skip
+from agent.cli import search  # noqa: E402,F401  isort:skip
+from agent.cli import extract  # noqa: E402,F401  isort:skip
+from agent.cli import ask  # noqa: E402,F401  isort:skip
+from agent.cli import evalcmd  # noqa: E402,F401  isort:skip
 
 
 def main() -> None:

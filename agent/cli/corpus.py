@@ -90,21 +90,14 @@ def show(paper_id: str = typer.Argument(..., help="id, arXiv id, or seed ref lik
     """Show one paper with its sources and, once extracted, its TL;DR, claims and topics."""
     from agent.cli.render import paper_panel
     from agent.corpus import open_store
+    from store.extractions import latest_extraction
 
     store = open_store()
     paper = store.resolve(paper_id)
-    extraction = _latest_extraction(store, paper.id)
+    extraction = latest_extraction(store, paper.id)
     if as_json:
         return print_json(paper.paper_json() | {"extraction": extraction})
     console().print(paper_panel(paper, extraction))
-
-
-def _latest_extraction(store, paper_id: str):
-    try:
-        from store.extractions import latest_extraction
-    except ModuleNotFoundError:
-        return None
-    return latest_extraction(store, paper_id)
 
 
 @app.command()

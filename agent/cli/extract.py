@@ -14,6 +14,8 @@ ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | o
 MODEL = typer.Option(None, "--model", help="chat model for openai/hybrid, e.g. gpt-4o-mini")
 TEXT = typer.Option(None, "--text", help="an abstract to work on instead of a stored paper")
 JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
+NO_EMBEDDINGS = typer.Option(False, "--no-embeddings",
+                             help="local engine: topic tags from keywords only (no model load; faster, less accurate)")
 
 
 def _engine(name, model=None, **kw):
@@ -32,12 +34,14 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
             no_cache: bool = typer.Option(False, "--no-cache", help="bypass the LLM response cache"),
             max_cost: Optional[float] = typer.Option(None, "--max-cost", help="stop cleanly at this USD budget"),
             dry_run: bool = typer.Option(False, "--dry-run", help="estimate tokens and cost; call nothing"),
-            no_store: bool = typer.Option(False, "--no-store", help="do not save results in the store")):
+            no_store: bool = typer.Option(False, "--no-store", help="do not save results in the store"),
+            no_embeddings: bool = NO_EMBEDDINGS):
     """Batch-extract TL;DR, speedups, datasets, hardware and topics to JSONL/CSV (and the store)."""
     from agent.cli.output import print_jsonl, progress
     from agent.extract import extract_batch
 
-    eng = _engine(engine, model, use_cache=not no_cache, concurrency=concurrency, max_cost=max_cost)
+    eng = _engine(engine, model, use_cache=not no_cache, concurrency=concurrency, max_cost=max_cost,
+                  use_embeddings=not no_embeddings)
     if dry_run:
         return _dry_run(eng, input_path, use_all)
     emit = None if output else (lambda rec: print_jsonl([rec]))
@@ -96,12 +100,12 @@ def claims(paper_id: Optional[str] = typer.Argument(None, help="paper id / arXiv
 @app.command()
 def tags(paper_id: Optional[str] = typer.Argument(None, help="paper id / arXiv id / seed ref"),
          text: Optional[str] = TEXT, engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
-         as_json: bool = JSON):
+         no_embeddings: bool = NO_EMBEDDINGS, as_json: bool = JSON):
     """Topic tags (taxonomy of LABELLING.md), most central first, with the signal that decided each."""
     from agent.extract import paper_text
 
     paper = paper_text(paper_id, text)
-    found = [t.model_dump() for t in _engine(engine, model).tag(paper)]
+    found = [t.model_dump() for t in _engine(engine, model, use_embeddings=not no_embeddings).tag(paper)]
     if as_json:
         return print_json({"id": paper.id, "topics": found})
     for t in found:

@@ -85,4 +85,6 @@ def ingest_report_lines(report) -> list[str]:
     for f in report.files:
         lines.append(f"{f.status:>10}  {f.name}  ({f.format}, {f.papers} papers)")
     lines.append(f"papers in store: {report.papers_before} -> {report.papers_after}")
+    if report.index is not None:
+        lines.append(str(report.index))
     return lines
