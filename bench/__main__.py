@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     before = machine()
     bench = Bench(quick=args.quick, runs=args.runs, verbose=not args.quiet)
-    extra: dict[str, Any] = {"load_average_before": before.get("load_average")}
+    extra: dict[str, Any] = {"load_average_before": before.get("load_average"), "section_measured_at": {},
+                             "section_quick": {}}
+    done: list[str] = []
     failed: list[str] = []
     print(f"papers bench{' --quick' if args.quick else ''}: {before['cores']} cores "
           f"(load average {before.get('load_average')}), Python {before['python']}; "
@@ -87,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
             if name == "scale":
                 extra["scale"] = out
             bench.log(f"section {name} done in {time.perf_counter() - t0:.0f}s")
+            done.append(name)
+            extra["section_measured_at"][name] = time.strftime("%Y-%m-%d %H:%M:%S")
+            extra["section_quick"][name] = args.quick
+            if not args.no_write:   # after every section: a long run interrupted late keeps its figures
+                write_results(bench, done, extra)
     finally:
         bench.close()
     extra["load_average_after"] = machine().get("load_average")

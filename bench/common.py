@@ -7,6 +7,7 @@ measurements the scale section reuses), so a full run never builds the same thin
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -17,9 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from bench.search_speed import percentiles  # (p50 ms, p95 ms) of a list of seconds
 
@@ -120,6 +122,20 @@ class Bench:
 # -- numbers ------------------------------------------------------------------------------------------
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+@contextmanager
+def lean_heap() -> Iterator[None]:
+    """Time as a fresh `papers` process would: objects already alive (torch, Chroma and the rest
+    of what earlier sections loaded: ~0.5 M objects) are moved out of the garbage collector's view.
+    Otherwise every full collection triggered by the code under test walks them, which makes
+    allocation-heavy steps (parsing 10,000 records) look superlinear in a long-lived process."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -258,9 +274,10 @@ def write_results(bench: Bench, sections: list[str], extra: dict[str, Any], path
             old = {}
     kept = {k: v for k, v in (old.get("sections") or {}).items() if k not in sections}
     fresh = {name: [asdict(r) for r in bench.rows if r.section == name] for name in sections}
+    merged = {k: v for k, v in old.items() if k not in ("machine", "quick", "measured_at", "seconds", "sections")}
+    for key, value in extra.items():   # dicts (per-section times, ...) merge one level deep
+        merged[key] = {**merged[key], **value} if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
     data = {"machine": machine(), "quick": bench.quick, "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "seconds": round(time.perf_counter() - bench.started, 1), "sections": {**kept, **fresh},
-            **{k: v for k, v in old.items() if k not in ("machine", "quick", "measured_at", "seconds", "sections")},
-            **extra}
+            "seconds": round(time.perf_counter() - bench.started, 1), "sections": {**kept, **fresh}, **merged}
     path.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
     return path

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def run_extract(bench: Bench) -> None:
     bench.add(s, f"local, use_embeddings=False, seeds ({plain['abstracts']})", plain["rate"], "abstracts/s",
               plain["runs"], f"rules + keyword tags; first call {plain['first_call_s']:.2f} s")
     bench.add(s, "  peak RSS of that process", plain["rss_peak_mb"], "MB", plain["runs"],
-              f"{plain['rss_mb']:.0f} MB before the batch")
+              f"{plain['rss_mb']:.0f} MB after the first call, before the batch")
     from agent.engines.local.engine import LocalEngine
 
     n = bench.sizes.emb_sample
@@ -63,7 +64,7 @@ def run_extract(bench: Bench) -> None:
               emb["runs"], f"+ embedding tags, {how}; first call {emb['first_call_s']:.1f} s "
               "(model, tag prototypes, labelled neighbours)")
     bench.add(s, "  peak RSS of that process", emb["rss_peak_mb"], "MB", emb["runs"],
-              f"{emb['rss_mb']:.0f} MB before the batch")
+              f"{emb['rss_mb']:.0f} MB after the first call (model loaded), before the batch")
     for size in (bench.sizes.small, bench.sizes.large):
         r = synthetic_extract(bench, size)
         bench.add(s, f"local, use_embeddings=False, synthetic {size:,}", r["rate"], "abstracts/s", r["runs"],
@@ -96,19 +97,22 @@ def _llm_levels(bench: Bench, lt, base_url: str) -> None:
     n = 0
     for level in LLM_LEVELS:
         n = bench.sizes.llm_serial if level == 1 else bench.sizes.llm_papers
-        walls, stats = [], []
+        walls, cpus, stats = [], [], []
         for i in range(bench.sizes.mid_runs):
             last_home = bench.tmp / f"llm-c{level}-{i}"      # fresh home: a cold cache every run
             lt.server_stats(base_url, reset=True)
+            cpu0 = time.process_time()
             elapsed, _ = lt.run(lt.make_papers(n), level, last_home, use_cache=True)
+            cpus.append(time.process_time() - cpu0)
             walls.append(elapsed)
             stats.append(lt.server_stats(base_url))
-        wall = median(walls)
+        wall, cpu_ms = median(walls), median(cpus) / stats[-1]["count"] * 1000
         ideal = n * LLM_LATENCY / level
         bench.add(s, f"openai engine, concurrency {level} ({n} abstracts)", n / wall, "abstracts/s",
                   len(walls), f"{wall:.2f} s vs ideal {ideal:.2f} s = {ideal / wall:.0%} of ideal; "
-                  f"{stats[-1]['count']} requests, max {stats[-1]['max_in_flight']} in flight",
-                  wall_s=wall, ideal_s=ideal, efficiency=ideal / wall)
+                  f"{stats[-1]['count']} requests, max {stats[-1]['max_in_flight']} in flight; "
+                  f"client CPU {cpu_ms:.1f} ms/request", wall_s=wall, ideal_s=ideal, efficiency=ideal / wall,
+                  client_cpu_ms_per_request=cpu_ms)
     lt.server_stats(base_url, reset=True)
     elapsed, usage = lt.run(lt.make_papers(n), LLM_LEVELS[-1], last_home, use_cache=True)
     requests = lt.server_stats(base_url)["count"]

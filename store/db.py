@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -54,6 +55,19 @@ CREATE TABLE IF NOT EXISTS llm_usage (
 """
 
 
+def _switch_to_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switching a brand-new file to WAL fails at once with SQLITE_BUSY (the busy timeout does not
+    apply) when another process switches it at the same moment; the switch is idempotent, so retry."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.02 + 0.01 * attempt)
+
+
 class Database:
     """One SQLite file; a connection per thread (sqlite3 connections are not thread-safe)."""
 
@@ -75,9 +89,9 @@ class Database:
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=60000")
+            _switch_to_wal(conn)
+            conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn = conn
         return conn
 

@@ -58,7 +58,9 @@ def _embed(client: Any, model: str, texts: list[str]) -> list[Any]:
             raise ConfigError("OPENAI_API_KEY was rejected by the embeddings endpoint",
                               hint="check the key, or set PAPERS_EMBEDDING=local") from None
         except openai.APIStatusError as exc:
-            raise EngineError(f"embeddings request failed ({exc.status_code}): {exc.message}", hint=hint) from None
+            from agent.engines.llm.config import scrub   # error bodies may quote the API key back
+
+            raise EngineError(f"embeddings request failed ({exc.status_code}): {scrub(exc.message)}", hint=hint) from None
         except openai.APIConnectionError as exc:
             raise EngineError(f"cannot reach the embeddings endpoint: {exc}", hint=hint) from None
         rows = sorted(resp.data, key=lambda d: d.index)

@@ -120,6 +120,11 @@ class Storm:
         return json_reply(body) if kind != "ok" or candidates else auto_answer(request)
 
 
+def _cause(reason: str) -> str:
+    found = re.search(r"HTTP \d+|timed out|cannot connect|budget", reason)
+    return found.group() if found else reason[:40]
+
+
 @pytest.mark.parametrize("engine", ["openai", "hybrid"])
 def test_fault_storm_every_item_accounted_for_and_nothing_ungrounded_stored(engine, cli, fake_openai, papers_home,
                                                                            monkeypatch):
@@ -173,5 +178,6 @@ def test_fault_storm_every_item_accounted_for_and_nothing_ungrounded_stored(engi
     assert fake_openai.count == sum(storm.injected.values())
     print(f"\nLLM fault storm ({engine}): {N_PAPERS} abstracts, {fake_openai.count} requests, {faults} faults injected "
           f"({', '.join(f'{k} {n}' for k, n in sorted(storm.injected.items()) if k != 'ok')}); "
-          f"{len(ok_ids)} succeeded ({fallbacks} with a local fallback field), {len(failed)} failed with a reason, "
+          f"{len(ok_ids)} succeeded ({fallbacks} with a local fallback field), {len(failed)} failed with a reason "
+          f"({', '.join(f'{k} {n}' for k, n in sorted(Counter(_cause(r) for r in failed.values()).items())) or '-'}), "
           f"items lost 0, ungrounded speedups stored 0 (checked {len(items)})")

@@ -188,7 +188,9 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
     except Exception as exc:  # openai / httpx / langgraph errors: one clear line at the edge
         if type(exc).__name__ == "GraphRecursionError":
             raise EngineError(f"the agent did not finish within {MAX_STEPS} steps") from None
-        raise EngineError(f"the LLM request failed: {type(exc).__name__}: {exc}") from None
+        from agent.engines.llm.config import scrub   # error bodies may quote the API key back
+
+        raise EngineError(scrub(f"the LLM request failed: {type(exc).__name__}: {exc}")) from None
     if stream:
         stream.close()
     return final
