@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from agent.engines.base import Engine, ExtractionFailure, extract_many
-from agent.errors import InputFileError, UsageError
-from agent.models import Extraction, PaperText
+from core.errors import InputFileError, UsageError
+from core.models import Extraction, PaperText
 
 CSV_FIELDS = ["id", "title", "tldr", "speedups", "datasets", "hardware", "topics", "engine"]
 
@@ -138,7 +138,7 @@ def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter 
     except KeyboardInterrupt:
         report.stopped = "interrupted"
     except Exception as exc:  # a budget stop or similar ends the batch cleanly, finished rows kept
-        from agent.errors import BudgetExceeded
+        from core.errors import BudgetExceeded
 
         if not isinstance(exc, BudgetExceeded):
             raise

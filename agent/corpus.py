@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from agent.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 
 def open_store(settings: Settings | None = None):

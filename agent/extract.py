@@ -6,9 +6,9 @@ from pathlib import Path
 
 from agent.batch import BatchReport, RowWriter, iter_store_papers, read_input_jsonl, run_batch
 from agent.engines.base import Engine
-from agent.errors import UsageError
-from agent.models import PaperText
-from agent.settings import Settings, get_settings
+from core.errors import UsageError
+from core.models import PaperText
+from core.settings import Settings, get_settings
 
 
 def paper_text(ref: str | None, text: str | None, settings: Settings | None = None) -> PaperText:

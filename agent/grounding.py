@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from agent.models import Speedup
+from core.models import Speedup
 from agent.numbers import quantity_mentions, same_value
 
 

@@ -38,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agent.errors import PapersError
+from core.errors import PapersError
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "claims"

@@ -108,7 +108,7 @@ class Bench:
         return self.once(("synthetic", n), lambda: write_synthetic(self.tmp / f"synthetic-{n}.jsonl", n))
 
     def settings(self, name: str):
-        from agent.settings import Settings
+        from core.settings import Settings
 
         return Settings(home=self.tmp / name, seeds_dir=SEEDS, chroma_url=None, embedding="local")
 

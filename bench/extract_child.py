@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def load(args) -> list:
-    from agent.models import PaperText
+    from core.models import PaperText
 
     if args.seeds:
         from bench.common import seed_abstracts

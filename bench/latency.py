@@ -21,7 +21,7 @@ def seeds_home(bench: Bench) -> Path:
     """The seed corpus stored, indexed (bench/retrieval.py's prepared_store) and extracted locally."""
     def make() -> Path:
         from agent.engines.local.engine import LocalEngine
-        from agent.models import PaperText
+        from core.models import PaperText
         from bench.retrieval import prepared_store
         from store.extractions import save_extraction
 
@@ -35,7 +35,7 @@ def seeds_home(bench: Bench) -> Path:
 
 
 def settings_for(bench: Bench, home: Path):
-    from agent.settings import Settings
+    from core.settings import Settings
 
     return Settings(home=home, seeds_dir=SEEDS, chroma_url=None, embedding="local")
 

@@ -32,7 +32,7 @@ def start_server(latency: float) -> tuple[subprocess.Popen, str]:
 
 
 def make_papers(n: int):
-    from agent.models import PaperText
+    from core.models import PaperText
 
     base = ("We present a scheduler for serving large language models on GPU clusters that batches "
             "requests by predicted length and overlaps prefill with decoding across replicas. ")
@@ -53,8 +53,8 @@ def server_stats(base_url: str, reset: bool = False) -> dict:
 
 def run(papers, concurrency: int, home: Path, use_cache: bool) -> tuple[float, dict]:
     from agent.engines.base import ExtractionFailure
-    from agent.engines.llm import build_llm_engine
-    from agent.settings import Settings
+    from agent.engines.registry import build_llm_engine
+    from core.settings import Settings
 
     engine = build_llm_engine("openai", Settings(home=home), model="gpt-4o-mini", use_cache=use_cache,
                               concurrency=concurrency)
@@ -71,8 +71,8 @@ def run(papers, concurrency: int, home: Path, use_cache: bool) -> tuple[float, d
 
 def warm_up(home: Path) -> None:
     """Import langchain/openai and open the store once, so timings measure the batch only."""
-    from agent.engines.llm import build_llm_engine
-    from agent.settings import Settings
+    from agent.engines.registry import build_llm_engine
+    from core.settings import Settings
 
     engine = build_llm_engine("openai", Settings(home=home), model="gpt-4o-mini", use_cache=False, concurrency=1)
     list(engine.extract_many(make_papers(1)))

@@ -91,7 +91,7 @@ def main() -> int:
 
     from agent.corpus import open_store
     from agent.qa import ask
-    from agent.settings import get_settings
+    from core.settings import get_settings
     from evals.loaders import load_qa
 
     settings = get_settings()

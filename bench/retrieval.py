@@ -27,7 +27,7 @@ DEPTH = 20
 
 
 def bench_settings(home: Path | None = None):
-    from agent.settings import Settings, reset_settings_cache
+    from core.settings import Settings, reset_settings_cache
 
     reset_settings_cache()
     home = home or Path(os.environ.get("PAPERS_BENCH_HOME") or REPO / ".papers-bench")

@@ -128,7 +128,7 @@ def scale_check(store, n_abstracts: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from agent.settings import Settings, reset_settings_cache
+    from core.settings import Settings, reset_settings_cache
     from store.index import close_all
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

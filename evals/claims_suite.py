@@ -52,7 +52,7 @@ def load_predictions(path: Path) -> dict[str, dict[str, Any]]:
     """Extraction JSON records keyed by fixture id; every line must validate against the contract."""
     from pydantic import ValidationError
 
-    from agent.models import Extraction
+    from core.models import Extraction
 
     out: dict[str, dict[str, Any]] = {}
     for no, row in enumerate(read_jsonl(path), start=1):
@@ -71,7 +71,7 @@ def load_predictions(path: Path) -> dict[str, dict[str, Any]]:
 
 def predict_with_engine(engine, fixtures: list[dict], tick: Tick | None = None):
     """(predictions by id, failures by id, parts produced, unavailable parts with reasons)."""
-    from agent.models import PaperText
+    from core.models import PaperText
 
     papers = [PaperText(id=f["id"], abstract=f["abstract"], title=f.get("title")) for f in fixtures]
     try:
@@ -129,7 +129,7 @@ def grounding_checker() -> tuple[Callable[[dict, str], str | None], str]:
         return _own_check, "evals.metrics.speedup_grounded"
     from pydantic import ValidationError
 
-    from agent.models import Speedup
+    from core.models import Speedup
 
     def check(item: dict, abstract: str) -> str | None:
         try:

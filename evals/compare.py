@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.loaders import EvalInputError
-from evals.report import COUNTS, fmt
+from evals.metric_format import COUNTS, fmt
 from evals.results import EvalRun
 
 MAX_CASES = 10

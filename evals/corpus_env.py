@@ -50,7 +50,7 @@ class EvalCorpus:
 
 def eval_settings(home: Path, seeds_dir: Path | None = None, base=None):
     """Settings for the temporary home: the user's embedding choice, but no remote Chroma server."""
-    from agent.settings import Settings, get_settings
+    from core.settings import Settings, get_settings
 
     base = base or get_settings()
     return Settings(home=home, seeds_dir=Path(seeds_dir or base.seeds_dir), chroma_url=None,
@@ -62,7 +62,7 @@ def pointed_at(home: Path) -> Iterator[None]:
     """While inside, code that falls back to get_settings() also sees the temporary home."""
     import os
 
-    from agent.settings import reset_settings_cache
+    from core.settings import reset_settings_cache
 
     saved = {k: os.environ.get(k) for k in ("PAPERS_HOME", "PAPERS_CHROMA_URL")}
     os.environ["PAPERS_HOME"] = str(home)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from evals.report import fmt
+from evals.metric_format import fmt
 from evals.results import ERROR, NOT_AVAILABLE, EvalRun, SuiteResult
 
 

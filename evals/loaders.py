@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from agent.errors import InputFileError
+from core.errors import InputFileError
 
 
 class EvalInputError(InputFileError):

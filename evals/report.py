@@ -7,24 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from evals.compare import comparison_markdown, render_comparison
+from evals.metric_format import COUNTS, fmt
 from evals.results import OK, Check, EvalRun, SuiteResult
 
 METRIC_ORDER = ("precision", "recall", "f1", "primary", "grounded_share", "rouge1", "rouge2", "rougeL",
                 "recall@1", "recall@5", "mrr", "set_recall@20", "set_rprec", "key_facts",
                 "citation_precision", "citation_recall", "answered", "declined", "tp", "fp", "fn", "items")
-COUNTS = {"tp", "fp", "fn", "items"}
 
 Cell = tuple[str, str | None]  # (text, "pass" | "fail" | None)
-
-
-def fmt(metric: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if metric in COUNTS:
-        return str(int(value))
-    if metric.startswith("rouge"):
-        return f"{value:.1f}"
-    return f"{value:.3f}"
 
 
 def _cell(metric: str, value: float | None, chk: Check | None, compact: bool = False) -> Cell:
@@ -183,8 +174,6 @@ def render_terminal(run: EvalRun, console, comparison: Any = None) -> None:
             for line in case_lines(result):
                 console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     if comparison is not None:
-        from evals.compare import render_comparison
-
         render_comparison(comparison, console)
     verdict = "[bold green]gate passed[/]" if run.passed else "[bold red]gate FAILED[/]"
     console.print(f"{verdict} ({sum(c.passed for c in run.checks)}/{len(run.checks)} thresholds met)", soft_wrap=True)
@@ -208,8 +197,6 @@ def render_markdown(run: EvalRun, comparison: Any = None) -> str:
     for result in run.suites:
         out += _md_suite(result, run.checks)
     if comparison is not None:
-        from evals.compare import comparison_markdown
-
         out += comparison_markdown(comparison)
     return "\n".join(out).rstrip() + "\n"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from agent.errors import PapersError, UsageError
+from core.errors import PapersError, UsageError
 from evals.results import ERROR, NOT_AVAILABLE, EvalRun, SuiteResult, SuiteUnavailable
 
 SUITES = ("claims", "tldr", "retrieval", "qa")
@@ -47,7 +47,7 @@ def parse_suites(spec: str) -> tuple[str, ...]:
 
 
 def _default_engine() -> str:
-    from agent.settings import get_settings
+    from core.settings import get_settings
 
     return get_settings().engine
 
@@ -65,7 +65,7 @@ class _Runner:
     def engine(self):
         """The engine under test, built once; not available when its code does not exist yet."""
         if self._engine is None and self._engine_error is None:
-            from agent.engines.base import get_engine
+            from agent.engines.registry import get_engine
             from evals.claims_suite import missing_reason
 
             try:

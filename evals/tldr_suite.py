@@ -25,7 +25,7 @@ def baselines(record: dict[str, Any]) -> dict[str, str]:
 
 
 def summarise(engine, record: dict[str, Any]) -> str:
-    from agent.models import PaperText
+    from core.models import PaperText
 
     return engine.tldr(PaperText(id=record["paper_id"], abstract=scitldr_abstract(record)))
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from agent.errors import StoreError
+from core.errors import StoreError
 
 SCHEMA_VERSION = 1
 SCHEMA = """

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from agent.errors import PapersError
+from core.errors import PapersError
 
 if TYPE_CHECKING:  # only for type checkers; never imported at runtime here
     import numpy as np

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from agent.errors import NotFoundError, StoreError
-from agent.settings import Settings
+from core.errors import NotFoundError, StoreError
+from core.settings import Settings
 from store.chunking import CHUNKER_VERSION, chunk_abstract, chunk_id, chunk_key
 from store.papers import PaperFilter, PaperStore
 from store.records import Paper

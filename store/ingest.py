@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from agent.errors import InputFileError
+from core.errors import InputFileError
 from store.merge import content_hash, dedup_keys, group_occurrences, merge, new_paper_id
 from store.papers import PaperStore
 from store.records import Paper, ParseIssue, ParseResult, SourceRef

@@ -11,7 +11,7 @@ import os
 import threading
 from typing import Any
 
-from agent.errors import ConfigError, EngineError
+from core.errors import ConfigError, EngineError
 
 EF_NAME = "papers-openai"
 BATCH = 256  # inputs per request; well under the API's 2048-input limit
@@ -58,7 +58,7 @@ def _embed(client: Any, model: str, texts: list[str]) -> list[Any]:
             raise ConfigError("OPENAI_API_KEY was rejected by the embeddings endpoint",
                               hint="check the key, or set PAPERS_EMBEDDING=local") from None
         except openai.APIStatusError as exc:
-            from agent.engines.llm.config import scrub   # error bodies may quote the API key back
+            from core.secrets import scrub   # error bodies may quote the API key back
 
             raise EngineError(f"embeddings request failed ({exc.status_code}): {scrub(exc.message)}", hint=hint) from None
         except openai.APIConnectionError as exc:

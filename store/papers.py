@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.errors import NotFoundError, UsageError
+from core.errors import NotFoundError, UsageError
 from store.db import Database
 from store.records import Paper
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import UsageError
+from core.errors import UsageError
 from store.bm25 import BM25, tokenize
 from store.chunking import Chunk
 from store.papers import PaperFilter, PaperStore

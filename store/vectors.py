@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
 
-from agent.errors import ConfigError, PapersError, StoreError
-from agent.settings import Settings
+from core.errors import ConfigError, PapersError, StoreError
+from core.settings import Settings
 
 LOCAL_COLLECTION = "papers-minilm-l6-v2"
 CONNECT_TIMEOUT = 5.0

@@ -14,7 +14,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(autouse=True)
 def papers_home(tmp_path_factory, monkeypatch) -> Path:
-    from agent.settings import reset_settings_cache
+    from core.settings import reset_settings_cache
 
     home = tmp_path_factory.mktemp("papers-home")
     monkeypatch.setenv("PAPERS_HOME", str(home))
@@ -30,7 +30,7 @@ def papers_home(tmp_path_factory, monkeypatch) -> Path:
 
 @pytest.fixture
 def settings(papers_home):
-    from agent.settings import Settings
+    from core.settings import Settings
 
     return Settings(home=papers_home)
 
@@ -85,8 +85,8 @@ def fake_openai(monkeypatch):
 @pytest.fixture
 def llm_engine(fake_openai, papers_home):
     """make(name="openai", **settings) -> an LLM engine on the fake server, with tiny backoff."""
-    from agent.engines.llm import build_llm_engine
-    from agent.settings import Settings
+    from agent.engines.registry import build_llm_engine
+    from core.settings import Settings
 
     engines = []
 

@@ -37,7 +37,7 @@ def _build(root: Path) -> Path:
     from agent.corpus import ingest, parse
     from agent.engines.local.engine import LocalEngine
     from agent.extract import extract_batch
-    from agent.settings import Settings
+    from core.settings import Settings
 
     pages = root / "pages"
     pages.mkdir()
@@ -106,7 +106,7 @@ def qa_home(papers_home):
 
 @pytest.fixture
 def qa_settings(qa_home):
-    from agent.settings import Settings
+    from core.settings import Settings
 
     return Settings(home=qa_home)
 

@@ -29,7 +29,7 @@ def test_synthetic_corpus_is_unique_and_ingestible(tmp_path):
     from bench.common import write_synthetic
 
     from agent.corpus import ingest
-    from agent.settings import Settings
+    from core.settings import Settings
 
     path = write_synthetic(tmp_path / "syn.jsonl", 50)
     rows = [json.loads(line) for line in path.read_text().splitlines()]

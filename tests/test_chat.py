@@ -79,7 +79,7 @@ def test_declined_question_lists_closest_papers(qa_home, cli):
 
 
 def test_ctrl_c_at_the_prompt_keeps_the_session(qa_settings, qa_store, capsys):
-    from agent.qa.chat import ChatSession, run
+    from agent.cli.chat import ChatSession, run
 
     script = iter([KeyboardInterrupt, "/engine", None])
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import StoreError
+from core.errors import StoreError
 from test_index import PAPERS_A, PAPERS_B, make_settings, titles, write_jsonl
 
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -112,7 +112,7 @@ def small_store(tmp_path):
 
 def test_server_down_is_a_clear_error(small_store, tmp_path, runner, monkeypatch):
     from agent.cli import app
-    from agent.settings import reset_settings_cache
+    from core.settings import reset_settings_cache
     from store.index import search
 
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
@@ -163,7 +163,7 @@ def test_hung_server_times_out(small_store, tmp_path):
 
 
 def test_bad_chroma_url_is_a_config_error(small_store, tmp_path):
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
     from store.index import search
 
     settings = make_settings(tmp_path / "home", chroma_url="ftp://somewhere")

@@ -9,7 +9,7 @@ import pytest
 from agent.engines.local.dataset_rules import dataset_gazetteer
 from agent.engines.local.entities import extract_datasets, extract_hardware
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
-from agent.models import Hardware
+from core.models import Hardware
 
 
 def hw(text: str) -> list[tuple[str, str, str]]:

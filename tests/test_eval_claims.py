@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from agent.errors import InputFileError
-from agent.models import Extraction, TopicTag
+from core.errors import InputFileError
+from core.models import Extraction, TopicTag
 from evals.claims_suite import few_shot_exclusions, load_predictions, run_claims, scored_fixtures
 from evals.loaders import load_claims
 from evals.results import SuiteUnavailable
@@ -168,7 +168,7 @@ def test_engine_with_nothing_built_is_unavailable():
 
 def test_real_engine_claims_return_the_contract():
     """Whatever the local engine scores, its output must be Extraction records (or it is missing)."""
-    from agent.engines.base import get_engine
+    from agent.engines.registry import get_engine
 
     try:
         res = run_claims(engine=get_engine("local", use_embeddings=False), worst=1)

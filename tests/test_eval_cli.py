@@ -89,7 +89,7 @@ def test_compare_rejects_files_that_are_not_eval_output(runner, gold, tmp_path):
 
 
 def test_missing_component_is_reported_not_available(runner, monkeypatch):
-    import agent.engines.base as base
+    import agent.engines.registry as base
 
     def missing(*a, **k):
         raise ModuleNotFoundError("No module named 'agent.engines.nothing'", name="agent.engines.nothing")
@@ -106,7 +106,7 @@ def test_missing_component_is_reported_not_available(runner, monkeypatch):
 
 
 def test_crashing_engine_is_an_error_that_fails_the_gate(runner, monkeypatch):
-    import agent.engines.base as base
+    import agent.engines.registry as base
 
     class Broken:
         name = "broken"
@@ -160,7 +160,7 @@ def test_compare_only_suites_that_ran_and_per_case_changes():
 
 
 def test_junit_skips_suites_that_are_not_available(runner, monkeypatch, tmp_path):
-    import agent.engines.base as base
+    import agent.engines.registry as base
 
     def missing(*a, **k):
         raise ModuleNotFoundError("No module named 'agent.engines.nothing'", name="agent.engines.nothing")

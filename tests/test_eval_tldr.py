@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from agent.errors import InputFileError
+from core.errors import InputFileError
 from evals.loaders import DEFAULT_SCITLDR, load_scitldr, scitldr_abstract
 from evals.tldr_suite import run_tldr
 

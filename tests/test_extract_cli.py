@@ -9,7 +9,7 @@ import pytest
 
 from agent.batch import RowWriter, read_input_jsonl
 from agent.grounding import check_speedup
-from agent.models import Speedup
+from core.models import Speedup
 
 from conftest import SEEDS
 

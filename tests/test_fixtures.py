@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.models import HARDWARE_CLASSES, METRICS, QUALIFIERS
+from core.models import HARDWARE_CLASSES, METRICS, QUALIFIERS
 from evals.loaders import (DEFAULT_FIXTURES, LABELLING, claim_files, load_claims, load_qa, seed_abstracts,
                            taxonomy_tags)
 from evals.metrics import value_written_in

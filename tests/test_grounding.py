@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.grounding import check_speedup, ground_speedups
-from agent.models import Speedup
+from core.models import Speedup
 
 ABSTRACT = (
     "Our design results in 2.8$\\times$ speedup and 2.5$\\times$ energy efficiency improvement over the "

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import NotFoundError, StoreError, UsageError
-from agent.settings import Settings, reset_settings_cache
+from core.errors import NotFoundError, StoreError, UsageError
+from core.settings import Settings, reset_settings_cache
 from store.chunking import chunk_abstract
 
 REPO = Path(__file__).resolve().parent.parent
@@ -475,7 +475,7 @@ def test_help_imports_no_heavy_modules():
 
 def test_keyword_search_never_loads_the_model(env):
     settings, _, _ = env
-    code = ("import sys\nfrom agent.corpus import open_store\nfrom agent.settings import get_settings\n"
+    code = ("import sys\nfrom agent.corpus import open_store\nfrom core.settings import get_settings\n"
             "from store.index import search\nfrom store import embeddings\n"
             "hits = search(open_store(), get_settings(), 'Redis fork latency', k=1, mode='bm25')\n"
             "print(hits[0].paper.title.split(':')[0], embeddings.is_loaded(), 'sentence_transformers' in sys.modules)")
@@ -508,7 +508,7 @@ def test_openai_embeddings_through_a_local_endpoint(tmp_path, fake_openai):
 
 def test_openai_embeddings_without_a_key_is_a_config_error(tmp_path, monkeypatch):
     from agent.corpus import ingest
-    from agent.errors import ConfigError
+    from core.errors import ConfigError
     from store.index import close_all
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -9,7 +9,7 @@ import pytest
 
 from fakeopenai import extraction_answer, json_reply, text_reply
 
-from agent.models import Extraction, PaperText
+from core.models import Extraction, PaperText
 
 FIXTURES = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "claims"
 ANT = next(json.loads(line) for line in (FIXTURES / "labels_000a.jsonl").open() if '"000_8528321f52109f11.txt#1"' in line)

@@ -6,7 +6,7 @@ import json
 
 from fakeopenai import json_reply
 
-from agent.models import PaperText
+from core.models import PaperText
 from test_llm_engine import ANT, PAPER
 
 TLDR = "ANT, an adaptive numerical data type for low-bit quantization, gives 2.8x speedup over accelerators."

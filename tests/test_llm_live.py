@@ -22,10 +22,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "clai
 
 
 def test_live_extraction_is_grounded_and_schema_valid(papers_home):
-    from agent.engines.llm import build_llm_engine
-    from agent.models import Extraction, PaperText
+    from agent.engines.registry import build_llm_engine
+    from core.models import Extraction, PaperText
     from agent.prompts import few_shot_ids
-    from agent.settings import Settings
+    from core.settings import Settings
 
     records = [json.loads(line) for line in (FIXTURES / "labels_004_002b.jsonl").open() if line.strip()]
     records = [r for r in records if r["id"] not in few_shot_ids() and r["speedups"]][:2]

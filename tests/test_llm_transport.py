@@ -12,8 +12,8 @@ import pytest
 from fakeopenai import auto_answer, drop, error_reply, extraction_answer, text_reply
 
 from agent.engines.base import ExtractionFailure
-from agent.errors import BudgetExceeded
-from agent.models import PaperText
+from core.errors import BudgetExceeded
+from core.models import PaperText
 
 ABSTRACT = ("We present FastThing, a kernel library for sparse attention. FastThing achieves a 3.1x "
             "speedup over FlashAttention on NVIDIA A100 GPUs and reduces memory by 42% on ImageNet.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import InputFileError
+from core.errors import InputFileError
 from store.sources import detect_format, read_source
 from store.sources.common import parse_date, split_title_authors, venue_from_comment
 

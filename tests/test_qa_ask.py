@@ -10,7 +10,7 @@ import sys
 import pytest
 from qa_support import KITTI, qa_home, qa_settings, qa_store, ref_id  # noqa: F401
 
-from agent.errors import UsageError
+from core.errors import UsageError
 from agent.qa import ask
 from agent.qa.grounding import check
 

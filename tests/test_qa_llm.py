@@ -10,7 +10,7 @@ import pytest
 from fakeopenai import error_reply, text_reply, tool_calls_reply
 from qa_support import KITTI, qa_home, qa_settings, qa_store, ref_id  # noqa: F401
 
-from agent.errors import EngineError, EngineNotConfigured
+from core.errors import EngineError, EngineNotConfigured
 from agent.qa import Conversation, ask
 
 
@@ -93,7 +93,7 @@ def test_follow_up_sends_the_conversation_with_paper_ids(fake_openai, qa_setting
 
 
 def test_server_errors_become_one_engine_error(fake_openai, qa_home, qa_store):
-    from agent.settings import Settings
+    from core.settings import Settings
 
     fake_openai.push(*[error_reply(500, "boom") for _ in range(4)])
     with pytest.raises(EngineError, match="LLM request failed"):

@@ -47,7 +47,7 @@ def write_files(tmp_path) -> tuple[list, list]:
 
 def test_two_ingest_processes_with_the_index_enabled(fake_openai, tmp_path):
     from agent.corpus import open_store
-    from agent.settings import Settings
+    from core.settings import Settings
 
     home = tmp_path / "home"          # brand-new: both processes also race to create the store
     files, shared = write_files(tmp_path)

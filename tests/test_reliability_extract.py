@@ -49,7 +49,7 @@ def synthetic_abstracts(n: int, seed: int) -> list[dict]:
 
 def prepare(home: Path, tmp: Path, n: int = N_ABSTRACTS) -> tuple[Path, list[str]]:
     from agent.corpus import ingest
-    from agent.settings import Settings
+    from core.settings import Settings
 
     rows = synthetic_abstracts(n, SEED)
     inp = tmp / "abstracts.jsonl"
@@ -215,7 +215,7 @@ def _blocked_batch(home: str, inp: str, out: str, block_at: int, after_commit: b
     import store.extractions as extractions
     from agent.engines.local.engine import LocalEngine
     from agent.extract import extract_batch
-    from agent.settings import Settings
+    from core.settings import Settings
 
     real, calls = extractions.save_extraction, [0]
 
@@ -241,7 +241,7 @@ def test_kill_between_output_row_and_store_commit(after_commit, papers_home, tmp
 
     from agent.engines.local.engine import LocalEngine
     from agent.extract import extract_batch
-    from agent.settings import Settings
+    from core.settings import Settings
 
     n, block_at = 30, 7
     inp, ids = prepare(papers_home, tmp_path, n)

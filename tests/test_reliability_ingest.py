@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 
-from agent.errors import InputFileError
+from core.errors import InputFileError
 from store.sources import read_source
 
 from conftest import DATA, REPO, SEEDS

@@ -129,9 +129,9 @@ def _cause(reason: str) -> str:
 def test_fault_storm_every_item_accounted_for_and_nothing_ungrounded_stored(engine, cli, fake_openai, papers_home,
                                                                            monkeypatch):
     from agent.grounding import check_speedup
-    from agent.models import Speedup
+    from core.models import Speedup
     from agent.engines.local.tldr import foreign_numbers
-    from agent.settings import reset_settings_cache
+    from core.settings import reset_settings_cache
 
     for name, value in (("PAPERS_REQUEST_TIMEOUT", str(TIMEOUT)), ("PAPERS_MAX_RETRIES", "2"),
                         ("PAPERS_BACKOFF_BASE", "0.01"), ("PAPERS_BACKOFF_MAX", "0.05")):

@@ -67,7 +67,7 @@ def leaks_in(text: str) -> list[str]:
 
 
 def test_the_api_key_never_leaks(runner, fake_openai, papers_home, monkeypatch, caplog):
-    from agent.settings import reset_settings_cache
+    from core.settings import reset_settings_cache
 
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     for name, value in (("PAPERS_EMBEDDING", "openai:text-embedding-3-small"), ("PAPERS_MAX_RETRIES", "1"),

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
+from agent.cli.app import app
 from agent.cli.output import console, print_json
 
 ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | openai | hybrid")
@@ -57,17 +57,19 @@ def chat(engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
          hardware_class: Optional[str] = HW_CLASS):
     """Interactive questions with follow-ups, slash commands (/help) and history; Ctrl-D leaves."""
     from agent.corpus import open_store
-    from agent.errors import UsageError
-    from agent.qa.chat import ChatSession, line_reader, run
-    from agent.settings import get_settings
+    from core.errors import UsageError
+    from agent.cli.chat import ChatSession, line_reader, run
+    from core.settings import get_settings
 
     settings = get_settings()
     store = open_store(settings)
     if store.count() == 0:
         raise UsageError("the store is empty", hint="run `papers ingest` first")
-    name = (engine or settings.engine or "local").lower()
+    from agent.engines.registry import engine_name, uses_llm
+
+    name = engine_name(engine, settings)
     session = ChatSession(settings, store, engine=name, model=model,
                           flt=_filter(year, topic, dataset, hardware_class))
-    if name != "local":
+    if uses_llm(name):
         session.cmd_engine([name])   # fails early, in one line, when the LLM is not configured
     run(session, line_reader())

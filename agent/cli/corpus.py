@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from agent.cli import app
+from agent.cli.app import app
 from agent.cli.output import console, print_json, print_jsonl, warn
 
 JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
@@ -123,7 +123,7 @@ def remove(source: str = typer.Argument(..., help="source file name or path to f
 
     n = run(source)
     if not n:
-        from agent.errors import NotFoundError
+        from core.errors import NotFoundError
 
         raise NotFoundError(f"no ingested source named {source!r}", hint="`papers stats` lists the sources")
     console().print(f"removed {source}")
@@ -132,7 +132,7 @@ def remove(source: str = typer.Argument(..., help="source file name or path to f
 @app.command()
 def demo():
     """Ingest the embedded seeds, extract everything locally, and show a search and a question."""
-    from agent.demo import run_demo
+    from agent.cli.demo import run_demo
 
     run_demo()
 
@@ -142,7 +142,7 @@ def config(as_json: bool = JSON):
     """Show the effective settings (PAPERS_* env, papers.toml, defaults). Secrets are never shown."""
     import os
 
-    from agent.settings import get_settings
+    from core.settings import get_settings
 
     data = get_settings().public_dict()
     data["openai_api_key"] = "set" if os.environ.get("OPENAI_API_KEY") else "not set"

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
+from agent.cli.app import app
 
 
 @app.command("eval")
@@ -30,7 +30,7 @@ def eval_command(
         strict: bool = typer.Option(False, "--strict", help="a suite that is not available fails the gate")):
     """Evaluate claims, TL;DRs, retrieval and QA; exit 1 when a score is under evals/thresholds.toml."""
     from agent.cli.output import console, print_json, progress
-    from agent.errors import UsageError
+    from core.errors import UsageError
     from evals.runner import EvalOptions, parse_suites, run_eval
 
     suites = parse_suites(suite)
@@ -72,7 +72,7 @@ def _compare(previous, run, path: Optional[Path]):
 
 
 def _write_files(run, comparison, junit: Optional[Path], markdown: Optional[Path]) -> None:
-    from agent.errors import InputFileError
+    from core.errors import InputFileError
 
     outputs = []
     if junit is not None:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
+from agent.cli.app import app
 from agent.cli.output import console, print_json, warn
 
 ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | openai | hybrid")
@@ -19,7 +19,7 @@ NO_EMBEDDINGS = typer.Option(False, "--no-embeddings",
 
 
 def _engine(name, model=None, **kw):
-    from agent.engines.base import get_engine
+    from agent.engines.registry import get_engine
 
     return get_engine(name, model=model, **kw)
 
@@ -63,7 +63,7 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
 
 def _dry_run(eng, input_path, use_all) -> None:
     from agent.extract import batch_inputs
-    from agent.settings import get_settings
+    from core.settings import get_settings
 
     estimate = getattr(eng, "estimate", None)
     if estimate is None:

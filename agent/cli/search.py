@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from agent.cli import app
+from agent.cli.app import app
 from agent.cli.output import console, print_json, print_jsonl
 
 JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
@@ -29,7 +29,7 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
            as_json: bool = JSON):
     """Find the papers most relevant to a question; works offline (local embeddings + BM25)."""
     from agent.corpus import open_store
-    from agent.settings import get_settings
+    from core.settings import get_settings
     from store.index import search as run
     from store.papers import PaperFilter
 
@@ -45,7 +45,7 @@ def reindex(as_json: bool = JSON):
     """Rebuild the search index from the store of record (after corruption or an embedding switch)."""
     from agent.cli.output import progress
     from agent.corpus import open_store
-    from agent.settings import get_settings
+    from core.settings import get_settings
     from store.index import reindex as run
 
     with progress(None, "embedding") as tick:

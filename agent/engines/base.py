@@ -1,7 +1,7 @@
 """The one engine protocol: Paper text in, TL;DR / claims / topic tags / whole record out.
 
 Core functions take an engine as a parameter, so tests pass the local engine or an LLM engine
-pointed at a fake server; `get_engine` builds one from settings for the CLI.
+pointed at a fake server; `agent.engines.registry.get_engine` builds one from settings for the CLI.
 """
 
 from __future__ import annotations
@@ -9,10 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Iterator, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from agent.models import Claims, Extraction, PaperText, TopicTag
-    from agent.settings import Settings
-
-ENGINES = ("local", "openai", "hybrid")
+    from core.models import Claims, Extraction, PaperText, TopicTag
 
 
 @runtime_checkable
@@ -49,23 +46,3 @@ def extract_many(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Ext
             continue
         yield engine.extract(paper)
 
-
-def get_engine(name: str | None = None, settings: "Settings | None" = None, *, model: str | None = None,
-               use_cache: bool = True, concurrency: int | None = None, max_cost: float | None = None,
-               use_embeddings: bool = True) -> Engine:
-    """The engine named (or settings.engine). LLM options are ignored by the local engine."""
-    from agent.errors import UsageError
-    from agent.settings import get_settings
-
-    settings = settings or get_settings()
-    name = (name or settings.engine).lower()
-    if name == "local":
-        from agent.engines.local.engine import LocalEngine
-
-        return LocalEngine(use_embeddings=use_embeddings)
-    if name in ("openai", "hybrid"):
-        from agent.engines.llm import build_llm_engine
-
-        return build_llm_engine(name, settings, model=model or settings.model, use_cache=use_cache,
-                                concurrency=concurrency or settings.concurrency, max_cost=max_cost)
-    raise UsageError(f"unknown engine {name!r}", hint=f"choose one of: {', '.join(ENGINES)}")

@@ -1,4 +1,4 @@
-"""Question answering over the corpus: `ask` (one question) and the chat session.
+"""Question answering over the corpus: `ask` (one question; the chat REPL on top of it is agent/cli/chat.py).
 
     from agent.qa import ask
     answer = ask("Which papers evaluate on KITTI?", settings)   # -> agent.qa.types.Answer
@@ -6,7 +6,7 @@
 
 Modules: router (local question routing), tools (search / claims / get / compare), local (the
 local engine's extractive answers), agent_llm (LangChain tool-calling agent), grounding (the
-check every answer passes), answer (finalising), chat (interactive session), service (`ask`).
+check every answer passes), answer (finalising), service (`ask`).
 Importing this package is cheap; heavy libraries load when a question is asked.
 """
 

@@ -168,7 +168,7 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
     """Drive the agent; stream the final answer's text; return it."""
     from langchain_core.messages import AIMessage, AIMessageChunk
 
-    from agent.errors import EngineError
+    from core.errors import EngineError
 
     stream = _CitationStream(reg, on_token) if on_token else None
     final = ""
@@ -188,7 +188,7 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
     except Exception as exc:  # openai / httpx / langgraph errors: one clear line at the edge
         if type(exc).__name__ == "GraphRecursionError":
             raise EngineError(f"the agent did not finish within {MAX_STEPS} steps") from None
-        from agent.engines.llm.config import scrub   # error bodies may quote the API key back
+        from core.secrets import scrub   # error bodies may quote the API key back
 
         raise EngineError(scrub(f"the LLM request failed: {type(exc).__name__}: {exc}")) from None
     if stream:

@@ -42,8 +42,8 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
     context; `on_token` receives streamed answer text (LLM engine only).
     """
     from agent.corpus import open_store
-    from agent.errors import UsageError
-    from agent.settings import get_settings
+    from core.errors import UsageError
+    from core.settings import get_settings
 
     question = (question or "").strip()
     if not question:
@@ -52,7 +52,9 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
     store = store or open_store(settings)
     if store.count() == 0:
         raise UsageError("the store is empty", hint="run `papers ingest` first")
-    name = (engine or settings.engine or "local").lower()
+    from agent.engines.registry import engine_name
+
+    name = engine_name(engine, settings)
     started = time.perf_counter()
     answer = _dispatch(question, name, settings, store, flt, conversation, on_token, model)
     answer.seconds = time.perf_counter() - started
@@ -63,20 +65,18 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
 
 
 def _dispatch(question, name, settings, store, flt, conversation, on_token, model) -> Answer:
-    from agent.errors import UsageError
+    from agent.engines.registry import uses_llm
     from agent.qa.tools import QAContext
 
     ctx = QAContext(store, settings, flt)
-    if name == "local":
-        from agent.qa.local import answer_local
-
-        answer = answer_local(question, ctx, last_sources=conversation.last_papers() if conversation else None)
-    elif name in ("openai", "hybrid"):
+    if uses_llm(name):
         from agent.qa.agent_llm import answer_llm
 
         answer = answer_llm(question, ctx, conversation=conversation, on_token=on_token, model=model)
     else:
-        raise UsageError(f"unknown engine {name!r}", hint="choose one of: local, openai, hybrid")
+        from agent.qa.local import answer_local
+
+        answer = answer_local(question, ctx, last_sources=conversation.last_papers() if conversation else None)
     answer.tools = ctx.calls + answer.tools
     return answer
 

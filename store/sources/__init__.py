@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from agent.errors import InputFileError
+from core.errors import InputFileError
 from store.records import ParseIssue, ParseResult
 
 FORMATS = ("alphaxiv", "profile", "arxiv", "hf-daily", "jsonl", "json", "csv", "atom")

@@ -10,9 +10,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.errors import EngineNotConfigured, UsageError
+from core.errors import EngineNotConfigured, UsageError
+from core.secrets import KEY_ENV
 
-KEY_ENV, BASE_URL_ENV = "OPENAI_API_KEY", "OPENAI_BASE_URL"
+BASE_URL_ENV = "OPENAI_BASE_URL"
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,3 @@ def api_key() -> str:
     if not key:
         raise EngineNotConfigured(f"the LLM engine needs {KEY_ENV}")
     return key
-
-
-def scrub(text: str) -> str:
-    """`text` without the API key in it (server error bodies sometimes echo part of it)."""
-    key = os.environ.get(KEY_ENV, "").strip()
-    if key and len(key) >= 8:
-        text = text.replace(key, "***")
-    return text

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from agent.errors import BudgetExceeded, UsageError
+from core.errors import BudgetExceeded, UsageError
 
 PRICES_FILE = Path(__file__).resolve().parents[2] / "data" / "prices.yaml"
 CHARS_PER_TOKEN = 3.8          # English technical prose in cl100k/o200k tokenizers, with some LaTeX

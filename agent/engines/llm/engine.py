@@ -20,7 +20,7 @@ from agent.engines.llm import schemas, validate
 from agent.engines.llm.config import LLMConfig
 from agent.engines.llm.runner import LoopThread
 from agent.engines.llm.transport import Completion, RequestFailed, Transport
-from agent.models import Claims, Extraction, PaperText, TopicTag
+from core.models import Claims, Extraction, PaperText, TopicTag
 
 EXTRACTION_FIELDS = ("speedups", "datasets", "hardware", "topics", "tldr")
 _LOCAL_SOURCE = {"speedups": "claims", "datasets": "claims", "hardware": "claims", "topics": "tag",
@@ -243,7 +243,7 @@ class LLMEngine:
 
     async def _amany(self, papers: list[PaperText]) -> AsyncIterator[Extraction | ExtractionFailure]:
         """Results as they finish; at most 2 x concurrency papers in progress at a time."""
-        from agent.errors import BudgetExceeded
+        from core.errors import BudgetExceeded
 
         window = 2 * self.config.concurrency
         upcoming, pending, stop = iter(papers), set(), None

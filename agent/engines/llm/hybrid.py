@@ -14,7 +14,7 @@ from typing import Any
 
 from agent.engines.llm import schemas, validate
 from agent.engines.llm.engine import LLMEngine, _instructions
-from agent.models import Extraction, PaperText, Speedup
+from core.models import Extraction, PaperText, Speedup
 
 HYBRID_FIELDS = ("speedups", "topics", "tldr")
 

@@ -1,6 +1,6 @@
-"""LLM-facing output models, their strict JSON schemas, and conversion into agent.models.
+"""LLM-facing output models, their strict JSON schemas, and conversion into core.models.
 
-The contract models (agent.models) have defaults and a `class` alias that strict structured output
+The contract models (core.models) have defaults and a `class` alias that strict structured output
 does not allow, so the model answers in these mirrors (every field required, nullable where the
 contract allows null) and `to_*` functions convert. Topic tags are an enum of the taxonomy inside
 the schema, so a server that enforces schemas cannot even emit an unknown tag.
@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.models import Direction, Hardware, HardwareClass, HardwareLevel, Metric, Qualifier, Speedup, Unit
+from core.models import Direction, Hardware, HardwareClass, HardwareLevel, Metric, Qualifier, Speedup, Unit
 
 # LABELLING.md §4, used only if the taxonomy data file is missing.
 FALLBACK_TAGS = (

@@ -25,9 +25,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from agent.engines.llm.config import LLMConfig, api_key, scrub
+from agent.engines.llm.config import LLMConfig, api_key
+from core.secrets import scrub
 from agent.engines.llm.costs import Budget, estimate_tokens, price_for
-from agent.errors import EngineError
+from core.errors import EngineError
 
 RETRY_STATUS = {408, 409, 429}
 FATAL_STATUS = {401: "the server rejected the API key", 403: "the API key may not use this model",

@@ -1,6 +1,6 @@
 """Checks of what a model said, field by field, before anything reaches an Extraction.
 
-Each field either passes (its value is converted to agent.models) or gets a one-line reason; the
+Each field either passes (its value is converted to core.models) or gets a one-line reason; the
 engine re-asks once with the reasons, then falls back to the local engine for fields still failing.
 - speedups: agent.grounding (evidence verbatim in the abstract, containing the value);
 - datasets, specific hardware: every word of the name occurs in the abstract (case and separators
@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from agent.engines.llm.schemas import LLMHardware, LLMSpeedup, taxonomy, to_hardware, to_speedup
-from agent.models import Hardware, Speedup
+from core.models import Hardware, Speedup
 
 # LABELLING.md §3 class-level names and classes; used only if hardware.yaml lacks `class_terms`.
 FALLBACK_CLASS_TERMS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from agent.engines.base import ExtractionFailure
-from agent.models import Claims, Extraction, PaperText, TopicTag
+from core.models import Claims, Extraction, PaperText, TopicTag
 
 
 class LocalEngine:

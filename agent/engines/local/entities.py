@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from agent.engines.local.dataset_rules import find_datasets
 from agent.engines.local.hardware_rules import find_hardware
-from agent.models import Hardware
+from core.models import Hardware
 
 
 def extract_datasets(abstract: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, spread_through_lists
 from agent.engines.local.hardware_lexicon import ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
-from agent.models import Hardware
+from core.models import Hardware
 
 
 @dataclass

@@ -20,7 +20,7 @@ from agent.engines.local.speedup_segments import (
     url_spans,
 )
 from agent.grounding import check_speedup
-from agent.models import Speedup
+from core.models import Speedup
 from agent.numbers import find_numbers, find_ranges
 
 _DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)

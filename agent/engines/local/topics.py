@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.engines.local.tldr import main_claim_index, split_sentences
-from agent.models import TopicTag
+from core.models import TopicTag
 
 TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml"
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The registry (agent/engines/registry.py) builds these; the names live here so settings can check them.
+EngineName = Literal["local", "openai", "hybrid"]
 
 
 def _default_home() -> Path:
@@ -38,7 +41,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=_default_home, description="where all state lives")
     seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="default corpus for ingest")
-    engine: str = Field(default="local", description="local | openai | hybrid")
+    engine: EngineName = Field(default="local", description="local | openai | hybrid")
     model: str = Field(default="gpt-4o-mini", description="chat model for the openai engine")
     embedding: str = Field(default="local", description="'local' (bundled MiniLM) or 'openai:<model>'")
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server")
@@ -49,6 +52,11 @@ class Settings(BaseSettings):
     backoff_max: float = Field(default=30.0, gt=0, description="longest retry wait (s) of LLM calls (Retry-After may ask more)")
     max_file_mb: float = Field(default=20.0, gt=0, description="larger input files are rejected")
     debug: bool = False
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _engine_lowercase(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Callable, TextIO
 
-from agent.errors import PapersError, UsageError
+from core.errors import PapersError, UsageError
 from agent.qa.render import numbered_papers, paper_line, print_answer, transcript_markdown
 from agent.qa.service import Conversation, ask
 from agent.qa.text import display
@@ -144,10 +144,10 @@ class ChatSession:
 
     def cmd_engine(self, args: list[str]) -> None:
         if args:
-            name = args[0].lower()
-            if name not in ("local", "openai", "hybrid"):
-                raise UsageError(f"unknown engine {name!r}", hint="choose one of: local, openai, hybrid")
-            if name != "local":
+            from agent.engines.registry import engine_name, uses_llm
+
+            name = engine_name(args[0])
+            if uses_llm(name):
                 from agent.engines.llm.config import LLMConfig
 
                 LLMConfig.from_settings(self.settings, model=self.model).check()
@@ -180,7 +180,7 @@ def _extraction(store, paper) -> dict:
     if ext:
         return ext
     from agent.engines.local.engine import LocalEngine
-    from agent.models import PaperText
+    from core.models import PaperText
 
     return LocalEngine(use_embeddings=False).extract(PaperText(id=paper.id, abstract=paper.abstract,
                                                                 title=paper.title)).to_json()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 SAMPLE_QUERY = "how do I shrink the KV cache of a long-context LLM"
 SAMPLE_QUESTION = "Which papers evaluate on KITTI?"
@@ -32,7 +32,7 @@ def run_demo(settings: Settings | None = None, out=None) -> dict:
 
 def _extract_step(store, settings, out) -> dict:
     from agent.cli.render import extraction_text
-    from agent.engines.base import get_engine
+    from agent.engines.registry import get_engine
     from agent.extract import extract_batch
 
     out.rule("2. local engine: TL;DR, speedup claims with evidence, datasets, hardware, topics")
