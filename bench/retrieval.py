@@ -20,6 +20,8 @@ import os
 import statistics
 from pathlib import Path
 
+from core.errors import NotFoundError
+
 REPO = Path(__file__).resolve().parent.parent
 QA = REPO / "evals" / "fixtures" / "qa.jsonl"
 MODES = ("dense", "bm25", "hybrid")
@@ -52,11 +54,10 @@ def load_questions(store) -> list[dict]:
         q = json.loads(line)
         ids = set()
         for ref in q["answers"]:
-            file, pos = ref.rsplit("#", 1)
-            rows = store.db.query("SELECT paper_id FROM occurrences WHERE file = ? AND position = ?", (file, int(pos)))
-            if not rows:
-                raise SystemExit(f"{q['id']}: seed ref {ref} is not in the store (was seeds/ ingested?)")
-            ids.add(rows[0][0])
+            try:
+                ids.add(store.resolve(ref).id)
+            except NotFoundError:
+                raise SystemExit(f"{q['id']}: seed ref {ref} is not in the store (was seeds/ ingested?)") from None
         questions.append(dict(q, relevant=ids))
     return questions
 

@@ -32,9 +32,12 @@ class EvalCorpus:
         file, _, pos = ref.rpartition("#")
         if not file or not pos.isdigit():
             return None
-        rows = self.store.db.query("SELECT paper_id FROM occurrences WHERE file = ? AND position = ?",
-                                   (file, int(pos)))
-        return rows[0]["paper_id"] if rows else None
+        from core.errors import NotFoundError
+
+        try:
+            return self.store.resolve(ref).id
+        except NotFoundError:
+            return None
 
     def paper_ids(self, refs: list[str]) -> list[str]:
         """Distinct paper ids of `refs`, in order; an unknown ref is recorded as a problem."""

@@ -5,7 +5,8 @@ of a paper, whichever engine wrote it)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from store.papers import PaperStore
 
@@ -38,14 +39,61 @@ def latest_extraction(store: PaperStore, paper_id: str, engine: str | None = Non
     return json.loads(rows[0]["data"]) if rows else None
 
 
-def extracted_ids(store: PaperStore, engine: str | None = None) -> set[str]:
-    sql = "SELECT paper_id FROM extractions" + (" WHERE engine = ?" if engine else "")
-    return {r["paper_id"] for r in store.db.query(sql, (engine,) if engine else ())}
+@dataclass(frozen=True)
+class ClaimQuery:
+    """Which speedup claims `claims_rows` returns; every field left None matches everything."""
+
+    paper_ids: Sequence[str] | None = None   # only claims of these papers (an empty list matches none)
+    unit: str | None = None                  # "x", "%", ...
+    metrics: Sequence[str] | None = None     # any of these metric names (empty or None: any metric)
 
 
-def claims_rows(store: PaperStore, sql_where: str = "1", params: tuple = ()) -> list[dict[str, Any]]:
-    """Speedup claims joined with their paper, for aggregate questions ("top speedups on FPGAs")."""
+_ID_CHUNK = 500   # SQLite bound-parameter budget per statement
+
+
+def claims_rows(store: PaperStore, query: ClaimQuery = ClaimQuery()) -> list[dict[str, Any]]:
+    """Speedup claims joined with their paper, largest value first ("top speedups on FPGAs")."""
+    ids = None if query.paper_ids is None else list(query.paper_ids)
+    if ids is not None and not ids:
+        return []
+    chunks = [None] if ids is None else [ids[i:i + _ID_CHUNK] for i in range(0, len(ids), _ID_CHUNK)]
+    rows = [row for chunk in chunks for row in _claims_rows(store, query, chunk)]
+    if len(chunks) > 1:
+        rows.sort(key=lambda r: r["value"], reverse=True)   # stable: each chunk is already in order
+    return rows
+
+
+def _claims_rows(store: PaperStore, query: ClaimQuery, ids: list[str] | None) -> list[dict[str, Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if query.unit is not None:
+        where.append("s.unit = ?")
+        params.append(query.unit)
+    if query.metrics:
+        where.append("s.metric IN (%s)" % ",".join("?" * len(query.metrics)))
+        params += list(query.metrics)
+    if ids is not None:
+        where.append("s.paper_id IN (%s)" % ",".join("?" * len(ids)))
+        params += ids
     rows = store.db.query(
         "SELECT s.*, p.title, p.year, p.arxiv_id FROM claim_speedups s JOIN papers p ON p.id = s.paper_id "
-        f"WHERE {sql_where} ORDER BY s.value DESC", params)
+        f"WHERE {' AND '.join(where) or '1'} ORDER BY s.value DESC", tuple(params))
     return [dict(r) for r in rows]
+
+
+@dataclass
+class ClaimVocabulary:
+    """What the claims tables name: the QA router recognises these words in questions."""
+
+    datasets: list[str] = field(default_factory=list)
+    hardware_names: list[str] = field(default_factory=list)     # specific products only, not classes
+    tag_sizes: dict[str, int] = field(default_factory=dict)     # topic tag -> papers tagged with it
+
+
+def claim_vocabulary(store: PaperStore) -> ClaimVocabulary:
+    return ClaimVocabulary(
+        datasets=[r[0] for r in store.db.query("SELECT DISTINCT name FROM claim_datasets")],
+        hardware_names=[r[0] for r in store.db.query(
+            "SELECT DISTINCT name FROM claim_hardware WHERE level = 'specific'")],
+        tag_sizes={r[0]: r[1] for r in store.db.query(
+            "SELECT tag, count(DISTINCT paper_id) FROM claim_topics GROUP BY tag")})

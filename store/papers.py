@@ -42,6 +42,11 @@ class PaperStore:
     def count(self) -> int:
         return self.db.query("SELECT count(*) FROM papers")[0][0]
 
+    def last_change(self) -> str:
+        """When any paper last changed (a cache key for corpus-wide statistics)."""
+        rows = self.db.query("SELECT max(updated_at) FROM papers")
+        return str(rows[0][0]) if rows else ""
+
     def get(self, paper_id: str) -> Paper | None:
         rows = self.db.query("SELECT data FROM papers WHERE id = ?", (paper_id,))
         return Paper.model_validate_json(rows[0]["data"]) if rows else None

@@ -91,9 +91,7 @@ def ref_id(store, ref: str) -> str:
     """The paper id of a seed reference, through the test corpus's occurrence positions."""
     file, _, pos = ref.rpartition("#")
     positions = PICK[file]
-    rows = store.db.query("SELECT paper_id FROM occurrences WHERE file = ? AND position = ?",
-                          (f"{file}.jsonl", positions.index(int(pos))))
-    return rows[0]["paper_id"]
+    return store.resolve(f"{file}.jsonl#{positions.index(int(pos))}").id
 
 
 @pytest.fixture

@@ -141,3 +141,13 @@ def test_the_walker_sees_lazy_and_relative_imports():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     edges = import_edges()
     assert any(target.startswith("store") for target, _ in edges["agent.corpus"])
+
+
+def test_sql_lives_in_store_only():
+    """Every query is built in store/: the other layers call typed query functions."""
+    import re
+
+    sql = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE)\b[^\n]*\b(FROM|INTO|SET)\b|\.db\.(query|write)\(")
+    bad = [f"{mod}" for mod, path in module_files().items()
+           if not mod.startswith("store") and sql.search(path.read_text(encoding="utf-8"))]
+    assert not bad, "SQL outside store/: " + ", ".join(bad)

@@ -106,10 +106,11 @@ def vocabulary(store=None) -> Vocabulary:
     classes, topics, metrics = _fixed_vocab()
     vocab = Vocabulary(classes, topics, metrics)
     if store is not None:
-        vocab.datasets = [r[0] for r in store.db.query("SELECT DISTINCT name FROM claim_datasets")]
-        vocab.hardware_names = [r[0] for r in store.db.query("SELECT DISTINCT name FROM claim_hardware WHERE level = 'specific'")]
-        vocab.tag_sizes = {r[0]: r[1] for r in store.db.query(
-            "SELECT tag, count(DISTINCT paper_id) FROM claim_topics GROUP BY tag")}
+        from store.extractions import claim_vocabulary
+
+        claimed = claim_vocabulary(store)
+        vocab.datasets, vocab.hardware_names, vocab.tag_sizes = (claimed.datasets, claimed.hardware_names,
+                                                                 claimed.tag_sizes)
     return vocab
 
 

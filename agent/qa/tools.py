@@ -30,12 +30,7 @@ class QAContext:
         self.calls.append({"tool": tool, "args": {k: v for k, v in args.items() if v not in (None, [], "")}})
 
     def stats(self) -> CorpusStats:
-        return _corpus_stats(self.store.db.path, self.store.count(), _last_change(self.store))
-
-
-def _last_change(store) -> str:
-    rows = store.db.query("SELECT max(updated_at) FROM papers")
-    return str(rows[0][0]) if rows else ""
+        return _corpus_stats(self.store.db.path, self.store.count(), self.store.last_change())
 
 
 @lru_cache(maxsize=4)
@@ -145,18 +140,14 @@ def _alias_rx(aliases: tuple[str, ...]):
 
 def _with_claims(ctx: QAContext, papers: dict, why: dict, metric: str | None, sort: str,
                  limit: int | None) -> list[ClaimMatch]:
-    from store.extractions import claims_rows
+    from store.extractions import ClaimQuery, claims_rows
 
-    ids = list(papers)
     family = metric_family(metric)
     best: dict[str, dict] = {}
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        rows = claims_rows(ctx.store, "s.paper_id IN (%s)" % ",".join("?" * len(part)), tuple(part))
-        for row in rows:   # ordered by value desc: prefer the metric asked for, then unit x
-            key = (row["metric"] in family, row["unit"] == "x", row["value"])
-            if row["paper_id"] not in best or key > best[row["paper_id"]]["_key"]:
-                best[row["paper_id"]] = dict(row, _key=key)
+    for row in claims_rows(ctx.store, ClaimQuery(paper_ids=list(papers))):
+        key = (row["metric"] in family, row["unit"] == "x", row["value"])   # the metric asked for, then x
+        if row["paper_id"] not in best or key > best[row["paper_id"]]["_key"]:
+            best[row["paper_id"]] = dict(row, _key=key)
     out = []
     for pid, paper in papers.items():
         row = best.get(pid)
@@ -183,21 +174,12 @@ def metric_family(metric: str | None) -> tuple[str, ...]:
 def top_speedups(ctx: QAContext, ids: Iterable[str] | None = None, metrics: Iterable[str] | None = None,
                  unit: str = "x", limit: int = 10) -> list[dict]:
     """Claims sorted by value (one row per claim) with one of `metrics`, optionally within `ids`."""
-    from store.extractions import claims_rows
+    from store.extractions import ClaimQuery, claims_rows
 
     metrics = list(metrics or [])
     ctx.log("top_speedups", metrics=metrics, unit=unit, limit=limit)
-    where, params = ["s.unit = ?"], [unit]
-    if metrics:
-        where.append("s.metric IN (%s)" % ",".join("?" * len(metrics)))
-        params += metrics
-    if ids is not None:
-        ids = list(ids)
-        if not ids:
-            return []
-        where.append("s.paper_id IN (%s)" % ",".join("?" * len(ids)))
-        params += ids
-    return claims_rows(ctx.store, " AND ".join(where), tuple(params))[:limit]
+    query = ClaimQuery(paper_ids=None if ids is None else list(ids), unit=unit, metrics=metrics)
+    return claims_rows(ctx.store, query)[:limit]
 
 
 def text_matches(ctx: QAContext, phrases: list[str], year: str | None = None) -> list[Source]:
