@@ -151,3 +151,19 @@ def test_sql_lives_in_store_only():
     bad = [f"{mod}" for mod, path in module_files().items()
            if not mod.startswith("store") and sql.search(path.read_text(encoding="utf-8"))]
     assert not bad, "SQL outside store/: " + ", ".join(bad)
+
+
+def test_engine_names_come_from_the_registry():
+    from typing import get_args
+
+    import pytest
+
+    from agent.engines.registry import ENGINE_NAMES, engine_name, uses_llm
+    from core.errors import UsageError
+    from core.settings import EngineName, Settings
+
+    assert ENGINE_NAMES == get_args(EngineName) == ("local", "openai", "hybrid")
+    assert engine_name("HYBRID") == "hybrid" and uses_llm("openai") and not uses_llm("local")
+    assert Settings(engine="OpenAI").engine == "openai"
+    with pytest.raises(UsageError, match="unknown engine 'nope'"):
+        engine_name("nope")

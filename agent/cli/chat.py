@@ -143,9 +143,9 @@ class ChatSession:
         self.console.print(f"filter: {describe_filter(self.flt)}", markup=False)
 
     def cmd_engine(self, args: list[str]) -> None:
-        if args:
-            from agent.engines.registry import engine_name, uses_llm
+        from agent.engines.registry import engine_name, uses_llm
 
+        if args:
             name = engine_name(args[0])
             if uses_llm(name):
                 from agent.engines.llm.config import LLMConfig
@@ -153,7 +153,7 @@ class ChatSession:
                 LLMConfig.from_settings(self.settings, model=self.model).check()
             self.engine = name
         self.console.print(f"engine: {self.engine}" + (f" (model {self.model or self.settings.model})"
-                                                        if self.engine != "local" else ""))
+                                                        if uses_llm(self.engine) else ""))
 
     def cmd_save(self, args: list[str]) -> None:
         if not args:
