@@ -212,12 +212,12 @@ def write_synthetic(path: Path, n: int, seed: int = SYNTHETIC_SEED) -> Path:
     from all seed sentences, so lengths, numbers and vocabulary look like the seeds'. Titles and
     arXiv-style ids are unique, so de-duplication keeps all `n`.
     """
-    from store.chunking import split_sentences
+    from store.chunking import chunk_sentences
 
     rng = random.Random(seed)
     seeds = seed_abstracts()
-    pool = [s for _, a in seeds for s in split_sentences(a)]
-    lengths = [max(3, len(split_sentences(a))) for _, a in seeds]
+    pool = [s for _, a in seeds for s in chunk_sentences(a)]
+    lengths = [max(3, len(chunk_sentences(a))) for _, a in seeds]
     titles = [t for t, _ in seeds if t]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:

@@ -54,7 +54,7 @@ class Chunk:
         return f"{self.title.strip()}{sep}{self.text}"
 
 
-def split_sentences(text: str) -> list[str]:
+def chunk_sentences(text: str) -> list[str]:
     """Sentences of `text`, in order, whitespace-normalised; abbreviations do not end a sentence."""
     text = " ".join(text.split())
     if not text:
@@ -113,7 +113,7 @@ def _pack(units: list[str], max_words: int, overlap: int) -> list[list[str]]:
 def chunk_abstract(abstract: str, title: str | None = None, *, max_words: int = MAX_WORDS,
                    overlap: int = OVERLAP_SENTENCES, min_tail: int = MIN_TAIL_WORDS) -> list[Chunk]:
     """The abstract as a list of chunks (at least one, unless the abstract is empty)."""
-    units = [w for s in split_sentences(abstract) for w in _word_windows(s, max_words)]
+    units = [w for s in chunk_sentences(abstract) for w in _word_windows(s, max_words)]
     groups = _pack(units, max_words, overlap)
     if len(groups) > 1:
         tail_new = [u for u in groups[-1] if u not in groups[-2]]

@@ -140,12 +140,12 @@ def titles(hits) -> list[str]:
 
 # -- chunking ---------------------------------------------------------------------------------------
 def test_sentences_respect_abbreviations_and_decimals():
-    from store.chunking import split_sentences
+    from store.chunking import chunk_sentences
 
     text = "We use e.g. ResNet-50 and reach 3.5x speedup (Fig. 3). Results hold! Does it scale? Yes."
-    assert split_sentences(text) == ["We use e.g. ResNet-50 and reach 3.5x speedup (Fig. 3).",
+    assert chunk_sentences(text) == ["We use e.g. ResNet-50 and reach 3.5x speedup (Fig. 3).",
                                      "Results hold!", "Does it scale?", "Yes."]
-    assert split_sentences("  ") == []
+    assert chunk_sentences("  ") == []
 
 
 def test_chunks_are_bounded_overlapping_and_titled():

@@ -38,11 +38,11 @@ EXTRACT_FLAGS = ("--no-embeddings",)
 
 def synthetic_abstracts(n: int, seed: int) -> list[dict]:
     from agent.corpus import parse
-    from store.chunking import split_sentences
+    from store.chunking import chunk_sentences
 
     rng = random.Random(seed)
     records, _, _ = parse([SEEDS])
-    pool = [s for r in records for s in split_sentences(r["abstract"])]
+    pool = [s for r in records for s in chunk_sentences(r["abstract"])]
     return [{"id": f"2601.{i:05d}", "title": f"Synthetic paper {i}",
              "abstract": " ".join(rng.sample(pool, rng.randint(4, 9)))} for i in range(n)]
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.engines.local.tldr import foreign_numbers, make_tldr, split_sentences
+from agent.engines.local.tldr import foreign_numbers, make_tldr
+from core.text import split_sentences
 
 FIXTURES = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "claims"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from agent.qa.grounding import CITE, check, split_units
-from agent.qa.text import sentences, term_set
+from agent.qa.text import term_set
+from core.text import split_sentences
 from agent.qa.types import Answer, Citation, Source
 
 
@@ -47,7 +48,7 @@ def _sentences_citing(text: str, n: int) -> str:
 
 def supporting_sentence(src: Source, claim: str) -> str:
     """The abstract sentence sharing the most words (numbers count double) with what is claimed."""
-    sents = sentences(src.abstract) or [src.abstract]
+    sents = split_sentences(src.abstract) or [src.abstract]
     want = term_set(claim)
     nums = set(re.findall(r"\d+(?:\.\d+)?", claim))
 

@@ -57,13 +57,13 @@ def split_units(text: str) -> list[tuple[int, str]]:
 
 
 def _split_line(line: str) -> list[str]:
-    from agent.qa.text import sentences
+    from core.text import split_sentences
 
     if not line.strip():
         return []
     # keep citation markers that follow a full stop with their sentence: "... 2x. [1]" -> one unit
     parts = []
-    for s in sentences(line):
+    for s in split_sentences(line):
         if parts and CITE.fullmatch(s.strip()):
             parts[-1] += " " + s.strip()
         else:

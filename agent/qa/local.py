@@ -10,7 +10,8 @@ import re
 
 from agent.qa import relevance
 from agent.qa.router import Route, route, vocabulary
-from agent.qa.text import label, sentences, term_set
+from agent.qa.text import label, term_set
+from core.text import split_sentences
 from agent.qa.tools import QAContext, dense_scores, metric_family, query_claims, search_papers, text_matches, top_speedups
 from agent.qa.types import Answer, Source
 
@@ -100,7 +101,7 @@ def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> lis
 
 def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext) -> str:
     stats = ctx.stats()
-    sents = sentences(abstract) or [abstract]
+    sents = split_sentences(abstract) or [abstract]
 
     def score(s: str) -> tuple:
         overlap = sum(stats.idf(t) for t in q_terms & term_set(s))
@@ -112,7 +113,7 @@ def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext) -> str:
 def _support(abstract: str, q_terms: set[str], ctx: QAContext, want: int = 2, headline: bool = False) -> list[str]:
     """The sentences that best match the question, plus the headline result sentence."""
     stats = ctx.stats()
-    sents = sentences(abstract) or [abstract]
+    sents = split_sentences(abstract) or [abstract]
     ranked = sorted(range(len(sents)), key=lambda i: (-sum(stats.idf(t) for t in q_terms & term_set(sents[i])), i))
     picked = sorted(ranked[:want])
     if headline:
@@ -290,14 +291,14 @@ def _compare(question: str, ctx: QAContext, r: Route) -> Answer:
 def _mention(abstract: str, aliases: list[str]) -> str | None:
     from agent.qa.router import phrase_rx
 
-    for sent in sentences(abstract):
+    for sent in split_sentences(abstract):
         if any(phrase_rx(a).search(sent) for a in aliases):
             return sent
     return None
 
 
 def _sentence_with(abstract: str, evidence: str) -> str:
-    for sent in sentences(abstract):
+    for sent in split_sentences(abstract):
         if evidence in sent:
             return sent
     return evidence

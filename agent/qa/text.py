@@ -70,12 +70,6 @@ def term_set(text: str) -> set[str]:
     return set(terms(text))
 
 
-def sentences(text: str) -> list[str]:
-    from agent.engines.local.tldr import split_sentences
-
-    return split_sentences(text)
-
-
 def display(text: str) -> str:
     """Abstract LaTeX made readable for a terminal ("2.8$\\times$" -> "2.8×", "\\%" -> "%")."""
     for rx, rep in _LATEX:

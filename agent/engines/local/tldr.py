@@ -13,16 +13,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from core.text import split_sentences
+
 # Word budgets. TARGET/MAX were chosen on half of the SciTLDR dev sample (targets average 22.6
 # words) and checked on the other half; MIN is where a sentence gets a follow-up clause appended.
 MIN_WORDS, TARGET_WORDS, MAX_WORDS = 12, 27, 34
 HEADLINE_MAX_WORDS = 16
 
-_ABBREV = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "cf.", "Fig.", "Figs.", "Eq.", "Sec.",
-           "approx.", "resp.", "w.r.t.", "a.k.a.", "No.", "Dr.", "Inc.")
-# A sentence ends at .!? + space + an opening character (including names like "vTensor"), or at
-# a glued "9 FPS.Existing" that the seed pages contain.
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[$A-Z0-9]|[a-z]+[A-Z])|(?<=[A-Za-z]{2}[.!?])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[a-z][a-z0-9\-]*")    # applied to lowercased text
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")   # "2.8", "5,000": compared whole, not digit by digit
 _STOP = frozenset("""a an the of for to in on and or with by from as at is are be been being was were
@@ -117,20 +114,6 @@ _VERBS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PARTICIPLE), key=le
 # sample and checked on the other half.
 WEIGHTS = {"cue": 1.0, "name": 1.5, "background": 1.0, "title": 3.0, "central": 3.0,
            "position": 1.0, "first": 0.5, "short": 2.0}
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split an abstract into sentences, protecting abbreviations like "e.g." and "et al."."""
-    used = [(i, abbr) for i, abbr in enumerate(_ABBREV) if abbr in text]
-    for i, abbr in used:
-        text = text.replace(abbr, f"\x00{i}\x00")
-    out = []
-    for part in _SPLIT.split(text):
-        if part and part.strip():
-            for i, abbr in used:
-                part = part.replace(f"\x00{i}\x00", abbr)
-            out.append(part.strip())
-    return out
 
 
 def words(text: str) -> list[str]:

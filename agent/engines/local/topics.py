@@ -25,7 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agent.engines.local.tldr import main_claim_index, split_sentences
+from agent.engines.local.tldr import main_claim_index
+from core.text import split_sentences
 from core.models import TopicTag
 
 TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml"
