@@ -188,6 +188,11 @@ def load(name: str) -> Prompt:
     return parse(path.read_text(encoding="utf-8"), origin=path.name)
 
 
+def instructions(name: str) -> str:
+    """The fixed wording of a prompt's system part (what an answer must never quote)."""
+    return _PLACEHOLDER.sub(" ", load(name).system)
+
+
 def names() -> list[str]:
     return sorted(p.stem for p in PROMPTS_DIR.glob("*.md"))
 

@@ -120,11 +120,11 @@ def _predict_parts(engine, papers, tick):
 
 # -- grounding -------------------------------------------------------------------------------------
 def grounding_checker() -> tuple[Callable[[dict, str], str | None], str]:
-    """`check(item, abstract)` -> None when grounded, else why not; agent.grounding when it exists."""
+    """`check(item, abstract)` -> None when grounded, else why not; agent.claim_grounding when it exists."""
     try:
-        from agent.grounding import check_speedup
+        from agent.claim_grounding import check_speedup
     except ModuleNotFoundError as exc:
-        if exc.name != "agent.grounding":
+        if exc.name != "agent.claim_grounding":
             raise
         return _own_check, "evals.metrics.speedup_grounded"
     from pydantic import ValidationError
@@ -138,7 +138,7 @@ def grounding_checker() -> tuple[Callable[[dict, str], str | None], str]:
             return f"not a valid speedup item ({exc.errors()[0]['msg']})"
         return check_speedup(abstract, speedup)
 
-    return check, "agent.grounding.check_speedup"
+    return check, "agent.claim_grounding.check_speedup"
 
 
 def _own_check(item: dict, abstract: str) -> str | None:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from agent.batch import RowWriter, read_input_jsonl
-from agent.grounding import check_speedup
+from agent.claim_grounding import check_speedup
 from core.models import Speedup
 
 from conftest import SEEDS

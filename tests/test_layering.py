@@ -167,3 +167,14 @@ def test_engine_names_come_from_the_registry():
     assert Settings(engine="OpenAI").engine == "openai"
     with pytest.raises(UsageError, match="unknown engine 'nope'"):
         engine_name("nope")
+
+
+def test_no_private_name_is_imported_from_another_module():
+    known = set(module_files())
+    bad = []
+    for mod, path in module_files().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in PACKAGES:
+                bad += [f"{mod} imports {node.module}.{a.name}" for a in node.names
+                        if a.name.startswith("_") and f"{node.module}.{a.name}" not in known]
+    assert not bad, "\n".join(bad)

@@ -104,11 +104,10 @@ def test_few_shot_ids_are_reported():
 @pytest.mark.parametrize("name", ["extraction", "tldr", "hybrid"])
 def test_hand_written_example_tldrs_pass_the_tldr_checks(name):
     from agent.engines.llm import validate
-    from agent.engines.llm.engine import _instructions
 
     prompt = prompts.load(name)
     for ex in prompt.examples:
         out = validate.Checked()
-        validate.check_tldr(ex.add["tldr"], prompts.fixture(ex.fixture)["abstract"], _instructions(name), out)
+        validate.check_tldr(ex.add["tldr"], prompts.fixture(ex.fixture)["abstract"], prompts.instructions(name), out)
         assert not out.errors, (ex.fixture, out.errors)
         assert 15 <= len(ex.add["tldr"].split()) <= 35

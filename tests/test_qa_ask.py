@@ -12,7 +12,7 @@ from qa_support import KITTI, qa_home, qa_settings, qa_store, ref_id  # noqa: F4
 
 from core.errors import UsageError
 from agent.qa import ask
-from agent.qa.grounding import check
+from agent.qa.answer_grounding import check
 
 
 def _grounded(ans) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.qa.grounding import check, citations_in
+from agent.qa.answer_grounding import check, citations_in
 from agent.qa.router import Vocabulary, route, subject_phrases, vocabulary
 from agent.qa.types import Source
 

@@ -8,7 +8,7 @@ x speedup, a TL;DR with invented numbers, a dataset the abstract never names; fo
 engine also an out-of-range candidate and an ungrounded additional speedup). `papers extract` runs
 the batch into the store and a JSONL file. Afterwards every abstract is either a success (one
 output row, one stored extraction) or a failure reported with its reason, never both, never
-neither; and no stored or written speedup fails agent.grounding.check_speedup.
+neither; and no stored or written speedup fails agent.claim_grounding.check_speedup.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def _cause(reason: str) -> str:
 @pytest.mark.parametrize("engine", ["openai", "hybrid"])
 def test_fault_storm_every_item_accounted_for_and_nothing_ungrounded_stored(engine, cli, fake_openai, papers_home,
                                                                            monkeypatch):
-    from agent.grounding import check_speedup
+    from agent.claim_grounding import check_speedup
     from core.models import Speedup
     from agent.engines.local.tldr import foreign_numbers
     from core.settings import reset_settings_cache

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent.engines.local.speedups import extract_speedups
-from agent.grounding import check_speedup
+from agent.claim_grounding import check_speedup
 
 FIXTURES = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "claims"
 # A contribution sentence first, so that claims are read as this paper's own results.

@@ -5,7 +5,7 @@
     answer.answer, answer.citations, answer.sources, answer.insufficient, answer.to_json()
 
 Modules: router (local question routing), tools (search / claims / get / compare), local (the
-local engine's extractive answers), agent_llm (LangChain tool-calling agent), grounding (the
+local engine's extractive answers), agent_llm (LangChain tool-calling agent), answer_grounding (the
 check every answer passes), answer (finalising), service (`ask`).
 Importing this package is cheap; heavy libraries load when a question is asked.
 """

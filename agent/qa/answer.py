@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from agent.qa.grounding import CITE, check, split_units
+from agent.qa.answer_grounding import CITE, check, split_units
 from agent.qa.text import term_set
 from core.text import split_sentences
 from agent.qa.types import Answer, Citation, Source

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from store.records import Paper
 from store.sources.common import code_url, normalise_category, venue_from_comment
-from store.sources.structured import _arxiv
+from store.sources.structured import arxiv_id_in
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
 
@@ -38,7 +38,7 @@ def _entry_paper(entry: ET.Element, title: str, abstract: str, position: int) ->
         title=title or None,
         authors=[_clean(a.findtext("atom:name", "", NS)) for a in entry.findall("atom:author", NS)],
         abstract=" ".join(abstract.split()),
-        arxiv_id=_arxiv(entry.findtext("atom:id", "", NS)),
+        arxiv_id=arxiv_id_in(entry.findtext("atom:id", "", NS)),
         date=(entry.findtext("atom:published", "", NS) or "")[:10] or None,
         category=normalise_category(category.get("term") if category is not None else None),
         venue=venue_from_comment(journal) or venue_from_comment(comment),

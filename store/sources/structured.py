@@ -92,7 +92,7 @@ def _paper(fields: dict[str, Any], abstract: str, line: int, position: int, fmt:
         authors=_authors(fields.get("authors")),
         org=_text(fields.get("org")) or None,
         abstract=abstract,
-        arxiv_id=_arxiv(fields.get("arxiv_id")),
+        arxiv_id=arxiv_id_in(fields.get("arxiv_id")),
         date=_date(fields.get("date")),
         category=normalise_category(_text(fields.get("category")).split()[0] if fields.get("category") else None),
         venue=venue_from_comment(venue_text) or (venue_text if fields.get("venue") and len(venue_text) < 40 else None),
@@ -122,7 +122,8 @@ def _authors(value: Any) -> list[str]:
     return [n.strip() for n in re.split(rf"{sep}|\s+and\s+", text) if n.strip()]
 
 
-def _arxiv(value: Any) -> str | None:
+def arxiv_id_in(value: Any) -> str | None:
+    """The arXiv id a field ends with (a bare id, an abs/pdf URL or "arXiv:..."), without its version."""
     m = ARXIV_IN_TEXT.search(_text(value))
     return m.group(1) if m else None
 

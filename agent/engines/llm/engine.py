@@ -1,4 +1,4 @@
-"""The `openai` engine: the model extracts, agent.grounding and the vocabularies check, the local
+"""The `openai` engine: the model extracts, agent.claim_grounding and the vocabularies check, the local
 engine stands in for any field the model cannot get right.
 
 Per paper and prompt: one call (from the cache when possible); if a field fails validation, one
@@ -20,6 +20,7 @@ from agent.engines.llm import schemas, validate
 from agent.engines.llm.config import LLMConfig
 from agent.engines.llm.runner import LoopThread
 from agent.engines.llm.transport import Completion, RequestFailed, Transport
+from agent.prompts import instructions
 from core.models import Claims, Extraction, PaperText, TopicTag
 
 EXTRACTION_FIELDS = ("speedups", "datasets", "hardware", "topics", "tldr")
@@ -207,7 +208,7 @@ class LLMEngine:
         validate.check_tldr(parsed.tldr, paper.abstract, instructions, out)
 
     async def aextract(self, paper: PaperText) -> Extraction:
-        check = partial(self._check_extraction, paper, _instructions("extraction"))
+        check = partial(self._check_extraction, paper, instructions("extraction"))
         answer = await self.ask("extraction", paper, schemas.ExtractionOut, check, EXTRACTION_FIELDS)
         values, provenance = await self._finish(paper, answer)
         return self._record(paper, values, provenance)
@@ -218,8 +219,8 @@ class LLMEngine:
                           engine=self.name, provenance=provenance)
 
     async def atldr(self, paper: PaperText) -> str:
-        instructions = _instructions("tldr")
-        check = lambda parsed, out: validate.check_tldr(parsed.tldr, paper.abstract, instructions, out)  # noqa: E731
+        wording = instructions("tldr")
+        check = lambda parsed, out: validate.check_tldr(parsed.tldr, paper.abstract, wording, out)  # noqa: E731
         answer = await self.ask("tldr", paper, schemas.TldrOut, check, ("tldr",))
         values, _ = await self._finish(paper, answer)
         return values["tldr"]
@@ -297,13 +298,6 @@ class LLMEngine:
 
     def _extra_sync(self, paper: PaperText) -> dict[str, str]:
         return {}
-
-
-def _instructions(prompt_name: str) -> str:
-    """The fixed wording of a prompt's system part (what an answer must never quote)."""
-    from agent.prompts import _PLACEHOLDER, load
-
-    return _PLACEHOLDER.sub(" ", load(prompt_name).system)
 
 
 def _merge(first: validate.Checked, second: validate.Checked, fields: tuple[str, ...]) -> validate.Checked:

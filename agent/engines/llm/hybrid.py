@@ -13,7 +13,8 @@ from functools import partial
 from typing import Any
 
 from agent.engines.llm import schemas, validate
-from agent.engines.llm.engine import LLMEngine, _instructions
+from agent.engines.llm.engine import LLMEngine
+from agent.prompts import instructions
 from core.models import Extraction, PaperText, Speedup
 
 HYBRID_FIELDS = ("speedups", "topics", "tldr")
@@ -70,7 +71,7 @@ class HybridEngine(LLMEngine):
 
         local = LocalFallback(self, paper)
         claims = await local.get("claims")
-        check = partial(self._check_hybrid, paper, claims.speedups, _instructions("hybrid"))
+        check = partial(self._check_hybrid, paper, claims.speedups, instructions("hybrid"))
         answer = await self.ask("hybrid", paper, schemas.HybridOut, check, HYBRID_FIELDS,
                                 extra={"candidates": candidates_json(claims.speedups)})
         values, provenance = await self._finish(paper, answer, local)

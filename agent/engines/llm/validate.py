@@ -2,7 +2,7 @@
 
 Each field either passes (its value is converted to core.models) or gets a one-line reason; the
 engine re-asks once with the reasons, then falls back to the local engine for fields still failing.
-- speedups: agent.grounding (evidence verbatim in the abstract, containing the value);
+- speedups: agent.claim_grounding (evidence verbatim in the abstract, containing the value);
 - datasets, specific hardware: every word of the name occurs in the abstract (case and separators
   ignored), so a name the abstract never mentions is not accepted;
 - class-level hardware: the LABELLING §3 lexicon, with its class;
@@ -23,25 +23,13 @@ from pydantic import BaseModel, ValidationError
 from agent.engines.llm.schemas import LLMHardware, LLMSpeedup, taxonomy, to_hardware, to_speedup
 from core.models import Hardware, Speedup
 
-# LABELLING.md §3 class-level names and classes; used only if hardware.yaml lacks `class_terms`.
-FALLBACK_CLASS_TERMS = {
-    "GPU": "gpu", "mobile GPU": "mobile", "CPU": "cpu", "multi-core processor": "other", "FPGA": "fpga",
-    "ASIC": "asic", "TPU": "tpu", "accelerator": "accelerator", "NPU": "accelerator",
-    "mobile NPU": "mobile", "DSP": "accelerator", "neuromorphic chip": "accelerator",
-    "mobile device": "mobile", "mobile phone": "mobile", "edge device": "edge", "earbud": "edge",
-    "datacenter": "datacenter", "cloud": "datacenter", "cluster": "datacenter",
-    "GPU cluster": "datacenter", "HPC system": "datacenter", "SoC": "other", "quantum processor": "other",
-}
+
 @lru_cache(maxsize=1)
 def class_terms() -> dict[str, str]:
     """Class-level hardware name -> class, from agent/data/hardware.yaml (`class_terms`)."""
     from agent.engines.local.gazetteer import load_yaml
 
-    try:
-        entries = load_yaml("hardware.yaml").get("class_terms") or []
-    except FileNotFoundError:
-        entries = []
-    return {str(e["name"]): str(e["class"]) for e in entries} or dict(FALLBACK_CLASS_TERMS)
+    return {str(e["name"]): str(e["class"]) for e in load_yaml("hardware.yaml")["class_terms"]}
 
 
 _ADDED_BY_CONVENTION = {"nvidia", "rtx", "gtx", "geforce", "tesla"}   # canonical names may add these
@@ -99,7 +87,7 @@ def repair_evidence(abstract: str, evidence: str) -> str | None:
 
 
 def check_speedups(abstract: str, items: list[LLMSpeedup], out: Checked) -> None:
-    from agent.grounding import check_speedup
+    from agent.claim_grounding import check_speedup
 
     kept: list[Speedup] = []
     problems: list[str] = []

@@ -5,7 +5,7 @@ Pipeline: numbers with ratio/percent units -> sentences (problem/prior-work sent
 quantity (metric), direction and qualifier, or block it (quality, proxy, setup, overhead); a
 group that names nothing inherits from the claim it continues ("and 99.84% on a 64GB
 instance", "(up to 92.0%)", ", which is 5,000x faster") -> comparators give baselines ->
-restated claims merged -> every item grounded with agent.grounding before it is returned.
+restated claims merged -> every item grounded with agent.claim_grounding before it is returned.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from agent.engines.local.speedup_segments import (
     Group, claim_units, coordinate, in_spans, masked_text, phrase_after, phrase_before, sentence_spans,
     url_spans,
 )
-from agent.grounding import check_speedup
+from agent.claim_grounding import check_speedup
 from core.models import Speedup
 from agent.numbers import find_numbers, find_ranges
 

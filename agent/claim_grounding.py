@@ -1,4 +1,5 @@
-"""Grounding: a speedup item is only emitted if the abstract itself shows it.
+"""Claim grounding (not to be confused with agent/qa/answer_grounding.py, which checks answers):
+a speedup item is only emitted if the abstract itself shows it.
 
 Every engine (rules or LLM) passes its items through here. Grounded means the evidence is a
 verbatim substring of the abstract and contains, as written, a number that reads as the item's
@@ -7,8 +8,6 @@ magnitude" for 10 x, the bare "1.12" of "1.12-1.63x" for 1.12 x).
 """
 
 from __future__ import annotations
-
-from typing import Iterable
 
 from core.models import Speedup
 from agent.numbers import quantity_mentions, same_value
@@ -32,15 +31,3 @@ def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str
     written = ", ".join(f"{m.surface(evidence)!r}" for m in mentions[:6]) or "none"
     return f"evidence has no {item.unit!r} number equal to {item.value:g} (numbers with units: {written})"
 
-
-def ground_speedups(abstract: str, items: Iterable[Speedup]) -> tuple[list[Speedup], list[tuple[Speedup, str]]]:
-    """Split items into (kept, rejected-with-reason)."""
-    kept: list[Speedup] = []
-    rejected: list[tuple[Speedup, str]] = []
-    for item in items:
-        reason = check_speedup(abstract, item)
-        if reason is None:
-            kept.append(item)
-        else:
-            rejected.append((item, reason))
-    return kept, rejected
