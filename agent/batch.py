@@ -60,14 +60,15 @@ def read_input_jsonl(path: Path) -> tuple[list[PaperText], list[str]]:
     return papers, problems
 
 
-def to_csv_row(record: dict) -> dict:
-    row = {k: record.get(k) for k in CSV_FIELDS}
+def to_csv_row(record: Extraction) -> dict:
+    data = record.to_json()
+    row = {k: data.get(k) for k in CSV_FIELDS}
     row["speedups"] = "; ".join(
-        f"{s['value']:g}{s['unit']} {s['metric']} {s['direction']}" + (f" vs {s['baseline']}" if s.get("baseline") else "")
-        for s in record.get("speedups", []))
-    row["datasets"] = "; ".join(record.get("datasets", []))
-    row["hardware"] = "; ".join(f"{h['name']} ({h['class']})" for h in record.get("hardware", []))
-    row["topics"] = "; ".join(record.get("topics", []))
+        f"{s.value:g}{s.unit} {s.metric} {s.direction}" + (f" vs {s.baseline}" if s.baseline else "")
+        for s in record.speedups)
+    row["datasets"] = "; ".join(record.datasets)
+    row["hardware"] = "; ".join(f"{h.name} ({h.hw_class})" for h in record.hardware)
+    row["topics"] = "; ".join(record.topics)
     return row
 
 
@@ -95,8 +96,9 @@ class RowWriter:
                 return {row["id"] for row in csv.DictReader(fh) if row.get("id")}
             return {json.loads(line)["id"] for line in fh if line.strip()}
 
-    def write(self, record: dict) -> None:
-        self._write_text(_csv_line(to_csv_row(record)) if self.is_csv else json.dumps(record, ensure_ascii=False) + "\n")
+    def write(self, record: Extraction) -> None:
+        self._write_text(_csv_line(to_csv_row(record)) if self.is_csv
+                         else json.dumps(record.to_json(), ensure_ascii=False) + "\n")
 
     def _write_text(self, text: str) -> None:
         self._fh.write(text)
@@ -123,7 +125,7 @@ def _cut_partial_last_line(path: Path) -> None:
 
 
 def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter | None = None,
-              on_record: Callable[[dict], None] | None = None,
+              on_record: Callable[[Extraction], None] | None = None,
               progress: Callable[[], None] | None = None) -> BatchReport:
     """Extract every paper not yet done; each finished record goes to `writer` and `on_record`."""
     report = BatchReport()
@@ -153,7 +155,7 @@ def _handle(result, report: BatchReport, writer: RowWriter | None, on_record) ->
     if isinstance(result, ExtractionFailure):
         report.failures.append((result.paper_id, result.reason))
         return
-    record = result.to_json() if isinstance(result, Extraction) else result
+    record = result if isinstance(result, Extraction) else Extraction.from_json(result)
     if on_record:  # store first: a kill before the row is written only means a redo on --resume
         on_record(record)
     if writer:

@@ -7,7 +7,7 @@ from pathlib import Path
 from agent.batch import BatchReport, RowWriter, iter_store_papers, read_input_jsonl, run_batch
 from agent.engines.base import Engine
 from core.errors import UsageError
-from core.models import PaperText
+from core.models import Extraction, PaperText
 from core.settings import Settings, get_settings
 
 
@@ -64,7 +64,7 @@ def _saver(settings: Settings, emit):
 
     store = open_store(settings)
 
-    def on_record(record: dict) -> None:
+    def on_record(record: Extraction) -> None:
         save_extraction(store, record)
         if emit:
             emit(record)

@@ -29,7 +29,7 @@ def seeds_home(bench: Bench) -> Path:
         store, _ = prepared_store(settings)
         engine = LocalEngine(use_embeddings=False)   # claims tables for `set` questions; tags by keywords
         for p in store.all():
-            save_extraction(store, engine.extract(PaperText(id=p.id, abstract=p.abstract, title=p.title)).to_json())
+            save_extraction(store, engine.extract(PaperText(id=p.id, abstract=p.abstract, title=p.title)))
         return settings.home
     return bench.once("seeds_home", make)
 

@@ -8,35 +8,36 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from core.models import Extraction
 from store.papers import PaperStore
 
 
-def save_extraction(store: PaperStore, record: dict[str, Any]) -> bool:
-    """Save one extraction record (Extraction.to_json()); False when the paper is not in the store."""
-    pid = record["id"]
+def save_extraction(store: PaperStore, record: Extraction) -> bool:
+    """Save one extraction record; False when the paper is not in the store."""
+    pid = record.id
     with store.db.write() as conn:
         if not conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone():
             return False
         conn.execute("INSERT OR REPLACE INTO extractions (paper_id, engine, data) VALUES (?, ?, ?)",
-                     (pid, record.get("engine", "local"), json.dumps(record, ensure_ascii=False)))
+                     (pid, record.engine, json.dumps(record.to_json(), ensure_ascii=False)))
         for table in ("claim_speedups", "claim_datasets", "claim_hardware", "claim_topics"):
             conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (pid,))
         conn.executemany("INSERT INTO claim_speedups VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-            (pid, s["value"], s["unit"], s["metric"], s["direction"], s.get("baseline"), s.get("qualifier"),
-             s["evidence"]) for s in record.get("speedups", [])])
-        conn.executemany("INSERT INTO claim_datasets VALUES (?, ?)", [(pid, d) for d in record.get("datasets", [])])
+            (pid, s.value, s.unit, s.metric, s.direction, s.baseline, s.qualifier, s.evidence)
+            for s in record.speedups])
+        conn.executemany("INSERT INTO claim_datasets VALUES (?, ?)", [(pid, d) for d in record.datasets])
         conn.executemany("INSERT INTO claim_hardware VALUES (?, ?, ?, ?)", [
-            (pid, h["name"], h["class"], h["level"]) for h in record.get("hardware", [])])
+            (pid, h.name, h.hw_class, h.level) for h in record.hardware])
         conn.executemany("INSERT INTO claim_topics VALUES (?, ?, ?)", [
-            (pid, t, rank) for rank, t in enumerate(record.get("topics", []))])
+            (pid, t, rank) for rank, t in enumerate(record.topics)])
     return True
 
 
-def latest_extraction(store: PaperStore, paper_id: str, engine: str | None = None) -> dict[str, Any] | None:
+def latest_extraction(store: PaperStore, paper_id: str, engine: str | None = None) -> Extraction | None:
     sql = "SELECT data FROM extractions WHERE paper_id = ?" + (" AND engine = ?" if engine else "")
     rows = store.db.query(sql + " ORDER BY created_at DESC, rowid DESC LIMIT 1",
                           (paper_id, engine) if engine else (paper_id,))
-    return json.loads(rows[0]["data"]) if rows else None
+    return Extraction.from_json(json.loads(rows[0]["data"])) if rows else None
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from core.errors import PapersError, UsageError
 from agent.qa.render import numbered_papers, paper_line, print_answer, transcript_markdown
 from agent.qa.service import Conversation, ask
 from agent.qa.text import display
+
+if TYPE_CHECKING:
+    from core.models import Extraction
 
 PROMPT = "papers> "
 HELP = """\
@@ -124,14 +127,14 @@ class ChatSession:
 
     def cmd_tldr(self, args: list[str]) -> None:
         paper = self._paper(args)
-        self.console.print(display(_extraction(self.store, paper).get("tldr") or ""), markup=False)
+        self.console.print(display(_extraction(self.store, paper).tldr), markup=False)
 
     def cmd_claims(self, args: list[str]) -> None:
         from agent.cli.render import extraction_text
 
         paper = self._paper(args)
         ext = _extraction(self.store, paper)
-        self.console.print(extraction_text({k: ext.get(k) for k in ("speedups", "datasets", "hardware", "topics")}))
+        self.console.print(extraction_text(ext.model_copy(update={"tldr": "", "engine": ""})))
 
     def cmd_filter(self, args: list[str]) -> None:
         if args and args[0].lower() in ("clear", "off", "none", "reset"):
@@ -172,18 +175,18 @@ class ChatSession:
         return False
 
 
-def _extraction(store, paper) -> dict:
+def _extraction(store, paper) -> "Extraction":
     """The stored extraction, else a quick local one (rules only, nothing saved)."""
     from store.extractions import latest_extraction
 
     ext = latest_extraction(store, paper.id)
-    if ext:
+    if ext is not None:
         return ext
     from agent.engines.local.engine import LocalEngine
     from core.models import PaperText
 
     return LocalEngine(use_embeddings=False).extract(PaperText(id=paper.id, abstract=paper.abstract,
-                                                                title=paper.title)).to_json()
+                                                                title=paper.title))
 
 
 def parse_filter(args: list[str], current=None):

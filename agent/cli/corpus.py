@@ -96,7 +96,7 @@ def show(paper_id: str = typer.Argument(..., help="id, arXiv id, or seed ref lik
     paper = store.resolve(paper_id)
     extraction = latest_extraction(store, paper.id)
     if as_json:
-        return print_json(paper.paper_json() | {"extraction": extraction})
+        return print_json(paper.paper_json() | {"extraction": extraction and extraction.to_json()})
     console().print(paper_panel(paper, extraction))
 
 

@@ -43,7 +43,8 @@ def _extract_step(store, settings, out) -> dict:
     for ref in SAMPLE_PAPERS:
         paper = store.resolve(ref)
         out.print(f"[bold]{paper.title or paper.id}[/]  [dim]({paper.id})[/]")
-        out.print(extraction_text(latest_extraction(store, paper.id) or {}))
+        extraction = latest_extraction(store, paper.id)
+        out.print(extraction_text(extraction) if extraction is not None else "\n")
     return {"extracted": report.done}
 
 

@@ -44,7 +44,7 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
                   use_embeddings=not no_embeddings)
     if dry_run:
         return _dry_run(eng, input_path, use_all)
-    emit = None if output else (lambda rec: print_jsonl([rec]))
+    emit = None if output else (lambda rec: print_jsonl([rec.to_json()]))
     report = extract_batch(eng, input_path=input_path, use_all=use_all, output=output, resume=resume,
                            save=not no_store, emit=emit, progress_factory=lambda n: progress(n, "extracting"))
     for line in report.input_problems:
@@ -93,8 +93,10 @@ def claims(paper_id: Optional[str] = typer.Argument(None, help="paper id / arXiv
     from agent.extract import paper_text
 
     paper = paper_text(paper_id, text)
-    found = _engine(engine, model, use_embeddings=False).claims(paper).model_dump(by_alias=True, mode="json")
-    print_json({"id": paper.id, **found}) if as_json else console().print(extraction_text(found))
+    found = _engine(engine, model, use_embeddings=False).claims(paper)
+    if as_json:
+        return print_json({"id": paper.id, **found.model_dump(by_alias=True, mode="json")})
+    console().print(extraction_text(found))
 
 
 @app.command()

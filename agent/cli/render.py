@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.models import Claims, Extraction
 
 
 def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
@@ -20,7 +23,7 @@ def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
     return table
 
 
-def paper_panel(paper, extraction: dict | None = None):
+def paper_panel(paper, extraction: "Extraction | None" = None):
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -39,26 +42,27 @@ def paper_panel(paper, extraction: dict | None = None):
     return Panel(Group(*parts), expand=True)
 
 
-def extraction_text(ext: dict):
+def extraction_text(ext: "Extraction | Claims"):
+    """An extraction (or just the claims of one) as rich text; empty fields are left out."""
     from rich.text import Text
 
+    tldr, topics, engine = (getattr(ext, name, None) for name in ("tldr", "topics", "engine"))
     out = Text("\n")
-    if ext.get("tldr"):
-        out.append("TL;DR: ", style="bold green").append(ext["tldr"] + "\n")
-    for s in ext.get("speedups", []):
-        qual = f" ({s['qualifier']})" if s.get("qualifier") else ""
-        base = f" vs {s['baseline']}" if s.get("baseline") else ""
-        out.append("  • ", style="dim").append(f"{s['value']:g}{s['unit']} {s['metric']} {s['direction']}{qual}{base}",
-                                                style="yellow").append(f'  "{s["evidence"]}"\n', style="dim")
-    if ext.get("datasets"):
-        out.append("datasets: ", style="bold").append(", ".join(ext["datasets"]) + "\n")
-    if ext.get("hardware"):
-        out.append("hardware: ", style="bold").append(
-            ", ".join(f"{h['name']} [{h['class']}]" for h in ext["hardware"]) + "\n")
-    if ext.get("topics"):
-        out.append("topics: ", style="bold").append(", ".join(ext["topics"]) + "\n")
-    if ext.get("engine"):
-        out.append(f"engine: {ext['engine']}\n", style="dim")
+    if tldr:
+        out.append("TL;DR: ", style="bold green").append(tldr + "\n")
+    for s in ext.speedups:
+        qual = f" ({s.qualifier})" if s.qualifier else ""
+        base = f" vs {s.baseline}" if s.baseline else ""
+        out.append("  • ", style="dim").append(f"{s.value:g}{s.unit} {s.metric} {s.direction}{qual}{base}",
+                                                style="yellow").append(f'  "{s.evidence}"\n', style="dim")
+    if ext.datasets:
+        out.append("datasets: ", style="bold").append(", ".join(ext.datasets) + "\n")
+    if ext.hardware:
+        out.append("hardware: ", style="bold").append(", ".join(f"{h.name} [{h.hw_class}]" for h in ext.hardware) + "\n")
+    if topics:
+        out.append("topics: ", style="bold").append(", ".join(topics) + "\n")
+    if engine:
+        out.append(f"engine: {engine}\n", style="dim")
     return out
 
 

@@ -198,16 +198,18 @@ def text_matches(ctx: QAContext, phrases: list[str], year: str | None = None) ->
 
 # -- single papers -------------------------------------------------------------------------------
 def get_paper(ctx: QAContext, ref: str) -> dict[str, Any]:
-    """One paper with its latest extraction (TL;DR, speedups, datasets, hardware, topics)."""
+    """One paper with its latest extraction (TL;DR, speedups, datasets, hardware, topics), as the
+    JSON a tool call returns (the LLM agent reads it; the local engine uses the same facts)."""
     from store.extractions import latest_extraction
 
     ctx.log("get_paper", ref=ref)
     paper = ctx.store.resolve(ref)
-    ext = latest_extraction(ctx.store, paper.id) or {}
+    ext = latest_extraction(ctx.store, paper.id)
+    facts = ext.to_json() if ext is not None else {}
     return {"id": paper.id, "title": paper.title, "arxiv_id": paper.arxiv_id, "year": paper.year,
-            "abstract": paper.abstract, "tldr": ext.get("tldr"), "speedups": ext.get("speedups", []),
-            "datasets": ext.get("datasets", []), "hardware": ext.get("hardware", []),
-            "topics": ext.get("topics", [])}
+            "abstract": paper.abstract, "tldr": facts.get("tldr"), "speedups": facts.get("speedups", []),
+            "datasets": facts.get("datasets", []), "hardware": facts.get("hardware", []),
+            "topics": facts.get("topics", [])}
 
 
 def compare_papers(ctx: QAContext, refs: list[str]) -> list[dict[str, Any]]:
