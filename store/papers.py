@@ -10,7 +10,7 @@ from pathlib import Path
 
 from core.errors import NotFoundError, UsageError
 from store.db import Database
-from store.records import Paper
+from store.records import Paper, StoreStats
 
 SEED_REF = re.compile(r"^(?P<file>[^#]+)#(?P<pos>\d+)$")
 
@@ -105,26 +105,26 @@ class PaperStore:
         return [Paper.model_validate_json(r["data"]) for r in rows]
 
     # -- statistics ---------------------------------------------------------------------------
-    def stats(self) -> dict:
+    def stats(self) -> StoreStats:
         papers = self.all()
         occurrences = self.db.query("SELECT file, count(*) AS n FROM occurrences GROUP BY file ORDER BY file")
         n_occ = sum(r["n"] for r in occurrences)
         files = self.db.query("SELECT name, format, n_papers, n_issues, ingested_at FROM files ORDER BY name")
         issues = self.db.query("SELECT file, line, reason FROM issues ORDER BY file, line")
-        return {
-            "papers": len(papers),
-            "occurrences": n_occ,
-            "duplicates_merged": n_occ - len(papers),
-            "multi_source_papers": sum(1 for p in papers if len(p.sources) > 1),
-            "per_source": {r["file"]: r["n"] for r in occurrences},
-            "per_year": dict(sorted(Counter(str(p.year) if p.year else "unknown" for p in papers).items())),
-            "per_category": dict(Counter(p.category or "unknown" for p in papers).most_common()),
-            "with_arxiv_id": sum(1 for p in papers if p.arxiv_id),
-            "with_title": sum(1 for p in papers if p.title),
-            "extracted": self.db.query("SELECT count(DISTINCT paper_id) FROM extractions")[0][0],
-            "files": [dict(r) for r in files],
-            "issues": [dict(r) for r in issues],
-        }
+        return StoreStats(
+            papers=len(papers),
+            occurrences=n_occ,
+            duplicates_merged=n_occ - len(papers),
+            multi_source_papers=sum(1 for p in papers if len(p.sources) > 1),
+            per_source={r["file"]: r["n"] for r in occurrences},
+            per_year=dict(sorted(Counter(str(p.year) if p.year else "unknown" for p in papers).items())),
+            per_category=dict(Counter(p.category or "unknown" for p in papers).most_common()),
+            with_arxiv_id=sum(1 for p in papers if p.arxiv_id),
+            with_title=sum(1 for p in papers if p.title),
+            extracted=self.db.query("SELECT count(DISTINCT paper_id) FROM extractions")[0][0],
+            files=[dict(r) for r in files],
+            issues=[dict(r) for r in issues],
+        )
 
 
 def _year_clause(spec: str) -> tuple[str, list]:

@@ -80,3 +80,20 @@ class ParseResult(BaseModel):
     sha256: str
     papers: list[Paper] = Field(default_factory=list)
     issues: list[ParseIssue] = Field(default_factory=list)
+
+
+class StoreStats(BaseModel):
+    """`papers stats`: what the store holds; `model_dump()` is the `--json` output."""
+
+    papers: int
+    occurrences: int
+    duplicates_merged: int
+    multi_source_papers: int
+    per_source: dict[str, int]
+    per_year: dict[str, int]
+    per_category: dict[str, int]
+    with_arxiv_id: int
+    with_title: int
+    extracted: int
+    files: list[dict[str, Any]]    # name, format, n_papers, n_issues, ingested_at, as stored
+    issues: list[dict[str, Any]]   # file, line, reason

@@ -16,7 +16,7 @@ def test_seeds_dedup_across_pages(store):
     report = ingest_paths(store, [SEEDS], max_bytes=MB)
     assert report.ok and report.papers_after == 173
     stats = store.stats()
-    assert stats["occurrences"] == 179 and stats["duplicates_merged"] == 6
+    assert stats.occurrences == 179 and stats.duplicates_merged == 6
     mono = store.resolve("2303.13018")
     # union of fields: the title comes from page 000, the arXiv id and venue from page 003
     assert mono.title.startswith("MonoATT") and mono.venue == "CVPR 2023"

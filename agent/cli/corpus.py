@@ -108,11 +108,11 @@ def stats(as_json: bool = JSON):
 
     data = open_store().stats()
     if as_json:
-        return print_json(data)
+        return print_json(data.model_dump())
     out = console()
     for table in stats_tables(data):
         out.print(table)
-    for issue in data["issues"]:
+    for issue in data.issues:
         out.print(f"[yellow]note[/] {issue['file']}:{issue['line']}: {issue['reason']}")
 
 

@@ -23,7 +23,7 @@ def run_demo(settings: Settings | None = None, out=None) -> dict:
     stats = store.stats()
     for table in stats_tables(stats):
         out.print(table)
-    figures = {"papers": stats["papers"], "duplicates_merged": stats["duplicates_merged"],
+    figures = {"papers": stats.papers, "duplicates_merged": stats.duplicates_merged,
                "rejected_files": len(report.rejected)}
     for step in (_extract_step, _search_step, _ask_step):
         figures.update(step(store, settings, out))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.models import Claims, Extraction
+    from store.records import StoreStats
 
 
 def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
@@ -66,7 +67,7 @@ def extraction_text(ext: "Extraction | Claims"):
     return out
 
 
-def stats_tables(stats: dict) -> list:
+def stats_tables(stats: "StoreStats") -> list:
     from rich.table import Table
 
     summary = Table(title="corpus", show_header=False)
@@ -74,11 +75,11 @@ def stats_tables(stats: dict) -> list:
                        ("duplicates merged", "duplicates_merged"), ("seen on 2+ pages", "multi_source_papers"),
                        ("with arXiv id", "with_arxiv_id"), ("with title", "with_title"),
                        ("extracted", "extracted")):
-        summary.add_row(label, str(stats[key]))
+        summary.add_row(label, str(getattr(stats, key)))
     tables = [summary]
     for title, key in (("per source", "per_source"), ("per year", "per_year"), ("per category", "per_category")):
         t = Table(title=title, show_header=False)
-        for k, v in stats[key].items():
+        for k, v in getattr(stats, key).items():
             t.add_row(str(k), str(v))
         tables.append(t)
     return tables
