@@ -92,9 +92,18 @@ def _cached() -> Settings:
 
 def get_settings(**overrides: Any) -> Settings:
     """Settings from the environment; overrides build a fresh object (tests, CLI flags)."""
-    if overrides:
-        return Settings(**overrides)
-    return _cached()
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides) if overrides else _cached()
+    except ValidationError as exc:
+        unknown = [e for e in exc.errors() if tuple(e.get("loc", ())) == ("engine",)]
+        if not unknown:
+            raise
+        from core.errors import UsageError
+
+        raise UsageError(f"unknown engine {unknown[0].get('input')!r}",
+                         hint=f"choose one of: {', '.join(EngineName.__args__)}") from None
 
 
 def reset_settings_cache() -> None:

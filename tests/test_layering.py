@@ -182,13 +182,15 @@ def test_engine_names_come_from_the_registry():
 
     from agent.engines.registry import ENGINE_NAMES, engine_name, uses_llm
     from core.errors import UsageError
-    from core.settings import EngineName, Settings
+    from core.settings import EngineName, Settings, get_settings
 
     assert ENGINE_NAMES == get_args(EngineName) == ("local", "openai", "hybrid")
     assert engine_name("HYBRID") == "hybrid" and uses_llm("openai") and not uses_llm("local")
     assert Settings(engine="OpenAI").engine == "openai"
     with pytest.raises(UsageError, match="unknown engine 'nope'"):
         engine_name("nope")
+    with pytest.raises(UsageError, match="unknown engine 'nope'"):   # PAPERS_ENGINE=nope: same one line
+        get_settings(engine="nope")
 
 
 def _private_imports() -> list[str]:
