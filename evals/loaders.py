@@ -93,6 +93,18 @@ def load_qa(fixtures_dir: Path | None = None) -> list[dict[str, Any]]:
     return read_jsonl(path)
 
 
+def load_qa_sets(fixtures_dir: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Question files by role: in_sample (qa.jsonl, required), dev (qa_dev.jsonl), blind (qa_blind.jsonl)."""
+    from evals.qa_suite import QA_FILES
+
+    base = Path(fixtures_dir or DEFAULT_FIXTURES)
+    sets = {"in_sample": load_qa(fixtures_dir)}
+    for file, role in QA_FILES[1:]:
+        if (base / file).is_file():
+            sets[role] = read_jsonl(base / file)
+    return sets
+
+
 def scitldr_path(override: Path | str | None = None) -> Path:
     """--tldr-data, else $PAPERS_SCITLDR, else ../shared/data/scitldr_dev.jsonl next to the repo."""
     return Path(override or os.environ.get(SCITLDR_ENV) or DEFAULT_SCITLDR).expanduser()

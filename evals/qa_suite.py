@@ -7,6 +7,18 @@ Per answerable question (lookup, paraphrase, numeric, set):
 - citation_recall:    share of the answer papers cited (1 paper, or the whole set);
 - answered:           the agent did not decline (`insufficient` is false).
 Per unanswerable question: declined = `insufficient` is true.
+
+Question files are scored separately (`run_qa_files`): qa.jsonl (in-sample regression guard, fields
+`answerable` / `unanswerable` as before, plus `in_sample`), qa_dev.jsonl (`dev`, tuned on) and
+qa_blind.jsonl (`blind`, labelled before the answerability work and never tuned on). Each file's
+summary field has:
+- answered:          answerable questions not declined;
+- decline_precision: declined questions that are really unanswerable / all declined;
+- declined:          unanswerable (not-covered) questions declined;
+- missing_named:     declined unanswerable questions whose `missing` names the labelled constraint;
+- right_top5:        look-ups and paraphrases answered, with the right paper among the first 5 sources;
+- set_complete:      set questions answered with recall 1 and precision >= 0.75;
+- numeric_right:     numeric questions answered, citing the right paper, with every key fact.
 """
 
 from __future__ import annotations
@@ -63,14 +75,66 @@ def score_answer(question: dict, answers: list[str], answer: Any) -> dict[str, A
                            "answer": text, "insufficient": insufficient, "cited": cited}
     if question["kind"] == "unanswerable":
         row["declined"] = 1.0 if insufficient else 0.0
+        row["missing"] = list(_field(answer, "missing", []) or [])
+        row["missing_named"] = _names_missing(row["missing"], question.get("missing") or []) if insufficient else 0.0
         return row
     facts = question.get("key_facts") or []
     row["key_facts"] = sum(contains_fact(text, f) for f in facts) / len(facts) if facts else None
     row["missing_facts"] = [f for f in facts if not contains_fact(text, f)]
     row["cited_correct"] = sum(1 for c in cited if c in answers)
+    row["sources"] = source_ids(answer)
+    row["set_complete"] = _set_complete(cited, answers, insufficient) if question["kind"] == "set" else None
     row["citation_recall"] = len(set(cited) & set(answers)) / len(answers) if answers else None
     row["answered"] = 0.0 if insufficient else 1.0
     return row
+
+
+def source_ids(answer: Any) -> list[str]:
+    out = []
+    for s in _field(answer, "sources", []) or []:
+        pid = s if isinstance(s, str) else (_field(s, "id") or _field(s, "paper_id"))
+        if pid:
+            out.append(str(pid))
+    return list(dict.fromkeys(out))
+
+
+def _set_complete(cited: list[str], answers: list[str], insufficient: bool) -> float:
+    if insufficient or not answers:
+        return 0.0
+    hit = len(set(cited) & set(answers))
+    return 1.0 if hit == len(set(answers)) and hit / max(1, len(set(cited))) >= 0.75 else 0.0
+
+
+def _names_missing(returned: list[str], labelled: list[str]) -> float | None:
+    """1 when a returned `missing` entry shares a word with a labelled one (None: nothing labelled)."""
+    from agent.qa.text import term_set
+
+    if not labelled:
+        return None
+    want = set().union(*(term_set(m) for m in labelled))
+    return 1.0 if any(term_set(m) & want for m in returned) else 0.0
+
+
+def summary(rows: list[dict]) -> dict[str, float | None]:
+    """The per-file figures of the module docstring."""
+    answerable = [r for r in rows if r["kind"] != "unanswerable"]
+    unanswerable = [r for r in rows if r["kind"] == "unanswerable"]
+    declined = [r for r in rows if r["insufficient"]]
+    look = [r for r in answerable if r["kind"] in ("lookup", "paraphrase")]
+    numeric = [r for r in answerable if r["kind"] == "numeric"]
+    return {
+        "answered": mean(r["answered"] for r in answerable),
+        "decline_precision": (sum(r["kind"] == "unanswerable" for r in declined) / len(declined)) if declined else None,
+        "declined": mean(r["declined"] for r in unanswerable),
+        "missing_named": mean(r["missing_named"] for r in unanswerable if r.get("missing_named") is not None),
+        "right_top5": mean(float(r["answered"] == 1.0 and bool(set(r["sources"][:5]) & set(r["answers"])))
+                           for r in look),
+        "paraphrase_right_top5": mean(float(r["answered"] == 1.0 and bool(set(r["sources"][:5]) & set(r["answers"])))
+                                      for r in look if r["kind"] == "paraphrase"),
+        "set_complete": mean(r["set_complete"] for r in answerable if r["kind"] == "set"),
+        "numeric_right": mean(float(r["answered"] == 1.0 and bool(set(r["cited"]) & set(r["answers"]))
+                                    and (r["key_facts"] in (None, 1.0))) for r in numeric),
+    }
 
 
 def aggregate(rows: list[dict]) -> dict[str, dict[str, float | None]]:
@@ -107,10 +171,14 @@ def run_qa(corpus, questions: list[dict], *, ask: AskFn | None = None, engine: s
     rows = []
     for q in questions:
         answers = corpus.paper_ids(q["answers"])
-        rows.append(score_answer(q, answers, call_ask(ask, q["question"], corpus, engine, model)))
+        row = score_answer(q, answers, call_ask(ask, q["question"], corpus, engine, model))
+        row["answers"] = answers
+        rows.append(row)
         if tick:
             tick()
     result = SuiteResult("qa", metrics=aggregate(rows))
+    result.metrics["in_sample"] = summary(rows)
+    result.rows = rows  # type: ignore[attr-defined]  # for run_qa_files
     result.per_case = {r["id"]: case_score(r) for r in rows}
     ranked = sorted((r for r in rows if case_score(r) < 1.0), key=lambda r: (case_score(r), r["id"]))
     result.cases = [{k: r.get(k) for k in ("id", "kind", "question", "answer", "insufficient", "cited",
@@ -119,3 +187,32 @@ def run_qa(corpus, questions: list[dict], *, ask: AskFn | None = None, engine: s
                    "extract_seconds": getattr(corpus, "extract_seconds", None),
                    "problems": sorted(set(corpus.problems)), "seconds": round(time.monotonic() - started, 2)}
     return result
+
+
+QA_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "blind"))
+
+
+def run_qa_files(corpus, question_sets: dict[str, list[dict]], **kwargs) -> SuiteResult:
+    """`run_qa` per question file; qa.jsonl keeps its fields, the others add `dev` / `blind` summaries
+    (ids are prefixed with the field name in `per_case` so the files never mix)."""
+    main = run_qa(corpus, question_sets.get("in_sample", []), **kwargs)
+    tick = kwargs.get("tick")
+    for name in ("dev", "blind"):
+        questions = question_sets.get(name)
+        if not questions:
+            continue
+        part = run_qa(corpus, questions, **{**kwargs, "tick": tick})
+        main.metrics[name] = summary(part.rows)  # type: ignore[attr-defined]
+        main.per_case.update({f"{name}:{k}": v for k, v in part.per_case.items()})
+        main.info[f"{name}_n"] = len(questions)
+        main.info[f"{name}_by_kind"] = by_kind(part.rows)  # type: ignore[attr-defined]
+    main.info["in_sample_by_kind"] = by_kind(main.rows)  # type: ignore[attr-defined]
+    order = ("blind", "dev", "in_sample", "answerable", "unanswerable")   # the blind figures first
+    main.metrics = {k: main.metrics[k] for k in sorted(main.metrics, key=lambda k: order.index(k) if k in order else 9)}
+    return main
+
+
+def by_kind(rows: list[dict]) -> dict[str, dict[str, float | None]]:
+    """The summary per question kind (how look-ups, paraphrases, sets, ... fare separately)."""
+    return {kind: {k: v for k, v in summary([r for r in rows if r["kind"] == kind]).items() if v is not None}
+            for kind in sorted({r["kind"] for r in rows})}

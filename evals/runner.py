@@ -116,10 +116,12 @@ class _Runner:
 
     def corpus_suites(self) -> list[SuiteResult]:
         from evals.corpus_env import eval_corpus
-        from evals.loaders import load_qa
+        from evals.loaders import load_qa_sets
 
         wanted = [s for s in ("retrieval", "qa") if s in self.opts.suites]
-        questions = load_qa(self.opts.fixtures)
+        question_sets = load_qa_sets(self.opts.fixtures)
+        questions = question_sets["in_sample"]
+        self.question_sets = question_sets
         with eval_corpus(base_settings=self.settings) as corpus:
             return [self.guarded(s, lambda s=s: self._corpus_suite(s, corpus, questions)) for s in wanted]
 
@@ -131,16 +133,17 @@ class _Runner:
             with self.progress(total, "retrieval") as tick:
                 return run_retrieval(corpus, questions, modes=self.opts.modes, worst=self.opts.worst, tick=tick)
         from evals.corpus_env import extract_all
-        from evals.qa_suite import run_qa
+        from evals.qa_suite import run_qa_files
 
         if corpus.extracted is None:
             try:
                 extract_all(corpus, self.engine(), lambda n: self.progress(n, "extracting (for qa)"))
             except (SuiteUnavailable, ModuleNotFoundError) as exc:
                 corpus.problems.append(f"no claims extracted, QA runs without claims tables: {exc}")
-        with self.progress(len(questions), "qa") as tick:
-            return run_qa(corpus, questions, engine=self.opts.engine, model=self.opts.model,
-                          worst=self.opts.worst, tick=tick)
+        sets = getattr(self, "question_sets", None) or {"in_sample": questions}
+        with self.progress(sum(len(v) for v in sets.values()), "qa") as tick:
+            return run_qa_files(corpus, sets, engine=self.opts.engine, model=self.opts.model,
+                                worst=self.opts.worst, tick=tick)
 
 
 def run_eval(opts: EvalOptions, settings=None, progress: Callable | None = None) -> EvalRun:

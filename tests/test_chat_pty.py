@@ -86,3 +86,32 @@ def test_pty_ctrl_c_cancels_a_streaming_answer_not_the_session(fake_openai, qa_h
     finally:
         child.close()
     assert child.exitstatus == 0, child.before
+
+
+CITED_FIRST = r"\n" + ANSI + r"\[1\] " + ANSI + r"([^\r\n(]{12,60})"   # "[1] <title>" of the citation list
+
+
+def _turn(child, question: str, marker: str | None = None) -> str:
+    """Ask; wait for `marker` (if any) and the first citation line; return that paper's first words."""
+    child.sendline(question)
+    if marker:
+        child.expect(marker)
+    child.expect(CITED_FIRST)
+    first = " ".join(child.match.group(1).split()[:4])
+    child.expect_exact(PROMPT)
+    return first
+
+
+def test_pty_four_turns_keep_the_previous_papers_as_referents(qa_home):
+    """Set -> "which of those" -> "it" -> "that paper": turns 3 and 4 are about the paper turn 2 put first."""
+    child = spawn(qa_home)
+    try:
+        _turn(child, "Which papers are about Mixture-of-Experts (MoE) models?", r"papers? match(es)? \(topic=moe\)")
+        largest = _turn(child, "Which of those reports the largest speedup?", "The largest is")
+        third = _turn(child, "What hardware did it run on?", "Hardware named in the abstract")
+        fourth = _turn(child, "Tell me more about that paper")
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert third == largest and fourth == largest

@@ -180,4 +180,4 @@ def test_real_ask_on_a_tiny_isolated_store(mini_seeds):
             res = run_qa(corpus, MINI_QUESTIONS)
         except SuiteUnavailable as exc:
             pytest.skip(str(exc))
-    assert set(res.metrics) == {"answerable", "unanswerable"} and res.info["n"] == 3
+    assert set(res.metrics) == {"answerable", "unanswerable", "in_sample"} and res.info["n"] == 3

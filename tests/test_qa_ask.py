@@ -47,7 +47,9 @@ def test_set_question_is_complete_from_the_claims_table(qa_settings, qa_store):
     ans = ask("Which papers report experiments on the KITTI dataset/benchmark?", qa_settings, store=qa_store)
     assert ans.route == "set"
     assert {c.id for c in ans.citations} == {ref_id(qa_store, r) for r in KITTI}
-    assert ans.tools and ans.tools[0]["tool"] == "query_claims" and ans.tools[0]["args"]["dataset"] == "KITTI"
+    # the named dataset is filtered on at its own level (entity filter over claims + text)
+    assert ans.tools and ans.tools[0]["tool"] == "entity_filter"
+    assert ans.tools[0]["args"]["entities"] == [{"kind": "dataset", "surface": "KITTI", "value": "KITTI"}]
     assert all("KITTI" in c.support for c in ans.citations)
     _grounded(ans)
 
@@ -81,8 +83,9 @@ def test_numeric_answer_quotes_the_number(qa_settings, qa_store):
 ])
 def test_off_corpus_questions_are_declined(qa_settings, qa_store, question):
     ans = ask(question, qa_settings, store=qa_store)
-    assert ans.insufficient and not ans.citations
-    assert "does not cover" in ans.answer
+    assert ans.insufficient and ans.confidence in ("closest", "none")
+    assert ans.answer.startswith("No paper here answers this exactly") and ans.missing
+    assert ans.to_json()["confidence"] == ans.confidence and ans.to_json()["missing"] == ans.missing
     assert ans.sources   # the closest papers are still reported
 
 

@@ -161,7 +161,9 @@ def answer_llm(question: str, ctx: QAContext, *, conversation=None, on_token: Ca
     answer = finalize(question, cited, reg.numbered(), reg.numbered(), route="agent", engine="openai")
     answer.notes.insert(0, f"model answer before the grounding check: {text!r}" if answer.notes else "")
     answer.notes = [n for n in answer.notes if n]
-    return answer
+    from agent.qa.answerability import check_constraints
+
+    return check_constraints(question, answer, ctx)
 
 
 def _run(agent, messages: list, reg: Registry, on_token) -> str:

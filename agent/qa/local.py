@@ -9,36 +9,26 @@ from __future__ import annotations
 import re
 
 from agent.qa import relevance
+from agent.qa.closest import QUANTITY as _QUANTITY
+from agent.qa.closest import claim_sentence, closest, closest_set
+from agent.qa.drafting import Draft
+from agent.qa.drafting import finish as _finish
+from agent.qa.drafting import insufficient as _insufficient
+from agent.qa.drafting import mention as _mention
+from agent.qa.drafting import sentence_with as _sentence_with
+from agent.qa.drafting import strip_end as _strip_end
 from agent.qa.router import Route, route, vocabulary
 from agent.qa.text import label, term_set
-from core.text import split_sentences
-from agent.qa.tools import QAContext, dense_scores, metric_family, query_claims, search_papers, text_matches, top_speedups
+from agent.qa.tools import (QAContext, bm25_scores, dense_scores, metric_family, paper_extraction,
+                            query_claims, search_papers, text_matches, top_speedups)
 from agent.qa.types import Answer, Source
+from core.text import split_sentences
 
-_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:\$?\\times\$?|×|x\b|X\b|times\b|-fold|fold\b|\\?%|percent\b|"
-                       r"hours?\b|GB\b|ms\b|FPS\b)")
 _SPEED = re.compile(r"\bspeed-?ups?\b|\bfast(?:er|est)?\b|\bspeed\b", re.I)
 SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
 _DESCRIBE_WORDS = term_set("tell more about first second third fourth fifth last one paper it that this "
                            "summarize summary details")
 _TOPIC_MIN_MENTIONS = 2   # a topic phrase counts in an abstract only if said this often (or in the title)
-
-
-class Draft:
-    """An answer under construction: text lines plus the numbered sources they cite."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.cited: list[Source] = []
-        self.support: dict[str, str] = {}
-
-    def cite(self, src: Source, support: str = "") -> int:
-        for i, s in enumerate(self.cited, start=1):
-            if s.id == src.id:
-                return i
-        self.cited.append(src)
-        self.support[src.id] = support
-        return len(self.cited)
 
 
 def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | None = None) -> Answer:
@@ -48,6 +38,8 @@ def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | 
         ctx.prior = {s.id: s.support for s in last_sources if getattr(s, "support", "")}
         if r.ordinal is None and r.kind == "lookup" and not term_set(question) - _DESCRIBE_WORDS:
             r.ordinal = 1     # "tell me more about it": the paper the last answer was about
+        if r.ordinal is None and r.singular and r.kind in ("lookup", "numeric"):
+            r.ordinal = 1     # "what hardware did it run on?": the paper the last answer put first
         if r.ordinal is not None:
             pick = _ordinal(last_sources, r.ordinal)
             if pick is not None:
@@ -68,11 +60,35 @@ def _ordinal(sources: list[Source], n: int) -> Source | None:
 
 # -- look-ups and numeric questions ----------------------------------------------------------------
 def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
-    judged = _judged_search(ctx, question)
-    sources = [j.source for j in judged]
-    if not relevance.answerable(judged):
-        return _insufficient(question, sources, r, judged)
-    best = judged[0].source
+    """The best hybrid hit, answered from when retrieval is confident about it and it meets every
+    constraint of the question; otherwise the closest papers, saying what they do not cover."""
+    from agent.qa import answerability
+    from agent.qa.constraints import paper_facts, question_constraints, unmet
+
+    hits = search_papers(ctx, question, k=10)
+    if not hits:
+        return _insufficient(question, [], r, [])
+    cosines, bm25 = dense_scores(ctx, question), bm25_scores(ctx, question)
+    wanted = question_constraints(question)
+    judged = []
+    for src in hits[:5]:
+        ext = paper_extraction(ctx, src.id)
+        ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
+        missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
+        judged.append((src, ev, missing))
+    best, ev, missing = judged[0]
+    if ev.confident and missing:   # another strong hit may meet what the first one misses
+        alt = next((j for j in judged[1:] if not j[2] and (j[1].confident or j[1].probability >= ev.probability)), None)
+        if alt is not None:
+            best, ev, missing = alt
+    if not ev.confident or missing:
+        return closest(question, ctx, r, judged, ev, missing)
+    answer = _answer_from(question, ctx, r, best, hits)
+    answer.notes.insert(0, ev.describe())
+    return answer
+
+
+def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources: list[Source]) -> Answer:
     draft = Draft()
     n = draft.cite(best)
     q_terms = term_set(question)
@@ -80,17 +96,11 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         picked = [_numeric_sentence(best.abstract, q_terms, ctx)]
     else:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
-    draft.support[best.id] = picked[0]
+    draft.support[best.id] = claim_sentence(best.abstract, q_terms, ctx, numeric=r.kind == "numeric")
     name = label(best.title, best.abstract, best.arxiv_id)
     draft.lines.append(f"{_strip_end(name)} [{n}]." if r.kind != "numeric" else f"According to {_strip_end(name)} [{n}]:")
     draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)
-    answer = _finish(question, draft, sources, r)
-    answer.notes.insert(0, _relevance_note(judged[0]))
-    return answer
-
-
-def _relevance_note(j) -> str:
-    return f"relevance {j.relevance:.3f} (cosine {j.cosine:.3f}, coverage {j.coverage:.3f}; bar {relevance.THRESHOLD})"
+    return _finish(question, draft, sources, r)
 
 
 def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> list:
@@ -140,16 +150,42 @@ def _describe(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:
     draft.support[src.id] = supporting_sentence(src, picked[0])   # a TL;DR is not a quote: find one
     draft.lines.append(f"{_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: "
                        + " ".join(f"{_strip_end(s)} [{n}]." for s in picked))
+    for key, rx in _ASKED_FACTS.items():
+        names = [h["name"] if isinstance(h, dict) else str(h) for h in info.get(key) or []]
+        if names and rx.search(question):
+            draft.lines.append(f"{key.capitalize()} named in the abstract: {', '.join(names)} [{n}].")
     if info.get("topics"):
         draft.lines.append(f"Topics: {', '.join(info['topics'])} [{n}].")
     return _finish(question, draft, [src], r)
 
 
+_ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|platforms?|chips?|phones?|run\s+on|ran\s+on|"
+                                       r"runs\s+on|deployed\s+on|evaluated\s+on)\b", re.I),
+                "datasets": re.compile(r"\b(?:datasets?|benchmarks?|data\s+sets?)\b", re.I)}
+
+
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
-    matches = _set_members(question, ctx, r)
+    from agent.qa import sets
+
+    entities = sets.entity_constraints(question)
+    r.facets = [f for f in r.facets if not sets.covered_facet(f, entities)]
+    matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])
+    if missing:
+        return closest_set(question, ctx, r, entities, missing)
+    if matches is None or r.facets or (r.year and not r.phrases):
+        facet_matches = _set_members(question, ctx, r) if (r.facets or r.year or matches is None) else None
+        if matches is None:
+            matches = facet_matches
+        elif facet_matches is not None:
+            ids = {m.source.id for m in matches}
+            matches = [m for m in facet_matches if m.source.id in ids]
     if matches is None:
         return _search_set(question, ctx, r)
+    used = [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
+        + list(r.phrases)
+    matches, qualifiers = sets.qualify(question, matches, used, ctx)
+    r.qualifiers = qualifiers
     if r.numbers and r.metric:   # "which papers reduce latency ..., by how much?": those with such a claim
         family = metric_family(r.metric)
         measured = [m for m in matches if m.metric in family]
@@ -246,15 +282,26 @@ def _top(question: str, ctx: QAContext, r: Route) -> Answer:
     elif ctx.flt or ctx.scope is not None:
         ids = [s.id for s in _all_sources(ctx)]
     metrics = metric_family(r.metric) or (SPEED_METRICS if _SPEED.search(question) else None)
-    rows = top_speedups(ctx, ids, metrics=metrics, limit=r.limit or 10)
+    rows = top_speedups(ctx, ids, metrics=metrics, limit=200)
+    best: dict[str, dict] = {}
+    for row in rows:                    # sorted by value: the first row of a paper is its best
+        best.setdefault(row["paper_id"], row)
+    rows = list(best.values())[:r.limit or 10]
     if not rows:
         return _insufficient(question, [], r, [], f"No speedup claim in the store matches ({r.describe() or 'this'}).")
     draft = Draft()
     where = f" ({r.describe()})" if r.describe() else ""
     what = r.metric or ("speed-up" if metrics else "efficiency")
-    draft.lines.append(f"Largest {what} claims{where}, from the extracted claims table:")
     papers = {p.id: p for p in ctx.store.get_many(list(dict.fromkeys(row["paper_id"] for row in rows)))}
-    for row in rows:
+    top = rows[0]
+    first = Source.of(papers[top["paper_id"]], top["value"])
+    draft.cite(first, _sentence_with(first.abstract, top["evidence"]))
+    draft.lines.append(f"The largest is {top['value']:g}{top['unit'] if top['unit'] != 'x' else 'x'}, from "
+                       f"{_strip_end(label(first.title, first.abstract, first.arxiv_id))} [1]: "
+                       f"\"{_strip_end(top['evidence'])}\" [1].")
+    if len(rows) > 1:
+        draft.lines.append(f"Largest {what} claims{where}, one per paper, from the extracted claims table:")
+    for row in rows[1:]:
         src = Source.of(papers[row["paper_id"]], row["value"])
         n = draft.cite(src, row["evidence"])
         name = _strip_end(label(src.title, src.abstract, src.arxiv_id))
@@ -288,35 +335,3 @@ def _compare(question: str, ctx: QAContext, r: Route) -> Answer:
 
 
 # -- shared ------------------------------------------------------------------------------------
-def _mention(abstract: str, aliases: list[str]) -> str | None:
-    from agent.qa.router import phrase_rx
-
-    for sent in split_sentences(abstract):
-        if any(phrase_rx(a).search(sent) for a in aliases):
-            return sent
-    return None
-
-
-def _sentence_with(abstract: str, evidence: str) -> str:
-    for sent in split_sentences(abstract):
-        if evidence in sent:
-            return sent
-    return evidence
-
-
-def _strip_end(text: str) -> str:
-    return text.strip().rstrip(".;: ")
-
-
-def _insufficient(question: str, sources: list[Source], r: Route, judged, text: str | None = None) -> Answer:
-    what = f" ({r.describe()})" if r.kind in ("set", "top") and r.describe() else ""
-    text = text or (f"The corpus does not cover this question{what}: no paper in the store matches it closely "
-                    "enough to answer from its abstract.")
-    notes = [_relevance_note(judged[0])] if judged else []
-    return Answer(question=question, answer=text, sources=sources, insufficient=True, route=r.kind, notes=notes)
-
-
-def _finish(question: str, draft: Draft, sources: list[Source], r: Route) -> Answer:
-    from agent.qa.answer import finalize
-
-    return finalize(question, "\n".join(draft.lines), draft.cited, sources, draft.support, route=r.kind)

@@ -27,7 +27,7 @@ def answer_text(ans: Answer, *, with_body: bool = True):
             if c.support:
                 out.append(f'    "{display(c.support)}"\n', style="dim")
     elif ans.insufficient and ans.sources:
-        out.append("\nclosest papers (not enough to answer):\n", style="dim")
+        out.append("\nclosest (none answers it exactly):\n", style="dim")
         for s in ans.sources[:3]:
             out.append(f"  - {paper_line(s)}\n", style="dim")
     return out
@@ -59,7 +59,8 @@ def transcript_markdown(turns: list[tuple[str, Answer]], title: str = "papers ch
     for question, ans in turns:
         lines += [f"## {question}", "", display(ans.answer), ""]
         if ans.insufficient:
-            lines += ["*(the corpus does not cover this question)*", ""]
+            missing = f" (not covered: {', '.join(ans.missing)})" if ans.missing else ""
+            lines += [f"*(no paper here answers this exactly{missing})*", ""]
         for c in ans.citations:
             lines.append(f"[{c.n}] {paper_line(c)}" + (f"  \n    > {display(c.support)}" if c.support else ""))
         if ans.citations:

@@ -35,6 +35,9 @@ _COUNT = re.compile(r"^\s*how\s+many\s+papers\b", re.I)
 _FOLLOW = re.compile(r"\b(?:of\s+(?:those|these|them)|those|these|them|above|previous(?:ly)?|"
                      r"the\s+(?:first|second|third|last)\s+one|that\s+(?:paper|one|system|work))\b", re.I)
 _FOLLOW_WEAK = re.compile(r"\b(?:it|its|they|their)\b", re.I)   # also common in fresh questions
+# One earlier paper as the referent: "it", "that paper", "this system" (not "those", which is the set).
+_SINGULAR = re.compile(r"\b(?:it|its|that\s+(?:paper|one|system|work|method|model)|"
+                       r"this\s+(?:paper|one|system|work|method|model))\b", re.I)
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|third|fourth|fifth|last|\d+(?:st|nd|rd|th)?)\s+"
                       r"(?:one|paper|result|source)\b|\b(?:paper|source)\s+\[?(\d+)\]?", re.I)
 _LIMIT = re.compile(r"\btop[\s-]*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|best|fastest)\b", re.I)
@@ -68,18 +71,23 @@ class Route:
     phrases: list[str] = field(default_factory=list)   # subject phrases for text matching (set)
     follow_up: bool = False
     weak_follow_up: bool = False           # only "it/they": retry unscoped when the scope has no answer
+    singular: bool = False                 # "it / that paper": one paper of the previous answer
     ordinal: int | None = None             # "the second one" -> 2 (-1 = last)
     limit: int | None = None
     count_only: bool = False
     numbers: bool = False                  # the question asks "by how much": show claim values
+    entities: list[str] = field(default_factory=list)     # named entities filtered on (kind=value)
+    qualifiers: list[str] = field(default_factory=list)   # words every listed paper had to use
 
     def describe(self) -> str:
-        parts = [f"{f.kind}={f.value}" for f in self.facets]
+        parts = list(self.entities) + [f"{f.kind}={f.value}" for f in self.facets]
         if self.year:
             parts.append(f"year{self.year if self.year[0] in '<>' else '=' + self.year}")
         if self.metric:
             parts.append(f"metric={self.metric}")
-        return ", ".join(parts + ([" / ".join(self.phrases)] if self.phrases and not self.facets else []))
+        if self.qualifiers:
+            parts.append("text has: " + " + ".join(self.qualifiers))
+        return ", ".join(parts + ([" / ".join(self.phrases)] if self.phrases and not self.facets and not self.entities else []))
 
 
 @dataclass
@@ -221,6 +229,7 @@ def route(question: str, vocab: Vocabulary, *, has_context: bool = False) -> Rou
     r = Route(kind="lookup", question=q, follow_up=follow, weak_follow_up=follow and not strong, year=_year(q),
               metric=_metric(q, vocab))
     r.facets = _find_facets(q, vocab)
+    r.singular = follow and bool(_SINGULAR.search(q)) and not re.search(r"\b(?:those|these|them|they)\b", q, re.I)
     r.numbers = bool(_HOW_MUCH.search(q))
     if (m := _LIMIT.search(q)):
         r.limit = int(m.group(1) or m.group(2))

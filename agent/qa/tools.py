@@ -66,6 +66,25 @@ def dense_scores(ctx: QAContext, query: str, k: int = 20) -> dict[str, float]:
     return {h.paper.id: float(h.score) for h in hits}
 
 
+def bm25_scores(ctx: QAContext, query: str, k: int = 20) -> dict[str, float]:
+    """Paper id -> BM25 score of its best chunk for `query` (an answerability signal)."""
+    from store.index import search
+
+    hits = search(ctx.store, ctx.settings, query, k=k, mode="bm25", flt=ctx.flt)
+    return {h.paper.id: float(h.score) for h in hits}
+
+
+def paper_extraction(ctx: QAContext, paper_id: str) -> dict:
+    """The stored extraction of a paper (TL;DR, datasets, hardware, ...), {} when there is none."""
+    from store.extractions import latest_extraction
+
+    cache = ctx.__dict__.setdefault("_extractions", {})
+    if paper_id not in cache:
+        ext = latest_extraction(ctx.store, paper_id)
+        cache[paper_id] = ext.to_json() if ext is not None else {}
+    return cache[paper_id]
+
+
 def _passage_text(hit) -> str | None:
     passage = getattr(hit, "passage", None)
     if passage is None or isinstance(passage, str):
@@ -136,6 +155,11 @@ def _alias_rx(aliases: tuple[str, ...]):
     if not aliases:
         return None
     return re.compile("|".join(phrase_rx(a).pattern for a in aliases), re.I)
+
+
+def claim_matches(ctx: QAContext, papers: dict, why: dict, metric: str | None, sort: str = "year") -> list[ClaimMatch]:
+    """`papers` (id -> Paper) as ClaimMatches with their best claim, sorted; for filters built outside."""
+    return _with_claims(ctx, papers, why, metric, sort, None)
 
 
 def _with_claims(ctx: QAContext, papers: dict, why: dict, metric: str | None, sort: str,

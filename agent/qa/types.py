@@ -57,9 +57,25 @@ class Answer:
     tools: list[dict[str, Any]] = field(default_factory=list)   # tool calls made, for --json/debug
     notes: list[str] = field(default_factory=list)               # grounding-check removals etc.
     seconds: float = 0.0
+    # "answer": the cited papers answer it; "closest": they are the nearest matches but do not (see
+    # `missing`); "none": nothing in the store is close. Derived from `insufficient` unless set.
+    confidence: str = ""
+    missing: list[str] = field(default_factory=list)   # unmet constraints, as the question wrote them
+
+    def __post_init__(self) -> None:
+        if not self.confidence:
+            self.confidence = "none" if self.insufficient else "answer"
 
     def to_json(self) -> dict[str, Any]:
         return {"answer": self.answer, "citations": [c.to_json() for c in self.citations],
                 "sources": [s.to_json() for s in self.sources], "insufficient": self.insufficient,
                 "question": self.question, "route": self.route, "engine": self.engine,
-                "tools": self.tools, "notes": self.notes, "seconds": round(self.seconds, 3)}
+                "tools": self.tools, "notes": self.notes, "seconds": round(self.seconds, 3),
+                "confidence": self.final_confidence, "missing": self.missing}
+
+    @property
+    def final_confidence(self) -> str:
+        """`confidence`, kept consistent with `insufficient` when a later step flipped it."""
+        if not self.insufficient:
+            return "answer"
+        return self.confidence if self.confidence in ("closest", "none") else "none"

@@ -1,0 +1,99 @@
+"""The `closest` answer shape: no paper answers the question exactly, so say which constraint is not
+covered (`missing`, as the question wrote it) and show the nearest papers with the sentence that
+makes each relevant. Used by the local engine's look-ups and set questions (agent/qa/local.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from agent.qa.drafting import Draft, finish, insufficient, mention, strip_end
+from agent.qa.text import label, term_set
+from agent.qa.types import Answer
+from core.text import split_sentences as sentences
+
+if TYPE_CHECKING:
+    from agent.qa.router import Route
+    from agent.qa.tools import QAContext
+
+CLOSEST_MIN = 0.2   # P(answerable) from which a retrieved paper is shown as a closest match
+# A figure in a sentence: 2.8x, 2.8$\times$, 40%, 147.5 hours, 57GB, 26 ms, 33 FPS.
+QUANTITY = re.compile(r"\d[\d,.]*\s*(?:\$?\\times\$?|×|x\b|X\b|times\b|-fold|fold\b|\\?%|percent\b|"
+                       r"hours?\b|GB\b|ms\b|FPS\b)")
+
+
+def claim_sentence(abstract: str, q_terms: set[str], ctx: QAContext, numeric: bool = False) -> str:
+    """The sentence that carries what the question asks: most question words (IDF-weighted), and a
+    figure when the question asks for one; the abstract's opening background loses ties."""
+    stats = ctx.stats()
+    sents = sentences(abstract) or [abstract]
+
+    def score(i: int) -> tuple:
+        s = sents[i]
+        overlap = sum(stats.idf(t) for t in q_terms & term_set(s))
+        return (bool(QUANTITY.search(s)) if numeric else 0, overlap + (0.5 if QUANTITY.search(s) else 0), i > 0, -i)
+
+    return sents[max(range(len(sents)), key=score)]
+
+
+def closest(question: str, ctx: QAContext, r: Route, judged: list, ev, missing: list) -> Answer:
+    """"No paper here answers this exactly; closest:" with one sentence per paper on why it may be
+    relevant, `missing` naming the unmet constraint as the question wrote it."""
+    from agent.qa import answerability
+
+    best = judged[0][0]
+    if missing:
+        what = [c.surface for c in missing]
+    else:
+        phrase = answerability.uncovered_phrase(question, f"{best.title or ''} {best.abstract}", ctx.stats())
+        what = [phrase] if phrase else []
+    close = [j for j in judged[:3] if j[1].probability >= CLOSEST_MIN or j[1].named or j is judged[0] and missing]
+    text_missing = "; ".join(f'"{w}"' for w in what)
+    head = "No paper here answers this exactly" + (f" (not covered: {text_missing})" if what else "")
+    if not close:
+        answer = insufficient(question, [j[0] for j in judged], r, [], head + ".")
+        answer.confidence, answer.missing = "none", what
+        answer.notes.insert(0, ev.describe())
+        return answer
+    draft = Draft()
+    q_terms = term_set(question)
+    for src, _, unmet_here in close:
+        sup = claim_sentence(src.abstract, q_terms, ctx)
+        n = draft.cite(src, sup)
+        lacks = f" (does not report {', '.join(c.surface for c in unmet_here)})" if unmet_here else ""
+        draft.lines.append(f"- {strip_end(label(src.title, src.abstract, src.arxiv_id))}{lacks} [{n}]: {strip_end(sup)} [{n}].")
+    answer = finish(question, draft, [j[0] for j in judged], r)
+    answer.answer = f"{head}; closest:\n{answer.answer}"   # added after the grounding check: it cites nothing
+    answer.insufficient, answer.confidence, answer.missing = True, "closest", what
+    answer.notes.insert(0, ev.describe())
+    return answer
+
+
+def closest_set(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:
+    """No paper names the asked product: list those naming its family instead (the product name
+    shortened word by word from the end, never below two words), as `closest`."""
+    from agent.qa.constraints import Constraint
+    from agent.qa.sets import entity_matches
+
+    head = "No paper here answers this exactly (not covered: " + "; ".join(f'"{m}"' for m in missing) + ")"
+    wider = []
+    for c in entities:
+        words = c.value.split()
+        if c.kind == "hardware" and c.surface in missing and len(words) > 2:
+            wider.append(Constraint("hardware", " ".join(words[:-1]), " ".join(words[:-1])))
+    found, still = entity_matches(ctx, [c for c in entities if c.surface not in missing] + wider, question, r) \
+        if wider else ([], missing)
+    if not found or still:
+        answer = insufficient(question, [], r, [], head + ".")
+        answer.missing = missing
+        return answer
+    draft = Draft()
+    for m in found[:10]:
+        n = draft.cite(m.source, mention(m.source.abstract, [w.value.split()[-1] for w in wider]) or
+                       claim_sentence(m.source.abstract, term_set(question), ctx))
+        draft.lines.append(f"- {strip_end(label(m.source.title, m.source.abstract, m.source.arxiv_id))} [{n}]: "
+                           f"{strip_end(draft.support[m.source.id])} [{n}].")
+    answer = finish(question, draft, [m.source for m in found], r)
+    answer.answer = f"{head}; closest ({', '.join(w.value for w in wider)}):\n{answer.answer}"
+    answer.insufficient, answer.confidence, answer.missing = True, "closest", missing
+    return answer

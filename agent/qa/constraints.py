@@ -1,0 +1,203 @@
+"""What a question requires of the paper that answers it, and whether a paper meets it.
+
+A question can name entities that the answer must be about: a dataset ("on the Cityscapes dataset"),
+a hardware product or product family ("a Jetson Orin", "any Jetson board"), a model at a size
+("LLaMA-13B"), a metric ("what perplexity ..."). Retrieval finds the paper that is *about* the rest
+of the question; these constraints decide whether that paper *answers* it. Each is checked against
+the cited paper's title and abstract and, when the store has them, its extracted claims:
+
+- dataset: the same dataset name (the extractor's canonical spelling), or the name written in the text;
+- hardware: the question's product name is a token prefix of one the paper names ("NVIDIA Jetson"
+  covers "NVIDIA Jetson Nano"; "NVIDIA V100" does not cover "NVIDIA V100S"), so a product is never
+  widened to its vendor or family;
+- model: the same model family at the same size ("LLaMA-7B/13B" counts for LLaMA-13B; LLaMA2-7B
+  does not count for LLaMA2-70B);
+- metric: a word for the metric appears in the abstract (only for questions that ask for a figure).
+Entities are found with the same extractors that fill the claims tables (agent/engines/local).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_SIZE = r"(\d+(?:\.\d+)?)\s?([BbMm])\b"
+_MODEL = re.compile(r"(?<![\w.-])([A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z][A-Za-z0-9.]*|-\d+(?:\.\d+)?(?![\d.]*[BbMm]\b))*)-"
+                    + _SIZE + r"((?:/\d+(?:\.\d+)?[BbMm]\b)*)")
+_EXTRA_SIZE = re.compile(r"/(\d+(?:\.\d+)?)([BbMm])")
+# Named size variants written after the family: BERT-base, ViT-Large, GPT-2 XL.
+_VARIANT = re.compile(r"(?<![\w.-])([A-Z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)*?)[- ](base|large|small|tiny|mini|medium|xl|xxl|huge)"
+                      r"(?![\w-])", re.I)
+# Metrics a question may ask a figure for, with the words an abstract uses for them.
+METRICS: dict[str, tuple[str, ...]] = {
+    "energy": ("energy", "power", "joule", "watt"),
+    "perplexity": ("perplexity", "ppl"),
+    "BLEU": ("bleu",),
+    "ROUGE": ("rouge",),
+    "accuracy": ("accuracy", "top-1", "top1", "top-5"),
+    "F1": ("f1",),
+    "mAP": ("map",),
+    "PSNR": ("psnr",),
+    "word error rate": ("word error rate", "wer"),
+    "FPS": ("fps", "frames per second", "frame rate"),
+    "throughput": ("throughput",),
+    "latency": ("latency", "response time"),
+    "memory": ("memory",),
+    "cost": ("cost", "dollar", "price"),
+    "carbon": ("carbon", "co2", "emission"),
+}
+_METRIC_Q = {m: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in ws) + r")(?![\w-])", re.I)
+             for m, ws in METRICS.items()}
+_ASKS_FIGURE = re.compile(r"^\s*(?:what|how\s+(?:much|many|fast|large|low|high)|by\s+(?:how|what)|"
+                          r"up\s+to\s+what|which\s+\w+\s+does)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    kind: str          # dataset | hardware | model | metric | task
+    surface: str       # as the question wrote it (what `missing` reports)
+    value: str = ""    # canonical: dataset name, hardware name, "family size", metric key
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "surface": self.surface, "value": self.value}
+
+
+@dataclass
+class PaperFacts:
+    """What a paper's text and claims offer to the checks (built once per paper and question)."""
+
+    text: str                       # title + abstract (+ TL;DR)
+    datasets: set[str]              # canonical names, lower case
+    hardware: list[tuple[str, ...]]  # canonical names as lower-case token tuples
+    models: set[tuple[str, str]]    # (family, size)
+
+
+# -- reading the question ---------------------------------------------------------------------------
+def question_constraints(question: str) -> list[Constraint]:
+    """Datasets, specific hardware, sized models and (for figure questions) metrics the question names."""
+    from agent.engines.local.entities import extract_datasets, extract_hardware
+
+    out: list[Constraint] = []
+    for name in extract_datasets(question):
+        out.append(Constraint("dataset", _surface(question, name), name))
+    for hw in extract_hardware(question):
+        if hw.level == "specific":
+            out.append(Constraint("hardware", _surface(question, hw.name), hw.name))
+    for surface, family, size in model_mentions(question):
+        out.append(Constraint("model", surface, f"{family} {size}"))
+    if _ASKS_FIGURE.search(question):
+        for metric, rx in _METRIC_Q.items():
+            if (m := rx.search(question)) and not _inside(m.span(), question, out):
+                out.append(Constraint("metric", m.group(0), metric))
+                break
+    return out
+
+
+def _surface(question: str, name: str) -> str:
+    """The stretch of the question that wrote `name` (without an added vendor), else the name."""
+    words = name.split()
+    for start in range(len(words)):
+        body = r"[\s-]*".join(re.escape(w) for w in words[start:])
+        m = re.search(rf"(?<![\w-]){body}(?![\w-])", question, re.I)
+        if m:
+            return m.group(0)
+    return name
+
+
+def _inside(span: tuple[int, int], question: str, found: list[Constraint]) -> bool:
+    word = question[span[0]:span[1]].lower()
+    return any(word in c.surface.lower() for c in found)
+
+
+def model_mentions(text: str) -> list[tuple[str, str, str]]:
+    """(surface, family, size) of 'LLaMA-2-13B', 'Mamba-3B', 'LLaMA-7B/13B' (one per size)."""
+    out = []
+    for m in _MODEL.finditer(text):
+        family = _family(m.group(1))
+        if not family or family.isdigit():
+            continue
+        out.append((m.group(0).split("/")[0], family, _size(m.group(2), m.group(3))))
+        for extra in _EXTRA_SIZE.finditer(m.group(4) or ""):
+            out.append((m.group(0), family, _size(extra.group(1), extra.group(2))))
+    for m in _VARIANT.finditer(text):
+        family = _family(m.group(1))
+        if family and not family.isdigit() and m.group(1)[:1].isupper():
+            out.append((m.group(0), family, m.group(2).lower()))
+    return out
+
+
+def _family(raw: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", raw.lower())
+
+
+def _size(number: str, unit: str) -> str:
+    return f"{float(number):g}{unit.lower()}"
+
+
+# -- checking a paper --------------------------------------------------------------------------------
+def paper_facts(title: str | None, abstract: str, extraction: dict | None = None, tldr: str | None = None) -> PaperFacts:
+    """The facts of one paper: its extracted claims when given, else what the extractors find now."""
+    from agent.engines.local.entities import extract_datasets, extract_hardware
+
+    text = " ".join(x for x in (title, abstract, tldr) if x)
+    ext = extraction or {}
+    datasets = {d.lower() for d in (ext.get("datasets") or extract_datasets(abstract))}
+    names = [h["name"] if isinstance(h, dict) else h.name for h in (ext.get("hardware") or extract_hardware(abstract))]
+    hardware = [_tokens(n) for n in names]
+    models = {(family, size) for _, family, size in model_mentions(text)}
+    return PaperFacts(text, datasets, hardware, models)
+
+
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(t for t in re.split(r"[\s-]+", name.lower()) if t)
+
+
+def meets(c: Constraint, facts: PaperFacts) -> bool:
+    if c.kind == "dataset":
+        return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text)
+    if c.kind == "hardware":
+        return hardware_covers(c.value, facts.hardware) or _written(c.surface, facts.text)
+    if c.kind == "model":
+        family, size = c.value.split(" ")
+        return (family, size) in facts.models
+    if c.kind == "metric":
+        return bool(_METRIC_Q[c.value].search(facts.text))
+    return True
+
+
+def hardware_covers(asked: str, names: list[tuple[str, ...]]) -> bool:
+    """Is the asked product (or family) one the paper names, at the same or a finer level?"""
+    wants = _without_vendor(_tokens(asked))
+    for have in names:
+        for a in wants:
+            for h in _without_vendor(have):
+                if a and len(a) <= len(h) and h[:len(a)] == a:
+                    return True
+    return False
+
+
+def _without_vendor(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The name, and the name without its leading vendor word ("nvidia jetson nano" -> "jetson nano")."""
+    out = [tokens]
+    if len(tokens) > 1 and tokens[0] in _vendors():
+        out.append(tokens[1:])
+    return out
+
+
+@lru_cache(maxsize=1)
+def _vendors() -> frozenset[str]:
+    from agent.engines.local.gazetteer import load_yaml
+
+    data = load_yaml("hardware.yaml")
+    return frozenset(re.sub(r"'s$", "", a.lower()) for key, aliases in data["vendors"].items() for a in [key, *aliases])
+
+
+def _written(phrase: str, text: str) -> bool:
+    from agent.qa.router import phrase_rx
+
+    return bool(phrase.strip()) and bool(phrase_rx(phrase).search(text))
+
+
+def unmet(constraints: list[Constraint], facts: PaperFacts) -> list[Constraint]:
+    return [c for c in constraints if not meets(c, facts)]

@@ -1,0 +1,137 @@
+"""Set questions ("which papers ...") at the entity level the question asked for, plus qualifiers.
+
+- Named entities of the question (a dataset, a hardware product or family, a sized model; see
+  agent/qa/constraints.py) filter on that entity, never on its vendor: "a Samsung Galaxy S20" lists
+  the papers that name that phone, not every Samsung paper. Entities joined by "or" are alternatives.
+  When no paper meets an entity, the answer is a decline whose `missing` names it.
+- Qualifiers: the question's remaining content words that split the candidate set (used by some
+  members, not all) must all be used by a listed paper's title or abstract ("federated learning papers
+  ... with encryption"). When no member uses them all, the most common of them is dropped, then the
+  next, so a word the question chose freely cannot empty the answer on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from agent.qa.constraints import Constraint, PaperFacts, meets, paper_facts, question_constraints
+from agent.qa.text import term_set
+
+ENTITY_KINDS = ("dataset", "hardware", "model")
+# Words of a list question that say what kind of evidence is wanted, not what it is about.
+QUESTION_WORDS = term_set("report reports reported result results evaluate evaluates evaluated evaluation "
+                          "experiment experiments experimental run runs measure measured measurement target "
+                          "targets implement implemented apply applied build built design designed paper "
+                          "papers list every all which what any benchmark dataset model models on-device "
+                          "device devices hardware")
+
+
+def entity_constraints(question: str) -> list[Constraint]:
+    return [c for c in question_constraints(question) if c.kind in ENTITY_KINDS]
+
+
+def entity_matches(ctx, entities: list[Constraint], question: str, r) -> tuple[list, list[str]]:
+    """Papers meeting the question's named entities (at their level) with their best claims, and the
+    entity surfaces no paper meets; `r` (the Route) records the filter for the answer's header."""
+    from agent.qa.tools import claim_matches, merge_filters
+    from store.papers import PaperFilter
+
+    ctx.log("entity_filter", entities=[c.to_json() for c in entities], year=r.year)
+    universe = {p.id: p for p in ctx.store.list(merge_filters(ctx.flt, PaperFilter(year=r.year) if r.year else None))}
+    if ctx.scope is not None:
+        universe = {pid: p for pid, p in universe.items() if pid in set(ctx.scope)}
+    keep, missing = entity_members(ctx, entities, question, universe)
+    r.entities = [f"{c.kind}={c.value}" for c in entities]
+    chosen = {pid: universe[pid] for pid in keep}
+    why = {pid: [f"{c.kind}={c.value}" for c in entities] for pid in chosen}
+    return claim_matches(ctx, chosen, why, r.metric, "speedup" if r.numbers else "year"), missing
+
+
+def entity_members(ctx, constraints: list[Constraint], question: str, universe: dict) -> tuple[set[str], list[str]]:
+    """Ids of `universe` (id -> Paper) meeting the constraints, and the surfaces no paper meets."""
+    facts = all_facts(ctx, universe)
+    groups = _groups(constraints, question)
+    keep = set(universe)
+    missing: list[str] = []
+    for group in groups:
+        met = {pid for pid in keep if any(meets(c, facts[pid]) for c in group)}
+        if not met:
+            missing += [c.surface for c in group]
+        keep = met
+    return keep, missing
+
+
+def _groups(constraints: list[Constraint], question: str) -> list[list[Constraint]]:
+    """Constraints of one kind written as "A or B" form one any-of group; the rest stand alone."""
+    groups: list[list[Constraint]] = []
+    for c in constraints:
+        for g in groups:
+            if g[0].kind == c.kind and _joined_by_or(g[-1].surface, c.surface, question):
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    return groups
+
+
+def _joined_by_or(a: str, b: str, question: str) -> bool:
+    low = question.lower()
+    i, j = low.find(a.lower()), low.find(b.lower())
+    if i < 0 or j < 0:
+        return False
+    lo, hi = sorted((i, j))
+    between = low[lo:hi]
+    return bool(re.search(r"\bor\b|/", between))
+
+
+def all_facts(ctx, universe: dict) -> dict[str, PaperFacts]:
+    from agent.qa.tools import paper_extraction
+
+    stats = ctx.stats()     # rebuilt whenever the store changes, so its figures key the cache
+    cache = _facts_cache((str(ctx.store.db.path), stats.n_docs, sum(stats.df.values())))
+    for pid, paper in universe.items():
+        if pid not in cache:
+            ext = paper_extraction(ctx, pid)
+            cache[pid] = paper_facts(paper.title, paper.abstract, ext, ext.get("tldr"))
+    return cache
+
+
+@lru_cache(maxsize=4)
+def _facts_cache(key: tuple) -> dict[str, PaperFacts]:
+    return {}
+
+
+def covered_facet(facet, constraints: list[Constraint]) -> bool:
+    """A router facet the entity constraints replace (the vendor word of a product, its class)."""
+    if facet.kind == "hardware_class":
+        return any(c.kind == "hardware" for c in constraints)
+    if facet.kind not in ("dataset", "hardware"):
+        return False
+    surf = facet.surface.lower()
+    return any(surf in c.surface.lower() or c.surface.lower() in surf for c in constraints)
+
+
+def qualify(question: str, matches: list, used_surfaces: list[str], ctx) -> tuple[list, list[str]]:
+    """Keep the members that use every qualifier word (relaxed from the most common one down)."""
+    if len(matches) < 2 or re.search(r"\bor\b", _strip(question, used_surfaces), re.I):
+        return matches, []
+    stats = ctx.stats()
+    asked = term_set(_strip(question, used_surfaces)) - QUESTION_WORDS
+    docs = {m.source.id: term_set(f"{m.source.title or ''} {m.source.abstract}") for m in matches}
+    splitting = [t for t in asked if 0 < sum(t in d for d in docs.values()) < len(docs)]
+    splitting.sort(key=stats.idf)            # most common first: the first to drop
+    while splitting:
+        kept = [m for m in matches if all(t in docs[m.source.id] for t in splitting)]
+        if kept:
+            return kept, splitting
+        splitting = splitting[1:]
+    return matches, []
+
+
+def _strip(question: str, surfaces: list[str]) -> str:
+    out = question
+    for s in surfaces:
+        if s:
+            out = re.sub(re.escape(s), " ", out, flags=re.I)
+    return out

@@ -1,0 +1,107 @@
+"""Answerability per constraint kind: for each of dataset, hardware product (vs its vendor), model
+variant, metric and task, one question that must be declined (with `missing` naming the constraint as
+the question wrote it) and one that must be answered. Questions are invented or from qa.jsonl/qa_dev.jsonl,
+never from the blind file. The first tests are pure (no store); the rest ask the small real corpus."""
+
+from __future__ import annotations
+
+import pytest
+from qa_support import KITTI, qa_home, qa_settings, qa_store, ref_id  # noqa: F401
+
+from agent.qa import ask
+from agent.qa.constraints import hardware_covers, meets, model_mentions, paper_facts, question_constraints
+
+U280 = "004_74f5bfe55f112bb8.txt#55"       # FlightLLM: Xilinx Alveo U280 (other Xilinx boards in the corpus)
+TRANSKIMMER = "000_8528321f52109f11.txt#2"  # BERT-base baseline
+CLUSTERKV = "000_8528321f52109f11.txt#15"   # reports accuracy, latency, throughput; not perplexity
+HARLI = "000_8528321f52109f11.txt#16"
+
+
+# -- reading constraints (pure) ---------------------------------------------------------------------
+def test_question_constraints_are_typed_and_keep_the_question_wording():
+    kinds = {(c.kind, c.surface) for c in question_constraints(
+        "What accuracy does Mamba-1.4B reach on the SQuAD dataset on an NVIDIA H200?")}
+    assert {("model", "Mamba-1.4B"), ("dataset", "SQuAD"), ("hardware", "NVIDIA H200"), ("metric", "accuracy")} <= kinds
+    assert not question_constraints("Which paper co-locates finetuning jobs with LLM decode instances?")
+
+
+def test_hardware_product_is_not_widened_to_vendor_or_sibling():
+    names = [("nvidia", "v100s"), ("nvidia", "jetson", "agx", "xavier")]
+    assert not hardware_covers("NVIDIA V100", names)           # a different product
+    assert hardware_covers("NVIDIA V100S", names)
+    assert hardware_covers("NVIDIA Jetson", names)             # a family covers its members
+    assert not hardware_covers("NVIDIA Jetson Nano", names)    # a sibling product does not
+
+
+def test_model_size_must_match_family_and_size():
+    mentions = {(f, s) for _, f, s in model_mentions("on LLaMA-7B/13B, LLaMA2-7B and a BERT-base baseline")}
+    assert {("llama", "7b"), ("llama", "13b"), ("llama2", "7b"), ("bert", "base")} <= mentions
+    facts = paper_facts("t", "We evaluate LLaMA2-7B and BERT-base.")
+    want = {c.surface: c for c in question_constraints("How fast is LLaMA2-70B compared with LLaMA2-7B and BERT-large?")}
+    assert meets(want["LLaMA2-7B"], facts) and not meets(want["LLaMA2-70B"], facts)
+    assert not meets(want["BERT-large"], facts)
+
+
+# -- on the corpus: one decline and one answer per kind ------------------------------------------
+def _declined(ans, surface: str) -> None:
+    assert ans.insufficient and ans.confidence in ("closest", "none"), ans.answer
+    assert ans.answer.startswith("No paper here answers this exactly")
+    assert any(surface.lower() in m.lower() for m in ans.missing), ans.missing
+
+
+def test_dataset_decline_and_answer(qa_settings, qa_store):
+    _declined(ask("Which papers report results on the Argoverse dataset?", qa_settings, store=qa_store), "Argoverse")
+    ans = ask("Which papers report experiments on the KITTI dataset/benchmark?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer" and {c.id for c in ans.citations} == {ref_id(qa_store, r) for r in KITTI}
+
+
+def test_hardware_product_decline_and_answer_without_vendor_widening(qa_settings, qa_store):
+    _declined(ask("Which papers run on an NVIDIA H200?", qa_settings, store=qa_store), "H200")
+    ans = ask("Which papers use the Xilinx Alveo U280?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer"
+    assert [c.id for c in ans.citations] == [ref_id(qa_store, U280)]   # not the other Xilinx boards
+
+
+def test_model_variant_decline_and_answer(qa_settings, qa_store):
+    ans = ask("What average speedup does Transkimmer achieve over BERT-large?", qa_settings, store=qa_store)
+    _declined(ans, "BERT-large")
+    assert ans.citations and ans.citations[0].id == ref_id(qa_store, TRANSKIMMER)   # the closest paper is shown
+    ans = ask("What average speedup does Transkimmer achieve over BERT-base?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer" and "10.97x" in ans.answer
+    assert ans.citations[0].id == ref_id(qa_store, TRANSKIMMER) and "10.97x" in ans.citations[0].support
+
+
+def test_metric_decline_and_answer(qa_settings, qa_store):
+    _declined(ask("What perplexity does ClusterKV report?", qa_settings, store=qa_store), "perplexity")
+    ans = ask("What decoding throughput improvement does ClusterKV achieve?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer" and "2.5" in ans.answer
+    assert ans.citations[0].id == ref_id(qa_store, CLUSTERKV)
+
+
+def test_task_decline_and_answer(qa_settings, qa_store):
+    ans = ask("Which paper schedules deep learning training jobs on preemptible spot cloud instances to reduce cost?",
+              qa_settings, store=qa_store)
+    assert ans.insufficient and ans.missing and ans.answer.startswith("No paper here answers this exactly")
+    ans = ask("Which serving system co-locates parameter-efficient finetuning (PEFT) jobs with LLM decode instances "
+              "to raise GPU utilization on Model-as-a-Service platforms?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer" and ans.citations[0].id == ref_id(qa_store, HARLI)
+
+
+@pytest.mark.parametrize("question", ["Which papers run on an NVIDIA H200?", "What perplexity does ClusterKV report?"])
+def test_json_shape_of_a_decline(qa_settings, qa_store, question):
+    data = ask(question, qa_settings, store=qa_store).to_json()
+    assert {"answer", "citations", "sources", "insufficient", "question", "route", "engine", "tools", "notes",
+            "seconds", "confidence", "missing"} <= set(data)
+    assert data["insufficient"] is True and data["confidence"] in ("closest", "none") and data["missing"]
+
+
+def test_openai_answers_pass_the_same_constraint_check(fake_openai, qa_settings, qa_store):
+    """The model cites a paper with a different NVIDIA GPU for an H200 question: the answer becomes `closest`."""
+    from fakeopenai import text_reply, tool_calls_reply
+
+    flight = ref_id(qa_store, U280)
+    fake_openai.push(tool_calls_reply([("get_paper", {"paper_id": flight})]),
+                     text_reply(f"FlightLLM beats an NVIDIA GPU on LLM inference [{flight}].", chunks=4))
+    ans = ask("Which papers run on an NVIDIA H200?", qa_settings, store=qa_store, engine="openai")
+    assert ans.insufficient and ans.confidence == "closest" and ans.missing == ["NVIDIA H200"]
+    assert ans.citations[0].id == flight and ans.answer.startswith("No paper here answers this exactly")
