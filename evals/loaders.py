@@ -86,6 +86,38 @@ def claim_sources(fixtures_dir: Path | None = None) -> dict[str, str]:
     return {rec["id"]: path.stem for path in claim_files(fixtures_dir) for rec in read_jsonl(path) if "id" in rec}
 
 
+# Fixture groups (issue 13): seed-page fixtures are in-sample regression guards; `dev_ext_*` files are
+# abstracts from outside the seeds that the rules are developed on; `blind_ext_*` files are labelled
+# before any code change and scored once. Ext records carry an `arXiv:<id>` id and a side-file source.
+FIXTURE_GROUPS = ("in_sample", "dev_ext", "blind_ext")
+EXT_SOURCES = "sources_dev_ext.tsv", "sources_blind_ext.tsv"
+
+
+def fixture_group(file_stem: str) -> str:
+    """The group of a claims fixture file (by its stem)."""
+    for group in ("dev_ext", "blind_ext"):
+        if file_stem.startswith(group + "_"):
+            return group
+    return "in_sample"
+
+
+def ext_sources(fixtures_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """`arXiv:<id>` -> its source row (URL or repo+path) from the ext side files that exist."""
+    folder = Path(fixtures_dir or DEFAULT_FIXTURES) / "claims"
+    rows: dict[str, dict[str, str]] = {}
+    for name in EXT_SOURCES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header = lines[0].split("\t")
+        for line in lines[1:]:
+            if line.strip():
+                row = dict(zip(header, line.split("\t")))
+                rows[row["id"]] = row
+    return rows
+
+
 def load_qa(fixtures_dir: Path | None = None) -> list[dict[str, Any]]:
     path = Path(fixtures_dir or DEFAULT_FIXTURES) / "qa.jsonl"
     if not path.is_file():
