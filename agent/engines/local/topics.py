@@ -196,9 +196,11 @@ class _Fixture:
 
 
 def default_fixture_paths() -> list[Path]:
-    """The hand-labelled claims fixtures shipped with the evals package (none if absent)."""
+    """The hand-labelled claims fixtures shipped with the evals package (none if absent). The
+    blind-ext files are held out: they are scored once and must never inform a prediction."""
     root = Path(__file__).resolve().parents[3] / "evals" / "fixtures" / "claims"
-    return sorted(root.glob("*.jsonl")) if root.is_dir() else []
+    paths = sorted(root.glob("*.jsonl")) if root.is_dir() else []
+    return [p for p in paths if not p.name.startswith("blind_ext_")]
 
 
 def load_fixtures(paths: list[Path]) -> list[_Fixture]:
