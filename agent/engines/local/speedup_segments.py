@@ -29,7 +29,9 @@ _UNIT_WORD_RE = re.compile(
     r"[ \t]?(?!(?:and|or|of|on|in|to|at|by|for|with|than|from|the|a|an|as|is|are|while|which|that)\b)[A-Za-z][\w/-]*",
     re.IGNORECASE)
 # "$1k" is money, but "$1.7\times$" and "$10^4\times$" are LaTeX math around a ratio.
-_MONEY_RE = re.compile(r"\$\d+(?:[.,]\d+)*(?![\d.,])\s?[kKmMbB]?\b(?!\s*(?:\\times|\\%|%|×|\^|x\b))")
+# "$1k" is money; "$7.3-11.3\%$" or "$2.9\times \sim 12.5\times$" opens LaTeX math, not dollars.
+_MONEY_RE = re.compile(r"\$(?![^$]{0,30}?(?:\\%|\\times|\\sim)[^$]{0,12}\$)\d+(?:[.,]\d+)*(?![\d.,])\s?[kKmMbB]?\b"
+                       r"(?!\s*(?:\\times|\\%|%|×|\^|x\b))")
 _MONEY_WORD_RE = re.compile(r"\b(?:USD\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars|USD))\b", re.IGNORECASE)
 _GLUE_RE = re.compile(r"[\s$]*(?:,|and|,\s*and|&|/)?[\s$+]*", re.IGNORECASE)
 _WINDOW = 300  # characters a phrase may reach from its number; keeps huge inputs linear

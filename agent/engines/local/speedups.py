@@ -62,6 +62,7 @@ class _Claim:
     evidence_end: int = 0
     comparator: Comparator | None = None
     extra_metric: tuple[str, str] | None = None  # (metric, direction) of "faster speed and lower energy"
+    respective: list[tuple[str | None, str]] | None = None  # per member: "A and B of 2x and 3x, respectively"
 
 
 def extract_speedups(abstract: str) -> list[Speedup]:
@@ -137,7 +138,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     back = max(sentence.start, pre_start - _LOOKBACK)
     previous, verb_phrase = _continuation(masked, group, previous, back)
     lookback = (masked[back:pre_start], text[back:pre_start]) if verbless else None
-    if _decide_metric(claim, (before, after, verb_phrase), lookback, previous):
+    head = _parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - _LOOKBACK))
+    if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
     if claim.metric is None and claim.blocked is None:
         # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
@@ -151,14 +153,68 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     if claim.direction_word is None:
         claim.direction_word = rules.direction_word(after, before)
     if claim.direction_word is None and lookback is not None:
-        claim.direction_word = previous.direction_word if previous else rules.direction_word("", lookback[0])
+        # a continued claim takes the previous direction only for the same quantity: "9x speedup and
+        # 70x energy efficiency" is not "faster" energy (direction follows the metric's polarity)
+        same = previous is not None and previous.metric == claim.metric
+        claim.direction_word = previous.direction_word if same else rules.direction_word("", lookback[0])
     claim.qualifier = _qualifier(masked, group, before, after, previous)
     if claim.qualifier is None and sentence.averaged and not group.is_range:
         claim.qualifier = "average"
     claim.extra_metric = _second_metric(masked, post_end)
     if verbless and previous is not None:
         claim.evidence_start = sentence.start
+    _apply_respectively(claim, sentence)
     return claim
+
+
+_RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
+_LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
+_LIST_LEAD_RE = re.compile(r"^[\s$\\{}]*(?:\\?times)?[\s$}]*(?:(?:in|of|for|on|at)\s+)?", re.I)
+_LIST_TAIL_RE = re.compile(r"(?:\s*\b(?:by|of|to|up\s+to|at\s+least|over|nearly|about|around|roughly|an?)\b)*[\s,$]*$", re.I)
+_COMPARATOR_RE = re.compile(r"\b(?:over|than|compared|versus|vs\.?|against|relative)\b", re.I)
+
+
+def _apply_respectively(claim: _Claim, sentence: _Sentence) -> None:
+    """ "speedup and energy savings of 32x and 84x, respectively", "saving by 37% and 68% in area
+    and power efficiency, respectively": the n numbers take the n coordinated quantities in order,
+    each with its own metric and direction; a quantity off the §1.3 list gives no item."""
+    group = claim.group
+    if len(group.members) < 2 or group.is_range:
+        return
+    text, masked = sentence.text, sentence.masked
+    mark = _RESPECTIVELY_RE.search(masked, group.end, min(sentence.end, group.end + 160))
+    if mark is None or any(c.isdigit() for c in text[group.end:mark.start()]):
+        return
+    after = masked[group.end:mark.start()]
+    cut = _COMPARATOR_RE.search(after)
+    verbs = list(rules.lexicon().verbs.finditer(masked, max(sentence.start, group.start - 160), group.start))
+    # each quantity's direction comes from its own words, else from the verb that governs the list
+    candidates = [(after[:cut.start()] if cut else after, verbs[-1].group() if verbs else "")]
+    candidates += [(masked[v.end():group.start], v.group()) for v in reversed(verbs)]
+    for phrase, governing in candidates:
+        parts = [p for p in _LIST_SPLIT_RE.split(_LIST_TAIL_RE.sub("", _LIST_LEAD_RE.sub("", phrase)).strip()) if p]
+        if len(parts) != len(group.members) or any(len(p.split()) > 4 for p in parts):
+            continue
+        readings = [rules.read_after(p) for p in parts]
+        if not any(r.metric for r in readings):
+            continue
+        claim.respective = [(r.metric, rules.resolve_direction(rules.direction_word(p, "") or rules.direction_word(
+            "", governing), r.metric, r.benefit) if r.metric else "") for r, p in zip(readings, parts)]
+        if claim.blocked in (None, "unnamed", "quality", "proxy"):
+            claim.blocked = None
+            claim.metric = claim.metric or next(r.metric for r in readings if r.metric)
+        return
+
+
+def _parenthesis_head(masked: str, pre_start: int, floor: int) -> str:
+    """ "energy costs (by up to 22%)": the number in parentheses measures the noun right before them."""
+    if pre_start <= floor or masked[pre_start - 1] != "(":
+        return ""
+    opening = pre_start - 1
+    last = None
+    for last in rules.lexicon().pre_stop.finditer(masked, max(floor, opening - 120), opening):
+        pass
+    return masked[last.end() if last else max(floor, opening - 120):opening]
 
 
 def _continuation(masked: str, group: Group, previous: _Claim | None, floor: int) -> tuple[_Claim | None, str]:
@@ -203,6 +259,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
         return "setup"  # "each run is repeated 5 times"
     if _CHANGED_TO_RE.search(before[-120:]):
         return "absolute"
+    if lex.mechanism_before.search(before):
+        return "mechanism"  # "by leveraging the 12x latency advantage of shared memory"
     if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
             and rules.read_before(before).empty:
         return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
@@ -224,7 +282,7 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     `lookback` the masked and raw sentence text before it, given only when the claim has no verb
     of its own. Returns whether the decision used words before the claim's own phrase.
     """
-    before, after, verb_phrase = own
+    before, after, verb_phrase, head = own
     read_after, read_before = rules.read_after(after), rules.read_before(before)
     if read_after.blocked:
         claim.blocked = read_after.blocked
@@ -246,6 +304,11 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     if read_after.metric or read_before.metric:
         _adopt(claim, read_after if read_after.metric else read_before)
         return False
+    in_parentheses = rules.read_before(head) if head else rules.Reading()
+    if not in_parentheses.empty:
+        claim.blocked = in_parentheses.blocked
+        _adopt(claim, in_parentheses)
+        return True
     governing = rules.read_before(verb_phrase) if verb_phrase else rules.Reading()
     if not governing.empty:
         claim.blocked = governing.blocked
@@ -338,6 +401,9 @@ def _items_of(text: str, claim: _Claim) -> list[tuple[Speedup, int]]:
     for i, member in enumerate(members):
         qualifier = ("range_low", "range_high")[i] if claim.group.is_range else claim.qualifier
         baseline = baselines[0] if claim.group.is_range else baselines[i]
+        if claim.respective is not None:
+            metric_i, direction_i = claim.respective[i]
+            metrics = [(metric_i, direction_i)] if metric_i else []
         for metric, direction in metrics:
             out.append((Speedup(value=member.value, unit=member.unit or "x", metric=metric,  # type: ignore[arg-type]
                                 direction=direction, baseline=baseline, qualifier=qualifier,  # type: ignore[arg-type]
