@@ -57,3 +57,21 @@ def test_device_count_is_setup_but_device_latency_is_a_quantity():
     got = _items("Our kernels provide up to 9.5$\\times$ and 3.2$\\times$ GPU latency reduction over two libraries.")
     assert [(v, m, d) for v, _, m, d in got] == [(9.5, "latency", "reduction"), (3.2, "latency", "reduction")]
     assert _items("Training runs on 8x GPUs for two days.") == []
+
+
+def test_every_multiplication_spelling_is_one_number_phrase():
+    for sign in ("2.5×", "2.5x", "2.5$\\times$", "2.5\\(\\times\\)", "2.5×\\times×", "2.5\\times"):
+        got = _items(f"Our library achieves up to {sign} end-to-end improvement over the stock one.")
+        assert got == [(2.5, "x", "speedup", "faster")], sign
+
+
+def test_lists_and_ranges_share_one_phrase():
+    got = _items("Our planner yields 1.4x and 1.9x higher throughput on the two clusters.")
+    assert got == [(1.4, "x", "throughput", "increase"), (1.9, "x", "throughput", "increase")]
+    got = _items("It lowers peak memory by 3-5x compared to the eager runtime.")
+    assert got == [(3, "x", "memory", "reduction"), (5, "x", "memory", "reduction")]
+
+
+def test_bare_smaller_after_a_model_size_figure_is_model_size():
+    got = _items("At 90 kB it matches a roughly 0.8 MB network while being 8.9x smaller.")
+    assert got == [(8.9, "x", "model size", "reduction")]

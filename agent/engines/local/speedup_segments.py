@@ -34,6 +34,7 @@ _MONEY_RE = re.compile(r"\$(?![^$]{0,30}?(?:\\%|\\times|\\sim)[^$]{0,12}\$)\d+(?
                        r"(?!\s*(?:\\times|\\%|%|×|\^|x\b))")
 _MONEY_WORD_RE = re.compile(r"\b(?:USD\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars|USD))\b", re.IGNORECASE)
 _GLUE_RE = re.compile(r"[\s$]*(?:,|and|,\s*and|&|/)?[\s$+]*", re.IGNORECASE)
+_TIMES_RESIDUE_RE = re.compile(r"(?:\\times|×|\$)+")
 _WINDOW = 300  # characters a phrase may reach from its number; keeps huge inputs linear
 
 
@@ -102,6 +103,11 @@ def masked_text(text: str, numbers: list[NumberMention], keep: set[int]) -> str:
         if number.unit is None:
             unit_word = _UNIT_WORD_RE.match(text, end)
             end = unit_word.end() if unit_word else end
+        elif number.unit == "x":
+            # "3.1×\times×": a page that renders the sign twice; the rest is still the number's unit,
+            # not the word "times" of a duration
+            residue = _TIMES_RESIDUE_RE.match(text, end)
+            end = residue.end() if residue else end
         spans.append((number.start, end, "_"))
     masked = _paint(text, spans)
     kept = sorted(keep)

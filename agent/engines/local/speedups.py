@@ -39,6 +39,7 @@ _BARE_COMPARATIVE_RE = re.compile(
     r"|more(?:\s+efficient)?)[\s$]*", re.I)
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
+_MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
 _TRAILING_JOIN_RE = re.compile(r"[\s,]+(?:and|or|with|while|but)$", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
@@ -330,7 +331,11 @@ def _antecedent(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading
     if named.specific or speed_word:
         return named
     figures = list(_ABSOLUTE_FIGURE_RE.finditer(raw))
-    return rules.metric_of_unit(figures[-1].group("unit")) if figures else named
+    if not figures:
+        return named
+    if _MODEL_AFTER_FIGURE_RE.match(raw, figures[-1].end()):
+        return rules.Reading(metric="model size")  # "a 1.4 MB CNN ..., 6x smaller": the size of a model
+    return rules.metric_of_unit(figures[-1].group("unit"))
 
 
 def _inherited(claim: _Claim, lookback: str | None, previous: _Claim | None) -> _Claim | None:
