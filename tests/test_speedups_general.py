@@ -75,3 +75,21 @@ def test_lists_and_ranges_share_one_phrase():
 def test_bare_smaller_after_a_model_size_figure_is_model_size():
     got = _items("At 90 kB it matches a roughly 0.8 MB network while being 8.9x smaller.")
     assert got == [(8.9, "x", "model size", "reduction")]
+
+
+def test_accuracy_and_quality_context_vetoes():
+    assert _items("Our trainer sustains 47% model FLOPs utilization on 2048 accelerators.") == []
+    assert _items("The student retains 96% of the teacher's performance while running 3.1x faster.") == [
+        (3.1, "x", "speedup", "faster")]
+    assert _items("By keeping the top 12% of tokens, the decoder cuts latency by 40%.") == [
+        (40, "%", "latency", "reduction")]
+    got = _items("It improves top-1 accuracy by 2.1% (0.8% absolute) and 1.7% (0.5% absolute) "
+                 "while lowering latency by 25%.")
+    assert got == [(25, "%", "latency", "reduction")]
+
+
+def test_share_of_a_baselines_cost_quantity_is_a_claim():
+    assert _items("Our compact model reaches 12% of the model size of the dense baseline.") == [
+        (12, "%", "model size", "reduction")]
+    assert _items("It needs only 30% of the memory used by the eager runtime.") == [(30, "%", "memory", "reduction")]
+    assert _items("The kernel attains 90% of the peak bandwidth.") == []

@@ -139,10 +139,22 @@ def read_after(phrase: str) -> Reading:
     first = min(cues, key=lambda c: (c.start, c.rank))
     if first.kind != "metric":
         return Reading(blocked=first.kind)
+    head = _compound_head(phrase, first, cues)
+    if head.kind != "metric":
+        return Reading(blocked=head.kind)  # "47% model FLOPs utilization": the head noun is a proxy
     metric_cues = [c for c in cues if c.kind == "metric"]
     best = min(metric_cues, key=lambda c: c.rank)
     benefit = lexicon().benefit.search(phrase) is not None
     return Reading(metric=best.label, benefit=benefit)
+
+
+def _compound_head(phrase: str, first: Cue, cues: list[Cue]) -> Cue:
+    """The last cue of the compound that starts with `first` (English compounds are head-final)."""
+    head = first
+    for cue in sorted(cues, key=lambda c: c.start):
+        if cue.start > head.start and _same_compound(phrase, head, cue):
+            head = cue
+    return head
 
 
 def read_before(phrase: str) -> Reading:

@@ -132,6 +132,12 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     group.pre_start, group.post_end = pre_start, post_end
     before, after = masked[pre_start:group.start], masked[group.end:post_end]
     claim = _Claim(group, evidence_start=pre_start, evidence_end=post_end)
+    share = _share_of_quantity(masked, group)
+    if share is not None:  # "12% of the model size of the dense model": a ratio to a baseline
+        claim.metric, claim.direction_word = share, "reduction"
+        claim.qualifier = _qualifier(masked, group, before, after, previous)
+        claim.evidence_end = max(post_end, min(sentence.end, group.end + 60))
+        return claim
     claim.blocked = _configuration_or_overhead(text, masked, group, (before, after), sentence.finding)
     if claim.blocked:
         return claim
@@ -216,6 +222,22 @@ def _parenthesis_head(masked: str, pre_start: int, floor: int) -> str:
     for last in rules.lexicon().pre_stop.finditer(masked, max(floor, opening - 120), opening):
         pass
     return masked[last.end() if last else max(floor, opening - 120):opening]
+
+
+_SHARE_OF_RE = re.compile(r"[\s$]*of\s+(?:the|its|their)\s+(?P<quantity>[\w\s-]{2,40}?)\s+"
+                          r"(?:of|used\s+by|required\s+by|needed\s+by|consumed\s+by)\s+", re.I)
+
+
+def _share_of_quantity(masked: str, group: Group) -> str | None:
+    """ "N% of the memory of X": a cost quantity stated as a share of a baseline's (not "90% of
+    the peak", a level, nor "96% of the teacher's performance", a quality)."""
+    if group.members[-1].unit != "%" or len(group.members) > 1:
+        return None
+    match = _SHARE_OF_RE.match(masked, group.end)
+    if match is None:
+        return None
+    reading = rules.read_after(match.group("quantity"))
+    return reading.metric if reading.specific and not reading.benefit else None
 
 
 def _continuation(masked: str, group: Group, previous: _Claim | None, floor: int) -> tuple[_Claim | None, str]:
