@@ -109,25 +109,34 @@ def find_datasets(text: str) -> list[str]:
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
     strong += _accept_context_only(text, pending, strong)
-    tasks = _task_acronyms(text)
-    return _finalise([m for m in _drop_parenthetical_acronyms(text, strong) if m.identity not in tasks])
+    kept = _drop_parenthetical_acronyms(text, strong)
+    tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
+    return _finalise([m for m in kept if m.identity not in tasks])
 
 
 # "Real-world image super-resolution (RealSR)": an acronym the abstract defines for a lowercase
 # phrase names a task or method there, even when a dataset elsewhere has the same name.
-_DEFINED_ACRONYM = re.compile(r"\b((?:[A-Za-z][\w-]*\s+){1,5}[a-z][\w-]*)\s+\(\s*([A-Za-z][A-Za-z0-9-]{1,14})\s*\)")
+_PAREN_NAME = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,14})\s*\)")
+_WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[a-z][\w-]*)\s*$")
 _LONG_FORM_DATA = re.compile(r"\b(?:data\s?sets?|benchmarks?|corpus|corpora|challenge|evaluation|arena|suite|tests?)\b", re.I)
 
 
-def _task_acronyms(text: str) -> set[str]:
+def _task_acronyms(text: str, identities: set[str]) -> set[str]:
+    """Mention identities that the abstract itself defines as the acronym of a lowercase phrase."""
     out = set()
-    for match in _DEFINED_ACRONYM.finditer(text):
-        words = match.group(1).split()
+    for paren in _PAREN_NAME.finditer(text):
+        acronym = paren.group(1)
+        key = alias_key(acronym, False)
+        if key not in identities:
+            continue
+        before = _WORDS_BEFORE.search(text, max(0, paren.start() - 80), paren.start())
+        if before is None:
+            continue
+        words = before.group(1).split()
         initials = "".join(w[0] for w in words).casefold()
-        acronym = match.group(2)
-        if (all(w[:1].islower() for w in words[1:]) and not _LONG_FORM_DATA.search(match.group(1))
+        if (all(w[:1].islower() for w in words[1:]) and not _LONG_FORM_DATA.search(before.group(1))
                 and acronym[0].casefold() in initials):
-            out.add(alias_key(acronym, False))
+            out.add(key)
     return out
 
 
