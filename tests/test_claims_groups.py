@@ -41,3 +41,31 @@ def test_group_thresholds_parse_and_absent_group_is_skipped(tmp_path):
     checks = check([res], thresholds)
     assert {c.name for c in checks} == {"claims.speedups.f1", "claims.dev_ext.speedups.f1"}
     assert all(c.passed for c in checks)
+
+
+def test_topic_acceptor_ships_and_matches_its_features():
+    from agent.engines.local.topic_acceptor import FEATURES, load_model
+
+    model = load_model()
+    assert model is not None and model["features"] == list(FEATURES)
+    for mode in ("with_embeddings", "keywords_only"):
+        assert len(model[mode]["weights"]) == len(FEATURES) and 0 < model[mode]["threshold"] < 1
+    assert "blind_ext" not in model["trained_on"]  # the held-out group never trains anything
+
+
+def test_acceptor_keeps_the_central_rule():
+    """An invented abstract that mentions phones only in passing gets no edge-mobile tag."""
+    from agent.engines.local.topics import tag_topics
+
+    text = ("We propose a sparse attention kernel that skips masked blocks and fuses softmax into the "
+            "matrix multiply. Similar kernels are often shipped in phone apps. It cuts attention latency by 2x.")
+    assert "edge-mobile" not in [t.tag for t in tag_topics(None, text, use_embeddings=False)]
+
+
+def test_training_fit_is_a_logistic_regression():
+    from evals.train_topic_acceptor import fit
+
+    rows = np.array([[1.0, x] for x in np.linspace(-3, 3, 40)])
+    labels = (rows[:, 1] > 0).astype(float)
+    w = fit(rows, labels)
+    assert w[1] > 0 and abs(w[0]) < 1.0
