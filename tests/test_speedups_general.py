@@ -93,3 +93,8 @@ def test_share_of_a_baselines_cost_quantity_is_a_claim():
         (12, "%", "model size", "reduction")]
     assert _items("It needs only 30% of the memory used by the eager runtime.") == [(30, "%", "memory", "reduction")]
     assert _items("The kernel attains 90% of the peak bandwidth.") == []
+
+
+def test_coordinated_conjuncts_share_the_head_noun():
+    got = _items("It beats prior designs by up to 6.5x energy and 11.0x throughput efficiency gains.")
+    assert got[0] == (6.5, "x", "energy", "increase")

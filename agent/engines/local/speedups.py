@@ -121,7 +121,28 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
         if claim.comparator and claim.comparator.start > group.end:
             claim.evidence_end = max(claim.evidence_end, claim.comparator.np_end)
         claims.append(claim)
+    _share_heads(masked, claims)
     return claims
+
+
+_BARE_JOIN_RE = re.compile(r"[\s$]*and[\s$]*$", re.I)
+
+
+def _share_heads(masked: str, claims: list[_Claim]) -> None:
+    """ "by up to 16x energy and 27x area efficiency gains": a conjunct that names only a quantity
+    ("energy") takes the head its sibling ends with ("efficiency gains": a benefit that rose)."""
+    for claim, sibling in zip(claims, claims[1:]):
+        if claim.blocked or sibling.blocked or claim.metric is None or claim.respective is not None:
+            continue
+        between = masked[claim.group.post_end:sibling.group.start]
+        own = masked[claim.group.end:claim.group.post_end]
+        if not _BARE_JOIN_RE.fullmatch(between) or rules.direction_word(own, "") is not None:
+            continue
+        tail = masked[sibling.group.end:sibling.group.post_end]
+        head = rules.read_after(tail)
+        if head.benefit and not rules.read_after(own).benefit:
+            claim.benefit = True
+            claim.direction_word = rules.direction_word(tail, "") or claim.direction_word
 
 
 def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], previous: _Claim | None) -> _Claim:
