@@ -69,3 +69,22 @@ def test_training_fit_is_a_logistic_regression():
     labels = (rows[:, 1] > 0).astype(float)
     w = fit(rows, labels)
     assert w[1] > 0 and abs(w[0]) < 1.0
+
+
+def test_second_tags_from_the_definitions_shapes():
+    """Invented abstracts: the second tag the old cue list missed is kept (issue 13)."""
+    from agent.engines.local.topics import tag_topics
+
+    def tags(title, text):
+        return [t.tag for t in tag_topics(title, text, use_embeddings=False)]
+
+    assert tags("Operator Scheduling for Tiny Devices",
+                "We present a tool that changes the execution order of a network's operators to lower the peak "
+                "memory of CNN inference on microcontrollers. The reordered models fit on boards with 256KB SRAM."
+                ) == ["compiler-scheduling", "edge-mobile"]
+    assert tags(None, "We propose a quantization-aware training recipe for vision transformers that quantizes "
+                      "activations first and weights later. It trains 50x faster than existing QAT methods and "
+                      "reaches 4-bit accuracy close to FP32 on ImageNet.") == ["quantization", "training-efficiency"]
+    assert "efficient-architecture" in tags(None, "We introduce early-exit heads for convolutional networks so "
+                                                  "that easy inputs leave after a few layers; adaptive inference "
+                                                  "cuts the average compute by 40% with no accuracy loss.")
