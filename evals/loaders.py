@@ -90,7 +90,6 @@ def claim_sources(fixtures_dir: Path | None = None) -> dict[str, str]:
 # abstracts from outside the seeds that the rules are developed on; `blind_ext_*` files are labelled
 # before any code change and scored once. Ext records carry an `arXiv:<id>` id and a side-file source.
 FIXTURE_GROUPS = ("in_sample", "dev_ext", "blind_ext")
-EXT_SOURCES = "sources_dev_ext.tsv", "sources_blind_ext.tsv"
 
 
 def fixture_group(file_stem: str) -> str:
@@ -102,18 +101,22 @@ def fixture_group(file_stem: str) -> str:
 
 
 def ext_sources(fixtures_dir: Path | None = None) -> dict[str, dict[str, str]]:
-    """`arXiv:<id>` -> its source row (URL or repo+path) from the ext side files that exist."""
+    """`arXiv:<id>` -> its source row from the ext side files that exist (`sources_*.tsv` with a
+    header line, or `sources_*.jsonl`); `row["source"]` is the URL or repo+path."""
     folder = Path(fixtures_dir or DEFAULT_FIXTURES) / "claims"
     rows: dict[str, dict[str, str]] = {}
-    for name in EXT_SOURCES:
-        path = folder / name
-        if not path.is_file():
+    for path in sorted(folder.glob("sources_*")):
+        if path.suffix == ".jsonl":
+            found = [{k: str(v) for k, v in r.items()} for r in read_jsonl(path)]
+        elif path.suffix == ".tsv":
+            lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            header = lines[0].split("\t") if lines else []
+            found = [dict(zip(header, ln.split("\t"))) for ln in lines[1:]]
+        else:
             continue
-        lines = path.read_text(encoding="utf-8").splitlines()
-        header = lines[0].split("\t")
-        for line in lines[1:]:
-            if line.strip():
-                row = dict(zip(header, line.split("\t")))
+        for row in found:
+            row.setdefault("source", row.get("url") or " ".join(filter(None, (row.get("repo"), row.get("path")))))
+            if row.get("id"):
                 rows[row["id"]] = row
     return rows
 
