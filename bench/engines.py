@@ -79,7 +79,7 @@ def claims_rate(runs: int, repeat: int = 10) -> tuple[float, int]:
     """Abstracts per CPU-second of LocalEngine.claims over the labelled fixtures (warm, in-process):
     the rules themselves, without process start-up, topics or TL;DR."""
     from agent.engines.local.engine import LocalEngine
-    from agent.models import PaperText
+    from core.models import PaperText
     from evals.loaders import load_claims
 
     papers = [PaperText(id=f["id"], abstract=f["abstract"], title=f.get("title")) for f in load_claims()] * repeat
