@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agent.engines.local.topic_acceptor import CANDIDATES, FEATURES, MODEL_PATH, _prominent, features
+from agent.engines.local.topic_acceptor import CANDIDATES, FEATURES, MODEL_PATH, prominent, features
 from evals.loaders import claim_sources, fixture_group, load_claims
 
 L2, THRESHOLD, MIN_TOP, FOLDS = 1.0, 0.5, 0.2, 5
@@ -28,13 +28,13 @@ L2, THRESHOLD, MIN_TOP, FOLDS = 1.0, 0.5, 0.2, 5
 def paper_rows(tagger, fixtures: list[dict], use_embeddings: bool):
     """Per fixture: candidate tags, their feature rows and 0/1 labels."""
     from agent.engines.local.topics import ABS_MIN, ABS_MIN_KEYWORDS_ONLY, W_EMBEDDING, W_KEYWORDS, W_NEIGHBOURS
-    from agent.engines.local.topics import _embed_text
+    from agent.engines.local.topics import embed_text
 
     vecs = [None] * len(fixtures)
     if use_embeddings:
         from store.embeddings import embed
 
-        vecs = embed([_embed_text(f.get("title"), f["abstract"]) for f in fixtures])
+        vecs = embed([embed_text(f.get("title"), f["abstract"]) for f in fixtures])
     weights = {"keywords": W_KEYWORDS, "embedding": W_EMBEDDING, "neighbours": W_NEIGHBOURS} \
         if use_embeddings else {"keywords": 1.0}
     floor = ABS_MIN if use_embeddings else ABS_MIN_KEYWORDS_ONLY
@@ -43,7 +43,7 @@ def paper_rows(tagger, fixtures: list[dict], use_embeddings: bool):
         ev = tagger.evidence(fx.get("title"), fx["abstract"], vec)
         scored = sorted(((sum(w * getattr(e, k) for k, w in weights.items()), t) for t, e in ev.items()
                          if t != "other"), reverse=True)[:CANDIDATES]
-        scored = [(s, t) for s, t in scored if t not in tagger.central or _prominent(ev[t])]  # as accept()
+        scored = [(s, t) for s, t in scored if t not in tagger.central or prominent(ev[t])]  # as accept()
         top = scored[0][0] if scored else 0.0
         above = sum(1 for s, _ in scored if s >= floor)
         rows = [features(s, top, r, ev[t], tagger.kinds[t], above, t) for r, (s, t) in enumerate(scored)]

@@ -47,7 +47,7 @@ def load_model(path: str | None = None) -> dict[str, Any] | None:
     return model if model.get("features") == list(FEATURES) else None
 
 
-def _prominent(evidence: Any) -> bool:
+def prominent(evidence: Any) -> bool:
     return any(c.endswith(("(title)", "(claim)")) for c in evidence.cues)
 
 
@@ -64,7 +64,7 @@ def accept(scored: list[tuple[float, str, dict]], evidence: dict[str, Any],
     LABELLING §4 stays a hard rule: a `central` tag (platform, RL, OS...) needs a cue in the title
     or the main claim, whatever the model says."""
     kinds, central = taxonomy
-    candidates = [c for c in scored[:CANDIDATES] if c[1] not in central or _prominent(evidence[c[1]])]
+    candidates = [c for c in scored[:CANDIDATES] if c[1] not in central or prominent(evidence[c[1]])]
     if not candidates:
         return []
     top = candidates[0][0]

@@ -227,7 +227,7 @@ def _prototype_text(spec: TagSpec, n_cues: int = PROTO_CUES) -> str:
     return f"{spec.name.replace('-', ' ')}: {spec.description}. {phrases}"
 
 
-def _embed_text(title: str | None, abstract: str) -> str:
+def embed_text(title: str | None, abstract: str) -> str:
     return f"{title}. {abstract}" if title else abstract
 
 
@@ -356,7 +356,7 @@ class TopicTagger:
         if use_embeddings and papers:
             from store.embeddings import embed
 
-            vecs = embed([_embed_text(t, a) for t, a in papers])
+            vecs = embed([embed_text(t, a) for t, a in papers])
         return [self.decide(self.evidence(t, a, v), use_embeddings, max_tags)
                 for (t, a), v in zip(papers, vecs)]
 
@@ -367,7 +367,7 @@ class TopicTagger:
         if use_embeddings:
             from store.embeddings import embed
 
-            vec = embed([_embed_text(title, abstract)])[0]
+            vec = embed([embed_text(title, abstract)])[0]
         ev = self.evidence(title, abstract, vec)
         return {t: {"keywords": round(e.keywords, 3), "embedding": round(e.embedding, 3),
                     "neighbours": round(e.neighbours, 3), "cues": e.cues[:6],
