@@ -24,10 +24,12 @@ _WORD_VALUES = {
 # "2$\times$2" are dimensions, not ratios.
 _NOT_DIMENSION = r"(?!\s*\$?\s*\{?\d)"
 _RATIO_SIGN = r"(?:\{?\\times\}?|\\text\{\s*[x×]\s*\}|×|[xX](?![A-Za-z0-9])|-?\s?times(?![A-Za-z]))"
+# Inline math opens with "$" or "\(" and closes with "$" or "\)": "2$\times$", "2\(\times\)", "5\(\%\)".
+_MATH_OPEN, _MATH_CLOSE = r"(?:\$\s*|\\\(\s*)?", r"(?:\s*(?:\$|\\\)))?"
 _UNIT = (
-    r"(?P<ratio>\s?(?:\\[,;!]\s?|~)?(?:\}\s*)?(?:\$\s*)?" + _RATIO_SIGN + r"(?:\s*\$)?" + _NOT_DIMENSION + r")"
+    r"(?P<ratio>\s?(?:\\[,;!]\s?|~)?(?:\}\s*)?" + _MATH_OPEN + _RATIO_SIGN + _MATH_CLOSE + _NOT_DIMENSION + r")"
     r"|(?P<fold>[\s-]?fold\b)"
-    r"|(?P<pct>\s?(?:\\[,;!]\s?|~)?(?:\}\s*)?(?:\$\s*)?\\?%(?:\s*\$)?|\s(?:percent|per\s+cent)\b)"
+    r"|(?P<pct>\s?(?:\\[,;!]\s?|~)?(?:\}\s*)?" + _MATH_OPEN + r"\\?%" + _MATH_CLOSE + r"|\s(?:percent|per\s+cent)\b)"
 )
 _NUMERAL = (
     r"(?P<power>10\s*(?:\$\s*)?\^\s*\{?\s*(?P<exp>\d{1,3})\s*\}?)"

@@ -65,11 +65,33 @@ def run_extract(bench: Bench) -> None:
               "(model, tag prototypes, labelled neighbours)")
     bench.add(s, "  peak RSS of that process", emb["rss_peak_mb"], "MB", emb["runs"],
               f"{emb['rss_mb']:.0f} MB after the first call (model loaded), before the batch")
+    rate, n_claims = claims_rate(bench.sizes.mid_runs)
+    bench.add(s, f"local claims only (speedups, datasets, hardware), {n_claims} fixture abstracts", rate,
+              "abstracts/CPU-s", bench.sizes.mid_runs, "in-process, no topics/TL;DR; target >= 1,000 (issue 13)")
     for size in (bench.sizes.small, bench.sizes.large):
         r = synthetic_extract(bench, size)
         bench.add(s, f"local, use_embeddings=False, synthetic {size:,}", r["rate"], "abstracts/s", r["runs"],
                   f"{r['seconds']:.1f} s; {r['speedups']:,} speedups found; peak RSS {r['rss_peak_mb']:.0f} MB",
                   rss_peak_mb=r["rss_peak_mb"])
+
+
+def claims_rate(runs: int, repeat: int = 10) -> tuple[float, int]:
+    """Abstracts per CPU-second of LocalEngine.claims over the labelled fixtures (warm, in-process):
+    the rules themselves, without process start-up, topics or TL;DR."""
+    from agent.engines.local.engine import LocalEngine
+    from core.models import PaperText
+    from evals.loaders import load_claims
+
+    papers = [PaperText(id=f["id"], abstract=f["abstract"], title=f.get("title")) for f in load_claims()] * repeat
+    engine = LocalEngine(use_embeddings=False)
+    engine.claims(papers[0])  # warm: lexicons and gazetteers compiled once
+    cpus = []
+    for _ in range(max(1, runs)):
+        start = time.process_time()
+        for paper in papers:
+            engine.claims(paper)
+        cpus.append(time.process_time() - start)
+    return len(papers) / median(cpus), len(papers)
 
 
 def run_llm(bench: Bench) -> None:

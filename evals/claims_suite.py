@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evals.claims_scoring import FIELDS, PART_OF, RecordScore, diff_lines, score_record
-from evals.loaders import EvalInputError, claim_sources, load_claims, read_jsonl
+from evals.loaders import FIXTURE_GROUPS, EvalInputError, claim_sources, fixture_group, load_claims, read_jsonl
 from evals.metrics import PRF, speedup_grounded
 from evals.results import SuiteResult, SuiteUnavailable
 
@@ -179,8 +179,17 @@ def run_claims(fixtures_dir: Path | None = None, *, engine=None, predictions: Pa
     result = SuiteResult("claims", info=info)
     result.unavailable = {f: f"{PART_OF[f]} part of the engine: {missing[PART_OF[f]]}"
                           for f in FIELDS if PART_OF[f] in missing}
-    result.metrics = aggregate(scores, parts)
-    if "claims" in parts:
+    sources = claim_sources(fixtures_dir)
+    groups = group_results(scores, fixtures, preds, sources, parts)
+    # top-level metrics are the in-sample regression guards; each group is also `<group>.<field>`
+    result.metrics = dict(groups["in_sample"].get("metrics") or {})
+    for name, block in groups.items():
+        for fld, metrics in (block.get("metrics") or {}).items():
+            result.metrics[f"{name}.{fld}"] = metrics
+        if block["status"] != "ok":
+            result.unavailable.update({f"{name}.{fld}": block["reason"] for fld in (*FIELDS, "grounding")})
+    info.update(groups=groups, leakage=LEAKAGE_NOTE)
+    if "claims" in parts:  # grounding is gated over every scored fixture, whatever its group
         share, n_items, ungrounded, checker = grounding(preds, fixtures)
         result.metrics["grounding"] = {"grounded_share": share, "items": float(n_items)}
         info.update(grounding_checker=checker, ungrounded=ungrounded[:20])
@@ -188,8 +197,32 @@ def run_claims(fixtures_dir: Path | None = None, *, engine=None, predictions: Pa
     scored = tuple(f for f in FIELDS if f not in result.unavailable and f != "speedups_strict")
     result.per_case = {s.id: round(s.pooled_f1(scored), 4) for s in scores}
     result.cases = worst_cases(scores, fixtures, preds, worst)
-    info["by_file"] = by_file(scores, claim_sources(fixtures_dir), parts)
+    info["by_file"] = by_file(scores, sources, parts)
     return result
+
+
+LEAKAGE_NOTE = ("leave-one-out: a scored abstract is never its own topic neighbour (its fixture is skipped), "
+                "blind-ext fixtures are never neighbours, and fixtures shown as few-shot examples are not scored")
+
+
+def group_results(scores: list[RecordScore], fixtures: list[dict], preds: dict, sources: dict[str, str],
+                  parts: set[str]) -> dict[str, dict[str, Any]]:
+    """One block per fixture group (in-sample, dev-ext, blind-ext); an absent group is not available."""
+    by_id = {f["id"]: f for f in fixtures}
+    members: dict[str, list[RecordScore]] = {g: [] for g in FIXTURE_GROUPS}
+    for s in scores:
+        members[fixture_group(sources.get(s.id, ""))].append(s)
+    out: dict[str, dict[str, Any]] = {}
+    for name, group in members.items():
+        if not group:
+            out[name] = {"status": "not available", "reason": f"no {name} fixtures in this checkout", "n": 0}
+            continue
+        metrics = aggregate(group, parts)
+        if "claims" in parts:
+            share, n_items, _, _ = grounding(preds, [by_id[s.id] for s in group])
+            metrics["grounding"] = {"grounded_share": share, "items": float(n_items)}
+        out[name] = {"status": "ok", "reason": None, "n": len(group), "metrics": metrics}
+    return out
 
 
 def by_file(scores: list[RecordScore], sources: dict[str, str], parts: set[str]) -> dict[str, dict]:

@@ -86,6 +86,41 @@ def claim_sources(fixtures_dir: Path | None = None) -> dict[str, str]:
     return {rec["id"]: path.stem for path in claim_files(fixtures_dir) for rec in read_jsonl(path) if "id" in rec}
 
 
+# Fixture groups (issue 13): seed-page fixtures are in-sample regression guards; `dev_ext_*` files are
+# abstracts from outside the seeds that the rules are developed on; `blind_ext_*` files are labelled
+# before any code change and scored once. Ext records carry an `arXiv:<id>` id and a side-file source.
+FIXTURE_GROUPS = ("in_sample", "dev_ext", "blind_ext")
+
+
+def fixture_group(file_stem: str) -> str:
+    """The group of a claims fixture file (by its stem)."""
+    for group in ("dev_ext", "blind_ext"):
+        if file_stem.startswith(group + "_"):
+            return group
+    return "in_sample"
+
+
+def ext_sources(fixtures_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """`arXiv:<id>` -> its source row from the ext side files that exist (`sources_*.tsv` with a
+    header line, or `sources_*.jsonl`); `row["source"]` is the URL or repo+path."""
+    folder = Path(fixtures_dir or DEFAULT_FIXTURES) / "claims"
+    rows: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("sources_*")):
+        if path.suffix == ".jsonl":
+            found = [{k: str(v) for k, v in r.items()} for r in read_jsonl(path)]
+        elif path.suffix == ".tsv":
+            lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            header = lines[0].split("\t") if lines else []
+            found = [dict(zip(header, ln.split("\t"))) for ln in lines[1:]]
+        else:
+            continue
+        for row in found:
+            row.setdefault("source", row.get("url") or " ".join(filter(None, (row.get("repo"), row.get("path")))))
+            if row.get("id"):
+                rows[row["id"]] = row
+    return rows
+
+
 def load_qa(fixtures_dir: Path | None = None) -> list[dict[str, Any]]:
     path = Path(fixtures_dir or DEFAULT_FIXTURES) / "qa.jsonl"
     if not path.is_file():

@@ -32,7 +32,9 @@ def suite_table(result: SuiteResult, checks: list[Check],
     """Columns and rows of a suite's metrics. Compact (terminal): metrics that only one field of
     several has go to an `other` column, and tp/fp/fn counts share one column."""
     by_key = {(c.field, c.metric): c for c in checks if c.suite == result.suite}
-    fields = result.metrics
+    gated = {c.field for c in checks if c.suite == result.suite}
+    # per-group copies (`dev_ext.speedups`) are shown in the group table unless a threshold gates them
+    fields = {f: v for f, v in result.metrics.items() if "." not in f or f in gated}
     seen = [m for m in METRIC_ORDER if any(m in v for v in fields.values())]
     seen += sorted({m for v in fields.values() for m in v} - set(METRIC_ORDER))
     main, other = seen, []
@@ -79,6 +81,8 @@ def notes(result: SuiteResult) -> list[str]:
         grouped.setdefault(why, []).append(fld)
     out = [f"not available: {', '.join(flds)}: {why}" for why, flds in grouped.items()]
     info = result.info
+    if info.get("leakage"):
+        out.append(info["leakage"])
     if info.get("excluded"):
         out.append(f"not scored: {len(info['excluded'])} fixtures shown to LLM engines as few-shot examples "
                    f"(or the same abstract): {', '.join(sorted(info['excluded']))}")
@@ -117,6 +121,25 @@ def _ranks(case: dict) -> str:
     if case["kind"] == "set":
         return "set recall@20: " + ", ".join(f"{m} {v:.2f}" for m, v in case["scores"].items())
     return "answer rank: " + ", ".join(f"{m} {r if r else '>20'}" for m, r in case["ranks"].items())
+
+
+GROUP_FIELDS = ("speedups", "speedups_strict", "datasets", "hardware", "hardware_class", "topics")
+
+
+def by_group_table(result: SuiteResult) -> tuple[list[str], list[list[str]]] | None:
+    """(header, rows) of claims F1 per fixture group (in-sample, dev-ext, blind-ext)."""
+    groups = result.info.get("groups") or {}
+    if not groups:
+        return None
+    rows = []
+    for name, g in groups.items():
+        if g.get("status") != "ok":
+            rows.append([name, "0"] + ["n/a"] * (len(GROUP_FIELDS) + 1))
+            continue
+        m = g["metrics"]
+        rows.append([name, str(g["n"])] + [fmt("f1", (m.get(f) or {}).get("f1")) for f in GROUP_FIELDS]
+                    + [fmt("grounded_share", (m.get("grounding") or {}).get("grounded_share"))])
+    return ["group", "n", *GROUP_FIELDS, "grounded"], rows
 
 
 def by_file_table(result: SuiteResult) -> tuple[list[str], list[list[str]]] | None:
@@ -164,9 +187,10 @@ def render_terminal(run: EvalRun, console, comparison: Any = None) -> None:
         for fld, cells in rows:
             table.add_row(fld, *[f"[{STYLE[s]}]{escape(t)}[/]" if STYLE[s] else escape(t) for t, s in cells])
         console.print(table)
-        split = by_file_table(result)
-        if split is not None:
-            console.print(_rich_table(split, "F1 by fixture file"))
+        for table_of, title in ((by_group_table, "F1 by fixture group"), (by_file_table, "F1 by fixture file")):
+            split = table_of(result)
+            if split is not None:
+                console.print(_rich_table(split, title))
         for line in notes(result):
             console.print(f"  [dim]{escape(line)}[/]", highlight=False, soft_wrap=True)
         if result.cases:
@@ -209,11 +233,12 @@ def _md_suite(result: SuiteResult, checks: list[Check]) -> list[str]:
     out += ["| field | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
     out += [f"| {fld} | " + " | ".join(t + MARK[s] for t, s in cells) + " |" for fld, cells in rows]
     out.append("")
-    split = by_file_table(result)
-    if split is not None:
-        header, rows = split
-        out += ["F1 by fixture file:", "", "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
-        out += ["| " + " | ".join(row) + " |" for row in rows] + [""]
+    for table_of, title in ((by_group_table, "F1 by fixture group"), (by_file_table, "F1 by fixture file")):
+        split = table_of(result)
+        if split is not None:
+            header, rows = split
+            out += [f"{title}:", "", "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+            out += ["| " + " | ".join(row) + " |" for row in rows] + [""]
     out += [f"- {_md_escape(n)}" for n in notes(result)]
     if result.cases:
         out += ["", "### Worst cases", ""] + _md_cases(result)

@@ -4,6 +4,8 @@
     f1 = 0.60            # fails when the measured value is below 0.60
 
 A threshold for a field or suite that did not run (not selected, or not available) is not checked;
+`[claims.dev_ext.speedups]` gates a fixture group's copy of a field (a group whose fixture file is
+absent, e.g. blind-ext before it is merged, is "not available", not a failure);
 a field that ran but produced no value (nothing to score) fails, because "n/a" is not a pass.
 """
 
@@ -34,12 +36,23 @@ def load_thresholds(path: Path | None = None) -> Thresholds:
         raise EvalInputError(f"{where}: not valid TOML ({exc})", hint="see evals/thresholds.toml") from None
     out: Thresholds = {}
     for suite, fields in data.items():
-        for fld, metrics in _table(where, suite, fields).items():
+        for fld, metrics in _fields(where, suite, _table(where, suite, fields)):
             for metric, value in _table(where, f"{suite}.{fld}", metrics).items():
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
                     raise EvalInputError(f"{where}: {suite}.{fld}.{metric} must be a number, not {value!r}")
                 out[(suite, fld, metric)] = float(value)
     return out
+
+
+def _fields(where: Path, suite: str, fields: dict):
+    """(field, metrics) pairs; `[claims.dev_ext.speedups]` names the field `dev_ext.speedups`
+    (a fixture group's copy of the field)."""
+    for fld, metrics in fields.items():
+        table = _table(where, f"{suite}.{fld}", metrics)
+        if table and all(isinstance(v, dict) for v in table.values()):
+            yield from ((f"{fld}.{sub}", m) for sub, m in table.items())
+        else:
+            yield fld, table
 
 
 def _table(where: Path, name: str, value) -> dict:

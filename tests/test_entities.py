@@ -181,8 +181,25 @@ def test_versions_are_kept_and_replace_the_bare_name():
     assert extract_datasets("results on MultiWOZ 2.1") == ["MultiWOZ 2.1"]
     assert extract_datasets("the MLPerf 1.1 suite") == ["MLPerf 1.1"]
     assert extract_datasets("MultiWOZ is popular; on MultiWOZ 2.1 we gain") == ["MultiWOZ 2.1"]
-    assert extract_datasets("on SQuAD and on SQuAD v1.1") == ["SQuAD 1.1"]
+    # issue 13: a stated variant is kept as written, not collapsed to the gazetteer's spelling
+    assert extract_datasets("on SQuAD and on SQuAD v1.1") == ["SQuAD v1.1"]
     assert extract_datasets("improves GLUE by 1.5 points") == ["GLUE"]
+
+
+def test_dataset_variants_are_kept_as_written():
+    """Invented sentences of the shapes the dev-ext abstracts showed (issue 13)."""
+    assert extract_datasets("top-1 accuracy on ImageNet-1K improves while ImageNet-1K latency drops") == ["ImageNet-1K"]
+    assert extract_datasets("answers on SQuAD v2.0 and SQuAD v1.1 question sets") == ["SQuAD v2.0", "SQuAD v1.1"]
+    assert extract_datasets("BLEU on the WMT 2016 English-to-Romanian task rises") == ["WMT 2016 English-to-Romanian"]
+    assert extract_datasets("scores on WMT14 En-De and on ILSVRC2012") == ["WMT14 En-De", "ImageNet"]
+    assert extract_datasets("MSCOCO detection results") == ["COCO"]
+
+
+def test_derived_names_numeric_compounds_and_task_acronyms():
+    assert extract_datasets("arrhythmia labels from PTB-XL recordings") == ["PTB-XL"]
+    assert extract_datasets("we pretrain on a 300B-token corpus of web text") == []
+    assert extract_datasets("fast low-light image enhancement (LOL) models beat baselines") == []
+    assert extract_datasets("results on the LOL dataset improve") == ["LOL"]
 
 
 def test_full_name_wins_over_acronym():

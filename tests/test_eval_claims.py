@@ -152,8 +152,9 @@ def test_engine_gets_abstract_and_title_and_scores_like_gold():
 
 def test_parts_that_exist_are_scored_the_rest_is_not_available():
     res = run_claims(engine=HalfBuiltEngine())
-    assert set(res.metrics) == {"topics"}
-    assert set(res.unavailable) == {"speedups", "speedups_strict", "datasets", "hardware", "hardware_class"}
+    assert {f for f in res.metrics if "." not in f} == {"topics"}
+    assert {f for f in res.unavailable if "." not in f} == {"speedups", "speedups_strict", "datasets", "hardware",
+                                                             "hardware_class"}
     assert "agent.engines.local.speedups does not exist yet" in res.unavailable["speedups"]
     assert 0 < res.metrics["topics"]["precision"] < 1
 
@@ -199,3 +200,24 @@ def test_gate_fails_on_a_deliberately_wrong_prediction_file(runner, tmp_path, tr
     result = run_cli(runner, "eval", "--suite", "claims", "--predictions", str(bad))
     assert result.exit_code == 1, result.output
     assert "gate FAILED" in result.output and "claims.speedups.f1" in result.output
+
+
+def test_one_block_per_fixture_group_and_absent_group_not_available(tmp_path):
+    """in-sample / dev-ext / blind-ext are scored separately; a group without a file is not available
+    (its thresholds are skipped, not failed) and the leave-one-out rule is stated."""
+    import shutil
+
+    from evals.loaders import DEFAULT_FIXTURES
+
+    shutil.copytree(DEFAULT_FIXTURES, tmp_path / "fx")
+    for path in (tmp_path / "fx" / "claims").glob("blind_ext_*.jsonl"):
+        path.unlink()
+    res = run_claims(tmp_path / "fx", engine=EchoEngine())
+    groups = res.info["groups"]
+    assert set(groups) == {"in_sample", "dev_ext", "blind_ext"}
+    assert groups["dev_ext"]["status"] == "ok" and groups["dev_ext"]["n"] >= 40
+    assert groups["dev_ext"]["metrics"]["speedups"]["f1"] == 1.0
+    assert res.metrics["dev_ext.speedups"]["f1"] == 1.0
+    assert groups["blind_ext"]["status"] == "not available" and "blind_ext.speedups" in res.unavailable
+    assert res.metrics["speedups"] == groups["in_sample"]["metrics"]["speedups"]
+    assert "leave-one-out" in res.info["leakage"]

@@ -7,13 +7,14 @@ fixture file) breaks the convention: re-read the abstract and fix the label by h
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from core.models import HARDWARE_CLASSES, METRICS, QUALIFIERS
-from evals.loaders import (DEFAULT_FIXTURES, LABELLING, claim_files, load_claims, load_qa, seed_abstracts,
-                           taxonomy_tags)
+from evals.loaders import (DEFAULT_FIXTURES, LABELLING, claim_files, claim_sources, ext_sources, fixture_group,
+                           load_claims, load_qa, seed_abstracts, taxonomy_tags)
 from evals.metrics import value_written_in
 
 CLAIM_KEYS = {"id", "title", "abstract", "speedups", "datasets", "hardware", "topics", "tldr_keypoints", "audit"}
@@ -23,6 +24,10 @@ QA_KINDS = {"lookup", "paraphrase", "set", "numeric", "unanswerable"}
 
 CLAIMS = load_claims()
 SEEDS = seed_abstracts()
+GROUP = {rid: fixture_group(stem) for rid, stem in claim_sources().items()}
+SEED_CLAIMS = [r for r in CLAIMS if GROUP[r["id"]] == "in_sample"]
+EXT_CLAIMS = [r for r in CLAIMS if GROUP[r["id"]] != "in_sample"]
+SOURCES = ext_sources()
 
 
 def _ids(records):
@@ -51,7 +56,7 @@ def test_seed_segmentation_counts():
     assert not any(text.startswith("arXiv:") for text in SEEDS.values())
 
 
-@pytest.mark.parametrize("rec", CLAIMS, ids=_ids(CLAIMS))
+@pytest.mark.parametrize("rec", SEED_CLAIMS, ids=_ids(SEED_CLAIMS))
 def test_abstract_is_the_seed_text(rec):
     assert rec["id"] in SEEDS, "id must be <seed file>#<index of the >160-char line>"
     assert rec["abstract"] == SEEDS[rec["id"]]
@@ -107,8 +112,27 @@ def test_audit_and_keypoints(rec):
     assert bool(items) == bool(rec["speedups"])
 
 
+def test_ext_fixtures_come_from_outside_the_seeds():
+    """dev_ext/blind_ext: >= 40 abstracts per group, each with a recorded source, arXiv id, no seed overlap."""
+    seed_text = " ".join(" ".join(t.split()).casefold() for t in SEEDS.values())
+    by_group: dict[str, list[dict]] = {}
+    for rec in EXT_CLAIMS:
+        by_group.setdefault(GROUP[rec["id"]], []).append(rec)
+        assert rec["id"] in SOURCES and SOURCES[rec["id"]]["source"].strip(), f"{rec['id']}: no source row"
+        flat = " ".join(rec["abstract"].split()).casefold()
+        assert flat[:80] not in seed_text and flat[-80:] not in seed_text, f"{rec['id']} is a seed abstract"
+        assert "\n" not in rec["abstract"] and len(rec["abstract"]) > 160
+    assert len(by_group.get("dev_ext", [])) >= 40
+    assert sum(1 for r in by_group.get("dev_ext", []) if r["speedups"]) >= 30
+    # the two halves are disjoint by construction: dev uses even arXiv ids, blind odd ones
+    for group, parity in (("dev_ext", 0), ("blind_ext", 1)):
+        for rec in by_group.get(group, []):
+            arxiv = re.search(r"\d{4}\.\d{4,5}", SOURCES[rec["id"]].get("arxiv") or rec["id"])
+            assert arxiv and int(arxiv.group()[-1]) % 2 == parity, (group, rec["id"])
+
+
 def test_titles_follow_section_0():
-    for rec in CLAIMS:
+    for rec in SEED_CLAIMS:
         if rec["id"].startswith(("001_", "003_")):
             assert rec["title"] is None, rec["id"]
         else:
@@ -169,6 +193,6 @@ def test_fixture_claims_agree_with_qa_sets():
     per paper: an occurrence on another page of the same abstract is the same paper)."""
     for qid, name in (("q25", "kitti"), ("q33", "imagenet")):
         answer_texts = {SEEDS[ref] for ref in next(q for q in QA if q["id"] == qid)["answers"]}
-        for rec in CLAIMS:
+        for rec in SEED_CLAIMS:
             if name in {d.casefold() for d in rec["datasets"]}:
                 assert rec["abstract"] in answer_texts, f"{rec['id']} is labelled with {name} but missing from {qid}"

@@ -80,7 +80,7 @@ _TOKEN = re.compile(r"\(\s*[A-Za-z][A-Za-z0-9\-]{0,11}\s*\)"
                     r"|[A-Za-z0-9](?:[A-Za-z0-9+&]|(?<=\d)\.(?=\d)|[\-'](?=[A-Za-z0-9]))*|\S")
 _CONNECTORS = frozenset({",", "and", "or", "&", "/"})
 # Numbers, units and numeric compounds ("30", "8-bit", "3D-zoom") are never a dataset name.
-_NUMERIC = re.compile(r"[\d.,]+[a-zA-Z%]{0,2}|\d+-[a-z][\w-]*|\d[dD]-[a-z][\w-]*|\d+(?:st|nd|rd|th)")
+_NUMERIC = re.compile(r"[\d.,]+[a-zA-Z%]{0,2}|[\d.,]+[A-Za-z]{0,2}-[a-z][\w-]*|\d[dD]-[a-z][\w-]*|\d+(?:st|nd|rd|th)")
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 # One pass over the lowercased text finds every context anchor: a trigger word, optionally followed
 # by a list introducer ("datasets such as", "benchmarks (") or a naming verb ("a benchmark called").
@@ -109,7 +109,35 @@ def find_datasets(text: str) -> list[str]:
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
     strong += _accept_context_only(text, pending, strong)
-    return _finalise(_drop_parenthetical_acronyms(text, strong))
+    kept = _drop_parenthetical_acronyms(text, strong)
+    tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
+    return _finalise([m for m in kept if m.identity not in tasks])
+
+
+# "Real-world image super-resolution (RealSR)": an acronym the abstract defines for a lowercase
+# phrase names a task or method there, even when a dataset elsewhere has the same name.
+_PAREN_NAME = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,14})\s*\)")
+_WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[a-z][\w-]*)\s*$")
+_LONG_FORM_DATA = re.compile(r"\b(?:data\s?sets?|benchmarks?|corpus|corpora|challenge|evaluation|arena|suite|tests?)\b", re.I)
+
+
+def _task_acronyms(text: str, identities: set[str]) -> set[str]:
+    """Mention identities that the abstract itself defines as the acronym of a lowercase phrase."""
+    out = set()
+    for paren in _PAREN_NAME.finditer(text):
+        acronym = paren.group(1)
+        key = alias_key(acronym, False)
+        if key not in identities:
+            continue
+        before = _WORDS_BEFORE.search(text, max(0, paren.start() - 80), paren.start())
+        if before is None:
+            continue
+        words = before.group(1).split()
+        initials = "".join(w[0] for w in words).casefold()
+        if (all(w[:1].islower() for w in words[1:]) and not _LONG_FORM_DATA.search(before.group(1))
+                and acronym[0].casefold() in initials):
+            out.add(key)
+    return out
 
 
 def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
@@ -117,7 +145,7 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
     pending: list[Mention] = []
     for hit in gazetteer.index.find(text, lowered):
         alias = hit.payload
-        name, end = _with_variant(text, hit.end, alias.canonical)
+        name, end = _with_variant(text, hit.start, hit.end, alias.canonical)
         long_form = " " in alias.written and " " not in alias.canonical and _is_expanded(text, end, alias, gazetteer)
         mention = Mention(hit.start, end, alias.written if long_form else name,
                           alias_key(name, False), long_form)
@@ -146,15 +174,41 @@ def _is_expanded(text: str, end: int, alias: DatasetAlias, gazetteer: DatasetGaz
     return known is not None and known.canonical == alias.canonical
 
 
-def _with_variant(text: str, end: int, canonical: str) -> tuple[str, int]:
-    if not canonical[-1].isdigit():
-        version = _VERSION.match(text, end)
-        if version:
-            return f"{canonical} {version.group(1)}", version.end()
+def _with_variant(text: str, start: int, end: int, canonical: str) -> tuple[str, int]:
+    """The name to print for a gazetteer hit. LABELLING §2 keeps a stated version or variant as
+    written ("ImageNet-1K", "SQuAD v1.1", "WMT 2014 English-to-German"); a derived benchmark keeps
+    its own written name ("PTB-XL" is not "Penn Treebank-XL"); other aliases print the canonical."""
+    surface = " ".join(text[start:end].split())
     derived = _DERIVED_SUFFIX.match(text, end)
     if derived:
-        return f"{canonical}-{derived.group(1)}", derived.end()
-    return canonical, end
+        base = canonical if alias_key(surface, False) == alias_key(canonical, False) else surface
+        return f"{base}-{derived.group(1)}", derived.end()
+    if _is_written_variant(surface, canonical):
+        name, end = surface, end
+    elif not canonical[-1].isdigit() and (version := _VERSION.match(text, end)):
+        name, end = f"{canonical} {version.group(1)}", version.end()
+    else:
+        name = canonical
+    pair = _LANGUAGE_PAIR.match(text, end) if any(c.isdigit() for c in name) else None
+    return (f"{name} {pair.group(1)}", pair.end()) if pair else (name, end)
+
+
+# "WMT 2014 English-to-German", "WMT14 En-De": a translation test set is named with its language pair.
+_LANGUAGES = (r"(?:English|German|French|Romanian|Chinese|Japanese|Czech|Russian|Finnish|Turkish|Estonian|Latvian|"
+              r"Kazakh|Lithuanian|Gujarati|Spanish|Italian|Dutch|Portuguese|Arabic|Korean|Vietnamese|Hindi|"
+              r"En|De|Fr|Ro|Zh|Ja|Cs|Ru|Fi|Tr|Et|Lv|Kk|Lt|Gu|Es|It|Nl|Pt|Ar|Ko|Vi|Hi)")
+_LANGUAGE_PAIR = re.compile(rf"\s+({_LANGUAGES}\s*(?:-to-|-|\u2013|\u2192|/|\s+to\s+)\s*{_LANGUAGES})(?![A-Za-z])")
+_STEM = re.compile(r"[a-z]+?(?=v?\d|$)")
+
+
+def _is_written_variant(surface: str, canonical: str) -> bool:
+    """'ImageNet-1K' for ImageNet, 'SQuAD v1.1' for SQuAD 1.1, 'WMT 2014' for WMT14: the same family
+    stem with a different stated version/variant (a digit). 'MSCOCO' or 'ILSVRC2012' are other names."""
+    written, known = alias_key(surface, False), alias_key(canonical, False)
+    if written == known or not any(c.isdigit() for c in written):
+        return False
+    stem_w, stem_k = _STEM.match(written), _STEM.match(known)
+    return bool(stem_w and stem_k and stem_w.group() == stem_k.group())
 
 
 def _prefix_derived(text: str, gazetteer: DatasetGazetteer, taken: SpanSet) -> list[Mention]:

@@ -139,10 +139,22 @@ def read_after(phrase: str) -> Reading:
     first = min(cues, key=lambda c: (c.start, c.rank))
     if first.kind != "metric":
         return Reading(blocked=first.kind)
+    head = _compound_head(phrase, first, cues)
+    if head.kind != "metric":
+        return Reading(blocked=head.kind)  # "47% model FLOPs utilization": the head noun is a proxy
     metric_cues = [c for c in cues if c.kind == "metric"]
     best = min(metric_cues, key=lambda c: c.rank)
     benefit = lexicon().benefit.search(phrase) is not None
     return Reading(metric=best.label, benefit=benefit)
+
+
+def _compound_head(phrase: str, first: Cue, cues: list[Cue]) -> Cue:
+    """The last cue of the compound that starts with `first` (English compounds are head-final)."""
+    head = first
+    for cue in sorted(cues, key=lambda c: c.start):
+        if cue.start > head.start and _same_compound(phrase, head, cue):
+            head = cue
+    return head
 
 
 def read_before(phrase: str) -> Reading:
@@ -182,16 +194,33 @@ def metric_of_unit(unit_text: str) -> Reading:
 def direction_word(after: str, before: str) -> str | None:
     """faster | reduction | increase, from the direction word nearest to the number."""
     directions = lexicon().directions
-    # Speed phrasing wins wherever it is: "speeds up checkpoint saving by 3.1x" is faster.
-    if lexicon().faster.search(after) or lexicon().faster.search(before):
+    # Speed phrasing wins wherever it is in the claim's own clause: "speeds up checkpoint saving by
+    # 3.1x" is faster, but in "9x speedup and 70x energy efficiency" the speedup is another claim's.
+    if lexicon().faster.search(after) or lexicon().faster.search(own_clause(before)):
         return "faster"
     first = directions.search(after)
     if first:
         return first.lastgroup
+    own_start = len(before) - len(own_clause(before))
     last = None
-    for last in directions.finditer(before):
-        pass
+    for match in directions.finditer(before):
+        if match.lastgroup != "faster" or match.start() >= own_start:
+            last = match
     return last.lastgroup if last else None
+
+
+def own_clause(before: str) -> str:
+    """The words before a number back to the previous number (masked as "_"): in "9x speedup and
+    70x energy efficiency" the speed word belongs to the 9x claim, not to the 70x one."""
+    last = before.rfind("_")
+    if last < 0:
+        return before
+    tail = before[last + 1:]
+    joins = list(_JOIN_RE.finditer(tail))  # "..._ speedup and | " : the previous claim's words end here
+    return tail[joins[-1].end():] if joins else tail
+
+
+_JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)
 
 
 def resolve_direction(word: str | None, metric: str, benefit: bool) -> str:

@@ -29,9 +29,12 @@ _UNIT_WORD_RE = re.compile(
     r"[ \t]?(?!(?:and|or|of|on|in|to|at|by|for|with|than|from|the|a|an|as|is|are|while|which|that)\b)[A-Za-z][\w/-]*",
     re.IGNORECASE)
 # "$1k" is money, but "$1.7\times$" and "$10^4\times$" are LaTeX math around a ratio.
-_MONEY_RE = re.compile(r"\$\d+(?:[.,]\d+)*(?![\d.,])\s?[kKmMbB]?\b(?!\s*(?:\\times|\\%|%|×|\^|x\b))")
+# "$1k" is money; "$7.3-11.3\%$" or "$2.9\times \sim 12.5\times$" opens LaTeX math, not dollars.
+_MONEY_RE = re.compile(r"\$(?![^$]{0,30}?(?:\\%|\\times|\\sim)[^$]{0,12}\$)\d+(?:[.,]\d+)*(?![\d.,])\s?[kKmMbB]?\b"
+                       r"(?!\s*(?:\\times|\\%|%|×|\^|x\b))")
 _MONEY_WORD_RE = re.compile(r"\b(?:USD\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars|USD))\b", re.IGNORECASE)
 _GLUE_RE = re.compile(r"[\s$]*(?:,|and|,\s*and|&|/)?[\s$+]*", re.IGNORECASE)
+_TIMES_RESIDUE_RE = re.compile(r"(?:\\times|×|\$)+")
 _WINDOW = 300  # characters a phrase may reach from its number; keeps huge inputs linear
 
 
@@ -100,6 +103,11 @@ def masked_text(text: str, numbers: list[NumberMention], keep: set[int]) -> str:
         if number.unit is None:
             unit_word = _UNIT_WORD_RE.match(text, end)
             end = unit_word.end() if unit_word else end
+        elif number.unit == "x":
+            # "3.1×\times×": a page that renders the sign twice; the rest is still the number's unit,
+            # not the word "times" of a duration
+            residue = _TIMES_RESIDUE_RE.match(text, end)
+            end = residue.end() if residue else end
         spans.append((number.start, end, "_"))
     masked = _paint(text, spans)
     kept = sorted(keep)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local.speedup_baselines import Comparator, SentenceComparators, distribute, find_comparators
 from agent.engines.local.speedup_segments import (
@@ -39,6 +40,7 @@ _BARE_COMPARATIVE_RE = re.compile(
     r"|more(?:\s+efficient)?)[\s$]*", re.I)
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
+_MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
 _TRAILING_JOIN_RE = re.compile(r"[\s,]+(?:and|or|with|while|but)$", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
@@ -62,6 +64,7 @@ class _Claim:
     evidence_end: int = 0
     comparator: Comparator | None = None
     extra_metric: tuple[str, str] | None = None  # (metric, direction) of "faster speed and lower energy"
+    respective: list[tuple[str | None, str]] | None = None  # per member: "A and B of 2x and 3x, respectively"
 
 
 def extract_speedups(abstract: str) -> list[Speedup]:
@@ -119,6 +122,7 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
         if claim.comparator and claim.comparator.start > group.end:
             claim.evidence_end = max(claim.evidence_end, claim.comparator.np_end)
         claims.append(claim)
+    coordination.share_heads(masked, claims)
     return claims
 
 
@@ -130,6 +134,12 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     group.pre_start, group.post_end = pre_start, post_end
     before, after = masked[pre_start:group.start], masked[group.end:post_end]
     claim = _Claim(group, evidence_start=pre_start, evidence_end=post_end)
+    share = coordination.share_of_quantity(masked, group)
+    if share is not None:  # "12% of the model size of the dense model": a ratio to a baseline
+        claim.metric, claim.direction_word = share, "reduction"
+        claim.qualifier = _qualifier(masked, group, before, after, previous)
+        claim.evidence_end = max(post_end, min(sentence.end, group.end + 60))
+        return claim
     claim.blocked = _configuration_or_overhead(text, masked, group, (before, after), sentence.finding)
     if claim.blocked:
         return claim
@@ -137,7 +147,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     back = max(sentence.start, pre_start - _LOOKBACK)
     previous, verb_phrase = _continuation(masked, group, previous, back)
     lookback = (masked[back:pre_start], text[back:pre_start]) if verbless else None
-    if _decide_metric(claim, (before, after, verb_phrase), lookback, previous):
+    head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - _LOOKBACK))
+    if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
     if claim.metric is None and claim.blocked is None:
         # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
@@ -151,13 +162,17 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     if claim.direction_word is None:
         claim.direction_word = rules.direction_word(after, before)
     if claim.direction_word is None and lookback is not None:
-        claim.direction_word = previous.direction_word if previous else rules.direction_word("", lookback[0])
+        # a continued claim takes the previous direction only for the same quantity: "9x speedup and
+        # 70x energy efficiency" is not "faster" energy (direction follows the metric's polarity)
+        same = previous is not None and previous.metric == claim.metric
+        claim.direction_word = previous.direction_word if same else rules.direction_word("", lookback[0])
     claim.qualifier = _qualifier(masked, group, before, after, previous)
     if claim.qualifier is None and sentence.averaged and not group.is_range:
         claim.qualifier = "average"
     claim.extra_metric = _second_metric(masked, post_end)
     if verbless and previous is not None:
         claim.evidence_start = sentence.start
+    coordination.apply_respectively(claim, sentence)
     return claim
 
 
@@ -203,6 +218,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
         return "setup"  # "each run is repeated 5 times"
     if _CHANGED_TO_RE.search(before[-120:]):
         return "absolute"
+    if lex.mechanism_before.search(before):
+        return "mechanism"  # "by leveraging the 12x latency advantage of shared memory"
     if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
             and rules.read_before(before).empty:
         return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
@@ -224,7 +241,7 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     `lookback` the masked and raw sentence text before it, given only when the claim has no verb
     of its own. Returns whether the decision used words before the claim's own phrase.
     """
-    before, after, verb_phrase = own
+    before, after, verb_phrase, head = own
     read_after, read_before = rules.read_after(after), rules.read_before(before)
     if read_after.blocked:
         claim.blocked = read_after.blocked
@@ -246,6 +263,11 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     if read_after.metric or read_before.metric:
         _adopt(claim, read_after if read_after.metric else read_before)
         return False
+    in_parentheses = rules.read_before(head) if head else rules.Reading()
+    if not in_parentheses.empty:
+        claim.blocked = in_parentheses.blocked
+        _adopt(claim, in_parentheses)
+        return True
     governing = rules.read_before(verb_phrase) if verb_phrase else rules.Reading()
     if not governing.empty:
         claim.blocked = governing.blocked
@@ -267,7 +289,11 @@ def _antecedent(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading
     if named.specific or speed_word:
         return named
     figures = list(_ABSOLUTE_FIGURE_RE.finditer(raw))
-    return rules.metric_of_unit(figures[-1].group("unit")) if figures else named
+    if not figures:
+        return named
+    if _MODEL_AFTER_FIGURE_RE.match(raw, figures[-1].end()):
+        return rules.Reading(metric="model size")  # "a 1.4 MB CNN ..., 6x smaller": the size of a model
+    return rules.metric_of_unit(figures[-1].group("unit"))
 
 
 def _inherited(claim: _Claim, lookback: str | None, previous: _Claim | None) -> _Claim | None:
@@ -338,6 +364,9 @@ def _items_of(text: str, claim: _Claim) -> list[tuple[Speedup, int]]:
     for i, member in enumerate(members):
         qualifier = ("range_low", "range_high")[i] if claim.group.is_range else claim.qualifier
         baseline = baselines[0] if claim.group.is_range else baselines[i]
+        if claim.respective is not None:
+            metric_i, direction_i = claim.respective[i]
+            metrics = [(metric_i, direction_i)] if metric_i else []
         for metric, direction in metrics:
             out.append((Speedup(value=member.value, unit=member.unit or "x", metric=metric,  # type: ignore[arg-type]
                                 direction=direction, baseline=baseline, qualifier=qualifier,  # type: ignore[arg-type]

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from agent.engines.local.tldr import main_claim_index
-from core.text import split_sentences
+from agent.engines.local.topic_acceptor import accept, load_model
 from core.models import TopicTag
+from core.text import split_sentences
 
 TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml"
 
@@ -182,7 +183,8 @@ def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSp
         contrib = cue.weight * math.log2(1.0 + hits)
         scores[tag] = scores.get(tag, 0.0) + contrib
         if contrib > 0:
-            fired.setdefault(tag, []).append((contrib, cue.phrase + (" (title)" if t else "")))
+            where = " (title)" if t else " (claim)" if c_cnt.get(key) else ""
+            fired.setdefault(tag, []).append((contrib, cue.phrase + where))
     return {tag: (score, [p for _, p in sorted(fired.get(tag, []), reverse=True)])
             for tag, score in scores.items() if score > 0}
 
@@ -196,9 +198,11 @@ class _Fixture:
 
 
 def default_fixture_paths() -> list[Path]:
-    """The hand-labelled claims fixtures shipped with the evals package (none if absent)."""
+    """The hand-labelled claims fixtures shipped with the evals package (none if absent). The
+    blind-ext files are held out: they are scored once and must never inform a prediction."""
     root = Path(__file__).resolve().parents[3] / "evals" / "fixtures" / "claims"
-    return sorted(root.glob("*.jsonl")) if root.is_dir() else []
+    paths = sorted(root.glob("*.jsonl")) if root.is_dir() else []
+    return [p for p in paths if not p.name.startswith("blind_ext_")]
 
 
 def load_fixtures(paths: list[Path]) -> list[_Fixture]:
@@ -223,7 +227,7 @@ def _prototype_text(spec: TagSpec, n_cues: int = PROTO_CUES) -> str:
     return f"{spec.name.replace('-', ' ')}: {spec.description}. {phrases}"
 
 
-def _embed_text(title: str | None, abstract: str) -> str:
+def embed_text(title: str | None, abstract: str) -> str:
     return f"{title}. {abstract}" if title else abstract
 
 
@@ -234,6 +238,8 @@ class TopicTagger:
                  fixture_paths: list[Path] | None = None, neighbour_max_sim: float = 1.01):
         self.taxonomy = load_taxonomy(str(taxonomy_path) if taxonomy_path else None)
         self.index = CueIndex(self.taxonomy)
+        self.kinds = {name: spec.kind for name, spec in self.taxonomy.items()}
+        self.central = {name for name, spec in self.taxonomy.items() if spec.central}
         self.fixture_paths = fixture_paths
         # Neighbours at or above this cosine count as the same paper and are skipped; the default
         # only skips identical text (handled separately); evaluations can set e.g. 0.95.
@@ -329,7 +335,10 @@ class TopicTagger:
             scored.append((sum(parts.values()), tag, parts))
         scored.sort(reverse=True)
         top = scored[0][0] if scored else 0.0
-        kept = [(s, t, p) for s, t, p in scored if s >= floor and s >= REL_MIN * top]
+        model = load_model()
+        params = model and model["with_embeddings" if use_embeddings else "keywords_only"]
+        kept = accept(scored, ev, (self.kinds, self.central), floor, params) if params else \
+            [(s, t, p) for s, t, p in scored if s >= floor and s >= REL_MIN * top]
         if any(t in LLM_TAGS for _, t, _ in kept):
             kept = [k for k in kept if k[1] != "nlp"]
         kept = kept[:max(1, min(max_tags, 4))]
@@ -347,7 +356,7 @@ class TopicTagger:
         if use_embeddings and papers:
             from store.embeddings import embed
 
-            vecs = embed([_embed_text(t, a) for t, a in papers])
+            vecs = embed([embed_text(t, a) for t, a in papers])
         return [self.decide(self.evidence(t, a, v), use_embeddings, max_tags)
                 for (t, a), v in zip(papers, vecs)]
 
@@ -358,7 +367,7 @@ class TopicTagger:
         if use_embeddings:
             from store.embeddings import embed
 
-            vec = embed([_embed_text(title, abstract)])[0]
+            vec = embed([embed_text(title, abstract)])[0]
         ev = self.evidence(title, abstract, vec)
         return {t: {"keywords": round(e.keywords, 3), "embedding": round(e.embedding, 3),
                     "neighbours": round(e.neighbours, 3), "cues": e.cues[:6],

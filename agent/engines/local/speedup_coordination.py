@@ -1,0 +1,100 @@
+"""Phrase structure around coordinated numbers (issue 13): which quantity each number of a list
+measures. "A and B of 2x and 3x, respectively" maps in order; "16x energy and 27x area efficiency
+gains" shares the last head; "energy costs (by up to 22%)" measures the noun before the parenthesis;
+"12% of the model size of X" is a share of a baseline's cost quantity.
+
+These read the objects of speedups.py (a claim with `group`, `metric`, `benefit`, `direction_word`,
+`blocked`, `respective`; a sentence with `text`, `masked`, `start`, `end`) without importing it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.engines.local import speedup_rules as rules
+
+_BARE_JOIN_RE = re.compile(r"[\s$]*and[\s$]*$", re.I)
+
+
+def share_heads(masked: str, claims: list[Any]) -> None:
+    """ "by up to 16x energy and 27x area efficiency gains": a conjunct that names only a quantity
+    ("energy") takes the head its sibling ends with ("efficiency gains": a benefit that rose)."""
+    for claim, sibling in zip(claims, claims[1:]):
+        if claim.blocked or sibling.blocked or claim.metric is None or claim.respective is not None:
+            continue
+        between = masked[claim.group.post_end:sibling.group.start]
+        own = masked[claim.group.end:claim.group.post_end]
+        if not _BARE_JOIN_RE.fullmatch(between) or rules.direction_word(own, "") is not None:
+            continue
+        tail = masked[sibling.group.end:sibling.group.post_end]
+        head = rules.read_after(tail)
+        if head.benefit and not rules.read_after(own).benefit:
+            claim.benefit = True
+            claim.direction_word = rules.direction_word(tail, "") or claim.direction_word
+
+
+_RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
+_LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
+_LIST_LEAD_RE = re.compile(r"^[\s$\\{}]*(?:\\?times)?[\s$}]*(?:(?:in|of|for|on|at)\s+)?", re.I)
+_LIST_TAIL_RE = re.compile(r"(?:\s*\b(?:by|of|to|up\s+to|at\s+least|over|nearly|about|around|roughly|an?)\b)*[\s,$]*$", re.I)
+_COMPARATOR_RE = re.compile(r"\b(?:over|than|compared|versus|vs\.?|against|relative)\b", re.I)
+
+
+def apply_respectively(claim: Any, sentence: Any) -> None:
+    """ "speedup and energy savings of 32x and 84x, respectively", "saving by 37% and 68% in area
+    and power efficiency, respectively": the n numbers take the n coordinated quantities in order,
+    each with its own metric and direction; a quantity off the §1.3 list gives no item."""
+    group = claim.group
+    if len(group.members) < 2 or group.is_range:
+        return
+    text, masked = sentence.text, sentence.masked
+    mark = _RESPECTIVELY_RE.search(masked, group.end, min(sentence.end, group.end + 160))
+    if mark is None or any(c.isdigit() for c in text[group.end:mark.start()]):
+        return
+    after = masked[group.end:mark.start()]
+    cut = _COMPARATOR_RE.search(after)
+    verbs = list(rules.lexicon().verbs.finditer(masked, max(sentence.start, group.start - 160), group.start))
+    # each quantity's direction comes from its own words, else from the verb that governs the list
+    candidates = [(after[:cut.start()] if cut else after, verbs[-1].group() if verbs else "")]
+    candidates += [(masked[v.end():group.start], v.group()) for v in reversed(verbs)]
+    for phrase, governing in candidates:
+        parts = [p for p in _LIST_SPLIT_RE.split(_LIST_TAIL_RE.sub("", _LIST_LEAD_RE.sub("", phrase)).strip()) if p]
+        if len(parts) != len(group.members) or any(len(p.split()) > 4 for p in parts):
+            continue
+        readings = [rules.read_after(p) for p in parts]
+        if not any(r.metric for r in readings):
+            continue
+        claim.respective = [(r.metric, rules.resolve_direction(rules.direction_word(p, "") or rules.direction_word(
+            "", governing), r.metric, r.benefit) if r.metric else "") for r, p in zip(readings, parts)]
+        if claim.blocked in (None, "unnamed", "quality", "proxy"):
+            claim.blocked = None
+            claim.metric = claim.metric or next(r.metric for r in readings if r.metric)
+        return
+
+
+def parenthesis_head(masked: str, pre_start: int, floor: int) -> str:
+    """ "energy costs (by up to 22%)": the number in parentheses measures the noun right before them."""
+    if pre_start <= floor or masked[pre_start - 1] != "(":
+        return ""
+    opening = pre_start - 1
+    last = None
+    for last in rules.lexicon().pre_stop.finditer(masked, max(floor, opening - 120), opening):
+        pass
+    return masked[last.end() if last else max(floor, opening - 120):opening]
+
+
+_SHARE_OF_RE = re.compile(r"[\s$]*of\s+(?:the|its|their)\s+(?P<quantity>[\w\s-]{2,40}?)\s+"
+                          r"(?:of|used\s+by|required\s+by|needed\s+by|consumed\s+by)\s+", re.I)
+
+
+def share_of_quantity(masked: str, group: Any) -> str | None:
+    """ "N% of the memory of X": a cost quantity stated as a share of a baseline's (not "90% of
+    the peak", a level, nor "96% of the teacher's performance", a quality)."""
+    if group.members[-1].unit != "%" or len(group.members) > 1:
+        return None
+    match = _SHARE_OF_RE.match(masked, group.end)
+    if match is None:
+        return None
+    reading = rules.read_after(match.group("quantity"))
+    return reading.metric if reading.specific and not reading.benefit else None

@@ -1,0 +1,117 @@
+"""Fit agent/data/topic_acceptor.json: the logistic-regression acceptor of topic tags.
+
+    python -m evals.train_topic_acceptor            # cross-validated report, then fit and write
+    python -m evals.train_topic_acceptor --dry-run  # report only
+
+Training data: every labelled fixture EXCEPT blind-ext files (held out, scored once). Features come
+from the tagger's own signals with its leave-one-out neighbours (a fixture never votes for itself).
+The report gives 5-fold cross-validated topic F1 per fixture group, grouped by abstract text so a
+paper repeated on two pages never sits in both train and test folds; those are the honest figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from agent.engines.local.topic_acceptor import CANDIDATES, FEATURES, MODEL_PATH, prominent, features
+from evals.loaders import claim_sources, fixture_group, load_claims
+
+L2, THRESHOLD, MIN_TOP, FOLDS = 1.0, 0.5, 0.2, 5
+
+
+def paper_rows(tagger, fixtures: list[dict], use_embeddings: bool):
+    """Per fixture: candidate tags, their feature rows and 0/1 labels."""
+    from agent.engines.local.topics import ABS_MIN, ABS_MIN_KEYWORDS_ONLY, W_EMBEDDING, W_KEYWORDS, W_NEIGHBOURS
+    from agent.engines.local.topics import embed_text
+
+    vecs = [None] * len(fixtures)
+    if use_embeddings:
+        from store.embeddings import embed
+
+        vecs = embed([embed_text(f.get("title"), f["abstract"]) for f in fixtures])
+    weights = {"keywords": W_KEYWORDS, "embedding": W_EMBEDDING, "neighbours": W_NEIGHBOURS} \
+        if use_embeddings else {"keywords": 1.0}
+    floor = ABS_MIN if use_embeddings else ABS_MIN_KEYWORDS_ONLY
+    out = []
+    for fx, vec in zip(fixtures, vecs):
+        ev = tagger.evidence(fx.get("title"), fx["abstract"], vec)
+        scored = sorted(((sum(w * getattr(e, k) for k, w in weights.items()), t) for t, e in ev.items()
+                         if t != "other"), reverse=True)[:CANDIDATES]
+        scored = [(s, t) for s, t in scored if t not in tagger.central or prominent(ev[t])]  # as accept()
+        top = scored[0][0] if scored else 0.0
+        above = sum(1 for s, _ in scored if s >= floor)
+        rows = [features(s, top, r, ev[t], tagger.kinds[t], above, t) for r, (s, t) in enumerate(scored)]
+        out.append(([t for _, t in scored], rows, [float(t in fx["topics"]) for _, t in scored]))
+    return out
+
+
+def fit(rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """L2-regularised logistic regression by Newton steps (tiny problem: exact and fast)."""
+    w = np.zeros(rows.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(rows @ w, -30, 30)))
+        grad = rows.T @ (p - labels) + L2 * w
+        hess = (rows * (p * (1 - p))[:, None]).T @ rows + L2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def predict(w: np.ndarray, tags: list[str], rows: list[list[float]]) -> set[str]:
+    if not tags:
+        return set()
+    p = 1.0 / (1.0 + np.exp(-np.clip(np.array(rows) @ w, -30, 30)))
+    kept = {t for t, pi in zip(tags, p) if pi >= THRESHOLD}
+    best = int(np.argmax(p))
+    return kept or ({tags[best]} if p[best] >= MIN_TOP else {"other"})
+
+
+def cross_validate(papers, fixtures, groups) -> dict[str, float]:
+    fold = [zlib.crc32(f["abstract"].encode()) % FOLDS for f in fixtures]
+    tp, fp, fn = {}, {}, {}
+    for k in range(FOLDS):
+        train = [i for i in range(len(papers)) if fold[i] != k]
+        x = np.array([r for i in train for r in papers[i][1]])
+        y = np.array([v for i in train for v in papers[i][2]])
+        w = fit(x, y)
+        for i in (i for i in range(len(papers)) if fold[i] == k):
+            pred, gold, g = predict(w, papers[i][0], papers[i][1]), set(fixtures[i]["topics"]), groups[i]
+            tp[g] = tp.get(g, 0) + len(pred & gold)
+            fp[g] = fp.get(g, 0) + len(pred - gold)
+            fn[g] = fn.get(g, 0) + len(gold - pred)
+    return {g: round(2 * tp[g] / (2 * tp[g] + fp[g] + fn[g]), 3) for g in tp}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from agent.engines.local.topics import TopicTagger, default_fixture_paths
+
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--dry-run", action="store_true")
+    opts = args.parse_args(argv)
+    sources = claim_sources()
+    fixtures = [f for f in load_claims() if fixture_group(sources[f["id"]]) != "blind_ext"]
+    groups = [fixture_group(sources[f["id"]]) for f in fixtures]
+    tagger = TopicTagger(fixture_paths=default_fixture_paths())
+    model: dict = {"features": list(FEATURES)}
+    for mode, use in (("with_embeddings", True), ("keywords_only", False)):
+        papers = paper_rows(tagger, fixtures, use)
+        print(f"{mode}: 5-fold CV topic F1 by group: {cross_validate(papers, fixtures, groups)}")
+        w = fit(np.array([r for p in papers for r in p[1]]), np.array([v for p in papers for v in p[2]]))
+        model[mode] = {"weights": [round(float(x), 5) for x in w], "threshold": THRESHOLD, "min_top": MIN_TOP}
+    model["trained_on"] = {g: groups.count(g) for g in sorted(set(groups))}
+    if not opts.dry_run:
+        Path(MODEL_PATH).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
