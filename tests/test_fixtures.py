@@ -7,6 +7,7 @@ fixture file) breaks the convention: re-read the abstract and fix the label by h
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ QA_KINDS = {"lookup", "paraphrase", "set", "numeric", "unanswerable"}
 
 CLAIMS = load_claims()
 SEEDS = seed_abstracts()
+# Seed fixtures are named `<seed file>#<i>`; the external sets (dev_ext_*/blind_ext_*, issue 13) hold abstracts
+# from outside the seed pages and are named `arxiv:<id>`.
+SEED_ID = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt#\d+$")
+SEED_CLAIMS = [r for r in CLAIMS if SEED_ID.match(r["id"])]
+EXT_CLAIMS = [r for r in CLAIMS if not SEED_ID.match(r["id"])]
 
 
 def _ids(records):
@@ -51,10 +57,24 @@ def test_seed_segmentation_counts():
     assert not any(text.startswith("arXiv:") for text in SEEDS.values())
 
 
-@pytest.mark.parametrize("rec", CLAIMS, ids=_ids(CLAIMS))
+@pytest.mark.parametrize("rec", SEED_CLAIMS, ids=_ids(SEED_CLAIMS))
 def test_abstract_is_the_seed_text(rec):
     assert rec["id"] in SEEDS, "id must be <seed file>#<index of the >160-char line>"
     assert rec["abstract"] == SEEDS[rec["id"]]
+
+
+def test_external_claim_files_hold_only_external_abstracts():
+    ext_files = [p for p in claim_files() if re.match(r"(dev|blind)_ext_.*\.jsonl$", p.name)]
+    ext_ids = {json.loads(line)["id"] for p in ext_files for line in p.read_text(encoding="utf-8").splitlines()
+               if line.strip()}
+    assert ext_ids == {r["id"] for r in EXT_CLAIMS}, "non-seed ids belong in dev_ext_*/blind_ext_* files only"
+
+
+@pytest.mark.parametrize("rec", EXT_CLAIMS, ids=_ids(EXT_CLAIMS))
+def test_external_abstract_is_not_a_seed(rec):
+    assert re.match(r"^arxiv:\d{4}\.\d{4,5}$", rec["id"]), "external ids are arxiv:<arXiv id>"
+    assert rec["abstract"] not in set(SEEDS.values())
+    assert len(rec["abstract"]) > 160 and isinstance(rec["title"], str) and rec["title"].strip()
 
 
 @pytest.mark.parametrize("rec", CLAIMS, ids=_ids(CLAIMS))
@@ -108,7 +128,7 @@ def test_audit_and_keypoints(rec):
 
 
 def test_titles_follow_section_0():
-    for rec in CLAIMS:
+    for rec in SEED_CLAIMS:
         if rec["id"].startswith(("001_", "003_")):
             assert rec["title"] is None, rec["id"]
         else:
@@ -169,6 +189,6 @@ def test_fixture_claims_agree_with_qa_sets():
     per paper: an occurrence on another page of the same abstract is the same paper)."""
     for qid, name in (("q25", "kitti"), ("q33", "imagenet")):
         answer_texts = {SEEDS[ref] for ref in next(q for q in QA if q["id"] == qid)["answers"]}
-        for rec in CLAIMS:
+        for rec in SEED_CLAIMS:  # the QA sets range over the seed corpus only
             if name in {d.casefold() for d in rec["datasets"]}:
                 assert rec["abstract"] in answer_texts, f"{rec['id']} is labelled with {name} but missing from {qid}"
