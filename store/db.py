@@ -79,6 +79,9 @@ class Database:
             # executescript commits on its own; CREATE ... IF NOT EXISTS makes concurrent opens safe
             self.conn.executescript(SCHEMA)
             self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            from store.categories import migrate
+
+            migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}",
                              hint="move the file away (or set PAPERS_HOME elsewhere) and run `papers ingest` again") from None

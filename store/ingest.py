@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from core.errors import InputFileError
+from store.categories import write_categories
 from store.merge import content_hash, dedup_keys, group_occurrences, merge, new_paper_id
 from store.papers import PaperStore
 from store.records import Paper, ParseIssue, ParseResult, SourceRef
@@ -177,6 +178,7 @@ def _recompute_paper(conn: sqlite3.Connection, pid: str) -> None:
     if not rows:
         for table in ("papers", "extractions", "claim_speedups", "claim_datasets", "claim_hardware", "claim_topics"):
             conn.execute(f"DELETE FROM {table} WHERE {'id' if table == 'papers' else 'paper_id'} = ?", (pid,))
+        write_categories(conn, pid, None)
         return
     occs = [Paper.model_validate_json(r["data"]) for r in rows]
     refs = [SourceRef(file=r["file"], path=r["path"], position=r["position"],
@@ -190,6 +192,7 @@ def _recompute_paper(conn: sqlite3.Connection, pid: str) -> None:
         "content_hash=excluded.content_hash, updated_at=datetime('now')",
         (pid, paper.arxiv_id, paper.title, paper.abstract, paper.date, paper.year, paper.category,
          paper.venue, paper.model_dump_json(exclude_none=True), content_hash(paper)))
+    write_categories(conn, pid, paper)
     for occ in occs:
         for key in dedup_keys(occ):
             conn.execute("INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", (key, pid))

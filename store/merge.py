@@ -91,6 +91,7 @@ def merge(paper_id: str, occurrences: list[Paper], refs: list[SourceRef]) -> Pap
                                      if getattr(o, field) is not None), None))
     merged.authors = max((o.authors for o in occurrences), key=len, default=[])
     merged.date = _best_date(occurrences)
+    merged.categories = list(dict.fromkeys(c for o in occurrences for c in o.categories or [])) or None
     return merged
 
 

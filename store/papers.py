@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import NotFoundError, UsageError
+from store.categories import category_clause
 from store.db import Database
 from store.records import Paper, StoreStats
 
@@ -143,8 +144,9 @@ def _where(flt: PaperFilter) -> tuple[str, list]:
         clauses.append(clause)
         params += values
     if flt.category:
-        clauses.append("upper(category) = upper(?)")
-        params.append(flt.category.split(".")[-1])
+        clause, values = category_clause(flt.category)
+        clauses.append(clause)
+        params += values
     if flt.source:
         clauses.append("id IN (SELECT paper_id FROM occurrences WHERE file LIKE ?)")
         params.append(f"%{flt.source}%")

@@ -28,6 +28,7 @@ class Paper(BaseModel):
     arxiv_id: str | None = None
     date: str | None = None        # YYYY-MM-DD, or --MM-DD when the page shows no year
     category: str | None = None    # arXiv category code without archive: LG, CV, DC ...
+    categories: list[str] | None = None  # every arXiv category with its archive (cs.LG, cs.DC), primary first
     venue: str | None = None       # e.g. "NeurIPS 2022"
     comment: str | None = None     # the raw comment line the venue came from
     score: float | None = None

@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from store.records import Paper
 from store.sources.common import ARXIV_ID_RE, code_url, normalise_category, parse_date, venue_from_comment
+from store.sources.snapshot import is_snapshot_record, snapshot_paper
 
 # Column names people actually use, mapped to our field names.
 ALIASES = {
@@ -64,6 +65,13 @@ def parse_csv(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]
 def rows_to_papers(rows: Iterable[tuple[int, dict]], fmt: str) -> tuple[list[Paper], list[tuple[int, str]]]:
     papers, issues = [], []
     for no, row in rows:
+        if is_snapshot_record(row):
+            paper = snapshot_paper(row, no, len(papers), fmt)
+            if paper is None:
+                issues.append((no, f"no abstract for {_text(row.get('title'))[:70]!r}; record skipped"))
+            else:
+                papers.append(paper)
+            continue
         fields = _pick(row)
         abstract = _text(fields.get("abstract"))
         if not abstract:
