@@ -17,14 +17,20 @@ def open_store(settings: Settings | None = None):
 
 
 def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None, *, index: bool = True,
-           progress: Callable[[Path], None] | None = None):
-    """Parse, de-duplicate and store; then bring the search index up to date (only what changed)."""
-    from store.ingest import ingest_paths
+           progress: Callable[[Path], None] | None = None, category: str | None = None,
+           since: str | None = None, batch_size: int | None = None, stream_progress: Callable | None = None):
+    """Parse, de-duplicate and store; then bring the search index up to date (only what changed).
+
+    Large JSON Lines files (the arXiv snapshot) are streamed in batches and resume after a crash;
+    `category` ('cs.DC,cs.AR') and `since` ('2022-01-01') keep only matching papers."""
+    from store.stream_ingest import BATCH, RecordFilter, ingest_all
 
     settings = settings or get_settings()
+    flt = RecordFilter.parse(category, since)
     store = open_store(settings)
-    report = ingest_paths(store, list(paths or [settings.seeds_dir]),
-                          max_bytes=int(settings.max_file_mb * 1e6), progress=progress)
+    report = ingest_all(store, list(paths or [settings.seeds_dir]), max_bytes=int(settings.max_file_mb * 1e6),
+                        flt=flt, batch_size=batch_size or BATCH, progress=progress,
+                        stream_progress=stream_progress)
     if index:
         report.index = sync_index(store, settings)
     return report

@@ -84,9 +84,12 @@ def parse_files(files: list[Path], *, max_bytes: int,
 
 
 def ingest_paths(store: PaperStore, paths: Iterable[Path], *, max_bytes: int,
-                 progress: Callable[[Path], None] | None = None) -> IngestReport:
+                 progress: Callable[[Path], None] | None = None,
+                 keep: Callable[[Paper], bool] | None = None) -> IngestReport:
     files, rejected = collect_files(paths)
     results, more = parse_files(files, max_bytes=max_bytes, progress=progress)
+    for result in results if keep else []:  # filters (--category, --since) drop papers, keep positions
+        result.papers = [p for p in result.papers if keep(p)]
     report = IngestReport(rejected=rejected + more, papers_before=store.count())
     for result in results:
         report.issues += result.issues

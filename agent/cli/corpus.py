@@ -17,14 +17,22 @@ JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
 def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="files or folders (default: seeds/)"),
            as_json: bool = JSON,
            strict: bool = typer.Option(False, help="also fail when single records were skipped"),
-           no_index: bool = typer.Option(False, "--no-index", help="store only; skip embedding")):
-    """Parse listing pages / JSONL / JSON / CSV / arXiv Atom, de-duplicate, store and index."""
+           no_index: bool = typer.Option(False, "--no-index", help="store only; skip embedding"),
+           category: Optional[str] = typer.Option(None, help="keep only these arXiv categories, e.g. cs.DC,cs.AR"),
+           since: Optional[str] = typer.Option(None, help="keep only papers first submitted on/after, e.g. 2022-01-01"),
+           batch_size: int = typer.Option(500, "--batch-size", min=1, help="papers per transaction when streaming")):
+    """Parse listing pages / JSONL / JSON / CSV / arXiv Atom, de-duplicate, store and index.
+
+    JSON Lines files over PAPERS_MAX_FILE_MB (e.g. the arXiv metadata snapshot) are streamed in
+    batches; an interrupted ingest of such a file resumes where it stopped when run again."""
     from agent.cli.output import progress
     from agent.cli.render import ingest_report_lines
+    from agent.cli.streaming import StreamProgressPrinter
     from agent.corpus import ingest as run
 
     with progress(None, "parsing") as tick:
-        report = run(paths, index=not no_index, progress=lambda _p: tick())
+        report = run(paths, index=not no_index, progress=lambda _p: tick(), category=category, since=since,
+                     batch_size=batch_size, stream_progress=StreamProgressPrinter())
     _report_problems(report.rejected, report.issues)
     if as_json:
         print_json(report.to_json())
