@@ -4,7 +4,9 @@
     .venv/bin/python -m bench --quick         # smaller sizes and fewer runs: a smoke run
     .venv/bin/python -m bench --only parse,scale [--runs 3] [--no-write]
 
-Sections (run in this order): startup, parse, ingest, search, ask, extract, llm, scale. Figures are
+Sections (run in this order): startup, parse, ingest, search, ask, extract, llm, scale, snapshot
+(bench/snapshot_scale.py: streamed ingest of the arXiv-snapshot format with peak RSS, search and ask
+at 10k; `python -m bench scale --n 10000,100000` runs it alone at the sizes given, e.g. 100k). Figures are
 medians over `runs` (the table says how many); latencies are p50 with p95 in the note. The
 synthetic corpora (1,000 and 10,000 abstracts; --quick: 100 and 1,000) are seed sentences
 recombined, written as JSONL into a temporary directory that is removed at the end; they are not
@@ -24,7 +26,7 @@ from typing import Any, Callable
 
 from bench.common import Bench, machine, table, write_results
 
-SECTIONS = ("startup", "parse", "ingest", "search", "ask", "extract", "llm", "scale")
+SECTIONS = ("startup", "parse", "ingest", "search", "ask", "extract", "llm", "scale", "snapshot")
 
 
 def _runner(name: str) -> Callable[[Bench], Any]:
@@ -42,6 +44,8 @@ def _runner(name: str) -> Callable[[Bench], Any]:
         from bench.engines import run_extract, run_llm
 
         fn = run_extract if name == "extract" else run_llm
+    elif name == "snapshot":
+        from bench.snapshot_scale import run_snapshot as fn
     else:
         from bench.scale import run_scale as fn
     return fn
@@ -64,6 +68,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["scale"]:  # `python -m bench scale --n 10000,100000`: the snapshot scale run alone
+        from bench.snapshot_scale import main as scale_main
+
+        return scale_main(argv[1:])
     args = parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     before = machine()
@@ -86,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
                 traceback.print_exc()
                 bench.add(name, "FAILED", None, "", 0, f"{type(exc).__name__}: {str(exc)[:300]}")
                 continue
-            if name == "scale":
-                extra["scale"] = out
+            if name in ("scale", "snapshot"):
+                extra[name] = out
             bench.log(f"section {name} done in {time.perf_counter() - t0:.0f}s")
             done.append(name)
             extra["section_measured_at"][name] = time.strftime("%Y-%m-%d %H:%M:%S")

@@ -7,6 +7,7 @@ enough (MonoATT and MoGDE end with the same sentence and are different papers).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -20,6 +21,7 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=4096)  # one ingest asks for it ~3x per record (group, look-up, recompute)
 def abstract_key(abstract: str) -> str:
     return "abs:" + _digest(_NON_ALNUM.sub("", abstract.lower()))
 

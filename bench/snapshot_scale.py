@@ -1,0 +1,192 @@
+"""Scale on the arXiv-snapshot format: streamed ingest, search and ask at 10k and 100k records.
+
+    .venv/bin/python -m bench scale                      # 10,000 records (also section `snapshot`)
+    .venv/bin/python -m bench scale --n 10000,100000     # the 100k run, on demand (~15-25 min)
+
+Per size n, on a SYNTHETIC snapshot-format file (bench/snapshot_corpus.py):
+1. `papers ingest --no-index FILE` in a new process, with PAPERS_MAX_FILE_MB=1 so that every size
+   takes the streaming path: wall time, records/s and the process's peak RSS (VmHWM).
+2. The index without the model: embedding 100k abstracts with MiniLM takes hours on 2 cores, so
+   the index sync runs with random unit vectors in place of the model's (chunking, Chroma upsert
+   and SQLite bookkeeping are the real code). Search cost does not depend on what the vectors
+   mean, so the latencies below are what a fully embedded store of that size would see; the
+   results' relevance is meaningless and not measured here.
+3. Warm in-process latency, p50/p95: `search` in bm25 and hybrid mode (the query IS embedded by the
+   real model), bm25 with a `--category cs.DC` filter, and `ask` with the local engine.
+4. The model's own rate on this corpus's chunks (chunks/s, abstracts/s) and the projected time to
+   embed n abstracts for real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO, Bench, fmt, questions, timed
+
+SEARCH_QUERIES = 40
+ASK_QUERIES = 20
+EMBED_SAMPLE = 256  # chunks embedded to measure the model's rate
+
+
+def child_ingest(path: Path, home: Path) -> dict[str, Any]:
+    """`papers ingest --no-index` in a new process: wall seconds, peak RSS (MB), papers stored."""
+    env = dict(os.environ, PAPERS_HOME=str(home), PAPERS_MAX_FILE_MB="1", PYTHONPATH=str(REPO))
+    for name in ("PAPERS_CHROMA_URL", "PAPERS_CONFIG", "PAPERS_EMBEDDING"):
+        env.pop(name, None)
+    cmd = [sys.executable, "-m", "bench.rss_child", "ingest", "--no-index", "--json", str(path)]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=6 * 3600)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise RuntimeError(f"ingest failed ({done.returncode}): {done.stderr[-800:]}")
+    peak = [float(line.split("=", 1)[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_RSS_MB=")]
+    report = json.loads(done.stdout)
+    return {"seconds": seconds, "peak_rss_mb": peak[-1], "papers": report["papers_after"]}
+
+
+def random_vector_index(home: Path) -> dict[str, Any]:
+    """Index sync with random unit vectors instead of the model's (see the module docstring)."""
+    import numpy as np
+
+    from agent.corpus import open_store
+    from bench.latency import settings_for
+    from store.index import sync_index
+    from store.vectors import VectorStore
+
+    rng = np.random.default_rng(7)
+    original = VectorStore.embed
+
+    def random_embed(self, texts):
+        vectors = rng.standard_normal((len(texts), 384)).astype("float32")
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist()
+
+    settings = settings_for(None, home)  # type: ignore[arg-type]
+    VectorStore.embed = random_embed  # type: ignore[method-assign]
+    try:
+        seconds, report = timed(lambda: sync_index(open_store(settings), settings))
+    finally:
+        VectorStore.embed = original  # type: ignore[method-assign]
+    return {"seconds": seconds, "chunks": report.chunks}
+
+
+def latencies(home: Path) -> dict[str, Any]:
+    from agent.corpus import open_store
+    from agent.qa.service import ask
+    from bench.latency import settings_for, warm_latency
+    from store.index import search
+    from store.papers import PaperFilter
+
+    settings = settings_for(None, home)  # type: ignore[arg-type]
+    store = open_store(settings)
+    qs, tag = questions(), home.name
+    out = {mode: warm_latency(lambda q, m=mode: search(store, settings, q, k=10, mode=m), qs, SEARCH_QUERIES,
+                              tag=f"{mode} {tag}") for mode in ("bm25", "hybrid")}
+    dc = PaperFilter(category="cs.DC")
+    out["bm25 --category cs.DC"] = warm_latency(lambda q: search(store, settings, q, k=10, mode="bm25", flt=dc),
+                                                qs, SEARCH_QUERIES, tag=f"dc {tag}")
+    out["ask"] = warm_latency(lambda q: ask(q, settings, store=store, engine="local"), qs, ASK_QUERIES)
+    return out
+
+
+def model_rate(home: Path, papers: int, chunks: int) -> dict[str, float]:
+    """Chunks/s of the real embedding model on this corpus's chunk texts; projected full embed time."""
+    from agent.corpus import open_store
+    from bench.latency import settings_for
+
+    settings = settings_for(None, home)  # type: ignore[arg-type]
+    from store.embeddings import embed
+
+    rows = open_store(settings).db.query("SELECT text FROM index_chunks ORDER BY id LIMIT ?", (EMBED_SAMPLE,))
+    texts = [r[0] for r in rows]
+    embed(texts[:8])  # warm-up
+    seconds, _ = timed(lambda: embed(texts))
+    chunk_rate = len(texts) / seconds
+    per_paper = chunks / max(papers, 1)
+    return {"chunks_per_s": chunk_rate, "abstracts_per_s": chunk_rate / per_paper,
+            "projected_hours": papers * per_paper / chunk_rate / 3600}
+
+
+def run_size(bench: Bench, n: int) -> dict[str, Any]:
+    from bench.snapshot_corpus import write_snapshot
+    from store.index import close_all
+
+    path = bench.tmp / f"snapshot-{n}.jsonl"
+    gen_s, _ = timed(lambda: write_snapshot(path, n))
+    bench.log(f"snapshot {n:,}: {path.stat().st_size / 1e6:.0f} MB written in {gen_s:.0f} s")
+    home = bench.tmp / f"snapshot-home-{n}"
+    shutil.rmtree(home, ignore_errors=True)
+    out: dict[str, Any] = {"n": n, "file_mb": path.stat().st_size / 1e6, "ingest": child_ingest(path, home)}
+    bench.log(f"  ingest: {out['ingest']}")
+    out["index"] = random_vector_index(home)
+    bench.log(f"  index (random vectors): {out['index']}")
+    out["latency"] = latencies(home)
+    out["model"] = model_rate(home, out["ingest"]["papers"], out["index"]["chunks"])
+    close_all()
+    path.unlink(missing_ok=True)
+    shutil.rmtree(home, ignore_errors=True)
+    return out
+
+
+def add_rows(bench: Bench, r: dict[str, Any]) -> None:
+    s, n, ing = "snapshot", r["n"], r["ingest"]
+    bench.add(s, f"ingest --no-index, streamed ({n:,} records, {r['file_mb']:.0f} MB)", ing["papers"] / ing["seconds"],
+              "records/s", 1, f"{ing['seconds']:.1f} s wall, new process; peak RSS {ing['peak_rss_mb']:.0f} MB",
+              **ing)
+    bench.add(s, f"index sync without the model ({n:,})", r["index"]["chunks"] / r["index"]["seconds"], "chunks/s", 1,
+              f"{r['index']['seconds']:.0f} s for {r['index']['chunks']:,} chunks; random vectors, real Chroma + SQLite")
+    for name, lat in r["latency"].items():
+        what = name if name == "ask" else f"search {name}"
+        bench.add(s, f"{what} warm p50 ({n:,})", lat["p50_ms"], "ms", lat["n"], f"p95 {lat['p95_ms']:.0f} ms",
+                  p95_ms=lat["p95_ms"])
+    m = r["model"]
+    bench.add(s, f"embedding model on this corpus ({n:,})", m["abstracts_per_s"], "abstracts/s", 1,
+              f"{m['chunks_per_s']:.0f} chunks/s; embedding all {n:,} would take {m['projected_hours']:.1f} h")
+
+
+def growth_rows(bench: Bench, small: dict[str, Any], large: dict[str, Any]) -> None:
+    a, b = small["n"], large["n"]
+    per = lambda r: r["ingest"]["seconds"] / r["n"] * 1000  # noqa: E731
+    bench.add("snapshot", f"ingest time per record, {b:,} / {a:,}", per(large) / per(small), "x", 1,
+              f"{fmt(per(small))} -> {fmt(per(large))} ms/record (includes process start)")
+    bench.add("snapshot", f"ingest peak RSS, {b:,} / {a:,}", large["ingest"]["peak_rss_mb"] / small["ingest"]["peak_rss_mb"],
+              "x", 1, f"{small['ingest']['peak_rss_mb']:.0f} -> {large['ingest']['peak_rss_mb']:.0f} MB")
+    for name in large["latency"]:
+        x, y = small["latency"][name]["p50_ms"], large["latency"][name]["p50_ms"]
+        bench.add("snapshot", f"{name} p50, {b:,} / {a:,}", y / x, "x", 1, f"{fmt(x)} -> {fmt(y)} ms")
+
+
+def run_snapshot(bench: Bench, sizes: list[int] | None = None) -> dict[str, Any]:
+    sizes = sizes or ([1000] if bench.quick else [10000])
+    results = [run_size(bench, n) for n in sizes]
+    for r in results:
+        add_rows(bench, r)
+    for small, large in zip(results, results[1:]):
+        growth_rows(bench, small, large)
+    return {"sizes": sizes, "results": results}
+
+
+def main(argv: list[str]) -> int:
+    from bench.common import table, write_results
+
+    parser = argparse.ArgumentParser(prog="python -m bench scale", description=__doc__.splitlines()[0])
+    parser.add_argument("--n", default="10000", help="comma-separated record counts, e.g. 10000,100000")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/results.json")
+    args = parser.parse_args(argv)
+    sizes = [int(x.replace("_", "")) for x in args.n.split(",") if x.strip()]
+    bench = Bench()
+    try:
+        out = run_snapshot(bench, sizes)
+        print(table(bench.rows))
+        if not args.no_write:
+            print(f"wrote {write_results(bench, ['snapshot'], {'snapshot': out})}")
+    finally:
+        bench.close()
+    return 0
