@@ -178,7 +178,8 @@ def _plan(store: PaperStore, fh: BinaryIO, path: str, size: int, flt: RecordFilt
     if known and (row is None or row["filters"] == flt.spec()) and (row is None or row["done"]):
         if _hash_prefix(fh, size).hexdigest() == known[0]["sha256"]:
             return "unchanged", size, 0, None
-    return ("updated" if known or row is not None else "new"), 0, 0, hashlib.sha256()
+    started_before = known or (row is not None and not row["done"])  # a done row alone: `papers remove`d
+    return ("updated" if started_before else "new"), 0, 0, hashlib.sha256()
 
 
 def _hash_prefix(fh: BinaryIO, length: int) -> "hashlib._Hash":

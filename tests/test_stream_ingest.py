@@ -149,3 +149,22 @@ def test_kill_9_at_half_then_rerun_ends_with_every_record_once(tmp_path):
 
     store = PaperStore.open(tmp_path / "home" / "papers.db")
     assert store.count() == n and occurrence_lines(store, big) == list(range(n))
+
+
+def test_ingest_cli_filters_and_remove_then_reingest(tmp_path, cli, monkeypatch):
+    big = tmp_path / "snapshot.jsonl"
+    write_lines(big, 90)
+    monkeypatch.setenv("PAPERS_MAX_FILE_MB", "0.001")
+    from agent.settings import reset_settings_cache
+
+    reset_settings_cache()
+    out = cli("ingest", "--no-index", "--json", "--category", "cs.AR", "--since", "2021-01-01", str(big))
+    report = json.loads(out.stdout)
+    expected = [i for i in range(90) if i % 3 == 1 and 2019 + i % 5 >= 2021]
+    assert report["files"][0]["status"] == "new" and report["papers_after"] == len(expected)
+    listed = [json.loads(line) for line in cli("list", "--category", "cs.AR", "--json").stdout.splitlines()]
+    assert len(listed) == len(expected) and all(p["year"] >= 2021 for p in listed)
+    cli("remove", "snapshot.jsonl")
+    again = json.loads(cli("ingest", "--no-index", "--json", "--category", "cs.AR", "--since", "2021",
+                           str(big)).stdout)
+    assert again["files"][0]["status"] == "new" and again["papers_after"] == len(expected)

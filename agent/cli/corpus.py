@@ -67,7 +67,7 @@ def parse(paths: List[Path] = typer.Argument(..., help="files or folders to pars
 
 @app.command("list")
 def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, >=2023"),
-                category: Optional[str] = typer.Option(None, help="arXiv category, e.g. LG, CV"),
+                category: Optional[str] = typer.Option(None, help="arXiv category, any listed one: LG, cs.DC"),
                 source: Optional[str] = typer.Option(None, help="part of a source file name"),
                 grep: Optional[str] = typer.Option(None, help="text in title or abstract"),
                 dataset: Optional[str] = typer.Option(None, help="extracted dataset, e.g. KITTI"),
