@@ -1,7 +1,8 @@
 """Scale on the arXiv-snapshot format: streamed ingest, search and ask at 10k and 100k records.
 
     .venv/bin/python -m bench scale                      # 10,000 records (also section `snapshot`)
-    .venv/bin/python -m bench scale --n 10000,100000     # the 100k run, on demand (~15-25 min)
+    .venv/bin/python -m bench scale --n 10000,100000     # the 100k run, on demand (~40 min on 2 busy cores)
+    .venv/bin/python -m bench scale --server             # also on a `chroma run` server (PAPERS_CHROMA_URL)
 
 Per size n, on a SYNTHETIC snapshot-format file (bench/snapshot_corpus.py):
 1. `papers ingest --no-index FILE` in a new process, with PAPERS_MAX_FILE_MB=1 so that every size
@@ -52,12 +53,19 @@ def child_ingest(path: Path, home: Path) -> dict[str, Any]:
     return {"seconds": seconds, "peak_rss_mb": peak[-1], "papers": report["papers_after"]}
 
 
-def random_vector_index(home: Path) -> dict[str, Any]:
+def index_settings(home: Path, chroma_url: str | None = None):
+    from agent.settings import Settings
+
+    from bench.common import SEEDS
+
+    return Settings(home=home, seeds_dir=SEEDS, chroma_url=chroma_url, embedding="local")
+
+
+def random_vector_index(home: Path, chroma_url: str | None = None) -> dict[str, Any]:
     """Index sync with random unit vectors instead of the model's (see the module docstring)."""
     import numpy as np
 
     from agent.corpus import open_store
-    from bench.latency import settings_for
     from store.index import sync_index
     from store.vectors import VectorStore
 
@@ -68,7 +76,7 @@ def random_vector_index(home: Path) -> dict[str, Any]:
         vectors = rng.standard_normal((len(texts), 384)).astype("float32")
         return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).tolist()
 
-    settings = settings_for(None, home)  # type: ignore[arg-type]
+    settings = index_settings(home, chroma_url)
     VectorStore.embed = random_embed  # type: ignore[method-assign]
     try:
         seconds, report = timed(lambda: sync_index(open_store(settings), settings))
@@ -80,11 +88,11 @@ def random_vector_index(home: Path) -> dict[str, Any]:
 def latencies(home: Path) -> dict[str, Any]:
     from agent.corpus import open_store
     from agent.qa.service import ask
-    from bench.latency import settings_for, warm_latency
+    from bench.latency import warm_latency
     from store.index import search
     from store.papers import PaperFilter
 
-    settings = settings_for(None, home)  # type: ignore[arg-type]
+    settings = index_settings(home)
     store = open_store(settings)
     qs, tag = questions(), home.name
     out = {mode: warm_latency(lambda q, m=mode: search(store, settings, q, k=10, mode=m), qs, SEARCH_QUERIES,
@@ -99,10 +107,9 @@ def latencies(home: Path) -> dict[str, Any]:
 def model_rate(home: Path, papers: int, chunks: int) -> dict[str, float]:
     """Chunks/s of the real embedding model on this corpus's chunk texts; projected full embed time."""
     from agent.corpus import open_store
-    from bench.latency import settings_for
-
-    settings = settings_for(None, home)  # type: ignore[arg-type]
     from store.embeddings import embed
+
+    settings = index_settings(home)
 
     rows = open_store(settings).db.query("SELECT text FROM index_chunks ORDER BY id LIMIT ?", (EMBED_SAMPLE,))
     texts = [r[0] for r in rows]
@@ -114,7 +121,29 @@ def model_rate(home: Path, papers: int, chunks: int) -> dict[str, float]:
             "projected_hours": papers * per_paper / chunk_rate / 3600}
 
 
-def run_size(bench: Bench, n: int) -> dict[str, Any]:
+def server_run(bench: Bench, home: Path, n: int) -> dict[str, Any]:
+    """The same store on a `chroma run` server: index sync (random vectors) and hybrid search / ask."""
+    from bench.chroma_server import chroma_server
+    from agent.corpus import open_store
+    from agent.qa.service import ask
+    from bench.latency import warm_latency
+    from store.index import close_all, search
+
+    close_all()
+    with chroma_server(bench.tmp / f"chroma-server-{n}") as url:
+        out: dict[str, Any] = {"index": random_vector_index(home, url)}
+        bench.log(f"  index on chroma run (random vectors): {out['index']}")
+        settings = index_settings(home, url)
+        store = open_store(settings)
+        qs = questions()
+        out["hybrid"] = warm_latency(lambda q: search(store, settings, q, k=10, mode="hybrid"), qs, SEARCH_QUERIES,
+                                     tag=f"server {n}")
+        out["ask"] = warm_latency(lambda q: ask(q, settings, store=store, engine="local"), qs, ASK_QUERIES)
+        close_all()
+    return out
+
+
+def run_size(bench: Bench, n: int, server: bool = False) -> dict[str, Any]:
     from bench.snapshot_corpus import write_snapshot
     from store.index import close_all
 
@@ -129,6 +158,8 @@ def run_size(bench: Bench, n: int) -> dict[str, Any]:
     bench.log(f"  index (random vectors): {out['index']}")
     out["latency"] = latencies(home)
     out["model"] = model_rate(home, out["ingest"]["papers"], out["index"]["chunks"])
+    if server:
+        out["server"] = server_run(bench, home, n)
     close_all()
     path.unlink(missing_ok=True)
     shutil.rmtree(home, ignore_errors=True)
@@ -146,6 +177,14 @@ def add_rows(bench: Bench, r: dict[str, Any]) -> None:
         what = name if name == "ask" else f"search {name}"
         bench.add(s, f"{what} warm p50 ({n:,})", lat["p50_ms"], "ms", lat["n"], f"p95 {lat['p95_ms']:.0f} ms",
                   p95_ms=lat["p95_ms"])
+    if "server" in r:
+        srv = r["server"]
+        bench.add(s, f"index sync without the model, chroma run ({n:,})", srv["index"]["chunks"] / srv["index"]["seconds"],
+                  "chunks/s", 1, f"{srv['index']['seconds']:.0f} s; random vectors over HTTP")
+        for name in ("hybrid", "ask"):
+            what = "ask" if name == "ask" else "search hybrid"
+            bench.add(s, f"{what} warm p50, chroma run ({n:,})", srv[name]["p50_ms"], "ms", srv[name]["n"],
+                      f"p95 {srv[name]['p95_ms']:.0f} ms", p95_ms=srv[name]["p95_ms"])
     m = r["model"]
     bench.add(s, f"embedding model on this corpus ({n:,})", m["abstracts_per_s"], "abstracts/s", 1,
               f"{m['chunks_per_s']:.0f} chunks/s; embedding all {n:,} would take {m['projected_hours']:.1f} h")
@@ -163,9 +202,9 @@ def growth_rows(bench: Bench, small: dict[str, Any], large: dict[str, Any]) -> N
         bench.add("snapshot", f"{name} p50, {b:,} / {a:,}", y / x, "x", 1, f"{fmt(x)} -> {fmt(y)} ms")
 
 
-def run_snapshot(bench: Bench, sizes: list[int] | None = None) -> dict[str, Any]:
+def run_snapshot(bench: Bench, sizes: list[int] | None = None, server: bool = False) -> dict[str, Any]:
     sizes = sizes or ([1000] if bench.quick else [10000])
-    results = [run_size(bench, n) for n in sizes]
+    results = [run_size(bench, n, server) for n in sizes]
     for r in results:
         add_rows(bench, r)
     for small, large in zip(results, results[1:]):
@@ -178,12 +217,13 @@ def main(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench scale", description=__doc__.splitlines()[0])
     parser.add_argument("--n", default="10000", help="comma-separated record counts, e.g. 10000,100000")
+    parser.add_argument("--server", action="store_true", help="also measure on a `chroma run` server")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results.json")
     args = parser.parse_args(argv)
     sizes = [int(x.replace("_", "")) for x in args.n.split(",") if x.strip()]
     bench = Bench()
     try:
-        out = run_snapshot(bench, sizes)
+        out = run_snapshot(bench, sizes, args.server)
         print(table(bench.rows))
         if not args.no_write:
             print(f"wrote {write_results(bench, ['snapshot'], {'snapshot': out})}")
