@@ -259,7 +259,11 @@ class _BatchWriter:
         if not isinstance(obj, dict):
             self._pending_issues.append((self.line, "expected a JSON object per line; line skipped"))
             return
-        papers, problems = rows_to_papers([(self.line, obj)], "jsonl")
+        try:
+            papers, problems = rows_to_papers([(self.line, obj)], "jsonl")
+        except (ValueError, TypeError, AttributeError) as exc:  # one odd record must not stop a resumable run
+            self._pending_issues.append((self.line, f"cannot read this record ({type(exc).__name__}); line skipped"))
+            return
         self._pending_issues += problems
         for paper in papers:
             if flt.accepts(paper):
