@@ -90,13 +90,14 @@ class PaperStore:
             papers = [p for p in papers if pattern.search(p.title or "") or pattern.search(p.abstract)]
         return papers[: flt.limit] if flt and flt.limit else papers
 
-    def ids(self, flt: PaperFilter | None = None) -> list[str]:
-        """Ids of the papers `list(flt)` returns, without loading them (search filters)."""
+    def ids(self, flt: PaperFilter | None = None, ordered: bool = True) -> list[str]:
+        """Ids of the papers `list(flt)` returns, without loading them (search filters). Unordered
+        is several times faster on a large store: the id index answers without reading the rows."""
         if flt and flt.grep:
             return [p.id for p in self.list(flt)]  # grep is matched in Python
         where, params = _where(flt or PaperFilter())
-        rows = self.db.query(f"SELECT id FROM papers WHERE {where} "
-                             "ORDER BY COALESCE(year, 0) DESC, date DESC, id", params)
+        order = " ORDER BY COALESCE(year, 0) DESC, date DESC, id" if ordered else ""
+        rows = self.db.query(f"SELECT id FROM papers WHERE {where}{order}", params)
         ids = [r["id"] for r in rows]
         return ids[: flt.limit] if flt and flt.limit else ids
 

@@ -96,7 +96,7 @@ def allowed_papers(store: PaperStore, flt: PaperFilter | None) -> set[str] | Non
     """Ids of the papers the filter admits; None when there is no filter."""
     if filter_is_empty(flt):
         return None
-    return set(store.ids(replace(flt, limit=None)))  # type: ignore[arg-type]
+    return set(store.ids(replace(flt, limit=None), ordered=False))  # type: ignore[arg-type]
 
 
 def rank(store: PaperStore, vectors: "VectorStore | None", lex: LexicalIndex, query: str, *, k: int,
