@@ -32,7 +32,7 @@ JOURNALS = ["IEEE Trans. Parallel Distrib. Syst. 34 (2023) 1-14", "J. Mach. Lear
 def sentence_pool() -> tuple[list[str], list[int], list[str]]:
     """(sentences, abstract lengths in sentences, title words) from the seeds and SciTLDR train."""
     from bench.common import seed_abstracts
-    from store.chunking import split_sentences
+    from core.text import split_sentences
 
     seeds = seed_abstracts()
     sentences = [s for _, a in seeds for s in split_sentences(a)]

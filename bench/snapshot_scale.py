@@ -54,7 +54,7 @@ def child_ingest(path: Path, home: Path) -> dict[str, Any]:
 
 
 def index_settings(home: Path, chroma_url: str | None = None):
-    from agent.settings import Settings
+    from core.settings import Settings
 
     from bench.common import SEEDS
 

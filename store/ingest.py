@@ -207,3 +207,16 @@ def _record_file(conn: sqlite3.Connection, result: ParseResult) -> None:
                  (result.path, result.file, result.sha256, result.format, len(result.papers), len(result.issues)))
     for issue in result.issues:
         conn.execute("INSERT INTO issues VALUES (?, ?, ?, ?)", (result.path, result.file, issue.line, issue.reason))
+
+
+def write_batch(conn: sqlite3.Connection, source: ParseResult, papers: list[Paper]) -> None:
+    """One batch of a streamed file, inside the caller's transaction: place its papers (merging with
+    what is stored) and recompute the papers it touched."""
+    for pid in sorted(_place_occurrences(conn, [(source, p) for p in papers])):
+        _recompute_paper(conn, pid)
+
+
+def forget_file(conn: sqlite3.Connection, path: str) -> None:
+    """Inside the caller's transaction: drop a file's occurrences and issues; papers seen only there go."""
+    for pid in _drop_file(conn, path):
+        _recompute_paper(conn, pid)

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
-from agent.errors import InputFileError, UsageError
-from store.ingest import (FileOutcome, IngestReport, _drop_file, _place_occurrences, _recompute_paper,
-                          collect_files, ingest_paths)
+from core.errors import InputFileError, UsageError
+from store.ingest import FileOutcome, IngestReport, collect_files, forget_file, ingest_paths, write_batch
 from store.papers import PaperStore
 from store.records import Paper, ParseIssue, ParseResult
 from store.sources.common import normalise_category
@@ -197,8 +196,7 @@ def _hash_prefix(fh: BinaryIO, length: int) -> "hashlib._Hash":
 def _restart(store: PaperStore, source: ParseResult, size: int, flt: RecordFilter) -> None:
     """Forget what an earlier, different version of this file (or other filters) put in the store."""
     with store.db.write() as conn:
-        for pid in _drop_file(conn, source.path):
-            _recompute_paper(conn, pid)
+        forget_file(conn, source.path)
         conn.execute("DELETE FROM files WHERE path = ?", (source.path,))
         conn.execute("INSERT OR REPLACE INTO stream_sources (path, name, size, offset, line, prefix_sha256, "
                      "filters, n_papers, n_issues) VALUES (?, ?, ?, 0, 0, ?, ?, 0, 0)",
@@ -273,9 +271,7 @@ class _BatchWriter:
     def commit(self) -> None:
         """One transaction: the batch's papers, its issues and the offset reached."""
         with self.store.db.write() as conn:
-            touched = _place_occurrences(conn, [(self.source, p) for p in self._papers])
-            for pid in sorted(touched):
-                _recompute_paper(conn, pid)
+            write_batch(conn, self.source, self._papers)
             conn.executemany("INSERT INTO issues VALUES (?, ?, ?, ?)",
                              [(self.source.path, self.source.file, no, reason) for no, reason in self._pending_issues])
             conn.execute("UPDATE stream_sources SET offset = ?, line = ?, prefix_sha256 = ?, n_papers = n_papers + ?, "

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from agent.errors import UsageError
+from core.errors import UsageError
 from store.ingest import ingest_paths
 from store.papers import PaperFilter
 from store.stream_ingest import RecordFilter, _BatchWriter, ingest_all
@@ -101,7 +101,7 @@ def test_bad_lines_are_reported_and_skipped(store, tmp_path):
     big.write_text("\n".join(lines) + "\n")
     report = ingest_all(store, [big], max_bytes=TINY, batch_size=16)
     assert store.count() == 48 and sorted(i.line for i in report.issues) == [11, 21]
-    assert len(store.stats()["issues"]) == 2
+    assert len(store.stats().issues) == 2
 
 
 def test_crash_mid_file_then_rerun_keeps_every_record_once(store, tmp_path, monkeypatch):
@@ -155,7 +155,7 @@ def test_ingest_cli_filters_and_remove_then_reingest(tmp_path, cli, monkeypatch)
     big = tmp_path / "snapshot.jsonl"
     write_lines(big, 90)
     monkeypatch.setenv("PAPERS_MAX_FILE_MB", "0.001")
-    from agent.settings import reset_settings_cache
+    from core.settings import reset_settings_cache
 
     reset_settings_cache()
     out = cli("ingest", "--no-index", "--json", "--category", "cs.AR", "--since", "2021-01-01", str(big))
