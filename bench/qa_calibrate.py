@@ -74,7 +74,7 @@ def standout_cutoff(pack: np.ndarray, y: np.ndarray, named: np.ndarray, grid: np
 def report_standout(data, y: np.ndarray, named: np.ndarray) -> None:
     from agent.qa.answerability import PACK_MIN
 
-    pack = np.array([f["pack"] for _, f, _, _ in data])
+    pack = np.array([f.get("pack", 0.0) for _, f, _, _ in data])
     grid = np.round(np.arange(0.0, 0.15, 0.01), 2)
     pos, neg = y == 1, y == 0
     for cut in grid:

@@ -30,6 +30,9 @@ def test_confidence_comes_from_the_standout_or_a_named_paper():
     assert not Evidence({"pack": PACK_MIN - 0.01}, probability=0.99).confident   # P alone does not answer
     assert Evidence({"pack": 0.0}, named=True).confident
     assert "stands out of the pack" in Evidence({"pack": 0.1}).describe()
+    # a filter that leaves too few papers for a pack: the logistic model decides
+    assert Evidence({"cos": 0.7}, probability=0.6).confident
+    assert not Evidence({"cos": 0.3}, probability=0.2).confident
 
 
 def test_a_tex_superscript_in_the_title_name_matches_the_plain_question_word():

@@ -40,6 +40,7 @@ CUTOFF = 0.5          # P(answerable) of the logistic model (reported; the decis
 # answers 48/57 and declines 13/16. 0.05 declines only 12/16; 0.12 answers 42/57.
 PACK_MIN = 0.06
 PACK_SIZE = 9         # how many of the next dense hits make "the pack"
+PACK_FLOOR = 3        # fewer other papers than this (a narrow filter) make no pack: P decides
 NAME_MAX_DF = 3       # a title/system word used by at most this many papers names the paper
 
 
@@ -52,11 +53,17 @@ class Evidence:
 
     @property
     def confident(self) -> bool:
-        return self.named or self.features.get("pack", 0.0) >= PACK_MIN
+        if "pack" not in self.features:     # too few papers to make a pack (a narrow filter): the model
+            return self.named or self.probability >= CUTOFF
+        return self.named or self.features["pack"] >= PACK_MIN
 
     def describe(self) -> str:
-        why = "named in the question" if self.named else \
-            f"stands out of the pack by {self.features.get('pack', 0.0):.3f} (answer from {PACK_MIN})"
+        if self.named:
+            why = "named in the question"
+        elif "pack" in self.features:
+            why = f"stands out of the pack by {self.features['pack']:.3f} (answer from {PACK_MIN})"
+        else:
+            why = f"P(answerable)={self.probability:.2f} (cutoff {CUTOFF}; too few papers for a pack)"
         feats = ", ".join(f"{k} {v:.3f}" for k, v in self.features.items())
         return f"retrieval: {why}; {feats}"
 
@@ -87,7 +94,8 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
         "unknown": sum(stats.idf(t) for t in q_terms if stats.df.get(t, 0) == 0) / total,
     }
     ev = Evidence(feats, named=names_paper(question, best, stats))
-    ev.features["pack"] = standout(cos, others)
+    if len(others) >= PACK_FLOOR:
+        ev.features["pack"] = standout(cos, others)
     ev.probability = probability(feats)
     return ev
 
