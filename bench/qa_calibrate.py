@@ -1,4 +1,8 @@
-"""Fit the answerability model of agent/qa/answerability.py and print its precision and coverage.
+"""Calibrate the answerability decision of agent/qa/answerability.py and print precision and coverage.
+
+The decision: answer when the question names the best paper or the paper stands out of the dense
+pack by PACK_MIN (chosen here: the cut-off with the best balanced accuracy, leave-one-out). The
+logistic model (WEIGHTS, used to rank and show closest papers) is refitted and reported too.
 
     python -m bench.qa_calibrate            # on a throw-away seed store (ingest + local extraction)
     PAPERS_HOME=~/papers python -m bench.qa_calibrate --home   # on an existing, extracted store
@@ -59,6 +63,38 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.nd
     return w
 
 
+def standout_cutoff(pack: np.ndarray, y: np.ndarray, named: np.ndarray, grid: np.ndarray) -> float:
+    """The cut-off on `pack` with the best balanced accuracy (the smallest of equals)."""
+    def balanced(cut: float) -> float:
+        ans = (pack >= cut) | named
+        return ans[y == 1].mean() + (~ans[y == 0]).mean()
+    return float(max(grid, key=lambda c: (balanced(c), -c)))
+
+
+def report_standout(data, y: np.ndarray, named: np.ndarray) -> None:
+    from agent.qa.answerability import PACK_MIN
+
+    pack = np.array([f.get("pack", 0.0) for _, f, _, _ in data])
+    grid = np.round(np.arange(0.0, 0.15, 0.01), 2)
+    pos, neg = y == 1, y == 0
+    for cut in grid:
+        ans = (pack >= cut) | named
+        print(f"  pack >= {cut:.2f}: coverage {ans[pos].mean():.2f}, declined {(~ans[neg]).mean():.2f}")
+    loo, chosen = [], set()
+    for i in range(len(y)):
+        keep = np.arange(len(y)) != i
+        cut = standout_cutoff(pack[keep], y[keep], named[keep], grid)
+        chosen.add(cut)
+        loo.append(pack[i] >= cut or named[i])
+    ans = np.array(loo)
+    print(f"standout, leave-one-out (cut-offs chosen {sorted(chosen)}; in use {PACK_MIN}): coverage "
+          f"{ans[pos].mean():.2f} ({ans[pos].sum()}/{pos.sum()}), declined {(~ans[neg]).mean():.2f} "
+          f"({(~ans[neg]).sum()}/{neg.sum()}), precision of answers {y[ans].mean():.2f}")
+    for (qid, *_), a, lab in zip(data, ans, y):
+        if a != bool(lab):
+            print(f"  wrong: {qid} label={int(lab)}")
+
+
 def main() -> None:
     from agent.corpus import open_store
     from agent.qa.answerability import CUTOFF, WEIGHTS
@@ -72,6 +108,7 @@ def main() -> None:
     x = np.array([[f[k] for k in keys] for _, f, _, _ in data])
     y = np.array([lab for _, _, lab, _ in data], dtype=float)
     named = np.array([n for *_, n in data])
+    report_standout(data, y, named)
     w = fit(x, y)
     print("weights:", {k: round(float(v), 2) for k, v in zip(keys, w[:-1])}, "bias:", round(float(w[-1]), 2))
     loo = []

@@ -117,3 +117,22 @@ def test_year_and_title_numbers_count_as_grounded():
 
 def test_citation_parsing():
     assert citations_in("a [2] b [1, 3] c [2]") == [2, 1, 3]
+
+
+def test_set_qualifiers_drop_in_a_fixed_order_keeping_a_title_word_longest():
+    """Two equally rare qualifier words, no member uses both: the member whose title names one wins,
+    whatever the hash order of the question's word set."""
+    from types import SimpleNamespace
+
+    from agent.qa.sets import qualify
+
+    def member(title, abstract):
+        return SimpleNamespace(source=SimpleNamespace(id=title, title=title, abstract=abstract))
+
+    matches = [member("Sealed gradients with homomorphic encryption", "Clients share gradients."),
+               member("Fair client selection", "We protect clients from bias."),
+               member("Plain federated averaging", "Clients train locally.")]
+    ctx = SimpleNamespace(stats=lambda: SimpleNamespace(idf=lambda t: 1.0))
+    kept, words = qualify("Which federated learning papers protect clients with encryption?", matches,
+                          ["federated learning"], ctx)
+    assert [m.source.id for m in kept] == ["Sealed gradients with homomorphic encryption"], words

@@ -77,8 +77,9 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
         judged.append((src, ev, missing))
     best, ev, missing = judged[0]
-    if ev.confident and missing:   # another strong hit may meet what the first one misses
-        alt = next((j for j in judged[1:] if not j[2] and (j[1].confident or j[1].probability >= ev.probability)), None)
+    if ev.confident and missing and not ev.named:   # another strong hit may meet what the first one misses
+        # (not when the question names the first paper: the constraint is then about that paper)
+        alt = next((j for j in judged[1:] if not j[2] and j[1].confident), None)
         if alt is not None:
             best, ev, missing = alt
     if not ev.confident or missing:

@@ -7,7 +7,8 @@
 - Qualifiers: the question's remaining content words that split the candidate set (used by some
   members, not all) must all be used by a listed paper's title or abstract ("federated learning papers
   ... with encryption"). When no member uses them all, the most common of them is dropped, then the
-  next, so a word the question chose freely cannot empty the answer on its own.
+  next, so a word the question chose freely cannot empty the answer on its own; of equally common
+  words, the one a member's title uses is kept longest.
 """
 
 from __future__ import annotations
@@ -120,7 +121,11 @@ def qualify(question: str, matches: list, used_surfaces: list[str], ctx) -> tupl
     asked = term_set(_strip(question, used_surfaces)) - QUESTION_WORDS
     docs = {m.source.id: term_set(f"{m.source.title or ''} {m.source.abstract}") for m in matches}
     splitting = [t for t in asked if 0 < sum(t in d for d in docs.values()) < len(docs)]
-    splitting.sort(key=stats.idf)            # most common first: the first to drop
+    # Most common first: the first to drop. Among equally common words, one a member's title uses is
+    # dropped last (the title says what a paper is about), then alphabetical order, so the answer
+    # never depends on the order of a set.
+    titles = [term_set(m.source.title or "") for m in matches]
+    splitting.sort(key=lambda t: (stats.idf(t), sum(t in ti for ti in titles), t))
     while splitting:
         kept = [m for m in matches if all(t in docs[m.source.id] for t in splitting)]
         if kept:

@@ -1,0 +1,72 @@
+"""Score `ask` on the tuning files only (qa.jsonl in-sample, qa_dev.jsonl dev), never the blind ones.
+
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --build   # ingest + extract the seeds once
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev [-v]      # per-file summary, by kind, failures
+
+Uses the scoring functions of evals/qa_suite.py on an existing store, so tuning loops do not rebuild
+the store each time (`papers eval --suite qa` does, and also scores the blind files).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"))
+
+
+def build(settings) -> None:
+    from agent.corpus import ingest
+    from agent.engines.registry import get_engine
+    from agent.extract import extract_batch
+
+    ingest(None, settings, index=True)
+    extract_batch(get_engine(settings=settings), input_path=None, use_all=True, output=None, save=True, settings=settings)
+
+
+def score(settings, verbose: bool = False) -> dict:
+    from agent.corpus import open_store
+    from agent.qa import ask
+    from evals.corpus_env import EvalCorpus
+    from evals.qa_suite import by_kind, score_answer, summary
+
+    store = open_store(settings)
+    corpus = EvalCorpus(settings, store, True)
+    out = {}
+    for file, role in TUNING_FILES:
+        rows = []
+        for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
+            q = json.loads(line)
+            answers = corpus.paper_ids(q["answers"])
+            row = score_answer(q, answers, ask(q["question"], settings=settings, store=store))
+            row["answers"] = answers
+            rows.append(row)
+        out[role] = {"summary": summary(rows), "by_kind": by_kind(rows)}
+        print(f"== {file}: " + ", ".join(f"{k} {v:.3f}" for k, v in summary(rows).items() if v is not None))
+        for kind, figs in by_kind(rows).items():
+            print(f"   {kind}: " + ", ".join(f"{k} {v:.2f}" for k, v in figs.items()))
+        for r in rows:
+            bad = (r["kind"] == "unanswerable" and not r["declined"]) or \
+                  (r["kind"] in ("lookup", "paraphrase") and not (r["answered"] and set(r["sources"][:5]) & set(r["answers"]))) or \
+                  (r["kind"] == "set" and not r["set_complete"]) or \
+                  (r["kind"] == "numeric" and not (r["answered"] and set(r["cited"]) & set(r["answers"])))
+            if bad:
+                print(f"   FAIL {r['id']} {r['kind']}: {r['question'][:90]}")
+                if verbose:
+                    print("      " + r["answer"][:300].replace("\n", "\n      "))
+    return out
+
+
+def main() -> None:
+    from core.settings import get_settings
+
+    settings = get_settings()
+    if "--build" in sys.argv:
+        build(settings)
+    score(settings, verbose="-v" in sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The answer-or-decline decision for look-ups: a paper that stands out of the dense pack is answered
+from even when the question shares few words with it (a paraphrase in a user's own words); a question
+on a task no paper covers, with several papers equally (un)related, is declined. Questions are invented
+for the small test corpus (tests/qa_support.py), never taken from the blind files."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from qa_support import qa_home, qa_settings, qa_store, ref_id  # noqa: F401
+
+from agent.qa import ask
+from agent.qa.answerability import PACK_MIN, Evidence, names_paper, standout
+
+CLUSTERKV = "000_8528321f52109f11.txt#15"
+BLINKBUD = "000_8528321f52109f11.txt#17"
+
+
+# -- pure -------------------------------------------------------------------------------------------
+def test_standout_is_similarity_above_the_mean_of_the_next_papers():
+    assert abs(standout(0.50, [0.30, 0.30, 0.30]) - 0.20) < 1e-9
+    assert standout(0.50, [0.49, 0.48, 0.47]) < PACK_MIN          # a flat pack: nothing stands out
+    assert standout(0.50, []) == 0.0
+    # only the nearest PACK_SIZE papers make the pack: a long tail of unrelated papers does not help
+    assert abs(standout(0.5, [0.45] * 9 + [0.0] * 20) - 0.05) < 1e-9
+
+
+def test_confidence_comes_from_the_standout_or_a_named_paper():
+    assert Evidence({"pack": PACK_MIN + 0.01}).confident
+    assert not Evidence({"pack": PACK_MIN - 0.01}, probability=0.99).confident   # P alone does not answer
+    assert Evidence({"pack": 0.0}, named=True).confident
+    assert "stands out of the pack" in Evidence({"pack": 0.1}).describe()
+    # a filter that leaves too few papers for a pack: the logistic model decides
+    assert Evidence({"cos": 0.7}, probability=0.6).confident
+    assert not Evidence({"cos": 0.3}, probability=0.2).confident
+
+
+def test_a_tex_superscript_in_the_title_name_matches_the_plain_question_word():
+    stats = SimpleNamespace(df={"abc2": 1, "abc": 1})
+    src = SimpleNamespace(title="ABC$^2$: Making Things Fast", abstract="We present a system.")
+    assert names_paper("How much faster is ABC2?", src, stats)
+    assert not names_paper("How much faster is XYZ?", src, stats)
+
+
+# -- on the corpus ------------------------------------------------------------------------------------
+def test_a_paraphrase_in_a_users_words_is_answered_with_its_paper(qa_settings, qa_store):
+    ans = ask("Long chats make my LLM server's attention cache huge, and trimming it throws tokens away for good. "
+              "Which work compresses that cache by grouping tokens by meaning so it can recall them later?",
+              qa_settings, store=qa_store)
+    assert ans.confidence == "answer" and not ans.insufficient, ans.answer
+    assert ans.citations[0].id == ref_id(qa_store, CLUSTERKV)
+    assert any("stands out of the pack" in n for n in ans.notes)
+
+
+def test_a_second_paraphrase_is_answered_with_its_paper(qa_settings, qa_store):
+    ans = ask("When I cycle, cars coming up behind me scare me. Which work warns you about them using a camera "
+              "in one ear?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer", ans.answer
+    assert ans.citations[0].id == ref_id(qa_store, BLINKBUD)
+
+
+def test_a_task_no_paper_covers_is_still_declined(qa_settings, qa_store):
+    ans = ask("Which paper speeds up protein structure prediction on GPUs?", qa_settings, store=qa_store)
+    assert ans.insufficient and ans.confidence in ("closest", "none"), ans.answer
+    assert ans.answer.startswith("No paper here answers this exactly")
+
+
+def test_a_constraint_on_a_named_paper_is_not_moved_to_another_paper(qa_settings, qa_store):
+    ans = ask("How much energy does ClusterKV save?", qa_settings, store=qa_store)
+    assert ans.insufficient and ans.missing == ["energy"], ans.answer
+    assert ans.citations and ans.citations[0].id == ref_id(qa_store, CLUSTERKV)
