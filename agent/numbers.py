@@ -48,8 +48,11 @@ _WORD_RE = re.compile(
 # Starts with a digit so the regex engine can skip ahead; what may precede a number is checked
 # in Python (`_standalone`), which is much faster than a lookbehind tried at every position.
 _DIGIT_RE = re.compile(r"[0-9]")
-_NUMBER_RE = re.compile(r"(?:" + _NUMERAL + r")(?:" + _UNIT + r")?", re.IGNORECASE)
-_MENTION_RE = re.compile(_WORD_RE.pattern + r"|(?:" + _NUMERAL + r")(?:" + _UNIT + r")?", re.IGNORECASE)
+# "10+%" and "3+x" read as the number with its unit (a lower bound; the qualifier is the extractor's call).
+_AT_LEAST_SIGN = r"\+?"
+_NUMBER_RE = re.compile(r"(?:" + _NUMERAL + r")(?:" + _AT_LEAST_SIGN + r"(?:" + _UNIT + r"))?", re.IGNORECASE)
+_MENTION_RE = re.compile(_WORD_RE.pattern + r"|(?:" + _NUMERAL + r")(?:" + _AT_LEAST_SIGN + r"(?:" + _UNIT + r"))?",
+                         re.IGNORECASE)
 _FACTOR_BEFORE_RE = re.compile(
     r"\bfactor\s+of\s+(?:about\s+|approximately\s+|around\s+|roughly\s+|nearly\s+|almost\s+|over\s+"
     r"|up\s+to\s+|at\s+least\s+|more\s+than\s+)?\$?\s*$",

@@ -111,3 +111,11 @@ def test_hostile_input_is_linear_and_fast(text: str) -> None:
     started = time.perf_counter()
     find_ranges(text, find_numbers(text))
     assert time.perf_counter() - started < 2.0
+
+
+def test_plus_sign_lower_bound_keeps_its_unit():
+    # invented: "N+%" / "N+x" is a lower bound written with the unit after the plus sign
+    text = "The scheduler raises goodput by 25+% and serves 4+x more users; 3+4 is arithmetic."
+    found = [(m.surface(text), m.value, m.unit) for m in find_numbers(text)]
+    assert ("25+%", 25.0, "%") in found and ("4+x", 4.0, "x") in found
+    assert ("3", 3.0, None) in found
