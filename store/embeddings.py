@@ -27,12 +27,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from core.errors import PapersError
+from store.atomic import atomic_write
 
 if TYPE_CHECKING:  # only for type checkers; never imported at runtime here
     import numpy as np
@@ -71,22 +71,6 @@ def cache_root() -> Path:
 
 
 # -- the cached ONNX export ---------------------------------------------------------------------
-def _atomic_write(path: Path, write: Callable[[Any], None]) -> None:
-    """Write through a temporary file in the same directory, then rename: readers never see half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)   # mkstemp makes it private; the cache is shared like a package
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def weights_key(model_dir: Path, cache: Path | None) -> str:
     """Content hash of what the ONNX graph is built from (weights, config, builder version).
 
@@ -115,7 +99,7 @@ def weights_key(model_dir: Path, cache: Path | None) -> str:
     key = digest.hexdigest()[:20]
     if index_path is not None:
         try:
-            _atomic_write(index_path, lambda fh: fh.write(json.dumps({**index, stat_key: key}, indent=1).encode()))
+            atomic_write(index_path, lambda fh: fh.write(json.dumps({**index, stat_key: key}, indent=1).encode()))
         except OSError:
             pass  # an unwritable cache only costs the hash again next time
     return key
@@ -140,7 +124,7 @@ def onnx_model(model_dir: Path | None = None, cache: Path | None = None) -> Path
     if target is None:
         return data
     try:
-        _atomic_write(target, lambda fh: fh.write(data))
+        atomic_write(target, lambda fh: fh.write(data))
         (target.parent / "source.json").write_text(json.dumps(
             {"source": str(model_dir), "model": MODEL_NAME, "builder": model.producer_version}, indent=1))
     except OSError:
@@ -306,7 +290,7 @@ def embed_cached(texts: list[str], namespace: str) -> "np.ndarray":
         pass
     vecs = embed(texts)
     try:
-        _atomic_write(path, lambda fh: np.save(fh, vecs, allow_pickle=False))
+        atomic_write(path, lambda fh: np.save(fh, vecs, allow_pickle=False))
     except OSError:
         pass
     return vecs

@@ -16,18 +16,21 @@ and only papers still in the store.
 Everything expensive is opened once per process and cached per (database, Chroma location,
 embedding): the Chroma client and collection, the embedding model (store.embeddings) and the BM25
 index. A sync that changes anything bumps the index generation in papers.db; another process that
-sees a new generation rebuilds its BM25 index and reopens its embedded Chroma client (which would
-otherwise keep answering from its in-memory copy). A query first checks, cheaply, whether anything
+sees a new generation reopens its embedded Chroma client (which would otherwise keep answering from
+its in-memory copy) and reloads BM25: the statistics are persisted in the home (bm25.npz) by the first
+process that needs them after a change, so later processes load them instead of re-tokenizing. A query first checks, cheaply, whether anything
 was committed since its last check; only then does it look for papers the index has not caught up
 with (e.g. `papers ingest --no-index`) and sync them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import threading
 import time
 import uuid
+import zipfile
 from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +39,8 @@ from typing import Callable, Iterator
 
 from core.errors import NotFoundError, StoreError
 from core.settings import Settings
+from store.atomic import atomic_write
+from store.bm25 import FORMAT as BM25_FORMAT, BM25
 from store.chunking import CHUNKER_VERSION, chunk_abstract, chunk_id, chunk_key
 from store.papers import PaperFilter, PaperStore
 from store.records import Paper
@@ -334,8 +339,33 @@ def _lexical(h: _Handle, store: PaperStore) -> LexicalIndex:
             if h.lexical is None or h.lexical.generation != generation:
                 rows = store.db.query("SELECT id, paper_id, position, title, text FROM index_chunks "
                                       "ORDER BY paper_id, position")
-                h.lexical = LexicalIndex(rows, generation)
+                h.lexical = _load_or_build_lexical(h.settings, rows, generation)
             lex = h.lexical
+    return lex
+
+
+def _load_or_build_lexical(settings: Settings, rows: list, generation: str) -> LexicalIndex:
+    """The BM25 statistics are fixed between index changes, so the first process to need them after
+    a change writes them next to the index (bm25.npz) and later processes load instead of
+    re-tokenizing every chunk. Keyed by the chunk ids (which encode content), not trusted blindly."""
+    import numpy as np
+
+    digest = hashlib.sha256(f"{BM25_FORMAT}|{generation}|".encode())
+    for r in rows:
+        digest.update(r["id"].encode() + b"\n")
+    key = digest.hexdigest()
+    path = settings.home / "bm25.npz"
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if str(saved["key"]) == key:
+                return LexicalIndex(rows, generation, BM25.from_arrays(dict(saved)))
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        pass  # absent, stale or damaged: rebuild below
+    lex = LexicalIndex(rows, generation)
+    try:
+        atomic_write(path, lambda fh: np.savez(fh, key=np.asarray(key), **lex.bm25.to_arrays()))
+    except OSError:
+        pass  # a read-only home only costs the rebuild next time
     return lex
 
 

@@ -253,23 +253,24 @@ class TopicTagger:
     def _prototypes(self) -> Any:
         with self._lock:
             if self._protos is None:
-                from store.embeddings import embed
+                from store.embeddings import embed_cached
 
                 names = [n for n in self.taxonomy if n != "other"]
                 texts = [_prototype_text(self.taxonomy[n]) for n in names]
-                self._protos = (names, embed(texts))
+                # Fixed for a given taxonomy: embedded once per machine, keyed by the texts' hash.
+                self._protos = (names, embed_cached(texts, "tag-prototypes"))
             return self._protos
 
     def _neighbour_index(self) -> tuple[list[_Fixture], Any]:
         with self._lock:
             if self._fixtures is None:
-                from store.embeddings import embed
+                from store.embeddings import embed_cached
 
                 paths = self.fixture_paths if self.fixture_paths is not None \
                     else default_fixture_paths()
                 self._fixtures = load_fixtures(paths)
-                self._fixture_vecs = embed([f.abstract for f in self._fixtures]) \
-                    if self._fixtures else None
+                self._fixture_vecs = embed_cached([f.abstract for f in self._fixtures],
+                                                  "labelled-neighbours") if self._fixtures else None
             return self._fixtures, self._fixture_vecs
 
     # -- signals ---------------------------------------------------------------------------------
