@@ -4,7 +4,7 @@
     .venv/bin/python -m bench --quick         # smaller sizes and fewer runs: a smoke run
     .venv/bin/python -m bench --only parse,scale [--runs 3] [--no-write]
 
-Sections (run in this order): startup, parse, ingest, search, ask, extract, llm, scale. Figures are
+Sections (run in this order): coldstart, embed, startup, parse, ingest, search, ask, extract, llm, scale. Figures are
 medians over `runs` (the table says how many); latencies are p50 with p95 in the note. The
 synthetic corpora (1,000 and 10,000 abstracts; --quick: 100 and 1,000) are seed sentences
 recombined, written as JSONL into a temporary directory that is removed at the end; they are not
@@ -24,11 +24,15 @@ from typing import Any, Callable
 
 from bench.common import Bench, machine, table, write_results
 
-SECTIONS = ("startup", "parse", "ingest", "search", "ask", "extract", "llm", "scale")
+SECTIONS = ("coldstart", "embed", "startup", "parse", "ingest", "search", "ask", "extract", "llm", "scale")
 
 
 def _runner(name: str) -> Callable[[Bench], Any]:
-    if name == "startup":
+    if name == "coldstart":
+        from bench.coldstart import run_coldstart as fn
+    elif name == "embed":
+        from bench.coldstart import run_embed as fn
+    elif name == "startup":
         from bench.latency import run_startup as fn
     elif name == "parse":
         from bench.corpus import run_parse as fn
