@@ -179,7 +179,11 @@ def test_parity_with_sentence_transformers_on_200_texts():
 @pytest.mark.slow
 def test_same_top10_and_old_stores_stay_searchable(tmp_path, monkeypatch):
     """A seeds index built by sentence-transformers, searched with ONNX query vectors (no reindex),
-    and an index built by ONNX, searched with ONNX: the same top 10 for every QA question."""
+    and an index built by ONNX, searched with ONNX: the same top 10 for every QA question.
+
+    "The same" allows one thing: two papers whose scores are tied to within TIE may swap. ONNX and
+    torch vectors differ by ~1e-4 in cosine, which can swap two chunks with equal similarity; in
+    hybrid mode that moves a paper's RRF score by ~1/(60+r)^2 and can reorder exact near-ties."""
     pytest.importorskip("sentence_transformers")
     from store import embeddings
     from store.st_reference import reference_embed
@@ -190,11 +194,37 @@ def test_same_top10_and_old_stores_stay_searchable(tmp_path, monkeypatch):
     old_home = tmp_path / "old"
     old = _top10(old_home, questions)
     monkeypatch.setattr(embeddings, "embed", onnx_embed)        # new code, same (old) store
-    assert _top10(old_home, questions) == old
-    assert _top10(tmp_path / "new", questions) == old          # a store built by the new code
+    problems = _differences(old, _top10(old_home, questions), "old store, ONNX queries")
+    problems += _differences(old, _top10(tmp_path / "new", questions), "store built by ONNX")
+    assert not problems, "\n".join(problems)
 
 
-def _top10(home: Path, questions: list[str]) -> dict[tuple[str, str], list[str]]:
+TIE = {"dense": 2e-4, "hybrid": 3e-4}   # score gaps that count as ties (cosine; RRF sum)
+
+
+def _differences(old: dict, new: dict, label: str) -> list[str]:
+    """Rankings that differ by more than near-tie swaps (see the test's docstring)."""
+    problems = []
+    for key, ranked in old.items():
+        got = new[key]
+        if [pid for pid, _ in ranked[:10]] == [pid for pid, _ in got[:10]]:
+            continue
+        scores_old, scores_new = dict(ranked), dict(got)
+        for i in range(10):
+            a, b = ranked[i][0], got[i][0]
+            if a == b:
+                continue
+            # a swap is a tie when the other side ranks each paper with (nearly) the same score
+            gap = max(abs(scores_old.get(b, -1.0) - ranked[i][1]), abs(scores_new.get(a, -1.0) - got[i][1]))
+            if gap > TIE[key[1]]:
+                problems.append(f"{label}: {key}: position {i + 1} {a} -> {b} (score gap {gap:.2e})\n"
+                                f"  old {ranked[:10]}\n  new {got[:10]}")
+                break
+    return problems
+
+
+def _top10(home: Path, questions: list[str]) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """(question, mode) -> the top 12 (paper id, score): 2 beyond 10 to see ties across the cut."""
     from agent.corpus import ingest, open_store
     from agent.settings import Settings
     from store.index import close_all, search
@@ -205,7 +235,7 @@ def _top10(home: Path, questions: list[str]) -> dict[tuple[str, str], list[str]]
         ingest([settings.seeds_dir], settings)
     store = open_store(settings)
     try:
-        return {(q, mode): [h.paper.id for h in search(store, settings, q, k=10, mode=mode)]
+        return {(q, mode): [(h.paper.id, h.score) for h in search(store, settings, q, k=12, mode=mode)]
                 for q in questions for mode in ("dense", "hybrid")}
     finally:
         close_all()
