@@ -25,12 +25,10 @@ with (e.g. `papers ingest --no-index`) and sync them.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import threading
 import time
 import uuid
-import zipfile
 from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +43,7 @@ from store.chunking import CHUNKER_VERSION, chunk_abstract, chunk_id, chunk_key
 from store.papers import PaperFilter, PaperStore
 from store.records import Paper
 from store.retrieval import Hit, LexicalIndex, check_args, clean_query, rank
+from store.snapshots import DenseSnapshot, load_lexical
 from store.vectors import VectorStore, drop_collection, location
 
 __all__ = ["Hit", "SyncReport", "search", "sync_index", "reindex", "close_all"]
@@ -93,6 +92,8 @@ class _Handle:
         self.settings = settings
         self.lock = threading.RLock()
         self.vectors: VectorStore | None = None
+        self.dense: DenseSnapshot | None = None   # serves dense reads when Chroma need not be opened
+        self.dense_seen: tuple = ()               # database signature the snapshot was checked at
         self.lexical: LexicalIndex | None = None
         self.checked = False  # repair-on-open done in this process
         self.seen: tuple = ()  # database signature at the last freshness check
@@ -102,6 +103,7 @@ class _Handle:
         if self.vectors is not None:
             self.vectors.close()
         self.vectors, self.lexical, self.checked, self.seen, self.generation = None, None, False, (), None
+        self.dense, self.dense_seen = None, ()
 
 
 _handles: "OrderedDict[tuple[str, str, str], _Handle]" = OrderedDict()  # least recently used first
@@ -188,7 +190,9 @@ def sync_index(store: PaperStore, settings: Settings,
     """
     h = _handle(store, settings)
     with _exclusive(h):
-        return _sync(h, store, progress)
+        report = _sync(h, store, progress)
+        _save_snapshot(h, store)   # so the next process can search without opening Chroma
+        return report
 
 
 def _sync(h: _Handle, store: PaperStore, progress: Callable[[int], None] | None) -> SyncReport:
@@ -292,11 +296,19 @@ def _repair(store: PaperStore, vec: VectorStore) -> int:
 
 
 # -- search -----------------------------------------------------------------------------------
-def _ready(h: _Handle, store: PaperStore) -> VectorStore:
-    """Open the index for reading; sync first when the store moved on or the index needs repair."""
+def _ready(h: _Handle, store: PaperStore) -> "VectorStore | DenseSnapshot":
+    """Open the index for reading; sync first when the store moved on or the index needs repair.
+    A current dense snapshot (store/dense.py) answers instead of Chroma when one exists."""
     with h.lock:
-        if h.vectors is not None and h.checked and h.seen == _db_signature(store):
+        signature = _db_signature(store)
+        if h.dense is not None and h.dense_seen == signature:
+            return h.dense
+        if h.vectors is not None and h.checked and h.seen == signature:
             return h.vectors  # nothing was committed since the last check: skip the stale scan
+        h.dense = _current_snapshot(h, store) if h.vectors is None else None
+        if h.dense is not None:
+            h.dense_seen = signature
+            return h.dense
         # A missing directory with a non-empty index means lost vectors: say so rather than
         # silently re-embedding the whole corpus inside a query.
         vec = _vectors(h, store, create=not store.db.query("SELECT count(*) FROM index_papers")[0][0])
@@ -308,7 +320,35 @@ def _ready(h: _Handle, store: PaperStore) -> VectorStore:
             with _exclusive(h):
                 _sync(h, store, None)
         h.checked, h.seen = True, _db_signature(store)
+        _save_snapshot(h, store)
         return h.vectors  # type: ignore[return-value]
+
+
+def _current_snapshot(h: _Handle, store: PaperStore) -> DenseSnapshot | None:
+    """The persisted dense snapshot, if the index is up to date and the snapshot is its own."""
+    if h.settings.chroma_url or store.db.query(STALE_SQL, (CHUNKER_VERSION,))[0][0]:
+        return None
+    lex = _lexical(h, store)
+    return DenseSnapshot.load(h.settings, lex.key, _meta(store, "index_fingerprint"), lex.ids,
+                              [lex.papers[i] for i in lex.paper_of])
+
+
+def _save_snapshot(h: _Handle, store: PaperStore) -> None:
+    """Write the dense snapshot for the current index state unless it is already there (best effort:
+    without it the next process just opens Chroma)."""
+    import numpy as np
+
+    if h.settings.chroma_url or h.vectors is None:
+        return
+    lex = _lexical(h, store)
+    fingerprint = _meta(store, "index_fingerprint")
+    if not lex.ids or fingerprint != h.vectors.fingerprint or DenseSnapshot.is_current(h.settings, lex.key):
+        return
+    found = h.vectors.vectors(lex.ids)
+    if len(found) != len(lex.ids):
+        return  # Chroma lacks some chunk: the next sync repairs it; no snapshot until then
+    DenseSnapshot.save(h.settings, lex.key, fingerprint,
+                       np.asarray([found[i] for i in lex.ids], dtype=np.float32))
 
 
 def _vectors(h: _Handle, store: PaperStore, *, create: bool) -> VectorStore:
@@ -339,33 +379,8 @@ def _lexical(h: _Handle, store: PaperStore) -> LexicalIndex:
             if h.lexical is None or h.lexical.generation != generation:
                 rows = store.db.query("SELECT id, paper_id, position, title, text FROM index_chunks "
                                       "ORDER BY paper_id, position")
-                h.lexical = _load_or_build_lexical(h.settings, rows, generation)
+                h.lexical = load_lexical(h.settings, rows, generation)
             lex = h.lexical
-    return lex
-
-
-def _load_or_build_lexical(settings: Settings, rows: list, generation: str) -> LexicalIndex:
-    """The BM25 statistics are fixed between index changes, so the first process to need them after
-    a change writes them next to the index (bm25.npz) and later processes load instead of
-    re-tokenizing every chunk. Keyed by the chunk ids (which encode content), not trusted blindly."""
-    import numpy as np
-
-    digest = hashlib.sha256(f"{BM25_FORMAT}|{generation}|".encode())
-    for r in rows:
-        digest.update(r["id"].encode() + b"\n")
-    key = digest.hexdigest()
-    path = settings.home / "bm25.npz"
-    try:
-        with np.load(path, allow_pickle=False) as saved:
-            if str(saved["key"]) == key:
-                return LexicalIndex(rows, generation, BM25.from_arrays(dict(saved)))
-    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
-        pass  # absent, stale or damaged: rebuild below
-    lex = LexicalIndex(rows, generation)
-    try:
-        atomic_write(path, lambda fh: np.savez(fh, key=np.asarray(key), **lex.bm25.to_arrays()))
-    except OSError:
-        pass  # a read-only home only costs the rebuild next time
     return lex
 
 

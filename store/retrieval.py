@@ -48,6 +48,7 @@ class LexicalIndex:
 
     def __init__(self, rows: list[Any], generation: str, bm25: BM25 | None = None):
         self.generation = generation
+        self.key = ""   # identifies this exact set of chunks (store/index.py); "" when unknown
         self.ids = [r["id"] for r in rows]
         self.positions = [r["position"] for r in rows]
         self.texts = [r["text"] for r in rows]
