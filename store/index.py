@@ -44,7 +44,7 @@ from store.papers import PaperFilter, PaperStore
 from store.records import Paper
 from store.retrieval import Hit, LexicalIndex, check_args, clean_query, rank
 from store.snapshots import DenseSnapshot, load_lexical
-from store.vectors import VectorStore, drop_collection, location
+from store.vectors import VectorStore, drop_collection, embedding_spec, location
 
 __all__ = ["Hit", "SyncReport", "search", "sync_index", "reindex", "close_all"]
 
@@ -324,9 +324,15 @@ def _ready(h: _Handle, store: PaperStore) -> "VectorStore | DenseSnapshot":
         return h.vectors  # type: ignore[return-value]
 
 
+def _snapshots_apply(settings: Settings) -> bool:
+    """Embedded Chroma with the local model: a server's collection can change under us, and an
+    OpenAI-embedded query needs the API client anyway."""
+    return not settings.chroma_url and embedding_spec(settings)[0] == "local"
+
+
 def _current_snapshot(h: _Handle, store: PaperStore) -> DenseSnapshot | None:
     """The persisted dense snapshot, if the index is up to date and the snapshot is its own."""
-    if h.settings.chroma_url or store.db.query(STALE_SQL, (CHUNKER_VERSION,))[0][0]:
+    if not _snapshots_apply(h.settings) or store.db.query(STALE_SQL, (CHUNKER_VERSION,))[0][0]:
         return None
     lex = _lexical(h, store)
     return DenseSnapshot.load(h.settings, lex.key, _meta(store, "index_fingerprint"), lex.ids,
@@ -338,7 +344,7 @@ def _save_snapshot(h: _Handle, store: PaperStore) -> None:
     without it the next process just opens Chroma)."""
     import numpy as np
 
-    if h.settings.chroma_url or h.vectors is None:
+    if not _snapshots_apply(h.settings) or h.vectors is None:
         return
     lex = _lexical(h, store)
     fingerprint = _meta(store, "index_fingerprint")
