@@ -52,6 +52,15 @@ def reference_embed(texts: list[str], batch_size: int = 64, threads: int | None 
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    vecs = get_reference_model().encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                                        normalize_embeddings=True, show_progress_bar=False)
+    model = get_reference_model()
+    import torch
+
+    before = torch.get_num_threads()
+    if threads:   # as the old path did for queries: one thread is steadier on a busy machine
+        torch.set_num_threads(threads)
+    try:
+        vecs = model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
+                            normalize_embeddings=True, show_progress_bar=False)
+    finally:
+        torch.set_num_threads(before)
     return np.ascontiguousarray(vecs, dtype=np.float32)
