@@ -146,7 +146,8 @@ def load_taxonomy(path: str | None = None) -> dict[str, TagSpec]:
     """The taxonomy file, parsed once per path."""
     import yaml
 
-    raw = yaml.safe_load(Path(path or TAXONOMY_PATH).read_text(encoding="utf-8"))
+    raw = yaml.load(Path(path or TAXONOMY_PATH).read_text(encoding="utf-8"),
+                    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))   # libyaml: same data, faster
     specs = {}
     for name, item in raw["tags"].items():
         cues = tuple(_make_cue(str(p), float(w)) for p, w in (item.get("cues") or {}).items())
