@@ -229,13 +229,20 @@ def _top10(home: Path, questions: list[str]) -> dict[tuple[str, str], list[tuple
     from agent.settings import Settings
     from store.index import close_all, search
 
+    from store import index
+
     settings = Settings(home=home, seeds_dir=REPO / "seeds", chroma_url=None, embedding="local")
-    close_all()   # a new process would open the store afresh (no cached query vectors)
     if not (home / "papers.db").exists():
         ingest([settings.seeds_dir], settings)
+    # As a new process: no cached query vectors, and dense reads from the snapshot the sync wrote,
+    # i.e. exact cosine. Chroma's HNSW is approximate over the 200-chunk pool, and two HNSW graphs
+    # built from the same vectors can miss different chunks, which says nothing about the embedder.
+    close_all()
     store = open_store(settings)
     try:
-        return {(q, mode): [(h.paper.id, h.score) for h in search(store, settings, q, k=12, mode=mode)]
-                for q in questions for mode in ("dense", "hybrid")}
+        out = {(q, mode): [(h.paper.id, h.score) for h in search(store, settings, q, k=12, mode=mode)]
+               for q in questions for mode in ("dense", "hybrid")}
+        assert all(h.dense is not None and h.vectors is None for h in index._handles.values())
+        return out
     finally:
         close_all()
