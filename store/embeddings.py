@@ -66,7 +66,7 @@ def model_path() -> Path:
 
 
 def cache_root() -> Path:
-    from agent.settings import get_settings
+    from core.settings import get_settings
 
     return Path(get_settings().cache_dir)
 

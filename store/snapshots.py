@@ -25,7 +25,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from agent.settings import Settings
+from core.settings import Settings
 from store.atomic import atomic_write
 from store.bm25 import BM25
 from store.bm25 import FORMAT as BM25_FORMAT

@@ -27,7 +27,7 @@ assert len(chroma_embedding_function()(['a', 'b'])) == 2
 import json
 from pathlib import Path
 from agent.corpus import ingest, open_store
-from agent.settings import get_settings
+from core.settings import get_settings
 from store.index import search
 src = Path({str(tmp_path)!r}) / 'p.jsonl'
 src.write_text(json.dumps({{'id': '2401.00001', 'title': 'ForkLess', 'abstract': 'We remove fork latency from Redis snapshots.'}}) + '\\n')
@@ -130,7 +130,7 @@ def test_batches_come_back_in_input_order():
 
 
 def test_embed_cached_reads_the_second_time(tmp_path, monkeypatch):
-    from agent.settings import reset_settings_cache
+    from core.settings import reset_settings_cache
     from store import embeddings
 
     monkeypatch.setenv("PAPERS_CACHE_DIR", str(tmp_path))
@@ -226,7 +226,7 @@ def _differences(old: dict, new: dict, label: str) -> list[str]:
 def _top10(home: Path, questions: list[str]) -> dict[tuple[str, str], list[tuple[str, float]]]:
     """(question, mode) -> the top 12 (paper id, score): 2 beyond 10 to see ties across the cut."""
     from agent.corpus import ingest, open_store
-    from agent.settings import Settings
+    from core.settings import Settings
     from store.index import close_all, search
 
     from store import index

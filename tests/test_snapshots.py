@@ -31,7 +31,7 @@ QUERIES = ["Redis snapshot latency", "federated learning", "KV cache quantizatio
 @pytest.fixture
 def home(tmp_path):
     from agent.corpus import ingest
-    from agent.settings import Settings
+    from core.settings import Settings
     from store.index import close_all
 
     src = tmp_path / "papers.jsonl"
@@ -79,7 +79,7 @@ def test_filters_apply_to_snapshot_queries(home):
 
 
 def test_new_process_searches_without_chromadb(home):
-    code = ("import sys\nfrom agent.corpus import open_store\nfrom agent.settings import get_settings\n"
+    code = ("import sys\nfrom agent.corpus import open_store\nfrom core.settings import get_settings\n"
             "from store.index import search\n"
             "hits = search(open_store(), get_settings(), 'Redis snapshot latency', k=1, mode='hybrid')\n"
             "print(hits[0].paper.id, 'chromadb' in sys.modules)")
