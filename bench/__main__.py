@@ -4,9 +4,9 @@
     .venv/bin/python -m bench --quick         # smaller sizes and fewer runs: a smoke run
     .venv/bin/python -m bench --only parse,scale [--runs 3] [--no-write]
 
-Sections (run in this order): startup, parse, ingest, search, ask, extract, llm, scale, snapshot
-(bench/snapshot_scale.py: streamed ingest of the arXiv-snapshot format with peak RSS, search and ask
-at 10k; `python -m bench scale --n 10000,100000` runs it alone at the sizes given, e.g. 100k). Figures are
+Sections (run in this order): coldstart, embed, startup, parse, ingest, search, ask, extract, llm, scale,
+snapshot (bench/snapshot_scale.py: streamed ingest of the arXiv-snapshot format with peak RSS, search and
+ask at 10k; `python -m bench scale --n 10000,100000` runs it alone at the sizes given, e.g. 100k). Figures are
 medians over `runs` (the table says how many); latencies are p50 with p95 in the note. The
 synthetic corpora (1,000 and 10,000 abstracts; --quick: 100 and 1,000) are seed sentences
 recombined, written as JSONL into a temporary directory that is removed at the end; they are not
@@ -26,11 +26,16 @@ from typing import Any, Callable
 
 from bench.common import Bench, machine, table, write_results
 
-SECTIONS = ("startup", "parse", "ingest", "search", "ask", "extract", "llm", "scale", "snapshot")
+SECTIONS = ("coldstart", "embed", "startup", "parse", "ingest", "search", "ask", "extract", "llm", "scale",
+            "snapshot")
 
 
 def _runner(name: str) -> Callable[[Bench], Any]:
-    if name == "startup":
+    if name == "coldstart":
+        from bench.coldstart import run_coldstart as fn
+    elif name == "embed":
+        from bench.coldstart import run_embed as fn
+    elif name == "startup":
         from bench.latency import run_startup as fn
     elif name == "parse":
         from bench.corpus import run_parse as fn

@@ -147,7 +147,7 @@ def run_ingest(bench: Bench) -> None:
     s = "ingest"
     loads = cold_model_load(bench.sizes.mid_runs)
     bench.add(s, "embedding model load, new process", median(loads), "s", len(loads),
-              "import torch + sentence-transformers, load bundled MiniLM, first vector")
+              "import onnxruntime + tokenizers, load the cached ONNX MiniLM, first vector")
     seeds = bench.once("seeds_ingest", lambda: ingest_rate(bench, SEEDS, "seeds-ingest", bench.sizes.mid_runs))
     _ingest_rows(bench, "seeds", seeds)
     for n in (bench.sizes.small, bench.sizes.large):

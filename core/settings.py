@@ -26,6 +26,13 @@ def _default_home() -> Path:
     return Path(os.environ.get("PAPERS_HOME") or Path.home() / ".papers").expanduser()
 
 
+def _default_cache_dir() -> Path:
+    # Derived files (the ONNX export of the bundled model, embeddings of fixed texts) depend only on
+    # the installed packages, so every home on the machine shares them.
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "papers"
+
+
 def _config_file() -> Path | None:
     explicit = os.environ.get("PAPERS_CONFIG")
     if explicit:
@@ -44,6 +51,8 @@ class Settings(BaseSettings):
     engine: EngineName = Field(default="local", description="local | openai | hybrid")
     model: str = Field(default="gpt-4o-mini", description="chat model for the openai engine")
     embedding: str = Field(default="local", description="'local' (bundled MiniLM) or 'openai:<model>'")
+    cache_dir: Path = Field(default_factory=_default_cache_dir,
+                            description="derived, re-creatable files shared by all homes (ONNX model, fixed embeddings)")
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server")
     concurrency: int = Field(default=8, ge=1, le=256)
     request_timeout: float = Field(default=60.0, gt=0)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     import numpy as np
 
+FORMAT = "1"  # bump when tokenize() or the scoring changes: BM25 indexes persisted on disk are keyed by it
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -96,6 +97,27 @@ class BM25:
         tf = tf.astype(np.float32)
         norm = k1 * (1.0 - b + b * dl[self.doc] / avgdl)
         self.weight = (idf[terms] * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32)
+
+    # -- persistence: the index is fixed between index generations, so processes share one copy --
+    def to_arrays(self) -> dict[str, "np.ndarray"]:
+        import numpy as np
+
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)   # id order; tokens never contain "\n"
+        return {"vocab": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
+                "doc": self.doc, "ptr": self.ptr, "weight": self.weight,
+                "n_docs": np.asarray(self.n_docs, dtype=np.int64)}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, "np.ndarray"]) -> "BM25":
+        text = arrays["vocab"].tobytes().decode("utf-8")
+        terms = text.split("\n") if text else []
+        self = cls.__new__(cls)
+        self.vocab = {t: i for i, t in enumerate(terms)}
+        self.n_docs = int(arrays["n_docs"])
+        self.doc, self.ptr, self.weight = arrays["doc"], arrays["ptr"], arrays["weight"]
+        if len(self.ptr) != len(terms) + 1 or len(self.doc) != len(self.weight):
+            raise ValueError("inconsistent BM25 arrays")
+        return self
 
     def scores(self, query_tokens: list[str]) -> "np.ndarray":
         import numpy as np

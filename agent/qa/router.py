@@ -106,7 +106,7 @@ class Vocabulary:
 def _fixed_vocab() -> tuple[dict, dict, dict]:
     import yaml
 
-    data = yaml.safe_load(VOCAB_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(VOCAB_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data["hardware_classes"], data["topics"], data["metrics"]
 
 

@@ -209,4 +209,5 @@ def with_canonical(raw_canonical: str, raw_aliases: list[str]) -> list[str]:
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict[str, Any]:
     with open(DATA_DIR / name, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        # libyaml when present: the same data as safe_load, ~7x faster (these files are ~1 MB)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

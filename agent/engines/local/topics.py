@@ -146,7 +146,8 @@ def load_taxonomy(path: str | None = None) -> dict[str, TagSpec]:
     """The taxonomy file, parsed once per path."""
     import yaml
 
-    raw = yaml.safe_load(Path(path or TAXONOMY_PATH).read_text(encoding="utf-8"))
+    raw = yaml.load(Path(path or TAXONOMY_PATH).read_text(encoding="utf-8"),
+                    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))   # libyaml: same data, faster
     specs = {}
     for name, item in raw["tags"].items():
         cues = tuple(_make_cue(str(p), float(w)) for p, w in (item.get("cues") or {}).items())
@@ -253,23 +254,24 @@ class TopicTagger:
     def _prototypes(self) -> Any:
         with self._lock:
             if self._protos is None:
-                from store.embeddings import embed
+                from store.embeddings import embed_cached
 
                 names = [n for n in self.taxonomy if n != "other"]
                 texts = [_prototype_text(self.taxonomy[n]) for n in names]
-                self._protos = (names, embed(texts))
+                # Fixed for a given taxonomy: embedded once per machine, keyed by the texts' hash.
+                self._protos = (names, embed_cached(texts, "tag-prototypes"))
             return self._protos
 
     def _neighbour_index(self) -> tuple[list[_Fixture], Any]:
         with self._lock:
             if self._fixtures is None:
-                from store.embeddings import embed
+                from store.embeddings import embed_cached
 
                 paths = self.fixture_paths if self.fixture_paths is not None \
                     else default_fixture_paths()
                 self._fixtures = load_fixtures(paths)
-                self._fixture_vecs = embed([f.abstract for f in self._fixtures]) \
-                    if self._fixtures else None
+                self._fixture_vecs = embed_cached([f.abstract for f in self._fixtures],
+                                                  "labelled-neighbours") if self._fixtures else None
             return self._fixtures, self._fixture_vecs
 
     # -- signals ---------------------------------------------------------------------------------
