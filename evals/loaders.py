@@ -129,7 +129,8 @@ def load_qa(fixtures_dir: Path | None = None) -> list[dict[str, Any]]:
 
 
 def load_qa_sets(fixtures_dir: Path | None = None) -> dict[str, list[dict[str, Any]]]:
-    """Question files by role: in_sample (qa.jsonl, required), dev (qa_dev.jsonl), blind (qa_blind.jsonl)."""
+    """Question files by role: in_sample (qa.jsonl, required), dev (qa_dev.jsonl), blind
+    (qa_blind.jsonl), blind2 (qa_blind2.jsonl)."""
     from evals.qa_suite import QA_FILES
 
     base = Path(fixtures_dir or DEFAULT_FIXTURES)

@@ -10,7 +10,9 @@ Per unanswerable question: declined = `insufficient` is true.
 
 Question files are scored separately (`run_qa_files`): qa.jsonl (in-sample regression guard, fields
 `answerable` / `unanswerable` as before, plus `in_sample`), qa_dev.jsonl (`dev`, tuned on) and
-qa_blind.jsonl (`blind`, labelled before the answerability work and never tuned on). Each file's
+qa_blind.jsonl (`blind`, labelled before the answerability work, scored once after its first pass)
+and qa_blind2.jsonl (`blind2`, labelled by someone who never ran the QA code, while the second
+answerability pass was being written; scored once after it). Each file's
 summary field has:
 - answered:          answerable questions not declined;
 - decline_precision: declined questions that are really unanswerable / all declined;
@@ -189,7 +191,8 @@ def run_qa(corpus, questions: list[dict], *, ask: AskFn | None = None, engine: s
     return result
 
 
-QA_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "blind"))
+QA_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "blind"),
+            ("qa_blind2.jsonl", "blind2"))
 
 
 def run_qa_files(corpus, question_sets: dict[str, list[dict]], **kwargs) -> SuiteResult:
@@ -197,7 +200,7 @@ def run_qa_files(corpus, question_sets: dict[str, list[dict]], **kwargs) -> Suit
     (ids are prefixed with the field name in `per_case` so the files never mix)."""
     main = run_qa(corpus, question_sets.get("in_sample", []), **kwargs)
     tick = kwargs.get("tick")
-    for name in ("dev", "blind"):
+    for name in ("dev", "blind", "blind2"):
         questions = question_sets.get(name)
         if not questions:
             continue
@@ -207,7 +210,7 @@ def run_qa_files(corpus, question_sets: dict[str, list[dict]], **kwargs) -> Suit
         main.info[f"{name}_n"] = len(questions)
         main.info[f"{name}_by_kind"] = by_kind(part.rows)  # type: ignore[attr-defined]
     main.info["in_sample_by_kind"] = by_kind(main.rows)  # type: ignore[attr-defined]
-    order = ("blind", "dev", "in_sample", "answerable", "unanswerable")   # the blind figures first
+    order = ("blind2", "blind", "dev", "in_sample", "answerable", "unanswerable")   # the blind figures first
     main.metrics = {k: main.metrics[k] for k in sorted(main.metrics, key=lambda k: order.index(k) if k in order else 9)}
     return main
 
