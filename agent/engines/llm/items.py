@@ -125,8 +125,27 @@ def _normal_speedup(item: dict) -> dict:
     return out
 
 
+def repair_evidence(abstract: str, evidence: str) -> str | None:
+    """The verbatim span the model meant when it rewrote LaTeX or spacing ("2.8×" for "2.8$\\times$")."""
+    if not evidence.strip() or abstract.find(evidence) >= 0:
+        return evidence if evidence.strip() else None
+    parts = []
+    for token in re.split(r"(\s+|×|\$?\\times\$?|\\?%)", evidence.strip()):
+        if not token:
+            continue
+        if token.isspace():
+            parts.append(r"\s*")
+        elif token == "×" or token.lstrip("$").startswith("\\times"):
+            parts.append(r"\s*(?:×|\$\s*\\times\s*\$|\\times|times|x|X)\s*")
+        elif token.endswith("%"):
+            parts.append(r"\s*\\?%")
+        else:
+            parts.append(re.escape(token))
+    matches = list(re.finditer("".join(parts), abstract))
+    return matches[0].group(0) if len(matches) == 1 else None
+
+
 def check_speedups(abstract: str, items: list, out) -> None:
-    from agent.engines.llm.validate import repair_evidence
     from agent.claim_grounding import check_speedup
 
     kept: list[Speedup] = []

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from agent.engines.llm.items import (  # noqa: F401 - the checks engines call live in items.py
-    check_datasets, check_hardware, check_speedups, check_topics, class_terms)
+    check_datasets, check_hardware, check_speedups, check_topics, class_terms, repair_evidence)
 
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_TLDR_WORDS = 60
@@ -79,26 +79,6 @@ def field_value(data: dict[str, Any], name: str, kind: type, out: Checked) -> An
     out.fail(name, f"the answer has no {name!r} field" if value is None else
              f"{name!r} should be a JSON {'array' if kind is list else 'string'}")
     return None
-
-
-def repair_evidence(abstract: str, evidence: str) -> str | None:
-    """The verbatim span the model meant when it rewrote LaTeX or spacing ("2.8×" for "2.8$\\times$")."""
-    if not evidence.strip() or abstract.find(evidence) >= 0:
-        return evidence if evidence.strip() else None
-    parts = []
-    for token in re.split(r"(\s+|×|\$?\\times\$?|\\?%)", evidence.strip()):
-        if not token:
-            continue
-        if token.isspace():
-            parts.append(r"\s*")
-        elif token == "×" or token.lstrip("$").startswith("\\times"):
-            parts.append(r"\s*(?:×|\$\s*\\times\s*\$|\\times|times|x|X)\s*")
-        elif token.endswith("%"):
-            parts.append(r"\s*\\?%")
-        else:
-            parts.append(re.escape(token))
-    matches = list(re.finditer("".join(parts), abstract))
-    return matches[0].group(0) if len(matches) == 1 else None
 
 
 def check_tldr(text: str, abstract: str, instructions: str, out: Checked) -> None:
