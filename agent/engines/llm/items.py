@@ -200,6 +200,12 @@ def _normal_hardware(item: dict) -> dict:
     return out
 
 
+def _words_present(name: str, abstract: str, skip: set[str] = frozenset()) -> bool:
+    """Every word of `name` (but `skip`) on word boundaries, plural allowed ("mobile ... devices")."""
+    words = [w for w in name.split() if _key(w) not in skip] or name.split()
+    return bool(words) and all(on_word_boundaries(w, abstract, plural=True) for w in words)
+
+
 def hardware_problem(item: LLMHardware, abstract: str) -> str | None:
     if item.level == "class":
         classes, _, terms = class_lexicon()
@@ -208,13 +214,21 @@ def hardware_problem(item: LLMHardware, abstract: str) -> str | None:
             return f"{item.name!r} is not a class-level name (use one of the lexicon names)"
         if expected != item.hw_class:
             return f"{item.name!r} has class {expected!r}, not {item.hw_class!r}"
-        if not any(on_word_boundaries(t, abstract, plural=True) for t in terms[item.name]):
+        if not any(_words_present(t, abstract) for t in terms[item.name]):
             return f"{item.name!r} is not mentioned in the abstract"
         return None
-    words = [w for w in item.name.split() if _key(w) not in _ADDED_BY_CONVENTION] or item.name.split()
-    if not words or not all(on_word_boundaries(w, abstract, plural=True) for w in words):
-        return f"{item.name!r} is not mentioned in the abstract"
-    return None
+    # "NVIDIA RTX 3060" for "RTX3060": the name as a whole (separators optional between letter and
+    # digit runs), else word by word; the vendor/series words canonical names add may be absent.
+    words = item.name.split()
+    while words:                      # "NVIDIA RTX 3060", "RTX 3060", "3060"
+        if on_word_boundaries(" ".join(words), abstract, plural=True):
+            return None
+        if _key(words[0]) not in _ADDED_BY_CONVENTION:
+            break
+        words = words[1:]
+    if _words_present(item.name, abstract, _ADDED_BY_CONVENTION):
+        return None
+    return f"{item.name!r} is not mentioned in the abstract"
 
 
 def check_hardware(abstract: str, items: list, out) -> None:

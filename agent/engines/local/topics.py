@@ -279,7 +279,7 @@ class TopicTagger:
         """Embedding signal per tag for one paper (loads the embedding model on first use)."""
         from store.embeddings import embed
 
-        return self._embedding_signal(embed([_embed_text(title, abstract)])[0])
+        return self._embedding_signal(embed([embed_text(title, abstract)])[0])
 
     def _embedding_signal(self, vec: Any) -> dict[str, float]:
         import numpy as np
