@@ -72,6 +72,22 @@ def to_csv_row(record: Extraction) -> dict:
     return row
 
 
+class FailureLog:
+    """`--failures FILE`: one JSON line per failed paper (id, stage, error, message; no secrets)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("a", encoding="utf-8")
+
+    def write(self, failure: dict) -> None:
+        self._fh.write(json.dumps({k: failure[k] for k in ("id", "stage", "error", "message")},
+                                  ensure_ascii=False) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+
 class RowWriter:
     """Appends one finished record at a time to .jsonl or .csv, durably."""
 
@@ -126,7 +142,8 @@ def _cut_partial_last_line(path: Path) -> None:
 
 def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter | None = None,
               on_record: Callable[[Extraction], None] | None = None,
-              progress: Callable[[], None] | None = None) -> BatchReport:
+              progress: Callable[[], None] | None = None,
+              on_failure: Callable[[dict], None] | None = None) -> BatchReport:
     """Extract every paper not yet done; each finished record goes to `writer` and `on_record`."""
     report = BatchReport()
     done = writer.done_ids if writer else set()
@@ -134,7 +151,7 @@ def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter 
     report.skipped = sum(1 for _ in papers) - len(todo) if isinstance(papers, list) else len(done)
     try:
         for result in extract_many(engine, todo):
-            _handle(result, report, writer, on_record)
+            _handle(result, report, writer, on_record, on_failure, getattr(engine, "name", None))
             if progress:
                 progress()
     except KeyboardInterrupt:
@@ -151,9 +168,12 @@ def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter 
     return report
 
 
-def _handle(result, report: BatchReport, writer: RowWriter | None, on_record) -> None:
+def _handle(result, report: BatchReport, writer: RowWriter | None, on_record, on_failure=None,
+            engine: str | None = None) -> None:
     if isinstance(result, ExtractionFailure):
         report.failures.append((result.paper_id, result.reason))
+        if on_failure:
+            on_failure(result.to_json(engine))
         return
     record = result if isinstance(result, Extraction) else Extraction.from_json(result)
     if on_record:  # store first: a kill before the row is written only means a redo on --resume

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.batch import BatchReport, RowWriter, iter_store_papers, read_input_jsonl, run_batch
+from agent.batch import BatchReport, FailureLog, RowWriter, iter_store_papers, read_input_jsonl, run_batch
 from agent.engines.base import Engine
 from core.errors import UsageError
 from core.models import Extraction, PaperText
@@ -25,7 +25,10 @@ def paper_text(ref: str | None, text: str | None, settings: Settings | None = No
     return PaperText(id=paper.id, abstract=paper.abstract, title=paper.title)
 
 
-def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings) -> tuple[list[PaperText], list[str]]:
+def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings,
+                 retry_failed: bool = False) -> tuple[list[PaperText], list[str]]:
+    if retry_failed:
+        return _failed_inputs(input_path, settings)
     if bool(input_path) == bool(use_all):
         raise UsageError("give exactly one of --input FILE.jsonl or --all")
     if input_path:
@@ -38,24 +41,59 @@ def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings) -> 
     return papers, []
 
 
+def _failed_inputs(input_path: Path | None, settings: Settings) -> tuple[list[PaperText], list[str]]:
+    """The papers whose last extraction failed (from --input if given, else from the store)."""
+    from agent.corpus import open_store
+    from store.extractions import failed_ids
+
+    store = open_store(settings)
+    failed = failed_ids(store)
+    papers, problems = read_input_jsonl(input_path) if input_path else (list(iter_store_papers(store)), [])
+    return [p for p in papers if p.id in failed], problems
+
+
 def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, output: Path | None,
                   resume: bool = False, save: bool = True, settings: Settings | None = None,
-                  emit=None, progress_factory=None) -> BatchReport:
-    """Run a batch; rows go to `output` (.jsonl/.csv) and/or `emit`, and into the store."""
+                  emit=None, progress_factory=None, failures: Path | None = None,
+                  retry_failed: bool = False) -> BatchReport:
+    """Run a batch; rows go to `output` (.jsonl/.csv) and/or `emit`, and into the store; failures go
+    to the store (for `--retry-failed` and `papers stats`) and to the `failures` JSONL file."""
     settings = settings or get_settings()
-    papers, problems = batch_inputs(input_path, use_all, settings)
+    papers, problems = batch_inputs(input_path, use_all, settings, retry_failed)
     if resume and output is None:
         raise UsageError("--resume needs -o FILE", hint="resume continues an output file")
     writer = RowWriter(output, resume=resume) if output else None
     on_record = _saver(settings, emit) if save else emit
+    log = FailureLog(failures) if failures else None
+    on_failure = _failure_saver(settings, log, save or retry_failed)
     todo = len(papers) - (len(writer.done_ids & {p.id for p in papers}) if writer else 0)
-    if progress_factory:
-        with progress_factory(todo) as tick:
-            report = run_batch(engine, papers, writer=writer, on_record=on_record, progress=tick)
-    else:
-        report = run_batch(engine, papers, writer=writer, on_record=on_record)
+    try:
+        if progress_factory:
+            with progress_factory(todo) as tick:
+                report = run_batch(engine, papers, writer=writer, on_record=on_record, progress=tick,
+                                   on_failure=on_failure)
+        else:
+            report = run_batch(engine, papers, writer=writer, on_record=on_record, on_failure=on_failure)
+    finally:
+        if log:
+            log.close()
     report.input_problems = problems
     return report
+
+
+def _failure_saver(settings: Settings, log, save: bool):
+    from agent.corpus import open_store
+    from store.extractions import record_failure
+
+    store = open_store(settings) if save else None
+
+    def on_failure(failure: dict) -> None:
+        if store is not None:
+            record_failure(store, failure)
+        if log:
+            log.write(failure)
+
+    return on_failure
 
 
 def _saver(settings: Settings, emit):

@@ -71,6 +71,7 @@ class Prompt:
     max_tokens: int = 1000
     expected_output_tokens: int = 200
     source: str = ""                            # the file text, for content-addressed caching
+    few_shot: int = 0                           # show only the N examples most similar to the input (0: all)
 
     @property
     def id(self) -> str:
@@ -86,16 +87,31 @@ class Prompt:
         values = self._check(variables)
         messages = [{"role": "system", "content": _substitute(self.system, values)}]
         if with_examples:
-            for ex_vars, output in self.example_turns(variables):
+            for ex_vars, output in self.example_turns(variables, self.chosen_examples(variables)):
                 messages.append({"role": "user", "content": _substitute(self.user, ex_vars)})
                 messages.append({"role": "assistant", "content": output})
         messages.append({"role": "user", "content": _substitute(self.user, values)})
         return messages
 
-    def example_turns(self, variables: dict[str, Any]) -> list[tuple[dict[str, str], str]]:
+    def chosen_examples(self, variables: dict[str, Any]) -> tuple[Example, ...]:
+        """With `few_shot: N`, the N examples whose abstracts share the most words with the input's
+        (Jaccard), never the input itself; else all of them, in file order."""
+        if not self.few_shot or self.few_shot >= len(self.examples):
+            return tuple(ex for ex in self.examples if not _same_text(ex, variables)) if self.few_shot else self.examples
+        words = _words(str(variables.get("abstract") or ""))
+
+        def similarity(ex: Example) -> float:
+            other = _words(str(fixture(ex.fixture).get("abstract") or ""))
+            return len(words & other) / (len(words | other) or 1)
+
+        pool = [ex for ex in self.examples if not _same_text(ex, variables)]
+        return tuple(sorted(pool, key=similarity, reverse=True)[: self.few_shot])
+
+    def example_turns(self, variables: dict[str, Any],
+                      examples: tuple[Example, ...] | None = None) -> list[tuple[dict[str, str], str]]:
         """(fenced variables, expected JSON output) per few-shot example."""
         turns = []
-        for ex in self.examples:
+        for ex in self.examples if examples is None else examples:
             record = fixture(ex.fixture)
             merged = {**variables, **{k: record.get(k) for k in self.variables if k in record}, **ex.variables}
             output = {k: record[k] for k in ex.take} | ex.add
@@ -111,6 +127,16 @@ class Prompt:
             raise PromptError(f"prompt {self.id}: {'; '.join(parts)}")
         return {k: fence(k, _text(v)) if self.variables[k] == "untrusted" else _text(v)
                 for k, v in variables.items()}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z][a-z0-9-]{2,}", text.lower()))
+
+
+def _same_text(ex: Example, variables: dict[str, Any]) -> bool:
+    """The example is the very abstract being worked on (it must never be its own few-shot)."""
+    mine = " ".join(str(variables.get("abstract") or "").split())
+    return bool(mine) and mine == " ".join(str(fixture(ex.fixture).get("abstract") or "").split())
 
 
 def _text(value: Any) -> str:
@@ -162,7 +188,8 @@ def parse(text: str, origin: str = "<string>") -> Prompt:
     return Prompt(name=str(meta["name"]), version=int(meta["version"]), system=sections["system"],
                   user=sections["user"], variables=variables, examples=_examples(meta.get("examples")),
                   description=str(meta.get("description", "")), max_tokens=int(meta.get("max_tokens", 1000)),
-                  expected_output_tokens=int(meta.get("expected_output_tokens", 200)), source=text)
+                  expected_output_tokens=int(meta.get("expected_output_tokens", 200)), source=text,
+                  few_shot=int(meta.get("few_shot", 0)))
 
 
 def _sections(body: str, origin: str) -> dict[str, str]:

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server")
     concurrency: int = Field(default=8, ge=1, le=256)
     request_timeout: float = Field(default=60.0, gt=0)
+    # Local CPU models read prompts slowly (a 1.5B model on 2 cores: ~20 tokens/s). When set, each
+    # request's timeout grows by prompt_tokens / prompt_tokens_per_second on top of request_timeout.
+    prompt_tokens_per_second: float | None = Field(default=None, gt=0)
     max_retries: int = Field(default=5, ge=0, le=20)
     backoff_base: float = Field(default=0.5, gt=0, description="first retry wait (s) of LLM calls; grows x2 with jitter")
     backoff_max: float = Field(default=30.0, gt=0, description="longest retry wait (s) of LLM calls (Retry-After may ask more)")

@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS claim_topics (paper_id TEXT NOT NULL, tag TEXT NOT NU
 CREATE TABLE IF NOT EXISTS llm_cache (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, value TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (datetime('now')));
+CREATE TABLE IF NOT EXISTS extraction_failures (
+    paper_id TEXT PRIMARY KEY, stage TEXT NOT NULL, error TEXT NOT NULL, message TEXT NOT NULL,
+    engine TEXT, at TEXT NOT NULL DEFAULT (datetime('now')));
 CREATE TABLE IF NOT EXISTS llm_usage (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL DEFAULT (datetime('now')), run TEXT,
     model TEXT NOT NULL, kind TEXT NOT NULL, prompt_tokens INTEGER NOT NULL,

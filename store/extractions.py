@@ -16,6 +16,7 @@ def save_extraction(store: PaperStore, record: Extraction) -> bool:
     """Save one extraction record; False when the paper is not in the store."""
     pid = record.id
     with store.db.write() as conn:
+        conn.execute("DELETE FROM extraction_failures WHERE paper_id = ?", (pid,))   # it worked this time
         if not conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone():
             return False
         conn.execute("INSERT OR REPLACE INTO extractions (paper_id, engine, data) VALUES (?, ?, ?)",
@@ -31,6 +32,23 @@ def save_extraction(store: PaperStore, record: Extraction) -> bool:
         conn.executemany("INSERT INTO claim_topics VALUES (?, ?, ?)", [
             (pid, t, rank) for rank, t in enumerate(record.topics)])
     return True
+
+
+def record_failure(store: PaperStore, failure: dict[str, Any]) -> None:
+    """Remember that a paper failed (id, stage, error class, message); `extract --retry-failed` redoes it."""
+    with store.db.write() as conn:
+        conn.execute("INSERT OR REPLACE INTO extraction_failures (paper_id, stage, error, message, engine) "
+                     "VALUES (?, ?, ?, ?, ?)", (failure["id"], failure["stage"], failure["error"],
+                                                failure["message"], failure.get("engine")))
+
+
+def clear_failure(store: PaperStore, paper_id: str) -> None:
+    with store.db.write() as conn:
+        conn.execute("DELETE FROM extraction_failures WHERE paper_id = ?", (paper_id,))
+
+
+def failed_ids(store: PaperStore) -> set[str]:
+    return {r["paper_id"] for r in store.db.query("SELECT paper_id FROM extraction_failures")}
 
 
 def latest_extraction(store: PaperStore, paper_id: str, engine: str | None = None) -> Extraction | None:

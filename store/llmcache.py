@@ -44,6 +44,18 @@ class LLMStore:
             conn.execute("INSERT OR REPLACE INTO llm_cache (key, model, value) VALUES (?, ?, ?)",
                          (key, model, value))
 
+    def get_meta(self, key: str) -> str | None:
+        rows = self.db.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def meta_with_prefix(self, prefix: str) -> dict[str, str]:
+        rows = self.db.query("SELECT key, value FROM meta WHERE key LIKE ? ORDER BY key", (prefix + "%",))
+        return {r["key"][len(prefix):]: r["value"] for r in rows}
+
     def record(self, usage: Usage, run: str | None = None) -> None:
         with self.db.write() as conn:
             _insert_usage(conn, usage, run)

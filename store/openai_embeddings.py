@@ -3,6 +3,11 @@
 Selected with `embedding = "openai:<model>"`. The key and base URL are read from OPENAI_API_KEY and
 OPENAI_BASE_URL only when the first text is embedded, so they never sit in settings or in the
 collection configuration that Chroma persists (which holds just the model name).
+
+Same transport rules as every model call (core/llm_retry.py): the SDK never retries, the shared
+policy does (408/409/429/5xx, timeouts, Retry-After); with the store's path, every request is booked
+in the LLM ledger (kind `embeddings`) and vectors are cached by (model, text), so re-indexing the
+same text makes no request.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import threading
 from typing import Any
 
 from core.errors import ConfigError, EngineError
+from core.llm_retry import RetryPolicy
 
 EF_NAME = "papers-openai"
 BATCH = 256  # inputs per request; well under the API's 2048-input limit
@@ -20,8 +26,12 @@ _ef_class: type | None = None
 _lock = threading.Lock()
 
 
-def openai_embedding_function(model: str, *, timeout: float = 60.0, max_retries: int = 5) -> Any:
-    return openai_embedding_function_class()(model=model, timeout=timeout, max_retries=max_retries)
+def openai_embedding_function(model: str, *, timeout: float = 60.0, max_retries: int = 5,
+                              backoff_base: float = 0.5, backoff_max: float = 30.0, db_path=None) -> Any:
+    ef = openai_embedding_function_class()(model=model, timeout=timeout, max_retries=max_retries)
+    ef.policy = RetryPolicy(max_retries, backoff_base, backoff_max)
+    ef.db_path = db_path
+    return ef
 
 
 def openai_embedding_function_class() -> type:
@@ -41,36 +51,69 @@ def _client(timeout: float, max_retries: int) -> Any:
     import openai
 
     return openai.OpenAI(api_key=key, base_url=os.environ.get("OPENAI_BASE_URL") or None,
-                         timeout=timeout, max_retries=max_retries)
+                         timeout=timeout, max_retries=0)     # the shared policy retries, not the SDK
 
 
-def _embed(client: Any, model: str, texts: list[str]) -> list[Any]:
+def _key(model: str, text: str) -> str:
+    import hashlib
+
+    return "emb:" + hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
+
+
+def _embed(client: Any, model: str, texts: list[str], policy: RetryPolicy | None = None, ledger=None) -> list[Any]:
+    """Unit vectors for `texts`: cached ones from the ledger's cache, the rest in batches of BATCH."""
+    import json
+
+    import numpy as np
+
+    out: list[Any] = [None] * len(texts)
+    todo = list(range(len(texts)))
+    if ledger is not None:
+        for i in list(todo):
+            hit = ledger.get(_key(model, texts[i]))
+            if hit is not None:
+                out[i] = np.asarray(json.loads(hit), dtype=np.float32)
+                todo.remove(i)
+    for start in range(0, len(todo), BATCH):
+        idx = todo[start:start + BATCH]
+        vectors = _request(client, model, [texts[i] if texts[i].strip() else " " for i in idx],
+                           policy or RetryPolicy(), ledger)
+        for i, vec in zip(idx, vectors):
+            out[i] = vec
+            if ledger is not None:
+                ledger.put(_key(model, texts[i]), model, json.dumps([round(float(v), 7) for v in vec]))
+    return out
+
+
+def _request(client: Any, model: str, batch: list[str], policy: RetryPolicy, ledger) -> list[Any]:
+    """One embeddings request under the shared retry policy, booked in the ledger."""
     import numpy as np
     import openai
 
-    out: list[Any] = []
     hint = "check OPENAI_BASE_URL and the network, or set PAPERS_EMBEDDING=local and run `papers reindex`"
-    for i in range(0, len(texts), BATCH):
-        batch = [t if t.strip() else " " for t in texts[i:i + BATCH]]  # the API rejects empty strings
-        try:
-            resp = client.embeddings.create(model=model, input=batch, encoding_format="float")
-        except openai.AuthenticationError:
-            raise ConfigError("OPENAI_API_KEY was rejected by the embeddings endpoint",
-                              hint="check the key, or set PAPERS_EMBEDDING=local") from None
-        except openai.APIStatusError as exc:
-            from core.secrets import scrub   # error bodies may quote the API key back
+    try:
+        resp = policy.retrying()(client.embeddings.create, model=model, input=batch, encoding_format="float")
+    except openai.AuthenticationError:
+        raise ConfigError("OPENAI_API_KEY was rejected by the embeddings endpoint",
+                          hint="check the key, or set PAPERS_EMBEDDING=local") from None
+    except openai.APIStatusError as exc:
+        from core.secrets import scrub   # error bodies may quote the API key back
 
-            raise EngineError(f"embeddings request failed ({exc.status_code}): {scrub(exc.message)}", hint=hint) from None
-        except openai.APIConnectionError as exc:
-            raise EngineError(f"cannot reach the embeddings endpoint: {exc}", hint=hint) from None
-        rows = sorted(resp.data, key=lambda d: d.index)
-        if len(rows) != len(batch):
-            raise EngineError(f"the embeddings endpoint returned {len(rows)} vectors for {len(batch)} texts",
-                              hint=hint)
-        mat = np.asarray([r.embedding for r in rows], dtype=np.float32)
-        mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
-        out.extend(mat)
-    return out
+        raise EngineError(f"embeddings request failed ({exc.status_code}): {scrub(exc.message)}", hint=hint) from None
+    except openai.APIConnectionError as exc:
+        raise EngineError(f"cannot reach the embeddings endpoint: {exc}", hint=hint) from None
+    rows = sorted(resp.data, key=lambda d: d.index)
+    if len(rows) != len(batch):
+        raise EngineError(f"the embeddings endpoint returned {len(rows)} vectors for {len(batch)} texts",
+                          hint=hint)
+    if ledger is not None:
+        from store.llmcache import Usage
+
+        tokens = int(getattr(resp.usage, "prompt_tokens", 0) or 0)
+        ledger.record(Usage(model=model, kind="embeddings", prompt_tokens=tokens))
+    mat = np.asarray([r.embedding for r in rows], dtype=np.float32)
+    mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
+    return list(mat)
 
 
 def _define() -> type:
@@ -83,11 +126,18 @@ def _define() -> type:
             self.timeout = float(timeout)
             self.max_retries = int(max_retries)
             self._client: Any = None
+            self.policy = RetryPolicy(self.max_retries)
+            self.db_path = None
 
         def __call__(self, input: Documents) -> Embeddings:
             if self._client is None:
                 self._client = _client(self.timeout, self.max_retries)
-            return _embed(self._client, self.model, list(input))
+            ledger = None
+            if self.db_path is not None:
+                from store.llmcache import LLMStore
+
+                ledger = LLMStore.open(self.db_path)
+            return _embed(self._client, self.model, list(input), self.policy, ledger)
 
         @staticmethod
         def name() -> str:

@@ -124,6 +124,7 @@ class PaperStore:
             with_arxiv_id=sum(1 for p in papers if p.arxiv_id),
             with_title=sum(1 for p in papers if p.title),
             extracted=self.db.query("SELECT count(DISTINCT paper_id) FROM extractions")[0][0],
+            extraction_failures=self.db.query("SELECT count(*) FROM extraction_failures")[0][0],
             files=[dict(r) for r in files],
             issues=[dict(r) for r in issues],
         )

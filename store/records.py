@@ -96,5 +96,6 @@ class StoreStats(BaseModel):
     with_arxiv_id: int
     with_title: int
     extracted: int
+    extraction_failures: int = 0   # papers whose last extraction failed (`extract --retry-failed`)
     files: list[dict[str, Any]]    # name, format, n_papers, n_issues, ingested_at, as stored
     issues: list[dict[str, Any]]   # file, line, reason

@@ -55,7 +55,9 @@ def embedding_function(settings: Settings) -> Any:
         return chroma_embedding_function()
     from store.openai_embeddings import openai_embedding_function
 
-    return openai_embedding_function(model, timeout=settings.request_timeout, max_retries=settings.max_retries)
+    return openai_embedding_function(model, timeout=settings.request_timeout, max_retries=settings.max_retries,
+                                     backoff_base=settings.backoff_base, backoff_max=settings.backoff_max,
+                                     db_path=settings.db_path)
 
 
 def _is_panic(exc: BaseException) -> bool:

@@ -118,7 +118,10 @@ class Request:
 
     @property
     def schema_name(self) -> str | None:
-        fmt = (self.body or {}).get("response_format") or {}
+        body = self.body or {}
+        fmt = body.get("response_format") or {}
+        if body.get("tools"):
+            return body["tools"][0]["function"]["name"]
         return (fmt.get("json_schema") or {}).get("name")
 
     def fenced(self, label: str) -> str | None:
@@ -143,6 +146,9 @@ class FakeOpenAI:
         self.handler: Callable[[Request], Reply] | None = None
         self.latency = 0.0
         self.embedding_dim = 8
+        # Structured-output modes this server rejects, like real local servers do: "json_schema"
+        # (llama-cpp-python: HTTP 500 naming response_format) and/or "tools" (no tool calling).
+        self.rejects: set[str] = set()
         self.requests: list[Request] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -222,7 +228,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/_fake/stats":       # for a server in another process (benchmarks)
             fake = self.server.fake
-            return self._json(200, {"count": fake.count, "max_in_flight": fake.max_in_flight})
+            chats = fake.chat_requests
+            return self._json(200, {"count": fake.count, "max_in_flight": fake.max_in_flight,
+                                    "first_at": chats[0].at if chats else None,
+                                    "last_at": chats[-1].at if chats else None})
         if self.path.rstrip("/").endswith("/models"):
             return self._json(200, {"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model"}]})
         self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
@@ -249,7 +258,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, request: Request) -> None:
         endpoint = "embeddings" if self.path.rstrip("/").endswith("/embeddings") else "chat"
-        reply = self.server.fake._next(endpoint, request)
+        rejected = _rejected_mode(request, self.server.fake.rejects) if endpoint == "chat" else None
+        reply = rejected or self.server.fake._next(endpoint, request)
         if reply is None and endpoint == "embeddings":
             reply = Reply(body=_embeddings(request, self.server.fake.embedding_dim))
         if reply is None:
@@ -290,6 +300,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
+
+
+def _rejected_mode(request: Request, rejects: set[str]) -> Reply | None:
+    """The error a llama-cpp-python-like server gives for a response_format or tools it lacks."""
+    body = request.body or {}
+    fmt = (body.get("response_format") or {}).get("type")
+    if "json_schema" in rejects and fmt == "json_schema":
+        return error_reply(500, "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  "
+                                "Input should be 'text' or 'json_object' [type=literal_error, input_value='json_schema']")
+    if "tools" in rejects and body.get("tools"):
+        return error_reply(400, "this server does not support tools / tool_choice")
+    return None
+
+
+def structured(obj: Any, **kw: Any) -> Callable[[Request], Reply]:
+    """Answer `obj` in whatever structured-output mode the request used (schema, tool call, json_object)."""
+    def reply(request: Request) -> Reply:
+        tools = (request.body or {}).get("tools")
+        if tools:
+            return tool_calls_reply([(tools[0]["function"]["name"], obj)], **kw)
+        return json_reply(obj, **kw)
+    return reply
 
 
 def _usage(reply: Reply) -> dict[str, int]:

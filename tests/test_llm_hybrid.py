@@ -45,15 +45,17 @@ def test_hybrid_drops_candidates_the_model_rejects(fake_openai, llm_engine):
     assert llm_engine("hybrid").extract(PAPER).speedups == []
 
 
-def test_hybrid_grounds_additional_claims(fake_openai, llm_engine):
+def test_hybrid_grounds_additional_claims_item_by_item(fake_openai, llm_engine):
     invented = {"value": 10, "unit": "x", "metric": "memory", "direction": "reduction", "baseline": None,
                 "qualifier": None, "evidence": "an order of magnitude less memory"}
     fake_openai.push(resolve(additional=[invented]), resolve(additional=[invented]))
     engine = llm_engine("hybrid")
     out = engine.extract(PAPER)
-    assert out.speedups == engine.local.claims(PAPER).speedups        # fell back to the rules' items
-    assert "additional_speedups" in out.provenance["fallback"]["speedups"]
-    assert out.topics == ["quantization", "hardware-accelerator"]      # other fields still the model's
+    assert [s.value for s in out.speedups] == [2.8, 2.5]                 # the resolved candidates stay
+    assert {s.metric for s in out.speedups} == {"latency"} and "fallback" not in out.provenance
+    assert [r["value"] for r in out.provenance["rejected"]["speedups"]] == [10]   # the invention does not
+    assert "additional_speedups" in fake_openai.chat_requests[1].messages[-1]["content"]
+    assert out.topics == ["quantization", "hardware-accelerator"]
 
 
 def test_hybrid_unresolved_candidate_is_reasked(fake_openai, llm_engine):

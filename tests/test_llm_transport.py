@@ -46,7 +46,7 @@ def test_retries_stop_at_max_retries(fake_openai, llm_engine):
     assert isinstance(result, ExtractionFailure)
     assert "after 3 attempts" in result.reason and "503" in result.reason
     assert fake_openai.count == 3
-    assert [r["kind"] for r in ledger(engine)] == ["extraction@v1:failed"] * 3
+    assert [r["kind"] for r in ledger(engine)] == ["extraction@v2:failed"] * 3
 
 
 def test_no_retry_on_400(fake_openai, llm_engine):
@@ -138,7 +138,7 @@ def test_cost_accounting_includes_retries_and_reasks(fake_openai, llm_engine):
     assert (llm["prompt_tokens"], llm["completion_tokens"]) == (2300, 300)
     assert llm["cost"] == pytest.approx(expected)
     rows = ledger(engine)
-    assert [r["kind"] for r in rows] == ["extraction@v1:failed", "extraction@v1", "extraction@v1:reask"]
+    assert [r["kind"] for r in rows] == ["extraction@v2:failed", "extraction@v2", "extraction@v2:reask"]
     assert sum(r["cost"] for r in rows) == pytest.approx(expected)
     usage = engine.usage()
     assert usage["requests"] == 3 and usage["cost"] == pytest.approx(expected)

@@ -40,7 +40,7 @@ def test_every_template_has_few_shot_examples_from_the_fixtures(name):
         for ex in prompt.examples:
             assert prompts.fixture(ex.fixture)["id"] == ex.fixture
         turns = prompt.render({v: "x" for v in prompt.variables})
-        assert [m["role"] for m in turns].count("assistant") == len(prompt.examples)
+        assert [m["role"] for m in turns].count("assistant") == min(len(prompt.examples), prompt.few_shot or 99)
     else:   # free-text templates quote a labelled fixture inline
         assert "Example (from the labelled fixture" in prompt.system
 

@@ -30,6 +30,7 @@ def ask(question: str = typer.Argument(..., help="a question about the papers in
         engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
         year: Optional[str] = YEAR, topic: Optional[str] = TOPIC, dataset: Optional[str] = DATASET,
         hardware_class: Optional[str] = HW_CLASS,
+        max_cost: Optional[float] = typer.Option(None, "--max-cost", help="openai/hybrid: stop at this USD budget"),
         as_json: bool = typer.Option(False, "--json", help="answer, citations, sources, insufficient as JSON")):
     """Answer a question from the corpus, citing papers as [1], [2]; says so when it cannot."""
     from agent.qa import ask as run
@@ -45,7 +46,11 @@ def ask(question: str = typer.Argument(..., help="a question about the papers in
         out.file.flush()
 
     answer = run(question, engine=engine, model=model, flt=_filter(year, topic, dataset, hardware_class),
-                 on_token=None if as_json else on_token)
+                 on_token=None if as_json else on_token, max_cost=max_cost)
+    if answer.usage:   # LLM engines: what this answer cost, as extract prints it
+        from agent.cli.output import usage_line
+
+        typer.echo(usage_line(answer.usage), err=True)
     if as_json:
         return print_json(answer.to_json())
     print_answer(out, answer, "".join(streamed) if streamed else None)

@@ -155,6 +155,9 @@ def config(as_json: bool = JSON):
     data = get_settings().public_dict()
     data["openai_api_key"] = "set" if os.environ.get("OPENAI_API_KEY") else "not set"
     data["openai_base_url"] = os.environ.get("OPENAI_BASE_URL") or "(OpenAI default)"
+    from agent.engines.llm.modes import known_modes
+
+    data["llm_output_modes"] = known_modes(get_settings())
     if as_json:
         return print_json(data)
     for key, value in data.items():

@@ -35,7 +35,11 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
             max_cost: Optional[float] = typer.Option(None, "--max-cost", help="stop cleanly at this USD budget"),
             dry_run: bool = typer.Option(False, "--dry-run", help="estimate tokens and cost; call nothing"),
             no_store: bool = typer.Option(False, "--no-store", help="do not save results in the store"),
-            no_embeddings: bool = NO_EMBEDDINGS):
+            no_embeddings: bool = NO_EMBEDDINGS,
+            failures: Optional[Path] = typer.Option(None, "--failures",
+                                                    help="append failed ids (id, stage, error, message) to this JSONL"),
+            retry_failed: bool = typer.Option(False, "--retry-failed",
+                                              help="redo only the papers whose last extraction failed")):
     """Batch-extract TL;DR, speedups, datasets, hardware and topics to JSONL/CSV (and the store)."""
     from agent.cli.output import print_jsonl, progress
     from agent.extract import extract_batch
@@ -46,7 +50,8 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
         return _dry_run(eng, input_path, use_all)
     emit = None if output else (lambda rec: print_jsonl([rec.to_json()]))
     report = extract_batch(eng, input_path=input_path, use_all=use_all, output=output, resume=resume,
-                           save=not no_store, emit=emit, progress_factory=lambda n: progress(n, "extracting"))
+                           save=not no_store, emit=emit, progress_factory=lambda n: progress(n, "extracting"),
+                           failures=failures, retry_failed=retry_failed)
     for line in report.input_problems:
         warn(line)
     for pid, reason in report.failures:
@@ -54,9 +59,9 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
     typer.echo(f"extracted {report.done}, skipped {report.skipped} already done, failed {len(report.failures)}"
                + (f"; stopped: {report.stopped}" if report.stopped else ""), err=True)
     if hasattr(eng, "usage"):   # LLM engines: what this run cost
-        u = eng.usage()
-        typer.echo(f"llm: {u['requests']} requests, {u['cached_calls']} cached, {u['prompt_tokens']}+"
-                   f"{u['completion_tokens']} tokens, ${u['cost']:.4f} ({u['model']})", err=True)
+        from agent.cli.output import usage_line
+
+        typer.echo(usage_line(eng.usage()), err=True)
     if report.failures or report.stopped:
         raise typer.Exit(1)
 

@@ -43,3 +43,9 @@ def progress(total: int | None, description: str) -> Iterator:
                   console=err_console(), transient=True, disable=not enabled) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)
+
+
+def usage_line(u: dict) -> str:
+    """The cost line of an LLM run (extract, ask): requests, cache hits, tokens, USD."""
+    return (f"llm: {u['requests']} requests, {u['cached_calls']} cached, {u['prompt_tokens']}+"
+            f"{u['completion_tokens']} tokens, ${u['cost']:.4f} ({u['model']})")

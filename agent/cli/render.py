@@ -74,7 +74,7 @@ def stats_tables(stats: "StoreStats") -> list:
     for label, key in (("papers", "papers"), ("paper occurrences", "occurrences"),
                        ("duplicates merged", "duplicates_merged"), ("seen on 2+ pages", "multi_source_papers"),
                        ("with arXiv id", "with_arxiv_id"), ("with title", "with_title"),
-                       ("extracted", "extracted")):
+                       ("extracted", "extracted"), ("extraction failures", "extraction_failures")):
         summary.add_row(label, str(getattr(stats, key)))
     tables = [summary]
     for title, key in (("per source", "per_source"), ("per year", "per_year"), ("per category", "per_category")):

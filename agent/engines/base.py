@@ -28,10 +28,18 @@ class Engine(Protocol):
 class ExtractionFailure(Exception):
     """One paper of a batch could not be extracted; the batch goes on and records why."""
 
-    def __init__(self, paper_id: str, reason: str):
+    def __init__(self, paper_id: str, reason: str, *, stage: str = "extraction", error: str = "ExtractionError"):
         super().__init__(f"{paper_id}: {reason}")
         self.paper_id = paper_id
         self.reason = reason
+        self.stage = stage              # input | extraction | reask
+        self.error = error              # the error class, e.g. RequestFailed
+
+    def to_json(self, engine: str | None = None) -> dict[str, str | None]:
+        from core.secrets import scrub    # server messages may quote the key back
+
+        return {"id": self.paper_id, "stage": self.stage, "error": self.error, "message": scrub(self.reason),
+                "engine": engine}
 
 
 def extract_many(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Extraction | ExtractionFailure"]:
@@ -42,7 +50,7 @@ def extract_many(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Ext
         return
     for paper in papers:
         if not paper.abstract.strip():
-            yield ExtractionFailure(paper.id, "empty abstract")
+            yield ExtractionFailure(paper.id, "empty abstract", stage="input", error="EmptyAbstract")
             continue
         yield engine.extract(paper)
 

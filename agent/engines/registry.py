@@ -63,4 +63,7 @@ def build_llm_engine(name: str, settings: "Settings", *, model: str, use_cache: 
     config = LLMConfig.from_settings(settings, model=model, use_cache=use_cache,
                                      concurrency=concurrency, max_cost=max_cost)
     config.check()
+    from agent.engines.llm import prefetch_client_modules
+
+    prefetch_client_modules()
     return (HybridEngine if name == "hybrid" else LLMEngine)(config)

@@ -1,4 +1,8 @@
-"""The LLM engine's answers: a LangChain tool-calling agent with the `prompts/agent.md` system prompt.
+"""The LLM engine's answers: a LangChain tool-calling agent with the `prompts/agent.md` system prompt,
+where the server calls tools natively; otherwise (the server rejects tools, or the model writes its
+tool call as text, remembered per base URL) the fixed retrieve -> answer pipeline of pipeline_llm.py.
+Both book their calls in the engine's ledger under its --max-cost budget; `answer.usage` says what
+the answer cost.
 
 The model sees four tools (search, claims-table query, get paper, compare papers) built on
 agent/qa/tools.py. Every paper a tool returns is registered; the model cites papers by the id the
@@ -112,16 +116,28 @@ def build_tools(ctx: QAContext, reg: Registry) -> list:
 
 
 # -- the agent -------------------------------------------------------------------------------------
-def chat_model(settings, model: str | None = None):
-    """A streaming ChatOpenAI for any OpenAI-compatible server (OPENAI_BASE_URL)."""
+def chat_model(engine):
+    """A streaming ChatOpenAI for the agent, on the engine's settings (timeout, retries, base URL)."""
     from langchain_openai import ChatOpenAI
 
-    from agent.engines.llm.config import LLMConfig, api_key
+    from agent.engines.llm.config import api_key
 
-    config = LLMConfig.from_settings(settings, model=model)
-    config.check()
+    config = engine.config
     return ChatOpenAI(model=config.model, api_key=api_key(), base_url=config.base_url, timeout=config.timeout,
-                      max_retries=min(config.max_retries, 2), temperature=0.0, streaming=True)
+                      max_retries=config.max_retries, temperature=0.0, streaming=True,
+                      stream_usage=True)
+
+
+TOOLS_META = "llm_native_tools:"
+
+
+def native_tools(engine) -> bool:
+    """False once this base URL has shown it cannot call tools natively (remembered in the store)."""
+    return engine.store.get_meta(TOOLS_META + (engine.config.base_url or "openai")) != "no"
+
+
+def _no_native_tools(engine) -> None:
+    engine.store.set_meta(TOOLS_META + (engine.config.base_url or "openai"), "no")
 
 
 def _messages(question: str, tools: list, conversation, reg: Registry) -> tuple[str, list]:
@@ -146,16 +162,47 @@ def _with_ids(ans: Answer) -> str:
 
 
 def answer_llm(question: str, ctx: QAContext, *, conversation=None, on_token: Callable[[str], None] | None = None,
-               model: str | None = None) -> Answer:
-    from langchain.agents import create_agent
+               model: str | None = None, max_cost: float | None = None) -> Answer:
+    """The tool-calling agent where the server calls tools natively; else (or when the model writes
+    its tool call as text) the fixed retrieve -> answer pipeline. Usage and cost in `answer.usage`."""
+    from agent.engines.registry import build_llm_engine
 
+    engine = build_llm_engine("openai", ctx.settings, model=model or ctx.settings.model, max_cost=max_cost)
+    try:
+        answer = _answer(question, ctx, engine, conversation, on_token)
+        answer.usage = engine.usage()
+        return answer
+    finally:
+        engine.close()
+
+
+def _answer(question, ctx, engine, conversation, on_token) -> Answer:
     from agent.qa.answer import finalize
+    from agent.qa.pipeline_llm import answer_pipeline, text_tool_call
 
     reg = Registry()
     tools = build_tools(ctx, reg)
+    by_name = {t.name: t for t in tools}
+    if not native_tools(engine):
+        return answer_pipeline(question, ctx, engine, conversation=conversation, tools=by_name, reg=reg)
+    from langchain.agents import create_agent
+
     system, messages = _messages(question, tools, conversation, reg)
-    agent = create_agent(chat_model(ctx.settings, model), tools, system_prompt=system)
-    text = _run(agent, messages, reg, on_token)
+    agent = create_agent(chat_model(engine), tools, system_prompt=system)
+    try:
+        text, usage = _run(agent, messages, reg, on_token)
+    except _ToolsRejected:
+        _no_native_tools(engine)
+        return answer_pipeline(question, ctx, engine, conversation=conversation, tools=by_name, reg=reg)
+    _book(engine, usage)
+    call = text_tool_call(text, set(by_name))
+    if call is not None:            # the model wrote its tool call as text: this server cannot call tools
+        _no_native_tools(engine)
+        from agent.qa.pipeline_llm import run_tool
+
+        found = run_tool(by_name, reg, *call)
+        ctx.calls.append({"tool": call[0], "args": call[1], "via": "text"})
+        return answer_pipeline(question, ctx, engine, conversation=conversation, extra=found, tools=by_name, reg=reg)
     # The model cites by id; a bare "[3]" of its own means nothing here and must not pass as a citation.
     cited = reg.renumber(re.sub(r"\[(\d+)\]", r"[?\1]", text))
     answer = finalize(question, cited, reg.numbered(), reg.numbered(), route="agent", engine="openai")
@@ -166,6 +213,24 @@ def answer_llm(question: str, ctx: QAContext, *, conversation=None, on_token: Ca
     return check_constraints(question, answer, ctx)
 
 
+class _ToolsRejected(Exception):
+    pass
+
+
+def _book(engine, usage: list[dict[str, int]]) -> None:
+    """The agent's model calls in the engine's ledger (kind `agent`), priced like extraction."""
+    from store.llmcache import Usage
+
+    transport = engine.transport
+    for u in usage:
+        p, c = int(u.get("input_tokens", 0)), int(u.get("output_tokens", 0))
+        cost = transport.price.cost(p, c)
+        transport.budget.spent += cost
+        engine.store.record(Usage(model=engine.config.model, kind="agent", prompt_tokens=p, completion_tokens=c,
+                                  cost=cost), run=transport.run_id)
+        transport.requests += 1
+
+
 def _run(agent, messages: list, reg: Registry, on_token) -> str:
     """Drive the agent; stream the final answer's text; return it."""
     from langchain_core.messages import AIMessage, AIMessageChunk
@@ -173,7 +238,7 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
     from core.errors import EngineError
 
     stream = _CitationStream(reg, on_token) if on_token else None
-    final = ""
+    final, last_messages = "", []
     try:
         for mode, payload in agent.stream({"messages": messages}, stream_mode=["messages", "values"],
                                           config={"recursion_limit": MAX_STEPS}):
@@ -182,12 +247,17 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
                 if stream and isinstance(chunk, AIMessageChunk) and isinstance(chunk.content, str) and chunk.content:
                     stream.feed(chunk.content)
             elif mode == "values":
+                last_messages = payload["messages"]
                 last = payload["messages"][-1]
                 if isinstance(last, AIMessage) and not last.tool_calls:
                     final = last.content if isinstance(last.content, str) else str(last.content)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # openai / httpx / langgraph errors: one clear line at the edge
+        from agent.engines.llm.modes import rejects_format
+
+        if rejects_format(exc) and "tool" in str(exc).lower():
+            raise _ToolsRejected() from None
         if type(exc).__name__ == "GraphRecursionError":
             raise EngineError(f"the agent did not finish within {MAX_STEPS} steps") from None
         from core.secrets import scrub   # error bodies may quote the API key back
@@ -195,7 +265,8 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
         raise EngineError(scrub(f"the LLM request failed: {type(exc).__name__}: {exc}")) from None
     if stream:
         stream.close()
-    return final
+    usage = [m.usage_metadata for m in last_messages if isinstance(m, AIMessage) and m.usage_metadata]
+    return final, usage
 
 
 class _CitationStream:

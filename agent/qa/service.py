@@ -34,7 +34,7 @@ class Conversation:
 
 def ask(question: str, settings=None, *, store=None, engine: str | None = None, flt=None,
         conversation: Conversation | None = None, on_token: Callable[[str], None] | None = None,
-        model: str | None = None) -> Answer:
+        model: str | None = None, max_cost: float | None = None) -> Answer:
     """Answer `question` from the corpus, with citations; `insufficient` when the corpus cannot.
 
     engine: "local" (deterministic router + extractive answer) or "openai"/"hybrid" (LangChain
@@ -56,7 +56,7 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
 
     name = engine_name(engine, settings)
     started = time.perf_counter()
-    answer = _dispatch(question, name, settings, store, flt, conversation, on_token, model)
+    answer = _dispatch(question, name, settings, store, flt, conversation, on_token, model, max_cost)
     answer.seconds = time.perf_counter() - started
     answer.engine = name
     if conversation is not None:
@@ -64,7 +64,7 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
     return answer
 
 
-def _dispatch(question, name, settings, store, flt, conversation, on_token, model) -> Answer:
+def _dispatch(question, name, settings, store, flt, conversation, on_token, model, max_cost=None) -> Answer:
     from agent.engines.registry import uses_llm
     from agent.qa.tools import QAContext
 
@@ -72,7 +72,8 @@ def _dispatch(question, name, settings, store, flt, conversation, on_token, mode
     if uses_llm(name):
         from agent.qa.agent_llm import answer_llm
 
-        answer = answer_llm(question, ctx, conversation=conversation, on_token=on_token, model=model)
+        answer = answer_llm(question, ctx, conversation=conversation, on_token=on_token, model=model,
+                            max_cost=max_cost)
     else:
         from agent.qa.local import answer_local
 

@@ -61,6 +61,7 @@ class Answer:
     # `missing`); "none": nothing in the store is close. Derived from `insufficient` unless set.
     confidence: str = ""
     missing: list[str] = field(default_factory=list)   # unmet constraints, as the question wrote them
+    usage: dict[str, Any] | None = None   # LLM engines: requests, tokens and cost of this answer
 
     def __post_init__(self) -> None:
         if not self.confidence:
@@ -71,7 +72,8 @@ class Answer:
                 "sources": [s.to_json() for s in self.sources], "insufficient": self.insufficient,
                 "question": self.question, "route": self.route, "engine": self.engine,
                 "tools": self.tools, "notes": self.notes, "seconds": round(self.seconds, 3),
-                "confidence": self.final_confidence, "missing": self.missing}
+                "confidence": self.final_confidence, "missing": self.missing,
+                **({"usage": self.usage} if self.usage else {})}
 
     @property
     def final_confidence(self) -> str:

@@ -3,7 +3,8 @@ the model resolves what rules cannot). Any OpenAI-compatible server works (OPENA
 
 Layout:
 - config.py     settings + secrets (read lazily from the environment, never stored or logged)
-- transport.py  LangChain ChatOpenAI over one pooled async client; tenacity retries; cache; ledger
+- transport.py  the openai SDK over one pooled async client; tenacity retries; cache; ledger
+- modes.py      structured-output negotiation (json_schema -> tools -> json_object), per base URL
 - costs.py      price table (agent/data/prices.yaml), token estimates, the --max-cost budget
 - schemas.py    LLM-facing output models (strict JSON schema) and their conversion to core.models
 - validate.py   grounding and vocabulary checks of what the model said
@@ -14,3 +15,18 @@ Layout:
 `agent.engines.registry.build_llm_engine` builds them.
 Importing this package is cheap: langchain/openai are imported when the first request is made.
 """
+
+
+def prefetch_client_modules() -> None:
+    """Import the openai SDK (~1-1.5 s on a busy 2-core machine) in a daemon thread, so it
+    overlaps with reading the input and opening the store instead of delaying the first request.
+    Python's import lock makes the transport's own import simply wait for this one."""
+    import threading
+
+    def load() -> None:
+        try:
+            import openai  # noqa: F401
+        except Exception:  # noqa: BLE001 - the transport's own import reports any problem
+            pass
+
+    threading.Thread(target=load, name="papers-llm-import", daemon=True).start()

@@ -29,6 +29,13 @@ class LLMConfig:
     use_cache: bool = True
     max_cost: float | None = None
     temperature: float = 0.0
+    topic_embeddings: bool = True      # a model topic without a keyword cue may pass on embeddings
+    prompt_tokens_per_second: float | None = None   # slow (local) servers: timeout grows with the prompt
+
+    def timeout_for(self, prompt_tokens: int) -> float:
+        """The request timeout for a prompt of this size (see Settings.prompt_tokens_per_second)."""
+        extra = prompt_tokens / self.prompt_tokens_per_second if self.prompt_tokens_per_second else 0.0
+        return self.timeout + extra
 
     @classmethod
     def from_settings(cls, settings, *, model: str | None = None, use_cache: bool = True,
@@ -37,7 +44,8 @@ class LLMConfig:
         return cls(model=model or settings.model, db_path=settings.db_path,
                    concurrency=concurrency or settings.concurrency, timeout=settings.request_timeout,
                    max_retries=settings.max_retries, backoff_base=settings.backoff_base,
-                   backoff_max=settings.backoff_max, use_cache=use_cache, max_cost=max_cost)
+                   backoff_max=settings.backoff_max, use_cache=use_cache, max_cost=max_cost,
+                   prompt_tokens_per_second=settings.prompt_tokens_per_second)
 
     @property
     def base_url(self) -> str | None:

@@ -12,7 +12,9 @@ import json
 from functools import partial
 from typing import Any
 
-from agent.engines.llm import schemas, validate
+from pydantic import ValidationError
+
+from agent.engines.llm import items, schemas, validate
 from agent.engines.llm.engine import LLMEngine
 from agent.prompts import instructions
 from core.models import Extraction, PaperText, Speedup
@@ -25,54 +27,58 @@ def candidates_json(items: list[Speedup]) -> str:
                        for i, s in enumerate(items)], ensure_ascii=False)
 
 
-def check_resolutions(abstract: str, candidates: list[Speedup], parsed: schemas.HybridOut,
-                      out: validate.Checked) -> None:
-    """Every candidate resolved exactly once; kept ones complete; additions grounded."""
-    problems: list[str] = []
+def check_resolutions(abstract: str, candidates: list[Speedup], data: dict, out: validate.Checked) -> None:
+    """Item by item: each resolution on its own (a bad one is rejected, its candidate stays as the
+    rules found it), additional claims grounded like any other; an unresolved candidate keeps the
+    rules' reading and asks for a re-ask."""
+    resolutions, additional = data.get("speedups"), data.get("additional_speedups", [])
+    if not isinstance(resolutions, list) or not isinstance(additional, list):
+        out.fail("speedups", "the answer needs the arrays 'speedups' and 'additional_speedups'")
+        return
     seen: dict[int, schemas.Resolution] = {}
-    for r in parsed.speedups:
+    for raw in resolutions:
+        try:
+            r = schemas.Resolution.model_validate(items.lowered(raw, "metric", "direction", "qualifier"))
+        except (ValidationError, TypeError) as exc:
+            out.reject("speedups", {"resolution": str(raw)[:200]}, f"does not match the schema ({exc.__class__.__name__})")
+            continue
         if not 0 <= r.index < len(candidates) or r.index in seen:
-            problems.append(f"index {r.index} is not a candidate or is resolved twice")
-        seen[r.index] = r
-    problems += [f"candidate {i} is not resolved" for i in range(len(candidates)) if i not in seen]
+            out.reject("speedups", {"index": r.index}, "not a candidate, or resolved twice", f"index {r.index}")
+        elif r.keep and (r.metric is None or r.direction is None):
+            out.reject("speedups", {"index": r.index}, "kept but has no metric or direction", f"candidate {r.index}")
+        else:
+            seen[r.index] = r
     kept = []
     for i, cand in enumerate(candidates):
         r = seen.get(i)
-        if r is None or not r.keep:
-            continue
-        if r.metric is None or r.direction is None:
-            problems.append(f"candidate {i} is kept but has no metric or direction")
-            continue
-        kept.append(cand.model_copy(update={"metric": r.metric, "direction": r.direction,
-                                            "baseline": r.baseline, "qualifier": r.qualifier}))
+        if r is None:
+            out.fail("speedups", "; ".join(filter(None, [out.errors.get("speedups"), f"candidate {i} is not resolved"])))
+            kept.append(cand)
+        elif r.keep:
+            kept.append(cand.model_copy(update={"metric": r.metric, "direction": r.direction,
+                                                "baseline": r.baseline, "qualifier": r.qualifier}))
     added = validate.Checked()
-    validate.check_speedups(abstract, parsed.additional_speedups, added)
-    if "speedups" in added.errors:
-        problems.append("additional_speedups: " + added.errors["speedups"])
-        out.rejected.extend(added.rejected)
-    if problems:
-        out.errors["speedups"] = "; ".join(problems)
-    else:
-        out.values["speedups"] = kept + added.values["speedups"]
+    validate.check_speedups(abstract, additional, added)
+    for item in added.rejected.get("speedups", []):
+        out.reject("speedups", {k: v for k, v in item.items() if k != "reason"}, item["reason"],
+                   "additional_speedups")
+    out.values["speedups"] = kept + [s for s in added.values.get("speedups", []) if s not in kept]
 
 
 class HybridEngine(LLMEngine):
     name = "hybrid"
     main_prompt = ("hybrid", schemas.HybridOut)
-
-    def _check_hybrid(self, paper: PaperText, candidates: list[Speedup], instructions: str,
-                      parsed: schemas.HybridOut, out: validate.Checked) -> None:
-        check_resolutions(paper.abstract, candidates, parsed, out)
-        validate.check_topics(parsed.topics, out)
-        validate.check_tldr(parsed.tldr, paper.abstract, instructions, out)
+    field_properties = {"speedups": ("speedups", "additional_speedups")}
 
     async def aextract(self, paper: PaperText) -> Extraction:
         from agent.engines.llm.engine import LocalFallback
 
         local = LocalFallback(self, paper)
         claims = await local.get("claims")
-        check = partial(self._check_hybrid, paper, claims.speedups, instructions("hybrid"))
-        answer = await self.ask("hybrid", paper, schemas.HybridOut, check, HYBRID_FIELDS,
+        checkers = self.checkers(paper, instructions("hybrid"))
+        checkers = {"speedups": (None, partial(check_resolutions, paper.abstract, claims.speedups)),
+                    "topics": checkers["topics"], "tldr": checkers["tldr"]}
+        answer = await self.ask("hybrid", paper, schemas.HybridOut, checkers, HYBRID_FIELDS,
                                 extra={"candidates": candidates_json(claims.speedups)})
         values, provenance = await self._finish(paper, answer, local)
         values.update(datasets=claims.datasets, hardware=claims.hardware)

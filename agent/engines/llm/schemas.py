@@ -98,6 +98,11 @@ def taxonomy() -> dict[str, str]:
         return {t: "" for t in FALLBACK_TAGS}
 
 
+def taxonomy_tags() -> str:
+    """The taxonomy as a compact comma-separated list (the extraction prompt's budget form)."""
+    return ", ".join(taxonomy())
+
+
 def taxonomy_text() -> str:
     """The taxonomy as the prompts show it: one `- tag: definition` line per tag."""
     return "\n".join(f"- {tag}: {desc}" if desc else f"- {tag}" for tag, desc in taxonomy().items())
@@ -131,7 +136,12 @@ def _tighten(node: Any) -> None:
 
 
 @lru_cache(maxsize=None)
-def response_format(model: type[BaseModel]) -> dict[str, Any]:
-    """The `response_format` request parameter for `model` (shared: do not modify it)."""
+def response_format(model: type[BaseModel], properties: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The `response_format` request parameter for `model`, or for only some of its `properties`
+    (a re-ask asks again only for what failed). Shared: do not modify it."""
     name = model.__name__.replace("Out", "").lower() or "output"
-    return {"type": "json_schema", "json_schema": {"name": name, "schema": strict_schema(model), "strict": True}}
+    schema = strict_schema(model)
+    if properties is not None:
+        schema["properties"] = {k: v for k, v in schema["properties"].items() if k in properties}
+        schema["required"] = list(schema["properties"])
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}

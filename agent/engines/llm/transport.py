@@ -1,4 +1,4 @@
-"""Model calls: LangChain ChatOpenAI over one pooled async client, tenacity retries, a
+"""Model calls: the openai SDK over one pooled async client, tenacity retries, a
 content-addressed cache and a ledger of every call.
 
 - One `httpx.AsyncClient` per engine, with at most `concurrency` connections, and a semaphore of
@@ -7,20 +7,21 @@ content-addressed cache and a ledger of every call.
   connection errors, with exponential backoff and full jitter, honouring `Retry-After` /
   `retry-after-ms`. Other 4xx are not retried: 401/403/404 stop everything (key, permission or model
   name is wrong for every paper), 400/422 fail only the paper at hand.
-- Structured output is requested with a strict `response_format` JSON schema bound on the model.
+- Requests go through the openai SDK's AsyncOpenAI (LangChain only for the QA agent, whose tools
+  it runs). Structured output is negotiated (modes.py: json_schema, tools, json_object).
   The answer's text is parsed by the engine, not by the SDK, so a truncated or malformed answer
   is kept (with its token usage) and can be re-asked instead of surfacing as an exception.
 - The cache key hashes model, template id and digest, the rendered messages, the schema and the
-  sampling parameters; the cache stores the raw answer text, so validation always re-runs.
+  sampling parameters; the cache stores the raw answer text, so validation always re-runs. The
+  caller stores an answer with `remember` once it has parsed it: a truncated or malformed answer
+  is never cached, so the next run asks again instead of repeating the fallback.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import hashlib
 import json
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -29,8 +30,9 @@ from agent.engines.llm.config import LLMConfig, api_key
 from core.secrets import scrub
 from agent.engines.llm.costs import Budget, estimate_tokens, price_for
 from core.errors import EngineError
+from core.llm_retry import RETRY_STATUS, RetryPolicy, is_retryable, retry_after  # noqa: F401 - shared policy
+from core.llm_retry import out_of_quota as _out_of_quota
 
-RETRY_STATUS = {408, 409, 429}
 FATAL_STATUS = {401: "the server rejected the API key", 403: "the API key may not use this model",
                 404: "the model or endpoint was not found"}
 
@@ -54,6 +56,11 @@ class Completion:
     cached: bool = False
     finish_reason: str = "stop"
     attempts: int = 1
+    key: str = ""                 # cache key of the request (set by Transport.complete)
+
+    def cache_value(self) -> str:
+        return json.dumps({"content": self.content, "prompt_tokens": self.prompt_tokens,
+                           "completion_tokens": self.completion_tokens, "finish_reason": self.finish_reason})
 
 
 def cache_key(model: str, prompt_ref: str, messages: list[dict[str, str]], schema: dict[str, Any],
@@ -61,40 +68,6 @@ def cache_key(model: str, prompt_ref: str, messages: list[dict[str, str]], schem
     blob = json.dumps({"model": model, "prompt": prompt_ref, "messages": messages, "schema": schema,
                        "params": params}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def retry_after(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (`retry-after-ms`, `retry-after` seconds or HTTP date)."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    try:
-        if headers.get("retry-after-ms"):
-            return max(0.0, float(headers["retry-after-ms"]) / 1000)
-        value = headers.get("retry-after")
-        if not value:
-            return None
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(value)
-            return max(0.0, when.timestamp() - time.time())
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def _out_of_quota(exc: BaseException) -> bool:
-    """OpenAI's 429 for an exhausted account: waiting does not help, every call will fail."""
-    return getattr(exc, "code", None) == "insufficient_quota" or getattr(exc, "type", None) == "insufficient_quota"
-
-
-def is_retryable(exc: BaseException) -> bool:
-    import openai
-
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
-        return True
-    if isinstance(exc, openai.APIStatusError) and not _out_of_quota(exc):
-        return exc.status_code in RETRY_STATUS or exc.status_code >= 500
-    return False
 
 
 def _httpx_module():
@@ -123,18 +96,22 @@ class Transport:
         self._llm = None
         self._http = None
         self._semaphore: asyncio.Semaphore | None = None
+        self.mode: str | None = None          # structured-output mode (modes.py), negotiated once
+        self.policy = RetryPolicy(config.max_retries, config.backoff_base, config.backoff_max,
+                                  config.retry_after_max)
 
     def _client(self):
+        """The openai SDK's async client itself: LangChain's ChatOpenAI adds ~2 s of imports before the
+        first request and CPU per call, and extraction uses nothing of it (the QA agent does)."""
         if self._llm is None:
-            from langchain_openai import ChatOpenAI
+            import openai
 
             httpx = _httpx_module()
             limits = httpx.Limits(max_connections=self.config.concurrency,
                                   max_keepalive_connections=self.config.concurrency)
-            self._http = httpx.AsyncClient(limits=limits, timeout=self.config.timeout)
-            self._llm = ChatOpenAI(model=self.config.model, api_key=api_key(), base_url=self.config.base_url,
-                                   timeout=self.config.timeout, max_retries=0,
-                                   temperature=self.config.temperature, http_async_client=self._http)
+            self._http = httpx.AsyncClient(limits=limits, timeout=None)   # per request: config.timeout_for
+            self._llm = openai.AsyncOpenAI(api_key=api_key(), base_url=self.config.base_url,
+                                           timeout=self.config.timeout, max_retries=0, http_client=self._http)
             self._semaphore = asyncio.Semaphore(self.config.concurrency)
         return self._llm
 
@@ -149,81 +126,101 @@ class Transport:
         if self.config.use_cache and self.store is not None:
             hit = self.store.get(key)
             if hit is not None:
-                return self._cached(json.loads(hit), kind)
+                return self._cached(json.loads(hit), kind, key)
         estimate = estimate_tokens(messages)
         reserved = self.budget.reserve(estimate, prompt.max_tokens)
         actual = 0.0
         try:
-            completion = await self._with_retries(messages, response_format, prompt.max_tokens, kind)
+            completion = await self._negotiated(messages, response_format, prompt.max_tokens, kind)
             actual = completion.cost
         finally:
             self.budget.settle(reserved, actual)
-        if self.store is not None:
-            self.store.put_and_record(key, json.dumps(
-                {"content": completion.content, "prompt_tokens": completion.prompt_tokens,
-                 "completion_tokens": completion.completion_tokens, "finish_reason": completion.finish_reason}),
-                self._usage(kind, completion), run=self.run_id)
-        return completion
-
-    def _cached(self, data: dict[str, Any], kind: str) -> Completion:
-        completion = Completion(content=data["content"], prompt_tokens=data.get("prompt_tokens", 0),
-                                completion_tokens=data.get("completion_tokens", 0), cached=True,
-                                finish_reason=data.get("finish_reason", "stop"), attempts=0)
+        completion.key = key
         self._record(kind, completion)
         return completion
 
-    async def _with_retries(self, messages, response_format, max_tokens: int, kind: str) -> Completion:
-        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+    def remember(self, completion: Completion) -> None:
+        """Cache an answer; the caller decides which (only answers that parsed: see engine.ask)."""
+        if self.store is not None and completion.key and not completion.cached:
+            self.store.put(completion.key, self.config.model, completion.cache_value())
 
+    def _cached(self, data: dict[str, Any], kind: str, key: str) -> Completion:
+        completion = Completion(content=data["content"], prompt_tokens=data.get("prompt_tokens", 0),
+                                completion_tokens=data.get("completion_tokens", 0), cached=True,
+                                finish_reason=data.get("finish_reason", "stop"), attempts=0, key=key)
+        self._record(kind, completion)
+        return completion
+
+    async def _negotiated(self, messages, response_format, max_tokens: int, kind: str) -> Completion:
+        """A structured answer in the first output mode the server accepts (see modes.py)."""
+        from agent.engines.llm import modes
+
+        if response_format is None:           # free text (QA answers): nothing to negotiate
+            return await self._with_retries(messages, None, max_tokens, kind, "text")
+        if self.mode is None:
+            self.mode = modes.remembered(self.store, self.config.base_url) or modes.MODES[0]
+        while True:
+            mode = self.mode
+            try:
+                return await self._with_retries(messages, response_format, max_tokens, kind, mode)
+            except modes.FormatRejected as exc:
+                later = modes.MODES[modes.MODES.index(mode) + 1:]
+                if not later:
+                    raise RequestFailed(f"the server accepts no structured-output mode: {exc}") from None
+                if self.mode == mode:        # concurrent requests may have moved on already
+                    self.mode = later[0]
+                    modes.remember(self.store, self.config.base_url, self.mode)
+
+    async def _with_retries(self, messages, response_format, max_tokens: int, kind: str,
+                            mode: str = "json_schema") -> Completion:
         attempts = 0
-        retrying = AsyncRetrying(stop=stop_after_attempt(self.config.max_retries + 1),
-                                 retry=retry_if_exception(is_retryable), wait=self._wait, reraise=True)
+        retrying = self.policy.retrying(asynchronous=True)
         try:
             async for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    completion = await self._attempt(messages, response_format, max_tokens, kind)
+                    completion = await self._attempt(messages, response_format, max_tokens, kind, mode)
         except Exception as exc:  # noqa: BLE001 - every failure becomes one typed, secret-free error
+            from agent.engines.llm.modes import FormatRejected
+
+            if isinstance(exc, FormatRejected):
+                raise
             raise self._failure(exc, attempts) from None
         completion.attempts = attempts
         return completion
 
-    def _wait(self, state) -> float:
-        from tenacity import wait_random_exponential
+    async def _attempt(self, messages, response_format, max_tokens: int, kind: str,
+                       mode: str = "json_schema") -> Completion:
+        from agent.engines.llm import modes
 
-        backoff = wait_random_exponential(multiplier=self.config.backoff_base, max=self.config.backoff_max)(state)
-        asked = retry_after(state.outcome.exception()) if state.outcome else None
-        return min(max(asked, backoff), self.config.retry_after_max) if asked is not None else backoff
-
-    async def _attempt(self, messages, response_format, max_tokens: int, kind: str) -> Completion:
-        import openai
-
-        # response_format goes in extra_body: the SDK would otherwise walk the whole JSON schema through
-        # its typed-params transform on every request (~20 ms of CPU each, capping a batch at ~50 req/s).
-        llm = self._client().bind(extra_body={"response_format": response_format}, max_tokens=max_tokens)
+        # The format goes in extra_body: the SDK would otherwise walk the whole JSON schema through its
+        # typed-params transform on every request (~20 ms of CPU each, capping a batch at ~50 req/s).
+        messages = modes.messages_for(mode, messages, response_format)
+        client = self._client()
         assert self._semaphore is not None
         async with self._semaphore:
             self.requests += 1
             try:
-                message = await llm.ainvoke(messages)
-            except openai.LengthFinishReasonError as exc:     # truncated: keep it, the engine re-asks
-                return self._from_raw_completion(exc.completion, "length")
-            except openai.ContentFilterFinishReasonError as exc:
-                return self._from_raw_completion(exc.completion, "content_filter")
-            except Exception:
+                raw = await client.chat.completions.create(
+                    model=self.config.model, messages=messages, temperature=self.config.temperature,
+                    max_tokens=max_tokens, timeout=self.config.timeout_for(estimate_tokens(messages)),
+                    extra_body=modes.request_options(mode, response_format))
+            except Exception as exc:
                 self._record(f"{kind}:failed", Completion(content=""))
+                if modes.rejects_format(exc):
+                    raise modes.FormatRejected(scrub(str(getattr(exc, "message", "") or exc))[:200]) from None
                 raise
-        usage = getattr(message, "usage_metadata", None) or {}
-        return self._priced(Completion(
-            content=message.content if isinstance(message.content, str) else json.dumps(message.content),
-            prompt_tokens=int(usage.get("input_tokens", 0)), completion_tokens=int(usage.get("output_tokens", 0)),
-            finish_reason=(message.response_metadata or {}).get("finish_reason") or "stop"))
+        choice = raw.choices[0] if raw.choices else None
+        return self._from_raw_completion(raw, (choice.finish_reason if choice else None) or "stop", mode)
 
-    def _from_raw_completion(self, raw, finish_reason: str) -> Completion:
+    def _from_raw_completion(self, raw, finish_reason: str, mode: str = "json_schema") -> Completion:
+        from agent.engines.llm.modes import content_of
+
         choice = raw.choices[0] if raw.choices else None
         usage = raw.usage
         return self._priced(Completion(
-            content=(choice.message.content or "") if choice else "", finish_reason=finish_reason,
+            content=content_of(mode, choice.message) if choice else "",
+            finish_reason="stop" if finish_reason == "tool_calls" else finish_reason,
             prompt_tokens=usage.prompt_tokens if usage else 0,
             completion_tokens=usage.completion_tokens if usage else 0))
 
@@ -257,7 +254,8 @@ class Transport:
             detail = scrub(str(getattr(exc, "message", "") or exc))[:200]
             what = f"HTTP {exc.status_code}: {detail}"
         elif isinstance(exc, openai.APITimeoutError):
-            what = f"timed out after {self.config.timeout:g}s"
+            what = (f"timed out after {self.config.timeout:g}s (local server? set PAPERS_REQUEST_TIMEOUT or "
+                    "PAPERS_PROMPT_TOKENS_PER_SECOND)")
         elif isinstance(exc, openai.APIConnectionError):
             what = f"cannot connect to {self.config.base_url or 'api.openai.com'}"
         else:

@@ -1,13 +1,11 @@
-"""Checks of what a model said, field by field, before anything reaches an Extraction.
+"""Checks of what a model said, field by field and item by item, before anything reaches an Extraction.
 
-Each field either passes (its value is converted to core.models) or gets a one-line reason; the
-engine re-asks once with the reasons, then falls back to the local engine for fields still failing.
-- speedups: agent.claim_grounding (evidence verbatim in the abstract, containing the value);
-- datasets, specific hardware: every word of the name occurs in the abstract (case and separators
-  ignored), so a name the abstract never mentions is not accepted;
-- class-level hardware: the LABELLING §3 lexicon, with its class;
-- topics: 1-4 distinct taxonomy tags;
-- TL;DR: one sentence of sane length, no digit the abstract lacks, no echo of the instructions.
+The answer is parsed leniently at the top (one missing or malformed field costs only that field)
+and each item is checked on its own (agent/engines/llm/items.py): bad items are dropped into
+`rejected` with their reason, the rest of the field is kept. A field with a rejected item is
+re-asked once; it falls back to the local engine only when nothing valid remains and the model
+did not simply say "none" (an empty list). The TL;DR: one sentence of sane length, no digit the
+abstract lacks, no echo of the instructions.
 """
 
 from __future__ import annotations
@@ -18,137 +16,69 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from agent.engines.llm.items import (  # noqa: F401 - the checks engines call live in items.py
+    check_datasets, check_hardware, check_speedups, check_topics, class_terms, repair_evidence)
 
-from agent.engines.llm.schemas import LLMHardware, LLMSpeedup, taxonomy, to_hardware, to_speedup
-from core.models import Hardware, Speedup
-
-
-@lru_cache(maxsize=1)
-def class_terms() -> dict[str, str]:
-    """Class-level hardware name -> class, from agent/data/hardware.yaml (`class_terms`)."""
-    from agent.engines.local.gazetteer import load_yaml
-
-    return {str(e["name"]): str(e["class"]) for e in load_yaml("hardware.yaml")["class_terms"]}
-
-
-_ADDED_BY_CONVENTION = {"nvidia", "rtx", "gtx", "geforce", "tesla"}   # canonical names may add these
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_TLDR_WORDS = 60
 SHINGLE = 6
+_FENCED_JSON = re.compile(r"^\s*```(?:json|JSON)?\s*\n(.*?)\n?```\s*$", re.S)
 
 
 @dataclass
 class Checked:
-    values: dict[str, Any] = field(default_factory=dict)     # field -> contract value, valid fields only
-    errors: dict[str, str] = field(default_factory=dict)     # field -> why it failed
-    rejected: list[dict[str, Any]] = field(default_factory=list)  # speedup items dropped, with reasons
+    """What survived the checks. A field may have a value AND an error: some items were valid
+    (kept), others were rejected (the field is re-asked, and keeps its valid items either way)."""
+
+    values: dict[str, Any] = field(default_factory=dict)     # field -> contract value (valid items)
+    errors: dict[str, str] = field(default_factory=dict)     # field -> why to re-ask it
+    rejected: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # field -> dropped items
+    parsed: bool = False                                      # the answer was JSON of the right shape
+
+    def reject(self, name: str, item: Any, reason: str, label: str = "") -> None:
+        entry = {**item} if isinstance(item, dict) else {"name": item}
+        self.rejected.setdefault(name, []).append({**entry, "reason": reason})
+        problems = self.errors.get(name)
+        line = f"{label}: {reason}" if label else reason
+        self.errors[name] = f"{problems}; {line}" if problems else line
+
+    def settle(self, name: str, kept: list, *, said: int) -> None:
+        """Record a list field: its valid items, unless the model said something and none was valid."""
+        if kept or said == 0:
+            self.values[name] = kept
+
+    def fail(self, name: str, reason: str) -> None:
+        self.errors[name] = reason
+
+    @property
+    def failing(self) -> tuple[str, ...]:
+        return tuple(self.errors)
 
 
-def parse_output(content: str, model: type[BaseModel]) -> tuple[BaseModel | None, str | None]:
-    """Strict parse: invalid or truncated JSON is an error, never repaired silently."""
+def parse_output(content: str, fields: tuple[str, ...]) -> tuple[dict[str, Any] | None, str | None]:
+    """The answer's JSON object; truncated or non-JSON text is an error, never repaired. A ```json
+    fence around the object (small local models add one) is removed first."""
+    fenced = _FENCED_JSON.match(content or "")
+    text = fenced.group(1) if fenced else content
     try:
-        return model.model_validate(json.loads(content)), None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, f"the answer is not complete JSON ({exc.msg} at char {exc.pos})"
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return None, f"the answer does not match the schema ({where}: {first['msg']}; {exc.error_count()} error(s))"
+    except TypeError:
+        return None, "the answer is empty"
+    if not isinstance(data, dict):
+        return None, f"the answer is JSON but not an object with the fields {', '.join(fields)}"
+    return data, None
 
 
-def _norm(text: str) -> str:
-    return "".join(_WORD.findall(text.casefold()))
-
-
-def mentioned(name: str, abstract_norm: str, *, skip: set[str] = frozenset()) -> bool:
-    words = [w for w in _WORD.findall(name.casefold()) if w not in skip]
-    return bool(words) and all(w in abstract_norm for w in words)
-
-
-def repair_evidence(abstract: str, evidence: str) -> str | None:
-    """The verbatim span the model meant when it rewrote LaTeX or spacing ("2.8×" for "2.8$\\times$")."""
-    if not evidence.strip() or abstract.find(evidence) >= 0:
-        return evidence if evidence.strip() else None
-    parts = []
-    for token in re.split(r"(\s+|×|\$?\\times\$?|\\?%)", evidence.strip()):
-        if not token:
-            continue
-        if token.isspace():
-            parts.append(r"\s*")
-        elif token == "×" or token.lstrip("$").startswith("\\times"):
-            parts.append(r"\s*(?:×|\$\s*\\times\s*\$|\\times|times|x|X)\s*")
-        elif token.endswith("%"):
-            parts.append(r"\s*\\?%")
-        else:
-            parts.append(re.escape(token))
-    matches = list(re.finditer("".join(parts), abstract))
-    return matches[0].group(0) if len(matches) == 1 else None
-
-
-def check_speedups(abstract: str, items: list[LLMSpeedup], out: Checked) -> None:
-    from agent.claim_grounding import check_speedup
-
-    kept: list[Speedup] = []
-    problems: list[str] = []
-    for i, item in enumerate(items):
-        speedup = to_speedup(item)
-        fixed = repair_evidence(abstract, speedup.evidence)
-        if fixed is not None and fixed != speedup.evidence:
-            speedup = speedup.model_copy(update={"evidence": fixed})
-        reason = check_speedup(abstract, speedup)
-        if reason is None:
-            kept.append(speedup)
-            continue
-        problems.append(f"item {i} ({speedup.value:g} {speedup.unit}): {reason}")
-        out.rejected.append({"value": speedup.value, "unit": speedup.unit, "evidence": speedup.evidence[:200],
-                             "reason": reason})
-    if problems:
-        out.errors["speedups"] = "; ".join(problems)
-    else:
-        out.values["speedups"] = kept
-
-
-def check_datasets(abstract: str, names: list[str], out: Checked) -> None:
-    norm = _norm(abstract)
-    unique = list(dict.fromkeys(n.strip() for n in names if n.strip()))
-    missing = [n for n in unique if not mentioned(n, norm)]
-    if missing:
-        out.errors["datasets"] = "not mentioned in the abstract: " + ", ".join(repr(n) for n in missing[:5])
-    else:
-        out.values["datasets"] = unique
-
-
-def check_hardware(abstract: str, items: list[LLMHardware], out: Checked) -> None:
-    norm = _norm(abstract)
-    problems: list[str] = []
-    kept: list[Hardware] = []
-    for item in items:
-        if item.level == "class":
-            expected = class_terms().get(item.name)
-            if expected is None:
-                problems.append(f"{item.name!r} is not a class-level name (use one of the lexicon names)")
-            elif expected != item.hw_class:
-                problems.append(f"{item.name!r} has class {expected!r}, not {item.hw_class!r}")
-        elif not mentioned(item.name, norm, skip=_ADDED_BY_CONVENTION):
-            problems.append(f"{item.name!r} is not mentioned in the abstract")
-        if not any(h.name == item.name for h in kept):
-            kept.append(to_hardware(item))
-    if problems:
-        out.errors["hardware"] = "; ".join(problems)
-    else:
-        out.values["hardware"] = kept
-
-
-def check_topics(tags: list[str], out: Checked) -> None:
-    known = taxonomy()
-    unknown = [t for t in tags if t not in known]
-    if unknown:
-        out.errors["topics"] = "not in the taxonomy: " + ", ".join(repr(t) for t in unknown[:5])
-    elif not 1 <= len(tags) <= 4 or len(set(tags)) != len(tags):
-        out.errors["topics"] = f"give 1-4 distinct tags, not {len(tags)}"
-    else:
-        out.values["topics"] = list(tags)
+def field_value(data: dict[str, Any], name: str, kind: type, out: Checked) -> Any:
+    """data[name] if it has the expected JSON type, else None and an error for that field only."""
+    value = data.get(name)
+    if isinstance(value, kind):
+        return value
+    out.fail(name, f"the answer has no {name!r} field" if value is None else
+             f"{name!r} should be a JSON {'array' if kind is list else 'string'}")
+    return None
 
 
 def check_tldr(text: str, abstract: str, instructions: str, out: Checked) -> None:
@@ -185,3 +115,40 @@ def echoes_instructions(text: str, instructions: str, abstract: str) -> bool:
         return True
     quoted = _shingles(text) & _instruction_shingles(instructions)
     return bool(quoted - _shingles(abstract)) if quoted else False
+
+
+def check_fields(data: dict[str, Any], out: Checked, checkers: dict[str, tuple[type | None, Any]],
+                 fields: tuple[str, ...]) -> None:
+    """Run each asked field's checker on its value; `kind` None hands the checker the whole answer."""
+    for name in fields:
+        kind, check = checkers[name]
+        value = data if kind is None else field_value(data, name, kind, out)
+        if value is not None:
+            check(value, out)
+
+
+def merge(first: Checked, second: Checked, asked: tuple[str, ...]) -> Checked:
+    """First answer + the re-ask of the `asked` fields. Per field: the re-ask's value if fully valid,
+    else whichever answer kept more valid items; items rejected in either answer stay recorded."""
+    merged = Checked(values=dict(first.values), parsed=first.parsed or second.parsed)
+    for name in asked:
+        merged.values.pop(name, None)
+        if name in second.values and name not in second.errors:
+            merged.values[name] = second.values[name]
+            continue
+        options = [c.values[name] for c in (second, first) if name in c.values]
+        if options:
+            merged.values[name] = max(options, key=lambda v: len(v) if isinstance(v, list) else 1)
+        else:
+            merged.errors[name] = second.errors.get(name) or first.errors.get(name, "no valid answer")
+    for source in (first, second):
+        for name, items in source.rejected.items():
+            bucket = merged.rejected.setdefault(name, [])
+            bucket += [i for i in items if i not in bucket]
+    return merged
+
+
+def final(checked: Checked) -> Checked:
+    """No re-ask (or it failed): fields keep their valid items; only fields with none still fail."""
+    return Checked(values=dict(checked.values), rejected=checked.rejected, parsed=checked.parsed,
+                   errors={k: v for k, v in checked.errors.items() if k not in checked.values})

@@ -275,6 +275,12 @@ class TopicTagger:
             return self._fixtures, self._fixture_vecs
 
     # -- signals ---------------------------------------------------------------------------------
+    def embedding_evidence(self, title: str | None, abstract: str) -> dict[str, float]:
+        """Embedding signal per tag for one paper (loads the embedding model on first use)."""
+        from store.embeddings import embed
+
+        return self._embedding_signal(embed([embed_text(title, abstract)])[0])
+
     def _embedding_signal(self, vec: Any) -> dict[str, float]:
         import numpy as np
 
