@@ -248,6 +248,8 @@ def _number_clause(sentence: str) -> str | None:
                       clause)[0]
     if len(words(clause)) > HEADLINE_MAX_WORDS:
         rel = _HEADLINE.search(clause)
+        if rel is None:     # the split above cut the number away
+            return None
         tail = clause[rel.end():]
         stop = re.search(r",|\s+(?:on|across|with|for|in|when|under|while)\s+", tail)
         clause = clause[:rel.end() + (stop.start() if stop else len(tail))]
