@@ -79,6 +79,11 @@ _LEADING_CLAUSE = re.compile(  # "Inspired by X, we ..." / "Based on X, we ..." 
     r"[^,;]{3,140},\s*(?=(?:we|this|our|the proposed|it)\b)", re.I)
 _PAREN_DROP = re.compile(r"\s*[\(\[](?:e\.g\.|i\.e\.|such as|see|cf\.|including|for example)"
                          r"[^()\[\]]*[\)\]]|\s*\[[\d,\s\-–]+\]|\s*\\cite[pt]?\{[^{}]*\}", re.I)
+# Author-year citations: "(Smith et al., 2019)", "(Lee and Kim 2020; Wu, 2021a)".
+_CITATION = re.compile(r"\s*\((?:see )?[A-Z][\w'\-]+(?: et al\.?| (?:and|&) [A-Z][\w'\-]+)?,? \d{4}[a-z]?"
+                       r"(?:[;,]\s*[A-Z][\w'\-]+(?: et al\.?| (?:and|&) [A-Z][\w'\-]+)?,? \d{4}[a-z]?)*\)")
+_TRAILING_QUALIFIER = re.compile(r",?\s+(?:respectively|as well|in practice|in this (?:paper|work|study))"
+                                 r"[\s.]*$", re.I)
 _ACRONYM = re.compile(r"\s*\((?:[A-Z][\w\-]*s?|[a-z]?[A-Z]{2,}[\w\-]*)\)")
 _ENUM = re.compile(r"(?:,?\s*(?:which (?:features|includes|consists of|comprises|contains)|"
                    r"including|consisting of|comprising|as follows))?:?\s*\(?(?:1|i|a)\)\s", re.I)
@@ -88,7 +93,7 @@ _TRAIL = re.compile(r",?\s+(?:which|where|while|whereas|thus|thereby|so that|suc
 _MAIN_VERB = re.compile(r"\b(?:we|paper|work|article|study)\s+\w+", re.I)
 _CUTS = re.compile(r",\s+|\s+(?:by|that|with|through|via|using|for|to|and)\s+")
 _DANGLING = re.compile(r"(?:[\s,;:\-]+(?:and|or|but|nor|the|a|an|of|to|with|by|for|in|on|at|as|"
-                       r"from|that|which|via|using|through|into|than|its|their|our|compared))+"
+                       r"from|that|which|via|using|through|into|than|its|their|our|compared|we|us|they|it))+"
                        r"[\s,;:]*$",
                        re.I)
 _LATEX = ((re.compile(r"\$\s*\\times\s*\$|\\times"), "×"), (re.compile(r"\\%"), "%"),
@@ -189,7 +194,7 @@ def strip_boilerplate(sentence: str) -> str:
     """Drop discourse openers and framing clauses that carry no content."""
     s = re.sub(r"(,?)\s*\bin this (?:paper|work|study|article)\b,?(?= )", r"\1", sentence.strip(),
                flags=re.I)
-    s = _PAREN_DROP.sub("", s)
+    s = _CITATION.sub("", _PAREN_DROP.sub("", s))
     for _ in range(3):  # openers can stack: "To this end, in this paper, we ..."
         new = _LEADING_CLAUSE.sub("", _LEADING_ADVERB.sub("", _LEADING.sub("", s))).strip()
         if new == s:
@@ -216,7 +221,7 @@ def shorten(sentence: str, max_words: int = TARGET_WORDS) -> str:
         s = s[:m.start()]
     if len(words(s)) > MAX_WORDS:
         s = _cut_at_boundary(s, max_words)
-    return _DANGLING.sub("", s).rstrip(" ,;:")
+    return _DANGLING.sub("", _TRAILING_QUALIFIER.sub("", s)).rstrip(" ,;:")
 
 
 def _cut_at_boundary(s: str, max_words: int) -> str:

@@ -47,6 +47,8 @@ _CUES = {  # binary features, matched against the lowercased sentence
     "cue_this_it": r"^(?:this|it|these|they|such)\b",
 }
 _CUE_RX = [(name, re.compile(rx)) for name, rx in _CUES.items()]
+_WE_VERB = re.compile(r"(?:we|this (?:paper|work)) (?:\w+ly )?(?:propose|present|introduce|develop|"
+                      r"show|study|provide|describe)")
 _KINDS = ("single", "short", "next", "headline")
 _LENGTH_BINS = (10, 15, 20, 25, 30)
 
@@ -134,6 +136,10 @@ def candidate_features(cand: Candidate, sent: dict[str, float]) -> dict[str, flo
         f[f"len_ge_{lo}"] = float(n >= lo)
     f["len_words"] = n / 10
     f["compression"] = n / max(math.exp(sent["log_words"]) - 1, 1)
+    low = cand.text.lower()
+    f["cand_we_verb"] = float(bool(_WE_VERB.match(low)))
+    f["cand_paren"] = float("(" in low)
+    f["cand_number"] = float(bool(re.search(r"\d", low)))
     return f
 
 

@@ -55,7 +55,8 @@ def build_groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(keep) < 2:
             continue            # nothing to choose between
         rouge = [best_rouge(scorer, base.finish(c.text), rec["target"]) for c, _ in keep]
-        groups.append({"features": [f for _, f in keep], "rouge": np.array(rouge)})
+        groups.append({"features": [f for _, f in keep], "rouge": np.array(rouge),
+                       "texts": [c.text for c, _ in keep], "targets": rec["target"], "abstract": abstract})
     return groups
 
 
