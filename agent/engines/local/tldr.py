@@ -1,11 +1,12 @@
 """One-sentence TL;DR by extraction plus compression (deterministic, offline).
 
-Pipeline: split the abstract into sentences, score each as "the contribution sentence" (cue verbs,
-a named system, overlap with the title and with the rest of the abstract, minus background cues),
-strip boilerplate ("In this paper,", "To address this,") and optional material (e.g.-parentheticals,
-trailing which-clauses) until it fits ~20-30 words, then fold in the headline number from a results
-sentence when there is room. Every output word is copied from the abstract, and a final guard
-rejects any candidate containing a digit run that the abstract does not contain.
+Pipeline: split the abstract into sentences; compress each (strip boilerplate such as "In this
+paper,", "To address this,", citations and e.g.-parentheticals, then trailing which-clauses and
+qualifiers until it fits ~20-30 words); offer also a tighter version and fusions with the next
+sentence or a results sentence's headline number (tldr_features.candidates); a linear model fitted
+on SciTLDR train (agent/data/tldr_model.json, tldr_train.py) picks one. Every output word is copied
+from the abstract, and a final guard rejects any candidate containing a digit run that the abstract
+does not contain. `pick_contribution`/`main_claim_index` (hand-weighted) stay for topic tagging.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from core.text import split_sentences
 # Word budgets. TARGET/MAX were chosen on half of the SciTLDR dev sample (targets average 22.6
 # words) and checked on the other half; MIN is where a sentence gets a follow-up clause appended.
 MIN_WORDS, TARGET_WORDS, MAX_WORDS = 12, 27, 34
+HARD_MAX_WORDS = 35     # issue 15: a TL;DR never exceeds this
 HEADLINE_MAX_WORDS = 16
 
 _WORD = re.compile(r"[a-z][a-z0-9\-]*")    # applied to lowercased text
@@ -264,17 +266,6 @@ def _number_clause(sentence: str) -> str | None:
     return clause
 
 
-def headline_clause(sentences: list[str], skip: int) -> str | None:
-    """The number clause of the first results sentence: abstracts state the headline first."""
-    fallback = None
-    for i, s in enumerate(sentences):
-        clause = _number_clause(s) if i != skip else None
-        if clause and _RESULT.search(s):
-            return clause
-        fallback = fallback or clause
-    return fallback
-
-
 def foreign_numbers(text: str, abstract: str) -> set[str]:
     """Numbers in `text` that the abstract never writes (so "8.2" is foreign next to "2.8")."""
     allowed = set(_NUMBER.findall(abstract)) | set(_NUMBER.findall(clean_latex(abstract)))
@@ -296,30 +287,20 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if first[1:] == first[1:].lower() else text
 
 
-def _core(sentences: list[str], idx: int) -> str:
-    core = shorten(strip_boilerplate(sentences[idx]))
-    if len(words(core)) < MIN_WORDS and idx + 1 < len(sentences):
-        # A bare "We present X." says little: add the next (mechanism) sentence as a clause.
-        follow = shorten(strip_boilerplate(sentences[idx + 1]), TARGET_WORDS - len(words(core)))
-        if len(words(core)) + len(words(follow)) <= MAX_WORDS and not _HEADLINE.search(follow):
-            core = f"{core}; {_lower_first(follow)}"
-    return core
-
-
 def make_tldr(abstract: str, title: str | None = None) -> str:
-    """One sentence (~20-30 words) saying what the paper does and, if room, its headline number."""
+    """One sentence (<= 35 words) copied and compressed from the abstract, chosen by the learned
+    candidate scorer (tldr_features, weights fitted on SciTLDR train). The title is not used: the
+    model was fitted, and is measured, on abstracts alone."""
+    from agent.engines.local.tldr_features import rank_candidates
+
     sentences = split_sentences(abstract or "")
     if not sentences:
         return finish(title or "")
-    idx = pick_contribution(sentences, title)
-    core = _core(sentences, idx)
-    candidates = [core]
-    if not _HEADLINE.search(core):
-        clause = headline_clause(sentences, idx)
-        if clause and len(words(core)) + len(words(clause)) <= MAX_WORDS:
-            candidates.insert(0, f"{core}, {clause}")
-    for cand in candidates + [sentences[idx]]:
-        out = finish(cand)
-        if out and not foreign_numbers(out, abstract):
+    ranked = rank_candidates(sentences)
+    for _, cand in ranked:
+        out = finish(cand.text)
+        if out and len(words(out)) <= HARD_MAX_WORDS and not foreign_numbers(out, abstract):
             return out
-    return finish(sentences[idx])
+    # Nothing passed (every candidate too long or carrying a rewritten number): cut the top one.
+    first = strip_boilerplate(sentences[ranked[0][1].index] if ranked else sentences[0])
+    return finish(_DANGLING.sub("", " ".join(words(first)[:HARD_MAX_WORDS])))

@@ -122,7 +122,8 @@ def candidates(sentences: list[str]) -> list[Candidate]:
 
 
 def headline_clause(clauses: list[tuple[str | None, bool]], skip: int) -> str | None:
-    """As tldr.headline_clause, from number clauses computed once per abstract."""
+    """The number clause of the first results sentence other than `skip` (abstracts state the
+    headline first), else of any other sentence; clauses are computed once per abstract."""
     others = [(c, result) for i, (c, result) in enumerate(clauses) if i != skip and c]
     return next((c for c, result in others if result), others[0][0] if others else None)
 
@@ -143,30 +144,36 @@ def candidate_features(cand: Candidate, sent: dict[str, float]) -> dict[str, flo
     return f
 
 
-def featurize(abstract: str) -> tuple[list[str], list[Candidate], list[dict[str, float]]]:
-    sentences = base.split_sentences(abstract or "")
+def featurize(sentences: list[str]) -> tuple[list[Candidate], list[dict[str, float]]]:
     if not sentences:
-        return sentences, [], []
+        return [], []
     per_sentence = sentence_features(sentences, [set(base.content_words(s)) for s in sentences])
     cands = candidates(sentences)
-    return sentences, cands, [candidate_features(c, per_sentence[c.index]) for c in cands]
+    return cands, [candidate_features(c, per_sentence[c.index]) for c in cands]
 
 
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> dict:
-    return json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8"))
+    """The model JSON plus `coef`/`bias`: the standardisation folded into the weights."""
+    model = json.loads(Path(path or MODEL_PATH).read_text(encoding="utf-8"))
+    coef = {n: w / sd for n, w, sd in zip(model["features"], model["weights"], model["scale"])}
+    bias = -sum(coef[n] * mu for n, mu in zip(model["features"], model["mean"]))
+    return {**model, "coef": coef, "bias": bias}
 
 
 def score(features: dict[str, float], model: dict) -> float:
-    """Linear score of standardised features: sum of w * (x - mean) / scale."""
-    return sum(w * (features.get(name, 0.0) - mu) / sd
-               for name, w, mu, sd in zip(model["features"], model["weights"], model["mean"], model["scale"]))
+    """Linear score of standardised features, sum of w * (x - mean) / scale."""
+    if "coef" not in model:
+        return sum(w * (features.get(n, 0.0) - mu) / sd
+                   for n, w, mu, sd in zip(model["features"], model["weights"], model["mean"], model["scale"]))
+    coef = model["coef"]
+    return model["bias"] + sum(coef[n] * x for n, x in features.items() if x and n in coef)
 
 
-def rank_candidates(abstract: str, model: dict | None = None) -> list[tuple[float, Candidate]]:
-    """Candidates best first (ties keep the earlier sentence), with their scores."""
+def rank_candidates(sentences: list[str], model: dict | None = None) -> list[tuple[float, Candidate]]:
+    """Candidates best first (ties keep the earlier candidate), with their scores."""
     model = model or load_model()
-    _, cands, feats = featurize(abstract)
+    cands, feats = featurize(sentences)
     scored = [(score(f, model), c) for f, c in zip(feats, cands)]
     order = sorted(range(len(scored)), key=lambda k: (-scored[k][0], k))
     return [scored[k] for k in order]

@@ -25,11 +25,12 @@ import numpy as np
 
 from agent.engines.local import tldr as base
 from agent.engines.local import tldr_features as tf
+from core.text import split_sentences
 
 # Next to the repository as in evals/loaders.py; PAPERS_SCITLDR_TRAIN or --train moves it.
 DEFAULT_TRAIN = Path(os.environ.get("PAPERS_SCITLDR_TRAIN") or Path(__file__).resolve().parents[3].parent
                      / "shared" / "data" / "scitldr_train.jsonl")
-CONFIG = {"target": "mean", "temperature": 0.05, "l2": 0.01, "newton_steps": 25, "folds": 5}
+CONFIG = {"target": "mean", "temperature": 0.1, "l2": 0.003, "newton_steps": 25, "folds": 5}
 DIGITS = 5
 
 
@@ -50,7 +51,7 @@ def build_groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups = []
     for rec in records:
         abstract = abstract_of(rec)
-        _, cands, feats = tf.featurize(abstract)
+        cands, feats = tf.featurize(split_sentences(abstract))
         keep = [(c, f) for c, f in zip(cands, feats) if not base.foreign_numbers(base.finish(c.text), abstract)]
         if len(keep) < 2:
             continue            # nothing to choose between
