@@ -49,7 +49,7 @@ _CUES = {  # binary features, matched against the lowercased sentence
 _CUE_RX = [(name, re.compile(rx)) for name, rx in _CUES.items()]
 _WE_VERB = re.compile(r"(?:we|this (?:paper|work)) (?:\w+ly )?(?:propose|present|introduce|develop|"
                       r"show|study|provide|describe)")
-_KINDS = ("single", "short", "next", "headline")
+_KINDS = ("single", "short", "long", "next", "headline")
 _LENGTH_BINS = (10, 15, 20, 25, 30)
 
 
@@ -88,6 +88,10 @@ def sentence_features(sentences: list[str], bags: list[set[str]]) -> list[dict[s
             "colon": float(":" in s), "question": float("?" in s),
             "background": float(len(base._BACKGROUND.findall(s[:80]))),
         })
+        # Interactions a linear model cannot form: a contribution cue means more early on.
+        f["propose_early"] = f["cue_propose"] * float(i <= 2)
+        f["paper_cue_first"] = f["cue_paper"] * f["pos_first"]
+        f["central_x_we"] = central[i] * f["cue_we"]
         out.append(f)
     return out
 
@@ -109,6 +113,7 @@ def candidates(sentences: list[str]) -> list[Candidate]:
         core = base.shorten(s)
         add(core, i, "single")
         add(base.shorten(s, SHORT_WORDS), i, "short")
+        add(base.shorten(s, base.MAX_WORDS), i, "long")
         n_core = len(core.split())
         if i + 1 < len(sentences) and n_core < base.MIN_WORDS + 6:
             follow = base.shorten(stripped[i + 1], base.TARGET_WORDS - n_core)
