@@ -140,3 +140,20 @@ def test_check_mode_reports_a_stale_model(tmp_path):
     assert tldr_train.main(["--train", str(data), "--out", str(out), "--check"]) == 0
     out.write_text(out.read_text().replace('"weights"', '"weights" ', 1))
     assert tldr_train.main(["--train", str(data), "--out", str(out), "--check"]) == 1
+
+
+def test_grounded_bounded_on_every_dev_abstract():
+    """Issue 15 guarantees, on the 200 SciTLDR dev abstracts (LaTeX is rendered, so "top-$k$" may
+    come out as "top-k": words are compared with the rendered abstract)."""
+    from evals.loaders import load_scitldr, scitldr_abstract, scitldr_path
+
+    if not scitldr_path().is_file():
+        pytest.skip(f"SciTLDR sample not at {scitldr_path()}")
+    from agent.engines.local.tldr import clean_latex
+
+    for record in load_scitldr():
+        abstract = scitldr_abstract(record)
+        out = make_tldr(abstract)
+        assert set(content_words(out)) <= set(content_words(clean_latex(abstract))), out
+        assert len(out.split()) <= HARD_MAX_WORDS and len(split_sentences(out)) == 1, out
+        assert not re.search(r"\bwe\W*$", out, re.I), out
