@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from agent.engines.local import tldr as base
+from agent.engines.local import tldr_compress as base
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "tldr_model.json"
 SHORT_WORDS = 18        # the tighter compression budget offered as a second candidate
@@ -86,7 +86,7 @@ def sentence_features(sentences: list[str], bags: list[set[str]]) -> list[dict[s
             "number": float(bool(re.search(r"\d", s))), "percent": float("%" in s),
             "paren": float(s.count("(")), "latex": float("$" in s or "\\" in s),
             "colon": float(":" in s), "question": float("?" in s),
-            "background": float(len(base._BACKGROUND.findall(s[:80]))),
+            "background": float(len(base.BACKGROUND.findall(s[:80]))),
         })
         # Interactions a linear model cannot form: a contribution cue means more early on.
         f["propose_early"] = f["cue_propose"] * float(i <= 2)
@@ -108,7 +108,7 @@ def candidates(sentences: list[str]) -> list[Candidate]:
             out.append(Candidate(text, i, kind))
 
     stripped = [base.strip_boilerplate(s) for s in sentences]
-    clauses = [(base._number_clause(s), bool(base._RESULT.search(s))) for s in sentences]
+    clauses = [(base.number_clause(s), bool(base.RESULT.search(s))) for s in sentences]
     for i, s in enumerate(stripped):
         core = base.shorten(s)
         add(core, i, "single")
@@ -117,9 +117,9 @@ def candidates(sentences: list[str]) -> list[Candidate]:
         n_core = len(core.split())
         if i + 1 < len(sentences) and n_core < base.MIN_WORDS + 6:
             follow = base.shorten(stripped[i + 1], base.TARGET_WORDS - n_core)
-            if n_core + len(follow.split()) <= base.MAX_WORDS and not base._HEADLINE.search(follow):
-                add(f"{core}; {base._lower_first(follow)}", i, "next")
-        if not base._HEADLINE.search(core):
+            if n_core + len(follow.split()) <= base.MAX_WORDS and not base.HEADLINE.search(follow):
+                add(f"{core}; {base.lower_first(follow)}", i, "next")
+        if not base.HEADLINE.search(core):
             clause = headline_clause(clauses, i)
             if clause and n_core + len(clause.split()) <= base.MAX_WORDS:
                 add(f"{core}, {clause}", i, "headline")

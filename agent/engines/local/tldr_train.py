@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.engines.local import tldr as base
+from agent.engines.local import tldr_compress as base
 from agent.engines.local import tldr_features as tf
 from core.text import split_sentences
 
