@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 # does not pull CUDA wheels.
 TORCH_SPEC ?= torch==2.13.0
 
-.PHONY: demo test bench eval lint clean
+.PHONY: demo test bench eval lint clean tldr-model tldr-model-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ eval: $(STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
+
+# The TL;DR scorer (agent/data/tldr_model.json) is fitted on SciTLDR train; set PAPERS_SCITLDR_TRAIN if
+# the file is not at ../shared/data/scitldr_train.jsonl. The check re-trains (about a minute) and
+# fails if the shipped file is not reproduced bit for bit.
+tldr-model: $(STAMP)
+	$(BIN)/python -m agent.engines.local.tldr_train
+
+tldr-model-check: $(STAMP)
+	$(BIN)/python -m agent.engines.local.tldr_train --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

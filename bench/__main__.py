@@ -4,9 +4,9 @@
     .venv/bin/python -m bench --quick         # smaller sizes and fewer runs: a smoke run
     .venv/bin/python -m bench --only parse,scale [--runs 3] [--no-write]
 
-Sections (run in this order): coldstart, embed, startup, parse, ingest, search, ask, extract, llm, scale,
-snapshot (bench/snapshot_scale.py: streamed ingest of the arXiv-snapshot format with peak RSS, search and
-ask at 10k; `python -m bench scale --n 10000,100000` runs it alone at the sizes given, e.g. 100k). Figures are
+Sections (run in this order): coldstart, embed, startup, parse, ingest, search, ask, extract, tldr, llm,
+scale, snapshot (bench/snapshot_scale.py: streamed ingest of the arXiv-snapshot format with peak RSS, search
+and ask at 10k; `python -m bench scale --n 10000,100000` runs it alone at the sizes given, e.g. 100k). Figures are
 medians over `runs` (the table says how many); latencies are p50 with p95 in the note. The
 synthetic corpora (1,000 and 10,000 abstracts; --quick: 100 and 1,000) are seed sentences
 recombined, written as JSONL into a temporary directory that is removed at the end; they are not
@@ -26,8 +26,8 @@ from typing import Any, Callable
 
 from bench.common import Bench, machine, table, write_results
 
-SECTIONS = ("coldstart", "embed", "startup", "parse", "ingest", "search", "ask", "extract", "llm", "scale",
-            "snapshot")
+SECTIONS = ("coldstart", "embed", "startup", "parse", "ingest", "search", "ask", "extract", "tldr", "llm",
+            "scale", "snapshot")
 
 
 def _runner(name: str) -> Callable[[Bench], Any]:
@@ -45,6 +45,8 @@ def _runner(name: str) -> Callable[[Bench], Any]:
         from bench.latency import run_search as fn
     elif name == "ask":
         from bench.latency import run_ask as fn
+    elif name == "tldr":
+        from bench.tldr import run_tldr as fn
     elif name in ("extract", "llm"):
         from bench.engines import run_extract, run_llm
 

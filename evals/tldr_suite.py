@@ -40,6 +40,12 @@ def score_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, float | None]]
     return out
 
 
+def mean_words(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Mean whitespace-separated words per system (the issue-15 budget is <= 30 for the engine)."""
+    return {system: round(mean(len(r["outputs"][system].split()) for r in rows), 1)
+            for system in SYSTEMS if rows and system in rows[0]["outputs"]}
+
+
 def _x100(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 2)
 
@@ -67,9 +73,12 @@ def run_tldr(engine=None, *, data: Path | None = None, limit: int | None = None,
         if tick:
             tick()
     result = SuiteResult("tldr", metrics=score_rows(rows))
+    words = mean_words(rows)
     result.info = {"n": len(rows), "data": str(scitldr_path(data)), "failures": failures,
                    "engine": getattr(engine, "name", None), "seconds": round(time.monotonic() - started, 2),
-                   "note": "ROUGE F1 x100, best-R1 target per paper (SCITLDR.md), rouge-score with stemming"}
+                   "mean_words": words,
+                   "note": "ROUGE F1 x100, best-R1 target per paper (SCITLDR.md), rouge-score with stemming; "
+                           "mean words " + ", ".join(f"{k} {v}" for k, v in words.items())}
     if engine is None:
         result.unavailable["engine"] = "no engine was run"
     else:

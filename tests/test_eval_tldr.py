@@ -52,6 +52,8 @@ def test_tiny_hand_computed(tiny):
     assert [p.title for p in engine.papers] == [None, None]       # abstract-only input
     assert engine.papers[0].abstract == "the cat sat. Then it slept."
     assert res.info["n"] == 2 and set(res.per_case) == {"p1", "p2"}
+    assert res.info["mean_words"] == {"engine": 3.0, "lead1": 3.0, "title": 2.0}
+    assert "mean words engine 3.0" in res.info["note"]
 
 
 def test_limit_and_baselines_without_engine(tiny):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.engines.local.tldr import foreign_numbers, make_tldr
+from agent.engines.local.tldr import finish, foreign_numbers, make_tldr
+from agent.engines.local.tldr_features import candidates
 from core.text import split_sentences
 
 FIXTURES = Path(__file__).resolve().parent.parent / "evals" / "fixtures" / "claims"
@@ -34,12 +35,15 @@ def _fixture_abstracts() -> list[tuple[str | None, str]]:
     return out
 
 
-def test_contribution_sentence_with_headline_number_folded_in():
+def test_contribution_sentence_and_headline_candidate():
     tldr = make_tldr(ANT, "ANT: Exploiting Adaptive Numerical Data Type for Low-bit Quantization")
     assert tldr.startswith("We propose a fixed-length adaptive numerical data type called ANT")
-    assert "2.8× speedup" in tldr                  # LaTeX \times rendered, number kept as written
     assert "In this work" not in tldr
     assert tldr.endswith(".") and tldr.count(". ") == 0
+    # The fused "..., <headline number>" version is offered to the scorer (which, fitted on
+    # SciTLDR, rarely prefers it); LaTeX \times is rendered and the number kept as written.
+    fused = [finish(c.text) for c in candidates(split_sentences(ANT)) if c.kind == "headline"]
+    assert any("2.8× speedup" in f for f in fused), fused
 
 
 def test_boilerplate_openers_are_removed():
@@ -49,7 +53,6 @@ def test_boilerplate_openers_are_removed():
     tldr = make_tldr(abstract)
     assert not tldr.lower().startswith("in this paper")
     assert tldr.startswith("We propose FooServe")
-    assert "3.1x" in tldr
 
 
 def test_to_address_this_opener_is_removed():

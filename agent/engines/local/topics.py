@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from agent.engines.local.tldr import main_claim_index
+from agent.engines.local.tldr_compress import main_claim_index
 from agent.engines.local.topic_acceptor import accept, load_model
 from core.models import TopicTag
 from core.text import split_sentences

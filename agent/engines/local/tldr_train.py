@@ -1,0 +1,177 @@
+"""Fit the TL;DR candidate scorer on SciTLDR train and write agent/data/tldr_model.json.
+
+    python -m agent.engines.local.tldr_train [--train FILE] [--out FILE] [--check]
+
+Each abstract's candidates (tldr_features.candidates) are scored against the author TL;DR with
+ROUGE (rouge-score, stemming; the target is the mean of R1/R2/RL F1). The model is a listwise
+softmax regression: within one abstract, softmax(w . x) should match softmax(rouge / temperature),
+with an L2 penalty; it is fitted by Newton's method from zero, so the result does not depend on a
+seed. Weights are rounded before writing, which makes the file identical across runs and BLAS
+builds. 5-fold cross-validation on train is reported in the file. --check re-trains and exits 1 if
+the shipped file differs. Training needs numpy and rouge-score; using the model needs neither.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.engines.local import tldr_compress as base
+from agent.engines.local import tldr_features as tf
+from core.text import split_sentences
+
+# Next to the repository as in evals/loaders.py; PAPERS_SCITLDR_TRAIN or --train moves it.
+DEFAULT_TRAIN = Path(os.environ.get("PAPERS_SCITLDR_TRAIN") or Path(__file__).resolve().parents[3].parent
+                     / "shared" / "data" / "scitldr_train.jsonl")
+CONFIG = {"target": "mean", "temperature": 0.1, "l2": 0.003, "newton_steps": 25, "folds": 5}
+DIGITS = 5
+
+
+def read_records(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def abstract_of(record: dict[str, Any]) -> str:
+    return " ".join(s.strip() for s in record["source"] if s.strip())   # SciTLDR preprocessing
+
+
+def build_groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per abstract: candidate feature dicts and their (R1, R2, RL) against the best target."""
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    groups = []
+    for rec in records:
+        abstract = abstract_of(rec)
+        cands, feats = tf.featurize(split_sentences(abstract))
+        keep = [(c, f) for c, f in zip(cands, feats) if not base.foreign_numbers(base.finish(c.text), abstract)]
+        if len(keep) < 2:
+            continue            # nothing to choose between
+        rouge = [best_rouge(scorer, base.finish(c.text), rec["target"]) for c, _ in keep]
+        groups.append({"features": [f for _, f in keep], "rouge": np.array(rouge),
+                       "texts": [c.text for c, _ in keep], "targets": rec["target"], "abstract": abstract})
+    return groups
+
+
+def best_rouge(scorer, prediction: str, targets: list[str]) -> tuple[float, float, float]:
+    best = (0.0, 0.0, 0.0)
+    for target in targets:
+        s = scorer.score(target.strip(), prediction.strip())
+        f = (s["rouge1"].fmeasure, s["rouge2"].fmeasure, s["rougeL"].fmeasure)
+        best = f if f[0] > best[0] else best
+    return best
+
+
+def target_of(rouge: np.ndarray, how: str) -> np.ndarray:
+    return rouge[:, 0] if how == "r1" else rouge.mean(axis=1)
+
+
+def fit(groups: list[dict[str, Any]], names: list[str], config: dict[str, Any]) -> dict[str, Any]:
+    """Standardise, then Newton steps on the listwise softmax cross-entropy (convex)."""
+    X = np.array([[f.get(n, 0.0) for n in names] for g in groups for f in g["features"]])
+    gid = np.repeat(np.arange(len(groups)), [len(g["features"]) for g in groups])
+    starts = np.r_[0, np.cumsum(np.bincount(gid))[:-1]]
+    mean = np.round(X.mean(axis=0), DIGITS + 1)
+    scale = np.round(np.where(X.std(axis=0) > 1e-9, X.std(axis=0), 1.0), DIGITS + 1)
+    Z = (X - mean) / scale
+    y = np.concatenate([target_of(g["rouge"], config["target"]) for g in groups])
+    q = group_softmax(y / config["temperature"], gid, starts)
+    n_groups, lam = len(groups), config["l2"]
+    w = np.zeros(len(names))
+    for _ in range(config["newton_steps"]):
+        p = group_softmax(Z @ w, gid, starts)
+        grad = Z.T @ (p - q) / n_groups + 2 * lam * w
+        m = np.add.reduceat(Z * p[:, None], starts, axis=0)
+        hess = ((Z * p[:, None]).T @ Z - m.T @ m) / n_groups + 2 * lam * np.eye(len(names))
+        w = w - np.linalg.solve(hess, grad)
+    return {"features": names, "weights": [float(v) for v in np.round(w, DIGITS)],
+            "mean": [float(v) for v in mean], "scale": [float(v) for v in scale]}
+
+
+def group_softmax(s: np.ndarray, gid: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    s = s - np.maximum.reduceat(s, starts)[gid]
+    e = np.exp(s)
+    return e / np.add.reduceat(e, starts)[gid]
+
+
+def evaluate(model: dict[str, Any], groups: list[dict[str, Any]]) -> dict[str, float]:
+    """Mean R1/R2/RL (x100) of each abstract's top-scored candidate, and of the best candidate."""
+    picked, oracle = [], []
+    for g in groups:
+        scores = [tf.score(f, model) for f in g["features"]]
+        top = max(range(len(scores)), key=lambda k: (scores[k], -k))
+        picked.append(g["rouge"][top])
+        oracle.append(g["rouge"][int(np.argmax(g["rouge"][:, 0]))])
+    p, o = 100 * np.mean(picked, axis=0), 100 * np.mean(oracle, axis=0)
+    return {"rouge1": round(float(p[0]), 2), "rouge2": round(float(p[1]), 2), "rougeL": round(float(p[2]), 2),
+            "oracle_rouge1": round(float(o[0]), 2), "n": len(groups)}
+
+
+def cross_validate(groups: list[dict[str, Any]], names: list[str], config: dict[str, Any]) -> dict[str, float]:
+    """k-fold by abstract (abstract i is in fold i mod k); mean of the held-out folds' scores."""
+    k = config["folds"]
+    folds = []
+    for fold in range(k):
+        train = [g for i, g in enumerate(groups) if i % k != fold]
+        held = [g for i, g in enumerate(groups) if i % k == fold]
+        folds.append(evaluate(fit(train, names, config), held))
+    return {m: round(float(np.mean([f[m] for f in folds])), 2) for m in ("rouge1", "rouge2", "rougeL")}
+
+
+def feature_names(groups: list[dict[str, Any]]) -> list[str]:
+    names: dict[str, None] = {}
+    for g in groups:
+        for f in g["features"]:
+            names.update(dict.fromkeys(f))
+    return list(names)
+
+
+def train(path: Path, limit: int | None = None, config: dict[str, Any] | None = None,
+          cv: bool = True) -> dict[str, Any]:
+    config = {**CONFIG, **(config or {})}
+    records = read_records(path, limit)
+    groups = build_groups(records)
+    names = feature_names(groups)
+    model = fit(groups, names, config)
+    model = {"format": 1, "kind": "listwise softmax regression over TL;DR candidates",
+             "trained_on": {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                            "records": len(records), "abstracts_used": len(groups)},
+             "config": config, **model}
+    model["train_fit"] = evaluate(model, groups)
+    if cv:
+        model["train_cv"] = cross_validate(groups, names, config)
+    return model
+
+
+def dumps(model: dict[str, Any]) -> str:
+    return json.dumps(model, indent=1, sort_keys=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m agent.engines.local.tldr_train",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN, help="scitldr_train.jsonl")
+    parser.add_argument("--out", type=Path, default=tf.MODEL_PATH, help="model JSON to write")
+    parser.add_argument("--check", action="store_true", help="re-train; exit 1 if --out differs")
+    args = parser.parse_args(argv)
+    text = dumps(train(args.train))
+    if args.check:
+        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out}: {'identical to a re-train' if same else 'DIFFERS from a re-train'}")
+        return 0 if same else 1
+    args.out.write_text(text, encoding="utf-8")
+    model = json.loads(text)
+    print(f"wrote {args.out} ({len(text)} bytes): fit {model['train_fit']} cv {model['train_cv']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
