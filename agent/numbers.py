@@ -66,6 +66,13 @@ _FROM_RE = re.compile(r"\bfrom\s+(?:\$\s*)?$", re.IGNORECASE)
 _BETWEEN_RE = re.compile(r"\bbetween\s+(?:\$\s*)?$", re.IGNORECASE)
 _AND_SEP_RE = re.compile(r"\s*(?:\$\s*)?and\s+(?:\$\s*)?", re.IGNORECASE)
 _TO_RE = re.compile(r"\bto\s+(?:\$\s*)?$", re.IGNORECASE)
+# A list of numbers that writes its unit once, after the last one: "by 2.35 and 2.26 times",
+# "1.9, 2.4 and 3.1x". The bare members must be decimals or follow a claim word, so that
+# "at batch size 1 and 1.2x" keeps its configuration number bare.
+_LIST_SEP_RE = re.compile(r"[\s$]*(?:,[\s$]*(?:(?:and|or)\s+)?|\s(?:and|or)\s)[\s$]*", re.IGNORECASE)
+_LIST_LEAD_RE = re.compile(
+    r"\b(?:by|of|to|up\s+to|over|about|around|achiev\w*|deliver\w*|yield\w*|offer\w*|obtain\w*)[\s$]*$",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +206,21 @@ def _standalone(text: str, start: int) -> bool:
     return not (before == "-" and start >= 2 and text[start - 2].isalpha() and text[start - 2] not in "xX")
 
 
+def share_list_units(text: str, numbers: list[NumberMention]) -> list[NumberMention]:
+    """Bare members of a number list take the unit written once after the list's last member."""
+    out = list(numbers)
+    for i in range(len(out) - 2, -1, -1):
+        bare, nxt = out[i], out[i + 1]
+        if bare.unit is not None or bare.kind != "number" or nxt.unit is None or nxt.kind == "magnitude":
+            continue
+        if not _LIST_SEP_RE.fullmatch(text, bare.end, nxt.start) or _BETWEEN_RE.search(text, max(0, bare.start - 12), bare.start):
+            continue
+        if "." not in text[bare.start:bare.num_end] and not _LIST_LEAD_RE.search(text, max(0, bare.start - 20), bare.start):
+            continue
+        out[i] = replace(bare, unit=nxt.unit)
+    return out
+
+
 def find_ranges(text: str, numbers: list[NumberMention] | None = None) -> list[RangeMention]:
     """Adjacent pairs of mentions that form one range (the high end must carry the unit)."""
     numbers = find_numbers(text) if numbers is None else numbers
@@ -252,7 +274,7 @@ def _with_unit(mention: NumberMention, unit: Unit | None) -> NumberMention:
 
 def quantity_mentions(text: str) -> list[NumberMention]:
     """Mentions with a ratio or percent unit; a bare range end takes the unit of its range."""
-    numbers = find_numbers(text)
+    numbers = share_list_units(text, find_numbers(text))
     lows = {r.low.start: r.low for r in find_ranges(text, numbers)}
     resolved = [lows.get(n.start, n) for n in numbers]
     return [n for n in resolved if n.unit is not None]

@@ -22,7 +22,7 @@ from agent.engines.local.speedup_segments import (
 )
 from agent.claim_grounding import check_speedup
 from core.models import Speedup
-from agent.numbers import find_numbers, find_ranges
+from agent.numbers import find_numbers, find_ranges, share_list_units
 
 _DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)
 _ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
@@ -74,7 +74,7 @@ def extract_speedups(abstract: str) -> list[Speedup]:
     # Real abstracts are a few thousand characters; reading only a prefix of anything far longer
     # keeps hostile input (megabytes of numbers) well under a second.
     text = abstract[:_MAX_CHARS]
-    numbers = find_numbers(text)
+    numbers = share_list_units(text, find_numbers(text))
     urls = url_spans(text)
     units = [u for u in claim_units(numbers, find_ranges(text, numbers)) if not in_spans(u.start, urls)]
     if not units:
@@ -226,7 +226,7 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
     if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not lex.shrink.search(before):
         return "setup"  # "90% of the peak": a level, not a change
     near = before[-50:] + " " + after
-    if lex.overhead.search(near) and not lex.shrink.search(near):
+    if (lex.overhead.search(near) or lex.overhead_after.match(after)) and not lex.shrink.search(near):
         return "overhead"
     if lex.slowdown.search(near) and not finding:
         return "overhead"  # "incurs only a 1.2x slowdown"
