@@ -300,3 +300,10 @@ def test_gazetteers_are_broad_and_load_without_alias_conflicts():
     products = {p.product.canonical for p in [*gazetteer.products._payloads.values(),
                                                *gazetteer.families._payloads.values()]}
     assert len(products) >= 300
+
+
+def test_a_modifier_before_a_slash_pair_distributes_to_the_second_term():
+    # invented: "mobile CPU/GPU" names a mobile GPU (LABELLING §3 lexicon), the CPU stays a CPU
+    names = [h.name for h in extract_hardware("Inference is limited by the weak mobile CPU/GPU of the handset.")]
+    assert "mobile GPU" in names and "GPU" not in names and "CPU" in names
+    assert [h.name for h in extract_hardware("We compare server CPU and NPU backends.")] == ["CPU", "NPU"]

@@ -44,3 +44,10 @@ def test_what_the_method_gives_up_on_a_benefit_quantity_is_an_overhead():
 def test_a_bare_size_in_a_respectively_list_is_model_size():
     got = _items("After conversion, our networks have lower latency and sizes by 1.6 and 2.9 times, respectively.")
     assert [(g[0], g[2]) for g in got] == [(1.6, "latency"), (2.9, "model size")]
+
+
+def test_a_neighbouring_claims_direction_word_does_not_set_this_claims_direction():
+    got = _items("The chip achieves up to 6.3x energy savings and 1.9x area efficiency over the prior design.")
+    assert [(g[2], g[3]) for g in got] == [("energy", "reduction"), ("cost", "increase")]
+    got = _items("Our runtime cuts latency by 30% and memory by 2x.")
+    assert [(g[2], g[3]) for g in got] == [("latency", "reduction"), ("memory", "reduction")]

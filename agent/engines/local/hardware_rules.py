@@ -126,6 +126,7 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
     taken = SpanSet((p.start, p.end) for p in products)
     hits = [h for h in gazetteer.class_terms.find(text, lowered)
             if not taken.overlaps(h.start, h.end) and _is_hardware(text, h)]
+    hits = _shared_modifier_terms(text, gazetteer, hits)
     hits = sorted(hits + _shared_head_terms(text, gazetteer, hits), key=lambda h: h.start)
     anchors = {p.start for p in products}
     free: list[Hit[ClassTerm]] = []
@@ -151,6 +152,24 @@ def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[C
             if term is not None:
                 extra.append(Hit(modifier.start(1), modifier.end(1), surface, term))
     return extra
+
+
+_LEADING_MODIFIER = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+$")
+_SLASH_OR_AND = re.compile(r"\s*(?:/|and|or|&)\s*")
+
+
+def _shared_modifier_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
+    """'mobile CPU/GPU' also names a mobile GPU: a modifier before the first term of a pair
+    distributes to the second when the pair reads as a lexicon term."""
+    out = list(hits)
+    for i, (first, second) in enumerate(zip(hits, hits[1:])):
+        if " " in first.surface or not _SLASH_OR_AND.fullmatch(text, first.end, second.start):
+            continue
+        modifier = _LEADING_MODIFIER.search(text, max(0, first.start - 30), first.start)
+        term = gazetteer.class_terms.lookup(f"{modifier.group(1)} {second.surface}") if modifier else None
+        if term is not None and term.name != second.payload.name:
+            out[i + 1] = Hit(second.start, second.end, second.surface, term)
+    return out
 
 
 def _follower_start(text: str, end: int) -> int | None:
