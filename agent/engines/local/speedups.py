@@ -27,6 +27,10 @@ from agent.numbers import find_numbers, find_ranges, share_list_units
 _DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)
 _ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
 _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,60},", re.I)
+# "performance" of a model, or on tasks, is what the model gets right, not how fast it runs.
+_TASK_PERFORMANCE_RE = re.compile(
+    r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
+    r"|\b(?:downstream|benchmark|evaluation)?\s*tasks?\b", re.I)
 _PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
 _CHANGED_TO_RE = re.compile(
     r"\b(?:reduc\w*|decreas\w*|lower\w*|drop\w*|cut\w*|shrink\w*|compress\w*|increas\w*|improv\w*|rais\w*|"
@@ -197,6 +201,8 @@ def _vague_percent(sentence: _Sentence, before: str, after: str) -> bool:
     lex = rules.lexicon()
     if lex.faster.search(after) or lex.faster.search(before[-80:]):
         return False
+    if _TASK_PERFORMANCE_RE.search(sentence.masked, sentence.start, sentence.end):
+        return True  # "improves the student model's performance by 4% on GLUE tasks": task quality
     return lex.quality.search(sentence.masked, sentence.start, sentence.end) is not None
 
 
