@@ -15,13 +15,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "topic_acceptor.json"
 CANDIDATES = 8          # tags per paper the model looks at (by the hand-weighted score)
 KINDS = ("technique", "workload", "platform")
+# The tag itself is a feature too: some tags are central whenever their cues fire (quantization),
+# others mostly name a passing workload (nlp, detection). Read from the taxonomy file.
+TAGS = tuple(t for t in yaml.safe_load((Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml")
+                                       .read_text(encoding="utf-8"))["tags"] if t != "other")
 FEATURES = ("bias", "score", "relative", "inverse_rank", "keywords", "embedding", "neighbours", "title_cue",
-            "n_cues", *(f"kind_{k}" for k in KINDS), "n_above_floor")
-# No tag-identity features: per-tag priors learned from ~170 papers fit the seed mix, not new
-# abstracts (issue 13: 5-fold CV and the held-out dev_ext_2 check scored them no better).
+            "n_cues", *(f"kind_{k}" for k in KINDS), "n_above_floor", *(f"tag_{t}" for t in TAGS))
 
 
 def features(score: float, top: float, rank: int, evidence: Any, kind: str, n_above_floor: int,
@@ -30,7 +34,7 @@ def features(score: float, top: float, rank: int, evidence: Any, kind: str, n_ab
     title = any(c.endswith("(title)") for c in evidence.cues)
     return [1.0, score, score / top if top > 0 else 0.0, 1.0 / (1.0 + rank), evidence.keywords,
             evidence.embedding, evidence.neighbours, float(title), math.log1p(len(evidence.cues)),
-            *(float(kind == k) for k in KINDS), float(n_above_floor)]
+            *(float(kind == k) for k in KINDS), float(n_above_floor), *(float(tag == t) for t in TAGS)]
 
 
 @lru_cache(maxsize=1)
