@@ -58,3 +58,11 @@ def test_a_models_performance_on_tasks_is_quality_not_speed():
                   "six reading tasks.") == []
     assert _items("It improves performance by 35% on average across 12 workloads.") == \
         [(35, "%", "speedup", "faster", "average")]
+
+
+def test_a_review_reports_other_systems_numbers_as_context():
+    text = ("This survey covers memory offloading for LLM inference. It discusses the FlexStore design, which "
+            "cuts loading time by 3-5x relative to naive paging. We also compare the designs qualitatively.")
+    assert _items(text) == []
+    own = "This survey covers offloading. Our own measurements show a 2x speedup from pinned buffers."
+    assert [(g[0], g[2]) for g in _items(own)] == [(2, "speedup")]

@@ -258,6 +258,7 @@ class ContextReader:
         self._contribution: int | None = None
         self._scanned = 0
         self._names: re.Pattern[str] | None = None
+        self._review: bool | None = None
 
     def _own_name(self) -> re.Pattern[str]:
         if self._names is None:
@@ -301,7 +302,9 @@ class ContextReader:
         start, end = self.sentences[index]
         if lex.own_work.search(self.text, start, end) or self._own_name().search(self.text, start, end):
             return False
-        return (self._contribution_before(index)
+        if self._review is None:
+            self._review = lex.review_paper.search(self.text) is not None
+        return (self._review or self._contribution_before(index)
                 or lex.prior_work_subject.search(_without_fronted_comparator(self.text, start, end)) is not None
                 or lex.problem_effect.search(self.masked, start, end) is not None)
 
