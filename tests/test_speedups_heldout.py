@@ -66,3 +66,8 @@ def test_a_review_reports_other_systems_numbers_as_context():
     assert _items(text) == []
     own = "This survey covers offloading. Our own measurements show a 2x speedup from pinned buffers."
     assert [(g[0], g[2]) for g in _items(own)] == [(2, "speedup")]
+
+
+def test_a_phase_after_during_does_not_name_the_quantity():
+    got = _items("The method shrinks the memory footprint of optimizer states by 47% during pre-training.")
+    assert [(g[0], g[2], g[3]) for g in got] == [(47, "memory", "reduction")]
