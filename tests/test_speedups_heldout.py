@@ -71,3 +71,9 @@ def test_a_review_reports_other_systems_numbers_as_context():
 def test_a_phase_after_during_does_not_name_the_quantity():
     got = _items("The method shrinks the memory footprint of optimizer states by 47% during pre-training.")
     assert [(g[0], g[2], g[3]) for g in got] == [(47, "memory", "reduction")]
+
+
+def test_cost_effectiveness_is_a_more_is_better_quantity():
+    assert [(g[2], g[3]) for g in _items("The planner is 2.5x more cost-effective than on-demand provisioning.")] == \
+        [("cost", "increase")]
+    assert [(g[2], g[3]) for g in _items("It lowers serving cost by 30% versus a static fleet.")] == [("cost", "reduction")]
