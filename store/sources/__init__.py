@@ -19,7 +19,7 @@ FORMATS = ("alphaxiv", "profile", "arxiv", "hf-daily", "jsonl", "json", "csv", "
 
 def read_source(path: Path, *, max_bytes: int) -> ParseResult:
     data = _read_bytes(path, max_bytes)
-    text = _decode(path, data)
+    text = _decode(path, data).replace("\x00", "")  # stray NULs: never meaningful, break JSON and XML
     fmt = detect_format(path, text)
     if fmt is None:
         raise InputFileError(f"{path.name}: unknown format (not a listing page, JSON Lines, JSON, CSV "
@@ -47,19 +47,49 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})", hint="check the path and permissions")
     if not data.strip():
         raise InputFileError(f"{path.name}: empty file", hint="nothing to ingest; remove it or re-save the page")
-    if b"\x00" in data[:65536]:
-        raise InputFileError(f"{path.name}: binary file (NUL bytes)",
-                             hint="only text pages, JSON/JSONL, CSV and Atom XML are supported")
     return data
 
 
 def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 (spreadsheets save "Unicode text" that way); a text
+    file with a few stray NUL bytes is still text, a file full of them is binary."""
+    utf16 = _utf16(data)
+    if utf16 is not None:
+        return utf16
+    nuls = data.count(b"\x00", 0, 65536)
+    if nuls and nuls > max(16, min(len(data), 65536) // 100):
+        raise InputFileError(f"{path.name}: binary file (NUL bytes)",
+                             hint="only text pages, JSON/JSONL, CSV and Atom XML are supported")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if nuls:
+            raise InputFileError(f"{path.name}: binary file (NUL bytes)",
+                                 hint="only text pages, JSON/JSONL, CSV and Atom XML are supported") from None
         raise InputFileError(
             f"{path.name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             hint=f"convert it first, e.g. `iconv -f latin1 -t utf-8 {path.name}`") from None
+
+
+def _utf16(data: bytes) -> str | None:
+    """The text of a UTF-16 file (by BOM, or by the NUL-every-other-byte shape of mostly-ASCII
+    text); None when the bytes are not that. Text that decodes to mostly exotic code points is
+    a binary file that happens to start with FF FE, not UTF-16."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        codec = "utf-16"
+    else:
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if len(head) < 8 or max(even, odd) < len(head) * 0.4 or min(even, odd) > len(head) * 0.05:
+            return None
+        codec = "utf-16-be" if even > odd else "utf-16-le"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    text = text.lstrip("\ufeff")
+    plain = sum(1 for ch in text[:4096] if ch < "\u0250" or ch in "\u2013\u2014\u2018\u2019\u201c\u201d")
+    return text if text and plain >= 0.8 * min(len(text), 4096) else None
 
 
 def detect_format(path: Path, text: str) -> str | None:
@@ -103,9 +133,12 @@ def _parse(path: Path, text: str, fmt: str):
             from store.sources.atom import parse_atom
 
             return parse_atom(text)
+        from store.sources.common import strip_controls
         from store.sources.pages import PAGE_PARSERS
 
-        result = PAGE_PARSERS[fmt](text)
+        result = PAGE_PARSERS[fmt](strip_controls(text))
         return result.papers, result.issues
+    except RecursionError:
+        raise InputFileError(f"{path.name}: cannot parse as {fmt} (nested too deeply)") from None
     except (ValueError, SyntaxError, csv.Error) as exc:  # json, xml and csv parse errors
         raise InputFileError(f"{path.name}: cannot parse as {fmt} ({str(exc)[:120]})") from None

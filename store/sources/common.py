@@ -128,3 +128,17 @@ def split_title_authors(line: str) -> tuple[str, list[str], str | None]:
 
 
 _CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+# C0/C1 control characters (but not tab/newline) and lone UTF-16 surrogates: never meaningful in a
+# paper record, and a lone surrogate cannot even be written to SQLite as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def clean_line(text: str) -> str:
+    """One line of display text: controls removed, runs of whitespace collapsed."""
+    return " ".join(strip_controls(text).split())

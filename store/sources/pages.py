@@ -44,7 +44,10 @@ class PageParse:
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
-    return [(i, ln.strip()) for i, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
+    # split on newlines only: str.splitlines also splits on \u2028 and friends, which would put
+    # every later paper on the wrong line number
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [(i, ln.strip()) for i, ln in enumerate(lines, start=1) if ln.strip()]
 
 
 def _new_paper(abstract: str, line: int, position: int, fmt: str) -> Paper:
