@@ -44,7 +44,9 @@ def _config_file() -> Path | None:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PAPERS_", extra="ignore")
+    # env_ignore_empty: `PAPERS_DEBUG=` (set but empty, as shells and CI templates leave variables)
+    # means "unset", not "an invalid boolean"
+    model_config = SettingsConfigDict(env_prefix="PAPERS_", extra="ignore", env_ignore_empty=True)
 
     home: Path = Field(default_factory=_default_home, description="where all state lives")
     seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="default corpus for ingest")
@@ -99,23 +101,36 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def _cached() -> Settings:
-    return Settings()
+    return _build()
+
+
+def _build(**overrides: Any) -> Settings:
+    from pydantic import ValidationError
+
+    from core.errors import ConfigError, UsageError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        errors = exc.errors()
+        unknown = [e for e in errors if tuple(e.get("loc", ())) == ("engine",)]
+        if unknown:
+            raise UsageError(f"unknown engine {unknown[0].get('input')!r}",
+                             hint=f"choose one of: {', '.join(EngineName.__args__)}") from None
+        err = errors[0]
+        name = "PAPERS_" + str(err["loc"][0]).upper() if err.get("loc") else "a setting"
+        raise ConfigError(f"invalid {name}={err.get('input')!r}: {err['msg']}",
+                          hint=f"fix or unset {name} (environment or papers.toml)") from None
 
 
 def get_settings(**overrides: Any) -> Settings:
     """Settings from the environment; overrides build a fresh object (tests, CLI flags)."""
-    from pydantic import ValidationError
+    return _build(**overrides) if overrides else _cached()
 
-    try:
-        return Settings(**overrides) if overrides else _cached()
-    except ValidationError as exc:
-        unknown = [e for e in exc.errors() if tuple(e.get("loc", ())) == ("engine",)]
-        if not unknown:
-            raise
-        from core.errors import UsageError
 
-        raise UsageError(f"unknown engine {unknown[0].get('input')!r}",
-                         hint=f"choose one of: {', '.join(EngineName.__args__)}") from None
+def debug_enabled() -> bool:
+    """PAPERS_DEBUG=1/true/yes/on shows tracebacks; empty, 0 or false does not."""
+    return os.environ.get("PAPERS_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def reset_settings_cache() -> None:
