@@ -44,7 +44,9 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="files or fol
 
 def _report_problems(rejected, issues) -> None:
     for path, reason, hint in rejected:
-        typer.echo(f"error: {reason}" + (f" (hint: {hint})" if hint else ""), err=True)
+        typer.echo(f"error: {reason}", err=True)
+        if hint:
+            typer.echo(f"hint: {hint}", err=True)
     for issue in issues:
         warn(str(issue))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.errors import InputFileError
 from store.records import ParseIssue, ParseResult
+from store.sources.structured import NoAbstractField
 
 FORMATS = ("alphaxiv", "profile", "arxiv", "hf-daily", "jsonl", "json", "csv", "atom")
 
@@ -100,7 +101,9 @@ def detect_format(path: Path, text: str) -> str | None:
     if head.startswith("<?xml") or head.startswith("<feed"):
         return "atom" if "http://www.w3.org/2005/Atom" in head else None
     if head.startswith("{") or head.startswith("["):
-        return _json_kind(text)
+        if suffix in (".jsonl", ".ndjson"):
+            return "jsonl"
+        return "json" if suffix == ".json" else _json_kind(text)
     if suffix in (".csv", ".tsv") or _looks_like_csv_header(head):
         return "csv"
     return detect_page_format(text)
@@ -138,6 +141,9 @@ def _parse(path: Path, text: str, fmt: str):
 
         result = PAGE_PARSERS[fmt](strip_controls(text))
         return result.papers, result.issues
+    except NoAbstractField as exc:
+        raise InputFileError(f"{path.name}: {exc}",
+                             hint="rename the column holding the abstract to `abstract`") from None
     except RecursionError:
         raise InputFileError(f"{path.name}: cannot parse as {fmt} (nested too deeply)") from None
     except (ValueError, SyntaxError, csv.Error) as exc:  # json, xml and csv parse errors

@@ -39,6 +39,10 @@ MAX_ABSTRACT_CHARS = 50_000   # real abstracts are < 5k; a bigger "abstract" is 
 MAX_FIELD_CHARS = 2_000       # titles, venues, dates, categories, one author name
 
 
+class NoAbstractField(ValueError):
+    """The file is well-formed but none of its records has an abstract field: the wrong kind of file."""
+
+
 class FieldError(ValueError):
     """A field value that cannot be used; the message says which field and why."""
 
@@ -107,7 +111,7 @@ def check_columns(rows: list[tuple[int, dict]], fmt: str) -> None:
         return
     keys = sorted({str(k).strip() for _, row in rows for k in row if k is not None})[:12]
     what = "column" if fmt == "csv" else "field"
-    raise ValueError(f"no abstract {what} (found: {', '.join(keys) or 'none'}); "
+    raise NoAbstractField(f"no abstract {what} (found: {', '.join(keys) or 'none'}); "
                      f"expected one of: {', '.join(ALIASES['abstract'])}")
 
 
