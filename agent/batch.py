@@ -35,29 +35,36 @@ class BatchReport:
                 "input_problems": self.input_problems}
 
 
-def read_input_jsonl(path: Path) -> tuple[list[PaperText], list[str]]:
-    """Objects with `id`, `abstract`, optional `title`; bad lines are reported and skipped."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot read ({exc})", hint="give a UTF-8 JSON Lines file") from None
-    papers, problems, seen = [], [], set()
-    for no, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+def read_input(path: Path, max_bytes: int = 200_000_000) -> tuple[list[PaperText], list[str]]:
+    """Every paper in a file `papers ingest` accepts (JSONL, JSON, CSV, Atom, listing pages).
+
+    A record's id is its own `id`/`paper_id` field, else its arXiv id, else the id the store would
+    give it. Bad records are reported as `FILE:LINE: reason` and skipped; a file with no usable
+    record at all is an InputFileError.
+    """
+    from store.merge import new_paper_id
+    from store.sources import read_source
+
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file", hint="check the path given to --input")
+    result = read_source(path, max_bytes=max_bytes)
+    problems = [str(issue) for issue in result.issues]
+    papers, seen = [], set()
+    for paper in result.papers:
+        pid = paper.id or paper.arxiv_id or new_paper_id([paper])
+        if pid in seen:
+            problems.append(f"{result.file}:{paper.line or paper.position}: duplicate id {pid!r}; kept the first")
             continue
-        try:
-            obj = json.loads(line)
-            paper = PaperText(id=str(obj["id"]), abstract=str(obj.get("abstract") or ""),
-                              title=obj.get("title"))
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            problems.append(f"{path.name}:{no}: skipped, not an object with id and abstract ({exc.__class__.__name__})")
-            continue
-        if paper.id in seen:
-            problems.append(f"{path.name}:{no}: duplicate id {paper.id!r}; kept the first")
-            continue
-        seen.add(paper.id)
-        papers.append(paper)
+        seen.add(pid)
+        papers.append(PaperText(id=pid, abstract=paper.abstract, title=paper.title))
+    if not papers:
+        first = f"; first problem: {problems[0]}" if problems else ""
+        raise InputFileError(f"{path.name}: no usable paper records ({len(problems)} skipped){first}",
+                             hint="each record needs an `abstract` (`papers parse FILE` shows what is read)")
     return papers, problems
+
+
+read_input_jsonl = read_input  # the name before --input took every format ingest takes
 
 
 def to_csv_row(record: Extraction) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.batch import BatchReport, FailureLog, RowWriter, iter_store_papers, read_input_jsonl, run_batch
+from agent.batch import BatchReport, FailureLog, RowWriter, iter_store_papers, read_input, run_batch
 from agent.engines.base import Engine
 from core.errors import UsageError
 from core.models import Extraction, PaperText
@@ -30,9 +30,11 @@ def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings,
     if retry_failed:
         return _failed_inputs(input_path, settings)
     if bool(input_path) == bool(use_all):
-        raise UsageError("give exactly one of --input FILE.jsonl or --all")
+        raise UsageError("give exactly one of --input FILE or --all",
+                         hint="`papers extract --all` extracts every stored paper; `papers extract --input FILE` "
+                              "reads any file `papers ingest` reads")
     if input_path:
-        return read_input_jsonl(input_path)
+        return read_input(input_path, max_bytes=int(settings.max_file_mb * 1e6))
     from agent.corpus import open_store
 
     papers = list(iter_store_papers(open_store(settings)))

@@ -43,3 +43,26 @@ def test_utf16_csv_is_read(tmp_path, encoding):
     path.write_bytes(f'title,abstract\nÜber Kernels,"{ABSTRACT}"\n'.encode(encoding))
     result = read_source(path, max_bytes=MB)
     assert [p.title for p in result.papers] == ["Über Kernels"]
+
+
+def test_extract_input_reads_what_ingest_reads(tmp_path, cli):
+    (tmp_path / "noid.jsonl").write_text(
+        f'{{"title": "Kernels", "abstract": "{ABSTRACT}"}}\n{{"title": "bad", "abstract": 7}}\n', encoding="utf-8")
+    (tmp_path / "rows.csv").write_text(f'title,abstract,arxiv_id\nK,"{ABSTRACT} Twice.",2401.00001\n',
+                                       encoding="utf-8")
+    for name in ("noid.jsonl", "rows.csv"):
+        result = cli("extract", "--input", str(tmp_path / name), "--no-embeddings", "--no-store")
+        assert result.exit_code == 0, result.output
+        assert "extracted 1," in result.stderr and "Error" not in result.stderr
+    assert "warning: noid.jsonl:2: abstract: expected text, got a number; record skipped" in \
+        cli("extract", "--input", str(tmp_path / "noid.jsonl"), "--no-embeddings", "--no-store").stderr
+
+
+def test_extract_with_nothing_usable_fails_with_one_clean_line(tmp_path, cli):
+    (tmp_path / "junk.jsonl").write_text('{"id": 1, "title": "no abstract"}\n[1]\n', encoding="utf-8")
+    result = cli("extract", "--input", str(tmp_path / "junk.jsonl"), "--no-embeddings", "--no-store")
+    assert result.exit_code != 0
+    assert result.stderr.startswith("error: junk.jsonl:")
+    assert "KeyError" not in result.stderr and "TypeError" not in result.stderr
+    neither = cli("extract", "--no-embeddings")
+    assert neither.exit_code == 2 and "hint: `papers extract --all`" in neither.stderr

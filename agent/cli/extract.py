@@ -25,7 +25,8 @@ def _engine(name, model=None, **kw):
 
 
 @app.command()
-def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", help="JSONL with id, abstract, title"),
+def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
+                                                      help="any file `ingest` reads (JSONL/JSON/CSV/Atom/page)"),
             use_all: bool = typer.Option(False, "--all", help="every paper in the store"),
             output: Optional[Path] = typer.Option(None, "-o", "--output", help="out.jsonl or out.csv (default: stdout)"),
             engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
@@ -63,6 +64,9 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i", hel
 
         typer.echo(usage_line(eng.usage()), err=True)
     if report.failures or report.stopped:
+        raise typer.Exit(1)
+    if report.done == 0 and report.skipped == 0:
+        typer.echo("error: nothing was extracted", err=True)
         raise typer.Exit(1)
 
 
