@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from agent.cli.app import app
-from agent.cli.output import console, print_json, print_jsonl, warn
+from agent.cli.output import console, plural, print_json, print_jsonl, warn
 
 JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
 
@@ -87,11 +87,24 @@ def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, 
     flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset,
                       hardware=hardware, hardware_class=hardware_class, topic=topic,
                       min_speedup=min_speedup, limit=limit)
-    papers = open_store().list(flt)
+    store = open_store()
+    papers = store.list(flt)
+    if not papers:
+        explain_empty(store, flt)
     if as_json:
         return print_jsonl(paper_summary(p) for p in papers)
     console().print(papers_table(papers))
-    console().print(f"[dim]{len(papers)} papers[/]")
+    console().print(f"[dim]{plural(len(papers), 'paper')}[/]")
+
+
+def explain_empty(store, flt) -> None:
+    """An empty filtered result says why on stderr (no extraction yet; a value nobody extracted)."""
+    from store.filters import why_empty
+
+    for reason in why_empty(store, flt):
+        typer.echo(f"note: {reason.message}", err=True)
+        if reason.hint:
+            typer.echo(f"hint: {reason.hint}", err=True)
 
 
 @app.command()

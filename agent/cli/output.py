@@ -29,6 +29,11 @@ def print_jsonl(rows) -> None:
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def plural(n: int, noun: str) -> str:
+    """'1 paper', '2 papers', '0 papers'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def warn(message: str) -> None:
     sys.stderr.write(f"warning: {message}\n")
 

@@ -88,7 +88,7 @@ def stats_tables(stats: "StoreStats") -> list:
 def ingest_report_lines(report) -> list[str]:
     lines = []
     for f in report.files:
-        lines.append(f"{f.status:>10}  {f.name}  ({f.format}, {f.papers} papers)")
+        lines.append(f"{f.status:>10}  {f.name}  ({f.format}, {f.papers} paper{'' if f.papers == 1 else 's'})")
     lines.append(f"papers in store: {report.papers_before} -> {report.papers_after}")
     if report.index is not None:
         lines.append(str(report.index))

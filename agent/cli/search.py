@@ -34,7 +34,12 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
     from store.papers import PaperFilter
 
     flt = PaperFilter(year=year, category=category, topic=topic)
-    hits = run(open_store(), get_settings(), query, k=k, mode=mode.value, flt=flt)
+    store = open_store()
+    hits = run(store, get_settings(), query, k=k, mode=mode.value, flt=flt)
+    if not hits:
+        from agent.cli.corpus import explain_empty
+
+        explain_empty(store, flt)
     if as_json:
         return print_jsonl(hit.to_json() for hit in hits)
     console().print(_hits_text(hits, query))

@@ -1,0 +1,74 @@
+"""Why a filtered listing came back empty: no extraction yet, or a value nobody extracted.
+
+An empty answer to `papers list --topic kvcache` is only honest when it says whether that means
+"no such papers" or "this filter cannot match anything in this store".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from store.papers import PaperFilter, PaperStore
+
+CLAIM_FILTERS = {"dataset": "--dataset", "hardware": "--hardware", "hardware_class": "--hardware-class",
+                 "topic": "--topic", "min_speedup": "--min-speedup", "metric": "--metric"}
+KNOWN_VALUES = {  # filter -> SQL listing the values it can match
+    "dataset": "SELECT DISTINCT name FROM claim_datasets",
+    "hardware": "SELECT DISTINCT name FROM claim_hardware",
+    "hardware_class": "SELECT DISTINCT class FROM claim_hardware",
+    "topic": "SELECT DISTINCT tag FROM claim_topics",
+    "category": "SELECT DISTINCT category FROM papers WHERE category IS NOT NULL",
+}
+
+
+@dataclass
+class EmptyReason:
+    message: str
+    hint: str = ""
+
+
+def why_empty(store: PaperStore, flt: PaperFilter) -> list[EmptyReason]:
+    """Reasons an empty result is not simply "no such papers" (empty list: nothing to add)."""
+    used = [name for name in CLAIM_FILTERS if getattr(flt, name) not in (None, "")]
+    if used and not store.db.query("SELECT count(*) FROM extractions")[0][0]:
+        flags = ", ".join(CLAIM_FILTERS[n] for n in used)
+        return [EmptyReason(f"no paper has been extracted yet, so {flags} cannot match anything",
+                            "run `papers extract --all` first")]
+    reasons = []
+    for name, sql in KNOWN_VALUES.items():
+        value = getattr(flt, name)
+        if value:
+            known = [r[0] for r in store.db.query(sql)]
+            reason = _unknown_value(name, value, known, substring=name == "hardware")
+            if reason:
+                reasons.append(reason)
+    if flt.min_speedup is not None:
+        top = store.db.query("SELECT max(value) FROM claim_speedups WHERE unit = 'x'")[0][0]
+        if top is not None and top < flt.min_speedup:
+            reasons.append(EmptyReason(f"the largest extracted speedup is {top:g}x",
+                                       f"try --min-speedup {top:g} or lower"))
+    return reasons
+
+
+def _unknown_value(name: str, value: str, known: list[str], *, substring: bool) -> EmptyReason | None:
+    if name == "category":
+        value = value.split(".")[-1]
+    exact = value.strip().lower()  # what the SQL filter compares (case-insensitively)
+    if any((exact in k.lower()) if substring else k.lower() == exact for k in known):
+        return None
+    wanted = _norm(value)
+    flag = CLAIM_FILTERS.get(name, f"--{name}")
+    if not known:
+        return EmptyReason(f"no {name.replace('_', ' ')} has been extracted from any paper", "")
+    by_norm = {_norm(k): k for k in known}
+    close = difflib.get_close_matches(wanted, list(by_norm), n=4, cutoff=0.5)
+    close += [n for n in by_norm if n not in close and (wanted in n or n in wanted)][: 4 - len(close)]
+    names = [by_norm[n] for n in close] or sorted(known)[:6]
+    label = "closest known values" if close else "known values include"
+    return EmptyReason(f"no paper has {flag} {value!r}", f"{label}: {', '.join(names)}")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
