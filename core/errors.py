@@ -36,7 +36,7 @@ class InputFileError(PapersError):
 
 
 class StoreError(PapersError):
-    hint = "run `papers reindex` to rebuild the index from the store of record"
+    hint = "run `papers doctor`: it checks the store and the index and names the command that repairs them"
 
 
 class NotFoundError(PapersError):

@@ -71,6 +71,25 @@ def _switch_to_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
             time.sleep(0.02 + 0.01 * attempt)
 
 
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """The error for a failing store of record. Locks and full disks are not damage; anything else
+    sends the user to `papers doctor`, which names the recovery that keeps every copy."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return StoreError(f"the store at {path} is busy ({text})", hint="another papers process is writing; retry")
+    if "disk is full" in text or "readonly" in text:
+        return StoreError(f"cannot write the store at {path} ({text})", hint="free disk space or fix permissions")
+    return StoreError(f"the store at {path} is unreadable ({text})",
+                      hint="run `papers doctor`: it checks the store and names the command that recovers it")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:  # the transaction may already be gone with the damage
+        pass
+
+
 class Database:
     """One SQLite file; a connection per thread (sqlite3 connections are not thread-safe)."""
 
@@ -86,8 +105,7 @@ class Database:
 
             migrate(self.conn)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the store at {self.path}: {exc}",
-                             hint="move the file away (or set PAPERS_HOME elsewhere) and run `papers ingest` again") from None
+            raise damaged(self.path, exc) from None
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -105,19 +123,29 @@ class Database:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: all of it lands, or none of it."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
         try:
             yield conn
+        except sqlite3.DatabaseError as exc:
+            _rollback(conn)
+            raise damaged(self.path, exc) from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            _rollback(conn)
+            raise damaged(self.path, exc) from None
 
     def query(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         try:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"store query failed: {exc}") from None
+            raise damaged(self.path, exc) from None
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -404,23 +404,53 @@ def search(store: PaperStore, settings: Settings, query: str, k: int = 10, mode:
 
 def reindex(store: PaperStore, settings: Settings,
             progress: Callable[[int], None] | None = None) -> SyncReport:
-    """Throw the index away and rebuild it from the store of record (after corruption, a model switch)."""
+    """Rebuild the index from the store of record (after index corruption, a model switch).
+
+    Refuses when the store of record itself is damaged: the index may then be the only other copy
+    of the abstracts. The old index directory is moved aside and deleted only once the new one is
+    complete; a failed rebuild puts it back.
+    """
+    from store.health import DOCTOR_HINT, check_database
+
+    health = check_database(store.db.path)
+    if not health.ok:
+        raise StoreError(f"the store of record at {store.db.path} is {health.detail}; rebuilding the index "
+                         "from it would lose the abstracts the index still has", hint=DOCTOR_HINT)
     h = _handle(store, settings)
     with _exclusive(h):
         _close_location(settings)
-        if settings.chroma_url:
-            drop_collection(settings)
-        elif Path(settings.chroma_path).exists():
-            try:
-                shutil.rmtree(settings.chroma_path)
-            except OSError as exc:
-                raise StoreError(f"cannot remove the old index at {settings.chroma_path}: {exc.strerror or exc}",
-                                 hint="remove that directory by hand, then run `papers reindex` again") from None
+        old = _move_index_aside(settings)
         with store.db.write() as conn:
             conn.execute("DELETE FROM index_papers")
             conn.execute("DELETE FROM index_chunks")
             _set_meta(conn, "index_fingerprint", None)
-        return _sync(h, store, progress)
+        try:
+            report = _sync(h, store, progress)
+        except BaseException:
+            _close_location(settings)
+            if old is not None:
+                shutil.rmtree(settings.chroma_path, ignore_errors=True)  # the half-built new index only
+                old.rename(settings.chroma_path)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return report
+
+
+def _move_index_aside(settings: Settings) -> Path | None:
+    if settings.chroma_url:
+        drop_collection(settings)  # a server's collection cannot be moved; the store of record is intact
+        return None
+    path = Path(settings.chroma_path)
+    if not path.exists():
+        return None
+    aside = path.with_name(f"{path.name}.old-{uuid.uuid4().hex[:8]}")
+    try:
+        path.rename(aside)
+    except OSError as exc:
+        raise StoreError(f"cannot move the old index at {path} aside: {exc.strerror or exc}",
+                         hint="check the permissions of that directory, then run `papers reindex` again") from None
+    return aside
 
 
 def _close_location(settings: Settings) -> None:

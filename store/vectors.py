@@ -23,6 +23,7 @@ LOCAL_COLLECTION = "papers-minilm-l6-v2"
 CONNECT_TIMEOUT = 5.0
 PAGE = 5000  # ids per request when listing the whole collection
 QUERY_CACHE = 256  # query vectors remembered per collection
+REINDEX_HINT = "run `papers reindex` to rebuild it from the store of record (`papers doctor` checks both)"
 
 
 def embedding_spec(settings: Settings) -> tuple[str, str | None]:
@@ -121,6 +122,18 @@ class VectorStore:
                     return ids
                 offset += PAGE
 
+    def all_chunks(self) -> list[tuple[str, str, dict]]:
+        """Every (id, document, metadata): the index's own copy of the abstracts (store salvage)."""
+        out: list[tuple[str, str, dict]] = []
+        with _guard(self.settings, "read index entries"):
+            offset = 0
+            while True:
+                page = self.collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+                out += list(zip(page["ids"], page["documents"] or [], page["metadatas"] or []))
+                if len(page["ids"]) < PAGE:
+                    return out
+                offset += PAGE
+
     def embed_query(self, text: str) -> Any:
         """The query's vector; the last QUERY_CACHE queries are remembered (agents repeat them)."""
         with self._cache_lock:
@@ -211,7 +224,7 @@ def _embedded_client(settings: Settings, create: bool) -> Any:
 
     path = Path(settings.chroma_path)
     if not create and not (path / "chroma.sqlite3").is_file():
-        raise StoreError(f"the search index at {path} is missing")
+        raise StoreError(f"the search index at {path} is missing", hint=REINDEX_HINT)
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
 
@@ -264,7 +277,7 @@ def _friendly(settings: Settings, action: str, exc: BaseException) -> PapersErro
         return StoreError(f"the Chroma server at {settings.chroma_url} failed to {action}: {_short(exc)}",
                           hint="run `papers reindex` to rebuild the collection from the store of record")
     return StoreError(f"the search index at {settings.chroma_path} is unreadable "
-                      f"(could not {action}: {_short(exc)})")
+                      f"(could not {action}: {_short(exc)})", hint=REINDEX_HINT)
 
 
 def _short(exc: BaseException) -> str:

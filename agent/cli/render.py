@@ -93,3 +93,19 @@ def ingest_report_lines(report) -> list[str]:
     if report.index is not None:
         lines.append(str(report.index))
     return lines
+
+
+def diagnosis_lines(report) -> list[str]:
+    lines = []
+    for c in report.components:
+        status = "ok" if c.ok else "PROBLEM"
+        lines.append(f"{c.name:>16}  {status:<7}  {c.detail}" + (f"  [{c.where}]" if c.where else ""))
+    if report.recoverable:
+        lines.append("recoverable:")
+        lines += [f"  - {r}" for r in report.recoverable]
+    if report.commands:
+        lines.append("run, in this order:")
+        lines += [f"  {cmd}" for cmd in report.commands]
+    elif report.healthy:
+        lines.append("all good")
+    return lines
