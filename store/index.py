@@ -33,7 +33,7 @@ from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from core.errors import NotFoundError, StoreError
 from core.settings import Settings
@@ -377,7 +377,17 @@ def _db_signature(store: PaperStore) -> tuple:
     return id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
 
-def _lexical(h: _Handle, store: PaperStore) -> LexicalIndex:
+def _lexical(h: _Handle, store: PaperStore, extra: list[str] | None = None) -> LexicalIndex:
+    """The BM25 index over indexed chunks; with `extra`, also over those (stale) papers, chunked on
+    the fly and not kept, so BM25 can answer for papers the dense index has not caught up with."""
+    if extra:
+        skip = set(extra)
+        rows = [dict(r) for r in store.db.query("SELECT id, paper_id, position, title, text FROM index_chunks "
+                                                "ORDER BY paper_id, position") if r["paper_id"] not in skip]
+        papers = [(p, p.id) for p in store.get_many(extra)]
+        rows += [{"id": r[0], "paper_id": r[1], "position": r[2], "title": r[3], "text": r[4]}
+                 for r in _chunk_records(papers)[3]]
+        return LexicalIndex(rows, "stale")
     generation = _meta(store, "index_generation") or ""
     lex = h.lexical
     if lex is None or lex.generation != generation:
@@ -391,15 +401,53 @@ def _lexical(h: _Handle, store: PaperStore) -> LexicalIndex:
 
 
 def search(store: PaperStore, settings: Settings, query: str, k: int = 10, mode: str = "hybrid",
-           flt: PaperFilter | None = None) -> list[Hit]:
-    """The k papers most relevant to `query`, best first (mode: hybrid | dense | bm25)."""
+           flt: PaperFilter | None = None, *, note: Callable[[str], None] | None = None,
+           progress_factory: Callable[[int], Any] | None = None) -> list[Hit]:
+    """The k papers most relevant to `query`, best first (mode: hybrid | dense | bm25).
+
+    Interactive callers pass `note` (and `progress_factory`, like extract's): papers the index has
+    not caught up with are then never embedded silently. BM25 answers at once over every paper
+    and says the dense index is stale; hybrid and dense say how many papers they embed first, with
+    progress. Without them, a stale index is synced quietly (agents, evals).
+    """
     text = clean_query(query)
     check_args(k, mode)
     if store.count() == 0:
         raise NotFoundError("the store has no papers yet", hint="run `papers ingest` first")
     h = _handle(store, settings)
+    if note is not None:
+        stale = stale_papers(store)
+        if mode == "bm25":
+            if stale:
+                note(f"the dense index is stale ({_n_papers(len(stale))} not embedded yet); answered from BM25 "
+                     "alone. A search without --mode bm25 embeds them")
+            return rank(store, None, _lexical(h, store, extra=stale), text, k=k, mode=mode, flt=flt)
+        if stale:
+            note(f"embedding {_n_papers(len(stale))} not yet in the search index before searching "
+                 "(once; `papers ingest` without --no-index does this up front)")
+            _sync_with_progress(h, store, len(stale), progress_factory)
     vec = _ready(h, store)
     return rank(store, vec, _lexical(h, store), text, k=k, mode=mode, flt=flt)
+
+
+def _n_papers(n: int) -> str:
+    return f"{n} paper" if n == 1 else f"{n} papers"
+
+
+def stale_papers(store: PaperStore) -> list[str]:
+    """Papers whose chunks the index lacks or has from an older version of the paper."""
+    new, changed, _ = _plan(store)
+    return new + changed
+
+
+def _sync_with_progress(h: _Handle, store: PaperStore, total: int, progress_factory) -> None:
+    with _exclusive(h):
+        if progress_factory is None:
+            _sync(h, store, None)
+            return
+        with progress_factory(total) as tick:
+            _sync(h, store, tick)
+        h.seen = ()  # make _ready re-check (cheaply) what this sync committed
 
 
 def reindex(store: PaperStore, settings: Settings,

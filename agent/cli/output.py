@@ -34,6 +34,10 @@ def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def note(message: str) -> None:
+    sys.stderr.write(f"note: {message}\n")
+
+
 def warn(message: str) -> None:
     sys.stderr.write(f"warning: {message}\n")
 

@@ -34,8 +34,11 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
     from store.papers import PaperFilter
 
     flt = PaperFilter(year=year, category=category, topic=topic)
+    from agent.cli.output import note, progress
+
     store = open_store()
-    hits = run(store, get_settings(), query, k=k, mode=mode.value, flt=flt)
+    hits = run(store, get_settings(), query, k=k, mode=mode.value, flt=flt, note=note,
+               progress_factory=lambda n: progress(n, "embedding"))
     if not hits:
         from agent.cli.corpus import explain_empty
 
