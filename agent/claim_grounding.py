@@ -3,7 +3,8 @@ a speedup item is only emitted if the abstract itself shows it.
 
 Every engine (rules or LLM) passes its items through here. Grounded means the evidence is a
 verbatim substring of the abstract and contains, as written, a number that reads as the item's
-value with the item's unit ("5,000x" for 5000 x, "$10^4\\times$" for 10000 x, "an order of
+value with the item's unit, and the value is plausible and not taken from instruction-like text
+(agent.screening) ("5,000x" for 5000 x, "$10^4\\times$" for 10000 x, "an order of
 magnitude" for 10 x, the bare "1.12" of "1.12-1.63x" for 1.12 x).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from core.models import Speedup
 from agent.numbers import quantity_mentions, same_value
+from agent.screening import implausible, in_suspicious_text
 
 
 def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str | None:
@@ -22,12 +24,13 @@ def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str
     evidence = item.evidence
     if not evidence.strip():
         return "empty evidence"
-    found = abstract.startswith(evidence, at) if at is not None else abstract.find(evidence) >= 0
-    if not found:
+    start = at if at is not None and abstract.startswith(evidence, at) else (
+        -1 if at is not None else abstract.find(evidence))
+    if start < 0:
         return "evidence is not a verbatim substring of the abstract"
     mentions = quantity_mentions(evidence)
     if any(m.unit == item.unit and same_value(m.value, item.value) for m in mentions):
-        return None
+        return implausible(item) or in_suspicious_text(abstract, start, start + len(evidence))
     written = ", ".join(f"{m.surface(evidence)!r}" for m in mentions[:6]) or "none"
     return f"evidence has no {item.unit!r} number equal to {item.value:g} (numbers with units: {written})"
 

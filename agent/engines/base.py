@@ -44,6 +44,20 @@ class ExtractionFailure(Exception):
 
 def extract_many(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Extraction | ExtractionFailure"]:
     """Results as they finish. Engines with their own concurrent batch path provide `extract_many`."""
+    abstracts: dict[str, str] = {}
+
+    def remember(items: Iterable["PaperText"]) -> Iterator["PaperText"]:
+        for paper in items:
+            abstracts[paper.id] = paper.abstract
+            yield paper
+
+    for result in _extract_all(engine, remember(papers)):
+        if not isinstance(result, ExtractionFailure):
+            flag_suspicious(result, abstracts.pop(result.id, ""))
+        yield result
+
+
+def _extract_all(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Extraction | ExtractionFailure"]:
     own = getattr(engine, "extract_many", None)
     if own is not None:
         yield from own(papers)
@@ -53,4 +67,13 @@ def extract_many(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Ext
             yield ExtractionFailure(paper.id, "empty abstract", stage="input", error="EmptyAbstract")
             continue
         yield engine.extract(paper)
+
+
+def flag_suspicious(record: "Extraction", abstract: str) -> None:
+    """`provenance.suspicious`: instruction-like sentences in the abstract (no claim came from them)."""
+    from agent.screening import suspicious_provenance
+
+    found = suspicious_provenance(abstract)
+    if found:
+        record.provenance["suspicious"] = found
 
