@@ -8,9 +8,9 @@ from typing import Optional
 import typer
 
 from agent.cli.app import app
-from agent.cli.output import print_json
+from agent.cli.output import JSON_DOC_HELP, print_json
 
-JSON = typer.Option(False, "--json", help="one JSON document on stdout")
+JSON = typer.Option(False, "--json", help=JSON_DOC_HELP)
 
 
 @app.command()

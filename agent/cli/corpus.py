@@ -8,9 +8,10 @@ from typing import List, Optional
 import typer
 
 from agent.cli.app import app
-from agent.cli.output import console, plural, print_json, print_jsonl, warn
+from agent.cli.output import JSON_DOC_HELP, JSON_LINES_HELP, console, plural, print_json, print_jsonl, warn
 
-JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
+JSON = typer.Option(False, "--json", help=JSON_DOC_HELP)
+JSON_LINES = typer.Option(False, "--json", help=JSON_LINES_HELP)
 
 
 @app.command()
@@ -52,7 +53,7 @@ def _report_problems(rejected, issues) -> None:
 
 
 @app.command()
-def parse(paths: List[Path] = typer.Argument(..., help="files or folders to parse"), as_json: bool = JSON):
+def parse(paths: List[Path] = typer.Argument(..., help="files or folders to parse"), as_json: bool = JSON_LINES):
     """Parse files and print every paper occurrence in page order, without storing anything."""
     from agent.corpus import parse as run
 
@@ -78,7 +79,7 @@ def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, 
                 topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization"),
                 min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
                 limit: Optional[int] = typer.Option(None, "-n", "--limit"),
-                as_json: bool = JSON):
+                as_json: bool = JSON_LINES):
     """List papers, filtered by metadata and by extracted claims."""
     from agent.cli.render import papers_table
     from agent.corpus import open_store

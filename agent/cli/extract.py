@@ -8,12 +8,12 @@ from typing import Optional
 import typer
 
 from agent.cli.app import app
-from agent.cli.output import console, print_json, warn
+from agent.cli.output import JSON_DOC_HELP, console, print_json, warn
 
 ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | openai | hybrid")
 MODEL = typer.Option(None, "--model", help="chat model for openai/hybrid, e.g. gpt-4o-mini")
 TEXT = typer.Option(None, "--text", help="an abstract to work on instead of a stored paper")
-JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
+JSON = typer.Option(False, "--json", help=JSON_DOC_HELP)
 NO_EMBEDDINGS = typer.Option(False, "--no-embeddings",
                              help="local engine: topic tags from keywords only (no model load; faster, less accurate)")
 

@@ -8,6 +8,12 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 
+# The two --json shapes. Lists are JSON Lines (one object per line; nothing matched = no lines,
+# still valid); single results and reports are one JSON document.
+JSON_LINES_HELP = "JSON Lines on stdout: one object per line (no lines when nothing matches)"
+JSON_DOC_HELP = "one JSON document on stdout"
+
+
 def console():
     from rich.console import Console
 

@@ -8,9 +8,10 @@ from typing import Optional
 import typer
 
 from agent.cli.app import app
-from agent.cli.output import console, print_json, print_jsonl
+from agent.cli.output import JSON_DOC_HELP, JSON_LINES_HELP, console, print_json, print_jsonl
 
-JSON = typer.Option(False, "--json", help="machine-readable JSON on stdout")
+JSON = typer.Option(False, "--json", help=JSON_DOC_HELP)
+JSON_LINES = typer.Option(False, "--json", help=JSON_LINES_HELP)
 
 
 class Mode(str, Enum):
@@ -26,7 +27,7 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
            year: Optional[str] = typer.Option(None, help="2023, 2021-2023, >=2023"),
            category: Optional[str] = typer.Option(None, help="arXiv category, e.g. LG, CV"),
            topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization (needs extraction)"),
-           as_json: bool = JSON):
+           as_json: bool = JSON_LINES):
     """Find the papers most relevant to a question; works offline (local embeddings + BM25)."""
     from agent.corpus import open_store
     from core.settings import get_settings
