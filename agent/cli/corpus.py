@@ -109,6 +109,32 @@ def explain_empty(store, flt) -> None:
 
 
 @app.command()
+def export(output: Path = typer.Option(..., "-o", "--output", help="FILE.jsonl, FILE.csv or FILE.bib"),
+           year: Optional[str] = typer.Option(None, help="2023, 2021-2023, >=2023"),
+           category: Optional[str] = typer.Option(None, help="arXiv category, e.g. LG, CV"),
+           source: Optional[str] = typer.Option(None, help="part of a source file name"),
+           grep: Optional[str] = typer.Option(None, help="text in title or abstract"),
+           dataset: Optional[str] = typer.Option(None, help="extracted dataset, e.g. KITTI"),
+           hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
+           topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization"),
+           min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
+           force: bool = typer.Option(False, "--force", help="overwrite an existing file")):
+    """Export stored papers and their extracted claims (no re-extraction): JSON Lines, CSV, or BibTeX
+    (@misc with eprint/archivePrefix for arXiv papers). Filters as in `list`."""
+    from agent.corpus import open_store
+    from store.export import export_records, write_export
+    from store.papers import PaperFilter
+
+    flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset,
+                      hardware_class=hardware_class, topic=topic, min_speedup=min_speedup)
+    store = open_store()
+    n = write_export(output, export_records(store, flt), force=force)
+    if not n:
+        explain_empty(store, flt)
+    typer.echo(f"exported {plural(n, 'paper')} to {output}", err=True)
+
+
+@app.command()
 def show(paper_id: str = typer.Argument(..., help="id, arXiv id, or seed ref like 000_x.txt#3"),
          as_json: bool = JSON):
     """Show one paper with its sources and, once extracted, its TL;DR, claims and topics."""

@@ -142,3 +142,13 @@ def strip_controls(text: str) -> str:
 def clean_line(text: str) -> str:
     """One line of display text: controls removed, runs of whitespace collapsed."""
     return " ".join(strip_controls(text).split())
+
+
+# Bidirectional overrides/isolates and zero-width characters: invisible, and able to make a title
+# display as something else (or hide text in a terminal, a CSV cell or a BibTeX entry).
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c\u180e]")
+
+
+def visible_text(text: str | None) -> str:
+    """Text safe to print or export: controls and invisible/bidi-control characters removed."""
+    return " ".join(_INVISIBLE.sub("", strip_controls(text or "")).split())
