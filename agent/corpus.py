@@ -18,11 +18,16 @@ def open_store(settings: Settings | None = None):
 
 def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None, *, index: bool = True,
            progress: Callable[[Path], None] | None = None, category: str | None = None,
-           since: str | None = None, batch_size: int | None = None, stream_progress: Callable | None = None):
+           since: str | None = None, batch_size: int | None = None, stream_progress: Callable | None = None,
+           phases=None):
     """Parse, de-duplicate and store; then bring the search index up to date (only what changed).
 
     Large JSON Lines files (the arXiv snapshot) are streamed in batches and resume after a crash;
-    `category` ('cs.DC,cs.AR') and `since` ('2022-01-01') keep only matching papers."""
+    `category` ('cs.DC,cs.AR') and `since` ('2022-01-01') keep only matching papers.
+    `phases.phase(name, total, unit)` (see agent.cli.output.Phases) hears of each phase: parse
+    (files), store (papers), embed (papers). When the index cannot be updated the papers stay
+    stored and `report.index_error` says why."""
+    from core.errors import StoreError
     from store.stream_ingest import BATCH, RecordFilter, ingest_all
 
     settings = settings or get_settings()
@@ -30,17 +35,25 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
     store = open_store(settings)
     report = ingest_all(store, list(paths or [settings.seeds_dir]), max_bytes=int(settings.max_file_mb * 1e6),
                         flt=flt, batch_size=batch_size or BATCH, progress=progress,
-                        stream_progress=stream_progress)
+                        stream_progress=stream_progress, phases=phases)
     if index:
-        report.index = sync_index(store, settings)
+        try:
+            report.index = sync_index(store, settings, phases)
+        except StoreError as exc:
+            report.index_error = exc
     return report
 
 
-def sync_index(store, settings: Settings):
+def sync_index(store, settings: Settings, phases=None):
     """Embed new/changed papers and drop vanished ones (store.index.SyncReport)."""
+    from store.index import stale_papers
     from store.index import sync_index as sync
 
-    return sync(store, settings)
+    from store.ingest import QuietPhases
+
+    phases = phases or QuietPhases()
+    with phases.phase("embed", len(stale_papers(store)), "papers") as tick:
+        return sync(store, settings, progress=tick)
 
 
 def parse(paths: Iterable[Path], settings: Settings | None = None):

@@ -436,6 +436,7 @@ def _n_papers(n: int) -> str:
 
 def stale_papers(store: PaperStore) -> list[str]:
     """Papers whose chunks the index lacks or has from an older version of the paper."""
+    store.db.conn.executescript(SCHEMA)  # a store that was never indexed has no index tables yet
     new, changed, _ = _plan(store)
     return new + changed
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from core.errors import InputFileError
 from store.categories import write_categories
@@ -39,6 +40,7 @@ class IngestReport:
     papers_after: int = 0
     touched: set[str] = field(default_factory=set)
     index: Any = None  # the search index's sync report, when ingest also indexed
+    index_error: Any = None  # why the index could not be updated (the papers are stored all the same)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +54,7 @@ class IngestReport:
             "papers_before": self.papers_before, "papers_after": self.papers_after,
             "papers_touched": len(self.touched),
             "index": self.index.to_json() if self.index is not None else None,
+            "index_error": self.index_error.message if self.index_error is not None else None,
         }
 
 
@@ -83,17 +86,36 @@ def parse_files(files: list[Path], *, max_bytes: int,
     return results, rejected
 
 
+class QuietPhases:
+    """The default phase reporter (`phase(name, total, unit)` -> a tick function): reports nothing."""
+
+    @contextmanager
+    def phase(self, name: str, total: int | None = None, unit: str = "") -> Iterator[Callable[..., None]]:
+        yield lambda n=1: None
+
+
 def ingest_paths(store: PaperStore, paths: Iterable[Path], *, max_bytes: int,
                  progress: Callable[[Path], None] | None = None,
-                 keep: Callable[[Paper], bool] | None = None) -> IngestReport:
+                 keep: Callable[[Paper], bool] | None = None, phases=None) -> IngestReport:
+    """`phases` (see agent.cli.output.Phases) hears of the parse (files) and store (papers) phases."""
+    phases = phases or QuietPhases()
     files, rejected = collect_files(paths)
-    results, more = parse_files(files, max_bytes=max_bytes, progress=progress)
+    with phases.phase("parse", len(files), "files") as tick:
+        def parsed(path: Path) -> None:
+            tick()
+            if progress:
+                progress(path)
+
+        results, more = parse_files(files, max_bytes=max_bytes, progress=parsed)
     for result in results if keep else []:  # filters (--category, --since) drop papers, keep positions
         result.papers = [p for p in result.papers if keep(p)]
     report = IngestReport(rejected=rejected + more, papers_before=store.count())
     for result in results:
         report.issues += result.issues
-    write_results(store, results, report)
+    n_papers = sum(len(r.papers) for r in results)
+    with phases.phase("store", n_papers, "papers") as tick:
+        write_results(store, results, report)
+        tick(n_papers)
     report.papers_after = store.count()
     return report
 

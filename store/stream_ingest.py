@@ -115,14 +115,15 @@ def is_streamable(path: Path, max_bytes: int) -> bool:
 
 def ingest_all(store: PaperStore, paths: Iterable[Path], *, max_bytes: int, flt: RecordFilter | None = None,
                batch_size: int = BATCH, progress: Callable[[Path], None] | None = None,
-               stream_progress: Callable[[StreamProgress], None] | None = None) -> IngestReport:
-    """`ingest_paths` for the files read whole, streaming for large JSON Lines; filters for both."""
+               stream_progress: Callable[[StreamProgress], None] | None = None, phases=None) -> IngestReport:
+    """`ingest_paths` for the files read whole, streaming for large JSON Lines; filters for both.
+    `phases` reports the parse and store phases of the files read whole."""
     flt = flt or RecordFilter()
     files, rejected = collect_files(paths)
     streamed = [f for f in files if is_streamable(f, max_bytes)]
     whole = [f for f in files if f not in streamed]
     keep = flt.accepts if flt.active else None
-    report = ingest_paths(store, whole, max_bytes=max_bytes, progress=progress, keep=keep)
+    report = ingest_paths(store, whole, max_bytes=max_bytes, progress=progress, keep=keep, phases=phases)
     report.rejected = rejected + report.rejected
     for path in streamed:
         try:

@@ -26,21 +26,30 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="files or fol
 
     JSON Lines files over PAPERS_MAX_FILE_MB (e.g. the arXiv metadata snapshot) are streamed in
     batches; an interrupted ingest of such a file resumes where it stopped when run again."""
-    from agent.cli.output import progress
+    from agent.cli.output import Phases
     from agent.cli.render import ingest_report_lines
     from agent.cli.streaming import StreamProgressPrinter
     from agent.corpus import ingest as run
 
-    with progress(None, "parsing") as tick:
-        report = run(paths, index=not no_index, progress=lambda _p: tick(), category=category, since=since,
-                     batch_size=batch_size, stream_progress=StreamProgressPrinter())
+    report = run(paths, index=not no_index, category=category, since=since, batch_size=batch_size,
+                 stream_progress=StreamProgressPrinter(), phases=Phases())
     _report_problems(report.rejected, report.issues)
     if as_json:
         print_json(report.to_json())
     else:
-        console().print("\n".join(ingest_report_lines(report)))
-    if report.rejected or (strict and report.issues):
+        console().print("\n".join(ingest_report_lines(report)), markup=False)
+    if report.index_error is not None:
+        _index_not_updated(report)
+    if report.rejected or (strict and report.issues) or report.index_error is not None:
         raise typer.Exit(1)
+
+
+def _index_not_updated(report) -> None:
+    exc = report.index_error
+    typer.echo(f"error: the papers were stored (papers in store: {report.papers_before} -> {report.papers_after}), "
+               f"but the search index was not updated: {exc.message}", err=True)
+    typer.echo(f"hint: {exc.hint + '; then ' if exc.hint else ''}any search (or `papers reindex`) "
+               "indexes the stored papers", err=True)
 
 
 def _report_problems(rejected, issues) -> None:

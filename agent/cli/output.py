@@ -49,15 +49,47 @@ def warn(message: str) -> None:
 
 
 @contextmanager
-def progress(total: int | None, description: str) -> Iterator:
-    """A progress bar on stderr that disappears when stderr is not a terminal."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+def progress(total: int | None, description: str, unit: str = "") -> Iterator:
+    """One phase of work on stderr: a live bar (count, rate, time left) on a terminal, else one plain
+    line when the phase starts and one with its count and rate when it ends (logs, CI, pipes)."""
+    import time
 
-    enabled = sys.stderr.isatty()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err_console(), transient=True, disable=not enabled) as bar:
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    tty = sys.stderr.isatty()
+    what = f" {unit}" if unit else ""
+    if not tty and total:
+        sys.stderr.write(f"{description}: {total}{_unit(total, what)}...\n")
+        sys.stderr.flush()
+    done, start = 0, time.perf_counter()
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TaskProgressColumn(show_speed=True), TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=err_console(), transient=True, disable=not tty) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def tick(n: int = 1) -> None:
+            nonlocal done
+            done += n
+            bar.advance(task, n)
+
+        yield tick
+    if total or done:
+        seconds = time.perf_counter() - start
+        rate = f", {done / seconds:.1f}{what}/s" if seconds > 0.05 and done else ""
+        sys.stderr.write(f"{description}: {done}{_unit(done, what)} in {seconds:.1f}s{rate}\n")
+
+
+def _unit(n: int, unit: str) -> str:
+    return unit[:-1] if n == 1 and unit.endswith("s") else unit
+
+
+class Phases:
+    """`phase(name, total, unit)` for library code that reports its phases (ingest: parse, store,
+    embed); each phase is one `progress`."""
+
+    def phase(self, name: str, total: int | None = None, unit: str = ""):
+        return progress(total, name, unit)
 
 
 def usage_line(u: dict) -> str:
