@@ -69,7 +69,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
         elif path.is_file():
             files.append(path)
         else:
-            rejected.append((str(path), "no such file or directory", "check the path"))
+            rejected.append((str(path), f"{path}: no such file or directory", "check the path (typo? moved?)"))
     return files, rejected
 
 

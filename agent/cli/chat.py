@@ -165,7 +165,10 @@ class ChatSession:
         try:
             path.write_text(transcript_markdown(self.conversation.turns), encoding="utf-8")
         except OSError as exc:
-            raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+            missing = not path.parent.is_dir()
+            raise UsageError(f"cannot write {path}: {exc.strerror}",
+                             hint=f"the folder {path.parent} does not exist; create it or /save to another path"
+                             if missing else "give a file path you can write to, e.g. /save ~/chat.md") from None
         self.console.print(f"saved {len(self.conversation.turns)} turns to {path}", markup=False)
 
     def cmd_help(self, args: list[str]) -> None:

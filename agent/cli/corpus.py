@@ -71,8 +71,11 @@ def parse(paths: List[Path] = typer.Argument(..., help="files or folders to pars
     if as_json:
         print_jsonl(records)
     else:
+        from store.sources.common import visible_text
+
         for r in records:
-            console().print(f"[cyan]{r['source']}#{r['position']}[/] {r.get('title') or r['abstract'][:80]}")
+            console().print(f"{r['source']}#{r['position']} {visible_text(r.get('title') or r['abstract'][:80])}",
+                            markup=False)
     if rejected:
         raise typer.Exit(1)
 

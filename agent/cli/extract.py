@@ -104,8 +104,8 @@ def claims(paper_id: Optional[str] = typer.Argument(None, help="paper id / arXiv
     paper = paper_text(paper_id, text)
     found = _engine(engine, model, use_embeddings=False).claims(paper)
     if as_json:
-        return print_json({"id": paper.id, **found.model_dump(by_alias=True, mode="json")})
-    console().print(extraction_text(found))
+        return print_json({"id": paper.id, "title": paper.title, **found.model_dump(by_alias=True, mode="json")})
+    console().print(extraction_text(found, paper))
 
 
 @app.command()

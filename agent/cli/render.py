@@ -8,6 +8,8 @@ if TYPE_CHECKING:
     from core.models import Claims, Extraction
     from store.records import StoreStats
 
+from store.sources.common import visible_text
+
 
 def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
     from rich.table import Table
@@ -19,7 +21,7 @@ def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
     table.add_column("title", overflow="fold", ratio=1)
     table.add_column("sources", justify="right")
     for p in papers:
-        title = p.title or (p.abstract[:90] + "…")
+        title = visible_text(p.title) or (visible_text(p.abstract[:90]) + "…")
         table.add_row(p.id, str(p.year or ""), p.category or "", title, str(len(p.sources)))
     return table
 
@@ -29,26 +31,29 @@ def paper_panel(paper, extraction: "Extraction | None" = None):
     from rich.panel import Panel
     from rich.text import Text
 
-    head = Text(paper.title or "(no title on its pages)", style="bold")
+    head = Text(visible_text(paper.title) or "(no title on its pages)", style="bold")
     facts = [("id", paper.id), ("arXiv", paper.arxiv_id), ("date", paper.date), ("category", paper.category),
              ("venue", paper.venue), ("authors", ", ".join(paper.authors) or None), ("org", paper.org),
              ("code", paper.code_url), ("sources", ", ".join(s.ref for s in paper.sources))]
     lines = Text()
     for key, value in facts:
         if value:
-            lines.append(f"{key:>9}: ", style="dim").append(f"{value}\n")
-    parts = [head, lines, Text(paper.abstract)]
+            lines.append(f"{key:>9}: ", style="dim").append(f"{visible_text(str(value))}\n")
+    parts = [head, lines, Text(visible_text(paper.abstract))]
     if extraction:
         parts.append(extraction_text(extraction))
     return Panel(Group(*parts), expand=True)
 
 
-def extraction_text(ext: "Extraction | Claims"):
-    """An extraction (or just the claims of one) as rich text; empty fields are left out."""
+def extraction_text(ext: "Extraction | Claims", paper=None):
+    """An extraction (or just the claims of one) as rich text; empty fields are left out. With
+    `paper` (`papers claims ID`), a first line says which paper the claims are of."""
     from rich.text import Text
 
     tldr, topics, engine = (getattr(ext, name, None) for name in ("tldr", "topics", "engine"))
     out = Text("\n")
+    if paper is not None:
+        out = Text(visible_text(paper.title) or "(untitled)", style="bold").append(f"  {paper.id}\n", style="cyan")
     if tldr:
         out.append("TL;DR: ", style="bold green").append(tldr + "\n")
     for s in ext.speedups:

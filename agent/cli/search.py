@@ -68,6 +68,7 @@ def _hits_text(hits, query: str):
     from rich.text import Text
 
     from store.bm25 import highlight_spans
+    from store.sources.common import visible_text
 
     out = Text()
     if not hits:
@@ -75,7 +76,7 @@ def _hits_text(hits, query: str):
     for i, hit in enumerate(hits, start=1):
         p = hit.paper
         out.append(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
-        out.append(f"[{p.year or '----'}] ", style="dim").append(p.title or "(untitled)", style="bold")
+        out.append(f"[{p.year or '----'}] ", style="dim").append(visible_text(p.title) or "(untitled)", style="bold")
         out.append(f"  {p.id}\n", style="cyan")
         passage = Text("    " + hit.passage + "\n\n")
         for start, end in highlight_spans(hit.passage, query):
