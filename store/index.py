@@ -25,7 +25,6 @@ with (e.g. `papers ingest --no-index`) and sync them.
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 import uuid
@@ -35,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from core.errors import NotFoundError, StoreError
+from core.errors import NotFoundError
 from core.settings import Settings
 from store.atomic import atomic_write
 from store.bm25 import FORMAT as BM25_FORMAT, BM25
@@ -453,53 +452,10 @@ def _sync_with_progress(h: _Handle, store: PaperStore, total: int, progress_fact
 
 def reindex(store: PaperStore, settings: Settings,
             progress: Callable[[int], None] | None = None) -> SyncReport:
-    """Rebuild the index from the store of record (after index corruption, a model switch).
+    """Rebuild the index from the store of record (store.rebuild; kept here as the public API)."""
+    from store.rebuild import reindex as rebuild
 
-    Refuses when the store of record itself is damaged: the index may then be the only other copy
-    of the abstracts. The old index directory is moved aside and deleted only once the new one is
-    complete; a failed rebuild puts it back.
-    """
-    from store.health import DOCTOR_HINT, check_database
-
-    health = check_database(store.db.path)
-    if not health.ok:
-        raise StoreError(f"the store of record at {store.db.path} is {health.detail}; rebuilding the index "
-                         "from it would lose the abstracts the index still has", hint=DOCTOR_HINT)
-    h = _handle(store, settings)
-    with _exclusive(h):
-        _close_location(settings)
-        old = _move_index_aside(settings)
-        with store.db.write() as conn:
-            conn.execute("DELETE FROM index_papers")
-            conn.execute("DELETE FROM index_chunks")
-            _set_meta(conn, "index_fingerprint", None)
-        try:
-            report = _sync(h, store, progress)
-        except BaseException:
-            _close_location(settings)
-            if old is not None:
-                shutil.rmtree(settings.chroma_path, ignore_errors=True)  # the half-built new index only
-                old.rename(settings.chroma_path)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return report
-
-
-def _move_index_aside(settings: Settings) -> Path | None:
-    if settings.chroma_url:
-        drop_collection(settings)  # a server's collection cannot be moved; the store of record is intact
-        return None
-    path = Path(settings.chroma_path)
-    if not path.exists():
-        return None
-    aside = path.with_name(f"{path.name}.old-{uuid.uuid4().hex[:8]}")
-    try:
-        path.rename(aside)
-    except OSError as exc:
-        raise StoreError(f"cannot move the old index at {path} aside: {exc.strerror or exc}",
-                         hint="check the permissions of that directory, then run `papers reindex` again") from None
-    return aside
+    return rebuild(store, settings, progress)
 
 
 def _close_location(settings: Settings) -> None:
