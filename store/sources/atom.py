@@ -21,24 +21,32 @@ def parse_atom(text: str) -> tuple[list[Paper], list[tuple[int | None, str]]]:
     text, issues = _drop_illegal_chars(text)
     root = ET.fromstring(text)
     papers: list[Paper] = []
-    for i, entry in enumerate(root.findall("atom:entry", NS)):
-        where = f"entry {i + 1}"
+    entries = root.findall("atom:entry", NS)
+    lines = _entry_lines(text, len(entries))
+    for i, entry in enumerate(entries):
+        where, line = f"entry {i + 1}", lines[i]
         try:
             title = clean_line(entry.findtext("atom:title", "", NS))
             abstract = strip_controls(entry.findtext("atom:summary", "", NS) or "").strip()
             if not abstract:
-                issues.append((None, f"{where} ({title[:60]!r}) has no summary; skipped"))
+                issues.append((line, f"{where} ({title[:60]!r}) has no summary; skipped"))
                 continue
             if len(abstract) > MAX_ABSTRACT_CHARS:
-                issues.append((None, f"{where}: summary of {len(abstract):,} characters; skipped"))
+                issues.append((line, f"{where}: summary of {len(abstract):,} characters; skipped"))
                 continue
             if len(title) > MAX_FIELD_CHARS:
-                issues.append((None, f"{where}: title of {len(title):,} characters; field ignored"))
+                issues.append((line, f"{where}: title of {len(title):,} characters; field ignored"))
                 title = ""
             papers.append(_entry_paper(entry, title, abstract, len(papers)))
         except Exception as exc:  # isolation boundary: one entry must never take the feed down
-            issues.append((None, f"{where} not understood ({type(exc).__name__}); skipped"))
+            issues.append((line, f"{where} not understood ({type(exc).__name__}); skipped"))
     return papers, issues
+
+
+def _entry_lines(text: str, n: int) -> list[int | None]:
+    """The line each <entry> starts on (None for all when the tags cannot be matched up)."""
+    starts = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<(?:atom:)?entry[\s>]", text)]
+    return starts if len(starts) == n else [None] * n
 
 
 def _drop_illegal_chars(text: str) -> tuple[str, list[tuple[int | None, str]]]:
