@@ -11,7 +11,7 @@ from pathlib import Path
 
 from core.errors import PapersError, StoreError
 from core.settings import Settings
-from store.health import DbHealth, _connect, check_database, list_backups, move_aside
+from store.health import DbHealth, _connect, check_database, header_repaired_copy, list_backups, move_aside
 
 SALVAGED_TABLES = ("meta", "papers", "paper_keys", "occurrences", "extractions", "claim_speedups",
                    "claim_datasets", "claim_hardware", "claim_topics", "llm_cache", "llm_usage",
@@ -200,6 +200,14 @@ def _fill_from(dest: sqlite3.Connection, backup: Path) -> None:
 
 
 def _copy_readable(source: Path, dest: sqlite3.Connection) -> dict[str, int]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
+        repaired = header_repaired_copy(source, Path(tmp))  # a broken file header hides every row
+        return _copy_tables(repaired or source, dest)
+
+
+def _copy_tables(source: Path, dest: sqlite3.Connection) -> dict[str, int]:
     try:
         src = _connect(source)
     except sqlite3.DatabaseError:

@@ -56,7 +56,50 @@ def check_database(path: Path) -> DbHealth:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        return DbHealth(path, True, False, f"damaged: {exc}")
+        return DbHealth(path, True, False, f"damaged: {exc}", source_files=_files_behind_header(path))
+
+
+def _files_behind_header(path: Path) -> list[str]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = header_repaired_copy(path, Path(tmp))
+        if copy is None:
+            return []
+        conn = _connect(copy)
+        try:
+            return _readable_source_files(conn)
+        finally:
+            conn.close()
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PAGE_SIZES = (4096, 1024, 2048, 8192, 16384, 32768, 65536)
+
+
+def header_repaired_copy(path: Path, folder: Path) -> Path | None:
+    """A copy of `path` with a rebuilt 24-byte file header, when the header is what is broken (the
+    fixed fields are known and the page size can be found by trying); None when that does not help.
+    The damaged file itself is never written."""
+    data = Path(path).read_bytes()
+    if len(data) < 512 or data[:16] == SQLITE_MAGIC and data[21:24] == b"\x40\x20\x20":
+        return None
+    for size in PAGE_SIZES:
+        if len(data) % size:
+            continue
+        candidate = folder / f"{Path(path).name}.header-{size}"
+        fixed = SQLITE_MAGIC + (size if size < 65536 else 1).to_bytes(2, "big") + b"\x01\x01\x00\x40\x20\x20"
+        candidate.write_bytes(fixed + data[24:])
+        try:
+            conn = _connect(candidate)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return candidate
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            candidate.unlink()
+    return None
 
 
 def _readable_source_files(conn: sqlite3.Connection) -> list[str]:

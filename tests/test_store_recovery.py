@@ -119,3 +119,17 @@ def test_restore_keeps_the_store_it_replaces(papers_home):
     kept = [p for p in home.glob("papers.db.replaced-*") if not p.name.endswith(("-wal", "-shm"))]
     assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == current
     assert papers("doctor", home=home).returncode == 0
+
+
+def test_a_broken_file_header_is_salvaged_in_full(papers_home):
+    home = papers_home
+    assert papers("ingest", "--no-index", str(DATA / "papers.csv"), home=home).returncode == 0
+    ids = _ids(home)
+    with open(home / "papers.db", "r+b") as fh:
+        fh.write(b"garbagegarbagegarbage")  # magic string, page size and format bytes gone
+    doctor = papers("doctor", home=home)
+    assert doctor.returncode == 1 and "damaged: file is not a database" in doctor.stdout
+    assert "1 of 1 ingested files still on disk" in doctor.stdout
+    assert papers("restore", "--salvage", home=home).returncode == 0
+    assert _ids(home) == ids
+    assert len(list(home.glob("papers.db.damaged-*"))) == 1
