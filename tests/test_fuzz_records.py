@@ -8,6 +8,7 @@ record that was not mutated must come out of the store with its abstract (and ti
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -34,7 +35,7 @@ def _write_corpus(tmp_path, fmt: str, seed: int):
 
 
 @pytest.mark.parametrize("fmt", fz.FORMATS)
-def test_typed_mutations_never_lose_good_records(fmt, store, tmp_path):
+def test_typed_mutations_never_lose_good_records(fmt, store, tmp_path, cli):
     folder, files = _write_corpus(tmp_path, fmt, seed=1600 + fz.FORMATS.index(fmt))
     mutated = sum(len(r.mutated) > 0 for _, records in files for r in records)
     assert mutated == FILES_PER_FORMAT * MUTATED_PER_FILE
@@ -48,6 +49,11 @@ def test_typed_mutations_never_lose_good_records(fmt, store, tmp_path):
             if fmt in fz.TITLED:
                 assert parsed[r.abstract].title == r.title, (path.name, r.uid)
         assert all(i.file == path.name and i.reason for i in result.issues)
+
+    parsed = cli("parse", str(folder))  # what a user sees: one `warning: FILE:LINE: reason` per problem
+    assert parsed.exit_code == 0 and "Traceback" not in parsed.output
+    bad = [ln for ln in parsed.stderr.splitlines() if not re.match(rf"warning: {fmt}_\d{{3}}\.\w+:\d+: \S", ln)]
+    assert not bad, bad[:5]
 
     report = ingest_paths(store, [folder], max_bytes=50_000_000)
     assert not report.rejected, report.rejected[:3]
