@@ -1,4 +1,5 @@
-"""Text basics shared by every layer: the one sentence splitter for abstracts.
+"""Text basics shared by every layer: the one sentence splitter for abstracts, and the cleaning of
+untrusted text (control, invisible and bidi-control characters) for storing and for display.
 
 The TL;DR, topic tagger and QA answers cut abstracts into sentences here. Two places keep their own,
 purpose-built boundaries on purpose: `store/chunking.py` (chunk boundaries; changing them re-embeds
@@ -28,3 +29,27 @@ def split_sentences(text: str) -> list[str]:
                 part = part.replace(f"\x00{i}\x00", abbr)
             out.append(part.strip())
     return out
+
+
+# C0/C1 control characters (but not tab/newline) and lone UTF-16 surrogates: never meaningful in a
+# paper record, and a lone surrogate cannot even be written to SQLite as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def clean_line(text: str) -> str:
+    """One line of display text: controls removed, runs of whitespace collapsed."""
+    return " ".join(strip_controls(text).split())
+
+
+# Bidirectional overrides/isolates and zero-width characters: invisible, and able to make a title
+# display as something else (or hide text in a terminal, a CSV cell or a BibTeX entry).
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c\u180e]")
+
+
+def visible_text(text: str | None) -> str:
+    """Text safe to print or export: controls and invisible/bidi-control characters removed."""
+    return " ".join(_INVISIBLE.sub("", strip_controls(text or "")).split())

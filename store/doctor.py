@@ -11,7 +11,7 @@ from pathlib import Path
 
 from core.errors import PapersError, StoreError
 from core.settings import Settings
-from store.health import DbHealth, _connect, check_database, header_repaired_copy, list_backups, move_aside
+from store.health import DbHealth, check_database, connect, header_repaired_copy, list_backups, move_aside
 
 SALVAGED_TABLES = ("meta", "papers", "paper_keys", "occurrences", "extractions", "claim_speedups",
                    "claim_datasets", "claim_hardware", "claim_topics", "llm_cache", "llm_usage",
@@ -115,7 +115,7 @@ def _check_index(settings: Settings, db: DbHealth) -> Component:
 
 def _index_rows(db_path: Path) -> int:
     try:
-        conn = _connect(db_path)
+        conn = connect(db_path)
         try:
             return conn.execute("SELECT count(*) FROM index_chunks").fetchone()[0]
         finally:
@@ -140,13 +140,13 @@ def salvage_store(settings: Settings) -> SalvageReport:
     """A new papers.db from every readable row of the damaged one, plus papers only the search index
     still has. The damaged file is moved aside (papers.db.damaged-TIME), never deleted."""
     from store.db import Database
-    from store.health import _close_index_handles
+    from store.health import close_index_handles
 
     health = check_database(settings.db_path)
     if health.ok:
         raise StoreError(f"the store at {settings.db_path} is not damaged ({health.detail}); nothing to salvage",
                          hint="`papers backup` makes a copy; `papers restore FILE` goes back to one")
-    _close_index_handles()
+    close_index_handles()
     staged = settings.db_path.with_name(settings.db_path.name + ".salvaging")
     for suffix in ("", "-wal", "-shm"):
         Path(str(staged) + suffix).unlink(missing_ok=True)  # our own unfinished attempt, never user data
@@ -209,7 +209,7 @@ def _copy_readable(source: Path, dest: sqlite3.Connection) -> dict[str, int]:
 
 def _copy_tables(source: Path, dest: sqlite3.Connection) -> dict[str, int]:
     try:
-        src = _connect(source)
+        src = connect(source)
     except sqlite3.DatabaseError:
         return {}
     counts = {}

@@ -12,11 +12,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from agent.errors import UsageError
+from core.errors import UsageError
+from core.models import Extraction
 from store.extractions import latest_extraction
 from store.papers import PaperFilter, PaperStore
 from store.records import Paper
-from store.sources.common import visible_text
+from core.text import visible_text
 
 FORMATS = (".jsonl", ".csv", ".bib")
 CSV_FIELDS = ["id", "arxiv_id", "title", "authors", "year", "date", "venue", "category", "url", "max_speedup",
@@ -28,8 +29,8 @@ def export_records(store: PaperStore, flt: PaperFilter | None = None) -> Iterato
         yield export_record(paper, latest_extraction(store, paper.id or ""))
 
 
-def export_record(paper: Paper, ext: dict | None) -> dict[str, Any]:
-    ext = ext or {}
+def export_record(paper: Paper, extraction: Extraction | None) -> dict[str, Any]:
+    ext = extraction.to_json() if extraction is not None else {}
     speedups = ext.get("speedups", [])
     top = max((s for s in speedups if s.get("unit") == "x"), key=lambda s: s["value"], default=None)
     return {

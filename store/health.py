@@ -32,7 +32,7 @@ class DbHealth:
     source_files: list[str] = field(default_factory=list)  # paths recorded in the `files` table
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=60, isolation_level=None)
     conn.row_factory = sqlite3.Row
     return conn
@@ -44,7 +44,7 @@ def check_database(path: Path) -> DbHealth:
     if not path.exists():
         return DbHealth(path, False, True, "no store yet")
     try:
-        conn = _connect(path)
+        conn = connect(path)
         try:
             problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
             if problems != ["ok"]:
@@ -66,7 +66,7 @@ def _files_behind_header(path: Path) -> list[str]:
         copy = header_repaired_copy(path, Path(tmp))
         if copy is None:
             return []
-        conn = _connect(copy)
+        conn = connect(copy)
         try:
             return _readable_source_files(conn)
         finally:
@@ -91,7 +91,7 @@ def header_repaired_copy(path: Path, folder: Path) -> Path | None:
         fixed = SQLITE_MAGIC + (size if size < 65536 else 1).to_bytes(2, "big") + b"\x01\x01\x00\x40\x20\x20"
         candidate.write_bytes(fixed + data[24:])
         try:
-            conn = _connect(candidate)
+            conn = connect(candidate)
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 return candidate
@@ -154,7 +154,7 @@ def backup_store(settings: Settings, dest: Path | None = None) -> tuple[Path, in
 
 def _copy_db(source: Path, dest: Path) -> None:
     tmp = dest.with_name(dest.name + ".partial")
-    src, dst = _connect(source), _connect(tmp)
+    src, dst = connect(source), connect(tmp)
     try:
         src.backup(dst)
     except sqlite3.DatabaseError as exc:
@@ -174,7 +174,7 @@ def restore_store(settings: Settings, source: Path) -> tuple[Path | None, int]:
         raise StoreError(f"no backup at {source}", hint="`papers doctor` lists the backups it finds")
     if not health.ok:
         raise StoreError(f"the backup {source} is {health.detail}", hint="pick another backup (`papers doctor`)")
-    _close_index_handles()
+    close_index_handles()
     staged = settings.db_path.with_name(settings.db_path.name + ".restoring")
     _copy_db(source, staged)
     old = move_aside(settings.db_path, "replaced")
@@ -182,7 +182,7 @@ def restore_store(settings: Settings, source: Path) -> tuple[Path | None, int]:
     return old, health.papers or 0
 
 
-def _close_index_handles() -> None:
+def close_index_handles() -> None:
     import sys
 
     index = sys.modules.get("store.index")  # only if this process opened the index at all

@@ -1,6 +1,7 @@
 """The search index: every paper in the store as chunks, in Chroma (vectors) and BM25 (words).
 
-Public API: `sync_index(store, settings)`, `search(store, settings, query, ...)`, `reindex(...)`.
+Public API: `sync_index(store, settings)`, `search(store, settings, query, ...)`; `reindex` is in
+store/rebuild.py.
 
 Bookkeeping lives next to the store of record, in two tables of papers.db: `index_papers` (paper id,
 the content hash its chunks were made from) and `index_chunks` (chunk id, paper, position, text).
@@ -45,7 +46,7 @@ from store.retrieval import Hit, LexicalIndex, check_args, clean_query, rank
 from store.snapshots import DenseSnapshot, load_lexical
 from store.vectors import VectorStore, drop_collection, embedding_spec, location
 
-__all__ = ["Hit", "SyncReport", "search", "sync_index", "reindex", "close_all"]
+__all__ = ["Hit", "SyncReport", "search", "sync_index", "close_all"]  # reindex: store.rebuild
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS index_papers (
@@ -110,7 +111,7 @@ _handles_lock = threading.Lock()
 MAX_HANDLES = 16  # open indexes kept per process (tests and eval harnesses open many homes)
 
 
-def _handle(store: PaperStore, settings: Settings) -> _Handle:
+def index_handle(store: PaperStore, settings: Settings) -> _Handle:
     key = (str(Path(store.db.path).resolve()), location(settings), settings.embedding)
     with _handles_lock:
         h = _handles.get(key)
@@ -142,7 +143,7 @@ def close_all() -> None:
 
 
 @contextmanager
-def _exclusive(h: _Handle) -> Iterator[None]:
+def exclusive(h: _Handle) -> Iterator[None]:
     """One writer at a time: a thread lock, plus an advisory file lock across processes."""
     with h.lock:
         h.settings.ensure_home()
@@ -165,7 +166,7 @@ def _meta(store: PaperStore, key: str) -> str | None:
     return rows[0][0] if rows else None
 
 
-def _set_meta(conn, key: str, value: str | None) -> None:
+def set_meta(conn, key: str, value: str | None) -> None:
     if value is None:
         conn.execute("DELETE FROM meta WHERE key = ?", (key,))
     else:
@@ -176,7 +177,7 @@ def _bump_generation(store: PaperStore) -> str:
     """A new index generation: tells other processes to rebuild BM25 and reopen their vectors."""
     generation = uuid.uuid4().hex
     with store.db.write() as conn:
-        _set_meta(conn, "index_generation", generation)
+        set_meta(conn, "index_generation", generation)
     return generation
 
 
@@ -187,14 +188,14 @@ def sync_index(store: PaperStore, settings: Settings,
 
     `progress`, if given, is called with the number of papers just embedded after each batch.
     """
-    h = _handle(store, settings)
-    with _exclusive(h):
-        report = _sync(h, store, progress)
-        _save_snapshot(h, store)   # so the next process can search without opening Chroma
+    h = index_handle(store, settings)
+    with exclusive(h):
+        report = sync_locked(h, store, progress)
+        save_snapshot(h, store)   # so the next process can search without opening Chroma
         return report
 
 
-def _sync(h: _Handle, store: PaperStore, progress: Callable[[int], None] | None) -> SyncReport:
+def sync_locked(h: _Handle, store: PaperStore, progress: Callable[[int], None] | None) -> SyncReport:
     start = time.perf_counter()
     vec = _vectors(h, store, create=True)
     report = SyncReport(repaired=_repair(store, vec))
@@ -288,7 +289,7 @@ def _repair(store: PaperStore, vec: VectorStore) -> int:
     strays = sorted(present - known)
     with store.db.write() as conn:
         _delete_rows(conn, broken)  # these papers become "new" and are re-embedded by this sync
-        _set_meta(conn, "index_fingerprint", fingerprint)
+        set_meta(conn, "index_fingerprint", fingerprint)
     if strays:
         vec.delete_ids(strays)
     return len(broken) + len(strays)
@@ -316,10 +317,10 @@ def _ready(h: _Handle, store: PaperStore) -> "VectorStore | DenseSnapshot":
             stale = stale or _meta(store, "index_fingerprint") != vec.fingerprint or \
                 vec.count() != store.db.query("SELECT count(*) FROM index_chunks")[0][0]
         if stale:
-            with _exclusive(h):
-                _sync(h, store, None)
+            with exclusive(h):
+                sync_locked(h, store, None)
         h.checked, h.seen = True, _db_signature(store)
-        _save_snapshot(h, store)
+        save_snapshot(h, store)
         return h.vectors  # type: ignore[return-value]
 
 
@@ -338,7 +339,7 @@ def _current_snapshot(h: _Handle, store: PaperStore) -> DenseSnapshot | None:
                               [lex.papers[i] for i in lex.paper_of])
 
 
-def _save_snapshot(h: _Handle, store: PaperStore) -> None:
+def save_snapshot(h: _Handle, store: PaperStore) -> None:
     """Write the dense snapshot for the current index state unless it is already there (best effort:
     without it the next process just opens Chroma)."""
     import numpy as np
@@ -413,7 +414,7 @@ def search(store: PaperStore, settings: Settings, query: str, k: int = 10, mode:
     check_args(k, mode)
     if store.count() == 0:
         raise NotFoundError("the store has no papers yet", hint="run `papers ingest` first")
-    h = _handle(store, settings)
+    h = index_handle(store, settings)
     if note is not None:
         stale = stale_papers(store)
         if mode == "bm25":
@@ -441,24 +442,16 @@ def stale_papers(store: PaperStore) -> list[str]:
 
 
 def _sync_with_progress(h: _Handle, store: PaperStore, total: int, progress_factory) -> None:
-    with _exclusive(h):
+    with exclusive(h):
         if progress_factory is None:
-            _sync(h, store, None)
+            sync_locked(h, store, None)
             return
         with progress_factory(total) as tick:
-            _sync(h, store, tick)
+            sync_locked(h, store, tick)
         h.seen = ()  # make _ready re-check (cheaply) what this sync committed
 
 
-def reindex(store: PaperStore, settings: Settings,
-            progress: Callable[[int], None] | None = None) -> SyncReport:
-    """Rebuild the index from the store of record (store.rebuild; kept here as the public API)."""
-    from store.rebuild import reindex as rebuild
-
-    return rebuild(store, settings, progress)
-
-
-def _close_location(settings: Settings) -> None:
+def close_location(settings: Settings) -> None:
     """Close every cached client of this Chroma location (several embeddings may share it)."""
     where = location(settings)
     with _handles_lock:

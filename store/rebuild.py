@@ -14,7 +14,7 @@ from typing import Callable
 from core.errors import StoreError
 from core.settings import Settings
 from store.health import DOCTOR_HINT, check_database
-from store.index import SyncReport, _close_location, _exclusive, _handle, _set_meta, _sync
+from store.index import SyncReport, close_location, exclusive, index_handle, save_snapshot, set_meta, sync_locked
 from store.papers import PaperStore
 from store.vectors import drop_collection
 
@@ -31,24 +31,25 @@ def reindex(store: PaperStore, settings: Settings,
     if not health.ok:
         raise StoreError(f"the store of record at {store.db.path} is {health.detail}; rebuilding the index "
                          "from it would lose the abstracts the index still has", hint=DOCTOR_HINT)
-    h = _handle(store, settings)
-    with _exclusive(h):
-        _close_location(settings)
+    h = index_handle(store, settings)
+    with exclusive(h):
+        close_location(settings)
         old = _move_index_aside(settings)
         with store.db.write() as conn:
             conn.execute("DELETE FROM index_papers")
             conn.execute("DELETE FROM index_chunks")
-            _set_meta(conn, "index_fingerprint", None)
+            set_meta(conn, "index_fingerprint", None)
         try:
-            report = _sync(h, store, progress)
+            report = sync_locked(h, store, progress)
         except BaseException:
-            _close_location(settings)
+            close_location(settings)
             if old is not None:
                 shutil.rmtree(settings.chroma_path, ignore_errors=True)  # the half-built new index only
                 old.rename(settings.chroma_path)
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        save_snapshot(h, store)
         return report
 
 

@@ -5,21 +5,25 @@ from __future__ import annotations
 import csv
 import json
 
+from core.models import Extraction
 from store.extractions import save_extraction
 
 from conftest import DATA
 
-SPEEDUPS = [{"value": 3.1, "unit": "x", "metric": "memory", "direction": "reduction", "evidence": "3.1x"},
-            {"value": 1.8, "unit": "x", "metric": "throughput", "direction": "increase", "evidence": "1.8x"}]
+SPEEDUPS = [{"value": 3.1, "unit": "x", "metric": "memory", "direction": "reduction", "baseline": None,
+             "qualifier": None, "evidence": "3.1x"},
+            {"value": 1.8, "unit": "x", "metric": "throughput", "direction": "increase", "baseline": "vLLM",
+             "qualifier": None, "evidence": "1.8x"}]
 
 
 def _setup(cli, store):
     assert cli("ingest", "--no-index", str(DATA / "arxiv_query.atom.xml")).exit_code == 0
     paged = store.resolve("2401.99999")
-    assert save_extraction(store, {"id": paged.id, "engine": "local", "tldr": "Pages the KV cache.",
+    assert save_extraction(store, Extraction.from_json({"id": paged.id, "engine": "local",
+                                                        "tldr": "Pages the KV cache.",
                                    "speedups": SPEEDUPS, "datasets": ["LongBench"],
                                    "hardware": [{"name": "NVIDIA A100", "class": "gpu", "level": "specific"}],
-                                   "topics": ["kv-cache"]})
+                                   "topics": ["kv-cache"]}))
     return paged
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from core.models import Extraction
 from store.extractions import save_extraction
 
 from conftest import SEEDS
@@ -30,7 +31,7 @@ def test_claim_filters_before_any_extraction_point_at_extract(cli):
 def test_unknown_values_name_the_closest_known_ones(cli, store):
     cli("ingest", "--no-index", str(SEEDS))
     pid = store.all()[0].id
-    assert save_extraction(store, {"id": pid, "engine": "local", **EXTRACTED})
+    assert save_extraction(store, Extraction.from_json({"id": pid, "engine": "local", **EXTRACTED}))
     typo = cli("list", "--topic", "kvcache")
     assert "note: no paper has --topic 'kvcache'" in typo.stderr
     assert "hint: closest known values: kv-cache" in typo.stderr

@@ -433,7 +433,8 @@ def test_missing_chroma_dir_is_reported_then_reindex_fixes_it(env, runner):
 
 def test_corrupt_chroma_dir_is_reported_then_reindex_fixes_it(env, runner):
     from agent.cli import app
-    from store.index import close_all, reindex
+    from store.index import close_all
+    from store.rebuild import reindex
 
     settings, store, _ = env
     close_all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.errors import InputFileError
+from core.errors import InputFileError
 from store.sources import read_source
 
 ABSTRACT = ("We present a sparse attention kernel for long-context inference that keeps accuracy while "

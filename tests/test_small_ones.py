@@ -53,7 +53,7 @@ def test_chat_save_to_a_missing_folder_has_a_hint(settings, store, tmp_path):
 
     from rich.console import Console
 
-    from agent.qa.chat import ChatSession
+    from agent.cli.chat import ChatSession
 
     out = io.StringIO()
     session = ChatSession(settings, store, console=Console(file=out, width=200))

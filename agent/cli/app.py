@@ -1,30 +1,73 @@
-"""The typer application every command module registers on, and the error edge of the CLI."""
+"""The typer application every command module registers on, and the error edge of the CLI.
+
+Every failure leaves as `error:` and `hint:` lines on stderr and a non-zero exit: library errors
+(PapersError), usage errors (exit 2) and, as a safety net, a damaged SQLite file anywhere.
+"""
 
 from __future__ import annotations
-
-import os
 
 import typer
 from typer.core import TyperGroup
 
 
+def _is_usage_error(exc: BaseException) -> bool:
+    """click's UsageError (typer vendors its own click, so match by class name, not identity);
+    `papers` alone shows the help, as usual."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return "UsageError" in names and "NoArgsIsHelpError" not in names
+
+
+def _usage_error(exc) -> None:
+    """Argument errors as the same `error:`/`hint:` lines as every other error (exit 2)."""
+    path = exc.ctx.command_path.split() if getattr(exc, "ctx", None) is not None else []
+    where = " ".join(["papers", *path[1:]])  # the program's own name, whatever it was invoked as
+    typer.echo(f"error: {exc.format_message()}", err=True)
+    typer.echo(f"hint: `{where} --help` lists the arguments and options", err=True)
+    raise typer.Exit(2)
+
+
 class PapersGroup(TyperGroup):
     """Converts library errors into one clear line and an exit code, at the edge."""
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except Exception as exc:
+            if not _is_usage_error(exc):
+                raise
+            _usage_error(exc)
+
     def invoke(self, ctx):
+        try:
+            return self._invoke(ctx)
+        except Exception as exc:
+            if not _is_usage_error(exc):
+                raise
+            _usage_error(exc)
+
+    def _invoke(self, ctx):
         from core.errors import PapersError
+        from core.settings import debug_enabled
 
         try:
             return super().invoke(ctx)
         except PapersError as exc:
-            if os.environ.get("PAPERS_DEBUG"):
+            if debug_enabled():
                 raise
             typer.echo(f"error: {exc.message}", err=True)
             if exc.hint:
                 typer.echo(f"hint: {exc.hint}", err=True)
             ctx.exit(exc.exit_code)
+        except Exception as exc:
+            if type(exc).__module__ not in ("sqlite3", "_sqlite3") or debug_enabled():
+                raise
+            # a safety net: store/ converts these itself, but a damaged file can fail anywhere
+            typer.echo(f"error: the store is unreadable ({exc})", err=True)
+            typer.echo("hint: run `papers doctor`: it checks the store and names the command that recovers it",
+                       err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
-            if os.environ.get("PAPERS_DEBUG"):
+            if debug_enabled():
                 raise
             typer.echo("interrupted; finished work was kept", err=True)
             ctx.exit(130)
@@ -32,9 +75,29 @@ class PapersGroup(TyperGroup):
 
 app = typer.Typer(
     cls=PapersGroup,
-    help="Ingest ML-systems paper listings, extract trustworthy claims, search and ask with citations.",
+    help="Ingest ML-systems paper listings, extract trustworthy claims, search and ask with citations.\n\n"
+         "--json: list, search and parse print JSON Lines (one object per line; no lines when nothing "
+         "matches), as does extract without -o; every other command prints one JSON document. Errors are "
+         "`error:` and `hint:` lines on stderr with a non-zero exit (2 for usage errors).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"papers {version('papers')}")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            typer.echo("papers (unknown version: not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(show_version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                            help="print the version and exit")) -> None:
+    """Ingest ML-systems paper listings, extract trustworthy claims, search and ask with citations."""

@@ -71,7 +71,7 @@ def parse(paths: List[Path] = typer.Argument(..., help="files or folders to pars
     if as_json:
         print_jsonl(records)
     else:
-        from store.sources.common import visible_text
+        from core.text import visible_text
 
         for r in records:
             console().print(f"{r['source']}#{r['position']} {visible_text(r.get('title') or r['abstract'][:80])}",

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from core.models import Claims, Extraction
     from store.records import StoreStats
 
-from store.sources.common import visible_text
+from core.text import visible_text
 
 
 def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):

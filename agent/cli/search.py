@@ -55,7 +55,7 @@ def reindex(as_json: bool = JSON):
     from agent.cli.output import progress
     from agent.corpus import open_store
     from core.settings import get_settings
-    from store.index import reindex as run
+    from store.rebuild import reindex as run
 
     with progress(None, "embedding") as tick:
         report = run(open_store(), get_settings(), progress=tick)
@@ -68,7 +68,7 @@ def _hits_text(hits, query: str):
     from rich.text import Text
 
     from store.bm25 import highlight_spans
-    from store.sources.common import visible_text
+    from core.text import visible_text
 
     out = Text()
     if not hits:

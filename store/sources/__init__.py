@@ -136,7 +136,7 @@ def _parse(path: Path, text: str, fmt: str):
             from store.sources.atom import parse_atom
 
             return parse_atom(text)
-        from store.sources.common import strip_controls
+        from core.text import strip_controls
         from store.sources.pages import PAGE_PARSERS
 
         result = PAGE_PARSERS[fmt](strip_controls(text))

@@ -6,7 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from store.records import Paper
-from store.sources.common import clean_line, code_url, normalise_category, strip_controls, venue_from_comment
+from core.text import clean_line, strip_controls
+from store.sources.common import code_url, normalise_category, venue_from_comment
 from store.sources.structured import MAX_ABSTRACT_CHARS, MAX_FIELD_CHARS, arxiv_id_in, date_in
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}

@@ -15,10 +15,9 @@ import re
 from typing import Any, Iterable
 
 from store.records import Paper
+from core.text import clean_line, strip_controls
+from store.sources.common import ARXIV_ID_RE, code_url, normalise_category, parse_date, venue_from_comment
 from store.sources.snapshot import is_snapshot_record, snapshot_paper
-from store.sources.common import (
-    ARXIV_ID_RE, clean_line, code_url, normalise_category, parse_date, strip_controls, venue_from_comment,
-)
 
 # Column names people actually use, mapped to our field names.
 ALIASES = {
