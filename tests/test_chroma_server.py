@@ -75,7 +75,8 @@ def chroma_server(tmp_path):
 @pytest.mark.slow
 def test_ingest_search_remove_reindex_on_a_chroma_server(chroma_server, tmp_path, monkeypatch):
     from agent.corpus import ingest, open_store, remove
-    from store.index import reindex, search
+    from store.index import search
+    from store.rebuild import reindex
 
     url, proc = chroma_server
     src = tmp_path / "src"
