@@ -103,7 +103,10 @@ def detect_format(path: Path, text: str) -> str | None:
     if head.startswith("{") or head.startswith("["):
         if suffix in (".jsonl", ".ndjson"):
             return "jsonl"
-        return "json" if suffix == ".json" else _json_kind(text)
+        kind = _json_kind(text)
+        if suffix == ".json" and kind == "jsonl" and text.strip().count("\n") == 0:
+            return "json"  # one object in a .json file is a JSON document (arXiv's snapshot .json is JSON Lines)
+        return kind
     if suffix in (".csv", ".tsv") or _looks_like_csv_header(head):
         return "csv"
     return detect_page_format(text)
