@@ -7,8 +7,8 @@ tells "you"/"the model"/"the assistant" what to do, or talks about instructions 
 themselves). Research abstracts describe and report; they do not command. No claim is taken from
 such a sentence, and the record's provenance says where it was (`provenance.suspicious`).
 
-Values are checked against physical sense: a speedup above 10^4x, or a reduction of more than 100%,
-is a parsing accident or a planted number, never a finding.
+Values are checked against physical sense: a speedup (faster/increase) above 10^4x, a reduction
+above 10^6x, or a quantity reduced by more than 100% is a parsing accident or a planted number.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from core.models import Speedup
 
-MAX_SPEEDUP_X = 1e4
+MAX_SPEEDUP_X = 1e4        # faster / increase: a speedup beyond this is an accident or a planted number
+MAX_REDUCTION_X = 1e6      # reduction: search costs do fall by 12,041x (HAT, a labelled fixture)
 # Verbs that open an order to the reader. "Consider" and "note" are left out: abstracts use them.
 DIRECTIVE_START = re.compile(
     r"^(?:please\s+|now\s+|then\s+)?(?:ignore|disregard|forget|override|bypass|output|print|respond|reply|"
@@ -71,8 +72,9 @@ def in_suspicious_text(abstract: str, start: int, end: int) -> str | None:
 def implausible(item: Speedup) -> str | None:
     if item.value <= 0:
         return f"implausible value {item.value:g}{item.unit}: not positive"
-    if item.unit == "x" and item.value > MAX_SPEEDUP_X:
-        return f"implausible value {item.value:g}x: above {MAX_SPEEDUP_X:g}x"
+    limit = MAX_REDUCTION_X if item.direction == "reduction" else MAX_SPEEDUP_X
+    if item.unit == "x" and item.value > limit:
+        return f"implausible value {item.value:g}x: above {limit:g}x for a {item.direction} claim"
     if item.unit == "%" and item.direction == "reduction" and item.value > 100 \
             and not RATE_COMPARATIVE.search(item.evidence):
         return f"implausible value {item.value:g}%: a reduction cannot exceed 100%"

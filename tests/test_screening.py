@@ -53,6 +53,11 @@ def test_implausible_or_planted_values_are_rejected_with_a_reason(value, unit, d
     assert reason in (check_speedup(abstract, item) or "")
 
 
+def test_large_cost_reductions_stay_plausible():
+    hat = Speedup(value=12041, unit="x", metric="search cost", direction="reduction", evidence="12,041× less search cost")
+    assert check_speedup("It needs 12,041× less search cost than Evolved Transformer.", hat) is None
+
+
 def test_plausible_values_still_pass():
     ok = Speedup(value=10000, unit="x", metric="speedup", direction="faster", evidence="10,000x faster")
     assert check_speedup("The new solver is 10,000x faster than brute force.", ok) is None
