@@ -50,7 +50,8 @@ def _failed_inputs(input_path: Path | None, settings: Settings) -> tuple[list[Pa
 
     store = open_store(settings)
     failed = failed_ids(store)
-    papers, problems = read_input_jsonl(input_path) if input_path else (list(iter_store_papers(store)), [])
+    papers, problems = read_input(input_path, max_bytes=int(settings.max_file_mb * 1e6)) if input_path \
+        else (list(iter_store_papers(store)), [])
     return [p for p in papers if p.id in failed], problems
 
 
