@@ -422,12 +422,29 @@ def search(store: PaperStore, settings: Settings, query: str, k: int = 10, mode:
                 note(f"the dense index is stale ({_n_papers(len(stale))} not embedded yet); answered from BM25 "
                      "alone. A search without --mode bm25 embeds them")
             return rank(store, None, _lexical(h, store, extra=stale), text, k=k, mode=mode, flt=flt)
-        if stale:
-            note(f"embedding {_n_papers(len(stale))} not yet in the search index before searching "
-                 "(once; `papers ingest` without --no-index does this up front)")
-            _sync_with_progress(h, store, len(stale), progress_factory)
+        _catch_up(h, store, stale, note, progress_factory)
     vec = _ready(h, store)
     return rank(store, vec, _lexical(h, store), text, k=k, mode=mode, flt=flt)
+
+
+def catch_up(store: PaperStore, settings: Settings, note: Callable[[str], None],
+             progress_factory: Callable[[int], Any] | None = None) -> int:
+    """Embed what the index has not caught up with, saying so first (interactive `ask`/`chat`:
+    their retrieval would otherwise sync quietly). Returns how many papers were embedded."""
+    if store.count() == 0:
+        return 0
+    stale = stale_papers(store)
+    if stale:   # only then open the index: a caught-up store answers without touching it here
+        _catch_up(index_handle(store, settings), store, stale, note, progress_factory)
+    return len(stale)
+
+
+def _catch_up(h: _Handle, store: PaperStore, stale: list[str], note: Callable[[str], None],
+              progress_factory: Callable[[int], Any] | None) -> None:
+    if stale:
+        note(f"embedding {_n_papers(len(stale))} not yet in the search index before searching "
+             "(once; `papers ingest` without --no-index does this up front)")
+        _sync_with_progress(h, store, len(stale), progress_factory)
 
 
 def _n_papers(n: int) -> str:

@@ -32,3 +32,15 @@ def test_hybrid_after_no_index_says_it_embeds_first(cli, store):
     assert _indexed(store) == n
     again = cli("search", "key-value cache", "--mode", "bm25")
     assert again.exit_code == 0 and "note:" not in again.stderr
+
+
+def test_ask_after_no_index_says_it_embeds_first(cli, store):
+    assert cli("ingest", "--no-index", str(DATA / "papers.jsonl")).exit_code == 0
+    n = store.count()
+    result = cli("ask", "Which paper compresses the key-value cache?", "--json")
+    assert result.exit_code == 0, result.output
+    assert f"note: embedding {n} papers not yet in the search index before searching" in result.stderr
+    assert _indexed(store) == n
+    json.loads(result.stdout)   # stdout stays one JSON document
+    again = cli("ask", "Which paper compresses the key-value cache?", "--json")
+    assert again.exit_code == 0 and "note:" not in again.stderr

@@ -25,6 +25,18 @@ def _filter(year, topic, dataset, hardware_class):
     return PaperFilter(year=year, topic=topic, dataset=dataset, hardware_class=hardware_class)
 
 
+def _catch_up_index(store=None, settings=None) -> None:
+    """Never embed silently: say how many papers need embedding and show progress (after
+    `ingest --no-index`), before the question's retrieval would do it quietly."""
+    from agent.cli.output import note, progress
+    from agent.corpus import open_store
+    from core.settings import get_settings
+    from store.index import catch_up
+
+    settings = settings or get_settings()
+    catch_up(store or open_store(settings), settings, note, lambda n: progress(n, "embedding"))
+
+
 @app.command()
 def ask(question: str = typer.Argument(..., help="a question about the papers in the store"),
         engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
@@ -45,6 +57,7 @@ def ask(question: str = typer.Argument(..., help="a question about the papers in
         out.file.write(display(text))
         out.file.flush()
 
+    _catch_up_index()
     answer = run(question, engine=engine, model=model, flt=_filter(year, topic, dataset, hardware_class),
                  on_token=None if as_json else on_token, max_cost=max_cost)
     if answer.usage:   # LLM engines: what this answer cost, as extract prints it
@@ -70,6 +83,7 @@ def chat(engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
     store = open_store(settings)
     if store.count() == 0:
         raise UsageError("the store is empty", hint="run `papers ingest` first")
+    _catch_up_index(store, settings)
     from agent.engines.registry import engine_name, uses_llm
 
     name = engine_name(engine, settings)
