@@ -139,4 +139,4 @@ def _llm_levels(bench: Bench, lt, base_url: str) -> None:
     elapsed, usage = lt.run(lt.make_papers(n), LLM_LEVELS[-1], last_home, use_cache=True)
     requests = lt.server_stats(base_url)["count"]
     bench.add(s, f"cached re-run ({n} abstracts, same store)", n / elapsed, "abstracts/s", 1,
-              f"{elapsed:.2f} s; {requests} requests, {usage['cached_calls']} cache hits", requests=requests)
+              f"{elapsed:.2f} s; {requests} requests, {usage.cached_calls} cache hits", requests=requests)

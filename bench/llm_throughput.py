@@ -115,7 +115,7 @@ def report(args, tmp: Path, base_url: str) -> None:
         server_stats(base_url, reset=True)
         elapsed, usage = run(make_papers(args.papers), 16, cached_home, use_cache=True)
         print(f"cached re-run at concurrency 16: {args.papers} abstracts in {elapsed:.2f} s, "
-              f"{server_stats(base_url)['count']} requests, {usage['cached_calls']} cache hits")
+              f"{server_stats(base_url)['count']} requests, {usage.cached_calls} cache hits")
 
 
 if __name__ == "__main__":

@@ -94,3 +94,61 @@ class Extraction(BaseModel):
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Extraction":
         return cls.model_validate(data)
+
+
+class UsageTotals(BaseModel):
+    """Calls, spent tokens and USD of LLM requests; cache hits are counted apart and spend nothing."""
+
+    calls: int = 0
+    cached_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+
+
+class LLMUsage(BaseModel):
+    """What one LLM engine's run has cost so far (`LLMEngine.usage()`), from the ledger.
+
+    The totals are unset when the engine has no ledger; `to_json` then leaves them out, as the
+    dict this replaces did."""
+
+    run: str | None = None
+    model: str
+    requests: int = 0
+    spent: float = 0.0
+    calls: int = 0
+    cached_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    by_kind: dict[str, UsageTotals] = Field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class PricePerMillion(BaseModel):
+    entry: str                  # the price-table entry that matched, or "unknown"
+    input: int | float          # int | float: a price table's `0` stays `0` in JSON
+    output: int | float
+
+
+class LLMEstimate(BaseModel):
+    """What a batch would cost now (`papers extract --dry-run`); cached papers are free."""
+
+    engine: str
+    model: str
+    prompt: str
+    papers: int
+    cached: int
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    price_per_1m_tokens: PricePerMillion
+    max_cost: int | float | None = None
+    within_budget: bool | None = None
+    note: str = "approximate (~3.8 characters per token); each re-ask adds about one more request"
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -77,7 +77,7 @@ def test_hybrid_batch_and_estimate(fake_openai, llm_engine):
     papers = [PaperText(id=f"{ANT['id']}-{i}", title=ANT["title"], abstract=ANT["abstract"] + f" Run {i}.")
               for i in range(3)]
     estimate = engine.estimate(papers)
-    assert estimate["prompt"] == "hybrid@v1" and estimate["requests"] == 3
+    assert estimate.prompt == "hybrid@v1" and estimate.requests == 3
     results = list(engine.extract_many(papers))
     assert sorted(r.id for r in results) == sorted(p.id for p in papers)
-    assert engine.estimate(papers)["requests"] == 0                     # all cached now
+    assert engine.estimate(papers).requests == 0                     # all cached now

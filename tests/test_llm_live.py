@@ -37,6 +37,6 @@ def test_live_extraction_is_grounded_and_schema_valid(papers_home):
             Extraction.model_validate(out.to_json())
             assert all(r["abstract"].find(s.evidence) >= 0 for s in out.speedups)
             assert out.provenance["llm"]["calls"] >= 1 and out.tldr
-        assert engine.usage()["cost"] < 0.10
+        assert engine.usage().cost < 0.10
     finally:
         engine.close()

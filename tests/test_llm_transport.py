@@ -141,7 +141,7 @@ def test_cost_accounting_includes_retries_and_reasks(fake_openai, llm_engine):
     assert [r["kind"] for r in rows] == ["extraction@v2:failed", "extraction@v2", "extraction@v2:reask"]
     assert sum(r["cost"] for r in rows) == pytest.approx(expected)
     usage = engine.usage()
-    assert usage["requests"] == 3 and usage["cost"] == pytest.approx(expected)
+    assert usage.requests == 3 and usage.cost == pytest.approx(expected)
     engine.extract(PAPER)                          # cache hits are recorded at cost 0
     assert ledger(engine)[-1]["cached"] == 1 and ledger(engine)[-1]["cost"] == 0
 
@@ -182,7 +182,7 @@ def test_budget_stops_cleanly_and_keeps_finished_results(fake_openai, llm_engine
         for result in engine.extract_many(papers(20)):
             got.append(result)
     assert 1 <= len(got) < 20 and fake_openai.count == len(got)
-    assert engine.usage()["cost"] <= 0.006
+    assert engine.usage().cost <= 0.006
 
 
 def test_empty_abstract_fails_that_paper_only(fake_openai, llm_engine):

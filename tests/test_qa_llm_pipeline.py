@@ -69,10 +69,10 @@ def test_pipeline_uses_the_transport_retries_cache_and_ledger(fake_openai, qa_ho
     fake_openai.rejects = {"tools"}
     fake_openai.push(error_reply(429, headers={"Retry-After": "0"}), error_reply(503), cite_passages_with("KITTI"))
     first = ask(QUESTION, settings, store=qa_store, engine="openai")
-    assert first.citations and first.usage["requests"] == 3                # 429 and 503 retried, then answered
-    assert first.usage["by_kind"]["answer@v1"]["calls"] == 1 and first.usage["by_kind"]["answer@v1:failed"]["calls"] == 2
+    assert first.citations and first.usage.requests == 3                # 429 and 503 retried, then answered
+    assert first.usage.by_kind["answer@v1"].calls == 1 and first.usage.by_kind["answer@v1:failed"].calls == 2
     second = ask(QUESTION, settings, store=qa_store, engine="openai")     # deterministic: from the cache
-    assert second.answer == first.answer and second.usage["cached_calls"] == 1 and second.usage["calls"] == 0
+    assert second.answer == first.answer and second.usage.cached_calls == 1 and second.usage.calls == 0
 
 
 def test_ask_max_cost_stops_before_spending(fake_openai, qa_settings, qa_store):

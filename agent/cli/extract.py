@@ -78,7 +78,7 @@ def _dry_run(eng, input_path, use_all) -> None:
     if estimate is None:
         return typer.echo("the local engine makes no API calls: cost 0", err=True)
     papers, _ = batch_inputs(input_path, use_all, get_settings())
-    print_json(estimate(papers))
+    print_json(estimate(papers).to_json())
 
 
 @app.command()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:
+    from core.models import LLMUsage
 
 
 # The two --json shapes. Lists are JSON Lines (one object per line; nothing matched = no lines,
@@ -92,7 +95,7 @@ class Phases:
         return progress(total, name, unit)
 
 
-def usage_line(u: dict) -> str:
+def usage_line(u: "LLMUsage") -> str:
     """The cost line of an LLM run (extract, ask): requests, cache hits, tokens, USD."""
-    return (f"llm: {u['requests']} requests, {u['cached_calls']} cached, {u['prompt_tokens']}+"
-            f"{u['completion_tokens']} tokens, ${u['cost']:.4f} ({u['model']})")
+    return (f"llm: {u.requests} requests, {u.cached_calls} cached, {u.prompt_tokens}+"
+            f"{u.completion_tokens} tokens, ${u.cost:.4f} ({u.model})")

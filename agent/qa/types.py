@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.models import LLMUsage
+
 
 @dataclass
 class Source:
@@ -61,7 +63,7 @@ class Answer:
     # `missing`); "none": nothing in the store is close. Derived from `insufficient` unless set.
     confidence: str = ""
     missing: list[str] = field(default_factory=list)   # unmet constraints, as the question wrote them
-    usage: dict[str, Any] | None = None   # LLM engines: requests, tokens and cost of this answer
+    usage: LLMUsage | None = None   # LLM engines: requests, tokens and cost of this answer
 
     def __post_init__(self) -> None:
         if not self.confidence:
@@ -73,7 +75,7 @@ class Answer:
                 "question": self.question, "route": self.route, "engine": self.engine,
                 "tools": self.tools, "notes": self.notes, "seconds": round(self.seconds, 3),
                 "confidence": self.final_confidence, "missing": self.missing,
-                **({"usage": self.usage} if self.usage else {})}
+                **({"usage": self.usage.to_json()} if self.usage else {})}
 
     @property
     def final_confidence(self) -> str:

@@ -25,7 +25,7 @@ from agent.engines.llm.config import LLMConfig
 from agent.engines.llm.runner import LoopThread
 from agent.engines.llm.transport import Completion, RequestFailed, Transport
 from agent.prompts import instructions
-from core.models import Claims, Extraction, PaperText, TopicTag
+from core.models import Claims, Extraction, LLMEstimate, LLMUsage, PaperText, PricePerMillion, TopicTag
 
 EXTRACTION_FIELDS = ("speedups", "datasets", "hardware", "topics", "tldr")
 _LOCAL_SOURCE = {"speedups": "claims", "datasets": "claims", "hardware": "claims", "topics": "tag",
@@ -112,7 +112,7 @@ class LLMEngine:
             self._transport = Transport(self.config, self.store)
         return self._transport
 
-    def usage(self) -> dict[str, Any]:
+    def usage(self) -> LLMUsage:
         return self.transport.usage()
 
     def close(self) -> None:
@@ -310,7 +310,7 @@ class LLMEngine:
             await asyncio.gather(*pending, return_exceptions=True)
 
     # -- cost before spending ---------------------------------------------------------------------
-    def estimate(self, papers: Iterable[PaperText]) -> dict[str, Any]:
+    def estimate(self, papers: Iterable[PaperText]) -> LLMEstimate:
         """Requests, tokens and USD a batch would cost now (cached papers are free); calls nothing."""
         from agent.engines.llm.costs import estimate_tokens
         from agent.prompts import load
@@ -326,13 +326,13 @@ class LLMEngine:
         completion_tokens = prompt.expected_output_tokens * len(todo)
         price = self.transport.price
         cost = price.cost(prompt_tokens, completion_tokens)
-        return {"engine": self.name, "model": self.config.model, "prompt": prompt.id, "papers": len(papers),
-                "cached": len(papers) - len(todo), "requests": len(todo), "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens, "cost_usd": round(cost, 6),
-                "price_per_1m_tokens": {"entry": price.model, "input": price.input, "output": price.output},
-                "max_cost": self.config.max_cost,
-                "within_budget": None if self.config.max_cost is None else cost <= self.config.max_cost,
-                "note": "approximate (~3.8 characters per token); each re-ask adds about one more request"}
+        return LLMEstimate(
+            engine=self.name, model=self.config.model, prompt=prompt.id, papers=len(papers),
+            cached=len(papers) - len(todo), requests=len(todo), prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens, cost_usd=round(cost, 6),
+            price_per_1m_tokens=PricePerMillion(entry=price.model, input=price.input, output=price.output),
+            max_cost=self.config.max_cost,
+            within_budget=None if self.config.max_cost is None else cost <= self.config.max_cost)
 
     main_prompt = ("extraction", schemas.ExtractionOut)
 

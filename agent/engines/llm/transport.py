@@ -30,6 +30,7 @@ from agent.engines.llm.config import LLMConfig, api_key
 from core.secrets import scrub
 from agent.engines.llm.costs import Budget, estimate_tokens, price_for
 from core.errors import EngineError
+from core.models import LLMUsage
 from core.llm_retry import RETRY_STATUS, RetryPolicy, is_retryable, retry_after  # noqa: F401 - shared policy
 from core.llm_retry import out_of_quota as _out_of_quota
 
@@ -268,8 +269,8 @@ class Transport:
             await self._http.aclose()
         self._llm = self._http = None
 
-    def usage(self) -> dict[str, Any]:
+    def usage(self) -> LLMUsage:
         """Calls, tokens and cost of this engine's run so far (from the ledger)."""
         summary = self.store.summary(self.run_id) if self.store is not None else {}
-        return {"run": self.run_id, "model": self.config.model, "requests": self.requests,
-                "spent": round(self.budget.spent, 6), **summary}
+        return LLMUsage(run=self.run_id, model=self.config.model, requests=self.requests,
+                        spent=round(self.budget.spent, 6), **summary)
