@@ -1,5 +1,6 @@
-"""Text basics shared by every layer: the one sentence splitter for abstracts, and the cleaning of
-untrusted text (control, invisible and bidi-control characters) for storing and for display.
+"""Text basics shared by every layer: the one sentence splitter for abstracts, the one stopword list
+and stemmer (search terms, question terms), and the cleaning of untrusted text (control, invisible and
+bidi-control characters) for storing and for display.
 
 The TL;DR, topic tagger and QA answers cut abstracts into sentences here. Two places keep their own,
 purpose-built boundaries on purpose: `store/chunking.py` (chunk boundaries; changing them re-embeds
@@ -53,3 +54,45 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\
 def visible_text(text: str | None) -> str:
     """Text safe to print or export: controls and invisible/bidi-control characters removed."""
     return " ".join(_INVISIBLE.sub("", strip_controls(text or "")).split())
+
+
+# Function words, plus the boilerplate every abstract uses ("we propose a novel approach") that says
+# nothing about its topic. BM25 terms and the question router's content words both drop these; the
+# router adds the words that frame a question ("tell me", "list") in agent/qa/text.py.
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing done down during each either etc few for from further
+had has have having he her here hers him his how i if in into is it its itself just may me might more
+most much must my no nor not of off on once one ones only or other our ours out over own same she
+should so some such than that the their theirs them then there these they this those through to too
+under until up upon us very via was we were what when where whether which while who whom whose why
+will with within without would you your yours
+paper papers work works study studies approach approaches method methods technique techniques
+framework frameworks system systems propose proposes proposed present presents presented introduce
+introduces introduced describe describes show shows shown use uses used using based make makes made
+new novel report reports reported achieve achieves demonstrate demonstrates first like well way ways
+""".split())
+
+
+def stem(word: str) -> str:
+    """Light inflection folding so that plural and verb forms of one word compare equal:
+    caches/cached/caching -> cach, batches -> batch, policies -> policy, trained -> train.
+    Short words, words with digits, and -ss/-is/-us endings (loss, analysis, focus) are left alone."""
+    w = word.lower()
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and (w.endswith(("ss", "is")) or (w.endswith("us") and len(w) > 4)):
+                return w  # loss, analysis, focus (but GPUs, TPUs are plurals)
+            if suffix == "ed" and w.endswith("eed"):  # speed, need: not a past tense
+                return w
+            return _drop_final_e(w[: -len(suffix)])
+    return _drop_final_e(w)
+
+
+def _drop_final_e(w: str) -> str:
+    # "cache"/"caches"/"cached" -> "cach"; "device"/"devices" -> "devic"
+    return w[:-1] if w.endswith("e") and len(w) > 3 else w

@@ -13,43 +13,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterable
 
+from core.text import STOPWORDS, stem
+
 if TYPE_CHECKING:
     import numpy as np
 
-FORMAT = "1"  # bump when tokenize() or the scoring changes: BM25 indexes persisted on disk are keyed by it
+FORMAT = "2"  # bump when tokenize() or the scoring changes: BM25 indexes persisted on disk are keyed by it
 _WORD = re.compile(r"\w+", re.UNICODE)
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had has
-have having he her here hers him his how i if in into is it its itself just me more most my no nor
-not of off on once only or other our ours out over own same she should so some such than that the
-their theirs them then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your yours via using use used uses
-paper papers work works propose proposes proposed present presents approach method methods show
-shows based new novel which whose does do
-""".split())
-
-
-def _stem(token: str) -> str:
-    """Light inflection folding: caches/cache -> cach, batches/batch -> batch, policies -> policy."""
-    if len(token) <= 3 or not token.isalpha():
-        return token
-    if token.endswith("ies") and len(token) > 4:
-        token = token[:-3] + "y"
-    elif token.endswith("s") and not token.endswith(("ss", "is")) and not (token.endswith("us") and len(token) > 4):
-        token = token[:-1]
-    if token.endswith("e") and len(token) > 3:
-        token = token[:-1]
-    return token
-
-
 _NORMAL: dict[str, str] = {}  # raw lower-case word -> its term ("" for a stopword); a vocabulary-sized cache
 
 
 def _term(word: str) -> str:
     term = _NORMAL.get(word)
     if term is None:
-        term = "" if word in STOPWORDS else _stem(word)
+        term = "" if word in STOPWORDS else stem(word)
         if len(_NORMAL) < 500_000:
             _NORMAL[word] = term
     return term

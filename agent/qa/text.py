@@ -11,45 +11,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from core.text import STOPWORDS, stem
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*|\d+[A-Za-z]+[A-Za-z0-9]*")
-# Function words plus the vocabulary of questions about papers ("which paper proposes ..."),
-# which says nothing about the topic being asked for.
-STOP = frozenset("""
-a about above after all also an and any are as at be been being between both but by can could did
-do does done each either for from had has have how i if in into is it its itself just may might
-more most much must no nor not of on one only or other our out over own same should so some such
-than that the their them then there these they this those through to too under until up upon us
-very via was we were what when where whether which while who whom whose why will with within
-without would you your yours
-paper papers work works study studies system systems method methods approach approaches technique
-techniques framework frameworks propose proposes proposed present presents presented introduce
-introduces introduced describe describes show shows shown use uses used using make makes made
-let lets get gets give gives take takes new novel report reports reported achieve achieves
-demonstrate demonstrates first one ones like etc well way ways tell list find name named
-me my more explain detail details please
+# The shared stopword list plus the words that frame a question ("tell me", "list every", "which
+# paper"), which say nothing about the topic being asked for.
+STOP = STOPWORDS | frozenset("""
+tell list find name named explain detail details please let lets get gets give gives take takes
 """.split())
 _LATEX = ((re.compile(r"\$\s*\\times\s*\$|\\times"), "×"), (re.compile(r"\\%"), "%"),
           (re.compile(r"\$([^$]{0,40})\$"), r"\1"))
-
-
-def stem(word: str) -> str:
-    """Very light suffix stripping so that plural/verb forms of one word compare equal."""
-    w = word.lower()
-    if len(w) <= 3 or not w.isalpha():
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    for suffix in ("ing", "ed", "es", "s"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            if suffix == "s" and w.endswith(("ss", "is")):
-                return w
-            return _drop_e(w[: -len(suffix)])
-    return _drop_e(w)
-
-
-def _drop_e(w: str) -> str:
-    # "cache"/"caches"/"cached" -> "cach"; "device"/"devices" -> "devic"
-    return w[:-1] if w.endswith("e") and len(w) > 4 else w
 
 
 def tokens(text: str) -> list[str]:
