@@ -1,7 +1,9 @@
-"""Score `ask` on the tuning files only (qa.jsonl in-sample, qa_dev.jsonl dev), never the blind ones.
+"""Score `ask` on the tuning files: qa.jsonl (in-sample), qa_dev.jsonl (dev) and the blind files of
+earlier rounds that are dev material now (qa_blind.jsonl, qa_blind2.jsonl); never the current blind file.
 
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --build   # ingest + extract the seeds once
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev [-v]      # per-file summary, by kind, failures
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --kind set -v   # only one kind of question
 
 Uses the scoring functions of evals/qa_suite.py on an existing store, so tuning loops do not rebuild
 the store each time (`papers eval --suite qa` does, and also scores the blind files).
@@ -14,7 +16,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"))
+TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "dev_was_blind1"),
+                ("qa_blind2.jsonl", "dev_was_blind2"))
 
 
 def build(settings) -> None:
@@ -26,7 +29,7 @@ def build(settings) -> None:
     extract_batch(get_engine(settings=settings), input_path=None, use_all=True, output=None, save=True, settings=settings)
 
 
-def score(settings, verbose: bool = False) -> dict:
+def score(settings, verbose: bool = False, kind: str | None = None) -> dict:
     from agent.corpus import open_store
     from agent.qa import ask
     from evals.corpus_env import EvalCorpus
@@ -39,14 +42,16 @@ def score(settings, verbose: bool = False) -> dict:
         rows = []
         for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
             q = json.loads(line)
+            if kind and q["kind"] != kind:
+                continue
             answers = corpus.paper_ids(q["answers"])
             row = score_answer(q, answers, ask(q["question"], settings=settings, store=store))
             row["answers"] = answers
             rows.append(row)
         out[role] = {"summary": summary(rows), "by_kind": by_kind(rows)}
         print(f"== {file}: " + ", ".join(f"{k} {v:.3f}" for k, v in summary(rows).items() if v is not None))
-        for kind, figs in by_kind(rows).items():
-            print(f"   {kind}: " + ", ".join(f"{k} {v:.2f}" for k, v in figs.items()))
+        for name, figs in by_kind(rows).items():
+            print(f"   {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in figs.items()))
         for r in rows:
             bad = (r["kind"] == "unanswerable" and not r["declined"]) or \
                   (r["kind"] in ("lookup", "paraphrase") and not (r["answered"] and set(r["sources"][:5]) & set(r["answers"]))) or \
@@ -54,6 +59,9 @@ def score(settings, verbose: bool = False) -> dict:
                   (r["kind"] == "numeric" and not (r["answered"] and set(r["cited"]) & set(r["answers"])))
             if bad:
                 print(f"   FAIL {r['id']} {r['kind']}: {r['question'][:90]}")
+                if verbose and r["kind"] == "set":
+                    print(f"      missed {sorted(set(r['answers']) - set(r['cited']))}, "
+                          f"extra {sorted(set(r['cited']) - set(r['answers']))}")
                 if verbose:
                     print("      " + r["answer"][:300].replace("\n", "\n      "))
     return out
@@ -65,7 +73,8 @@ def main() -> None:
     settings = get_settings()
     if "--build" in sys.argv:
         build(settings)
-    score(settings, verbose="-v" in sys.argv)
+    kind = sys.argv[sys.argv.index("--kind") + 1] if "--kind" in sys.argv else None
+    score(settings, verbose="-v" in sys.argv, kind=kind)
 
 
 if __name__ == "__main__":
