@@ -17,7 +17,7 @@ from agent.qa.drafting import insufficient as _insufficient
 from agent.qa.drafting import mention as _mention
 from agent.qa.drafting import sentence_with as _sentence_with
 from agent.qa.drafting import strip_end as _strip_end
-from agent.qa.router import Route, route, vocabulary
+from agent.qa.router import Facet, Route, route, vocabulary
 from agent.qa.text import label, term_set
 from agent.qa.tools import (QAContext, bm25_scores, dense_scores, metric_family, paper_extraction,
                             query_claims, search_papers, text_matches, top_speedups)
@@ -170,10 +170,17 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     from agent.qa import sets
 
     entities = sets.entity_constraints(question)
-    r.facets = [f for f in r.facets if not sets.covered_facet(f, entities)]
+    covered = [f for f in r.facets if sets.covered_facet(f, entities)]
+    r.facets = [f for f in r.facets if f not in covered]
     matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])
     if missing:
         return closest_set(question, ctx, r, entities, missing)
+    concept = matches is None and not r.facets and sets.lists_papers(question)
+    if concept:
+        matches, missing = sets.concept_set(ctx, question, r, [])
+        if missing:
+            return closest_set(question, ctx, r, [], missing)
+        concept = matches is not None
     if matches is None or r.facets or (r.year and not r.phrases):
         facet_matches = _set_members(question, ctx, r) if (r.facets or r.year or matches is None) else None
         if matches is None:
@@ -183,10 +190,12 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
             matches = [m for m in facet_matches if m.source.id in ids]
     if matches is None:
         return _search_set(question, ctx, r)
-    used = [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
+    if any(c.kind == "hardware" for c in entities):   # "a Google Pixel phone": the product is the class
+        covered += [Facet("hardware_class", k, p) for k, ps in vocabulary(ctx.store).hardware_classes.items() for p in ps]
+    used = [f.surface for f in covered] + [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
         + list(r.phrases)
-    matches, qualifiers = sets.qualify(question, matches, used, ctx)
-    r.qualifiers = qualifiers
+    if not concept:      # the concept path checked its own qualifiers
+        matches, r.qualifiers = sets.qualify(question, matches, used, ctx)
     if r.numbers and r.metric:   # "which papers reduce latency ..., by how much?": those with such a claim
         family = metric_family(r.metric)
         measured = [m for m in matches if m.metric in family]
@@ -229,7 +238,10 @@ def _set_members(question: str, ctx: QAContext, r: Route):
         if topic is None:
             return others
         tagged = query_claims(ctx, **args, topic=topic.value)
-        return tagged + _topic_mentions(topic, others, {m.source.id for m in tagged})
+        from agent.qa.set_concepts import asks_use
+
+        least = 1 if asks_use(question) else _TOPIC_MIN_MENTIONS
+        return tagged + _topic_mentions(topic, others, {m.source.id for m in tagged}, least)
     if r.phrases:
         from agent.qa.tools import ClaimMatch
 
@@ -238,7 +250,7 @@ def _set_members(question: str, ctx: QAContext, r: Route):
     return None
 
 
-def _topic_mentions(topic, candidates: list, have: set[str]) -> list:
+def _topic_mentions(topic, candidates: list, have: set[str], least: int = _TOPIC_MIN_MENTIONS) -> list:
     """Papers the tagger missed but whose title names the topic, or whose abstract keeps saying it."""
     from agent.qa.router import phrase_rx
 
@@ -248,7 +260,7 @@ def _topic_mentions(topic, candidates: list, have: set[str]) -> list:
         if m.source.id in have:
             continue
         mentions = sum(len(rx.findall(m.source.abstract)) for rx in rxs)
-        if any(rx.search(m.source.title or "") for rx in rxs) or mentions >= _TOPIC_MIN_MENTIONS:
+        if any(rx.search(m.source.title or "") for rx in rxs) or mentions >= least:
             m.why.append(f"topic~text:{topic.value}")
             extra.append(m)
     return extra

@@ -30,6 +30,7 @@ _TOP = re.compile(r"\b(?:top|largest|biggest|highest|greatest|best|fastest|most)
 _COMPARE = re.compile(r"^\s*compare\b|\bvs\.?\s|\bversus\b|\bdifference(?:s)?\s+between\b", re.I)
 _SET = re.compile(r"^\s*(?:which|what|list|show|find|name|give\s+me|are\s+there)\b[^?]*?\b(?:papers|works|"
                   r"systems|studies|methods|approaches|techniques|frameworks|ones)\b|\ball\s+(?:the\s+)?papers\b|"
+                  r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"
                   r"^\s*how\s+many\s+papers\b|^\s*(?:which|what)\s+of\s+(?:those|these|them)\b", re.I)
 _COUNT = re.compile(r"^\s*how\s+many\s+papers\b", re.I)
 _FOLLOW = re.compile(r"\b(?:of\s+(?:those|these|them)|those|these|them|above|previous(?:ly)?|"

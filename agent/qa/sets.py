@@ -140,3 +140,42 @@ def _strip(question: str, surfaces: list[str]) -> str:
         if s:
             out = re.sub(re.escape(s), " ", out, flags=re.I)
     return out
+
+
+_LISTS = re.compile(r"\b(?:papers|studies)\b|\bevery\s+(?:paper|work|study|system|method)\b|\ball\s+(?:the\s+)?\w+s\b|^\s*(?:list|name)\b", re.I)
+
+
+def lists_papers(question: str) -> bool:
+    """Does the question ask for a list ("which papers", "list every paper"), not for one work?"""
+    return bool(_LISTS.search(question))
+
+
+def concept_set(ctx, question: str, r, taken: list[str]):
+    """A set question no table facet answers: the papers about its subject that meet its qualifiers
+    (agent/qa/set_concepts.py). Returns (matches, missing surfaces); None when it has no subject."""
+    from agent.qa import set_concepts
+    from agent.qa.tools import claim_matches
+    from store.papers import PaperFilter
+
+    from agent.qa.tools import merge_filters
+
+    index = set_concepts.term_index(ctx)
+    concepts = set_concepts.read(question, index, taken)
+    if concepts.subject is None:
+        return None, []
+    ctx.log("concept_set", subject=concepts.subject.surface, qualifiers=[g.surface for g in concepts.qualifiers],
+            usage=concepts.usage)
+    members = set_concepts.subject_members(concepts, index)
+    universe = {p.id: p for p in ctx.store.list(merge_filters(ctx.flt, PaperFilter(year=r.year) if r.year else None))}
+    if ctx.scope is not None:
+        universe = {pid: p for pid, p in universe.items() if pid in set(ctx.scope)}
+    members &= set(universe)
+    if not members:
+        return [], [concepts.subject.surface]
+    keep, missing, _ = set_concepts.qualified(members, concepts.qualifiers, index)
+    r.phrases = [concepts.subject.surface]
+    r.qualifiers = [g.surface for g in concepts.qualifiers if g not in missing]
+    if missing:
+        return [], [g.surface for g in missing]
+    chosen = {pid: universe[pid] for pid in keep}
+    return claim_matches(ctx, chosen, {pid: [] for pid in chosen}, r.metric, "year"), []
