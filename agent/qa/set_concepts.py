@@ -18,6 +18,7 @@ Words match on light stems, and a stem also matches a longer one it starts ("rec
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ _ABOUT = re.compile(r"\b(?:about|on|propos\w*|design\w*|build\w*|built|introduc\
 _EXAMPLE = re.compile(r"\w-(?:style|like|based|type|family)$", re.I)
 _GENERIC_SHARE = 0.2     # a single word used by more of the store's papers than this is no concept
 _RARE_SHARE = 0.02       # a word fewer papers than this use is a term: a qualifier no member meets is missing
-_MIN_PREFIX = 6          # stems this long also match longer stems that start with them
+_MIN_PREFIX = 6          # stems sharing this long a start (and nearly all of the shorter) are one word
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Group:
 
     phrases: list[tuple[str, ...]]
     surface: str
+    run: int = -1        # the run of question words it came from
 
 
 @dataclass
@@ -67,8 +69,7 @@ class TermIndex:
     def variants(self, word: str) -> set[str]:
         if word in self.vocab and len(word) < _MIN_PREFIX:
             return {word}
-        return {v for v in self.vocab if v == word or (min(len(v), len(word)) >= _MIN_PREFIX and
-                                                      (v.startswith(word) or word.startswith(v)))}
+        return {v for v in self.vocab if v == word or _same_word(v, word)}
 
     def count(self, phrase: tuple[str, ...], pid: str, title_only: bool = False) -> int:
         toks = self.docs[pid][: self.title_len[pid]] if title_only else self.docs[pid]
@@ -82,6 +83,16 @@ class TermIndex:
             have = set().union(*(self.vocab[v] for v in _variants_cached(self, w))) if w else set()
             ids = have if ids is None else ids & have
         return {pid for pid in ids or set() if len(phrase) == 1 or self.count(phrase, pid)}
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Stems of one word: a long shared start that leaves at most two letters of the shorter one
+    ("register" / "registration", "recommender" / "recommendation")."""
+    shorter = min(len(a), len(b))
+    if shorter < _MIN_PREFIX:
+        return False
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= _MIN_PREFIX and shared >= shorter - 2
 
 
 _VARIANTS: dict[tuple[int, str], set[str]] = {}
@@ -139,8 +150,20 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
             break
     if subject is None and groups:
         subject = groups[0]
-    rest = [g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)]
+    rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)])
     return Concepts(subject, rest, usage=asks_use(question))
+
+
+def _merge_runs(groups: list[Group]) -> list[Group]:
+    """Qualifier words written together ("scientific simulation data") are one qualifier: a paper
+    meets it with any of them, since no two papers write the whole run."""
+    out: list[Group] = []
+    for g in groups:
+        if out and g.run >= 0 and out[-1].run == g.run:
+            out[-1] = Group(out[-1].phrases + g.phrases, f"{out[-1].surface} {g.surface}", g.run)
+        else:
+            out.append(g)
+    return out
 
 
 def asks_use(question: str) -> bool:
@@ -153,7 +176,7 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
     n = max(1, len(index.docs))
     out: list[Group] = []
     run: list[tuple[str, str]] = []          # (stem, surface word)
-    state = {"join": False, "paren": 0}
+    state = {"join": False, "paren": 0, "run": 0}
 
     def flush() -> None:
         if run:
@@ -172,7 +195,8 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
                     out[-1].phrases.append(phrase)
                     out[-1].surface += f" / {surface}"
                 else:
-                    out.append(Group([phrase], surface))
+                    out.append(Group([phrase], surface, state["run"]))
+            state["run"] += 1
         run.clear()
         state["join"] = state["paren"] > 0
 
