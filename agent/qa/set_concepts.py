@@ -150,6 +150,10 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
             break
     if subject is None and groups:
         subject = groups[0]
+    if subject is not None and subject.run >= 0:   # `missing` names the subject as the question wrote it
+        whole = " ".join(g.surface for g in groups if g.run == subject.run)
+        subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
+        groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
     rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)])
     return Concepts(subject, rest, usage=asks_use(question))
 
@@ -291,4 +295,4 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex) -> tuple
 
 
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:
-    return any(len(p) > 1 or len(index.papers(p)) < _RARE_SHARE * n for p in g.phrases)
+    return any(len(p) > 1 or len(index.papers(p)) < max(3, _RARE_SHARE * n) for p in g.phrases)
