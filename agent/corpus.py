@@ -58,14 +58,36 @@ def sync_index(store, settings: Settings, phases=None):
 
 def parse(paths: Iterable[Path], settings: Settings | None = None):
     """Parse without storing: (records in page order, rejected files, record-level issues)."""
+    rejected: list = []
+    issues: list = []
+    records = list(iter_parse(paths, rejected, issues, settings))
+    return records, rejected, issues
+
+
+def iter_parse(paths: Iterable[Path], rejected: list, issues: list, settings: Settings | None = None):
+    """Parsed paper occurrences as they are read, in page order. JSON Lines files over the page-format
+    size limit are streamed line by line (constant memory), like `ingest` streams them; rejected files
+    and record-level issues are appended to the given lists as they are met."""
     from store.ingest import collect_files, parse_files
+    from store.stream_ingest import is_streamable, iter_jsonl_file
 
     settings = settings or get_settings()
-    files, rejected = collect_files(paths)
-    results, more = parse_files(files, max_bytes=int(settings.max_file_mb * 1e6))
-    records = [dict(p.occurrence_json(), source=r.file) for r in results for p in r.papers]
-    issues = [i for r in results for i in r.issues]
-    return records, rejected + more, issues
+    max_bytes = int(settings.max_file_mb * 1e6)
+    files, not_found = collect_files(paths)
+    rejected += not_found
+    for path in files:
+        if is_streamable(path, max_bytes):
+            for paper, issue in iter_jsonl_file(path):
+                if issue:
+                    issues.append(issue)
+                else:
+                    yield dict(paper.occurrence_json(), source=path.name)
+            continue
+        results, more = parse_files([path], max_bytes=max_bytes)
+        rejected += more
+        for result in results:
+            issues += result.issues
+            yield from (dict(p.occurrence_json(), source=result.file) for p in result.papers)
 
 
 def remove(source: str, settings: Settings | None = None) -> int:

@@ -20,7 +20,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from core.errors import InputFileError, UsageError
 from store.ingest import FileOutcome, IngestReport, collect_files, forget_file, ingest_paths, write_batch
@@ -166,6 +166,42 @@ def stream_file(store: PaperStore, path: Path, *, flt: RecordFilter, batch_size:
     return FileOutcome(path.name, resolved, "jsonl", totals[0], status), writer.issues
 
 
+def read_jsonl_line(raw: bytes, line: int) -> tuple[list[Paper], list[str], int]:
+    """One line of a JSON Lines file: (papers, what was skipped and why, 1 if it held a record else
+    0). A bad line never stops the file: it is skipped with its reason."""
+    try:
+        text = raw.decode("utf-8").lstrip("\ufeff").strip()
+    except UnicodeDecodeError as exc:
+        return [], [f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); line skipped"], 0
+    if not text:
+        return [], [], 0
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [f"malformed JSON ({exc.msg} at column {exc.colno}); line skipped"], 1
+    if not isinstance(obj, dict):
+        return [], ["expected a JSON object per line; line skipped"], 1
+    try:
+        papers, problems = rows_to_papers([(line, obj)], "jsonl")
+    except (ValueError, TypeError, AttributeError) as exc:  # one odd record must not stop a resumable run
+        return [], [f"cannot read this record ({type(exc).__name__}); line skipped"], 1
+    return papers, [reason for _, reason in problems], 1
+
+
+def iter_jsonl_file(path: Path) -> Iterator[tuple[Paper | None, ParseIssue | None]]:
+    """Every paper of a JSON Lines file of any size, read line by line (constant memory), with the
+    skipped lines as issues; positions and sources as a streamed ingest stores them."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        for line, raw in enumerate(iter(fh.readline, b""), start=1):
+            papers, problems, _ = read_jsonl_line(raw, line)
+            for problem in problems:
+                yield None, ParseIssue(file=path.name, line=line, reason=problem)
+            for paper in papers:
+                paper.position, paper.source = line - 1, path.name
+                yield paper, None
+
+
 def _plan(store: PaperStore, fh: BinaryIO, path: str, size: int, flt: RecordFilter):
     """(status, offset to start from, lines before it, sha256 of the bytes before it)."""
     row = store.db.query("SELECT * FROM stream_sources WHERE path = ?", (path,))
@@ -242,28 +278,9 @@ class _BatchWriter:
         self.commit()
 
     def _read(self, raw: bytes, flt: RecordFilter) -> None:
-        try:
-            text = raw.decode("utf-8").lstrip("\ufeff").strip()
-        except UnicodeDecodeError as exc:
-            self._pending_issues.append((self.line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); line skipped"))
-            return
-        if not text:
-            return
-        self.records += 1
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self._pending_issues.append((self.line, f"malformed JSON ({exc.msg} at column {exc.colno}); line skipped"))
-            return
-        if not isinstance(obj, dict):
-            self._pending_issues.append((self.line, "expected a JSON object per line; line skipped"))
-            return
-        try:
-            papers, problems = rows_to_papers([(self.line, obj)], "jsonl")
-        except (ValueError, TypeError, AttributeError) as exc:  # one odd record must not stop a resumable run
-            self._pending_issues.append((self.line, f"cannot read this record ({type(exc).__name__}); line skipped"))
-            return
-        self._pending_issues += problems
+        papers, problems, counted = read_jsonl_line(raw, self.line)
+        self.records += counted
+        self._pending_issues += [(self.line, problem) for problem in problems]
         for paper in papers:
             if flt.accepts(paper):
                 paper.position, paper.source = self.line - 1, self.source.file  # stable across reruns

@@ -168,3 +168,25 @@ def test_ingest_cli_filters_and_remove_then_reingest(tmp_path, cli, monkeypatch)
     again = json.loads(cli("ingest", "--no-index", "--json", "--category", "cs.AR", "--since", "2021",
                            str(big)).stdout)
     assert again["files"][0]["status"] == "new" and again["papers_after"] == len(expected)
+
+
+def test_parse_streams_jsonl_over_the_limit_with_bad_lines_reported(tmp_path, cli, monkeypatch):
+    """`papers parse` on a snapshot file over the page-format limit: read line by line (not refused),
+    every good record printed with the position a streamed ingest stores, bad lines reported."""
+    from store.stream_ingest import iter_jsonl_file
+
+    big = tmp_path / "snapshot.jsonl"
+    lines = [snapshot_line(i) for i in range(40)]
+    lines[7] = "{not json"
+    big.write_text("\n".join(lines) + "\n")
+    read = list(iter_jsonl_file(big))
+    assert [p.position for p, _ in read if p] == [i for i in range(40) if i != 7]
+    assert [(i.line, "malformed JSON" in i.reason) for _, i in read if i] == [(8, True)]
+    monkeypatch.setenv("PAPERS_MAX_FILE_MB", "0.001")
+    from core.settings import reset_settings_cache
+
+    reset_settings_cache()
+    out = cli("parse", "--json", str(big))
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(records) == 39 and records[0]["title"] == "Streaming record 0 on systems"
+    assert {r["source"] for r in records} == {"snapshot.jsonl"} and "snapshot.jsonl:8" in out.stderr

@@ -63,19 +63,20 @@ def _report_problems(rejected, issues) -> None:
 
 @app.command()
 def parse(paths: List[Path] = typer.Argument(..., help="files or folders to parse"), as_json: bool = JSON_LINES):
-    """Parse files and print every paper occurrence in page order, without storing anything."""
-    from agent.corpus import parse as run
+    """Parse files and print every paper occurrence in page order, without storing anything.
+    Large JSON Lines files (the arXiv snapshot) are streamed: records print as they are read."""
+    from agent.corpus import iter_parse
+    from core.text import visible_text
 
-    records, rejected, issues = run(paths)
-    _report_problems(rejected, issues)
-    if as_json:
-        print_jsonl(records)
-    else:
-        from core.text import visible_text
-
-        for r in records:
+    rejected: list = []
+    issues: list = []
+    for r in iter_parse(paths, rejected, issues):
+        if as_json:
+            print_jsonl([r])
+        else:
             console().print(f"{r['source']}#{r['position']} {visible_text(r.get('title') or r['abstract'][:80])}",
                             markup=False)
+    _report_problems(rejected, issues)
     if rejected:
         raise typer.Exit(1)
 
