@@ -3,11 +3,9 @@
 A candidate is one abstract sentence after compression, optionally at a tighter word budget, or
 fused with the next sentence or with the headline-number clause of a results sentence. Its features
 describe the source sentence (position, length, cue phrases, centrality in the abstract, numbers,
-noise) and the candidate (kind, final length, and how TL;DR-like its words are: the lexicon
-agent/data/tldr_lexicon.tsv gives, per word, the share of train abstracts containing it whose author
-TL;DR kept it). The weights live in agent/data/tldr_model.json; both files are fitted on SciTLDR
-train by agent/engines/local/tldr_train.py. Every output word is still copied from the abstract, so
-the model only chooses, it never writes.
+noise) and the candidate (kind, final length). The weights live in agent/data/tldr_model.json and
+are fitted on SciTLDR train by agent/engines/local/tldr_train.py; every output word is still copied
+from the abstract, so the model only chooses, it never writes.
 """
 
 from __future__ import annotations

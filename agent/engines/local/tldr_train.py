@@ -2,10 +2,7 @@
 
     python -m agent.engines.local.tldr_train [--train FILE] [--out FILE] [--check]
 
-It also writes the word lexicon (tldr_lexicon.tsv) next to --out: per word, the train abstracts
-containing it and the share of their TL;DRs that kept it. While training, each abstract's lexicon
-features use counts without that abstract (leave one out), so the weights see the same kind of
-estimate an unseen abstract gets.
+It also writes the word lexicon (tldr_lexicon.tsv) next to --out.
 
 Each abstract's candidates (tldr_features.candidates) are scored against the author TL;DR with
 ROUGE (rouge-score, stemming; the target is the mean of R1/R2/RL F1). The model is a listwise
@@ -13,7 +10,7 @@ softmax regression: within one abstract, softmax(w . x) should match softmax(rou
 with an L2 penalty; it is fitted by Newton's method from zero, so the result does not depend on a
 seed. Weights are rounded before writing, which makes the file identical across runs and BLAS
 builds. 5-fold cross-validation on train is reported in the file. --check re-trains and exits 1 if
-either shipped file differs. Training needs numpy and rouge-score; using the model needs neither.
+the shipped file differs. Training needs numpy and rouge-score; using the model needs neither.
 """
 
 from __future__ import annotations
