@@ -125,11 +125,10 @@ def _invented_train_file(path):
 
 def test_training_is_deterministic_and_learns_from_the_file(tmp_path):
     data = _invented_train_file(tmp_path / "scitldr_train.jsonl")
-    first, first_lexicon = tldr_train.train(data, config={"folds": 2, "lexicon_min_abstracts": 2})
-    second, second_lexicon = tldr_train.train(data, config={"folds": 2, "lexicon_min_abstracts": 2})
-    assert tldr_train.dumps(first) == tldr_train.dumps(second) and first_lexicon == second_lexicon
-    model = json.loads(tldr_train.dumps(first))
-    assert model["lexicon"]["words"] > 0 and "\nringpass\t" in first_lexicon
+    first = tldr_train.dumps(tldr_train.train(data, config={"folds": 2}))
+    second = tldr_train.dumps(tldr_train.train(data, config={"folds": 2}))
+    assert first == second
+    model = json.loads(first)
     assert model["trained_on"]["records"] == 12 and any(w != 0 for w in model["weights"])
     assert model["train_fit"]["rouge1"] > 0
 
@@ -141,29 +140,6 @@ def test_check_mode_reports_a_stale_model(tmp_path):
     assert tldr_train.main(["--train", str(data), "--out", str(out), "--check"]) == 0
     out.write_text(out.read_text().replace('"weights"', '"weights" ', 1))
     assert tldr_train.main(["--train", str(data), "--out", str(out), "--check"]) == 1
-    assert tldr_train.main(["--train", str(data), "--out", str(out)]) == 0
-    lexicon = tmp_path / tf.LEXICON_PATH.name
-    lexicon.write_text(lexicon.read_text() + "extra\t0.5\n")
-    assert tldr_train.main(["--train", str(data), "--out", str(out), "--check"]) == 1
-
-
-def test_lexicon_rates_are_leave_one_out_during_training():
-    rows = [{"source": ["We propose RingPass for graphs."], "target": ["RingPass for graphs."]},
-            {"source": ["We study RingPass on graphs."], "target": ["A study of graphs."]}]
-    lexicon = tldr_train.Lexicon(rows, {**tldr_train.CONFIG, "lexicon_min_abstracts": 1})
-    own = lexicon.leave_one_out(rows[0])
-    # Seen in both abstracts, kept in the first TL;DR only: without row 0 it was kept 0 times of 1.
-    assert own("ringpass") < lexicon.rate(2, 1)
-    assert lexicon.leave_one_out(rows[1])("ringpass") > own("ringpass")
-
-
-def test_tldr_like_words_raise_the_lexicon_features():
-    rate = {"propose": 0.6, "framework": 0.5}.get
-    counts = tf.Counter(tf.lexicon_tokens("We propose a framework. Experiments run on GPUs."))
-    good = tf.lexicon_features("We propose a framework", lambda w: rate(w, 0.1), counts)
-    poor = tf.lexicon_features("Experiments run on GPUs", lambda w: rate(w, 0.1), counts)
-    assert good["lex_sum"] > poor["lex_sum"] and good["lex_mean"] > poor["lex_mean"]
-    assert tf.lexicon_tokens("Studies of the Networks") == ["study", "network"]
 
 
 def test_grounded_bounded_on_every_dev_abstract():

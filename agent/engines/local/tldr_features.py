@@ -17,12 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from agent.engines.local import tldr_compress as base
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "tldr_model.json"
-LEXICON_PATH = MODEL_PATH.with_name("tldr_lexicon.tsv")   # word -> P(in the TL;DR | in the abstract)
 SHORT_WORDS = 18        # the tighter compression budget offered as a second candidate
 
 _CUES = {  # binary features, matched against the lowercased sentence
@@ -51,10 +49,6 @@ _CUES = {  # binary features, matched against the lowercased sentence
 _CUE_RX = [(name, re.compile(rx)) for name, rx in _CUES.items()]
 _WE_VERB = re.compile(r"(?:we|this (?:paper|work)) (?:\w+ly )?(?:propose|present|introduce|develop|"
                       r"show|study|provide|describe)")
-# Lexicon tokens: lowercased words with a light plural fold; function words carry no signal.
-_LEX_TOKEN = re.compile(r"[a-z][a-z0-9\-]+")
-_LEX_STOP = frozenset("""the a an of for to in on and or with by from as at is are be we our this that these
-it its which can""".split())
 _KINDS = ("single", "short", "long", "next", "headline")
 _LENGTH_BINS = (10, 15, 20, 25, 30)
 
@@ -155,56 +149,12 @@ def candidate_features(cand: Candidate, sent: dict[str, float]) -> dict[str, flo
     return f
 
 
-def lexicon_tokens(text: str) -> list[str]:
-    out = []
-    for w in _LEX_TOKEN.findall(text.lower()):
-        if w in _LEX_STOP:
-            continue
-        if len(w) > 4 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        out.append(w)
-    return out
-
-
-def lexicon_features(text: str, rate: Callable[[str], float], abstract_counts: Counter[str]) -> dict[str, float]:
-    """How TL;DR-like the candidate's words are: `rate(w)` is the train-set share of abstracts
-    containing w whose author TL;DR also contains it, so summing it estimates the matched unigrams."""
-    toks = set(lexicon_tokens(text))
-    rates = {w: rate(w) for w in toks}
-    total = sum(rates.values())
-    repeated = sum(r * min(abstract_counts[w], 3) for w, r in rates.items())
-    logit = sum(math.log(r / (1 - r)) for r in rates.values())
-    return {"lex_sum": total / 5, "lex_mean": total / (len(toks) + 1),
-            "lex_f1": 2 * total / (len(text.split()) + 20), "lex_tf_sum": repeated / 9,
-            "lex_logodds": logit / (len(toks) + 1)}
-
-
-def featurize(sentences: list[str], rate: Callable[[str], float] | None = None,
-              ) -> tuple[list[Candidate], list[dict[str, float]]]:
-    """Candidates and their features; `rate` (word -> TL;DR rate) defaults to the shipped lexicon."""
+def featurize(sentences: list[str]) -> tuple[list[Candidate], list[dict[str, float]]]:
     if not sentences:
         return [], []
-    if rate is None:
-        rates, default = load_lexicon()
-        rate = lambda w: rates.get(w, default)  # noqa: E731
     per_sentence = sentence_features(sentences, [set(base.content_words(s)) for s in sentences])
-    counts = Counter(lexicon_tokens(" ".join(sentences)))
     cands = candidates(sentences)
-    return cands, [{**candidate_features(c, per_sentence[c.index]), **lexicon_features(c.text, rate, counts)}
-                   for c in cands]
-
-
-@lru_cache(maxsize=4)
-def load_lexicon(path: str | None = None) -> tuple[dict[str, float], float]:
-    """The word rates and, on the `*default*` line, the rate of any word not listed."""
-    rates = {}
-    for line in Path(path or LEXICON_PATH).read_text(encoding="utf-8").splitlines():
-        word, _, value = line.partition("\t")
-        if value and not word.startswith("#"):
-            rates[word] = float(value)
-    return rates, rates.pop("*default*")
+    return cands, [candidate_features(c, per_sentence[c.index]) for c in cands]
 
 
 @lru_cache(maxsize=4)

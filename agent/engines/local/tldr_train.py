@@ -2,8 +2,6 @@
 
     python -m agent.engines.local.tldr_train [--train FILE] [--out FILE] [--check]
 
-It also writes the word lexicon (tldr_lexicon.tsv) next to --out.
-
 Each abstract's candidates (tldr_features.candidates) are scored against the author TL;DR with
 ROUGE (rouge-score, stemming; the target is the mean of R1/R2/RL F1). The model is a listwise
 softmax regression: within one abstract, softmax(w . x) should match softmax(rouge / temperature),
@@ -20,7 +18,6 @@ import hashlib
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +30,8 @@ from core.text import split_sentences
 # Next to the repository as in evals/loaders.py; PAPERS_SCITLDR_TRAIN or --train moves it.
 DEFAULT_TRAIN = Path(os.environ.get("PAPERS_SCITLDR_TRAIN") or Path(__file__).resolve().parents[3].parent
                      / "shared" / "data" / "scitldr_train.jsonl")
-CONFIG = {"target": "mean", "temperature": 0.1, "l2": 0.003, "newton_steps": 25, "folds": 5,
-          "lexicon_alpha": 5.0, "lexicon_min_abstracts": 5}
+CONFIG = {"target": "mean", "temperature": 0.1, "l2": 0.003, "newton_steps": 25, "folds": 5}
 DIGITS = 5
-LEXICON_DIGITS = 4
 
 
 def read_records(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
@@ -48,44 +43,7 @@ def abstract_of(record: dict[str, Any]) -> str:
     return " ".join(s.strip() for s in record["source"] if s.strip())   # SciTLDR preprocessing
 
 
-class Lexicon:
-    """Word counts over train: in how many abstracts a word occurs, and in how many of those the
-    author TL;DR has it too. The rate is smoothed towards the overall rate; rare words get that."""
-
-    def __init__(self, records: list[dict[str, Any]], config: dict[str, Any]):
-        self.alpha, self.min_abstracts = config["lexicon_alpha"], config["lexicon_min_abstracts"]
-        self.seen: Counter[str] = Counter()
-        self.kept: Counter[str] = Counter()
-        for rec in records:
-            seen, kept = self.words_of(rec)
-            self.seen.update(seen)
-            self.kept.update(kept)
-        self.default = round(sum(self.kept.values()) / max(sum(self.seen.values()), 1), LEXICON_DIGITS)
-
-    @staticmethod
-    def words_of(rec: dict[str, Any]) -> tuple[set[str], set[str]]:
-        seen = set(tf.lexicon_tokens(abstract_of(rec)))
-        return seen, seen & set(tf.lexicon_tokens(" ".join(rec["target"])))
-
-    def rate(self, seen: int, kept: int) -> float:
-        if seen < self.min_abstracts:
-            return self.default
-        return round((kept + self.alpha * self.default) / (seen + self.alpha), LEXICON_DIGITS)
-
-    def leave_one_out(self, rec: dict[str, Any]):
-        """Rates without this record's own abstract and TL;DR, so its features are honest."""
-        seen, kept = self.words_of(rec)
-        return lambda w: self.rate(self.seen[w] - (w in seen), self.kept[w] - (w in kept))
-
-    def text(self) -> str:
-        rows = [f"*default*\t{self.default}"]
-        rows += [f"{w}\t{self.rate(n, self.kept[w])}" for w, n in sorted(self.seen.items())
-                 if n >= self.min_abstracts]
-        return ("# word\tP(word in the author TL;DR | word in the abstract), SciTLDR train\n"
-                + "\n".join(rows) + "\n")
-
-
-def build_groups(records: list[dict[str, Any]], lexicon: Lexicon) -> list[dict[str, Any]]:
+def build_groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per abstract: candidate feature dicts and their (R1, R2, RL) against the best target."""
     from rouge_score import rouge_scorer
 
@@ -93,7 +51,7 @@ def build_groups(records: list[dict[str, Any]], lexicon: Lexicon) -> list[dict[s
     groups = []
     for rec in records:
         abstract = abstract_of(rec)
-        cands, feats = tf.featurize(split_sentences(abstract), lexicon.leave_one_out(rec))
+        cands, feats = tf.featurize(split_sentences(abstract))
         keep = [(c, f) for c, f in zip(cands, feats) if not base.foreign_numbers(base.finish(c.text), abstract)]
         if len(keep) < 2:
             continue            # nothing to choose between
@@ -177,25 +135,20 @@ def feature_names(groups: list[dict[str, Any]]) -> list[str]:
 
 
 def train(path: Path, limit: int | None = None, config: dict[str, Any] | None = None,
-          cv: bool = True) -> tuple[dict[str, Any], str]:
-    """The model (JSON-ready) and the lexicon file's text."""
+          cv: bool = True) -> dict[str, Any]:
     config = {**CONFIG, **(config or {})}
     records = read_records(path, limit)
-    lexicon = Lexicon(records, config)
-    groups = build_groups(records, lexicon)
+    groups = build_groups(records)
     names = feature_names(groups)
     model = fit(groups, names, config)
-    lexicon_text = lexicon.text()
     model = {"format": 1, "kind": "listwise softmax regression over TL;DR candidates",
              "trained_on": {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
                             "records": len(records), "abstracts_used": len(groups)},
-             "lexicon": {"file": tf.LEXICON_PATH.name, "words": lexicon_text.count("\n") - 2,
-                         "sha256": hashlib.sha256(lexicon_text.encode()).hexdigest()},
              "config": config, **model}
     model["train_fit"] = evaluate(model, groups)
     if cv:
         model["train_cv"] = cross_validate(groups, names, config)
-    return model, lexicon_text
+    return model
 
 
 def dumps(model: dict[str, Any]) -> str:
@@ -209,15 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=tf.MODEL_PATH, help="model JSON to write")
     parser.add_argument("--check", action="store_true", help="re-train; exit 1 if --out differs")
     args = parser.parse_args(argv)
-    model, lexicon_text = train(args.train)
-    text, lexicon_out = dumps(model), args.out.with_name(tf.LEXICON_PATH.name)
+    text = dumps(train(args.train))
     if args.check:
-        same = all(p.is_file() and p.read_text(encoding="utf-8") == t
-                   for p, t in ((args.out, text), (lexicon_out, lexicon_text)))
-        print(f"{args.out}, {lexicon_out.name}: {'identical to a re-train' if same else 'DIFFER from a re-train'}")
+        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out}: {'identical to a re-train' if same else 'DIFFERS from a re-train'}")
         return 0 if same else 1
     args.out.write_text(text, encoding="utf-8")
-    lexicon_out.write_text(lexicon_text, encoding="utf-8")
     model = json.loads(text)
     print(f"wrote {args.out} ({len(text)} bytes): fit {model['train_fit']} cv {model['train_cv']}")
     return 0
