@@ -11,6 +11,8 @@ tldr.py (make_tldr) and tldr_features.py (candidates, learned scorer) build on t
 from __future__ import annotations
 
 import re
+
+from core.text import STOPWORDS
 from collections import Counter
 
 
@@ -22,10 +24,9 @@ HEADLINE_MAX_WORDS = 16
 
 _WORD = re.compile(r"[a-z][a-z0-9\-]*")    # applied to lowercased text
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")   # "2.8", "5,000": compared whole, not digit by digit
-_STOP = frozenset("""a an the of for to in on and or with by from as at is are be been being was were
-this that these those it its we our their they which via using based into than over under more most
-can also such not both while each all new novel paper work approach method methods propose proposed
-show results use used model models""".split())
+# The shared stopword list, plus words every ML abstract uses around its claim ("our model", "results
+# show") that tell nothing about which sentence carries it.
+_STOP = STOPWORDS | frozenset({"model", "models", "results"})
 
 _CONTRIB = [(re.compile(p), w) for p, w in (  # matched against the lowercased sentence
     (r"\bwe (?:propose|present|introduce|develop|design|devise|build|create|formulate|put forward)",
