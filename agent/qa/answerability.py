@@ -117,7 +117,26 @@ def names_paper(question: str, src, stats) -> bool:
     head = _TEX_SUPERSCRIPT.sub(r"\1", head)    # "SoD$^2$" is written "SoD2" in a question
     name_words = set(terms(f"{head} {named_system(src.abstract) or ''}"))
     rare = {t for t in name_words if stats.df.get(t, 0) <= NAME_MAX_DF and len(t) >= 3 and not t.isdigit()}
-    return bool(rare & term_set(question))
+    if rare & term_set(question):
+        return True
+    # A system name the question writes as one ("SwitchBlade", "eLLM", "DKN") that the paper's text
+    # uses and at most NAME_MAX_DF papers do: an acronym match, wherever the abstract introduces it.
+    text = _TEX_SUPERSCRIPT.sub(r"\1", f"{src.title or ''} {src.abstract}")
+    have = term_set(text)
+    return any(t in have and stats.df.get(t, 0) <= NAME_MAX_DF for t in _identifiers(question))
+
+
+_IDENTIFIER = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z]\w*)(?![\w-])")
+
+
+def _identifiers(question: str) -> set[str]:
+    """Stemmed words of the question written like names: an upper-case letter after the first."""
+    out = set()
+    for m in _IDENTIFIER.finditer(question):
+        word = m.group(1)
+        if any(c.isupper() for c in word[1:]) and len(word) >= 3:
+            out |= term_set(word)
+    return out
 
 
 def uncovered_phrase(question: str, doc_text: str, stats, max_words: int = 4) -> str | None:

@@ -46,6 +46,8 @@ METRICS: dict[str, tuple[str, ...]] = {
     "memory": ("memory",),
     "cost": ("cost", "dollar", "price"),
     "carbon": ("carbon", "co2", "emission"),
+    "NDCG": ("ndcg",),
+    "AUC": ("auc",),
 }
 _METRIC_Q = {m: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in ws) + r")(?![\w-])", re.I)
              for m, ws in METRICS.items()}
@@ -86,6 +88,9 @@ def question_constraints(question: str) -> list[Constraint]:
             out.append(Constraint("hardware", _surface(question, hw.name), hw.name))
     for surface, family, size in model_mentions(question):
         out.append(Constraint("model", surface, f"{family} {size}"))
+    for surface, size in size_mentions(question):
+        if not any(c.kind == "model" and c.value.endswith(f" {size}") for c in out):
+            out.append(Constraint("model", surface, f"* {size}"))
     if _ASKS_FIGURE.search(question):
         for metric, rx in _METRIC_Q.items():
             if (m := rx.search(question)) and not _inside(m.span(), question, out):
@@ -122,9 +127,24 @@ def model_mentions(text: str) -> list[tuple[str, str, str]]:
             out.append((m.group(0), family, _size(extra.group(1), extra.group(2))))
     for m in _VARIANT.finditer(text):
         family = _family(m.group(1))
-        if family and not family.isdigit() and m.group(1)[:1].isupper():
+        if family and not family.isdigit() and m.group(1)[:1].isupper() and not _common_word(m.group(1)):
             out.append((m.group(0), family, m.group(2).lower()))
     return out
+
+
+def _common_word(word: str) -> bool:
+    """"My small device", "A large model": a sentence word before a size word is not a model family."""
+    from agent.qa.text import STOP
+
+    return word.lower() in STOP
+
+
+_PARAMS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BM]|billion|million)\s+param\w*", re.I)
+
+
+def size_mentions(text: str) -> list[tuple[str, str]]:
+    """(surface, size) of "7B parameters" / "13 billion parameters": a model size without a family."""
+    return [(m.group(0).rstrip(), _size(m.group(1), m.group(2)[0])) for m in _PARAMS.finditer(text)]
 
 
 def _family(raw: str) -> str:
@@ -160,6 +180,8 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
         return hardware_covers(c.value, facts.hardware) or _written(c.surface, facts.text)
     if c.kind == "model":
         family, size = c.value.split(" ")
+        if family == "*":    # a size with no family: any model of that size the paper reports
+            return any(s == size for _, s in facts.models) or _size_written(size, facts.text)
         return (family, size) in facts.models
     if c.kind == "metric":
         return bool(_METRIC_Q[c.value].search(facts.text))
@@ -191,6 +213,13 @@ def _vendors() -> frozenset[str]:
 
     data = load_yaml("hardware.yaml")
     return frozenset(re.sub(r"'s$", "", a.lower()) for key, aliases in data["vendors"].items() for a in [key, *aliases])
+
+
+def _size_written(size: str, text: str) -> bool:
+    number, unit = size[:-1], size[-1]
+    word = "billion" if unit == "b" else "million"
+    rx = rf"(?<![\w.]){re.escape(number)}\s?(?:{unit}\b|{word}\b)"
+    return bool(re.search(rx, text, re.I))
 
 
 def _written(phrase: str, text: str) -> bool:

@@ -76,6 +76,10 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
         judged.append((src, ev, missing))
+    named = next((j for j in judged if j[1].named), None)
+    if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
+        judged.remove(named)
+        judged.insert(0, named)
     best, ev, missing = judged[0]
     if ev.confident and missing and not ev.named:   # another strong hit may meet what the first one misses
         # (not when the question names the first paper: the constraint is then about that paper)
