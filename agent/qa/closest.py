@@ -19,18 +19,39 @@ if TYPE_CHECKING:
 CLOSEST_MIN = 0.2   # P(answerable) from which a retrieved paper is shown as a closest match
 # A figure in a sentence: 2.8x, 2.8$\times$, 40%, 147.5 hours, 57GB, 26 ms, 33 FPS.
 QUANTITY = re.compile(r"\d[\d,.]*\s*(?:\$?\\times\$?|×|x\b|X\b|times\b|-fold|fold\b|\\?%|percent\b|"
-                       r"hours?\b|GB\b|ms\b|FPS\b)")
+                       r"hours?\b|minutes?\b|seconds?\b|[KMGT]B\b|[mµun]s\b|FPS\b|[mk]?W\b|[mµ]?J\b|[GT]OPS\b|"
+                       r"FLOPs?\b|dB\b)")
+# A question that asks for a figure even when the router files it as a look-up ("how low is the latency",
+# "what minimal evolution time"): the answer must quote the sentence carrying the figure.
+ASKS_FIGURE = re.compile(r"^\s*(?:how\s+(?:low|high|much|many|fast|large|long|small|big|quick|short|often)\b|"
+                         r"(?:what|which)\s+(?:[\w-]+\s+){0,5}?(?:times?|latency|speed-?ups?|throughput|accuracy|"
+                         r"energy|memory|reduction|improvement|gains?|cost|rate|ratio|factor|figure|value|number|"
+                         r"percentage|error|score|power|bandwidth|overhead|savings?)\b|at\s+most\b|by\s+up\s+to\b)",
+                         re.I)
+
+
+def sentence_overlaps(sents: list[str], q_terms: set[str], stats) -> list[float]:
+    """Per sentence, the question words it uses, each weighted by its corpus IDF times how specific
+    it is within this abstract: a word every sentence repeats (the paper's subject) says little about
+    which sentence answers; the one word only the answering sentence has ("LiH") says most."""
+    import math
+
+    sets = [term_set(s) for s in sents]
+    n = len(sets)
+    in_abstract = {t: sum(t in ts for ts in sets) for t in q_terms}
+    weight = {t: stats.idf(t) * math.log(1 + n / in_abstract[t]) for t in q_terms if in_abstract[t]}
+    return [sum(weight[t] for t in q_terms & ts) for ts in sets]
 
 
 def claim_sentence(abstract: str, q_terms: set[str], ctx: QAContext, numeric: bool = False) -> str:
     """The sentence that carries what the question asks: most question words (IDF-weighted), and a
     figure when the question asks for one; the abstract's opening background loses ties."""
-    stats = ctx.stats()
     sents = sentences(abstract) or [abstract]
+    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
 
     def score(i: int) -> tuple:
         s = sents[i]
-        overlap = sum(stats.idf(t) for t in q_terms & term_set(s))
+        overlap = overlaps[i]
         return (bool(QUANTITY.search(s)) if numeric else 0, overlap + (0.5 if QUANTITY.search(s) else 0), i > 0, -i)
 
     return sents[max(range(len(sents)), key=score)]

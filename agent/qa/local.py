@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from agent.qa import relevance
+from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
 from agent.qa.closest import QUANTITY as _QUANTITY
-from agent.qa.closest import claim_sentence, closest, closest_set
+from agent.qa.closest import claim_sentence, closest, closest_set, sentence_overlaps
 from agent.qa.drafting import Draft
 from agent.qa.drafting import finish as _finish
 from agent.qa.drafting import insufficient as _insufficient
@@ -97,13 +98,14 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     draft = Draft()
     n = draft.cite(best)
     q_terms = term_set(question)
-    if r.kind == "numeric":
+    numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
+    if numeric:
         picked = [_numeric_sentence(best.abstract, q_terms, ctx)]
     else:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
-    draft.support[best.id] = claim_sentence(best.abstract, q_terms, ctx, numeric=r.kind == "numeric")
+    draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
     name = label(best.title, best.abstract, best.arxiv_id)
-    draft.lines.append(f"{_strip_end(name)} [{n}]." if r.kind != "numeric" else f"According to {_strip_end(name)} [{n}]:")
+    draft.lines.append(f"{_strip_end(name)} [{n}]." if not numeric else f"According to {_strip_end(name)} [{n}]:")
     draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)
     return _finish(question, draft, sources, r)
 
@@ -115,26 +117,22 @@ def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> lis
 
 
 def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext) -> str:
-    stats = ctx.stats()
     sents = split_sentences(abstract) or [abstract]
-
-    def score(s: str) -> tuple:
-        overlap = sum(stats.idf(t) for t in q_terms & term_set(s))
-        return (bool(_QUANTITY.search(s)), overlap)
-
-    return max(sents, key=score)
+    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
+    best = max(range(len(sents)), key=lambda i: (bool(_QUANTITY.search(sents[i])), overlaps[i], -i))
+    return sents[best]
 
 
 def _support(abstract: str, q_terms: set[str], ctx: QAContext, want: int = 2, headline: bool = False) -> list[str]:
     """The sentences that best match the question, plus the headline result sentence."""
-    stats = ctx.stats()
     sents = split_sentences(abstract) or [abstract]
-    ranked = sorted(range(len(sents)), key=lambda i: (-sum(stats.idf(t) for t in q_terms & term_set(sents[i])), i))
+    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
+    ranked = sorted(range(len(sents)), key=lambda i: (-overlaps[i], i))
     picked = sorted(ranked[:want])
     if headline:
-        nums = [i for i in range(len(sents)) if _QUANTITY.search(sents[i])]
+        nums = [i for i in ranked if _QUANTITY.search(sents[i])]   # best-matching figure sentence first
         if nums and not any(i in nums for i in picked):
-            picked.append(nums[0])
+            picked = sorted(picked + [nums[0]])
     return [sents[i] for i in picked]
 
 
