@@ -1,17 +1,21 @@
-"""Calibrate the answerability decision of agent/qa/answerability.py and print precision and coverage.
+"""Fit the answerability model of agent/qa/answerability.py and print its precision and coverage.
 
-The decision: answer when the question names the best paper or the paper stands out of the dense
-pack by PACK_MIN (chosen here: the cut-off with the best balanced accuracy, leave-one-out). The
-logistic model (WEIGHTS, used to rank and show closest papers) is refitted and reported too.
+    PAPERS_HOME=~/papers python -m bench.qa_calibrate --home            # report (leave-one-out)
+    PAPERS_HOME=~/papers python -m bench.qa_calibrate --home --write    # also write agent/data/answerability.json
 
-    python -m bench.qa_calibrate            # on a throw-away seed store (ingest + local extraction)
-    PAPERS_HOME=~/papers python -m bench.qa_calibrate --home   # on an existing, extracted store
-
-Training questions: evals/fixtures/qa.jsonl and qa_dev.jsonl (never qa_blind.jsonl). A look-up,
-paraphrase or numeric question is a positive when the best hybrid hit is its answer paper; an
-unanswerable question without a named entity constraint is a negative (those with one are declined by
-the constraint check, not by this model). Logistic regression with balanced class weights and a small
-L2 penalty, fitted by Newton steps (numpy only); leave-one-out figures show how it generalises.
+Run on an ingested, locally extracted seed store (`python -m bench.qa_dev --build`).
+Training questions: evals/fixtures/qa.jsonl, qa_dev.jsonl, qa_blind.jsonl and qa_blind2.jsonl (the two
+former blind files are dev material since round 3); never qa_blind3.jsonl. One row per look-up,
+paraphrase, numeric or not-covered question, on its best hybrid hit:
+- positive: an answerable question whose best hit is its answer paper;
+- negative: a not-covered question with no named entity constraint (those with one are declined by
+  the constraint check, not by this model);
+- left out: an answerable question whose best hit is another paper (neither label is honest), and
+  questions the question itself names a paper of (named questions are answered without the model).
+Model: logistic regression on standardised features, balanced class weights, L2 penalty L2, fitted by
+Newton steps (numpy only, deterministic). The cut-off is the one with the best balanced accuracy on
+the leave-one-out probabilities (each row scored by a model fitted without it); the printed figures
+are those leave-one-out figures, so they estimate how the decision does on questions it never saw.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = ("qa.jsonl", "qa_dev.jsonl")
+FILES = ("qa.jsonl", "qa_dev.jsonl", "qa_blind.jsonl", "qa_blind2.jsonl")
+L2 = 1.0
+STEPS = 30
 
 
 def rows(store, settings) -> list[tuple[str, dict, int]]:
@@ -44,12 +50,13 @@ def rows(store, settings) -> list[tuple[str, dict, int]]:
                                         bm25_scores(ctx, q["question"]), ctx.stats(),
                                         paper_extraction(ctx, best.id).get("tldr"))
             gold = {store.resolve(ref).id for ref in q["answers"]}
-            label = int(q["kind"] != "unanswerable" and best.id in gold)
-            out.append((q["id"], ev.features, label, ev.named))
+            if ev.named or (q["kind"] != "unanswerable" and best.id not in gold):
+                continue
+            out.append((q["id"], ev.features, int(q["kind"] != "unanswerable")))
     return out
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = STEPS) -> np.ndarray:
     xb = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(xb.shape[1])
     weights = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
@@ -63,71 +70,65 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.nd
     return w
 
 
-def standout_cutoff(pack: np.ndarray, y: np.ndarray, named: np.ndarray, grid: np.ndarray) -> float:
-    """The cut-off on `pack` with the best balanced accuracy (the smallest of equals)."""
-    def balanced(cut: float) -> float:
-        ans = (pack >= cut) | named
-        return ans[y == 1].mean() + (~ans[y == 0]).mean()
-    return float(max(grid, key=lambda c: (balanced(c), -c)))
+def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(x @ w[:-1] + w[-1])))
 
 
-def report_standout(data, y: np.ndarray, named: np.ndarray) -> None:
-    from agent.qa.answerability import PACK_MIN
+def best_cutoff(p: np.ndarray, y: np.ndarray) -> float:
+    """The cut-off with the best balanced accuracy; the middle of the best run of equals."""
+    grid = np.round(np.arange(0.20, 0.81, 0.01), 2)
+    scores = [((p[y == 1] >= c).mean() + (p[y == 0] < c).mean(), c) for c in grid]
+    top = max(s for s, _ in scores)
+    ties = [c for s, c in scores if s >= top - 1e-12]
+    return float(ties[len(ties) // 2])
 
-    pack = np.array([f.get("pack", 0.0) for _, f, _, _ in data])
-    grid = np.round(np.arange(0.0, 0.15, 0.01), 2)
+
+def report(ids: list[str], p: np.ndarray, y: np.ndarray, cut: float, title: str) -> None:
+    ans = p >= cut
     pos, neg = y == 1, y == 0
-    for cut in grid:
-        ans = (pack >= cut) | named
-        print(f"  pack >= {cut:.2f}: coverage {ans[pos].mean():.2f}, declined {(~ans[neg]).mean():.2f}")
-    loo, chosen = [], set()
-    for i in range(len(y)):
-        keep = np.arange(len(y)) != i
-        cut = standout_cutoff(pack[keep], y[keep], named[keep], grid)
-        chosen.add(cut)
-        loo.append(pack[i] >= cut or named[i])
-    ans = np.array(loo)
-    print(f"standout, leave-one-out (cut-offs chosen {sorted(chosen)}; in use {PACK_MIN}): coverage "
-          f"{ans[pos].mean():.2f} ({ans[pos].sum()}/{pos.sum()}), declined {(~ans[neg]).mean():.2f} "
-          f"({(~ans[neg]).sum()}/{neg.sum()}), precision of answers {y[ans].mean():.2f}")
-    for (qid, *_), a, lab in zip(data, ans, y):
-        if a != bool(lab):
-            print(f"  wrong: {qid} label={int(lab)}")
+    print(f"{title} at cut-off {cut:.2f}: coverage (answerable answered) {ans[pos].mean():.3f} "
+          f"({ans[pos].sum()}/{pos.sum()}), not-covered declined {(~ans[neg]).mean():.3f} "
+          f"({(~ans[neg]).sum()}/{neg.sum()}), precision of answers {y[ans].mean():.3f}, "
+          f"precision of declines {(1 - y[~ans]).mean():.3f}")
+    for qid, pi, lab in zip(ids, p, y):
+        if (pi >= cut) != bool(lab):
+            print(f"  wrong: {qid} p={pi:.2f} label={int(lab)}")
 
 
 def main() -> None:
     from agent.corpus import open_store
-    from agent.qa.answerability import CUTOFF, WEIGHTS
+    from agent.qa.answerability import FEATURES, MODEL_PATH
     from core.settings import get_settings
 
     if "--home" not in sys.argv:
         sys.exit("run with --home on an ingested and extracted store (PAPERS_HOME)")
     settings = get_settings()
     data = rows(open_store(settings), settings)
-    keys = list(WEIGHTS)
-    x = np.array([[f[k] for k in keys] for _, f, _, _ in data])
-    y = np.array([lab for _, _, lab, _ in data], dtype=float)
-    named = np.array([n for *_, n in data])
-    report_standout(data, y, named)
-    w = fit(x, y)
-    print("weights:", {k: round(float(v), 2) for k, v in zip(keys, w[:-1])}, "bias:", round(float(w[-1]), 2))
-    loo = []
+    ids = [qid for qid, _, _ in data]
+    raw = np.array([[f[k] for k in FEATURES] for _, f, _ in data])
+    y = np.array([lab for *_, lab in data], dtype=float)
+    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
+    x = (raw - mean) / scale
+    loo = np.empty(len(y))
     for i in range(len(y)):
         keep = np.arange(len(y)) != i
-        wi = fit(x[keep], y[keep])
-        loo.append(1 / (1 + np.exp(-(x[i] @ wi[:-1] + wi[-1]))))
-    loo = np.array(loo)
-    answered = (loo >= CUTOFF) | named
-    pos, neg = y == 1, y == 0
-    print(f"leave-one-out at cutoff {CUTOFF}: coverage (positives answered) {answered[pos].mean():.2f} "
-          f"({answered[pos].sum()}/{pos.sum()}), declined negatives {(~answered[neg]).mean():.2f} "
-          f"({(~answered[neg]).sum()}/{neg.sum()}), precision of answers {y[answered].mean():.2f}")
-    for cut in (0.35, 0.4, 0.45, 0.5, 0.55):  # the sweep behind CUTOFF
-        ans = (loo >= cut) | named
-        print(f"  cutoff {cut}: coverage {ans[pos].mean():.2f}, declined {(~ans[neg]).mean():.2f}")
-    for (qid, *_), p, lab, nm in zip(data, loo, y, named):
-        if ((p >= CUTOFF) or nm) != bool(lab):
-            print(f"  wrong: {qid} p={p:.2f} named={nm} label={int(lab)}")
+        loo[i] = predict(fit(x[keep], y[keep]), x[i:i + 1])[0]
+    cut = best_cutoff(loo, y)
+    print(f"{len(y)} questions: {int(y.sum())} answerable by their best hit, {int(len(y) - y.sum())} not covered")
+    report(ids, loo, y, cut, "leave-one-out")
+    w = fit(x, y)
+    report(ids, predict(w, x), y, cut, "in-sample")
+    out = {"features": list(FEATURES), "mean": [round(float(v), 6) for v in mean],
+           "scale": [round(float(v), 6) for v in scale], "weights": [round(float(v), 6) for v in w[:-1]],
+           "bias": round(float(w[-1]), 6), "cutoff": cut, "l2": L2, "trained_on": list(FILES),
+           "n": len(y), "positives": int(y.sum()),
+           "loo": {"coverage": round(float((loo[y == 1] >= cut).mean()), 3),
+                   "declined": round(float((loo[y == 0] < cut).mean()), 3),
+                   "precision": round(float(y[loo >= cut].mean()), 3)}}
+    print("weights:", dict(zip(FEATURES, out["weights"])), "bias:", out["bias"])
+    if "--write" in sys.argv:
+        MODEL_PATH.write_text(json.dumps(out, indent=1) + "\n")
+        print(f"wrote {MODEL_PATH}")
 
 
 if __name__ == "__main__":

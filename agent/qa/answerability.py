@@ -2,22 +2,21 @@
 
 Two stages:
 1. *Is retrieval confident about a paper?* The question names the paper (a rare word of its title or
-   system name), or the paper *stands out of the pack*: its dense similarity to the question exceeds
-   the mean similarity of the next PACK_SIZE papers by at least PACK_MIN (`pack`). A paraphrase in a
-   user's own words has a low absolute similarity and shares few rare words with its paper, but its
-   paper still stands clear of the rest; a question on a task no paper covers has several papers
-   equally (un)related to it. PACK_MIN is chosen by `python -m bench.qa_calibrate` (balanced accuracy,
-   leave-one-out) on evals/fixtures/qa.jsonl and qa_dev.jsonl, never on the blind files.
-   A small logistic model over retrieval evidence gives `probability`, used to rank and show the
-   closest papers when no paper is answered from:
+   system name, or a name-like word such as "SwitchBlade"/"eLLM" its abstract uses), or a small
+   logistic model over retrieval evidence gives P(answerable) >= its cut-off. The features:
    - `cos`: dense similarity of the question to the paper's best chunk;
    - `margin`: how far that is above the best other paper;
+   - `pack`: how far it is above the mean of the next PACK_SIZE papers (a paraphrase in a user's own
+     words has a low absolute similarity, but its paper still stands clear of the rest; a question on a
+     task no paper covers has several papers equally (un)related to it);
    - `bm25_ratio` (log): BM25 score of the paper over the next paper's;
-   - `agree`: the paper is rank 1 for both BM25 and dense;
+   - `agree`: the paper is rank 1 for both BM25 and dense; `dense_top`, `bm25_top`: rank 1 for each;
    - `coverage`: IDF-weighted share of the question's words the paper (title, abstract, TL;DR) uses;
    - `unknown`: IDF-weighted share of the question's words no paper in the corpus uses.
-   The weights are fitted by `python -m bench.qa_calibrate` on evals/fixtures/qa.jsonl and
-   qa_dev.jsonl (never on qa_blind.jsonl), which prints precision and coverage of the decision.
+   The weights, standardisation and cut-off live in agent/data/answerability.json, written by
+   `python -m bench.qa_calibrate --home --write` (deterministic Newton steps, leave-one-out cut-off)
+   from evals/fixtures/qa.jsonl, qa_dev.jsonl, qa_blind.jsonl and qa_blind2.jsonl (never qa_blind3.jsonl),
+   which prints precision and coverage, leave-one-out.
 2. *Does the paper meet every constraint the question names?* (agent/qa/constraints.py). A paper
    that retrieval is confident about but that misses a constraint becomes the `closest` answer with
    `missing` naming the constraint as the question wrote it.
@@ -25,23 +24,26 @@ Two stages:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from agent.qa.text import term_set, terms
 
-# Fitted by bench/qa_calibrate.py (logistic regression, balanced classes); see the module docstring.
-WEIGHTS = {"cos": 0.84, "margin": 0.75, "bm25_ratio": 1.32, "agree": 1.08, "coverage": 1.14, "unknown": -1.33}
-BIAS = -1.40
-CUTOFF = 0.5          # P(answerable) of the logistic model (reported; the decision uses `pack`)
-# Leave-one-out on qa.jsonl + qa_dev.jsonl (57 answerable-by-best-hit, 16 not), bench/qa_calibrate.py:
-# pack >= 0.06 answers 51/57 and declines 15/16 (precision 0.98); the logistic decision at P >= 0.5
-# answers 48/57 and declines 13/16. 0.05 declines only 12/16; 0.12 answers 42/57.
-PACK_MIN = 0.06
+MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "answerability.json"
 PACK_SIZE = 9         # how many of the next dense hits make "the pack"
-PACK_FLOOR = 3        # fewer other papers than this (a narrow filter) make no pack: P decides
+PACK_FLOOR = 3        # fewer other papers than this (a narrow filter): `pack` falls back to `margin`
 NAME_MAX_DF = 3       # a title/system word used by at most this many papers names the paper
+FEATURES = ("cos", "margin", "pack", "bm25_ratio", "agree", "dense_top", "bm25_top", "coverage", "unknown")
+
+
+@lru_cache(maxsize=1)
+def model() -> dict:
+    """{"features", "mean", "scale", "weights", "bias", "cutoff", ...} from agent/data/answerability.json."""
+    return json.loads(MODEL_PATH.read_text())
 
 
 @dataclass
@@ -53,23 +55,19 @@ class Evidence:
 
     @property
     def confident(self) -> bool:
-        if "pack" not in self.features:     # too few papers to make a pack (a narrow filter): the model
-            return self.named or self.probability >= CUTOFF
-        return self.named or self.features["pack"] >= PACK_MIN
+        return self.named or self.probability >= model()["cutoff"]
 
     def describe(self) -> str:
-        if self.named:
-            why = "named in the question"
-        elif "pack" in self.features:
-            why = f"stands out of the pack by {self.features['pack']:.3f} (answer from {PACK_MIN})"
-        else:
-            why = f"P(answerable)={self.probability:.2f} (cutoff {CUTOFF}; too few papers for a pack)"
+        why = "named in the question" if self.named else \
+            f"P(answerable)={self.probability:.2f} (answer from {model()['cutoff']:.2f})"
         feats = ", ".join(f"{k} {v:.3f}" for k, v in self.features.items())
         return f"retrieval: {why}; {feats}"
 
 
 def probability(features: dict[str, float]) -> float:
-    z = BIAS + sum(WEIGHTS[k] * features.get(k, 0.0) for k in WEIGHTS)
+    m = model()
+    z = m["bias"] + sum(w * (features.get(k, 0.0) - mu) / sd
+                        for k, w, mu, sd in zip(m["features"], m["weights"], m["mean"], m["scale"]))
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -85,17 +83,19 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
     top_bm25 = max(bm25, key=bm25.get) if bm25 else None
     doc = term_set(" ".join(x for x in (best.title, best.abstract, tldr) if x))
     total = sum(stats.idf(t) for t in q_terms) or 1.0
+    margin = cos - max(others, default=0.0)
     feats = {
         "cos": cos,
-        "margin": cos - max(others, default=0.0),
+        "margin": margin,
+        "pack": standout(cos, others) if len(others) >= PACK_FLOOR else margin,
         "bm25_ratio": math.log((bm_best + 1e-6) / (bm_other + 1e-6)) if bm_best and bm_other else 0.0,
         "agree": float(best.id == top_dense == top_bm25),
+        "dense_top": float(best.id == top_dense),
+        "bm25_top": float(best.id == top_bm25),
         "coverage": stats.coverage(q_terms, doc),
         "unknown": sum(stats.idf(t) for t in q_terms if stats.df.get(t, 0) == 0) / total,
     }
     ev = Evidence(feats, named=names_paper(question, best, stats))
-    if len(others) >= PACK_FLOOR:
-        ev.features["pack"] = standout(cos, others)
     ev.probability = probability(feats)
     return ev
 
