@@ -81,6 +81,11 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
         judged.remove(named)
         judged.insert(0, named)
+    if not judged[0][1].confident:      # hybrid fusion of chunks can put second the paper that is rank 1
+        agreed = next((j for j in judged[1:] if j[1].features.get("agree") and j[1].confident), None)
+        if agreed is not None:           # for both BM25 and dense: a strong, clear rank 1 is answered from
+            judged.remove(agreed)
+            judged.insert(0, agreed)
     best, ev, missing = judged[0]
     if ev.confident and missing and not ev.named:   # another strong hit may meet what the first one misses
         # (not when the question names the first paper: the constraint is then about that paper)

@@ -28,7 +28,9 @@ _TOP = re.compile(r"\b(?:top|largest|biggest|highest|greatest|best|fastest|most)
                   r"\b(?:speed-?ups?|gains?|reductions?|improvements?|savings?|accelerations?)\b|"
                   r"\brank(?:ed)?\s+by\s+speed-?up\b|\bsort(?:ed)?\s+by\s+speed-?up\b", re.I)
 _COMPARE = re.compile(r"^\s*compare\b|\bvs\.?\s|\bversus\b|\bdifference(?:s)?\s+between\b", re.I)
-_SET = re.compile(r"^\s*(?:which|what|list|show|find|name|give\s+me|are\s+there)\b[^?]*?\b(?:papers|works|"
+# "Which work ... studies what ...": a question about one work is not a set, whatever verbs follow.
+_SET = re.compile(r"^\s*(?!(?:which|what)\s+(?:single\s+)?(?:work|paper|study|system|method|approach|framework)\b)"
+                  r"(?:which|what|list|show|find|name|give\s+me|are\s+there)\b[^?]*?\b(?:papers|works|"
                   r"systems|studies|methods|approaches|techniques|frameworks|ones)\b|\ball\s+(?:the\s+)?papers\b|"
                   r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"
                   r"^\s*how\s+many\s+papers\b|^\s*(?:which|what)\s+of\s+(?:those|these|them)\b", re.I)
