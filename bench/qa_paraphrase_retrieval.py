@@ -1,0 +1,101 @@
+"""Retrieval on paraphrased questions only: dense, BM25, hybrid, and paper-level field search.
+
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_paraphrase_retrieval    # after `python -m bench.qa_dev --build`
+
+Questions: every `paraphrase` of evals/fixtures/qa.jsonl, qa_dev.jsonl, qa_blind.jsonl, qa_blind2.jsonl.
+Rows printed: top-1, top-5 and MRR of the answer paper for
+- hybrid / dense / bm25: the store's chunk retrievers (store/index.py `search`);
+- fields-bm25: BM25 over one document per paper: title + TL;DR + the taxonomy descriptions of its
+  extracted topics (the query meets the taxonomy's wording through the paper's tags);
+- fields-dense: the question against an embedding of title + TL;DR;
+- expand-bm25: BM25 on chunks with the question expanded by the description of the taxonomy tag
+  whose prototype is nearest the question (query-side expansion);
+- hybrid+fields(w): chunk dense + chunk BM25 + both field runs at weight w, reciprocal-rank fusion.
+This measures whether field search and expansion help paraphrases (issue 12 item 4); it changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = ("qa.jsonl", "qa_dev.jsonl", "qa_blind.jsonl", "qa_blind2.jsonl")
+RRF_K = 60
+
+
+def _field_docs(store, taxonomy) -> tuple[list[str], list[str], list[str]]:
+    from store.extractions import latest_extraction
+
+    ids, lexical, dense = [], [], []
+    for p in store.all():
+        ext = latest_extraction(store, p.id)
+        facts = ext.to_json() if ext is not None else {}
+        tldr = facts.get("tldr") or ""
+        desc = " ".join(f"{t.replace('-', ' ')} {taxonomy[t].description}" for t in facts.get("topics") or []
+                        if t in taxonomy)
+        ids.append(p.id)
+        lexical.append(f"{p.title or ''}. {tldr} {desc}")
+        dense.append(f"{p.title or ''}. {tldr}")
+    return ids, lexical, dense
+
+
+def _rank(order: list[str], gold: set[str]) -> int:
+    return next((i for i, pid in enumerate(order, 1) if pid in gold), 10_000)
+
+
+def _rrf(runs: dict[str, list[str]], weights: dict[str, float]) -> list[str]:
+    scores: dict[str, float] = {}
+    for name, order in runs.items():
+        for r, pid in enumerate(order, 1):
+            scores[pid] = scores.get(pid, 0.0) + weights.get(name, 1.0) / (RRF_K + r)
+    return sorted(scores, key=lambda pid: -scores[pid])
+
+
+def main() -> None:
+    from agent.corpus import open_store
+    from agent.engines.local.topics import TopicTagger, _prototype_text
+    from core.settings import get_settings
+    from store.bm25 import BM25, tokenize
+    from store.embeddings import embed, embed_cached
+    from store.index import search
+
+    settings = get_settings()
+    store = open_store(settings)
+    tagger = TopicTagger()
+    taxonomy = tagger.taxonomy
+    names, protos = tagger._prototypes()
+    ids, lexical, dense_docs = _field_docs(store, taxonomy)
+    field_bm25 = BM25(tokenize(d) for d in lexical)
+    field_vecs = embed_cached(dense_docs, "bench-paraphrase-fields")
+    ranks: dict[str, list[int]] = {}
+    for name in FILES:
+        for line in (ROOT / "evals" / "fixtures" / name).read_text().splitlines():
+            q = json.loads(line)
+            if q["kind"] != "paraphrase":
+                continue
+            gold = {store.resolve(ref).id for ref in q["answers"]}
+            runs = {m: [h.paper.id for h in search(store, settings, q["question"], k=50, mode=m)]
+                    for m in ("hybrid", "dense", "bm25")}
+            runs["fields-bm25"] = [ids[i] for i, _ in field_bm25.top(tokenize(q["question"]), 50, None)]
+            qv = embed([q["question"]], threads=1)[0]
+            runs["fields-dense"] = [ids[i] for i in np.argsort(-(field_vecs @ qv))[:50]]
+            tag = names[int(np.argmax(protos @ qv))]
+            expanded = f"{q['question']} {_prototype_text(taxonomy[tag])}"
+            runs["expand-bm25"] = [h.paper.id for h in search(store, settings, expanded, k=50, mode="bm25")]
+            chunk = {k: runs[k] for k in ("dense", "bm25")}
+            for w in (0.25, 0.5, 1.0):
+                fused = _rrf({**chunk, "fb": runs["fields-bm25"], "fd": runs["fields-dense"]},
+                             {"fb": w, "fd": w})
+                runs[f"hybrid+fields({w})"] = fused
+            for m, order in runs.items():
+                ranks.setdefault(m, []).append(_rank(order, gold))
+    for m, r in ranks.items():
+        r = np.array(r)
+        print(f"{m:20} n={len(r)}  top1 {np.mean(r == 1):.3f}  top5 {np.mean(r <= 5):.3f}  mrr {np.mean(1 / r):.3f}")
+
+
+if __name__ == "__main__":
+    main()
