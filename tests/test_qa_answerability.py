@@ -100,3 +100,30 @@ def test_a_constraint_on_a_named_paper_is_not_moved_to_another_paper(qa_settings
     ans = ask("How much energy does ClusterKV save?", qa_settings, store=qa_store)
     assert ans.insufficient and ans.missing == ["energy"], ans.answer
     assert ans.citations and ans.citations[0].id == ref_id(qa_store, CLUSTERKV)
+
+
+def test_a_figure_question_filed_as_a_look_up_quotes_the_figure_sentence(qa_settings, qa_store):
+    """The sentence under [1] carries the asked-for figure, not the abstract's background opening."""
+    ans = ask("What decoding throughput gain does ClusterKV get?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer", ans.answer
+    assert "2.5" in ans.citations[0].support and "2.5" in ans.answer
+    assert not ans.citations[0].support.startswith("Large Language Models")
+
+
+def test_the_answer_sentence_is_the_one_with_the_words_specific_to_it():
+    """Question words every sentence repeats (the subject) weigh little; the one word only the
+    answering sentence uses decides."""
+    from agent.qa.closest import sentence_overlaps
+
+    stats = SimpleNamespace(idf=lambda t: 1.0)
+    sents = ["Qubit devices need fast control of the qubit state.",
+             "For the qubit state of LiH we find 27 ns.",
+             "Gates on a qubit device take 200 ns for the state."]
+    scores = sentence_overlaps(sents, {"qubit", "stat", "lih", "devic"}, stats)
+    assert max(range(3), key=scores.__getitem__) == 1
+
+
+def test_answers_never_repeat_a_sentence(qa_settings, qa_store):
+    ans = ask("How much faster is Transkimmer than BERT-base?", qa_settings, store=qa_store)
+    quoted = [s.strip() for s in ans.answer.split("[1]") if s.strip(" .:")]
+    assert len(quoted) == len(set(quoted)), ans.answer

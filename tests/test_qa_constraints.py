@@ -42,6 +42,29 @@ def test_model_size_must_match_family_and_size():
     assert not meets(want["BERT-large"], facts)
 
 
+def test_a_model_size_without_a_family_is_a_constraint_too():
+    want = question_constraints("Does the method still hold up once scaled to 30B parameters?")
+    assert [(c.kind, c.surface) for c in want] == [("model", "30B parameters")]
+    assert meets(want[0], paper_facts("t", "We train models with up to 30 billion parameters."))
+    assert meets(want[0], paper_facts("t", "Results on OPT-30B and OPT-66B."))
+    assert not meets(want[0], paper_facts("t", "Results on OPT-13B with 13B parameters."))
+    # a sized family already names the size: no second constraint
+    assert [c.kind for c in question_constraints("How fast is Falcon-40B with its 40B parameters?")] == ["model"]
+
+
+def test_sentence_words_before_a_size_word_are_not_model_variants():
+    assert not question_constraints("My small phone keeps overheating; which work helps?")
+    assert not question_constraints("A large cluster of GPUs trains the model; which work schedules it?")
+    assert [c.surface for c in question_constraints("How accurate is ViT-Large here?")] == ["ViT-Large"]
+
+
+def test_ranking_metrics_are_metric_constraints():
+    want = question_constraints("What NDCG does the recommender reach on the news feed?")
+    assert [(c.kind, c.value) for c in want] == [("metric", "NDCG")]
+    assert not meets(want[0], paper_facts("t", "It improves click-through rate by 3%."))
+    assert meets(want[0], paper_facts("t", "It improves NDCG@10 by 3%."))
+
+
 # -- on the corpus: one decline and one answer per kind ------------------------------------------
 def _declined(ans, surface: str) -> None:
     assert ans.insufficient and ans.confidence in ("closest", "none"), ans.answer
@@ -69,6 +92,12 @@ def test_model_variant_decline_and_answer(qa_settings, qa_store):
     ans = ask("What average speedup does Transkimmer achieve over BERT-base?", qa_settings, store=qa_store)
     assert ans.confidence == "answer" and "10.97x" in ans.answer
     assert ans.citations[0].id == ref_id(qa_store, TRANSKIMMER) and "10.97x" in ans.citations[0].support
+
+
+def test_model_size_decline_and_answer(qa_settings, qa_store):
+    ans = ask("How does ClusterKV hold up on a model scaled to 70B parameters?", qa_settings, store=qa_store)
+    _declined(ans, "70B parameters")
+    assert ans.citations and ans.citations[0].id == ref_id(qa_store, CLUSTERKV)   # the paper asked about, closest
 
 
 def test_metric_decline_and_answer(qa_settings, qa_store):

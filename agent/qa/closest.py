@@ -78,13 +78,17 @@ def closest(question: str, ctx: QAContext, r: Route, judged: list, ev, missing: 
         return answer
     draft = Draft()
     q_terms = term_set(question)
+    lacks = []
     for src, _, unmet_here in close:
         sup = claim_sentence(src.abstract, q_terms, ctx)
         n = draft.cite(src, sup)
-        lacks = f" (does not report {', '.join(c.surface for c in unmet_here)})" if unmet_here else ""
-        draft.lines.append(f"- {strip_end(label(src.title, src.abstract, src.arxiv_id))}{lacks} [{n}]: {strip_end(sup)} [{n}].")
+        draft.lines.append(f"- {strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {strip_end(sup)} [{n}].")
+        if unmet_here:
+            lacks.append(f"[{n}] does not report {', '.join(c.surface for c in unmet_here)}.")
     answer = finish(question, draft, [j[0] for j in judged], r)
-    answer.answer = f"{head}; closest:\n{answer.answer}"   # added after the grounding check: it cites nothing
+    # The head and the "does not report" lines are added after the grounding check: they quote the
+    # question (its numbers, "70B parameters", are not the abstract's) and cite nothing.
+    answer.answer = "\n".join([f"{head}; closest:", answer.answer, *lacks])
     answer.insufficient, answer.confidence, answer.missing = True, "closest", what
     answer.notes.insert(0, ev.describe())
     return answer
