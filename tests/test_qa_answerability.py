@@ -127,3 +127,18 @@ def test_answers_never_repeat_a_sentence(qa_settings, qa_store):
     ans = ask("How much faster is Transkimmer than BERT-base?", qa_settings, store=qa_store)
     quoted = [s.strip() for s in ans.answer.split("[1]") if s.strip(" .:")]
     assert len(quoted) == len(set(quoted)), ans.answer
+
+
+def test_a_mixed_case_name_no_paper_uses_is_missing():
+    from agent.qa.answerability import unknown_names
+
+    stats = SimpleNamespace(df={"clusterkv": 1, "sod": 1, "gpu": 40})
+    assert [c.surface for c in unknown_names("How much faster is QuokkaNet than ClusterKV on a GPU?", stats)] \
+        == ["QuokkaNet"]
+    assert not unknown_names("How much faster is SoD2 on a GPU?", stats)     # "SoD$^2$" in the corpus
+    assert not unknown_names("Which GPU kernel helps RDMA?", stats)           # acronyms are topic words
+
+
+def test_a_question_about_an_unknown_system_is_declined_naming_it(qa_settings, qa_store):
+    ans = ask("How much decoding throughput does QuokkaKV gain over ClusterKV?", qa_settings, store=qa_store)
+    assert ans.insufficient and "QuokkaKV" in ans.missing, ans.answer

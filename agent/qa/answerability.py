@@ -129,6 +129,24 @@ def names_paper(question: str, src, stats) -> bool:
 _IDENTIFIER = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z]\w*)(?![\w-])")
 
 
+def unknown_names(question: str, stats) -> list:
+    """Names the question writes in mixed case ("HyWIA", "AlphaFold") that no paper in the corpus uses:
+    whatever retrieval finds, no paper can be about them (`missing` names them). A name whose letters
+    without a trailing version number are known ("SoD2" for "SoD$^2$") counts as known."""
+    from agent.qa.constraints import Constraint
+
+    out = []
+    for m in _IDENTIFIER.finditer(question):
+        word = m.group(1)
+        mixed = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+        if not mixed or len(word) < 4:
+            continue
+        found = term_set(word) | term_set(word.rstrip("0123456789"))
+        if found and not any(stats.df.get(t, 0) for t in found):
+            out.append(Constraint("name", word, word))
+    return out
+
+
 def _identifiers(question: str) -> set[str]:
     """Stemmed words of the question written like names: an upper-case letter after the first."""
     out = set()

@@ -63,11 +63,11 @@ def closest(question: str, ctx: QAContext, r: Route, judged: list, ev, missing: 
     from agent.qa import answerability
 
     best = judged[0][0]
-    if missing:
-        what = [c.surface for c in missing]
-    else:
+    what = [c.surface for c in missing]
+    if all(c.kind == "name" for c in missing):   # no typed constraint: also the uncovered run of words
         phrase = answerability.uncovered_phrase(question, f"{best.title or ''} {best.abstract}", ctx.stats())
-        what = [phrase] if phrase else []
+        if phrase and not any(w.lower() in phrase.lower() for w in what):
+            what.insert(0, phrase)
     close = [j for j in judged[:3] if j[1].probability >= CLOSEST_MIN or j[1].named or j is judged[0] and missing]
     text_missing = "; ".join(f'"{w}"' for w in what)
     head = "No paper here answers this exactly" + (f" (not covered: {text_missing})" if what else "")

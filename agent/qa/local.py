@@ -71,12 +71,13 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         return _insufficient(question, [], r, [])
     cosines, bm25 = dense_scores(ctx, question), bm25_scores(ctx, question)
     wanted = question_constraints(question)
+    unknown = answerability.unknown_names(question, ctx.stats())   # no paper can meet these
     judged = []
     for src in hits[:5]:
         ext = paper_extraction(ctx, src.id)
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
-        judged.append((src, ev, missing))
+        judged.append((src, ev, missing + [c for c in unknown if c.surface not in {m.surface for m in missing}]))
     named = next((j for j in judged if j[1].named), None)
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
         judged.remove(named)
