@@ -36,15 +36,15 @@ def test_the_shipped_model_is_complete_and_its_cutoff_was_chosen_leave_one_out()
 
 
 def _clear(**over) -> dict:
-    base = {"cos": 0.65, "margin": 0.15, "pack": 0.25, "bm25_ratio": 0.9, "agree": 1.0, "dense_top": 1.0,
-            "bm25_top": 1.0, "coverage": 0.5, "unknown": 0.1}
+    base = {"cos": 0.65, "margin": 0.15, "pack": 0.25, "bm25_ratio": 0.9, "bm25_pack": 1.5, "hybrid_gap": 0.3,
+            "agree": 1.0, "dense_top": 1.0, "bm25_top": 1.0, "coverage": 0.5, "unknown": 0.1}
     return {**base, **over}
 
 
 def test_a_clear_rank_1_is_confident_and_a_flat_pack_is_not():
     assert probability(_clear()) >= model()["cutoff"]
-    flat = _clear(cos=0.40, margin=-0.05, pack=0.0, bm25_ratio=-0.3, agree=0.0, dense_top=0.0, bm25_top=0.0,
-                  coverage=0.15, unknown=0.5)
+    flat = _clear(cos=0.40, margin=-0.05, pack=0.0, bm25_ratio=-0.3, bm25_pack=0.1, hybrid_gap=0.0, agree=0.0,
+                  dense_top=0.0, bm25_top=0.0, coverage=0.15, unknown=0.5)
     assert probability(flat) < model()["cutoff"]
     # more evidence never lowers the probability along the features that say "stands out"
     assert probability(_clear(pack=0.35, margin=0.25)) >= probability(_clear())

@@ -9,7 +9,8 @@ Two stages:
    - `pack`: how far it is above the mean of the next PACK_SIZE papers (a paraphrase in a user's own
      words has a low absolute similarity, but its paper still stands clear of the rest; a question on a
      task no paper covers has several papers equally (un)related to it);
-   - `bm25_ratio` (log): BM25 score of the paper over the next paper's;
+   - `bm25_ratio` (log): BM25 score of the paper over the next paper's; `bm25_pack` (log): over the
+     mean of the next PACK_SIZE papers'; `hybrid_gap`: its fused score above the next paper's, relative;
    - `agree`: the paper is rank 1 for both BM25 and dense; `dense_top`, `bm25_top`: rank 1 for each;
    - `coverage`: IDF-weighted share of the question's words the paper (title, abstract, TL;DR) uses;
    - `unknown`: IDF-weighted share of the question's words no paper in the corpus uses.
@@ -37,7 +38,8 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "answerability.json"
 PACK_SIZE = 9         # how many of the next dense hits make "the pack"
 PACK_FLOOR = 3        # fewer other papers than this (a narrow filter): `pack` falls back to `margin`
 NAME_MAX_DF = 3       # a title/system word used by at most this many papers names the paper
-FEATURES = ("cos", "margin", "pack", "bm25_ratio", "agree", "dense_top", "bm25_top", "coverage", "unknown")
+FEATURES = ("cos", "margin", "pack", "bm25_ratio", "bm25_pack", "hybrid_gap", "agree", "dense_top", "bm25_top",
+            "coverage", "unknown")
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +91,8 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
         "margin": margin,
         "pack": standout(cos, others) if len(others) >= PACK_FLOOR else margin,
         "bm25_ratio": math.log((bm_best + 1e-6) / (bm_other + 1e-6)) if bm_best and bm_other else 0.0,
+        "bm25_pack": _bm25_pack(best.id, bm25),
+        "hybrid_gap": _hybrid_gap(best, hits),
         "agree": float(best.id == top_dense == top_bm25),
         "dense_top": float(best.id == top_dense),
         "bm25_top": float(best.id == top_bm25),
@@ -98,6 +102,21 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
     ev = Evidence(feats, named=names_paper(question, best, stats))
     ev.probability = probability(feats)
     return ev
+
+
+def _bm25_pack(best_id: str, bm25: dict[str, float]) -> float:
+    """log of the paper's BM25 score over the mean of the next PACK_SIZE papers' (the lexical `pack`)."""
+    others = sorted((v for pid, v in bm25.items() if pid != best_id), reverse=True)[:PACK_SIZE]
+    if not others:
+        return 0.0
+    return math.log((bm25.get(best_id, 0.0) + 1e-3) / (sum(others) / len(others) + 1e-3))
+
+
+def _hybrid_gap(best, hits: list) -> float:
+    """The paper's fused (RRF) score above the best other paper's, relative to its own."""
+    score = getattr(best, "score", 0.0) or 0.0
+    other = max((getattr(h, "score", 0.0) or 0.0 for h in hits if h.id != best.id), default=0.0)
+    return (score - other) / score if score > 0 else 0.0
 
 
 def standout(cos: float, others: list[float]) -> float:
