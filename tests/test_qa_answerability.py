@@ -142,3 +142,24 @@ def test_a_mixed_case_name_no_paper_uses_is_missing():
 def test_a_question_about_an_unknown_system_is_declined_naming_it(qa_settings, qa_store):
     ans = ask("How much decoding throughput does QuokkaKV gain over ClusterKV?", qa_settings, store=qa_store)
     assert ans.insufficient and "QuokkaKV" in ans.missing, ans.answer
+
+
+def test_the_figure_asked_for_is_stated_from_its_clause():
+    from agent.qa.closest import asked_figure
+
+    stats = SimpleNamespace(idf=lambda t: 1.0)
+    sent = "FooKV reaches up to 2.9x speedup over prior kernels and up to 4.9x end-to-end serving speedup."
+    assert asked_figure(sent, "What end-to-end serving speedup does FooKV reach at most?", stats, "FooKV") == "4.9x"
+    assert asked_figure(sent, "What speedup over prior kernels does FooKV reach?", stats, "FooKV") == "2.9x"
+    # a range and no "at most": nothing is stated (the sentence is still quoted)
+    assert asked_figure("It cuts memory by 2.0x to 8.4x.", "How much memory does it save?", stats) is None
+    # a figure the question itself gives is not the answer
+    assert asked_figure("Peak memory drops from 42GB to 11GB.", "What peak memory, from 42GB?", stats) == "11GB"
+    # "respectively" lists map figures to items by position: not guessed by clause
+    assert asked_figure("Times for A, B and C are 2 ns, 4 ns and 27 ns, respectively.", "What time for C?", stats) is None
+
+
+def test_a_numeric_answer_states_the_figure_first(qa_settings, qa_store):
+    ans = ask("At most how much faster is ClusterKV in latency?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer", ans.answer
+    assert ans.answer.startswith("2×") or ans.answer.startswith("2x"), ans.answer

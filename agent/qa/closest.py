@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from agent.qa.drafting import Draft, finish, insufficient, mention, strip_end
-from agent.qa.text import label, term_set
+from agent.qa.text import display, label, term_set
 from agent.qa.types import Answer
 from core.text import split_sentences as sentences
 
@@ -41,6 +41,44 @@ def sentence_overlaps(sents: list[str], q_terms: set[str], stats) -> list[float]
     in_abstract = {t: sum(t in ts for ts in sets) for t in q_terms}
     weight = {t: stats.idf(t) * math.log(1 + n / in_abstract[t]) for t in q_terms if in_abstract[t]}
     return [sum(weight[t] for t in q_terms & ts) for ts in sets]
+
+
+_WANTS_MAX = re.compile(r"\b(?:largest|highest|maximum|max|most|biggest|greatest|peak|best|up\s+to)\b", re.I)
+_CLAUSE = re.compile(r",|;|\band\b|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\b", re.I)
+
+
+def asked_figure(sentence: str, question: str, stats, title: str | None = None) -> str | None:
+    """The figure of `sentence` the question asks for: those of the clause sharing most question words
+    (IDF-weighted; words of the paper's title name its subject, not the figure), the largest of them
+    when the question asks for a maximum ("at most", "largest"), else the first. As the abstract wrote
+    it (so the grounding check finds it). None for a "respectively" list, whose figures map to items
+    by position, not by clause."""
+    found = list(QUANTITY.finditer(sentence))
+    if not found or re.search(r"\brespectively\b", sentence, re.I):
+        return None
+    q_terms = term_set(question) - term_set(title or "")
+    cuts = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence) + 1]
+
+    def clause_score(m) -> float:
+        start = max(c for c in cuts if c <= m.start())
+        end = min(c for c in cuts if c > m.start())
+        return sum(stats.idf(t) for t in q_terms & term_set(sentence[start:end]))
+
+    asked = {_value(m.group(0)) for m in QUANTITY.finditer(question)}   # "down to what, from 42GB?"
+    found = [m for m in found if _value(m.group(0)) not in asked]
+    if not found:
+        return None
+    top = max(clause_score(m) for m in found)
+    best = [m for m in found if clause_score(m) == top]
+    if len(best) > 1 and not _WANTS_MAX.search(question):
+        return None         # a range or a list and no "at most": quote the sentence, state nothing
+    pick = max(best, key=lambda m: _value(m.group(0)))
+    return display(pick.group(0).replace("$", "")).strip()
+
+
+def _value(figure: str) -> float:
+    m = re.match(r"\d[\d,]*(?:\.\d+)?", figure)
+    return float(m.group(0).replace(",", "")) if m else 0.0
 
 
 def claim_sentence(abstract: str, q_terms: set[str], ctx: QAContext, numeric: bool = False) -> str:

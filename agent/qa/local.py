@@ -11,7 +11,7 @@ import re
 from agent.qa import relevance
 from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
 from agent.qa.closest import QUANTITY as _QUANTITY
-from agent.qa.closest import claim_sentence, closest, closest_set, sentence_overlaps
+from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, sentence_overlaps
 from agent.qa.drafting import Draft
 from agent.qa.drafting import finish as _finish
 from agent.qa.drafting import insufficient as _insufficient
@@ -111,7 +111,11 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
     name = label(best.title, best.abstract, best.arxiv_id)
-    draft.lines.append(f"{_strip_end(name)} [{n}]." if not numeric else f"According to {_strip_end(name)} [{n}]:")
+    figure = asked_figure(picked[0], question, ctx.stats(), best.title) if numeric else None
+    if figure:      # state the figure asked for, then the sentence that carries it
+        draft.lines.append(f"{figure} according to {_strip_end(name)} [{n}]:")
+    else:
+        draft.lines.append(f"{_strip_end(name)} [{n}]." if not numeric else f"According to {_strip_end(name)} [{n}]:")
     draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)
     return _finish(question, draft, sources, r)
 
