@@ -60,7 +60,8 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
     candidates += [(masked[v.end():group.start], v.group()) for v in reversed(verbs)]
     for phrase, governing in candidates:
         parts = [p for p in _LIST_SPLIT_RE.split(_LIST_TAIL_RE.sub("", _LIST_LEAD_RE.sub("", phrase)).strip()) if p]
-        if len(parts) != len(group.members) or any(len(p.split()) > 4 for p in parts):
+        # a part holding a masked number is another list's value, not a quantity's name
+        if len(parts) != len(group.members) or any(len(p.split()) > 4 or "_" in p for p in parts):
             continue
         readings = [rules.read_after(p) for p in parts]
         if not any(r.metric for r in readings):
@@ -88,13 +89,30 @@ _SHARE_OF_RE = re.compile(r"[\s$]*of\s+(?:the|its|their)\s+(?P<quantity>[\w\s-]{
                           r"(?:of|used\s+by|required\s+by|needed\s+by|consumed\s+by)\s+", re.I)
 
 
-def share_of_quantity(masked: str, group: Any) -> str | None:
+# "consuming only N% of the energy", "saves 52% of the compute and 36% of parameters": a share of a
+# cost quantity that a consumption or saving verb governs (through earlier "N% of Q and" conjuncts).
+_SHARE_VERB_RE = re.compile(
+    r"\b(?:(?P<saving>sav|cut|eliminat|remov)|consum|us|requir|need|tak|spend)\w*\s+(?:(?:only|just|merely|about|nearly|"
+    r"roughly|around|up\s+to|less\s+than|under)\s+)*(?:_+\s+of\s+(?:the\s+|its\s+|their\s+)?[\w\s-]{1,40}?"
+    r"(?:\s*,\s*and|\s*,|\s+and)\s+)*[\s$]*$", re.I)
+_SHARE_TAIL_RE = re.compile(r"[\s$]*of\s+(?:the\s+|its\s+|their\s+)?(?P<quantity>[\w-]+(?:\s+[\w-]+){0,2}?)"
+                            r"(?=\s*(?:[,.;)]|$)|\s+(?:and|while|compared|than|over|versus|vs|relative|on|in|for|"
+                            r"with|without|at|to|by)\b)", re.I)
+
+
+def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0)) -> str | None:
     """ "N% of the memory of X": a cost quantity stated as a share of a baseline's (not "90% of
-    the peak", a level, nor "96% of the teacher's performance", a quality)."""
+    the peak", a level, nor "96% of the teacher's performance", a quality); also "saves N% of the
+    compute", and "consuming only N% of the energy" when the sentence names what it is compared to
+    (without a comparison, "uses only 5% of die area" is the size of a part, not a saving)."""
     if group.members[-1].unit != "%" or len(group.members) > 1:
         return None
     match = _SHARE_OF_RE.match(masked, group.end)
     if match is None:
-        return None
+        match = _SHARE_TAIL_RE.match(masked, group.end)
+        verb = _SHARE_VERB_RE.search(masked, max(sentence[0], group.start - 120), group.start) if match else None
+        if verb is None or not (verb.group("saving")
+                                or rules.lexicon().comparators.search(masked, sentence[0], sentence[1])):
+            return None
     reading = rules.read_after(match.group("quantity"))
     return reading.metric if reading.specific and not reading.benefit else None

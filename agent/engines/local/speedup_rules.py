@@ -194,6 +194,11 @@ def metric_of_unit(unit_text: str) -> Reading:
 def direction_word(after: str, before: str) -> str | None:
     """faster | reduction | increase, from the direction word nearest to the number."""
     directions = lexicon().directions
+    # A comparative right after the number modifies the claim's own noun ("7x lower energy"), so it
+    # beats a speed word elsewhere in the clause ("inference acceleration ... yields 7x lower energy").
+    adjacent = directions.match(after, len(after) - len(after.lstrip(" $\\{}")))
+    if adjacent and _COMPARATIVE_RE.fullmatch(adjacent.group()):
+        return adjacent.lastgroup
     # Speed phrasing wins wherever it is in the claim's own clause: "speeds up checkpoint saving by
     # 3.1x" is faster, but in "9x speedup and 70x energy efficiency" the speedup is another claim's.
     if lexicon().faster.search(after) or lexicon().faster.search(own_clause(before)):
@@ -222,6 +227,7 @@ def own_clause(before: str) -> str:
     return tail[joins[-1].end():] if joins else tail
 
 
+_COMPARATIVE_RE = re.compile(r"lower|less|fewer|smaller|cheaper|lighter|higher|more|larger|greater|better", re.I)
 _JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)
 
 
@@ -306,7 +312,16 @@ class ContextReader:
             self._review = lex.review_paper.search(self.text) is not None
         return (self._review or self._contribution_before(index)
                 or lex.prior_work_subject.search(_without_fronted_comparator(self.text, start, end)) is not None
-                or lex.problem_effect.search(self.masked, start, end) is not None)
+                or self._states_problem(start, end))
+
+    def _states_problem(self, start: int, end: int) -> bool:
+        """A problem's effect ("can lead to 3x higher latency"), unless what follows the effect verb
+        is a gain ("..., resulting in 32x memory savings" reports the method's own result)."""
+        lex = lexicon()
+        for match in lex.problem_effect.finditer(self.masked, start, end):
+            if not lex.gain_after_effect.match(self.masked, match.end(), min(end, match.end() + 80)):
+                return True
+        return False
 
 
 def _without_fronted_comparator(text: str, start: int, end: int) -> str:

@@ -38,6 +38,7 @@ _CHANGED_TO_RE = re.compile(
 _SECOND_METRIC_RE = re.compile(
     r"\s*and\s+(?:(?:a|an)\s+)?(?:higher|lower|less|fewer|smaller|larger|better|reduced|improved|more)\s+"
     r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
+_BOTH_PHASES_RE = re.compile(r"\btraining\s+and\s+inference\b|\binference\s+and\s+training\b", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
@@ -138,7 +139,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     group.pre_start, group.post_end = pre_start, post_end
     before, after = masked[pre_start:group.start], masked[group.end:post_end]
     claim = _Claim(group, evidence_start=pre_start, evidence_end=post_end)
-    share = coordination.share_of_quantity(masked, group)
+    share = coordination.share_of_quantity(masked, group, (sentence.start, sentence.end))
     if share is not None:  # "12% of the model size of the dense model": a ratio to a baseline
         claim.metric, claim.direction_word = share, "reduction"
         claim.qualifier = _qualifier(masked, group, before, after, previous)
@@ -173,7 +174,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     claim.qualifier = _qualifier(masked, group, before, after, previous)
     if claim.qualifier is None and sentence.averaged and not group.is_range:
         claim.qualifier = "average"
-    claim.extra_metric = _second_metric(masked, post_end)
+    claim.extra_metric = (_second_metric(masked, post_end) or _both_phases(claim, before, verb_phrase)
+                          or claim.extra_metric)
     if verbless and previous is not None:
         claim.evidence_start = sentence.start
     coordination.apply_respectively(claim, sentence)
@@ -283,7 +285,7 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     if inherited is None:
         return False
     claim.metric, claim.blocked, claim.benefit = inherited.metric, inherited.blocked, inherited.benefit
-    claim.direction_word = inherited.direction_word
+    claim.direction_word, claim.extra_metric = inherited.direction_word, inherited.extra_metric
     return True
 
 
@@ -343,6 +345,15 @@ def _second_metric(masked: str, post_end: int) -> tuple[str, str] | None:
         return None
     word = rules.direction_word(match.group(), "")
     return reading.metric, rules.resolve_direction(word, reading.metric, reading.benefit)
+
+
+def _both_phases(claim: _Claim, before: str, verb_phrase: str) -> tuple[str, str] | None:
+    """ "speeds up training and inference by 3x": one number, the training time and the (inference)
+    speed; the inference phase is no quantity of its own (LABELLING §1.3), so it reads as speedup."""
+    if claim.metric != "training time" or not _BOTH_PHASES_RE.search(before + " " + verb_phrase):
+        return None
+    direction = rules.resolve_direction(claim.direction_word, claim.metric, claim.benefit)
+    return ("speedup", "faster") if direction == "faster" else None
 
 
 def _finalise(text: str, claims: list[_Claim]) -> list[Speedup]:
