@@ -21,15 +21,16 @@ def share_heads(masked: str, claims: list[Any]) -> None:
     """ "by up to 16x energy and 27x area efficiency gains": a conjunct that names only a quantity
     ("energy") takes the head its sibling ends with ("efficiency gains": a benefit that rose)."""
     for claim, sibling in zip(claims, claims[1:]):
-        if claim.blocked or sibling.blocked or claim.metric is None or claim.respective is not None:
+        if claim.blocked or claim.metric is None or claim.respective is not None:
             continue
         between = masked[claim.group.post_end:sibling.group.start]
         own = masked[claim.group.end:claim.group.post_end]
         if not _BARE_JOIN_RE.fullmatch(between) or rules.direction_word(own, "") is not None:
             continue
         tail = masked[sibling.group.end:sibling.group.post_end]
-        head = rules.read_after(tail)
-        if head.benefit and not rules.read_after(own).benefit:
+        # the sibling's head noun is shared even when its own quantity is off the list
+        # ("16x energy and 27x area efficiency gains": the energy claim is an efficiency gain)
+        if rules.lexicon().benefit.search(tail) and not rules.read_after(own).benefit:
             claim.benefit = True
             claim.direction_word = rules.direction_word(tail, "") or claim.direction_word
 
@@ -46,7 +47,7 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
     and power efficiency, respectively": the n numbers take the n coordinated quantities in order,
     each with its own metric and direction; a quantity off the §1.3 list gives no item."""
     group = claim.group
-    if len(group.members) < 2 or group.is_range:
+    if len(group.members) < 2 or group.is_range or claim.respective is not None:
         return
     text, masked = sentence.text, sentence.masked
     mark = _RESPECTIVELY_RE.search(masked, group.end, min(sentence.end, group.end + 160))

@@ -162,6 +162,10 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
     if claim.metric == "speedup" and group.members[-1].unit == "%" and _vague_percent(sentence, before, after):
         claim.blocked = "quality"  # "improves performance by 5%" next to accuracy talk is accuracy
+    if claim.blocked in ("unnamed", "quality", "proxy"):
+        # "37% and 68% in area and power efficiency, respectively": the first quantity named
+        # blocks only its own number
+        coordination.apply_respectively(claim, sentence)
     if claim.blocked:
         return claim
     if claim.direction_word is None:
