@@ -78,6 +78,7 @@ class Reading:
     metric: str | None = None
     blocked: str | None = None  # quality | proxy: the number measures something that is no claim
     benefit: bool = False  # more-is-better quantity (throughput, efficiency, batch size)
+    weak: bool = False  # read from a generic fallback word ("compressed", "size"), not a named quantity
 
     @property
     def specific(self) -> bool:
@@ -179,7 +180,7 @@ def read_before(phrase: str) -> Reading:
 def _fallback(phrase: str) -> Reading:
     for name, pattern in lexicon().fallbacks:
         if pattern.search(phrase):
-            return Reading(metric=name)
+            return Reading(metric=name, weak=True)
     return Reading()
 
 

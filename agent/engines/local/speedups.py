@@ -32,6 +32,9 @@ _TASK_PERFORMANCE_RE = re.compile(
     r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
     r"|\b(?:downstream|benchmark|evaluation)?\s*tasks?\b", re.I)
 _PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
+_SHARE_OF_QUALITY_RE = re.compile(
+    r"[\s$]*(?:of\s+)?(?:the|its|their|our)\s+(?:[\w'’-]+\s+){0,3}?(?:performance|accuracy|quality|capabilit\w*|"
+    r"scores?)\b", re.I)
 _CHANGED_TO_RE = re.compile(
     r"\b(?:reduc\w*|decreas\w*|lower\w*|drop\w*|cut\w*|shrink\w*|compress\w*|increas\w*|improv\w*|rais\w*|"
     r"boost\w*|grow\w*|push\w*|bring\w*|brought|down|from)\b[^,;]{0,80}?(?<!\bup)\s+to\s*$", re.I)
@@ -39,6 +42,11 @@ _SECOND_METRIC_RE = re.compile(
     r"\s*and\s+(?:(?:a|an)\s+)?(?:higher|lower|less|fewer|smaller|larger|better|reduced|improved|more)\s+"
     r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
 _BOTH_PHASES_RE = re.compile(r"\btraining\s+and\s+inference\b|\binference\s+and\s+training\b", re.I)
+_OUTPERFORMED_RE = re.compile(
+    r"\b(?:outperform|surpass|beat|exceed)(?:s|es|ed|ing)?\s+(?P<baseline>[^,;]{1,120}?)\s+by[\s$]*"
+    r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+average\s+of|a\s+factor\s+of)[\s$]*)*$",
+    re.I)
+_IN_TERMS_RE = re.compile(r"\s(?:in|on)\s+(?:terms\s+of\s+)?(?!(?:the\s+)?(?:average|most|all|many)\b)", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
@@ -237,6 +245,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
         return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
     if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not lex.shrink.search(before):
         return "setup"  # "90% of the peak": a level, not a change
+    if unit == "%" and _SHARE_OF_QUALITY_RE.match(masked, group.end):
+        return "quality"  # "96% (of) the accuracy of its teacher": retained quality, not a speed-up
     near = before[-50:] + " " + after
     if (lex.overhead.search(near) or lex.overhead_after.match(after)) and not lex.shrink.search(near):
         return "overhead"
@@ -254,7 +264,7 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     of its own. Returns whether the decision used words before the claim's own phrase.
     """
     before, after, verb_phrase, head = own
-    read_after, read_before = rules.read_after(after), rules.read_before(before)
+    read_after, read_before = rules.read_after(after), rules.read_before(_without_outperformed(before))
     if read_after.blocked:
         claim.blocked = read_after.blocked
         return False
@@ -265,8 +275,10 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
         if antecedent.specific:
             _adopt(claim, antecedent)
             return True
-    for reading in (read_after, read_before):
-        if reading.specific:
+    for reading, other in ((read_after, read_before), (read_before, read_after)):
+        # a generic fallback word ("the compressed network has 3x ... speedup") yields to a quantity
+        # the other side names
+        if reading.specific and not (reading.weak and other.metric and not other.weak):
             _adopt(claim, reading)
             return False
     if read_before.blocked and read_after.metric is None:
@@ -291,6 +303,18 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     claim.metric, claim.blocked, claim.benefit = inherited.metric, inherited.blocked, inherited.benefit
     claim.direction_word, claim.extra_metric = inherited.direction_word, inherited.extra_metric
     return True
+
+
+def _without_outperformed(before: str) -> str:
+    """ "outperforms existing training systems by": the words between the verb and "by" name the
+    baseline, not the claim's quantity (unless they say "in latency" / "in terms of energy")."""
+    match = _OUTPERFORMED_RE.search(before)
+    if match is None:
+        return before
+    start, end = match.span("baseline")
+    inner = _IN_TERMS_RE.search(before, start, end)
+    end = inner.start() if inner else end
+    return before[:start] + " " * (end - start) + before[end:]
 
 
 def _antecedent(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading:
