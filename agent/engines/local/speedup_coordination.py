@@ -51,21 +51,29 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
         return
     text, masked = sentence.text, sentence.masked
     mark = _RESPECTIVELY_RE.search(masked, group.end, min(sentence.end, group.end + 160))
-    if mark is None or any(c.isdigit() for c in text[group.end:mark.start()]):
-        return
-    after = masked[group.end:mark.start()]
-    cut = _COMPARATOR_RE.search(after)
+    if mark is not None and any(c.isdigit() for c in text[group.end:mark.start()]):
+        mark = None
     verbs = list(rules.lexicon().verbs.finditer(masked, max(sentence.start, group.start - 160), group.start))
-    # each quantity's direction comes from its own words, else from the verb that governs the list
-    candidates = [(after[:cut.start()] if cut else after, verbs[-1].group() if verbs else "")]
-    candidates += [(masked[v.end():group.start], v.group()) for v in reversed(verbs)]
+    governing = verbs[-1].group() if verbs else ""
+    if mark is None:
+        # without "respectively" only an unmistakable shape maps in order: "2x and 3x improvement in
+        # A and B", "A/B by 2x/1.3x"; every part must then name a listed quantity
+        candidates, every = _unmarked_candidates(masked, group, sentence, governing), True
+    else:
+        after = masked[group.end:mark.start()]
+        cut = _COMPARATOR_RE.search(after)
+        # each quantity's direction comes from its own words, else from the verb that governs the list
+        candidates, every = [(after[:cut.start()] if cut else after, governing)], False
+        candidates += [(masked[v.end():group.start], v.group()) for v in reversed(verbs)]
+        if verbs:  # "the space and the time complexity of X can decrease by 5% and 9%, respectively"
+            candidates.append((_subject_of(masked, sentence.start, verbs[-1].start()), governing))
     for phrase, governing in candidates:
         parts = [p for p in _LIST_SPLIT_RE.split(_LIST_TAIL_RE.sub("", _LIST_LEAD_RE.sub("", phrase)).strip()) if p]
         # a part holding a masked number is another list's value, not a quantity's name
         if len(parts) != len(group.members) or any(len(p.split()) > 4 or "_" in p for p in parts):
             continue
         readings = [rules.read_after(p) for p in parts]
-        if not any(r.metric for r in readings):
+        if not any(r.metric for r in readings) or (every and not all(r.metric for r in readings)):
             continue
         claim.respective = [(r.metric, rules.resolve_direction(rules.direction_word(p, "") or rules.direction_word(
             "", governing), r.metric, r.benefit) if r.metric else "") for r, p in zip(readings, parts)]
@@ -73,6 +81,34 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
             claim.blocked = None
             claim.metric = claim.metric or next(r.metric for r in readings if r.metric)
         return
+
+
+_UNMARKED_LIST_RE = re.compile(r"[\s$}]*(?:\\times)?[\s$}]*(?:(?:[\w-]+\s+){0,2}?(?:improvements?|gains?|reductions?|"
+                               r"savings?|increases?|speedups?)\s+)?(?:in|of)\s+(?P<list>[\w\s/-]{3,80}?)"
+                               r"(?=\s*(?:[,;.]|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
+                               r"while|with|at)\b)", re.I)
+_SLASH_PAIR_RE = re.compile(r"(?P<list>[A-Za-z][\w-]*(?:\s*/\s*[A-Za-z][\w-]*)+)\s+by[\s$]*$")
+_SUBJECT_STOP_RE = re.compile(r"[,;:()\[\]]|\b(?:which|that|while|whereas|where|because|since|thus|thereby)\b", re.I)
+_OF_TAIL_RE = re.compile(r"\s+of\s+.*$", re.I)
+_SUBJECT_AUX_RE = re.compile(r"\s+(?:can|could|may|might|will|would|is|are|was|were|be|been|both|all)\s*$", re.I)
+
+
+def _unmarked_candidates(masked: str, group: Any, sentence: Any, governing: str) -> list[tuple[str, str]]:
+    between = masked[group.members[0].end:group.members[-1].start]
+    if "/" in between:  # "reduces the latency/energy by 2x/1.3x"
+        found = _SLASH_PAIR_RE.search(masked, max(sentence.start, group.start - 80), group.start)
+        return [(found.group("list").replace("/", " and "), governing)] if found else []
+    found = _UNMARKED_LIST_RE.match(masked, group.end, sentence.end)
+    return [(found.group("list"), governing + " " + masked[group.end:found.start("list")])] if found else []
+
+
+def _subject_of(masked: str, floor: int, verb_start: int) -> str:
+    last = None
+    for last in _SUBJECT_STOP_RE.finditer(masked, max(floor, verb_start - 160), verb_start):
+        pass
+    subject = _SUBJECT_AUX_RE.sub("", masked[last.end() if last else max(floor, verb_start - 160):verb_start])
+    # "the time complexity of the procedure": the head noun before "of" names the quantity
+    return " and ".join(_OF_TAIL_RE.sub("", part) for part in _LIST_SPLIT_RE.split(subject))
 
 
 def parenthesis_head(masked: str, pre_start: int, floor: int) -> str:
