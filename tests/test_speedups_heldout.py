@@ -47,7 +47,7 @@ def test_a_bare_size_in_a_respectively_list_is_model_size():
 
 
 def test_a_neighbouring_claims_direction_word_does_not_set_this_claims_direction():
-    got = _items("The chip achieves up to 6.3x energy savings and 1.9x area efficiency over the prior design.")
+    got = _items("The chip achieves up to 6.3x energy savings and 1.9x cost efficiency over the prior design.")
     assert [(g[2], g[3]) for g in got] == [("energy", "reduction"), ("cost", "increase")]
     got = _items("Our runtime cuts latency by 30% and memory by 2x.")
     assert [(g[2], g[3]) for g in got] == [("latency", "reduction"), ("memory", "reduction")]
