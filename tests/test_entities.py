@@ -193,6 +193,9 @@ def test_dataset_variants_are_kept_as_written():
     assert extract_datasets("BLEU on the WMT 2016 English-to-Romanian task rises") == ["WMT 2016 English-to-Romanian"]
     assert extract_datasets("scores on WMT14 En-De and on ILSVRC2012") == ["WMT14 En-De", "ImageNet"]
     assert extract_datasets("MSCOCO detection results") == ["COCO"]
+    # round 3: a year in its own spelling, and a family name extended with an edition, stay as written
+    assert extract_datasets("BLEU on the WMT'17 news task and on CIFAR10 images") == ["WMT'17", "CIFAR-10"]
+    assert extract_datasets("accuracy on the ImageNet ILSVRC-2012 validation images") == ["ImageNet ILSVRC-2012"]
 
 
 def test_derived_names_numeric_compounds_and_task_acronyms():

@@ -199,16 +199,21 @@ _LANGUAGES = (r"(?:English|German|French|Romanian|Chinese|Japanese|Czech|Russian
               r"En|De|Fr|Ro|Zh|Ja|Cs|Ru|Fi|Tr|Et|Lv|Kk|Lt|Gu|Es|It|Nl|Pt|Ar|Ko|Vi|Hi)")
 _LANGUAGE_PAIR = re.compile(rf"\s+({_LANGUAGES}\s*(?:-to-|-|\u2013|\u2192|/|\s+to\s+)\s*{_LANGUAGES})(?![A-Za-z])")
 _STEM = re.compile(r"[a-z]+?(?=v?\d|$)")
+_APOSTROPHE_YEAR = re.compile(r"['’]\d{2}(?!\d)")
 
 
 def _is_written_variant(surface: str, canonical: str) -> bool:
     """'ImageNet-1K' for ImageNet, 'SQuAD v1.1' for SQuAD 1.1, 'WMT 2014' for WMT14: the same family
     stem with a different stated version/variant (a digit). 'MSCOCO' or 'ILSVRC2012' are other names."""
     written, known = alias_key(surface, False), alias_key(canonical, False)
-    if written == known or not any(c.isdigit() for c in written):
+    if not any(c.isdigit() for c in written):
         return False
+    if written == known:
+        # "WMT'14": the year stated in its own spelling is kept; "CIFAR10" is only CIFAR-10 unhyphenated
+        return _APOSTROPHE_YEAR.search(surface) is not None
     stem_w, stem_k = _STEM.match(written), _STEM.match(known)
-    return bool(stem_w and stem_k and stem_w.group() == stem_k.group())
+    # "ImageNet ILSVRC-2012" extends the family name with an edition: kept as written
+    return bool(stem_w and stem_k and stem_w.group().startswith(stem_k.group()))
 
 
 def _prefix_derived(text: str, gazetteer: DatasetGazetteer, taken: SpanSet) -> list[Mention]:
