@@ -310,3 +310,16 @@ def test_a_modifier_before_a_slash_pair_distributes_to_the_second_term():
     names = [h.name for h in extract_hardware("Inference is limited by the weak mobile CPU/GPU of the handset.")]
     assert "mobile GPU" in names and "GPU" not in names and "CPU" in names
     assert [h.name for h in extract_hardware("We compare server CPU and NPU backends.")] == ["CPU", "NPU"]
+
+
+def test_hardware_names_keep_written_variants_round3():
+    """Invented sentences of the shapes the dev-ext abstracts showed (issue 13, round 3)."""
+    names = lambda text: [h.name for h in extract_hardware(text)]  # noqa: E731
+    # a hyphen-joined variant is part of the name as written
+    assert names("latency measured on a Raspberry Pi-3 board") == ["Raspberry Pi-3"]
+    assert names("fits on one H100-94GB accelerator card")[0] == "NVIDIA H100-94GB"
+    # family and model written side by side are one product
+    assert names("we deploy it on an Nvidia Jetson Tegra X1 module") == ["NVIDIA Jetson Tegra X1"]
+    # further model numbers listed after a family name, with or without parentheses
+    assert names("tested on STM32 F4, L4 and G0 boards") == ["STM32 F4", "STM32 L4", "STM32 G0"]
+    assert names("profiled on two STM32 devices (F7 and H5).") == ["STM32 F7", "STM32 H5"]

@@ -67,14 +67,75 @@ def _products(text: str, lowered: str, gazetteer: HardwareGazetteer) -> list[Ite
         if candidates and hit.start < candidates[-1].end:
             continue  # inside the model number or head noun of the previous product
         item = _product_item(text, hit, gazetteer)
-        if item:
+        if item is None:
+            continue
+        if candidates and _juxtaposed(text, candidates[-1], item):
+            candidates[-1] = _joined(candidates[-1], item)  # "Jetson Tegra X2", "Ampere A100": one name
+        else:
             candidates.append(item)
+        siblings = _suffix_siblings(text, hit, item)
+        if siblings and item.end == hit.end or siblings and _PAREN_LIST.match(text, item.end):
+            candidates.pop()  # "three STM32 platforms (N6, H7, and U5)": the models replace the family
+        candidates += siblings
     # A weak alias ("4090", "Ampere") counts in a list with an accepted product, if it ends there
     # ("GPUs (A100, RTX 6000, 4090, 3090)", not "V100, Xavier initialization").
     confirmed = {id(c) for c in candidates if c.strong}
     listable = [c for c in candidates if c.strong or _LIST_ITEM_END.match(text, c.end)]
     spread_through_lists(text, listable, confirmed, _LIST_GAP)
     return [c for c in candidates if id(c) in confirmed]
+
+
+# "Raspberry Pi-4", "A100-80GB": a hyphen-joined variant is part of the name as written (LABELLING §3).
+_HYPHEN_VARIANT = re.compile(r"-\d+(?:\.\d+)?[A-Za-z]{0,3}(?![\w-])")
+_ONE_SPACE = re.compile(r" ")
+_PAREN_LIST = re.compile(r"\s*\(\s*")
+_BARE_MODEL = re.compile(r"[A-Za-z]{0,3}\d[\w]*")
+
+
+def _juxtaposed(text: str, first: Item, second: Item) -> bool:
+    """Two product names written side by side with one space, nothing else: one product named by
+    its family and its model ("Nvidia Jetson Tegra X2", "NVIDIA Ampere A100")."""
+    return (first.level == second.level == "specific" and first.end == first.start + len(text[first.start:first.end])
+            and _ONE_SPACE.fullmatch(text, first.end, second.start) is not None
+            and not text[first.end - 1].isspace() and first.name != second.name)
+
+
+def _joined(first: Item, second: Item) -> Item:
+    tail = second.name
+    for vendor in first.name.split()[:1]:
+        tail = tail[len(vendor) + 1:] if tail.startswith(vendor + " ") else tail
+    return Item(first.start, second.end, f"{first.name} {tail}", second.hw_class, "specific",
+                first.strong or second.strong)
+
+
+def _suffix_siblings(text: str, hit: Hit[ProductAlias], item: Item) -> list[Item]:
+    """ "STM32 H7, N6 and U5": further model numbers listed after a family's first one."""
+    product = hit.payload.product
+    if product.suffix is None:
+        return []
+    out: list[Item] = []
+    end = item.end
+    opening = _PAREN_LIST.match(text, end)
+    if opening is None and product.suffix.match(text, hit.end) is None:
+        return []
+    suffix_text = "" if opening else text[hit.end:item.end]
+    base = item.name[:len(item.name) - len(suffix_text.strip())].rstrip() if suffix_text.strip() else item.name
+    if opening:  # the family's own head noun is no model number: "STM32 platforms (N6, ...)"
+        base = re.sub(r"\s+\S+$", "", item.name) if item.end > hit.end and not product.suffix.match(text, hit.end) \
+            else base
+    gap_re = _LIST_GAP
+    while (gap := (opening if opening and not out else gap_re.match(text, end))) is not None:
+        model = product.suffix.match(text, gap.end() - 1) if text[gap.end() - 1].isspace() else None
+        model = model or (_BARE_MODEL.match(text, gap.end()) if product.suffix.match(" " + text[gap.end():gap.end() + 12]) else None)
+        if model is None or model.end() <= gap.end() or _word_continues(text, model.end()):
+            break
+        out.append(Item(gap.end(), model.end(), f"{base} {model.group().strip()}", item.hw_class, "specific"))
+        end = model.end()
+    return out
+
+
+def _word_continues(text: str, end: int) -> bool:
+    return end < len(text) and (text[end].isalnum() or text[end] == "-")
 
 
 def _leftmost_longest(hits: list[Hit[ProductAlias]]) -> list[Hit[ProductAlias]]:
@@ -95,6 +156,8 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
             suffix, end = re.sub(r"^-(?=[A-Za-z])|\s+", " ", model.group()), model.end()
         elif end < len(text) and text[end].isalnum():
             return None  # "Mi" in "Microsoft", "Atom" in "Atomic"
+    variant = _HYPHEN_VARIANT.match(text, end)
+    end = variant.end() if variant else end
     lead = gazetteer.vendor_before.search(text, max(0, hit.start - 48), hit.start)
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
@@ -102,6 +165,7 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
     name, hw_class = _product_name(alias, vendor, suffix, gazetteer)
+    name += variant.group() if variant else ""
     mobile_gpu = product.microarchitecture and head is not None and "gpu" in head.group().lower() and (
         mobile is not None or "mobile" in head.group().lower())
     if mobile_gpu:  # "mobile Ampere GPUs" -> "NVIDIA Ampere mobile GPU"
