@@ -100,6 +100,20 @@ def test_central_platform_tag_needs_title_or_main_claim():
     assert "edge-mobile" in [t.tag for t in tag_topics(*in_title, use_embeddings=False)]
 
 
+def test_opening_problem_sentence_makes_a_platform_central():
+    """Round 3 (issue 13): the opening sentence states the problem the paper sets itself, so a
+    platform named there is central; one named in a passing body sentence is not."""
+    opening = (None, "Running speech models on microcontrollers is limited by a few hundred kilobytes "
+                     "of memory. We propose a filter pruning method that removes channels by magnitude. "
+                     "The pruned networks keep their accuracy on keyword spotting.")
+    cues = TopicTagger().explain(*opening, use_embeddings=False).get("edge-mobile", {}).get("cues", [])
+    assert any(c.endswith("(opening)") for c in cues)
+    passing = (None, "We propose a filter pruning method that removes channels by magnitude. "
+                     "The pruned networks keep their accuracy. Such models may also run on microcontrollers.")
+    cues = TopicTagger().explain(*passing, use_embeddings=False).get("edge-mobile", {}).get("cues", [])
+    assert not any(c.endswith(("(opening)", "(title)", "(claim)")) for c in cues)
+
+
 def test_explain_names_the_cues():
     info = TopicTagger().explain(*KV, use_embeddings=False)
     assert any("kv cache" in c for c in info["kv-cache"]["cues"])

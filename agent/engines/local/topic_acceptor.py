@@ -25,15 +25,18 @@ KINDS = ("technique", "workload", "platform")
 TAGS = tuple(t for t in yaml.safe_load((Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml")
                                        .read_text(encoding="utf-8"))["tags"] if t != "other")
 FEATURES = ("bias", "score", "relative", "inverse_rank", "keywords", "embedding", "neighbours", "title_cue",
-            "n_cues", *(f"kind_{k}" for k in KINDS), "n_above_floor", *(f"tag_{t}" for t in TAGS))
+            "claim_cue", "opening_cue", "n_cues", *(f"kind_{k}" for k in KINDS), "n_above_floor",
+            *(f"tag_{t}" for t in TAGS))
 
 
 def features(score: float, top: float, rank: int, evidence: Any, kind: str, n_above_floor: int,
              tag: str) -> list[float]:
     """One row of FEATURES for a candidate tag (`evidence` is a topics.Evidence)."""
-    title = any(c.endswith("(title)") for c in evidence.cues)
+    title, claim, opening = (any(c.endswith(where) for c in evidence.cues)
+                             for where in ("(title)", "(claim)", "(opening)"))
     return [1.0, score, score / top if top > 0 else 0.0, 1.0 / (1.0 + rank), evidence.keywords,
-            evidence.embedding, evidence.neighbours, float(title), math.log1p(len(evidence.cues)),
+            evidence.embedding, evidence.neighbours, float(title), float(claim), float(opening),
+            math.log1p(len(evidence.cues)),
             *(float(kind == k) for k in KINDS), float(n_above_floor), *(float(tag == t) for t in TAGS)]
 
 
@@ -48,7 +51,7 @@ def load_model(path: str | None = None) -> dict[str, Any] | None:
 
 
 def prominent(evidence: Any) -> bool:
-    return any(c.endswith(("(title)", "(claim)")) for c in evidence.cues)
+    return any(c.endswith(("(title)", "(claim)", "(opening)")) for c in evidence.cues)
 
 
 def probability(weights: list[float], row: list[float]) -> float:

@@ -156,21 +156,28 @@ def load_taxonomy(path: str | None = None) -> dict[str, TagSpec]:
     return specs
 
 
-def _regions(title: str | None, abstract: str) -> tuple[str, str, str]:
-    """(title, main-claim sentence, rest of the abstract), each normalised."""
+def _regions(title: str | None, abstract: str) -> tuple[str, str, str, str]:
+    """(title, main-claim sentence, rest of the abstract, opening sentence when it is not the
+    claim), each normalised."""
     sentences = split_sentences(abstract)
     if not sentences:
-        return normalise(title or ""), "", ""
+        return normalise(title or ""), "", "", ""
     claim = main_claim_index(sentences, title)
     body = " ".join(s for i, s in enumerate(sentences) if i != claim)
-    return normalise(title or ""), normalise(sentences[claim]), normalise(body)
+    opening = normalise(sentences[0]) if claim != 0 else ""
+    return normalise(title or ""), normalise(sentences[claim]), normalise(body), opening
 
 
 def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],
                      index: CueIndex | None = None) -> dict[str, tuple[float, list[str]]]:
     """Raw keyword score per tag and the cues that fired, best first."""
     index = index or CueIndex(taxonomy)
-    t_cnt, c_cnt, b_cnt = (index.count(x) for x in _regions(title, abstract))
+    title_text, claim_text, body_text, opening_text = _regions(title, abstract)
+    t_cnt, c_cnt, b_cnt = (index.count(x) for x in (title_text, claim_text, body_text))
+    # The opening sentence states the problem the paper sets itself ("Deploying networks on
+    # microcontrollers is constrained by ..."): a platform named there is central (marked only;
+    # the score is the same)
+    o_cnt = index.count(opening_text) if opening_text else {}
     scores: dict[str, float] = {}
     fired: dict[str, list[tuple[float, str]]] = {}
     for key in set(t_cnt) | set(c_cnt) | set(b_cnt):  # only cues that occur: most never do
@@ -184,7 +191,7 @@ def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSp
         contrib = cue.weight * math.log2(1.0 + hits)
         scores[tag] = scores.get(tag, 0.0) + contrib
         if contrib > 0:
-            where = " (title)" if t else " (claim)" if c_cnt.get(key) else ""
+            where = " (title)" if t else " (claim)" if c_cnt.get(key) else " (opening)" if o_cnt.get(key) else ""
             fired.setdefault(tag, []).append((contrib, cue.phrase + where))
     return {tag: (score, [p for _, p in sorted(fired.get(tag, []), reverse=True)])
             for tag, score in scores.items() if score > 0}
