@@ -99,3 +99,37 @@ def test_respectively_list_named_by_the_subject():
     got = _items("We present Quux. With a new bound, the space complexity and the time complexity of the solver "
                  "can drop by 40% and 75%, respectively.")
     assert got == [(40, "%", "memory", "reduction"), (75, "%", "compute", "reduction")]
+
+
+def test_a_number_modifying_an_off_list_noun_is_no_claim():
+    got = _items("We present Quux. Quux admits up to 4x higher request rates or 3x more jitter tolerance.")
+    assert [g[0] for g in got] == [4]
+    assert _items("We present Quux. A packed layout reduces the number of partial tiles by two orders of magnitude.") == []
+    # ... but a unit noun or a memory term still continues the claim's quantity
+    got = _items("We present Quux. Quux needs 2.5x less SRAM and 4.2x less Flash compared to Baz.")
+    assert got == [(2.5, "x", "memory", "reduction"), (4.2, "x", "memory", "reduction")]
+
+
+def test_carbon_emissions_are_off_the_metric_list():
+    got = _items("We present Quux. Quux uses ~2x less energy and emits ~9x less CO2e than older chips.")
+    assert got == [(2, "x", "energy", "reduction")]
+
+
+def test_storage_of_a_model_is_model_size():
+    assert _items("We present Quux. Quux cuts the storage requirement of deep networks by 20x.") == [
+        (20, "x", "model size", "reduction")]
+    assert _items("We present Quux. Quux lowers the storage of checkpoint files by 3x.") == [
+        (3, "x", "storage", "reduction")]
+
+
+def test_optimisation_time_and_required_capacity():
+    assert _items("We present Quux. Quux gives a 3.1x speed up in optimization time over a tuner.") == [
+        (3.1, "x", "search cost", "faster")]
+    assert _items("We present Quux. Quux cuts the write traffic by 5x and the required capacity by 2x.") == [
+        (5, "x", "communication", "reduction"), (2, "x", "storage", "reduction")]
+
+
+def test_a_latex_brace_does_not_glue_two_sentences():
+    got = _items("Prior work compares the latency and throughput of many tasks. {We find that our NPU is "
+                 "2.1$\\times$ faster for speech tasks.")
+    assert got == [(2.1, "x", "speedup", "faster")]

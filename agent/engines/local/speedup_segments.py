@@ -11,7 +11,7 @@ from agent.numbers import NumberMention, RangeMention
 
 # Starts with a plain character class so the regex engine can skip quickly to candidates.
 _BREAK_RE = re.compile(
-    r"[.!?\n](?:(?<=[.!?])[.!?]*(?=\s+[\"'“(\[$\\]?[A-Z0-9])"
+    r"[.!?\n](?:(?<=[.!?])[.!?]*(?=\s+[\"'“(\[{$\\]?[A-Z0-9])"
     # A missing space after the period: "9 FPS.Existing methods" (the character before the
     # period is checked in Python).
     r"|(?<=\.)(?=[A-Z][a-z]{2,})"

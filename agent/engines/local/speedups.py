@@ -47,6 +47,14 @@ _OUTPERFORMED_RE = re.compile(
     r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+average\s+of|a\s+factor\s+of)[\s$]*)*$",
     re.I)
 _IN_TERMS_RE = re.compile(r"\s(?:in|on)\s+(?:terms\s+of\s+)?(?!(?:the\s+)?(?:average|most|all|many)\b)", re.I)
+# (a unit noun such as "bytes" measures the quantity of the claim it continues: not off the list)
+_OFF_LIST_NOUN_AFTER = re.compile(r"[\s$]*(?:more|fewer|less|higher|lower|larger|smaller)\s+"
+                                  r"(?!(?:bytes|bits|kilobytes|megabytes|gigabytes)\b)[a-z][a-z-]{2,}(?:\s+[a-z][a-z-]{2,})?\s*$", re.I)
+_OFF_LIST_OBJECT_BEFORE = re.compile(
+    r"\b(?:reduc|decreas|cut|lower|shrink)\w*\s+(?:the\s+)?(?:total\s+)?number\s+of\s+(?:[\w-]+\s+){1,3}by[\s$]*"
+    r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least)[\s$]*)*$", re.I)
+_MODEL_STORAGE_RE = re.compile(r"\bstorage\b[^,;]{0,40}?\b(?:of|by|for)\s+(?:the\s+|a\s+|deep\s+|neural\s+)*"
+                               r"(?:networks?|models?|weights|DNNs?|CNNs?|LLMs?|[A-Z][A-Za-z]*Net\b)", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
@@ -268,6 +276,12 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     if read_after.blocked:
         claim.blocked = read_after.blocked
         return False
+    if read_after.empty and read_before.empty and (_OFF_LIST_NOUN_AFTER.match(after)
+                                                   or _OFF_LIST_OBJECT_BEFORE.search(before)):
+        # "6x more burstiness", "reduces the number of partial sums by 1000x": the number
+        # modifies a noun off the §1.3 list, so it inherits nothing and is no claim
+        claim.blocked = "unnamed"
+        return False
     bare = _BARE_COMPARATIVE_RE.fullmatch(after)
     if lookback is not None and bare:
         # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity.
@@ -280,6 +294,8 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
         # the other side names
         if reading.specific and not (reading.weak and other.metric and not other.weak):
             _adopt(claim, reading)
+            if claim.metric == "storage" and _MODEL_STORAGE_RE.search(before + after):
+                claim.metric = "model size"  # "the storage of neural networks": a model's size
             return False
     if read_before.blocked and read_after.metric is None:
         claim.blocked = read_before.blocked
