@@ -23,7 +23,10 @@ _WORD_VALUES = {
 # A ratio sign must not be followed by another number: "512x512", "1248times1248" and
 # "2$\times$2" are dimensions, not ratios.
 _NOT_DIMENSION = r"(?!\s*\$?\s*\{?\d)"
-_RATIO_SIGN = r"(?:\{?\\times\}?|\\text\{\s*[x×]\s*\}|×|[xX](?![A-Za-z0-9])|-?\s?times(?![A-Za-z]))"
+# Every spelling of the sign seen in abstracts: LaTeX (\times, {\times}, \mathbf{\times}, \text{x},
+# \texttimes), Unicode (× ⨉ ⨯ ✕ ✖), a letter x, and the word "times".
+_RATIO_SIGN = (r"(?:\\(?:math(?:bf|rm|it)|boldsymbol|bm|text(?:bf|rm)?)\s*\{\s*(?:\\times|[x×])\s*\}|\{?\\times\}?"
+               r"|\\texttimes(?:\{\})?|\\text\{\s*[x×]\s*\}|[×⨉⨯✕✖]|[xX](?![A-Za-z0-9])|-?\s?times(?![A-Za-z]))")
 # Inline math opens with "$" or "\(" and closes with "$" or "\)": "2$\times$", "2\(\times\)", "5\(\%\)".
 _MATH_OPEN, _MATH_CLOSE = r"(?:\$\s*|\\\(\s*)?", r"(?:\s*(?:\$|\\\)))?"
 _UNIT = (
@@ -36,7 +39,7 @@ _NUMERAL = (
     r"|(?P<thousands>\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?!\d)"
     # A comma followed by one or two digits is a decimal-comma typo ("1,4x"), but only trust it
     # when a unit follows; otherwise "in 2019,20 papers" would turn into 2019.2.
-    r"|(?P<deccomma>\d+,\d{1,2})(?=\s?(?:\\times|×|[xX](?![A-Za-z0-9])|\\?%))"
+    r"|(?P<deccomma>\d+,\d{1,2})(?=\s?(?:\\times|[×⨉⨯✕✖]|[xX](?![A-Za-z0-9])|\\?%))"
     r"|(?P<plain>\d+(?:\.\d+)?)"
 )
 _WORD_RE = re.compile(

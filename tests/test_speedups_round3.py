@@ -133,3 +133,23 @@ def test_a_latex_brace_does_not_glue_two_sentences():
     got = _items("Prior work compares the latency and throughput of many tasks. {We find that our NPU is "
                  "2.1$\\times$ faster for speech tasks.")
     assert got == [(2.1, "x", "speedup", "faster")]
+
+
+def test_every_spelling_of_the_multiplication_sign():
+    for sign in ("\\(\\times\\)", "$\\mathbf{\\times}$", " \\texttimes{}", "⨉", "✕", "$\\text{x}$", "\\,$\\times$"):
+        got = _items(f"We present Quux. Quux is 3{sign} faster than Baz.")
+        assert got == [(3, "x", "speedup", "faster")], sign
+    assert _items("Tiles of 64✕64 pixels are used.") == []  # a dimension, not a ratio
+
+
+def test_list_over_settings_shares_the_quantity():
+    got = _items("We present Quux. Quux achieves 1.4x and 1.7x higher throughput on Alpha and Beta, respectively.")
+    assert got == [(1.4, "x", "throughput", "increase"), (1.7, "x", "throughput", "increase")]
+    got = _items("We present Quux. Quux gives 2.2x and 2.6x speedups for small and large batches, respectively.")
+    assert got == [(2.2, "x", "speedup", "faster"), (2.6, "x", "speedup", "faster")]
+
+
+def test_average_of_and_share_of_a_baseline():
+    assert _items("We present Quux. Quux reduces latency by an average of 17%.") == [(17, "%", "latency", "reduction")]
+    assert _items("We present Quux. Quux needs only 9% of the model size of Baz.") == [
+        (9, "%", "model size", "reduction")]

@@ -39,7 +39,10 @@ _RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 _LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
 _LIST_LEAD_RE = re.compile(r"^[\s$\\{}]*(?:\\?times)?[\s$}]*(?:(?:in|of|for|on|at)\s+)?", re.I)
 _LIST_TAIL_RE = re.compile(r"(?:\s*\b(?:by|of|to|up\s+to|at\s+least|over|nearly|about|around|roughly|an?)\b)*[\s,$]*$", re.I)
-_COMPARATOR_RE = re.compile(r"\b(?:over|than|compared|versus|vs\.?|against|relative)\b", re.I)
+# What ends the quantity words after a list: a comparator, or a setting ("1.9x and 2.0x higher
+# throughput on A and B, respectively": A and B are where, not what)
+_COMPARATOR_RE = re.compile(r"\b(?:over|than|compared|versus|vs\.?|against|relative|on|for|across|at|with|under|"
+                            r"using|when)\b", re.I)
 
 
 def apply_respectively(claim: Any, sentence: Any) -> None:

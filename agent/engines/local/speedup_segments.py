@@ -34,7 +34,7 @@ _MONEY_RE = re.compile(r"\$(?![^$]{0,30}?(?:\\%|\\times|\\sim)[^$]{0,12}\$)\d+(?
                        r"(?!\s*(?:\\times|\\%|%|×|\^|x\b))")
 _MONEY_WORD_RE = re.compile(r"\b(?:USD\s?\d[\d,.]*|\d[\d,.]*\s?(?:dollars|USD))\b", re.IGNORECASE)
 _GLUE_RE = re.compile(r"[\s$]*(?:,|and|,\s*and|&|/)?[\s$+]*", re.IGNORECASE)
-_TIMES_RESIDUE_RE = re.compile(r"(?:\\times|×|\$)+")
+_TIMES_RESIDUE_RE = re.compile(r"(?:\\times|[×⨉⨯✕✖]|\$)+")
 _WINDOW = 300  # characters a phrase may reach from its number; keeps huge inputs linear
 
 
