@@ -323,3 +323,12 @@ def test_hardware_names_keep_written_variants_round3():
     # further model numbers listed after a family name, with or without parentheses
     assert names("tested on STM32 F4, L4 and G0 boards") == ["STM32 F4", "STM32 L4", "STM32 G0"]
     assert names("profiled on two STM32 devices (F7 and H5).") == ["STM32 F7", "STM32 H5"]
+
+
+def test_hardware_vendor_possessive_bare_repeat_and_distributed_head():
+    names = lambda text: [h.name for h in extract_hardware(text)]  # noqa: E731
+    # "Intel's X" names Intel X, and a later bare "X" is the same product
+    assert names("we port it to Intel's Loihi 2 chip; later runs on Loihi 2 are 3x faster")[0] == "Intel Loihi 2"
+    assert "Loihi 2" not in names("we port it to Intel's Loihi 2 chip; later runs on Loihi 2 are 3x faster")
+    # "mobile or server platforms": the head distributes to the first modifier
+    assert names("models too heavy for mobile or desktop platforms") == ["mobile device"]

@@ -80,7 +80,7 @@ def hardware_gazetteer() -> HardwareGazetteer:
     spellings = {spelling: display for display, written in data["vendors"].items() for spelling in written}
     brands = _alternation(data["dropped_brands"])
     vendor_before = re.compile(
-        rf"(?:(?<![A-Za-z0-9])(?P<vendor>{_alternation(list(spellings))})[\s\-]+)?"
+        rf"(?:(?<![A-Za-z0-9])(?P<vendor>{_alternation(list(spellings))})(?:['’]s)?[\s\-]+)?"
         rf"(?:(?<![A-Za-z0-9])(?P<brand>{brands})[\s\-]+)?(?P<mobile>(?<![A-Za-z0-9])mobile[\s\-]+)?$")
     nouns = data["head_nouns"]
     head_noun_after = re.compile(

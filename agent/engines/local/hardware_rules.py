@@ -56,8 +56,12 @@ def find_hardware(text: str) -> list[Hardware]:
     products = _products(text, lowered, gazetteer)
     items = sorted(products + _class_items(text, lowered, gazetteer, products), key=lambda item: item.start)
     result: dict[str, Hardware] = {}
+    # "Intel's Loihi 2 ... on Loihi 2": a later bare mention is the product named with its vendor
+    with_vendor = {item.name.split(" ", 1)[1]: item.name for item in items
+                   if item.level == "specific" and " " in item.name}
     for item in items:
-        result.setdefault(item.name, Hardware(name=item.name, hw_class=item.hw_class, level=item.level))
+        name = with_vendor.get(item.name, item.name) if item.level == "specific" else item.name
+        result.setdefault(name, Hardware(name=name, hw_class=item.hw_class, level=item.level))
     return list(result.values())
 
 
@@ -191,7 +195,8 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
     hits = [h for h in gazetteer.class_terms.find(text, lowered)
             if not taken.overlaps(h.start, h.end) and _is_hardware(text, h)]
     hits = _shared_modifier_terms(text, gazetteer, hits)
-    hits = sorted(hits + _shared_head_terms(text, gazetteer, hits), key=lambda h: h.start)
+    hits = sorted(hits + _shared_head_terms(text, gazetteer, hits) + _distributed_heads(text, gazetteer, hits),
+                  key=lambda h: h.start)
     anchors = {p.start for p in products}
     free: list[Hit[ClassTerm]] = []
     # Right to left, so that "GPU/DSP of mobile platforms (Samsung Galaxy S21)" chains to the product.
@@ -215,6 +220,26 @@ def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[C
             term = gazetteer.class_terms.lookup(surface)
             if term is not None:
                 extra.append(Hit(modifier.start(1), modifier.end(1), surface, term))
+    return extra
+
+
+_COORDINATED_HEAD = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|or|and|/|and/or)\s+(?:[A-Za-z][\w-]*\s+)?"
+                               r"(platforms?|devices?|processors?|systems?|boards?|hardware)(?![\w-])", re.IGNORECASE)
+
+
+def _distributed_heads(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
+    """'as mobile or server platforms' names a mobile platform: the head after the second conjunct
+    distributes to the first modifier, even when the second pair is no lexicon term."""
+    if " or " not in text and " and " not in text and "/" not in text:
+        return []
+    taken = SpanSet((h.start, h.end) for h in hits)
+    extra = []
+    for match in _COORDINATED_HEAD.finditer(text):
+        if taken.overlaps(match.start(1), match.end(1)):
+            continue
+        term = gazetteer.class_terms.lookup(f"{match.group(1)} {match.group(2)}")
+        if term is not None:
+            extra.append(Hit(match.start(1), match.end(1), f"{match.group(1)} {match.group(2)}", term))
     return extra
 
 
