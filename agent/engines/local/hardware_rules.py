@@ -223,8 +223,11 @@ def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[C
     return extra
 
 
-_COORDINATED_HEAD = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|or|and|/|and/or)\s+(?:[A-Za-z][\w-]*\s+)?"
-                               r"(platforms?|devices?|processors?|systems?|boards?|hardware)(?![\w-])", re.IGNORECASE)
+# Found from the head noun backwards: scanning every word for a coordination would cost more.
+_DISTRIBUTABLE_HEAD = re.compile(r"(?<=\s)(?:platforms?|devices?|processors?|systems?|boards?|hardware)(?![\w-])",
+                                 re.IGNORECASE)
+_COORDINATED_BEFORE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|or|and|/|and/or)\s+(?:[A-Za-z][\w-]*\s+)?$",
+                                 re.IGNORECASE)
 
 
 def _distributed_heads(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
@@ -234,12 +237,14 @@ def _distributed_heads(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[C
         return []
     taken = SpanSet((h.start, h.end) for h in hits)
     extra = []
-    for match in _COORDINATED_HEAD.finditer(text):
-        if taken.overlaps(match.start(1), match.end(1)):
+    for head in _DISTRIBUTABLE_HEAD.finditer(text):
+        match = _COORDINATED_BEFORE.search(text, max(0, head.start() - 60), head.start())
+        if match is None or taken.overlaps(match.start(1), match.end(1)):
             continue
-        term = gazetteer.class_terms.lookup(f"{match.group(1)} {match.group(2)}")
+        surface = f"{match.group(1)} {head.group()}"
+        term = gazetteer.class_terms.lookup(surface)
         if term is not None:
-            extra.append(Hit(match.start(1), match.end(1), f"{match.group(1)} {match.group(2)}", term))
+            extra.append(Hit(match.start(1), match.end(1), surface, term))
     return extra
 
 
