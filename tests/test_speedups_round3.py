@@ -153,3 +153,7 @@ def test_average_of_and_share_of_a_baseline():
     assert _items("We present Quux. Quux reduces latency by an average of 17%.") == [(17, "%", "latency", "reduction")]
     assert _items("We present Quux. Quux needs only 9% of the model size of Baz.") == [
         (9, "%", "model size", "reduction")]
+
+
+def test_off_list_noun_still_takes_the_quantity_its_own_verb_names():
+    assert _items("We present Quux. Quux converges with 2x fewer iterations.") == [(2, "x", "training time", "reduction")]

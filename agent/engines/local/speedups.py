@@ -276,12 +276,6 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
     if read_after.blocked:
         claim.blocked = read_after.blocked
         return False
-    if read_after.empty and read_before.empty and (_OFF_LIST_NOUN_AFTER.match(after)
-                                                   or _OFF_LIST_OBJECT_BEFORE.search(before)):
-        # "6x more burstiness", "reduces the number of partial sums by 1000x": the number
-        # modifies a noun off the §1.3 list, so it inherits nothing and is no claim
-        claim.blocked = "unnamed"
-        return False
     bare = _BARE_COMPARATIVE_RE.fullmatch(after)
     if lookback is not None and bare:
         # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity.
@@ -313,6 +307,14 @@ def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str
         claim.blocked = governing.blocked
         _adopt(claim, governing)
         return True
+    if read_after.empty and read_before.empty and (_OFF_LIST_NOUN_AFTER.match(after)
+                                                   or _OFF_LIST_OBJECT_BEFORE.search(before)) \
+            and (previous is not None or lookback is None or rules.read_before(lookback[0]).empty):
+        # "6x more burstiness", "reduces the number of partial sums by 1000x": the number modifies
+        # a noun off the §1.3 list, so it inherits nothing from a sibling claim and is no claim
+        # (the sentence's own verb may still name the quantity: "converges with 3x fewer iterations")
+        claim.blocked = "unnamed"
+        return False
     inherited = _inherited(claim, lookback[0] if lookback else None, previous)
     if inherited is None:
         return False
