@@ -157,3 +157,7 @@ def test_average_of_and_share_of_a_baseline():
 
 def test_off_list_noun_still_takes_the_quantity_its_own_verb_names():
     assert _items("We present Quux. Quux converges with 2x fewer iterations.") == [(2, "x", "training time", "reduction")]
+
+
+def test_throughput_is_more_is_better_whatever_words_name_it():
+    assert _items("We present Quux. Quux achieves 3.3x higher tokens/s than Baz.") == [(3.3, "x", "throughput", "increase")]

@@ -23,6 +23,7 @@ _OF_AFTER_RE = re.compile(r"\s+of\b")
 _PROCESS_HEADS = frozenset({"latency", "cost", "speedup"})
 _HEDGE_RE = re.compile(r"\s*(?:\b(?:around|about|approximately|nearly|almost|roughly)|~|∼|\\sim)[\s$]*$", re.I)
 _PROCESS_METRICS = frozenset({"training time", "search cost"})
+_BENEFIT_METRICS = frozenset({"throughput", "batch size"})
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -238,7 +239,8 @@ def resolve_direction(word: str | None, metric: str, benefit: bool) -> str:
         return word
     if metric == _SPEEDUP:
         return "faster"
-    return "increase" if benefit else "reduction"
+    # throughput and batch size are more-is-better whatever words name them ("tokens/s", "QPS")
+    return "increase" if benefit or metric in _BENEFIT_METRICS else "reduction"
 
 
 def leading_qualifier(before: str) -> str | None:
