@@ -6,7 +6,9 @@ Per paper and prompt: one call (from the cache when possible); every item is che
 rejected item, or none, are re-asked once (only those fields, with the reasons) and merged with
 the valid ones; a failed re-ask keeps what was valid. A field with nothing valid left, where the
 model had not simply answered "none", takes the local engine's value and `provenance["fallback"]
-[field]` says why. Only answers that parsed are cached (a truncated one is asked again next run).
+[field]` says why -- unless every item the model gave was rejected and the local engine, asked as a
+verifier, finds nothing either: then the field is empty and `provenance["rejected_all"][field]` says
+so (the model's items were invented; there was nothing to fall back to). Only answers that parsed are cached (a truncated one is asked again next run).
 `extract_many` runs papers concurrently on the engine's event loop and yields each result as soon
 as it is finished.
 """
@@ -28,6 +30,9 @@ from agent.prompts import instructions
 from core.models import Claims, Extraction, LLMEstimate, LLMUsage, PaperText, PricePerMillion, TopicTag
 
 EXTRACTION_FIELDS = ("speedups", "datasets", "hardware", "topics", "tldr")
+# List fields where "the model's items were all rejected" is checked against the local engine before
+# falling back: if the local engine finds nothing either, the field is empty (not a fallback).
+VERIFIABLE = ("speedups", "datasets", "hardware")
 _LOCAL_SOURCE = {"speedups": "claims", "datasets": "claims", "hardware": "claims", "topics": "tag",
                  "tldr": "tldr"}
 
@@ -219,12 +224,22 @@ class LLMEngine:
         provenance: dict[str, Any] = {"llm": {"model": self.config.model, **answer.usage()}}
         if answer.reask_failed:
             provenance["llm"]["reask_failed"] = answer.reask_failed
-        fallback = {}
+        fallback, refuted = {}, {}
         for name, reason in checked.errors.items():
-            values[name] = await local.field(name)
+            local_value = await local.field(name)
+            if name in VERIFIABLE and checked.rejected.get(name) and not local_value:
+                # Every item the model gave was rejected and the local engine finds none either:
+                # the model's items were invented, the field is empty, and nothing fell back.
+                values[name] = []
+                refuted[name] = (f"all {len(checked.rejected[name])} item(s) the model gave were rejected; "
+                                 "the local engine finds none either")
+                continue
+            values[name] = local_value
             fallback[name] = reason
         if fallback:
             provenance["fallback"] = fallback
+        if refuted:
+            provenance["rejected_all"] = refuted
         if checked.rejected:
             provenance["rejected"] = checked.rejected
         if "topics" in values:
