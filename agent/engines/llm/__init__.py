@@ -5,7 +5,7 @@ Layout:
 - config.py     settings + secrets (read lazily from the environment, never stored or logged)
 - transport.py  the openai SDK over one pooled async client; tenacity retries; cache; ledger
 - modes.py      structured-output negotiation (json_schema -> tools -> json_object), per base URL
-- costs.py      price table (agent/data/prices.yaml), token estimates, the --max-cost budget
+- costs.py      price table (core/data/prices.yaml, via core/llm_costs.py), token estimates, the --max-cost budget
 - schemas.py    LLM-facing output models (strict JSON schema) and their conversion to core.models
 - validate.py   grounding and vocabulary checks of what the model said
 - engine.py     the openai engine: sync API, concurrent `extract_many`, `estimate`
