@@ -7,6 +7,8 @@ embeddings, which store/ may not import from agent/).
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,6 +78,12 @@ class Budget:
         self.reserved += worst
         return worst
 
+    def check_cost(self, worst: float, what: str = "the next call") -> None:
+        """Raise BudgetExceeded unless a call costing at most `worst` USD still fits."""
+        if self.limit is not None and self.spent + self.reserved + worst > self.limit:
+            raise BudgetExceeded(f"budget of ${self.limit:.4f} reached (spent ${self.spent:.4f}; "
+                                 f"{what} could cost ${worst:.4f})")
+
     def check(self, prompt_tokens: int, max_completion_tokens: int) -> None:
         """Raise BudgetExceeded unless a call of this worst case still fits (for sequential callers
         that book the actual cost afterwards with `spend`)."""
@@ -87,3 +95,29 @@ class Budget:
     def settle(self, reserved: float, actual: float) -> None:
         self.reserved = max(0.0, self.reserved - reserved)
         self.spent += actual
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The budget and ledger run of the command in progress, for calls made deep inside other
+    layers (the OpenAI embeddings of a question's retrieval, in store/)."""
+
+    budget: Budget
+    run: str | None = None
+
+
+_SCOPE: ContextVar[Scope | None] = ContextVar("papers_llm_scope", default=None)
+
+
+@contextmanager
+def spending(budget: Budget, run: str | None = None):
+    """Within this block, every model call (embeddings included) checks and spends `budget`."""
+    token = _SCOPE.set(Scope(budget, run))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def current_scope() -> Scope | None:
+    return _SCOPE.get()

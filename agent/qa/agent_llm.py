@@ -229,9 +229,12 @@ def answer_llm(question: str, ctx: QAContext, *, conversation=None, on_token: Ca
     its tool call as text) the fixed retrieve -> answer pipeline. Usage and cost in `answer.usage`."""
     from agent.engines.registry import build_llm_engine
 
+    from core.llm_costs import spending
+
     engine = build_llm_engine("openai", ctx.settings, model=model or ctx.settings.model, max_cost=max_cost)
     try:
-        answer = _answer(question, ctx, engine, conversation, on_token)
+        with spending(engine.transport.budget, engine.transport.run_id):   # OpenAI embeddings of retrieval too
+            answer = _answer(question, ctx, engine, conversation, on_token)
         answer.usage = engine.usage()
         return answer
     finally:
