@@ -261,6 +261,23 @@ class LLMEngine:
                     paper, use_embeddings=self.config.topic_embeddings))),
                 "tldr": (str, lambda text, out: validate.check_tldr(text, abstract, instructions, out))}
 
+    def warm_checks(self) -> None:
+        """Run the extraction prompt and checks once on a made-up answer, so the prompt, its few-shot
+        fixtures and the vocabularies the checks use are loaded (called from a prefetch thread)."""
+        from agent.prompts import load
+
+        paper = PaperText(id="warm-up", title="Warm-up", abstract=(
+            "We apply 4-bit quantization to ResNet-50 on ImageNet and run it on an NVIDIA A100 GPU, "
+            "which is 2x faster."))
+        prompt = load(self.main_prompt[0])
+        prompt.render(self._variables(prompt, paper, self._extra_sync(paper)))
+        answer = {"speedups": [{"value": 2, "unit": "x", "metric": "speedup", "direction": "faster",
+                                "baseline": None, "qualifier": None, "evidence": "2x faster"}],
+                  "datasets": ["ImageNet"], "hardware": [{"name": "NVIDIA A100", "class": "gpu", "level": "specific"}],
+                  "topics": ["quantization"], "tldr": "Quantization makes ResNet-50 faster on a GPU."}
+        validate.check_fields(answer, validate.Checked(), self.checkers(paper, instructions("extraction")),
+                              EXTRACTION_FIELDS)
+
     async def aextract(self, paper: PaperText) -> Extraction:
         checkers = self.checkers(paper, instructions("extraction"))
         answer = await self.ask("extraction", paper, schemas.ExtractionOut, checkers, EXTRACTION_FIELDS)

@@ -183,18 +183,21 @@ class Transport:
                        mode: str = "json_schema") -> Completion:
         from agent.engines.llm import modes
 
-        # The format goes in extra_body: the SDK would otherwise walk the whole JSON schema through its
-        # typed-params transform on every request (~20 ms of CPU each, capping a batch at ~50 req/s).
+        # The SDK's own `post` with a plain JSON body: `chat.completions.create` walks every message
+        # and the whole JSON schema through its typed-params transform (~9 ms of event-loop CPU per
+        # request, measured: 1.4 s for 160 requests), which caps a batch well below the server's pace.
+        from openai.types.chat import ChatCompletion
+
         messages = modes.messages_for(mode, messages, response_format)
+        body = {"model": self.config.model, "messages": messages, "temperature": self.config.temperature,
+                "max_tokens": max_tokens, **modes.request_options(mode, response_format)}
         client = self._client()
         assert self._semaphore is not None
         async with self._semaphore:
             self.requests += 1
             try:
-                raw = await client.chat.completions.create(
-                    model=self.config.model, messages=messages, temperature=self.config.temperature,
-                    max_tokens=max_tokens, timeout=self.config.timeout_for(estimate_tokens(messages)),
-                    extra_body=modes.request_options(mode, response_format))
+                raw = await client.post("/chat/completions", cast_to=ChatCompletion, body=body, options={
+                    "timeout": self.config.timeout_for(estimate_tokens(messages))})
             except Exception as exc:
                 self._record(f"{kind}:failed", Completion(content=""))
                 if modes.rejects_format(exc):
