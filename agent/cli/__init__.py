@@ -32,6 +32,8 @@ def _names_llm_engine(args: list[str]) -> bool:
     """Whether this command line selects the openai/hybrid engine (--engine/-e, or PAPERS_ENGINE)."""
     import os
 
+    if not args or "--help" in args or "-h" in args:
+        return False
     named = [v.split("=", 1)[1] for v in args if v.startswith("--engine=")]
     named += [args[i + 1] for i, v in enumerate(args[:-1]) if v in ("--engine", "-e")]
     engine = (named[-1] if named else os.environ.get("PAPERS_ENGINE", "")).lower()
