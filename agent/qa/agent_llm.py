@@ -132,6 +132,7 @@ def chat_model(engine):
     max_tokens = load("agent").max_tokens
     http = policy_client(transport.policy, timeout=config.timeout,
                          on_failed_attempt=lambda why: _book_failure(engine))
+    engine.closing.append(http.close)        # ChatOpenAI never closes a client it was given
     return ChatOpenAI(model=config.model, api_key=api_key(), base_url=config.base_url, timeout=config.timeout,
                       max_retries=0, temperature=0.0, streaming=True, stream_usage=True, max_tokens=max_tokens,
                       http_client=http, callbacks=[model_calls(engine, max_tokens)])

@@ -93,6 +93,7 @@ class LLMEngine:
         self._transport: Transport | None = None
         self._runner = LoopThread()
         self.local_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papers-local")
+        self.closing: list[Callable[[], Any]] = []     # more to release on close (the QA agent's client)
 
     # -- plumbing ---------------------------------------------------------------------------------
     @property
@@ -124,6 +125,11 @@ class LLMEngine:
         if self._transport is not None:
             try:
                 self._runner.run(self._transport.aclose())
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+        for release in self.closing:
+            try:
+                release()
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
         self._runner.close()
