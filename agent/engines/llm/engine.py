@@ -150,8 +150,9 @@ class LLMEngine:
         return self._runner.run(self.aextract(paper))
 
     def extract_many(self, papers: Iterable[PaperText]) -> Iterator[Extraction | ExtractionFailure]:
+        """Results as they finish; the requests start at this call (see LoopThread.iterate)."""
         todo = list(papers)
-        yield from self._runner.iterate(lambda: self._amany(todo))
+        return self._runner.iterate(lambda: self._amany(todo))
 
     # -- async core -------------------------------------------------------------------------------
     async def ask(self, prompt_name: str, paper: PaperText, out_model, checkers: dict[str, tuple],
