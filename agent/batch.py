@@ -150,14 +150,15 @@ def _cut_partial_last_line(path: Path) -> None:
 def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter | None = None,
               on_record: Callable[[Extraction], None] | None = None,
               progress: Callable[[], None] | None = None,
-              on_failure: Callable[[dict], None] | None = None) -> BatchReport:
-    """Extract every paper not yet done; each finished record goes to `writer` and `on_record`."""
+              on_failure: Callable[[dict], None] | None = None,
+              started: Iterator | None = None) -> BatchReport:
+    """Extract every paper not yet done; each finished record goes to `writer` and `on_record`.
+    `started`: the results of `start_batch` for the same papers and writer (already in flight)."""
     report = BatchReport()
-    done = writer.done_ids if writer else set()
-    todo = [p for p in papers if p.id not in done]
-    report.skipped = sum(1 for _ in papers) - len(todo) if isinstance(papers, list) else len(done)
+    todo = pending(papers, writer)
+    report.skipped = sum(1 for _ in papers) - len(todo) if isinstance(papers, list) else len(writer.done_ids if writer else ())
     try:
-        for result in extract_many(engine, todo):
+        for result in started if started is not None else extract_many(engine, todo):
             _handle(result, report, writer, on_record, on_failure, getattr(engine, "name", None))
             if progress:
                 progress()
@@ -173,6 +174,17 @@ def run_batch(engine: Engine, papers: Iterable[PaperText], *, writer: RowWriter 
         if writer:
             writer.close()
     return report
+
+
+def pending(papers: Iterable[PaperText], writer: RowWriter | None) -> list[PaperText]:
+    done = writer.done_ids if writer else set()
+    return [p for p in papers if p.id not in done]
+
+
+def start_batch(engine: Engine, papers: Iterable[PaperText], writer: RowWriter | None) -> Iterator:
+    """The results of the papers not yet done; an LLM engine sends its first requests now, while the
+    caller opens the store and the progress bar (pass them to run_batch as `started`)."""
+    return extract_many(engine, pending(papers, writer))
 
 
 def _handle(result, report: BatchReport, writer: RowWriter | None, on_record, on_failure=None,

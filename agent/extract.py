@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.batch import BatchReport, FailureLog, RowWriter, iter_store_papers, read_input, run_batch
+from agent.batch import BatchReport, FailureLog, RowWriter, iter_store_papers, read_input, run_batch, start_batch
 from agent.engines.base import Engine
 from core.errors import UsageError
 from core.models import Extraction, PaperText
@@ -70,14 +70,17 @@ def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, out
     log = FailureLog(failures) if failures else None
     on_failure = _failure_saver(settings, log, save or retry_failed)
     todo = len(papers) - (len(writer.done_ids & {p.id for p in papers}) if writer else 0)
+    started = start_batch(engine, papers, writer)     # requests go out while the progress bar loads
     try:
         if progress_factory:
             with progress_factory(todo) as tick:
                 report = run_batch(engine, papers, writer=writer, on_record=on_record, progress=tick,
-                                   on_failure=on_failure)
+                                   on_failure=on_failure, started=started)
         else:
-            report = run_batch(engine, papers, writer=writer, on_record=on_record, on_failure=on_failure)
+            report = run_batch(engine, papers, writer=writer, on_record=on_record, on_failure=on_failure,
+                               started=started)
     finally:
+        started.close()
         if log:
             log.close()
     report.input_problems = problems

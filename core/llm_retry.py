@@ -3,8 +3,9 @@
 Retried: 408/409/429/5xx, timeouts and connection errors, with exponential backoff and full jitter,
 waiting at least what the server asked for (`retry-after-ms`, `Retry-After` seconds or HTTP date)
 but never more than `retry_after_max`. Not retried: other 4xx and an exhausted quota (HTTP 429
-`insufficient_quota`: waiting does not help). Used by agent/engines/llm/transport.py and
-store/openai_embeddings.py, so both layers share it (store/ may import only core/).
+`insufficient_quota`: waiting does not help). Used by agent/engines/llm/transport.py (extraction and
+the QA pipeline), core/llm_http.py (the QA agent's LangChain client, at the HTTP layer) and
+store/openai_embeddings.py, so every model call shares it (store/ may import only core/).
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ class RetryPolicy:
         asked = retry_after(state.outcome.exception()) if state.outcome else None
         return min(max(asked, backoff), self.retry_after_max) if asked is not None else backoff
 
-    def retrying(self, *, asynchronous: bool = False):
-        """A tenacity (Async)Retrying that applies this policy and re-raises the last error."""
+    def retrying(self, *, asynchronous: bool = False, retry_on=None):
+        """A tenacity (Async)Retrying that applies this policy and re-raises the last error.
+        `retry_on` classifies errors (default: the openai SDK's, `is_retryable`)."""
         from tenacity import AsyncRetrying, Retrying, retry_if_exception, stop_after_attempt
 
         cls = AsyncRetrying if asynchronous else Retrying
-        return cls(stop=stop_after_attempt(self.max_retries + 1), retry=retry_if_exception(is_retryable),
+        return cls(stop=stop_after_attempt(self.max_retries + 1), retry=retry_if_exception(retry_on or is_retryable),
                    wait=self.wait, reraise=True)
 
 

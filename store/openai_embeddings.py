@@ -6,8 +6,10 @@ collection configuration that Chroma persists (which holds just the model name).
 
 Same transport rules as every model call (core/llm_retry.py): the SDK never retries, the shared
 policy does (408/409/429/5xx, timeouts, Retry-After); with the store's path, every request is booked
-in the LLM ledger (kind `embeddings`) and vectors are cached by (model, text), so re-indexing the
-same text makes no request.
+in the LLM ledger (kind `embeddings`, priced from core/data/prices.yaml) and vectors are cached by
+(model, text), so re-indexing the same text makes no request. Inside `core.llm_costs.spending` (an
+LLM command with --max-cost, e.g. `papers ask --engine openai`), each request is checked against
+that budget before it is sent, spends from it, and is booked under that command's run.
 """
 
 from __future__ import annotations
@@ -90,7 +92,18 @@ def _request(client: Any, model: str, batch: list[str], policy: RetryPolicy, led
     import numpy as np
     import openai
 
+    from core.llm_costs import CHARS_PER_TOKEN, current_scope, price_for
+
     hint = "check OPENAI_BASE_URL and the network, or set PAPERS_EMBEDDING=local and run `papers reindex`"
+    price, scope = price_for(model), current_scope()
+    if scope is not None and scope.budget.limit is not None:     # --max-cost: checked before the call
+        if not price.known:
+            from core.errors import UsageError
+
+            raise UsageError(f"--max-cost needs a price for the embedding model {model!r}",
+                             hint="add it to core/data/prices.yaml")
+        estimate = sum(len(t) for t in batch) / CHARS_PER_TOKEN + len(batch)
+        scope.budget.check_cost(price.cost(int(estimate) + 1, 0), "the embeddings request")
     try:
         resp = policy.retrying()(client.embeddings.create, model=model, input=batch, encoding_format="float")
     except openai.AuthenticationError:
@@ -106,11 +119,15 @@ def _request(client: Any, model: str, batch: list[str], policy: RetryPolicy, led
     if len(rows) != len(batch):
         raise EngineError(f"the embeddings endpoint returned {len(rows)} vectors for {len(batch)} texts",
                           hint=hint)
+    tokens = int(getattr(getattr(resp, "usage", None), "prompt_tokens", 0) or 0)
+    cost = price.cost(tokens, 0)
+    if scope is not None:
+        scope.budget.spend(cost)
     if ledger is not None:
         from store.llmcache import Usage
 
-        tokens = int(getattr(resp.usage, "prompt_tokens", 0) or 0)
-        ledger.record(Usage(model=model, kind="embeddings", prompt_tokens=tokens))
+        ledger.record(Usage(model=model, kind="embeddings", prompt_tokens=tokens, cost=cost),
+                      run=scope.run if scope else None)
     mat = np.asarray([r.embedding for r in rows], dtype=np.float32)
     mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
     return list(mat)

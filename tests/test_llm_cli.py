@@ -187,3 +187,17 @@ def test_openai_extraction_loads_no_embedding_model_chroma_or_langchain(fake_ope
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "heavy []" in done.stdout and fake_openai.count == 3
+
+
+def test_cli_names_an_llm_engine_for_the_early_sdk_import(monkeypatch):
+    """The CLI starts importing the openai SDK before typer parses options only when the command line
+    (or PAPERS_ENGINE) selects an LLM engine; `papers --help` and local commands never do."""
+    from agent.cli import _names_llm_engine
+
+    monkeypatch.delenv("PAPERS_ENGINE", raising=False)
+    assert _names_llm_engine(["extract", "--engine", "openai", "-i", "x.jsonl"])
+    assert _names_llm_engine(["ask", "q", "-e", "hybrid"]) and _names_llm_engine(["extract", "--engine=OpenAI"])
+    assert not _names_llm_engine(["--help"]) and not _names_llm_engine(["extract", "--engine", "local"])
+    monkeypatch.setenv("PAPERS_ENGINE", "openai")
+    assert _names_llm_engine(["extract", "-i", "x.jsonl"]) and not _names_llm_engine(["ask", "q", "-e", "local"])
+    assert not _names_llm_engine(["--help"]) and not _names_llm_engine(["extract", "--help"])

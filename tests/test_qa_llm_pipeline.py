@@ -69,7 +69,8 @@ def test_pipeline_uses_the_transport_retries_cache_and_ledger(fake_openai, qa_ho
     fake_openai.rejects = {"tools"}
     fake_openai.push(error_reply(429, headers={"Retry-After": "0"}), error_reply(503), cite_passages_with("KITTI"))
     first = ask(QUESTION, settings, store=qa_store, engine="openai")
-    assert first.citations and first.usage.requests == 3                # 429 and 503 retried, then answered
+    # the rejected tool-calling attempt, then 429 and 503 retried, then answered: every request is counted
+    assert first.citations and first.usage.requests == 4 and first.usage.by_kind["agent:failed"].calls == 1
     assert first.usage.by_kind["answer@v1"].calls == 1 and first.usage.by_kind["answer@v1:failed"].calls == 2
     second = ask(QUESTION, settings, store=qa_store, engine="openai")     # deterministic: from the cache
     assert second.answer == first.answer and second.usage.cached_calls == 1 and second.usage.calls == 0
@@ -78,10 +79,44 @@ def test_pipeline_uses_the_transport_retries_cache_and_ledger(fake_openai, qa_ho
 def test_ask_max_cost_stops_before_spending(fake_openai, qa_settings, qa_store):
     from core.errors import BudgetExceeded
 
+    with pytest.raises(BudgetExceeded):
+        ask(QUESTION, qa_settings, store=qa_store, engine="openai", max_cost=1e-9)
+    assert fake_openai.count == 0          # not even the native tool-calling attempt is sent
     fake_openai.rejects = {"tools"}
     with pytest.raises(BudgetExceeded):
         ask(QUESTION, qa_settings, store=qa_store, engine="openai", max_cost=1e-9)
-    assert fake_openai.count == 1          # only the rejected tool-calling attempt, no answer request
+    assert fake_openai.count == 0
+
+
+def test_native_agent_is_on_the_shared_transport(fake_openai, qa_home, qa_store):
+    """The LangChain agent's calls: the shared retry policy (the SDK itself never retries), each call
+    and each failed attempt in the ledger, priced."""
+    from core.settings import Settings
+
+    from fakeopenai import tool_calls_reply
+
+    settings = Settings(home=qa_home, backoff_base=0.01, backoff_max=0.05, max_retries=3)
+    fake_openai.push(error_reply(429, headers={"Retry-After": "0.2"}), error_reply(503),
+                     tool_calls_reply([("query_claims", {"dataset": "KITTI"})], usage=(2000, 30)),
+                     text_reply("No paper here [p0].", usage=(2500, 10)))
+    ans = ask(QUESTION, settings, store=qa_store, engine="openai")
+    assert ans.usage.requests == 4 and ans.usage.by_kind["agent"].calls == 2
+    assert ans.usage.by_kind["agent:failed"].calls == 2
+    assert ans.usage.prompt_tokens == 4500 and ans.usage.cost == pytest.approx((4500 * 0.15 + 40 * 0.6) / 1e6)
+    headers = [r.headers for r in fake_openai.chat_requests]
+    assert all(h.get("x-stainless-retry-count", "0") == "0" for h in headers)   # no SDK-level retries
+
+
+def test_native_agent_budget_is_checked_before_each_call(fake_openai, qa_settings, qa_store):
+    from core.errors import BudgetExceeded
+
+    from fakeopenai import tool_calls_reply
+
+    fake_openai.push(tool_calls_reply([("query_claims", {"dataset": "KITTI"})], usage=(3000, 100)),
+                     text_reply("KITTI [p0]."))
+    with pytest.raises(BudgetExceeded):    # the first call fits, the second would not: never sent
+        ask(QUESTION, qa_settings, store=qa_store, engine="openai", max_cost=0.0012)
+    assert fake_openai.count == 1
 
 
 def test_cli_ask_openai_prints_its_cost_line(fake_openai, qa_home, cli):
@@ -89,5 +124,16 @@ def test_cli_ask_openai_prints_its_cost_line(fake_openai, qa_home, cli):
     fake_openai.push(cite_passages_with("KITTI"))
     res = cli("ask", QUESTION, "--engine", "openai", "--json")
     assert res.exit_code == 0, res.output
-    assert re.search(r"llm: 1 requests, 0 cached, \d+\+\d+ tokens, \$\d\.\d{4} \(gpt-4o-mini\)", res.stderr)
-    assert json.loads(res.stdout)["usage"]["calls"] == 1
+    # 2 requests: the tool-calling attempt the server rejected, then the pipeline's answer
+    assert re.search(r"llm: 2 requests, 0 cached, \d+\+\d+ tokens, \$\d\.\d{4} \(gpt-4o-mini\)", res.stderr)
+    assert json.loads(res.stdout)["usage"]["calls"] == 2
+
+
+def test_cli_ask_native_agent_prints_its_cost_line(fake_openai, qa_home, cli):
+    from fakeopenai import tool_calls_reply
+
+    fake_openai.push(tool_calls_reply([("query_claims", {"dataset": "KITTI"})], usage=(2000, 30)),
+                     text_reply("KITTI [p0].", usage=(2500, 10)))
+    res = cli("ask", QUESTION, "--engine", "openai", "--json")
+    assert res.exit_code == 0, res.output
+    assert "llm: 2 requests, 0 cached, 4500+40 tokens, $0.0007 (gpt-4o-mini)" in res.stderr

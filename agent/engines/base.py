@@ -43,25 +43,26 @@ class ExtractionFailure(Exception):
 
 
 def extract_many(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Extraction | ExtractionFailure"]:
-    """Results as they finish. Engines with their own concurrent batch path provide `extract_many`."""
-    abstracts: dict[str, str] = {}
+    """Results as they finish. Engines with their own concurrent batch path provide `extract_many`
+    (and may start working at this call, before the first result is asked for)."""
+    papers = list(papers)
+    abstracts = {paper.id: paper.abstract for paper in papers}
+    return _flagged(_extract_all(engine, papers), abstracts)
 
-    def remember(items: Iterable["PaperText"]) -> Iterator["PaperText"]:
-        for paper in items:
-            abstracts[paper.id] = paper.abstract
-            yield paper
 
-    for result in _extract_all(engine, remember(papers)):
+def _flagged(results: Iterator["Extraction | ExtractionFailure"], abstracts: dict[str, str]) -> Iterator:
+    for result in results:
         if not isinstance(result, ExtractionFailure):
             flag_suspicious(result, abstracts.pop(result.id, ""))
         yield result
 
 
-def _extract_all(engine: Engine, papers: Iterable["PaperText"]) -> Iterator["Extraction | ExtractionFailure"]:
+def _extract_all(engine: Engine, papers: list["PaperText"]) -> Iterator["Extraction | ExtractionFailure"]:
     own = getattr(engine, "extract_many", None)
-    if own is not None:
-        yield from own(papers)
-        return
+    return own(papers) if own is not None else _one_by_one(engine, papers)
+
+
+def _one_by_one(engine: Engine, papers: list["PaperText"]) -> Iterator["Extraction | ExtractionFailure"]:
     for paper in papers:
         if not paper.abstract.strip():
             yield ExtractionFailure(paper.id, "empty abstract", stage="input", error="EmptyAbstract")

@@ -49,12 +49,18 @@ def get_engine(name: str | None = None, settings: "Settings | None" = None, *, m
         from agent.engines.local.engine import LocalEngine
 
         return LocalEngine(use_embeddings=use_embeddings)
-    return build_llm_engine(name, settings, model=model or settings.model, use_cache=use_cache,
-                            concurrency=concurrency or settings.concurrency, max_cost=max_cost)
+    engine = build_llm_engine(name, settings, model=model or settings.model, use_cache=use_cache,
+                              concurrency=concurrency or settings.concurrency, max_cost=max_cost,
+                              prefetch=False)
+    from agent.engines.llm import prefetch_client_modules
+
+    prefetch_client_modules(warm=engine.warm_checks)     # extraction: the checks' vocabularies too
+    return engine
 
 
 def build_llm_engine(name: str, settings: "Settings", *, model: str, use_cache: bool = True,
-                     concurrency: int | None = None, max_cost: float | None = None) -> "LLMEngine":
+                     concurrency: int | None = None, max_cost: float | None = None,
+                     prefetch: bool = True) -> "LLMEngine":
     """The `openai` or `hybrid` engine; EngineNotConfigured (one clear line) without OPENAI_API_KEY."""
     from agent.engines.llm.config import LLMConfig
     from agent.engines.llm.engine import LLMEngine
@@ -63,7 +69,8 @@ def build_llm_engine(name: str, settings: "Settings", *, model: str, use_cache: 
     config = LLMConfig.from_settings(settings, model=model, use_cache=use_cache,
                                      concurrency=concurrency, max_cost=max_cost)
     config.check()
-    from agent.engines.llm import prefetch_client_modules
+    if prefetch:
+        from agent.engines.llm import prefetch_client_modules
 
-    prefetch_client_modules()
+        prefetch_client_modules()
     return (HybridEngine if name == "hybrid" else LLMEngine)(config)

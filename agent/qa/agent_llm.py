@@ -1,8 +1,10 @@
 """The LLM engine's answers: a LangChain tool-calling agent with the `prompts/agent.md` system prompt,
 where the server calls tools natively; otherwise (the server rejects tools, or the model writes its
 tool call as text, remembered per base URL) the fixed retrieve -> answer pipeline of pipeline_llm.py.
-Both book their calls in the engine's ledger under its --max-cost budget; `answer.usage` says what
-the answer cost.
+Both run on the engine's transport policy: the same retries (the agent's LangChain client through
+core/llm_http.py), the --max-cost budget checked before each call, every call in the ledger;
+`answer.usage` says what the answer cost. The agent's calls are not cached (a multi-step tool loop
+whose steps depend on the store's current contents); the pipeline's answer call is.
 
 The model sees four tools (search, claims-table query, get paper, compare papers) built on
 agent/qa/tools.py. Every paper a tool returns is registered; the model cites papers by the id the
@@ -117,15 +119,76 @@ def build_tools(ctx: QAContext, reg: Registry) -> list:
 
 # -- the agent -------------------------------------------------------------------------------------
 def chat_model(engine):
-    """A streaming ChatOpenAI for the agent, on the engine's settings (timeout, retries, base URL)."""
+    """A streaming ChatOpenAI for the agent on the engine's transport policy: the SDK never retries,
+    its HTTP client does, by the shared RetryPolicy (core/llm_http.py); every call is checked against
+    the engine's --max-cost budget before it is sent and booked in the ledger after (`ModelCalls`)."""
     from langchain_openai import ChatOpenAI
 
     from agent.engines.llm.config import api_key
+    from agent.prompts import load
+    from core.llm_http import policy_client
 
-    config = engine.config
+    config, transport = engine.config, engine.transport
+    max_tokens = load("agent").max_tokens
+    http = policy_client(transport.policy, timeout=config.timeout,
+                         on_failed_attempt=lambda why: _book_failure(engine))
+    engine.closing.append(http.close)        # ChatOpenAI never closes a client it was given
     return ChatOpenAI(model=config.model, api_key=api_key(), base_url=config.base_url, timeout=config.timeout,
-                      max_retries=config.max_retries, temperature=0.0, streaming=True,
-                      stream_usage=True)
+                      max_retries=0, temperature=0.0, streaming=True, stream_usage=True, max_tokens=max_tokens,
+                      http_client=http, callbacks=[model_calls(engine, max_tokens)])
+
+
+def model_calls(engine, max_tokens: int):
+    """A LangChain callback: the budget check before each model call, the ledger row after it."""
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    from agent.engines.llm.costs import CHARS_PER_TOKEN, estimate_tokens
+
+    transport = engine.transport
+
+    class ModelCalls(BaseCallbackHandler):
+        raise_error = True            # BudgetExceeded must stop the agent, not be logged
+
+        def on_chat_model_start(self, serialized, messages, **kw) -> None:
+            sent = [{"content": m.content if isinstance(m.content, str) else json.dumps(m.content)}
+                    for m in messages[0]]
+            tools = json.dumps((kw.get("invocation_params") or {}).get("tools") or [])
+            transport.budget.check(estimate_tokens(sent) + int(len(tools) / CHARS_PER_TOKEN), max_tokens)
+
+        def on_llm_end(self, response, **kw) -> None:
+            _book_call(engine, _usage_of(response))
+
+    return ModelCalls()
+
+
+def _usage_of(response) -> tuple[int, int]:
+    for generations in response.generations:
+        for g in generations:
+            meta = getattr(getattr(g, "message", None), "usage_metadata", None)
+            if meta:
+                return int(meta.get("input_tokens", 0)), int(meta.get("output_tokens", 0))
+    usage = (response.llm_output or {}).get("token_usage") or {}
+    return int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
+
+
+def _book_call(engine, tokens: tuple[int, int]) -> None:
+    """One agent model call in the engine's ledger (kind `agent`), priced and spent like extraction."""
+    from store.llmcache import Usage
+
+    transport = engine.transport
+    p, c = tokens
+    cost = transport.price.cost(p, c)
+    transport.budget.spend(cost)
+    transport.requests += 1
+    engine.store.record(Usage(model=engine.config.model, kind="agent", prompt_tokens=p, completion_tokens=c,
+                              cost=cost), run=transport.run_id)
+
+
+def _book_failure(engine) -> None:
+    from store.llmcache import Usage
+
+    engine.transport.requests += 1
+    engine.store.record(Usage(model=engine.config.model, kind="agent:failed"), run=engine.transport.run_id)
 
 
 TOOLS_META = "llm_native_tools:"
@@ -167,9 +230,12 @@ def answer_llm(question: str, ctx: QAContext, *, conversation=None, on_token: Ca
     its tool call as text) the fixed retrieve -> answer pipeline. Usage and cost in `answer.usage`."""
     from agent.engines.registry import build_llm_engine
 
+    from core.llm_costs import spending
+
     engine = build_llm_engine("openai", ctx.settings, model=model or ctx.settings.model, max_cost=max_cost)
     try:
-        answer = _answer(question, ctx, engine, conversation, on_token)
+        with spending(engine.transport.budget, engine.transport.run_id):   # OpenAI embeddings of retrieval too
+            answer = _answer(question, ctx, engine, conversation, on_token)
         answer.usage = engine.usage()
         return answer
     finally:
@@ -190,11 +256,10 @@ def _answer(question, ctx, engine, conversation, on_token) -> Answer:
     system, messages = _messages(question, tools, conversation, reg)
     agent = create_agent(chat_model(engine), tools, system_prompt=system)
     try:
-        text, usage = _run(agent, messages, reg, on_token)
+        text = _run(agent, messages, reg, on_token)
     except _ToolsRejected:
         _no_native_tools(engine)
         return answer_pipeline(question, ctx, engine, conversation=conversation, tools=by_name, reg=reg)
-    _book(engine, usage)
     call = text_tool_call(text, set(by_name))
     if call is not None:            # the model wrote its tool call as text: this server cannot call tools
         _no_native_tools(engine)
@@ -217,20 +282,6 @@ class _ToolsRejected(Exception):
     pass
 
 
-def _book(engine, usage: list[dict[str, int]]) -> None:
-    """The agent's model calls in the engine's ledger (kind `agent`), priced like extraction."""
-    from store.llmcache import Usage
-
-    transport = engine.transport
-    for u in usage:
-        p, c = int(u.get("input_tokens", 0)), int(u.get("output_tokens", 0))
-        cost = transport.price.cost(p, c)
-        transport.budget.spent += cost
-        engine.store.record(Usage(model=engine.config.model, kind="agent", prompt_tokens=p, completion_tokens=c,
-                                  cost=cost), run=transport.run_id)
-        transport.requests += 1
-
-
 def _run(agent, messages: list, reg: Registry, on_token) -> str:
     """Drive the agent; stream the final answer's text; return it."""
     from langchain_core.messages import AIMessage, AIMessageChunk
@@ -238,7 +289,7 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
     from core.errors import EngineError
 
     stream = _CitationStream(reg, on_token) if on_token else None
-    final, last_messages = "", []
+    final = ""
     try:
         for mode, payload in agent.stream({"messages": messages}, stream_mode=["messages", "values"],
                                           config={"recursion_limit": MAX_STEPS}):
@@ -247,7 +298,6 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
                 if stream and isinstance(chunk, AIMessageChunk) and isinstance(chunk.content, str) and chunk.content:
                     stream.feed(chunk.content)
             elif mode == "values":
-                last_messages = payload["messages"]
                 last = payload["messages"][-1]
                 if isinstance(last, AIMessage) and not last.tool_calls:
                     final = last.content if isinstance(last.content, str) else str(last.content)
@@ -255,6 +305,11 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
         raise
     except Exception as exc:  # openai / httpx / langgraph errors: one clear line at the edge
         from agent.engines.llm.modes import rejects_format
+        from core.errors import BudgetExceeded
+
+        budget = _cause(exc, BudgetExceeded)
+        if budget is not None:
+            raise budget from None
 
         if rejects_format(exc) and "tool" in str(exc).lower():
             raise _ToolsRejected() from None
@@ -265,8 +320,17 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
         raise EngineError(scrub(f"the LLM request failed: {type(exc).__name__}: {exc}")) from None
     if stream:
         stream.close()
-    usage = [m.usage_metadata for m in last_messages if isinstance(m, AIMessage) and m.usage_metadata]
-    return final, usage
+    return final
+
+
+def _cause(exc: BaseException | None, kind: type) -> BaseException | None:
+    """`exc` or the first error of type `kind` in its cause/context chain."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 class _CitationStream:

@@ -6,7 +6,9 @@ Per paper and prompt: one call (from the cache when possible); every item is che
 rejected item, or none, are re-asked once (only those fields, with the reasons) and merged with
 the valid ones; a failed re-ask keeps what was valid. A field with nothing valid left, where the
 model had not simply answered "none", takes the local engine's value and `provenance["fallback"]
-[field]` says why. Only answers that parsed are cached (a truncated one is asked again next run).
+[field]` says why -- unless every item the model gave was rejected and the local engine, asked as a
+verifier, finds nothing either: then the field is empty and `provenance["rejected_all"][field]` says
+so (the model's items were invented; there was nothing to fall back to). Only answers that parsed are cached (a truncated one is asked again next run).
 `extract_many` runs papers concurrently on the engine's event loop and yields each result as soon
 as it is finished.
 """
@@ -28,6 +30,9 @@ from agent.prompts import instructions
 from core.models import Claims, Extraction, LLMEstimate, LLMUsage, PaperText, PricePerMillion, TopicTag
 
 EXTRACTION_FIELDS = ("speedups", "datasets", "hardware", "topics", "tldr")
+# List fields where "the model's items were all rejected" is checked against the local engine before
+# falling back: if the local engine finds nothing either, the field is empty (not a fallback).
+VERIFIABLE = ("speedups", "datasets", "hardware")
 _LOCAL_SOURCE = {"speedups": "claims", "datasets": "claims", "hardware": "claims", "topics": "tag",
                  "tldr": "tldr"}
 
@@ -88,6 +93,7 @@ class LLMEngine:
         self._transport: Transport | None = None
         self._runner = LoopThread()
         self.local_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papers-local")
+        self.closing: list[Callable[[], Any]] = []     # more to release on close (the QA agent's client)
 
     # -- plumbing ---------------------------------------------------------------------------------
     @property
@@ -121,6 +127,11 @@ class LLMEngine:
                 self._runner.run(self._transport.aclose())
             except Exception:  # noqa: BLE001 - closing is best effort
                 pass
+        for release in self.closing:
+            try:
+                release()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
         self._runner.close()
         self.local_pool.shutdown(wait=False)
 
@@ -139,8 +150,9 @@ class LLMEngine:
         return self._runner.run(self.aextract(paper))
 
     def extract_many(self, papers: Iterable[PaperText]) -> Iterator[Extraction | ExtractionFailure]:
+        """Results as they finish; the requests start at this call (see LoopThread.iterate)."""
         todo = list(papers)
-        yield from self._runner.iterate(lambda: self._amany(todo))
+        return self._runner.iterate(lambda: self._amany(todo))
 
     # -- async core -------------------------------------------------------------------------------
     async def ask(self, prompt_name: str, paper: PaperText, out_model, checkers: dict[str, tuple],
@@ -219,12 +231,22 @@ class LLMEngine:
         provenance: dict[str, Any] = {"llm": {"model": self.config.model, **answer.usage()}}
         if answer.reask_failed:
             provenance["llm"]["reask_failed"] = answer.reask_failed
-        fallback = {}
+        fallback, refuted = {}, {}
         for name, reason in checked.errors.items():
-            values[name] = await local.field(name)
+            local_value = await local.field(name)
+            if name in VERIFIABLE and checked.rejected.get(name) and not local_value:
+                # Every item the model gave was rejected and the local engine finds none either:
+                # the model's items were invented, the field is empty, and nothing fell back.
+                values[name] = []
+                refuted[name] = (f"all {len(checked.rejected[name])} item(s) the model gave were rejected; "
+                                 "the local engine finds none either")
+                continue
+            values[name] = local_value
             fallback[name] = reason
         if fallback:
             provenance["fallback"] = fallback
+        if refuted:
+            provenance["rejected_all"] = refuted
         if checked.rejected:
             provenance["rejected"] = checked.rejected
         if "topics" in values:
@@ -245,6 +267,23 @@ class LLMEngine:
                 "topics": (list, partial(validate.check_topics, supported=topic_support(
                     paper, use_embeddings=self.config.topic_embeddings))),
                 "tldr": (str, lambda text, out: validate.check_tldr(text, abstract, instructions, out))}
+
+    def warm_checks(self) -> None:
+        """Run the extraction prompt and checks once on a made-up answer, so the prompt, its few-shot
+        fixtures and the vocabularies the checks use are loaded (called from a prefetch thread)."""
+        from agent.prompts import load
+
+        paper = PaperText(id="warm-up", title="Warm-up", abstract=(
+            "We apply 4-bit quantization to ResNet-50 on ImageNet and run it on an NVIDIA A100 GPU, "
+            "which is 2x faster."))
+        prompt = load(self.main_prompt[0])
+        prompt.render(self._variables(prompt, paper, self._extra_sync(paper)))
+        answer = {"speedups": [{"value": 2, "unit": "x", "metric": "speedup", "direction": "faster",
+                                "baseline": None, "qualifier": None, "evidence": "2x faster"}],
+                  "datasets": ["ImageNet"], "hardware": [{"name": "NVIDIA A100", "class": "gpu", "level": "specific"}],
+                  "topics": ["quantization"], "tldr": "Quantization makes ResNet-50 faster on a GPU."}
+        validate.check_fields(answer, validate.Checked(), self.checkers(paper, instructions("extraction")),
+                              EXTRACTION_FIELDS)
 
     async def aextract(self, paper: PaperText) -> Extraction:
         checkers = self.checkers(paper, instructions("extraction"))

@@ -42,7 +42,9 @@ class LoopThread:
             raise
 
     def iterate(self, make: Callable[[], AsyncIterator[T]], cancel_wait: float = 10.0) -> Iterator[T]:
-        """Items of the async iterator `make()`, as they come; closing the generator cancels it."""
+        """Items of the async iterator `make()`, as they come; closing the generator cancels it.
+        The work starts now, not at the first `next()`: a caller can set up its output (progress bar,
+        store) while the first requests are in flight."""
         items: queue.Queue[Any] = queue.Queue()
 
         async def pump() -> None:
@@ -59,6 +61,10 @@ class LoopThread:
                 items.put((True, _DONE))
 
         future = asyncio.run_coroutine_threadsafe(pump(), self.loop)
+        return self._drain(items, future, cancel_wait)
+
+    @staticmethod
+    def _drain(items: queue.Queue, future, cancel_wait: float) -> Iterator[Any]:
         try:
             while True:
                 try:

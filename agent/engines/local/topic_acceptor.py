@@ -22,8 +22,9 @@ CANDIDATES = 8          # tags per paper the model looks at (by the hand-weighte
 KINDS = ("technique", "workload", "platform")
 # The tag itself is a feature too: some tags are central whenever their cues fire (quantization),
 # others mostly name a passing workload (nlp, detection). Read from the taxonomy file.
-TAGS = tuple(t for t in yaml.safe_load((Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml")
-                                       .read_text(encoding="utf-8"))["tags"] if t != "other")
+TAGS = tuple(t for t in yaml.load((Path(__file__).resolve().parents[2] / "data" / "taxonomy.yaml")
+                                  .read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+             ["tags"] if t != "other")
 FEATURES = ("bias", "score", "relative", "inverse_rank", "keywords", "embedding", "neighbours", "title_cue",
             "claim_cue", "opening_cue", "n_cues", *(f"kind_{k}" for k in KINDS), "n_above_floor",
             *(f"tag_{t}" for t in TAGS))
