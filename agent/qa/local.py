@@ -206,7 +206,12 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
         covered += [Facet("hardware_class", k, p) for k, ps in vocabulary(ctx.store).hardware_classes.items() for p in ps]
     used = [f.surface for f in covered] + [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
         + list(r.phrases)
-    if not concept:      # the concept path checked its own qualifiers
+    topic = next((f for f in r.facets if f.kind == "topic"), None)
+    if topic is not None and not concept:     # topic + qualifier groups (agent/qa/sets.py)
+        matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases], topic, ctx)
+        if unmet:
+            return closest_set(question, ctx, r, [], unmet)
+    elif not concept:      # the concept path checked its own qualifiers
         matches, r.qualifiers = sets.qualify(question, matches, used, ctx)
     if r.numbers and r.metric:   # "which papers reduce latency ..., by how much?": those with such a claim
         family = metric_family(r.metric)

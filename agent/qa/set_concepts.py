@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.qa.text import STOP, stem, term_set, tokens
+from core.text import split_sentences
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
 FRAME = term_set("""report reports reported result results evaluate evaluates evaluated evaluation experiment
@@ -48,6 +49,8 @@ class Group:
     phrases: list[tuple[str, ...]]
     surface: str
     run: int = -1        # the run of question words it came from
+    spelled: bool = False    # alternatives the question wrote out ("A, B or C")
+    generic: bool = False    # one alternative is a word most papers use: the group filters nothing
 
 
 @dataclass
@@ -55,6 +58,8 @@ class Concepts:
     subject: Group | None
     qualifiers: list[Group] = field(default_factory=list)
     usage: bool = False          # one mention of the subject suffices
+    excluded: list[Group] = field(default_factory=list)   # "excluding X": papers meeting X are left out
+    strict: bool = False         # "not papers that merely use X": X must be what the abstract works on
 
 
 # -- the store's words -------------------------------------------------------------------------------
@@ -65,6 +70,8 @@ class TermIndex:
     docs: dict[str, list[str]]
     title_len: dict[str, int]
     vocab: dict[str, set[str]]     # stem -> paper ids using it
+    sent_of: dict[str, list[int]] = field(default_factory=dict)   # token -> its sentence (title = -1)
+    sentences: dict[str, list[str]] = field(default_factory=dict)
 
     def variants(self, word: str) -> set[str]:
         if word in self.vocab and len(word) < _MIN_PREFIX:
@@ -76,6 +83,13 @@ class TermIndex:
         alts = [_variants_cached(self, w) for w in phrase]
         k = len(phrase)
         return sum(1 for i in range(len(toks) - k + 1) if all(toks[i + j] in alts[j] for j in range(k)))
+
+    def where(self, phrase: tuple[str, ...], pid: str) -> set[int]:
+        """The sentences (title = -1) where the phrase occurs."""
+        toks, sent = self.docs[pid], self.sent_of[pid]
+        alts = [_variants_cached(self, w) for w in phrase]
+        k = len(phrase)
+        return {sent[i] for i in range(len(toks) - k + 1) if all(toks[i + j] in alts[j] for j in range(k))}
 
     def papers(self, phrase: tuple[str, ...]) -> set[str]:
         ids: set[str] | None = None
@@ -113,14 +127,17 @@ _INDEXES: dict[tuple, TermIndex] = {}
 
 
 def _build(papers) -> TermIndex:
-    docs, title_len, vocab = {}, {}, {}
+    docs, title_len, vocab, sent_of, sents = {}, {}, {}, {}, {}
     for p in papers:
         head = stream(p.title or "")
-        docs[p.id] = head + stream(p.abstract)
+        sents[p.id] = split_sentences(p.abstract) or [p.abstract]
+        parts = [stream(s) for s in sents[p.id]]
+        docs[p.id] = head + [w for part in parts for w in part]
+        sent_of[p.id] = [-1] * len(head) + [i for i, part in enumerate(parts) for _ in part]
         title_len[p.id] = len(head)
         for w in set(docs[p.id]):
             vocab.setdefault(w, set()).add(p.id)
-    return TermIndex(docs, title_len, vocab)
+    return TermIndex(docs, title_len, vocab, sent_of, sents)
 
 
 def term_index(ctx) -> TermIndex:
@@ -135,12 +152,26 @@ def term_index(ctx) -> TermIndex:
 
 
 # -- reading the question ------------------------------------------------------------------------------
+# An exclusion: "(not papers that merely use X)", "excluding X", "other than X", "but not X".
+_EXCLUDE = re.compile(r"(?:\(\s*|[,;]\s*|\bbut\s+|\band\s+)\b(?:not|excluding|except(?:\s+for)?|other\s+than|"
+                      r"rather\s+than|apart\s+from)\s+([^()?;.]*)\)?|\b(?:excluding|except\s+for|other\s+than|"
+                      r"apart\s+from)\s+([^()?;.,]*)", re.I)
+_MERELY = re.compile(r"\b(?:merely|only|just|simply|solely)\b", re.I)
+
+
+def split_exclusion(question: str) -> tuple[str, list[str]]:
+    """The question without its exclusion clauses, and those clauses."""
+    clauses = [m.group(1) or m.group(2) or "" for m in _EXCLUDE.finditer(question)]
+    return _EXCLUDE.sub(" ; ", question), [c for c in clauses if c.strip()]
+
+
 def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: list[str] = ()) -> Concepts:
-    """The question's subject and qualifier groups; `taken` surfaces (entities, year) are skipped."""
-    text = question
-    for s in taken:
-        if s:
-            text = re.sub(re.escape(s), " , ", text, flags=re.I)
+    """The question's subject and qualifier groups; `taken` surfaces (entities, year) are skipped.
+    An exclusion clause filters out: its groups other than the subject are `excluded`; one that
+    only says the subject is merely used ("not papers that merely use X as a tool") makes the
+    check `strict`."""
+    question, clauses = split_exclusion(question)
+    text = _strip(question, taken)
     groups = _groups(text, index)
     subject = None
     topic_stems = [tuple(stream(a)) for a in topic_aliases]
@@ -155,7 +186,43 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
     rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)])
-    return Concepts(subject, rest, usage=asks_use(question))
+    concepts = Concepts(subject, rest, usage=asks_use(question))
+    _read_exclusions(concepts, clauses, index, taken, topic_aliases)
+    return concepts
+
+
+def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, taken, topic_aliases) -> None:
+    own = set(concepts.subject.phrases) | {tuple(stream(a)) for a in topic_aliases} if concepts.subject else set()
+    for clause in clauses:
+        groups = [g for g in _groups(_strip(clause, list(taken) + list(topic_aliases)), index)
+                  if not set(g.phrases) & own]
+        merely = bool(_MERELY.search(clause) and _USAGE.search(clause))
+        if merely:          # the clause restates the subject as a tool; its other words ("tool") are framing
+            concepts.strict = True
+        else:
+            concepts.excluded += _merge_runs(groups)
+
+
+def _strip(text: str, surfaces) -> str:
+    for s in surfaces:
+        if s:
+            text = re.sub(re.escape(s), " ; ", text, flags=re.I)   # a break: no alternative of its neighbours
+    return text
+
+
+def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
+    """A question whose subject is a taxonomy tag (already taken): every group read is a qualifier."""
+    question, clauses = split_exclusion(question)
+    groups = _merge_runs(_groups(_strip(question, taken), index))
+    concepts = Concepts(None, groups, usage=asks_use(question))
+    concepts.subject = Group([tuple(stream(t)) for t in taken if t], " / ".join(t for t in taken if t))
+    _read_exclusions(concepts, clauses, index, taken, taken)
+    return concepts
+
+
+def excluded_members(ids: set[str], concepts: Concepts, index: TermIndex) -> set[str]:
+    """Members the question excludes: they say an excluded concept (title, or twice in the abstract)."""
+    return {pid for pid in ids for g in concepts.excluded if about(g, pid, index, usage=False)}
 
 
 def _merge_runs(groups: list[Group]) -> list[Group]:
@@ -164,7 +231,8 @@ def _merge_runs(groups: list[Group]) -> list[Group]:
     out: list[Group] = []
     for g in groups:
         if out and g.run >= 0 and out[-1].run == g.run:
-            out[-1] = Group(out[-1].phrases + g.phrases, f"{out[-1].surface} {g.surface}", g.run)
+            out[-1] = Group(out[-1].phrases + g.phrases, f"{out[-1].surface} {g.surface}", g.run,
+                            out[-1].spelled or g.spelled)
         else:
             out.append(g)
     return out
@@ -180,11 +248,17 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
     n = max(1, len(index.docs))
     out: list[Group] = []
     run: list[tuple[str, str]] = []          # (stem, surface word)
-    state = {"join": False, "paren": 0, "run": 0}
+    state = {"join": False, "paren": 0, "run": 0, "opened": False}
 
     def flush() -> None:
         if run:
             joined = (state["join"] or state["paren"]) and out
+            if joined and state["opened"] and out[-1].generic:
+                # "visual data (images, ...)": the paren names kinds of the run's concept, not of "data";
+                # "LLM (evicting, ...)" after a run of its own: the paren is a concept of its own
+                dropped = out.pop()
+                joined = bool(out) and out[-1].run == dropped.run
+            state["opened"] = False
             # An alternative is kept whole ("dense prediction"): split, one of its words would
             # stand for the whole alternative.
             if joined:
@@ -193,13 +267,14 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
             else:
                 parts = _split_run(run, index)
             for i, (phrase, surface) in enumerate(parts):
-                if len(phrase) == 1 and len(index.vocab.get(phrase[0], ())) > _GENERIC_SHARE * n:
-                    continue
+                generic = len(phrase) == 1 and len(index.vocab.get(phrase[0], ())) > _GENERIC_SHARE * n
                 if joined and i == 0:
                     out[-1].phrases.append(phrase)
                     out[-1].surface += f" / {surface}"
+                    out[-1].spelled = True
+                    out[-1].generic |= generic
                 else:
-                    out.append(Group([phrase], surface, state["run"]))
+                    out.append(Group([phrase], surface, state["run"], generic=generic))
             state["run"] += 1
         run.clear()
         state["join"] = state["paren"] > 0
@@ -209,7 +284,7 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
         if low == "(":
             flush()
             state["paren"] += 1
-            state["join"] = True
+            state["join"] = state["opened"] = True
         elif low == ")":
             flush()
             state["paren"] = max(0, state["paren"] - 1)
@@ -229,7 +304,7 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
                 flush()
                 state["join"] = True
     flush()
-    return out
+    return [g for g in out if not g.generic]
 
 
 def _split_run(run: list[tuple[str, str]], index: TermIndex) -> list[tuple[tuple[str, ...], str]]:
@@ -270,16 +345,20 @@ def subject_members(concepts: Concepts, index: TermIndex, tagged: set[str] = fro
             (pid in tagged or about(g, pid, index, concepts.usage))}
 
 
-def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex) -> tuple[set[str], list[Group], list[Group]]:
+def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject: Group | None = None,
+              strict: bool = False) -> tuple[set[str], list[Group], list[Group]]:
     """Members meeting the qualifier groups, the groups that leave none (the answer's `missing`), and
     the groups ignored.
 
+    A qualifier counts where the paper says it about the subject: in the title, or in a sentence
+    within one of a sentence naming the subject (anywhere when the title names the subject or only
+    the tagger does; `strict`, for "not papers that merely use X", needs the abstract's own sentences).
     A term (a phrase, or a word few papers use) that no member uses is not covered: the answer says
     so rather than list the subject's papers. A common word no member uses ("captured") describes,
     it does not constrain, and is ignored. The rest must all be met; when no member meets them all,
     the most common is ignored first (the question chose it freely), then the next."""
     n = max(1, len(index.docs))
-    met = [{pid for pid in ids if mentions(g, pid, index, loose=True)[0] > 0} for g in qualifiers]
+    met = [{pid for pid in ids if meets_qualifier(g, pid, index, subject, strict)} for g in qualifiers]
     missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n)]
     if missing:
         return set(), missing, []
@@ -292,6 +371,41 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex) -> tuple
             return keep, [], ignored
         ignored.append(active.pop(0)[0])
     return set(ids), [], ignored
+
+
+_WINDOW = 1     # a qualifier in the subject's sentence or the one either side is said of the subject
+
+
+def meets_qualifier(group: Group, pid: str, index: TermIndex, subject: Group | None = None,
+                    strict: bool = False) -> bool:
+    where = set().union(*(index.where(p, pid) for p in group.phrases)) | _family_hits(group, pid, index)
+    if not where:    # the words of a phrase apart ("LiDAR ... point clouds")
+        return not strict and mentions(group, pid, index, loose=True)[0] > 0
+    if subject is None:
+        return True
+    at = set().union(*(index.where(p, pid) for p in subject.phrases))
+    if strict:
+        at.discard(-1)
+        return any(abs(a - b) <= _WINDOW for a in where - {-1} for b in at)
+    if -1 in where or -1 in at or not at:
+        return True
+    return any(abs(a - b) <= _WINDOW for a in where for b in at)
+
+
+def _family_hits(group: Group, pid: str, index: TermIndex) -> set[int]:
+    """Sentences using another word of the qualifier's synonym family ("speed up" = "accelerate")."""
+    fam = family(group.surface)
+    if fam is None:
+        return set()
+    return {i for i, s in enumerate(index.sentences.get(pid, ())) if fam.search(s)}
+
+
+def family(surface: str):
+    """The speedup lexicon's direction family the words belong to (agent/data/speedup_lexicon.yaml)."""
+    from agent.engines.local.speedup_rules import lexicon
+
+    rx = lexicon().faster
+    return rx if rx.search(surface) else None
 
 
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:

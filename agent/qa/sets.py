@@ -172,10 +172,58 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     members &= set(universe)
     if not members:
         return [], [concepts.subject.surface]
-    keep, missing, _ = set_concepts.qualified(members, concepts.qualifiers, index)
+    members -= set_concepts.excluded_members(members, concepts, index)
+    keep, missing, _ = set_concepts.qualified(members, concepts.qualifiers, index, concepts.subject, concepts.strict)
     r.phrases = [concepts.subject.surface]
     r.qualifiers = [g.surface for g in concepts.qualifiers if g not in missing]
     if missing:
         return [], [g.surface for g in missing]
     chosen = {pid: universe[pid] for pid in keep}
     return claim_matches(ctx, chosen, {pid: [] for pid in chosen}, r.metric, "year"), []
+
+
+def topic_qualify(question: str, matches: list, used: list[str], topic, ctx) -> tuple[list, list[str], list[str]]:
+    """A topic-tag set with the question's other words as qualifier groups (agent/qa/set_concepts.py):
+    alternatives ("evicting, pruning or quantizing") are one group, a qualifier counts near the
+    topic's mention, "excluding X" leaves out papers about X. When the question names one kind of
+    the tag ("linear attention" of efficient-attention), members must be about that kind.
+    Returns (kept, qualifier surfaces used, surfaces no member meets)."""
+    from agent.qa import set_concepts as sc
+
+    index = sc.term_index(ctx)
+    concepts = sc.topic_groups(question, index, list(dict.fromkeys([topic.surface] + list(topic.aliases) + used)))
+    ids = {m.source.id for m in matches}
+    kind = narrower_alias(topic)
+    if kind is not None:
+        group = sc.Group([tuple(sc.stream(kind))], kind)
+        ids = {pid for pid in ids if sc.about(group, pid, index, usage=True)}   # the tag says what it is about
+        concepts.subject = group
+    ids -= sc.excluded_members(ids, concepts, index)
+    # Alternatives the question spells out ("evicting, pruning or quantizing") say which papers of the
+    # tag it means; then its single free words (purpose verbs, "workloads") only describe.
+    spelled = [g for g in concepts.qualifiers if g.spelled]
+    groups = spelled or concepts.qualifiers
+    keep, missing, ignored = sc.qualified(ids, groups, index, concepts.subject, concepts.strict)
+    ignored += [g for g in concepts.qualifiers if g not in groups]
+    if missing and spelled:
+        return [], [], [g.surface for g in missing]
+    if missing:       # a free word of a topic question that no member uses describes, it does not filter
+        keep, _, more = sc.qualified(ids, [g for g in groups if g not in missing], index, concepts.subject,
+                                     concepts.strict)
+        ignored += missing + more
+    used_q = ([kind] if kind else []) + [g.surface for g in concepts.qualifiers if g not in ignored]
+    return [m for m in matches if m.source.id in keep], used_q, []
+
+
+def narrower_alias(topic) -> str | None:
+    """The question's words for a topic name one kind of it when they leave out the tag's own words
+    and another alias is a sibling kind with the same head word ("linear attention" beside "sparse
+    attention" under efficient-attention); "KV cache" for kv-cache is the tag itself."""
+    said = topic.surface.lower().replace("-", " ").split()
+    tag = set(topic.value.lower().split("-"))
+    if not said or (tag - {said[-1]}) & set(said) or tag == set(said):
+        return None
+    siblings = [a.lower().replace("-", " ").split() for a in topic.aliases]
+    if any(a[-1] == said[-1] and a != said for a in siblings):
+        return " ".join(said)
+    return None
