@@ -51,16 +51,36 @@ def entity_matches(ctx, entities: list[Constraint], question: str, r) -> tuple[l
 
 def entity_members(ctx, constraints: list[Constraint], question: str, universe: dict) -> tuple[set[str], list[str]]:
     """Ids of `universe` (id -> Paper) meeting the constraints, and the surfaces no paper meets."""
+    from agent.qa.set_concepts import asks_use
+
     facts = all_facts(ctx, universe)
     groups = _groups(constraints, question)
     keep = set(universe)
     missing: list[str] = []
+    use = asks_use(question)
     for group in groups:
-        met = {pid for pid in keep if any(meets(c, facts[pid]) for c in group)}
+        met = {pid for pid in keep if any(meets(c, facts[pid]) and not (use and background_only(c, universe[pid].abstract))
+                                          for c in group)}
         if not met:
             missing += [c.surface for c in group]
         keep = met
     return keep, missing
+
+
+_OWN = re.compile(r"\b(?:we|our|us|this (?:paper|work))\b", re.I)
+
+
+def background_only(c: Constraint, abstract: str) -> bool:
+    """Every sentence naming the entity is background ("prior models are trained on small datasets like
+    X"): the paper names it, it does not use it. Background and result cues are the TL;DR
+    compressor's (agent/engines/local/tldr_compress.py); a sentence in the first person or stating a
+    result ("improving recall on X by 40%") is the paper's own."""
+    from agent.engines.local.tldr_compress import BACKGROUND, RESULT
+    from core.text import split_sentences
+
+    names = [n for n in {c.value, c.surface} if n]
+    naming = [s for s in split_sentences(abstract) if any(n.lower() in s.lower() for n in names)]
+    return bool(naming) and all(BACKGROUND.search(s) and not _OWN.search(s) and not RESULT.search(s) for s in naming)
 
 
 def _groups(constraints: list[Constraint], question: str) -> list[list[Constraint]]:
