@@ -208,7 +208,9 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
         + list(r.phrases)
     topic = next((f for f in r.facets if f.kind == "topic"), None)
     if topic is not None and not concept:     # topic + qualifier groups (agent/qa/sets.py)
-        matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases], topic, ctx)
+        matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases], topic, ctx, r)
+        if unmet and not sets.lists_papers(question):   # "which paper ...": one work, not a filtered set
+            return _lookup(question, ctx, r)
         if unmet:
             return closest_set(question, ctx, r, [], unmet)
     elif not concept:      # the concept path checked its own qualifiers

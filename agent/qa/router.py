@@ -81,6 +81,7 @@ class Route:
     numbers: bool = False                  # the question asks "by how much": show claim values
     entities: list[str] = field(default_factory=list)     # named entities filtered on (kind=value)
     qualifiers: list[str] = field(default_factory=list)   # words every listed paper had to use
+    near: list[str] = field(default_factory=list)   # a set no paper meets: ids that meet the rest of it
 
     def describe(self) -> str:
         parts = list(self.entities) + [f"{f.kind}={f.value}" for f in self.facets]

@@ -51,6 +51,7 @@ class Group:
     run: int = -1        # the run of question words it came from
     spelled: bool = False    # alternatives the question wrote out ("A, B or C")
     generic: bool = False    # one alternative is a word most papers use: the group filters nothing
+    family: bool = False     # the question wrote it as a speed-up word ("speed up"): any of them counts
 
 
 @dataclass
@@ -72,6 +73,7 @@ class TermIndex:
     vocab: dict[str, set[str]]     # stem -> paper ids using it
     sent_of: dict[str, list[int]] = field(default_factory=dict)   # token -> its sentence (title = -1)
     sentences: dict[str, list[str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
 
     def variants(self, word: str) -> set[str]:
         if word in self.vocab and len(word) < _MIN_PREFIX:
@@ -127,8 +129,9 @@ _INDEXES: dict[tuple, TermIndex] = {}
 
 
 def _build(papers) -> TermIndex:
-    docs, title_len, vocab, sent_of, sents = {}, {}, {}, {}, {}
+    docs, title_len, vocab, sent_of, sents, titles = {}, {}, {}, {}, {}, {}
     for p in papers:
+        titles[p.id] = p.title or ""
         head = stream(p.title or "")
         sents[p.id] = split_sentences(p.abstract) or [p.abstract]
         parts = [stream(s) for s in sents[p.id]]
@@ -137,7 +140,7 @@ def _build(papers) -> TermIndex:
         title_len[p.id] = len(head)
         for w in set(docs[p.id]):
             vocab.setdefault(w, set()).add(p.id)
-    return TermIndex(docs, title_len, vocab, sent_of, sents)
+    return TermIndex(docs, title_len, vocab, sent_of, sents, titles)
 
 
 def term_index(ctx) -> TermIndex:
@@ -187,6 +190,7 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
     rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)])
     concepts = Concepts(subject, rest, usage=asks_use(question))
+    mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
 
@@ -215,6 +219,7 @@ def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
     question, clauses = split_exclusion(question)
     groups = _merge_runs(_groups(_strip(question, taken), index))
     concepts = Concepts(None, groups, usage=asks_use(question))
+    mark_families(groups, question)
     concepts.subject = Group([tuple(stream(t)) for t in taken if t], " / ".join(t for t in taken if t))
     _read_exclusions(concepts, clauses, index, taken, taken)
     return concepts
@@ -394,19 +399,46 @@ def meets_qualifier(group: Group, pid: str, index: TermIndex, subject: Group | N
 
 def _family_hits(group: Group, pid: str, index: TermIndex) -> set[int]:
     """Sentences using another word of the qualifier's synonym family ("speed up" = "accelerate")."""
-    fam = family(group.surface)
-    if fam is None:
+    if not group.family:
         return set()
-    return {i for i, s in enumerate(index.sentences.get(pid, ())) if fam.search(s)}
+    fam = _faster()
+    hits = {i for i, s in enumerate(index.sentences.get(pid, ())) if fam.search(s)}
+    return hits | ({-1} if fam.search(index.titles.get(pid, "")) else set())
 
 
-def family(surface: str):
-    """The speedup lexicon's direction family the words belong to (agent/data/speedup_lexicon.yaml)."""
+def _faster():
+    """The speedup lexicon's "faster" family (agent/data/speedup_lexicon.yaml): speed up, accelerate, ..."""
     from agent.engines.local.speedup_rules import lexicon
 
-    rx = lexicon().faster
-    return rx if rx.search(surface) else None
+    return lexicon().faster
+
+
+def mark_families(groups: list[Group], question: str) -> None:
+    """Groups the question wrote with a speed-up word take its whole family as alternatives."""
+    said = [m.group(0).lower() for m in _faster().finditer(question)]
+    for g in groups:
+        words = [w.lower() for alt in g.surface.split(" / ") for w in alt.split()]
+        g.family = any(w in s or s in w for s in said for w in words)
 
 
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:
     return any(len(p) > 1 or len(index.papers(p)) < max(3, _RARE_SHARE * n) for p in g.phrases)
+
+
+def sharing(surfaces: list[str], index: TermIndex) -> set[str]:
+    """Papers sharing most of an unmet constraint: words carrying at least half its IDF mass ("NVIDIA
+    Jetson" of "NVIDIA Jetson Orin"), so a common word of it ("Open" of a dataset name) is not enough."""
+    import math
+
+    n = max(1, len(index.docs))
+    out: set[str] = set()
+    for surface in surfaces:
+        words = {w for w in stream(surface) if w not in FRAME}
+        idf = {w: math.log((n + 1) / (len(index.vocab.get(w, ())) + 0.5)) for w in words}
+        total = sum(idf.values())
+        if not total:
+            continue
+        for pid in set().union(*(index.vocab.get(w, set()) for w in words)):
+            if sum(v for w, v in idf.items() if pid in index.vocab.get(w, ())) >= total / 2:
+                out.add(pid)
+    return out

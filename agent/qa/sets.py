@@ -197,12 +197,13 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     r.phrases = [concepts.subject.surface]
     r.qualifiers = [g.surface for g in concepts.qualifiers if g not in missing]
     if missing:
+        r.near = sorted(members)
         return [], [g.surface for g in missing]
     chosen = {pid: universe[pid] for pid in keep}
     return claim_matches(ctx, chosen, {pid: [] for pid in chosen}, r.metric, "year"), []
 
 
-def topic_qualify(question: str, matches: list, used: list[str], topic, ctx) -> tuple[list, list[str], list[str]]:
+def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) -> tuple[list, list[str], list[str]]:
     """A topic-tag set with the question's other words as qualifier groups (agent/qa/set_concepts.py):
     alternatives ("evicting, pruning or quantizing") are one group, a qualifier counts near the
     topic's mention, "excluding X" leaves out papers about X. When the question names one kind of
@@ -225,12 +226,9 @@ def topic_qualify(question: str, matches: list, used: list[str], topic, ctx) -> 
     groups = spelled or concepts.qualifiers
     keep, missing, ignored = sc.qualified(ids, groups, index, concepts.subject, concepts.strict)
     ignored += [g for g in concepts.qualifiers if g not in groups]
-    if missing and spelled:
+    if missing:
+        r.near = sorted(ids)
         return [], [], [g.surface for g in missing]
-    if missing:       # a free word of a topic question that no member uses describes, it does not filter
-        keep, _, more = sc.qualified(ids, [g for g in groups if g not in missing], index, concepts.subject,
-                                     concepts.strict)
-        ignored += missing + more
     used_q = ([kind] if kind else []) + [g.surface for g in concepts.qualifiers if g not in ignored]
     return [m for m in matches if m.source.id in keep], used_q, []
 
@@ -247,3 +245,38 @@ def narrower_alias(topic) -> str | None:
     if any(a[-1] == said[-1] and a != said for a in siblings):
         return " ".join(said)
     return None
+
+
+NEAREST = 3     # papers a declined set shows as closest
+
+
+def nearest(question: str, ctx, r, missing: list[str]):
+    """The `closest` shape for a set no paper meets: the papers nearest the question, one sentence
+    each, `insufficient` and `missing` naming the unmet constraint as the question wrote it. Near
+    means meeting the rest of the question (the subject's papers when a qualifier is unmet), else
+    using a distinctive word of the unmet constraint ("Jetson" of "Jetson Orin"); in retrieval
+    order. None when nothing is near: a flat decline."""
+    from agent.qa.closest import claim_sentence
+    from agent.qa.drafting import Draft, finish, strip_end
+    from agent.qa.text import label
+    from agent.qa.tools import search_papers
+
+    from agent.qa import set_concepts as sc
+
+    near = set(r.near) or sc.sharing(missing, sc.term_index(ctx))
+    ranked = search_papers(ctx, question, k=20)
+    picked = [s for s in ranked if s.id in near][:NEAREST]
+    if not picked:
+        return None
+    draft = Draft()
+    q_terms = term_set(question)
+    lacks = ", ".join(f'"{m}"' for m in missing)
+    for src in picked:
+        sup = claim_sentence(src.abstract, q_terms, ctx)
+        n = draft.cite(src, sup)
+        draft.lines.append(f"- {strip_end(label(src.title, src.abstract, src.arxiv_id))} (does not say {lacks}) "
+                           f"[{n}]: {strip_end(sup)} [{n}].")
+    answer = finish(question, draft, picked, r)
+    answer.answer = f"No paper here answers this exactly (not covered: {lacks}); closest:\n{answer.answer}"
+    answer.insufficient, answer.confidence, answer.missing = True, "closest", list(missing)
+    return answer
