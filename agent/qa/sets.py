@@ -199,7 +199,7 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     if missing:
         r.near = sorted(members)
         return [], [g.surface for g in missing]
-    chosen = {pid: universe[pid] for pid in keep}
+    chosen = {pid: universe[pid] for pid in sorted(keep)}     # ties of the year sort in one order
     return claim_matches(ctx, chosen, {pid: [] for pid in chosen}, r.metric, "year"), []
 
 
