@@ -267,7 +267,7 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
             # An alternative is kept whole ("dense prediction"): split, one of its words would
             # stand for the whole alternative.
             if joined:
-                words = [(w, s) for w, s in run if len(index.vocab.get(w, ())) <= _GENERIC_SHARE * n] or run
+                words = _trim_generic(run, index, n)
                 parts = [(tuple(w for w, _ in words), " ".join(dict.fromkeys(s for _, s in words)))]
             else:
                 parts = _split_run(run, index)
@@ -310,6 +310,13 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
                 state["join"] = True
     flush()
     return [g for g in out if not g.generic]
+
+
+def _trim_generic(run: list[tuple[str, str]], index: TermIndex, n: int) -> list[tuple[str, str]]:
+    """The run without common words at its ends ("data" of "visual data"); one inside stays, or the
+    phrase would never be found in a text ("selective state space")."""
+    rare = [i for i, (w, _) in enumerate(run) if len(index.vocab.get(w, ())) <= _GENERIC_SHARE * n]
+    return run[rare[0]: rare[-1] + 1] if rare else run
 
 
 def _split_run(run: list[tuple[str, str]], index: TermIndex) -> list[tuple[tuple[str, ...], str]]:
@@ -388,13 +395,24 @@ def meets_qualifier(group: Group, pid: str, index: TermIndex, subject: Group | N
         return not strict and mentions(group, pid, index, loose=True)[0] > 0
     if subject is None:
         return True
-    at = set().union(*(index.where(p, pid) for p in subject.phrases))
+    at = subject_sentences(subject, pid, index)
     if strict:
         at.discard(-1)
         return any(abs(a - b) <= _WINDOW for a in where - {-1} for b in at)
     if -1 in where or -1 in at or not at:
         return True
     return any(abs(a - b) <= _WINDOW for a in where for b in at)
+
+
+def subject_sentences(subject: Group, pid: str, index: TermIndex) -> set[int]:
+    """Sentences naming the subject: its phrase, or the phrase's rarest word alone ("KV pages" of
+    "KV cache": the abstract goes on about the subject in shorter words)."""
+    at = set().union(*(index.where(p, pid) for p in subject.phrases))
+    for p in subject.phrases:
+        if len(p) > 1:
+            rarest = min(p, key=lambda w: len(index.vocab.get(w, ())))
+            at |= index.where((rarest,), pid)
+    return at
 
 
 def _family_hits(group: Group, pid: str, index: TermIndex) -> set[int]:
