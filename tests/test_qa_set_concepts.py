@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from agent.qa import set_concepts as sc
 from agent.qa.router import route, vocabulary
 from agent.qa.sets import lists_papers
+from agent.qa.term_index import build_index, same_word
 
 
 @dataclass
@@ -29,7 +30,7 @@ PAPERS = [
     P("aud", "A Sequence Backbone", "Our backbone handles language, audio and genomics sequences."),
     P("img", "Image Classification Tricks", "Tricks for image classification on many images."),
 ] + [P(f"x{i}", f"Unrelated paper {i}", "We study databases and compilers with images of the data.") for i in range(8)]
-INDEX = sc._build(PAPERS)
+INDEX = build_index(PAPERS)
 
 
 def members(question: str) -> tuple[set[str], list[str]]:
@@ -65,8 +66,8 @@ def test_unmet_subject_declines_and_names_it():
 
 
 def test_word_forms_of_one_word_match():
-    assert sc._same_word("register", "registration") and sc._same_word("recommender", "recommendation")
-    assert not sc._same_word("compiler", "compute")
+    assert same_word("register", "registration") and same_word("recommender", "recommendation")
+    assert not same_word("compiler", "compute")
 
 
 def test_list_every_paper_routes_as_a_set_but_which_work_does_not():
@@ -90,7 +91,7 @@ TOOLS = [
       "future work."),
     P("mol", "Graph Neural Networks for Molecules", "Graph neural networks predict molecules' properties fast."),
 ] + [P(f"y{i}", f"Filler paper {i}", "We study databases and compilers with images of the data.") for i in range(20)]
-TOOL_INDEX = sc._build(TOOLS)
+TOOL_INDEX = build_index(TOOLS)
 GNN = ["graph neural networks", "graph neural network"]     # the topic tag's words, taken as the subject
 
 

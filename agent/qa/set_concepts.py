@@ -12,18 +12,18 @@ cut into the longest phrases some paper in the store actually writes ("linear at
   counts.
 - Every other group is a qualifier: a listed paper's title or abstract must say it too. A qualifier
   that no subject paper meets is reported as not covered (`missing`), never silently dropped.
-Words match on light stems, and a stem also matches a longer one it starts ("recommend" /
-"recommender"), so word forms do not split a set.
+Words match on light stems and word forms (agent/qa/term_index.py). A qualifier counts where the
+paper says it of the subject (same or next sentence, or the title); an exclusion clause ("excluding
+X", "not papers that merely use X") filters papers out.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
+from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
 from agent.qa.text import STOP, stem, term_set, tokens
-from core.text import split_sentences
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
 FRAME = term_set("""report reports reported result results evaluate evaluates evaluated evaluation experiment
@@ -39,7 +39,6 @@ _ABOUT = re.compile(r"\b(?:about|on|propos\w*|design\w*|build\w*|built|introduc\
 _EXAMPLE = re.compile(r"\w-(?:style|like|based|type|family)$", re.I)
 _GENERIC_SHARE = 0.2     # a single word used by more of the store's papers than this is no concept
 _RARE_SHARE = 0.02       # a word fewer papers than this use is a term: a qualifier no member meets is missing
-_MIN_PREFIX = 6          # stems sharing this long a start (and nearly all of the shorter) are one word
 
 
 @dataclass
@@ -61,97 +60,6 @@ class Concepts:
     usage: bool = False          # one mention of the subject suffices
     excluded: list[Group] = field(default_factory=list)   # "excluding X": papers meeting X are left out
     strict: bool = False         # "not papers that merely use X": X must be what the abstract works on
-
-
-# -- the store's words -------------------------------------------------------------------------------
-@dataclass
-class TermIndex:
-    """Stemmed token streams of every paper (title first), for phrase look-ups."""
-
-    docs: dict[str, list[str]]
-    title_len: dict[str, int]
-    vocab: dict[str, set[str]]     # stem -> paper ids using it
-    sent_of: dict[str, list[int]] = field(default_factory=dict)   # token -> its sentence (title = -1)
-    sentences: dict[str, list[str]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
-
-    def variants(self, word: str) -> set[str]:
-        if word in self.vocab and len(word) < _MIN_PREFIX:
-            return {word}
-        return {v for v in self.vocab if v == word or _same_word(v, word)}
-
-    def count(self, phrase: tuple[str, ...], pid: str, title_only: bool = False) -> int:
-        toks = self.docs[pid][: self.title_len[pid]] if title_only else self.docs[pid]
-        alts = [_variants_cached(self, w) for w in phrase]
-        k = len(phrase)
-        return sum(1 for i in range(len(toks) - k + 1) if all(toks[i + j] in alts[j] for j in range(k)))
-
-    def where(self, phrase: tuple[str, ...], pid: str) -> set[int]:
-        """The sentences (title = -1) where the phrase occurs."""
-        toks, sent = self.docs[pid], self.sent_of[pid]
-        alts = [_variants_cached(self, w) for w in phrase]
-        k = len(phrase)
-        return {sent[i] for i in range(len(toks) - k + 1) if all(toks[i + j] in alts[j] for j in range(k))}
-
-    def papers(self, phrase: tuple[str, ...]) -> set[str]:
-        ids: set[str] | None = None
-        for w in phrase:
-            have = set().union(*(self.vocab[v] for v in _variants_cached(self, w))) if w else set()
-            ids = have if ids is None else ids & have
-        return {pid for pid in ids or set() if len(phrase) == 1 or self.count(phrase, pid)}
-
-
-def _same_word(a: str, b: str) -> bool:
-    """Stems of one word: a long shared start that leaves at most two letters of the shorter one
-    ("register" / "registration", "recommender" / "recommendation")."""
-    shorter = min(len(a), len(b))
-    if shorter < _MIN_PREFIX:
-        return False
-    shared = len(os.path.commonprefix([a, b]))
-    return shared >= _MIN_PREFIX and shared >= shorter - 2
-
-
-_VARIANTS: dict[tuple[int, str], set[str]] = {}
-
-
-def _variants_cached(index: TermIndex, word: str) -> set[str]:
-    key = (id(index), word)
-    if key not in _VARIANTS:
-        _VARIANTS[key] = index.variants(word)
-    return _VARIANTS[key]
-
-
-def stream(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text) if t not in STOP]
-
-
-_INDEXES: dict[tuple, TermIndex] = {}
-
-
-def _build(papers) -> TermIndex:
-    docs, title_len, vocab, sent_of, sents, titles = {}, {}, {}, {}, {}, {}
-    for p in papers:
-        titles[p.id] = p.title or ""
-        head = stream(p.title or "")
-        sents[p.id] = split_sentences(p.abstract) or [p.abstract]
-        parts = [stream(s) for s in sents[p.id]]
-        docs[p.id] = head + [w for part in parts for w in part]
-        sent_of[p.id] = [-1] * len(head) + [i for i, part in enumerate(parts) for _ in part]
-        title_len[p.id] = len(head)
-        for w in set(docs[p.id]):
-            vocab.setdefault(w, set()).add(p.id)
-    return TermIndex(docs, title_len, vocab, sent_of, sents, titles)
-
-
-def term_index(ctx) -> TermIndex:
-    """The store's index, rebuilt when the store changes (its corpus statistics key it)."""
-    stats = ctx.stats()
-    key = (str(ctx.store.db.path), stats.n_docs, sum(stats.df.values()))
-    if key not in _INDEXES:
-        _INDEXES.clear()
-        _VARIANTS.clear()
-        _INDEXES[key] = _build(ctx.store.all())
-    return _INDEXES[key]
 
 
 # -- reading the question ------------------------------------------------------------------------------
