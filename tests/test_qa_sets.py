@@ -74,3 +74,10 @@ def test_a_dataset_named_only_as_background_is_not_the_papers_own_use():
     assert background_only(said, background)
     assert not background_only(said, own) and not background_only(said, first_person)
     assert not background_only(said, "A paper that never names the dataset.")
+
+
+def test_an_excluded_entity_filters_papers_out_and_is_printed(qa_settings, qa_store):
+    ans = ask("List the papers with KITTI experiments but not nuScenes ones.", qa_settings, store=qa_store)
+    kitti_only = {"000_8528321f52109f11.txt#5", "000_8528321f52109f11.txt#7"}
+    assert _listed(ans) == _ids(qa_store, kitti_only)
+    assert "not dataset=nuScenes" in ans.answer.splitlines()[0]

@@ -182,7 +182,7 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     from agent.qa import sets
 
     entities = sets.entity_constraints(question)
-    covered = [f for f in r.facets if sets.covered_facet(f, entities)]
+    covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
     matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])
     if missing:

@@ -60,6 +60,7 @@ class Concepts:
     usage: bool = False          # one mention of the subject suffices
     excluded: list[Group] = field(default_factory=list)   # "excluding X": papers meeting X are left out
     strict: bool = False         # "not papers that merely use X": X must be what the abstract works on
+    exclude_use: bool = False    # "excluding those that use X": one mention of X excludes
 
 
 # -- reading the question ------------------------------------------------------------------------------
@@ -113,6 +114,7 @@ def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, t
             concepts.strict = True
         else:
             concepts.excluded += _merge_runs(groups)
+            concepts.exclude_use |= asks_use(clause)
 
 
 def _strip(text: str, surfaces) -> str:
@@ -134,8 +136,9 @@ def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
 
 
 def excluded_members(ids: set[str], concepts: Concepts, index: TermIndex) -> set[str]:
-    """Members the question excludes: they say an excluded concept (title, or twice in the abstract)."""
-    return {pid for pid in ids for g in concepts.excluded if about(g, pid, index, usage=False)}
+    """Members the question excludes: they are about an excluded concept (title, or twice in the
+    abstract), or mention it once when the clause excludes its use ("excluding those that use X")."""
+    return {pid for pid in ids for g in concepts.excluded if about(g, pid, index, usage=concepts.exclude_use)}
 
 
 def _merge_runs(groups: list[Group]) -> list[Group]:

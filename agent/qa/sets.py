@@ -29,7 +29,17 @@ QUESTION_WORDS = term_set("report reports reported result results evaluate evalu
 
 
 def entity_constraints(question: str) -> list[Constraint]:
-    return [c for c in question_constraints(question) if c.kind in ENTITY_KINDS]
+    """The named entities a listed paper must meet (an exclusion clause's are `excluded_entities`)."""
+    from agent.qa.set_concepts import split_exclusion
+
+    return [c for c in question_constraints(split_exclusion(question)[0]) if c.kind in ENTITY_KINDS]
+
+
+def excluded_entities(question: str) -> list[Constraint]:
+    """Entities of the question's exclusion clauses ("... on ImageNet but not on CIFAR-10")."""
+    from agent.qa.set_concepts import split_exclusion
+
+    return [c for clause in split_exclusion(question)[1] for c in question_constraints(clause) if c.kind in ENTITY_KINDS]
 
 
 def entity_matches(ctx, entities: list[Constraint], question: str, r) -> tuple[list, list[str]]:
@@ -43,7 +53,11 @@ def entity_matches(ctx, entities: list[Constraint], question: str, r) -> tuple[l
     if ctx.scope is not None:
         universe = {pid: p for pid, p in universe.items() if pid in set(ctx.scope)}
     keep, missing = entity_members(ctx, entities, question, universe)
-    r.entities = [f"{c.kind}={c.value}" for c in entities]
+    out = excluded_entities(question)
+    if out:
+        facts = all_facts(ctx, {pid: universe[pid] for pid in keep})
+        keep = {pid for pid in keep if not any(meets(c, facts[pid]) for c in out)}
+    r.entities = [f"{c.kind}={c.value}" for c in entities] + [f"not {c.kind}={c.value}" for c in out]
     chosen = {pid: universe[pid] for pid in keep}
     why = {pid: [f"{c.kind}={c.value}" for c in entities] for pid in chosen}
     return claim_matches(ctx, chosen, why, r.metric, "speedup" if r.numbers else "year"), missing
@@ -195,7 +209,7 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     members -= set_concepts.excluded_members(members, concepts, index)
     keep, missing, _ = set_concepts.qualified(members, concepts.qualifiers, index, concepts.subject, concepts.strict)
     r.phrases = [concepts.subject.surface]
-    r.qualifiers = [g.surface for g in concepts.qualifiers if g not in missing]
+    r.qualifiers = [g.surface for g in concepts.qualifiers if g not in missing] + [f"not {g.surface}" for g in concepts.excluded]
     if missing:
         r.near = sorted(members)
         return [], [g.surface for g in missing]
@@ -229,7 +243,8 @@ def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) 
     if missing:
         r.near = sorted(ids)
         return [], [], [g.surface for g in missing]
-    used_q = ([kind] if kind else []) + [g.surface for g in concepts.qualifiers if g not in ignored]
+    used_q = ([kind] if kind else []) + [g.surface for g in concepts.qualifiers if g not in ignored] \
+        + [f"not {g.surface}" for g in concepts.excluded]
     return [m for m in matches if m.source.id in keep], used_q, []
 
 
