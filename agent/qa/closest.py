@@ -147,11 +147,6 @@ def closest_set(question: str, ctx: QAContext, r: Route, entities: list, missing
     found, still = entity_matches(ctx, [c for c in entities if c.surface not in missing] + wider, question, r) \
         if wider else ([], missing)
     if not found or still:
-        from agent.qa.sets import nearest
-
-        near = nearest(question, ctx, r, missing)
-        if near is not None:
-            return near
         answer = insufficient(question, [], r, [], head + ".")
         answer.missing = missing
         return answer
