@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from agent.qa import set_concepts as sc
 from agent.qa.router import route, vocabulary
 from agent.qa.sets import lists_papers
+from agent.qa.term_index import build_index, same_word
 
 
 @dataclass
@@ -29,7 +30,7 @@ PAPERS = [
     P("aud", "A Sequence Backbone", "Our backbone handles language, audio and genomics sequences."),
     P("img", "Image Classification Tricks", "Tricks for image classification on many images."),
 ] + [P(f"x{i}", f"Unrelated paper {i}", "We study databases and compilers with images of the data.") for i in range(8)]
-INDEX = sc._build(PAPERS)
+INDEX = build_index(PAPERS)
 
 
 def members(question: str) -> tuple[set[str], list[str]]:
@@ -65,8 +66,8 @@ def test_unmet_subject_declines_and_names_it():
 
 
 def test_word_forms_of_one_word_match():
-    assert sc._same_word("register", "registration") and sc._same_word("recommender", "recommendation")
-    assert not sc._same_word("compiler", "compute")
+    assert same_word("register", "registration") and same_word("recommender", "recommendation")
+    assert not same_word("compiler", "compute")
 
 
 def test_list_every_paper_routes_as_a_set_but_which_work_does_not():
@@ -74,3 +75,59 @@ def test_list_every_paper_routes_as_a_set_but_which_work_does_not():
     assert route("List every paper about speech recognition.", vocab).kind == "set"
     assert lists_papers("List every paper about speech recognition.")
     assert not lists_papers("Which work learns a vector for every node of a graph?")
+
+
+# -- qualifiers said of the subject, exclusions ------------------------------------------------------
+TOOLS = [
+    P("sys1", "A Runtime for Graph Neural Network Training", "Graph neural network training is slow on GPUs. "
+      "We build a system with fused kernels that accelerates it by 3x."),
+    P("sys2", "Serving Graph Neural Networks at Scale", "We present a serving system for graph neural network "
+      "inference. Graph neural networks answer queries within 10 ms."),
+    P("use1", "Chip Placement with Graph Neural Networks", "We place macros on a chip floorplan. A graph neural "
+      "network is the cost model. Placement quality improves by 8%. Separately, our compute cluster "
+      "accelerates signoff."),
+    P("far", "Molecule Property Prediction", "Graph neural networks predict molecular properties. Graph neural "
+      "networks are accurate. Our model is trained on three benchmarks. It is small. Fused kernels are "
+      "future work."),
+    P("mol", "Graph Neural Networks for Molecules", "Graph neural networks predict molecules' properties fast."),
+] + [P(f"y{i}", f"Filler paper {i}", "We study databases and compilers with images of the data.") for i in range(20)]
+TOOL_INDEX = build_index(TOOLS)
+GNN = ["graph neural networks", "graph neural network"]     # the topic tag's words, taken as the subject
+
+
+def _topic_members(question: str) -> set[str]:
+    """As the topic path does: the tag's papers (here: those naming it), the question's other groups
+    as qualifiers, exclusions filtering out."""
+    concepts = sc.topic_groups(question, TOOL_INDEX, GNN)
+    found = sc.subject_members(sc.Concepts(concepts.subject, usage=True), TOOL_INDEX)
+    found -= sc.excluded_members(found, concepts, TOOL_INDEX)
+    keep, _, _ = sc.qualified(found, concepts.qualifiers, TOOL_INDEX, concepts.subject, concepts.strict)
+    return keep
+
+
+def test_a_qualifier_counts_only_near_the_subject_not_anywhere_in_the_abstract():
+    # "far" says "fused kernels" three sentences after its last subject mention
+    assert _topic_members("Which graph neural network papers rely on fused kernels?") == {"sys1"}
+
+
+def test_not_papers_that_merely_use_the_subject_needs_the_qualifier_beside_an_abstract_mention():
+    plain = "Which papers accelerate or serve graph neural networks?"
+    question = plain[:-1] + " (not papers that merely use a graph neural network as a tool)?"
+    concepts = sc.topic_groups(question, TOOL_INDEX, GNN)
+    assert concepts.strict and not concepts.excluded
+    # use1's title names GNNs, so without the clause its "accelerates" anywhere counts; with it, the
+    # qualifier must stand beside one of the abstract's own GNN sentences
+    assert _topic_members(plain) == {"sys1", "sys2", "use1"}
+    assert _topic_members(question) == {"sys1", "sys2"}
+
+
+def test_an_excluded_concept_filters_out_and_is_no_qualifier():
+    question = "Which papers are about graph neural networks, excluding those on molecules?"
+    concepts = sc.topic_groups(question, TOOL_INDEX, GNN)
+    assert [g.surface for g in concepts.excluded] == ["molecules"] and not concepts.qualifiers
+    assert _topic_members(question) == {"sys1", "sys2", "use1"}     # "far" and "mol" are about molecules
+    assert sc.split_exclusion("Which papers on X other than those using Y?")[1] == ["those using Y"]
+
+
+def test_a_speed_up_qualifier_takes_its_synonyms():
+    assert _topic_members("Which graph neural network papers speed up training?") == {"sys1"}

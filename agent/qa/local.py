@@ -182,16 +182,16 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     from agent.qa import sets
 
     entities = sets.entity_constraints(question)
-    covered = [f for f in r.facets if sets.covered_facet(f, entities)]
+    covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
     matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])
     if missing:
-        return closest_set(question, ctx, r, entities, missing)
+        return _set_decline(question, ctx, r, entities, missing)
     concept = matches is None and not r.facets and sets.lists_papers(question)
     if concept:
         matches, missing = sets.concept_set(ctx, question, r, [])
         if missing:
-            return closest_set(question, ctx, r, [], missing)
+            return _set_decline(question, ctx, r, [], missing)
         concept = matches is not None
     if matches is None or r.facets or (r.year and not r.phrases):
         facet_matches = _set_members(question, ctx, r) if (r.facets or r.year or matches is None) else None
@@ -206,7 +206,14 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
         covered += [Facet("hardware_class", k, p) for k, ps in vocabulary(ctx.store).hardware_classes.items() for p in ps]
     used = [f.surface for f in covered] + [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
         + list(r.phrases)
-    if not concept:      # the concept path checked its own qualifiers
+    topic = next((f for f in r.facets if f.kind == "topic"), None)
+    if topic is not None and not concept:     # topic + qualifier groups (agent/qa/sets.py)
+        matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases], topic, ctx, r)
+        if unmet and not sets.lists_papers(question):   # "which paper ...": one work, not a filtered set
+            return _lookup(question, ctx, r)
+        if unmet:
+            return _set_decline(question, ctx, r, [], unmet)
+    elif not concept:      # the concept path checked its own qualifiers
         matches, r.qualifiers = sets.qualify(question, matches, used, ctx)
     if r.numbers and r.metric:   # "which papers reduce latency ..., by how much?": those with such a claim
         family = metric_family(r.metric)
@@ -231,6 +238,17 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
             line += f": {_strip_end(_sentence_with(m.source.abstract, m.evidence))} [{n}]."
         draft.lines.append(line)
     return _finish(question, draft, sources, r)
+
+
+def _set_decline(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:
+    """A set no paper meets: the asked product's family when papers name it, else the nearest papers
+    (agent/qa/set_closest.py), else a flat decline; `missing` names the unmet constraint."""
+    answer = closest_set(question, ctx, r, entities, missing)
+    if answer.confidence == "closest":
+        return answer
+    from agent.qa.set_closest import nearest
+
+    return nearest(question, ctx, r, missing) or answer
 
 
 def _set_members(question: str, ctx: QAContext, r: Route):

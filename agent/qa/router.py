@@ -81,6 +81,7 @@ class Route:
     numbers: bool = False                  # the question asks "by how much": show claim values
     entities: list[str] = field(default_factory=list)     # named entities filtered on (kind=value)
     qualifiers: list[str] = field(default_factory=list)   # words every listed paper had to use
+    near: list[str] = field(default_factory=list)   # a set no paper meets: ids that meet the rest of it
 
     def describe(self) -> str:
         parts = list(self.entities) + [f"{f.kind}={f.value}" for f in self.facets]
@@ -182,7 +183,10 @@ def _one_topic(facets: list[Facet], tag_sizes: dict[str, int]) -> list[Facet]:
 
 def _drop_overlaps(facets: list[Facet]) -> list[Facet]:
     """One facet per stretch of the question; the most specific wins ('Samsung smartphone' is a
-    hardware name, not also the class 'mobile'), then the longest match."""
+    hardware name, not also the class 'mobile'), then the longest match. A match inside a longer
+    one is a word of that name ("cloud" of "point clouds"), whatever its kind."""
+    facets = [f for f in facets if not any(o.span[0] <= f.span[0] and f.span[1] <= o.span[1] and
+                                           o.span[1] - o.span[0] > f.span[1] - f.span[0] for o in facets)]
     kept: list[Facet] = []
     for f in sorted(facets, key=lambda f: (_SPECIFICITY[f.kind], -(f.span[1] - f.span[0]))):
         near = [k for k in kept if f.span[0] < k.span[1] + 2 and k.span[0] < f.span[1] + 2

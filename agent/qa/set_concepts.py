@@ -12,16 +12,17 @@ cut into the longest phrases some paper in the store actually writes ("linear at
   counts.
 - Every other group is a qualifier: a listed paper's title or abstract must say it too. A qualifier
   that no subject paper meets is reported as not covered (`missing`), never silently dropped.
-Words match on light stems, and a stem also matches a longer one it starts ("recommend" /
-"recommender"), so word forms do not split a set.
+Words match on light stems and word forms (agent/qa/term_index.py). A qualifier counts where the
+paper says it of the subject (same or next sentence, or the title); an exclusion clause ("excluding
+X", "not papers that merely use X") filters papers out.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
+from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
 from agent.qa.text import STOP, stem, term_set, tokens
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
@@ -38,7 +39,6 @@ _ABOUT = re.compile(r"\b(?:about|on|propos\w*|design\w*|build\w*|built|introduc\
 _EXAMPLE = re.compile(r"\w-(?:style|like|based|type|family)$", re.I)
 _GENERIC_SHARE = 0.2     # a single word used by more of the store's papers than this is no concept
 _RARE_SHARE = 0.02       # a word fewer papers than this use is a term: a qualifier no member meets is missing
-_MIN_PREFIX = 6          # stems sharing this long a start (and nearly all of the shorter) are one word
 
 
 @dataclass
@@ -48,6 +48,9 @@ class Group:
     phrases: list[tuple[str, ...]]
     surface: str
     run: int = -1        # the run of question words it came from
+    spelled: bool = False    # alternatives the question wrote out ("A, B or C")
+    generic: bool = False    # one alternative is a word most papers use: the group filters nothing
+    family: bool = False     # the question wrote it as a speed-up word ("speed up"): any of them counts
 
 
 @dataclass
@@ -55,92 +58,32 @@ class Concepts:
     subject: Group | None
     qualifiers: list[Group] = field(default_factory=list)
     usage: bool = False          # one mention of the subject suffices
-
-
-# -- the store's words -------------------------------------------------------------------------------
-@dataclass
-class TermIndex:
-    """Stemmed token streams of every paper (title first), for phrase look-ups."""
-
-    docs: dict[str, list[str]]
-    title_len: dict[str, int]
-    vocab: dict[str, set[str]]     # stem -> paper ids using it
-
-    def variants(self, word: str) -> set[str]:
-        if word in self.vocab and len(word) < _MIN_PREFIX:
-            return {word}
-        return {v for v in self.vocab if v == word or _same_word(v, word)}
-
-    def count(self, phrase: tuple[str, ...], pid: str, title_only: bool = False) -> int:
-        toks = self.docs[pid][: self.title_len[pid]] if title_only else self.docs[pid]
-        alts = [_variants_cached(self, w) for w in phrase]
-        k = len(phrase)
-        return sum(1 for i in range(len(toks) - k + 1) if all(toks[i + j] in alts[j] for j in range(k)))
-
-    def papers(self, phrase: tuple[str, ...]) -> set[str]:
-        ids: set[str] | None = None
-        for w in phrase:
-            have = set().union(*(self.vocab[v] for v in _variants_cached(self, w))) if w else set()
-            ids = have if ids is None else ids & have
-        return {pid for pid in ids or set() if len(phrase) == 1 or self.count(phrase, pid)}
-
-
-def _same_word(a: str, b: str) -> bool:
-    """Stems of one word: a long shared start that leaves at most two letters of the shorter one
-    ("register" / "registration", "recommender" / "recommendation")."""
-    shorter = min(len(a), len(b))
-    if shorter < _MIN_PREFIX:
-        return False
-    shared = len(os.path.commonprefix([a, b]))
-    return shared >= _MIN_PREFIX and shared >= shorter - 2
-
-
-_VARIANTS: dict[tuple[int, str], set[str]] = {}
-
-
-def _variants_cached(index: TermIndex, word: str) -> set[str]:
-    key = (id(index), word)
-    if key not in _VARIANTS:
-        _VARIANTS[key] = index.variants(word)
-    return _VARIANTS[key]
-
-
-def stream(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text) if t not in STOP]
-
-
-_INDEXES: dict[tuple, TermIndex] = {}
-
-
-def _build(papers) -> TermIndex:
-    docs, title_len, vocab = {}, {}, {}
-    for p in papers:
-        head = stream(p.title or "")
-        docs[p.id] = head + stream(p.abstract)
-        title_len[p.id] = len(head)
-        for w in set(docs[p.id]):
-            vocab.setdefault(w, set()).add(p.id)
-    return TermIndex(docs, title_len, vocab)
-
-
-def term_index(ctx) -> TermIndex:
-    """The store's index, rebuilt when the store changes (its corpus statistics key it)."""
-    stats = ctx.stats()
-    key = (str(ctx.store.db.path), stats.n_docs, sum(stats.df.values()))
-    if key not in _INDEXES:
-        _INDEXES.clear()
-        _VARIANTS.clear()
-        _INDEXES[key] = _build(ctx.store.all())
-    return _INDEXES[key]
+    excluded: list[Group] = field(default_factory=list)   # "excluding X": papers meeting X are left out
+    strict: bool = False         # "not papers that merely use X": X must be what the abstract works on
+    exclude_use: bool = False    # "excluding those that use X": one mention of X excludes
 
 
 # -- reading the question ------------------------------------------------------------------------------
+# An exclusion: "(not papers that merely use X)", "excluding X", "other than X", "but not X".
+_EXCLUDE = re.compile(r"(?:\(\s*|[,;]\s*|\bbut\s+|\band\s+)\b(?:not|excluding|except(?:\s+for)?|other\s+than|"
+                      r"rather\s+than|apart\s+from)\s+([^()?;.]*)\)?|\b(?:excluding|except\s+for|other\s+than|"
+                      r"apart\s+from)\s+([^()?;.,]*)", re.I)
+_MERELY = re.compile(r"\b(?:merely|only|just|simply|solely)\b", re.I)
+
+
+def split_exclusion(question: str) -> tuple[str, list[str]]:
+    """The question without its exclusion clauses, and those clauses."""
+    clauses = [m.group(1) or m.group(2) or "" for m in _EXCLUDE.finditer(question)]
+    return _EXCLUDE.sub(" ; ", question), [c for c in clauses if c.strip()]
+
+
 def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: list[str] = ()) -> Concepts:
-    """The question's subject and qualifier groups; `taken` surfaces (entities, year) are skipped."""
-    text = question
-    for s in taken:
-        if s:
-            text = re.sub(re.escape(s), " , ", text, flags=re.I)
+    """The question's subject and qualifier groups; `taken` surfaces (entities, year) are skipped.
+    An exclusion clause filters out: its groups other than the subject are `excluded`; one that
+    only says the subject is merely used ("not papers that merely use X as a tool") makes the
+    check `strict`."""
+    question, clauses = split_exclusion(question)
+    text = _strip(question, taken)
     groups = _groups(text, index)
     subject = None
     topic_stems = [tuple(stream(a)) for a in topic_aliases]
@@ -155,7 +98,47 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
     rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)])
-    return Concepts(subject, rest, usage=asks_use(question))
+    concepts = Concepts(subject, rest, usage=asks_use(question))
+    mark_families(rest, question)
+    _read_exclusions(concepts, clauses, index, taken, topic_aliases)
+    return concepts
+
+
+def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, taken, topic_aliases) -> None:
+    own = set(concepts.subject.phrases) | {tuple(stream(a)) for a in topic_aliases} if concepts.subject else set()
+    for clause in clauses:
+        groups = [g for g in _groups(_strip(clause, list(taken) + list(topic_aliases)), index)
+                  if not set(g.phrases) & own]
+        merely = bool(_MERELY.search(clause) and _USAGE.search(clause))
+        if merely:          # the clause restates the subject as a tool; its other words ("tool") are framing
+            concepts.strict = True
+        else:
+            concepts.excluded += _merge_runs(groups)
+            concepts.exclude_use |= asks_use(clause)
+
+
+def _strip(text: str, surfaces) -> str:
+    for s in surfaces:
+        if s:
+            text = re.sub(re.escape(s), " ; ", text, flags=re.I)   # a break: no alternative of its neighbours
+    return text
+
+
+def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
+    """A question whose subject is a taxonomy tag (already taken): every group read is a qualifier."""
+    question, clauses = split_exclusion(question)
+    groups = _merge_runs(_groups(_strip(question, taken), index, keep_common=True))
+    concepts = Concepts(None, groups, usage=asks_use(question))
+    mark_families(groups, question)
+    concepts.subject = Group([tuple(stream(t)) for t in taken if t], " / ".join(t for t in taken if t))
+    _read_exclusions(concepts, clauses, index, taken, taken)
+    return concepts
+
+
+def excluded_members(ids: set[str], concepts: Concepts, index: TermIndex) -> set[str]:
+    """Members the question excludes: they are about an excluded concept (title, or twice in the
+    abstract), or mention it once when the clause excludes its use ("excluding those that use X")."""
+    return {pid for pid in ids for g in concepts.excluded if about(g, pid, index, usage=concepts.exclude_use)}
 
 
 def _merge_runs(groups: list[Group]) -> list[Group]:
@@ -164,7 +147,8 @@ def _merge_runs(groups: list[Group]) -> list[Group]:
     out: list[Group] = []
     for g in groups:
         if out and g.run >= 0 and out[-1].run == g.run:
-            out[-1] = Group(out[-1].phrases + g.phrases, f"{out[-1].surface} {g.surface}", g.run)
+            out[-1] = Group(out[-1].phrases + g.phrases, f"{out[-1].surface} {g.surface}", g.run,
+                            out[-1].spelled or g.spelled)
         else:
             out.append(g)
     return out
@@ -176,30 +160,37 @@ def asks_use(question: str) -> bool:
     return bool(use) and (topic is None or use.start() < topic.start())
 
 
-def _groups(text: str, index: TermIndex) -> list[Group]:
+def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Group]:
     n = max(1, len(index.docs))
     out: list[Group] = []
     run: list[tuple[str, str]] = []          # (stem, surface word)
-    state = {"join": False, "paren": 0, "run": 0}
+    state = {"join": False, "paren": 0, "run": 0, "opened": False}
 
     def flush() -> None:
         if run:
             joined = (state["join"] or state["paren"]) and out
+            if joined and state["opened"] and out[-1].generic:
+                # "visual data (images, ...)": the paren names kinds of the run's concept, not of "data";
+                # "LLM (evicting, ...)" after a run of its own: the paren is a concept of its own
+                dropped = out.pop()
+                joined = bool(out) and out[-1].run == dropped.run
+            state["opened"] = False
             # An alternative is kept whole ("dense prediction"): split, one of its words would
             # stand for the whole alternative.
             if joined:
-                words = [(w, s) for w, s in run if len(index.vocab.get(w, ())) <= _GENERIC_SHARE * n] or run
+                words = _trim_generic(run, index, n)
                 parts = [(tuple(w for w, _ in words), " ".join(dict.fromkeys(s for _, s in words)))]
             else:
                 parts = _split_run(run, index)
             for i, (phrase, surface) in enumerate(parts):
-                if len(phrase) == 1 and len(index.vocab.get(phrase[0], ())) > _GENERIC_SHARE * n:
-                    continue
+                generic = len(phrase) == 1 and len(index.vocab.get(phrase[0], ())) > _GENERIC_SHARE * n
                 if joined and i == 0:
                     out[-1].phrases.append(phrase)
                     out[-1].surface += f" / {surface}"
+                    out[-1].spelled = True
+                    out[-1].generic |= generic
                 else:
-                    out.append(Group([phrase], surface, state["run"]))
+                    out.append(Group([phrase], surface, state["run"], generic=generic))
             state["run"] += 1
         run.clear()
         state["join"] = state["paren"] > 0
@@ -209,7 +200,7 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
         if low == "(":
             flush()
             state["paren"] += 1
-            state["join"] = True
+            state["join"] = state["opened"] = True
         elif low == ")":
             flush()
             state["paren"] = max(0, state["paren"] - 1)
@@ -229,7 +220,14 @@ def _groups(text: str, index: TermIndex) -> list[Group]:
                 flush()
                 state["join"] = True
     flush()
-    return out
+    return [g for g in out if not g.generic or keep_common and not g.spelled]
+
+
+def _trim_generic(run: list[tuple[str, str]], index: TermIndex, n: int) -> list[tuple[str, str]]:
+    """The run without common words at its ends ("data" of "visual data"); one inside stays, or the
+    phrase would never be found in a text ("selective state space")."""
+    rare = [i for i, (w, _) in enumerate(run) if len(index.vocab.get(w, ())) <= _GENERIC_SHARE * n]
+    return run[rare[0]: rare[-1] + 1] if rare else run
 
 
 def _split_run(run: list[tuple[str, str]], index: TermIndex) -> list[tuple[tuple[str, ...], str]]:
@@ -270,16 +268,20 @@ def subject_members(concepts: Concepts, index: TermIndex, tagged: set[str] = fro
             (pid in tagged or about(g, pid, index, concepts.usage))}
 
 
-def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex) -> tuple[set[str], list[Group], list[Group]]:
+def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject: Group | None = None,
+              strict: bool = False) -> tuple[set[str], list[Group], list[Group]]:
     """Members meeting the qualifier groups, the groups that leave none (the answer's `missing`), and
     the groups ignored.
 
+    A qualifier counts where the paper says it about the subject: in the title, or in a sentence
+    within one of a sentence naming the subject (anywhere when the title names the subject or only
+    the tagger does; `strict`, for "not papers that merely use X", needs the abstract's own sentences).
     A term (a phrase, or a word few papers use) that no member uses is not covered: the answer says
     so rather than list the subject's papers. A common word no member uses ("captured") describes,
     it does not constrain, and is ignored. The rest must all be met; when no member meets them all,
     the most common is ignored first (the question chose it freely), then the next."""
     n = max(1, len(index.docs))
-    met = [{pid for pid in ids if mentions(g, pid, index, loose=True)[0] > 0} for g in qualifiers]
+    met = [{pid for pid in ids if meets_qualifier(g, pid, index, subject, strict)} for g in qualifiers]
     missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n)]
     if missing:
         return set(), missing, []
@@ -294,5 +296,85 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex) -> tuple
     return set(ids), [], ignored
 
 
+_WINDOW = 1     # a qualifier in the subject's sentence or the one either side is said of the subject
+
+
+def meets_qualifier(group: Group, pid: str, index: TermIndex, subject: Group | None = None,
+                    strict: bool = False) -> bool:
+    where = set().union(*(index.where(p, pid) for p in group.phrases)) | _family_hits(group, pid, index)
+    if not where:    # the words of a phrase apart ("LiDAR ... point clouds")
+        return not strict and mentions(group, pid, index, loose=True)[0] > 0
+    if subject is None:
+        return True
+    at = subject_sentences(subject, pid, index)
+    if strict:
+        at.discard(-1)
+        return any(abs(a - b) <= _WINDOW for a in where - {-1} for b in at)
+    if -1 in where or -1 in at or not at:
+        return True
+    return any(abs(a - b) <= _WINDOW for a in where for b in at)
+
+
+def subject_sentences(subject: Group, pid: str, index: TermIndex) -> set[int]:
+    """Sentences naming the subject: its phrase, or the phrase's rarest word alone ("KV pages" of
+    "KV cache": the abstract goes on about the subject in shorter words)."""
+    at = set().union(*(index.where(p, pid) for p in subject.phrases))
+    for p in subject.phrases:
+        if len(p) > 1:
+            rarest = min(p, key=lambda w: len(index.vocab.get(w, ())))
+            at |= index.where((rarest,), pid)
+    return at
+
+
+def _family_hits(group: Group, pid: str, index: TermIndex) -> set[int]:
+    """Sentences using another word of the qualifier's synonym family ("speed up" = "accelerate")."""
+    if not group.family:
+        return set()
+    def says(text: str) -> bool:
+        return bool(_faster().search(text) or _SHORTER_TIME.search(text))
+
+    hits = {i for i, s in enumerate(index.sentences.get(pid, ())) if says(s)}
+    return hits | ({-1} if says(index.titles.get(pid, "")) else set())
+
+
+# A reduction of a time is a speed-up too ("reduces the training time by 40%").
+_SHORTER_TIME = re.compile(r"\b(?:reduc\w*|shorten\w*|cut\w*|lower\w*|decreas\w*)\s+(?:\w+\s+){0,4}?"
+                           r"(?:time|latency|runtime|hours|makespan)\b", re.I)
+
+
+def _faster():
+    """The speedup lexicon's "faster" family (agent/data/speedup_lexicon.yaml): speed up, accelerate, ..."""
+    from agent.engines.local.speedup_rules import lexicon
+
+    return lexicon().faster
+
+
+def mark_families(groups: list[Group], question: str) -> None:
+    """Groups the question wrote with a speed-up word take its whole family as alternatives."""
+    said = [m.group(0).lower() for m in _faster().finditer(question)]
+    for g in groups:
+        words = [w.lower() for alt in g.surface.split(" / ") for w in alt.split()]
+        g.family = any(w in s or s in w for s in said for w in words)
+
+
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:
     return any(len(p) > 1 or len(index.papers(p)) < max(3, _RARE_SHARE * n) for p in g.phrases)
+
+
+def sharing(surfaces: list[str], index: TermIndex) -> set[str]:
+    """Papers sharing most of an unmet constraint: words carrying at least half its IDF mass ("NVIDIA
+    Jetson" of "NVIDIA Jetson Orin"), so a common word of it ("Open" of a dataset name) is not enough."""
+    import math
+
+    n = max(1, len(index.docs))
+    out: set[str] = set()
+    for surface in surfaces:
+        words = {w for w in stream(surface) if w not in FRAME}
+        idf = {w: math.log((n + 1) / (len(index.vocab.get(w, ())) + 0.5)) for w in words}
+        total = sum(idf.values())
+        if not total:
+            continue
+        for pid in set().union(*(index.vocab.get(w, set()) for w in words)):
+            if sum(v for w, v in idf.items() if pid in index.vocab.get(w, ())) >= total / 2:
+                out.add(pid)
+    return out

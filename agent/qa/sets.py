@@ -29,7 +29,17 @@ QUESTION_WORDS = term_set("report reports reported result results evaluate evalu
 
 
 def entity_constraints(question: str) -> list[Constraint]:
-    return [c for c in question_constraints(question) if c.kind in ENTITY_KINDS]
+    """The named entities a listed paper must meet (an exclusion clause's are `excluded_entities`)."""
+    from agent.qa.set_concepts import split_exclusion
+
+    return [c for c in question_constraints(split_exclusion(question)[0]) if c.kind in ENTITY_KINDS]
+
+
+def excluded_entities(question: str) -> list[Constraint]:
+    """Entities of the question's exclusion clauses ("... on ImageNet but not on CIFAR-10")."""
+    from agent.qa.set_concepts import split_exclusion
+
+    return [c for clause in split_exclusion(question)[1] for c in question_constraints(clause) if c.kind in ENTITY_KINDS]
 
 
 def entity_matches(ctx, entities: list[Constraint], question: str, r) -> tuple[list, list[str]]:
@@ -43,7 +53,11 @@ def entity_matches(ctx, entities: list[Constraint], question: str, r) -> tuple[l
     if ctx.scope is not None:
         universe = {pid: p for pid, p in universe.items() if pid in set(ctx.scope)}
     keep, missing = entity_members(ctx, entities, question, universe)
-    r.entities = [f"{c.kind}={c.value}" for c in entities]
+    out = excluded_entities(question)
+    if out:
+        facts = all_facts(ctx, {pid: universe[pid] for pid in keep})
+        keep = {pid for pid in keep if not any(meets(c, facts[pid]) for c in out)}
+    r.entities = [f"{c.kind}={c.value}" for c in entities] + [f"not {c.kind}={c.value}" for c in out]
     chosen = {pid: universe[pid] for pid in keep}
     why = {pid: [f"{c.kind}={c.value}" for c in entities] for pid in chosen}
     return claim_matches(ctx, chosen, why, r.metric, "speedup" if r.numbers else "year"), missing
@@ -51,16 +65,36 @@ def entity_matches(ctx, entities: list[Constraint], question: str, r) -> tuple[l
 
 def entity_members(ctx, constraints: list[Constraint], question: str, universe: dict) -> tuple[set[str], list[str]]:
     """Ids of `universe` (id -> Paper) meeting the constraints, and the surfaces no paper meets."""
+    from agent.qa.set_concepts import asks_use
+
     facts = all_facts(ctx, universe)
     groups = _groups(constraints, question)
     keep = set(universe)
     missing: list[str] = []
+    use = asks_use(question)
     for group in groups:
-        met = {pid for pid in keep if any(meets(c, facts[pid]) for c in group)}
+        met = {pid for pid in keep if any(meets(c, facts[pid]) and not (use and background_only(c, universe[pid].abstract))
+                                          for c in group)}
         if not met:
             missing += [c.surface for c in group]
         keep = met
     return keep, missing
+
+
+_OWN = re.compile(r"\b(?:we|our|us|this (?:paper|work))\b", re.I)
+
+
+def background_only(c: Constraint, abstract: str) -> bool:
+    """Every sentence naming the entity is background ("prior models are trained on small datasets like
+    X"): the paper names it, it does not use it. Background and result cues are the TL;DR
+    compressor's (agent/engines/local/tldr_compress.py); a sentence in the first person or stating a
+    result ("improving recall on X by 40%") is the paper's own."""
+    from agent.engines.local.tldr_compress import BACKGROUND, RESULT
+    from core.text import split_sentences
+
+    names = [n for n in {c.value, c.surface} if n]
+    naming = [s for s in split_sentences(abstract) if any(n.lower() in s.lower() for n in names)]
+    return bool(naming) and all(BACKGROUND.search(s) and not _OWN.search(s) and not RESULT.search(s) for s in naming)
 
 
 def _groups(constraints: list[Constraint], question: str) -> list[list[Constraint]]:
@@ -172,10 +206,57 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     members &= set(universe)
     if not members:
         return [], [concepts.subject.surface]
-    keep, missing, _ = set_concepts.qualified(members, concepts.qualifiers, index)
+    members -= set_concepts.excluded_members(members, concepts, index)
+    keep, missing, _ = set_concepts.qualified(members, concepts.qualifiers, index, concepts.subject, concepts.strict)
     r.phrases = [concepts.subject.surface]
-    r.qualifiers = [g.surface for g in concepts.qualifiers if g not in missing]
+    r.qualifiers = [g.surface for g in concepts.qualifiers if g not in missing] + [f"not {g.surface}" for g in concepts.excluded]
     if missing:
+        r.near = sorted(members)
         return [], [g.surface for g in missing]
-    chosen = {pid: universe[pid] for pid in keep}
+    chosen = {pid: universe[pid] for pid in sorted(keep)}     # ties of the year sort in one order
     return claim_matches(ctx, chosen, {pid: [] for pid in chosen}, r.metric, "year"), []
+
+
+def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) -> tuple[list, list[str], list[str]]:
+    """A topic-tag set with the question's other words as qualifier groups (agent/qa/set_concepts.py):
+    alternatives ("evicting, pruning or quantizing") are one group, a qualifier counts near the
+    topic's mention, "excluding X" leaves out papers about X. When the question names one kind of
+    the tag ("linear attention" of efficient-attention), members must be about that kind.
+    Returns (kept, qualifier surfaces used, surfaces no member meets)."""
+    from agent.qa import set_concepts as sc
+
+    index = sc.term_index(ctx)
+    concepts = sc.topic_groups(question, index, list(dict.fromkeys([topic.surface] + list(topic.aliases) + used)))
+    ids = {m.source.id for m in matches}
+    kind = narrower_alias(topic)
+    if kind is not None:
+        group = sc.Group([tuple(sc.stream(kind))], kind)
+        ids = {pid for pid in ids if sc.about(group, pid, index, usage=True)}   # the tag says what it is about
+        concepts.subject = group
+    ids -= sc.excluded_members(ids, concepts, index)
+    # Alternatives the question spells out ("evicting, pruning or quantizing") say which papers of the
+    # tag it means; then its single free words (purpose verbs, "workloads") only describe.
+    spelled = [g for g in concepts.qualifiers if g.spelled]
+    groups = spelled or concepts.qualifiers
+    keep, missing, ignored = sc.qualified(ids, groups, index, concepts.subject, concepts.strict)
+    ignored += [g for g in concepts.qualifiers if g not in groups]
+    if missing:
+        r.near = sorted(ids)
+        return [], [], [g.surface for g in missing]
+    used_q = ([kind] if kind else []) + [g.surface for g in concepts.qualifiers if g not in ignored] \
+        + [f"not {g.surface}" for g in concepts.excluded]
+    return [m for m in matches if m.source.id in keep], used_q, []
+
+
+def narrower_alias(topic) -> str | None:
+    """The question's words for a topic name one kind of it when they leave out the tag's own words
+    and another alias is a sibling kind with the same head word ("linear attention" beside "sparse
+    attention" under efficient-attention); "KV cache" for kv-cache is the tag itself."""
+    said = topic.surface.lower().replace("-", " ").split()
+    tag = set(topic.value.lower().split("-"))
+    if not said or (tag - {said[-1]}) & set(said) or tag == set(said):
+        return None
+    siblings = [a.lower().replace("-", " ").split() for a in topic.aliases]
+    if any(a[-1] == said[-1] and a != said for a in siblings):
+        return " ".join(said)
+    return None
