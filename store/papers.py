@@ -30,6 +30,11 @@ class PaperFilter:
     metric: str | None = None
     limit: int | None = None
 
+    def __post_init__(self) -> None:
+        # a slice would make 0 mean "all" and -1 "all but one"
+        if self.limit is not None and self.limit < 1:
+            raise UsageError(f"a limit of {self.limit} papers makes no sense", hint="give -n 1 or more")
+
 
 class PaperStore:
     def __init__(self, db: Database):

@@ -91,7 +91,7 @@ def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, 
                 hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
                 topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization"),
                 min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
-                limit: Optional[int] = typer.Option(None, "-n", "--limit"),
+                limit: Optional[int] = typer.Option(None, "-n", "--limit", min=1, help="show at most N papers"),
                 as_json: bool = JSON_LINES):
     """List papers, filtered by metadata and by extracted claims."""
     from agent.cli.render import papers_table
