@@ -83,6 +83,25 @@ def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
                       hint="run `papers doctor`: it checks the store and names the command that recovers it")
 
 
+def _backfill_years(conn: sqlite3.Connection) -> None:
+    """Once per store: papers stored without a date before their arXiv id gave them a year (an
+    unchanged file is never re-parsed on ingest, so its rows would keep `year` NULL)."""
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'years_from_arxiv_ids'").fetchone():
+        return
+    from store.records import year_of_arxiv_id
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rows = conn.execute("SELECT id, arxiv_id FROM papers WHERE year IS NULL AND arxiv_id IS NOT NULL").fetchall()
+        conn.executemany("UPDATE papers SET year = ? WHERE id = ?",
+                         [(y, r[0]) for r in rows if (y := year_of_arxiv_id(r[1])) is not None])
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('years_from_arxiv_ids', '1')")
+    except BaseException:
+        _rollback(conn)
+        raise
+    conn.execute("COMMIT")
+
+
 def _rollback(conn: sqlite3.Connection) -> None:
     try:
         conn.execute("ROLLBACK")
@@ -104,6 +123,7 @@ class Database:
             from store.categories import migrate
 
             migrate(self.conn)
+            _backfill_years(self.conn)
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
 

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+
+# New-style arXiv ids (April 2007 on) begin with the submission's YYMM: 2210.06223 is October 2022.
+NEW_ARXIV_ID = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5}(?:v\d+)?$")
+
+
+def year_of_arxiv_id(arxiv_id: str | None) -> int | None:
+    """The submission year a new-style arXiv id encodes (nothing finer is claimed), else None."""
+    from datetime import date
+
+    m = NEW_ARXIV_ID.match((arxiv_id or "").strip())
+    if not m or not 1 <= int(m["mm"]) <= 12 or m["yy"] + m["mm"] < "0704":
+        return None
+    year = 2000 + int(m["yy"])
+    return year if year <= date.today().year else None
 
 
 class SourceRef(BaseModel):
@@ -46,9 +62,10 @@ class Paper(BaseModel):
 
     @property
     def year(self) -> int | None:
+        """The date's year; without one, the year of a new-style arXiv id (the date stays unknown)."""
         if self.date and self.date[:4].isdigit():
             return int(self.date[:4])
-        return None
+        return year_of_arxiv_id(self.arxiv_id)
 
     def occurrence_json(self) -> dict[str, Any]:
         data = self.model_dump(exclude={"id", "sources"}, exclude_none=True)

@@ -26,3 +26,39 @@ def test_list_limit_is_a_count_not_a_slice(cli, store):
     assert len(cli("list", "-n", "2", "--json").stdout.splitlines()) == 2
     with pytest.raises(UsageError):
         PaperFilter(limit=0)
+
+
+# -- 2. a paper without a date takes its year (nothing finer) from a new-style arXiv id -------------
+@pytest.mark.parametrize("arxiv_id, year", [("2210.06223", 2022), ("2210.06223v2", 2022), ("0704.0001", 2007),
+                                            ("0703.1234", None), ("2213.00001", None), ("9912.12345", None),
+                                            ("cs/0112017", None), (None, None)])
+def test_year_of_a_new_style_arxiv_id(arxiv_id, year):
+    from store.records import Paper
+
+    paper = Paper(abstract="An abstract.", arxiv_id=arxiv_id)
+    assert paper.year == year and paper.date is None
+    assert Paper(abstract="An abstract.", arxiv_id="2210.06223", date="2021-12-30").year == 2021  # a date wins
+
+
+def _undated_jsonl(tmp_path):
+    path = tmp_path / "undated.jsonl"
+    path.write_text(json.dumps({"title": "Undated", "abstract": "We study paging of KV caches for serving.",
+                                "arxiv_id": "2210.06223"}) + "\n")
+    return path
+
+
+def test_list_year_finds_an_undated_arxiv_paper(cli, tmp_path):
+    cli("ingest", "--no-index", str(_undated_jsonl(tmp_path)))
+    row = json.loads(cli("list", "--year", "2022", "--json").stdout)
+    assert row["year"] == 2022 and row["date"] is None
+    assert cli("list", "--year", "2021", "--json").stdout == ""
+
+
+def test_a_store_from_before_is_backfilled_once(cli, tmp_path, settings):
+    from store.db import Database
+
+    cli("ingest", "--no-index", str(_undated_jsonl(tmp_path)))
+    db = Database(settings.db_path)
+    db.conn.execute("UPDATE papers SET year = NULL")   # as an older version stored it
+    db.conn.execute("DELETE FROM meta WHERE key = 'years_from_arxiv_ids'")
+    assert cli("list", "--year", "2022", "--json").stdout.count("\n") == 1
