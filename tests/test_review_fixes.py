@@ -62,3 +62,18 @@ def test_a_store_from_before_is_backfilled_once(cli, tmp_path, settings):
     db.conn.execute("UPDATE papers SET year = NULL")   # as an older version stored it
     db.conn.execute("DELETE FROM meta WHERE key = 'years_from_arxiv_ids'")
     assert cli("list", "--year", "2022", "--json").stdout.count("\n") == 1
+
+
+# -- 3. a variant written with its product is its own product (LABELLING.md §3: as written) --------
+@pytest.mark.parametrize("text, names", [
+    ("commercial GPUs (e.g., NVIDIA V100S)", ["NVIDIA V100S"]),
+    ("an NVIDIA V100 and a V100S", ["NVIDIA V100", "NVIDIA V100S"]),
+    ("a Tesla V100-SXM2 GPU", ["NVIDIA V100-SXM2"]),
+    ("H100 PCIe and H100 NVL", ["NVIDIA H100 PCIe", "NVIDIA H100 NVL"]),
+    ("a Tesla K40m", ["NVIDIA K40m"]),
+    ("a Jetson Nano 4GB board", ["NVIDIA Jetson Nano 4GB"]),
+    ("8 Tesla V100 GPUs", ["NVIDIA V100"])])
+def test_hardware_variants_are_kept_as_written(text, names):
+    from agent.engines.local.hardware_rules import find_hardware
+
+    assert [h.name for h in find_hardware(text)] == names
