@@ -13,11 +13,12 @@ from core.settings import Settings, get_settings
 
 def paper_text(ref: str | None, text: str | None, settings: Settings | None = None) -> PaperText:
     """The paper a single-paper command works on: a stored paper by reference, or raw --text."""
-    if bool(ref) == bool(text):
-        raise UsageError("give either a paper id or --text, not both or neither")
+    if text is not None and not text.strip():
+        raise UsageError("--text is empty", hint="give the abstract itself: --text \"We present ...\"")
+    if bool(ref) == (text is not None):
+        raise UsageError("give either a paper id or --text, not both or neither",
+                         hint="give a stored paper's id (`papers list` shows them), or --text \"ABSTRACT\"")
     if text is not None:
-        if not text.strip():
-            raise UsageError("--text is empty")
         return PaperText(id="text", abstract=text)
     from agent.corpus import open_store
 

@@ -77,3 +77,33 @@ def test_hardware_variants_are_kept_as_written(text, names):
     from agent.engines.local.hardware_rules import find_hardware
 
     assert [h.name for h in find_hardware(text)] == names
+
+
+# -- 4. usage errors of the single-paper commands carry a hint -------------------------------------
+@pytest.mark.parametrize("command", ["claims", "tags", "tldr"])
+@pytest.mark.parametrize("args", [(), ("someid", "--text", "We present X."), ("--text", ""), ("--text", "  ")])
+def test_paper_or_text_usage_errors_have_a_hint(cli, command, args):
+    result = cli(command, *args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: ") and lines[1].startswith("hint: ")
+    if args and args[-1].strip() == "":
+        assert lines[0] == "error: --text is empty"
+
+
+def test_every_usage_error_without_its_own_hint_points_at_help(cli):
+    from core.errors import UsageError
+
+    from agent.cli.app import app
+
+    @app.command("raise-usage-for-test", hidden=True)
+    def _raise():
+        raise UsageError("nonsense asked")
+
+    try:
+        result = cli("raise-usage-for-test")
+    finally:
+        app.registered_commands.pop()
+    assert result.exit_code == 2
+    assert result.stderr == ("error: nonsense asked\n"
+                             "hint: `papers raise-usage-for-test --help` lists the arguments and options\n")

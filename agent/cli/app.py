@@ -17,12 +17,17 @@ def _is_usage_error(exc: BaseException) -> bool:
     return "UsageError" in names and "NoArgsIsHelpError" not in names
 
 
+def _help_hint(ctx) -> str:
+    path = ctx.command_path.split() if ctx is not None else []
+    sub = getattr(ctx, "invoked_subcommand", None)  # the group's context names the command it ran
+    where = " ".join(["papers", *path[1:], *([sub] if sub else [])])  # our name, whatever it was invoked as
+    return f"`{where} --help` lists the arguments and options"
+
+
 def _usage_error(exc) -> None:
     """Argument errors as the same `error:`/`hint:` lines as every other error (exit 2)."""
-    path = exc.ctx.command_path.split() if getattr(exc, "ctx", None) is not None else []
-    where = " ".join(["papers", *path[1:]])  # the program's own name, whatever it was invoked as
     typer.echo(f"error: {exc.format_message()}", err=True)
-    typer.echo(f"hint: `{where} --help` lists the arguments and options", err=True)
+    typer.echo(f"hint: {_help_hint(getattr(exc, 'ctx', None))}", err=True)
     raise typer.Exit(2)
 
 
@@ -46,7 +51,7 @@ class PapersGroup(TyperGroup):
             _usage_error(exc)
 
     def _invoke(self, ctx):
-        from core.errors import PapersError
+        from core.errors import PapersError, UsageError
         from core.settings import debug_enabled
 
         try:
@@ -55,8 +60,9 @@ class PapersGroup(TyperGroup):
             if debug_enabled():
                 raise
             typer.echo(f"error: {exc.message}", err=True)
-            if exc.hint:
-                typer.echo(f"hint: {exc.hint}", err=True)
+            hint = exc.hint or (isinstance(exc, UsageError) and _help_hint(ctx))
+            if hint:
+                typer.echo(f"hint: {hint}", err=True)
             ctx.exit(exc.exit_code)
         except Exception as exc:
             if type(exc).__module__ not in ("sqlite3", "_sqlite3") or debug_enabled():
