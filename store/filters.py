@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from store.papers import PaperFilter, PaperStore
+from store.papers import PaperFilter, PaperStore, topic_forms
 
 CLAIM_FILTERS = {"dataset": "--dataset", "hardware": "--hardware", "hardware_class": "--hardware-class",
                  "topic": "--topic", "min_speedup": "--min-speedup", "metric": "--metric"}
@@ -56,7 +56,8 @@ def _unknown_value(name: str, value: str, known: list[str], *, substring: bool) 
     if name == "category":
         value = value.split(".")[-1]
     exact = value.strip().lower()  # what the SQL filter compares (case-insensitively)
-    if any((exact in k.lower()) if substring else k.lower() == exact for k in known):
+    forms = topic_forms(value) if name == "topic" else [exact]
+    if any((exact in k.lower()) if substring else k.lower() in forms for k in known):
         return None
     wanted = _norm(value)
     flag = CLAIM_FILTERS.get(name, f"--{name}")

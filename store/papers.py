@@ -167,8 +167,8 @@ def _where(flt: PaperFilter) -> tuple[str, list]:
         clauses.append("id IN (SELECT paper_id FROM claim_hardware WHERE class = lower(?))")
         params.append(flt.hardware_class)
     if flt.topic:
-        clauses.append("id IN (SELECT paper_id FROM claim_topics WHERE tag = lower(?))")
-        params.append(flt.topic)
+        clauses.append("id IN (SELECT paper_id FROM claim_topics WHERE tag IN (?, ?))")
+        params += topic_forms(flt.topic)
     if flt.min_speedup is not None or flt.metric:
         sub = ["unit = 'x'"] if flt.min_speedup is not None else []
         sub_params: list = []
@@ -181,6 +181,14 @@ def _where(flt: PaperFilter) -> tuple[str, list]:
         clauses.append(f"id IN (SELECT paper_id FROM claim_speedups WHERE {' AND '.join(sub)})")
         params += sub_params
     return " AND ".join(clauses), params
+
+
+def topic_forms(value: str) -> list[str]:
+    """The two tag spellings a --topic value may mean: tags are lower-case, hyphenated and mostly
+    singular ("LLM serving" -> llm-serving, "KV_caches" -> kv-cache, "operating system" ->
+    operating-systems)."""
+    key = re.sub(r"[\s_]+", "-", value.strip().lower())
+    return [key, key[:-1] if key.endswith("s") else key + "s"]
 
 
 def paper_summary(paper: Paper) -> dict:

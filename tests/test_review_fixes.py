@@ -107,3 +107,31 @@ def test_every_usage_error_without_its_own_hint_points_at_help(cli):
     assert result.exit_code == 2
     assert result.stderr == ("error: nonsense asked\n"
                              "hint: `papers raise-usage-for-test --help` lists the arguments and options\n")
+
+
+# -- 5. --topic values are read as the taxonomy tag they spell --------------------------------------
+def _one_extracted(cli, store, topics):
+    from core.models import Extraction
+    from store.extractions import save_extraction
+
+    cli("ingest", "--no-index", str(SEEDS))
+    pid = store.all()[0].id
+    assert save_extraction(store, Extraction.from_json({"id": pid, "engine": "local", "topics": topics}))
+    return pid
+
+
+@pytest.mark.parametrize("value", ["LLM serving", "llm_serving", "Llm-Serving", "KV caches", " kv-cache "])
+def test_topic_filter_normalises_case_spaces_and_plurals(cli, store, value):
+    pid = _one_extracted(cli, store, ["llm-serving", "kv-cache"])
+    for command in (("list", "--json"), ("search", "memory", "--mode", "bm25", "--json"),
+                    ("export", "--force", "-o", "out.jsonl")):
+        result = cli(*command, "--topic", value)
+        assert result.exit_code == 0 and "no paper has" not in result.stderr, command
+    assert json.loads(cli("list", "--topic", value, "--json").stdout)["id"] == pid
+
+
+def test_an_unknown_topic_still_names_the_closest_tags(cli, store):
+    _one_extracted(cli, store, ["llm-serving", "kv-cache"])
+    result = cli("list", "--topic", "serving")
+    assert "note: no paper has --topic 'serving'" in result.stderr
+    assert "llm-serving" in result.stderr.splitlines()[-1]
