@@ -95,16 +95,26 @@ class FailureLog:
         self._fh.close()
 
 
+OUTPUT_SUFFIXES = (".jsonl", ".csv")
+
+
 class RowWriter:
     """Appends one finished record at a time to .jsonl or .csv, durably."""
 
-    def __init__(self, path: Path, resume: bool):
+    def __init__(self, path: Path, resume: bool, force: bool = False):
         self.path = path
+        if path.suffix.lower() not in OUTPUT_SUFFIXES:
+            # rows are appended one line at a time (durable, resumable): JSON Lines or CSV only
+            raise UsageError(f"cannot write extractions to {path.name}",
+                             hint="use a .jsonl (JSON Lines) or .csv file name")
         self.is_csv = path.suffix.lower() == ".csv"
-        if path.exists() and not resume and path.stat().st_size > 0:
-            raise UsageError(f"{path} exists", hint="use --resume to continue it, or choose another -o file")
+        if path.exists() and not resume and not force and path.stat().st_size > 0:
+            raise UsageError(f"{path} exists",
+                             hint="use --resume to continue it, --force to overwrite it, or choose another -o file")
         if resume:
             _cut_partial_last_line(path)
+        elif path.exists():
+            path.unlink()   # --force: start afresh (appending below would mix two runs)
         self.done_ids = self._read_done_ids() if resume else set()
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = path.open("a", encoding="utf-8", newline="")

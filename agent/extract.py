@@ -59,14 +59,16 @@ def _failed_inputs(input_path: Path | None, settings: Settings) -> tuple[list[Pa
 def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, output: Path | None,
                   resume: bool = False, save: bool = True, settings: Settings | None = None,
                   emit=None, progress_factory=None, failures: Path | None = None,
-                  retry_failed: bool = False) -> BatchReport:
+                  retry_failed: bool = False, force: bool = False) -> BatchReport:
     """Run a batch; rows go to `output` (.jsonl/.csv) and/or `emit`, and into the store; failures go
     to the store (for `--retry-failed` and `papers stats`) and to the `failures` JSONL file."""
     settings = settings or get_settings()
-    papers, problems = batch_inputs(input_path, use_all, settings, retry_failed)
     if resume and output is None:
         raise UsageError("--resume needs -o FILE", hint="resume continues an output file")
-    writer = RowWriter(output, resume=resume) if output else None
+    if resume and force:
+        raise UsageError("--resume continues the -o file and --force overwrites it", hint="give one of them")
+    papers, problems = batch_inputs(input_path, use_all, settings, retry_failed)
+    writer = RowWriter(output, resume=resume, force=force) if output else None
     on_record = _saver(settings, emit) if save else emit
     log = FailureLog(failures) if failures else None
     on_failure = _failure_saver(settings, log, save or retry_failed)

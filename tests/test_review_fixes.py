@@ -135,3 +135,26 @@ def test_an_unknown_topic_still_names_the_closest_tags(cli, store):
     result = cli("list", "--topic", "serving")
     assert "note: no paper has --topic 'serving'" in result.stderr
     assert "llm-serving" in result.stderr.splitlines()[-1]
+
+
+# -- 6. extract -o: JSON Lines or CSV only; an existing file needs --force (or --resume) ------------
+@pytest.mark.parametrize("name", ["x.txt", "x.json", "x"])
+def test_extract_output_must_be_jsonl_or_csv(cli, tmp_path, name):
+    cli("ingest", "--no-index", str(_undated_jsonl(tmp_path)))
+    result = cli("extract", "--all", "--no-embeddings", "--no-store", "-o", str(tmp_path / name))
+    assert result.exit_code == 2 and not (tmp_path / name).exists()
+    assert f"error: cannot write extractions to {name}" in result.stderr and ".jsonl" in result.stderr
+
+
+def test_extract_output_is_overwritten_only_with_force(cli, tmp_path):
+    cli("ingest", "--no-index", str(_undated_jsonl(tmp_path)))
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"id": "old"}\n')
+    refused = cli("extract", "--all", "--no-embeddings", "--no-store", "-o", str(out))
+    assert refused.exit_code == 2 and "--force" in refused.stderr and out.read_text() == '{"id": "old"}\n'
+    resumed = cli("extract", "--all", "--no-embeddings", "--no-store", "-o", str(out), "--resume")
+    assert resumed.exit_code == 0 and out.read_text().count("\n") == 2   # the old row is kept
+    forced = cli("extract", "--all", "--no-embeddings", "--no-store", "-o", str(out), "--force")
+    assert forced.exit_code == 0 and [json.loads(line)["title"] for line in out.read_text().splitlines()] == ["Undated"]
+    both = cli("extract", "--all", "--no-store", "-o", str(out), "--force", "--resume")
+    assert both.exit_code == 2 and "hint:" in both.stderr

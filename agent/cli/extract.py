@@ -31,6 +31,7 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
             output: Optional[Path] = typer.Option(None, "-o", "--output", help="out.jsonl or out.csv (default: stdout)"),
             engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
             resume: bool = typer.Option(False, "--resume", help="skip ids already in the output file"),
+            force: bool = typer.Option(False, "--force", help="overwrite an existing -o file"),
             concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="parallel LLM requests"),
             no_cache: bool = typer.Option(False, "--no-cache", help="bypass the LLM response cache"),
             max_cost: Optional[float] = typer.Option(None, "--max-cost", help="stop cleanly at this USD budget"),
@@ -52,7 +53,7 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
     emit = None if output else (lambda rec: print_jsonl([rec.to_json()]))
     report = extract_batch(eng, input_path=input_path, use_all=use_all, output=output, resume=resume,
                            save=not no_store, emit=emit, progress_factory=lambda n: progress(n, "extracting"),
-                           failures=failures, retry_failed=retry_failed)
+                           failures=failures, retry_failed=retry_failed, force=force)
     for line in report.input_problems:
         warn(line)
     for pid, reason in report.failures:
