@@ -29,8 +29,44 @@ class EmptyReason:
     hint: str = ""
 
 
+METADATA_FILTERS = {"year": "--year", "category": "--category", "source": "--source", "grep": "--grep"}
+
+
 def why_empty(store: PaperStore, flt: PaperFilter) -> list[EmptyReason]:
-    """Reasons an empty result is not simply "no such papers" (empty list: nothing to add)."""
+    """Why a filtered listing came back empty, at least one reason: nothing extracted yet, a value
+    nobody extracted, or else the filters that together match no paper."""
+    reasons = _claim_reasons(store, flt)
+    if reasons:
+        return reasons
+    given = {flag: getattr(flt, name) for name, flag in {**METADATA_FILTERS, **CLAIM_FILTERS}.items()
+             if getattr(flt, name) not in (None, "")}
+    if not given:
+        return [EmptyReason("the store has no papers yet", "run `papers ingest` first")] if not store.count() else []
+    described = " ".join(f"{flag} {value!r}" if isinstance(value, str) else f"{flag} {value:g}"
+                         for flag, value in given.items())
+    hint = _year_range(store) if "--year" in given else ""
+    return [EmptyReason(f"no paper matches {described}", hint or "loosen or drop a filter; `papers stats` "
+                        "shows the years, categories and sources in the store")]
+
+
+def why_search_empty(store: PaperStore, flt: PaperFilter, mode: str) -> list[EmptyReason]:
+    """Why a search found nothing: its filters match no paper, or no allowed paper matches the query."""
+    if not store.ids(flt, ordered=False):
+        return why_empty(store, flt)
+    if mode == "bm25":
+        return [EmptyReason("no paper contains a word of the query (BM25 matches words only)",
+                            "search without --mode bm25: hybrid search also matches by meaning")]
+    return [EmptyReason("no paper the filters allow matches the query", "try other words or loosen a filter")]
+
+
+def _year_range(store: PaperStore) -> str:
+    low, high, undated = store.db.query("SELECT min(year), max(year), sum(year IS NULL) FROM papers")[0]
+    if low is None:
+        return "no paper in the store has a known year"
+    return f"the store's papers are from {low}-{high}" + (f" ({undated} without a known year)" if undated else "")
+
+
+def _claim_reasons(store: PaperStore, flt: PaperFilter) -> list[EmptyReason]:
     used = [name for name in CLAIM_FILTERS if getattr(flt, name) not in (None, "")]
     if used and not store.db.query("SELECT count(*) FROM extractions")[0][0]:
         flags = ", ".join(CLAIM_FILTERS[n] for n in used)

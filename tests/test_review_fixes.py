@@ -158,3 +158,26 @@ def test_extract_output_is_overwritten_only_with_force(cli, tmp_path):
     assert forced.exit_code == 0 and [json.loads(line)["title"] for line in out.read_text().splitlines()] == ["Undated"]
     both = cli("extract", "--all", "--no-store", "-o", str(out), "--force", "--resume")
     assert both.exit_code == 2 and "hint:" in both.stderr
+
+
+# -- 7. every empty result says why, in one `note:` on stderr ----------------------------------------
+def test_empty_year_listing_says_why(cli):
+    cli("ingest", "--no-index", str(SEEDS))
+    for args in (("list", "--year", "2030"), ("list", "--year", "2030", "--json"),
+                 ("search", "kv cache", "--mode", "bm25", "--year", "2030")):
+        result = cli(*args)
+        assert result.exit_code == 0
+        assert "note: no paper matches --year '2030'" in result.stderr, args
+        assert "hint: the store's papers are from 2018-" in result.stderr
+
+
+def test_empty_search_has_no_stdout_text_and_one_note(cli):
+    cli("ingest", "--no-index", str(SEEDS))
+    result = cli("search", "zzzqqqx", "--mode", "bm25")
+    assert result.stdout == ""
+    assert "\nnote: no paper contains a word of the query (BM25 matches words only)\n" in result.stderr
+
+
+def test_an_empty_store_listing_says_so(cli):
+    result = cli("list")
+    assert "note: the store has no papers yet" in result.stderr and "papers ingest" in result.stderr

@@ -111,11 +111,12 @@ def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, 
     console().print(f"[dim]{plural(len(papers), 'paper')}[/]")
 
 
-def explain_empty(store, flt) -> None:
-    """An empty filtered result says why on stderr (no extraction yet; a value nobody extracted)."""
+def explain_empty(store, flt, reasons=None) -> None:
+    """An empty result says why on stderr (no extraction yet; a value nobody extracted; the filters
+    that match no paper)."""
     from store.filters import why_empty
 
-    for reason in why_empty(store, flt):
+    for reason in why_empty(store, flt) if reasons is None else reasons:
         typer.echo(f"note: {reason.message}", err=True)
         if reason.hint:
             typer.echo(f"hint: {reason.hint}", err=True)

@@ -42,11 +42,13 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
                progress_factory=lambda n: progress(n, "embedding"))
     if not hits:
         from agent.cli.corpus import explain_empty
+        from store.filters import why_search_empty
 
-        explain_empty(store, flt)
+        explain_empty(store, flt, why_search_empty(store, flt, mode.value))
     if as_json:
         return print_jsonl(hit.to_json() for hit in hits)
-    console().print(_hits_text(hits, query))
+    if hits:
+        console().print(_hits_text(hits, query))
 
 
 @app.command()
@@ -71,8 +73,6 @@ def _hits_text(hits, query: str):
     from core.text import visible_text
 
     out = Text()
-    if not hits:
-        return out.append("no papers match", style="dim")
     for i, hit in enumerate(hits, start=1):
         p = hit.paper
         out.append(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
