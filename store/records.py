@@ -73,7 +73,9 @@ class Paper(BaseModel):
         return data
 
     def paper_json(self) -> dict[str, Any]:
-        data = self.model_dump(exclude={"source", "position", "line", "format"}, exclude_none=True)
+        """A stored paper for `show --json`: every field, null when unknown (the keys of `list --json`
+        and more), so scripts can rely on the keys being there."""
+        data = self.model_dump(exclude={"source", "position", "line", "format"})
         data["sources"] = [s.model_dump(exclude={"path"}) for s in self.sources]
         data["year"] = self.year
         return data

@@ -181,3 +181,14 @@ def test_empty_search_has_no_stdout_text_and_one_note(cli):
 def test_an_empty_store_listing_says_so(cli):
     result = cli("list")
     assert "note: the store has no papers yet" in result.stderr and "papers ingest" in result.stderr
+
+
+# -- 8. show --json has every key list --json has (null when unknown), and more ----------------------
+def test_show_json_keys_include_list_json_keys(cli, tmp_path):
+    cli("ingest", "--no-index", str(_undated_jsonl(tmp_path)))
+    listed = json.loads(cli("list", "--json").stdout)
+    shown = json.loads(cli("show", listed["id"], "--json").stdout)
+    assert set(listed) <= set(shown)
+    assert shown["venue"] is None and shown["category"] is None and shown["date"] is None
+    assert shown["year"] == listed["year"] == 2022
+    assert {"abstract", "authors", "extraction", "code_url"} <= set(shown)
