@@ -11,7 +11,8 @@ from conftest import SEEDS
 
 @pytest.mark.parametrize("args", [("list", "-n", "0"), ("list", "-n", "-1"), ("list", "--limit", "0"),
                                   ("search", "x", "-k", "0"), ("extract", "--all", "--concurrency", "0"),
-                                  ("ingest", "--batch-size", "0"), ("eval", "-n", "0")])
+                                  ("ingest", "--batch-size", "0"), ("eval", "-n", "0"),
+                                  ("extract", "--all", "--max-cost", "-1"), ("ask", "x", "--max-cost", "-0.5")])
 def test_counts_must_be_positive(cli, args):
     result = cli(*args)
     assert result.exit_code == 2

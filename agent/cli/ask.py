@@ -42,7 +42,7 @@ def ask(question: str = typer.Argument(..., help="a question about the papers in
         engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
         year: Optional[str] = YEAR, topic: Optional[str] = TOPIC, dataset: Optional[str] = DATASET,
         hardware_class: Optional[str] = HW_CLASS,
-        max_cost: Optional[float] = typer.Option(None, "--max-cost", help="openai/hybrid: stop at this USD budget"),
+        max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="openai/hybrid: stop at this USD budget"),
         as_json: bool = typer.Option(False, "--json", help="answer, citations, sources, insufficient as JSON")):
     """Answer a question from the corpus, citing papers as [1], [2]; says so when it cannot."""
     from agent.qa import ask as run
