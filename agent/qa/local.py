@@ -78,6 +78,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
         judged.append((src, ev, missing + [c for c in unknown if c.surface not in {m.surface for m in missing}]))
+    judged = _owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     named = next((j for j in judged if j[1].named), None)
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
         judged.remove(named)
@@ -98,6 +99,30 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     answer = _answer_from(question, ctx, r, best, hits)
     answer.notes.insert(0, ev.describe())
     return answer
+
+
+def _owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm25, wanted, unknown) -> list:
+    """When the question writes a name a paper gives itself, that paper is answered from (added when
+    retrieval missed it); a paper that only mentions the name (as a baseline) is not "named"."""
+    from agent.qa import answerability
+    from agent.qa.constraints import paper_facts, unmet
+
+    owned = answerability.owners(question, _all_sources(ctx), ctx.stats())
+    if not owned:
+        return judged
+    ids = {s.id for s in owned}
+    for src, ev, _ in judged:
+        ev.owner = ev.named = src.id in ids
+    if not any(j[0].id in ids for j in judged):
+        src = owned[0]
+        ext = paper_extraction(ctx, src.id)
+        ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
+        ev.owner = ev.named = True
+        missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
+        judged.insert(0, (src, ev, missing + [c for c in unknown if c.surface not in {m.surface for m in missing}]))
+    first = next(j for j in judged if j[0].id in ids)
+    judged.remove(first)
+    return [first] + judged
 
 
 def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources: list[Source]) -> Answer:
