@@ -204,8 +204,11 @@ _ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|plat
 
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
-    from agent.qa import sets
+    from agent.qa import sets, thresholds
 
+    th = thresholds.find(question)
+    if th is not None:
+        return _threshold_set(question, ctx, r, th)
     entities = sets.entity_constraints(question)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
@@ -263,6 +266,42 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
             line += f": {_strip_end(_sentence_with(m.source.abstract, m.evidence))} [{n}]."
         draft.lines.append(line)
     return _finish(question, draft, sources, r)
+
+
+def _threshold_set(question: str, ctx: QAContext, r: Route, th) -> Answer:
+    """"Which papers achieve more than 10x speedup?": the claims table filtered by value (and metric);
+    other filters of the question (a dataset, hardware, a topic, a year) narrow it the usual way."""
+    from agent.qa import sets, thresholds
+
+    metrics = thresholds.metrics_asked(question, r.metric, th)
+    best = thresholds.qualifying(ctx, th, metrics)
+    used = th.describe(metrics)
+    ctx.log("claim_threshold", filter=used)
+    rest = thresholds.rest_of_question(question, th)
+    narrower = r.facets or r.year or sets.entity_constraints(rest)
+    if narrower and best:
+        ctx.scope = [pid for pid in best if ctx.scope is None or pid in ctx.scope]
+        r2 = route(rest, vocabulary(ctx.store))
+        r2.kind, r2.numbers, r2.metric = "set", True, r.metric
+        answer = _set(rest, ctx, r2)
+        answer.question = question
+        answer.answer = answer.answer.replace(" (", f" ({used}, ", 1) if " (" in answer.answer.split("\n")[0] \
+            else answer.answer
+        return answer
+    if not best:
+        answer = _insufficient(question, [], r, [], f"No paper in the store reports a claim matching ({used}).")
+        answer.missing = [th.surface]
+        return answer
+    papers = {p.id: p for p in ctx.store.get_many(list(best))}
+    draft = Draft()
+    noun = "paper matches" if len(best) == 1 else "papers match"
+    draft.lines.append(f"{len(best)} {noun} ({used}):" if not r.count_only else f"{len(best)} {noun} ({used}).")
+    for pid, row in best.items():
+        src = Source.of(papers[pid], row["value"])
+        sent = _sentence_with(src.abstract, row["evidence"])
+        n = draft.cite(src, sent)
+        draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {_strip_end(sent)} [{n}].")
+    return _finish(question, draft, draft.cited, r)
 
 
 def _set_decline(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:
