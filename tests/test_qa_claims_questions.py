@@ -119,3 +119,14 @@ def test_a_percent_threshold_with_a_metric_keeps_only_that_metric(env):
     ans = _ask(env, "Which papers reduce latency by at least 30%?")
     assert _titles(ans) == ["Pallas Serve"], ans.answer                # 28% completion time is below it
     assert ">= 30%" in ans.answer.splitlines()[0]
+
+
+# -- 3. baselines -----------------------------------------------------------------------------------
+def test_compare_against_lists_papers_with_that_baseline_not_those_built_atop_it(env):
+    ans = _ask(env, "Which papers compare against vLLM?")
+    assert _titles(ans) == ["Pallas Serve"], ans.answer              # Marlowe is only implemented atop vLLM
+    assert "baseline=vLLM" in ans.answer.splitlines()[0]
+    ans = _ask(env, "Which papers outperform QuillNet?")
+    assert _titles(ans) == ["FernAccel"], ans.answer
+    ans = _ask(env, "Which papers outperform TensorFlow Lite?")
+    assert ans.insufficient and ans.missing == ["TensorFlow Lite"], ans.answer

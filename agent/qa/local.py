@@ -209,6 +209,10 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     th = thresholds.find(question)
     if th is not None:
         return _threshold_set(question, ctx, r, th)
+    from agent.qa import baselines
+
+    if (base := baselines.asked(question)) is not None:
+        return _baseline_set(question, ctx, r, base)
     entities = sets.entity_constraints(question)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
@@ -278,10 +282,9 @@ def _threshold_set(question: str, ctx: QAContext, r: Route, th) -> Answer:
     used = th.describe(metrics)
     ctx.log("claim_threshold", filter=used)
     rest = thresholds.rest_of_question(question, th)
-    narrower = r.facets or r.year or sets.entity_constraints(rest)
-    if narrower and best:
+    r2 = route(rest, vocabulary(ctx.store))
+    if best and (r2.facets or r2.year or sets.entity_constraints(rest)):
         ctx.scope = [pid for pid in best if ctx.scope is None or pid in ctx.scope]
-        r2 = route(rest, vocabulary(ctx.store))
         r2.kind, r2.numbers, r2.metric = "set", True, r.metric
         answer = _set(rest, ctx, r2)
         answer.question = question
@@ -299,6 +302,42 @@ def _threshold_set(question: str, ctx: QAContext, r: Route, th) -> Answer:
     for pid, row in best.items():
         src = Source.of(papers[pid], row["value"])
         sent = _sentence_with(src.abstract, row["evidence"])
+        n = draft.cite(src, sent)
+        draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {_strip_end(sent)} [{n}].")
+    return _finish(question, draft, draft.cited, r)
+
+
+def _baseline_set(question: str, ctx: QAContext, r: Route, base: str) -> Answer:
+    """"Which papers compare against X?": the papers with a claim whose baseline is X, or an abstract
+    sentence comparing with X (agent/qa/baselines.py); other filters of the question narrow it."""
+    from agent.qa import baselines, sets
+
+    papers = {s.id: s for s in _all_sources(ctx)}
+    found = baselines.members(ctx, base, papers)
+    used = f"baseline={base}"
+    ctx.log("claim_baseline", baseline=base)
+    lo, hi = baselines.span(question)
+    rest = (question[:lo] + " " + question[hi:]).strip()
+    r2 = route(rest, vocabulary(ctx.store))
+    if found and (r2.facets or r2.year or sets.entity_constraints(rest)):
+        ctx.scope = [pid for pid in found if ctx.scope is None or pid in ctx.scope]
+        r2.kind = "set"
+        ctx.prior.update(found)
+        answer = _set(rest, ctx, r2)
+        answer.question = question
+        head = answer.answer.split("\n")[0]
+        if " (" in head:
+            answer.answer = answer.answer.replace(" (", f" ({used}, ", 1)
+        return answer
+    if not found:
+        answer = _insufficient(question, [], r, [], f"No paper in the store compares against {base} ({used}).")
+        answer.missing = [base]
+        return answer
+    draft = Draft()
+    noun = "paper matches" if len(found) == 1 else "papers match"
+    draft.lines.append(f"{len(found)} {noun} ({used}):" if not r.count_only else f"{len(found)} {noun} ({used}).")
+    for pid in sorted(found, key=lambda pid: -(papers[pid].year or 0)):
+        src, sent = papers[pid], found[pid]
         n = draft.cite(src, sent)
         draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {_strip_end(sent)} [{n}].")
     return _finish(question, draft, draft.cited, r)
