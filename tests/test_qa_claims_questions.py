@@ -130,3 +130,11 @@ def test_compare_against_lists_papers_with_that_baseline_not_those_built_atop_it
     assert _titles(ans) == ["FernAccel"], ans.answer
     ans = _ask(env, "Which papers outperform TensorFlow Lite?")
     assert ans.insufficient and ans.missing == ["TensorFlow Lite"], ans.answer
+
+
+# -- 4. the claim against the baseline the question names ---------------------------------------------
+def test_a_numeric_answer_quotes_the_claim_against_the_named_baseline(env):
+    ans = _ask(env, "How much faster is Tarnview than HawkDet?")
+    assert ans.confidence == "answer" and _titles(ans) == ["Tarnview"], ans.answer
+    assert "HawkDet" in ans.citations[0].support and "4.5x" in ans.answer
+    assert "FPS" not in ans.citations[0].support

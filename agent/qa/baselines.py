@@ -27,7 +27,13 @@ def asked(question: str) -> str | None:
     name = m.group("use") or _END.sub("", m.group("x"))
     name = _LEAD.sub("", name.strip()).strip(" .")
     name = re.sub(r"\s+(?:baselines?|systems?)$", "", name, flags=re.I)
-    return name if 2 <= len(name) and len(name.split()) <= 5 else None
+    return name if 2 <= len(name) and len(name.split()) <= 5 and _name_like(name) else None
+
+
+def _name_like(name: str) -> bool:
+    """A product or system name has a capital or a digit ("vLLM", "GPUs", "YOLOv4"); "existing
+    systems" or "prior work" is no baseline to filter on."""
+    return bool(re.search(r"[A-Z0-9]", name))
 
 
 def span(question: str) -> tuple[int, int]:
@@ -57,3 +63,47 @@ def members(ctx, name: str, papers: dict) -> dict[str, str]:
         if sent is not None:
             out[pid] = sent
     return out
+
+
+_THAN = re.compile(r"\b(?:than|over|against|compared\s+(?:to|with)|relative\s+to|vs\.?|versus)\s+(?:the\s+|a\s+|an\s+)?"
+                   r"(?P<x>[^?,;]+)", re.I)
+_SPEED = re.compile(r"\bfaster\b|\bspeed-?ups?\b|\bquicker\b|\baccelerat\w*", re.I)
+SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
+
+
+def compared_with(question: str) -> str | None:
+    """The baseline a figure question names ("YOLOv4" in "how much faster is A than YOLOv4?")."""
+    m = _THAN.search(question)
+    if not m:
+        return None
+    name = _LEAD.sub("", _END.sub("", m.group("x")).strip()).strip(" .")
+    return name if name and len(name.split()) <= 4 and _name_like(name) else None
+
+
+def comparing_sentence(ctx, src, question: str, metric: str | None = None) -> str | None:
+    """The sentence of `src` with the claim against the baseline the question names: a claim whose
+    baseline field names it (the asked metric first: speed for "faster"), else a sentence with a
+    comparison word followed by the name. None when the question names no baseline or none matches."""
+    from agent.qa.drafting import sentence_with
+    from agent.qa.router import phrase_rx
+    from agent.qa.tools import metric_family
+    from core.text import split_sentences
+    from store.extractions import ClaimQuery, claims_rows
+
+    name = compared_with(question)
+    if name is None:
+        return None
+    forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
+    rx = re.compile("|".join(phrase_rx(f).pattern for f in forms), re.I)
+    wanted = set(metric_family(metric)) or (set(SPEED_METRICS) if _SPEED.search(question) else set())
+    rows = [row for row in claims_rows(ctx.store, ClaimQuery(paper_ids=[src.id]))
+            if row.get("baseline") and rx.search(row["baseline"])]
+    if rows:
+        row = max(rows, key=lambda row: (row["metric"] in wanted, row["unit"] == "x", row["value"]))
+        if not wanted or row["metric"] in wanted:
+            return sentence_with(src.abstract, row["evidence"])
+    stated = re.compile(rf"\b(?:{_CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", re.I)
+    said = [s for s in split_sentences(src.abstract) if stated.search(s)]
+    if rows and not said:
+        return sentence_with(src.abstract, rows[0]["evidence"])
+    return said[0] if len(said) == 1 else None

@@ -131,7 +131,9 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     q_terms = term_set(question)
     numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
     if numeric:
-        picked = [_numeric_sentence(best.abstract, q_terms, ctx)]
+        from agent.qa.baselines import comparing_sentence
+
+        picked = [comparing_sentence(ctx, best, question, r.metric) or _numeric_sentence(best.abstract, q_terms, ctx)]
     else:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
