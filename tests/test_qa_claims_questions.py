@@ -138,3 +138,19 @@ def test_a_numeric_answer_quotes_the_claim_against_the_named_baseline(env):
     assert ans.confidence == "answer" and _titles(ans) == ["Tarnview"], ans.answer
     assert "HawkDet" in ans.citations[0].support and "4.5x" in ans.answer
     assert "FPS" not in ans.citations[0].support
+
+
+# -- 5./6. constraints: an unmet hardware version declines; stated facts answer --------------------
+def test_a_hardware_family_with_a_version_no_paper_uses_is_missing(env):
+    for question, surface in (("What is the best way to train a diffusion model on TPUs v5?", "TPUs v5"),
+                              ("How do I speed up diffusion sampling on TPUv4 chips?", "TPUv4")):
+        ans = _ask(env, question)
+        assert ans.insufficient and ans.confidence != "answer", ans.answer
+        assert ans.missing == [surface], ans.missing
+
+
+def test_a_paper_stating_every_fact_asked_is_the_answer(env):
+    ans = _ask(env, "Which paper lets me fine-tune a 2.7B model on a smartphone?")
+    assert ans.confidence == "answer" and _titles(ans)[0] == "Sparrow", ans.answer
+    ans = _ask(env, "Which paper lets me fine-tune a 70B model on a smartphone?")
+    assert ans.insufficient and ans.missing == ["70B model"], ans.answer

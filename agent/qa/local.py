@@ -77,7 +77,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         ext = paper_extraction(ctx, src.id)
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
-        judged.append((src, ev, missing + [c for c in unknown if c.surface not in {m.surface for m in missing}]))
+        judged.append((src, ev, _with_unknown(missing, unknown)))
     judged = _owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     named = next((j for j in judged if j[1].named), None)
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
@@ -94,11 +94,27 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         alt = next((j for j in judged[1:] if not j[2] and j[1].confident), None)
         if alt is not None:
             best, ev, missing = alt
-    if not ev.confident or missing:
+    if not (ev.confident or _states_every_fact(wanted, missing, ev)) or missing:
         return closest(question, ctx, r, judged, ev, missing)
     answer = _answer_from(question, ctx, r, best, hits)
     answer.notes.insert(0, ev.describe())
     return answer
+
+
+def _with_unknown(missing: list, unknown: list) -> list:
+    """Unmet constraints plus the names no paper uses, each said once ("TPUs" is part of "TPUs v5")."""
+    said = [m.surface.lower() for m in missing]
+    return missing + [c for c in unknown if not any(c.surface.lower() in m for m in said)]
+
+
+FULL_COVERAGE = 0.95   # share of the question's words (IDF-weighted) the paper uses to "state every fact"
+
+
+def _states_every_fact(wanted: list, missing: list, ev) -> bool:
+    """Retrieval is not sure, but the paper meets every named entity of the question (a dataset, a
+    hardware product, a model size) and uses (nearly) all its words: the abstract states the fact asked."""
+    entities = [c for c in wanted if c.kind in ("dataset", "hardware", "model")]
+    return bool(entities) and not missing and ev.features.get("coverage", 0.0) >= FULL_COVERAGE
 
 
 def _owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm25, wanted, unknown) -> list:
@@ -119,7 +135,7 @@ def _owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         ev.owner = ev.named = True
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
-        judged.insert(0, (src, ev, missing + [c for c in unknown if c.surface not in {m.surface for m in missing}]))
+        judged.insert(0, (src, ev, _with_unknown(missing, unknown)))
     first = next(j for j in judged if j[0].id in ids)
     judged.remove(first)
     return [first] + judged
