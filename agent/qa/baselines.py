@@ -41,16 +41,22 @@ def span(question: str) -> tuple[int, int]:
     return m.span() if m else (0, 0)
 
 
+def name_rx(name: str) -> re.Pattern:
+    """The baseline's name as a phrase, a plural also singular ("GPUs" finds "TITAN Xp GPU")."""
+    from agent.qa.router import phrase_rx
+
+    forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
+    return re.compile("|".join(phrase_rx(f).pattern for f in forms), re.I)
+
+
 def members(ctx, name: str, papers: dict) -> dict[str, str]:
     """Paper id -> the sentence comparing it with `name`: a claim whose baseline names it, else an
     abstract sentence with a comparison word followed, in the same clause, by the name."""
     from agent.qa.drafting import sentence_with
-    from agent.qa.router import phrase_rx
     from core.text import split_sentences
     from store.extractions import ClaimQuery, claims_rows
 
-    forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])   # "GPUs" also "GPU"
-    rx = re.compile("|".join(phrase_rx(f).pattern for f in forms), re.I)
+    rx = name_rx(name)
     out: dict[str, str] = {}
     for row in claims_rows(ctx.store, ClaimQuery(paper_ids=list(papers))):
         if row["paper_id"] not in out and row.get("baseline") and rx.search(row["baseline"]):
@@ -85,7 +91,6 @@ def comparing_sentence(ctx, src, question: str, metric: str | None = None) -> st
     baseline field names it (the asked metric first: speed for "faster"), else a sentence with a
     comparison word followed by the name. None when the question names no baseline or none matches."""
     from agent.qa.drafting import sentence_with
-    from agent.qa.router import phrase_rx
     from agent.qa.tools import metric_family
     from core.text import split_sentences
     from store.extractions import ClaimQuery, claims_rows
@@ -93,8 +98,7 @@ def comparing_sentence(ctx, src, question: str, metric: str | None = None) -> st
     name = compared_with(question)
     if name is None:
         return None
-    forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
-    rx = re.compile("|".join(phrase_rx(f).pattern for f in forms), re.I)
+    rx = name_rx(name)
     wanted = set(metric_family(metric)) or (set(SPEED_METRICS) if _SPEED.search(question) else set())
     rows = [row for row in claims_rows(ctx.store, ClaimQuery(paper_ids=[src.id]))
             if row.get("baseline") and rx.search(row["baseline"])]
@@ -107,3 +111,9 @@ def comparing_sentence(ctx, src, question: str, metric: str | None = None) -> st
     if rows and not said:
         return sentence_with(src.abstract, rows[0]["evidence"])
     return said[0] if len(said) == 1 else None
+
+
+def span_than(question: str) -> tuple[int, int]:
+    """Where the question writes its "than / over X" clause."""
+    m = _THAN.search(question)
+    return m.span() if m else (0, 0)

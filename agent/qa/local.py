@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from agent.qa import relevance
+from agent.qa import lookup_pick, relevance
 from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
 from agent.qa.closest import QUANTITY as _QUANTITY
 from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, sentence_overlaps
@@ -77,8 +77,8 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         ext = paper_extraction(ctx, src.id)
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
-        judged.append((src, ev, _with_unknown(missing, unknown)))
-    judged = _owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
+        judged.append((src, ev, lookup_pick.with_unknown(missing, unknown)))
+    judged = lookup_pick.owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     named = next((j for j in judged if j[1].named), None)
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
         judged.remove(named)
@@ -94,51 +94,11 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         alt = next((j for j in judged[1:] if not j[2] and j[1].confident), None)
         if alt is not None:
             best, ev, missing = alt
-    if not (ev.confident or _states_every_fact(wanted, missing, ev)) or missing:
+    if not (ev.confident or lookup_pick.states_every_fact(wanted, missing, ev)) or missing:
         return closest(question, ctx, r, judged, ev, missing)
     answer = _answer_from(question, ctx, r, best, hits)
     answer.notes.insert(0, ev.describe())
     return answer
-
-
-def _with_unknown(missing: list, unknown: list) -> list:
-    """Unmet constraints plus the names no paper uses, each said once ("TPUs" is part of "TPUs v5")."""
-    said = [m.surface.lower() for m in missing]
-    return missing + [c for c in unknown if not any(c.surface.lower() in m for m in said)]
-
-
-FULL_COVERAGE = 0.95   # share of the question's words (IDF-weighted) the paper uses to "state every fact"
-
-
-def _states_every_fact(wanted: list, missing: list, ev) -> bool:
-    """Retrieval is not sure, but the paper meets every named entity of the question (a dataset, a
-    hardware product, a model size) and uses (nearly) all its words: the abstract states the fact asked."""
-    entities = [c for c in wanted if c.kind in ("dataset", "hardware", "model")]
-    return bool(entities) and not missing and ev.features.get("coverage", 0.0) >= FULL_COVERAGE
-
-
-def _owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm25, wanted, unknown) -> list:
-    """When the question writes a name a paper gives itself, that paper is answered from (added when
-    retrieval missed it); a paper that only mentions the name (as a baseline) is not "named"."""
-    from agent.qa import answerability
-    from agent.qa.constraints import paper_facts, unmet
-
-    owned = answerability.owners(question, _all_sources(ctx), ctx.stats())
-    if not owned:
-        return judged
-    ids = {s.id for s in owned}
-    for src, ev, _ in judged:
-        ev.owner = ev.named = src.id in ids
-    if not any(j[0].id in ids for j in judged):
-        src = owned[0]
-        ext = paper_extraction(ctx, src.id)
-        ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
-        ev.owner = ev.named = True
-        missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
-        judged.insert(0, (src, ev, _with_unknown(missing, unknown)))
-    first = next(j for j in judged if j[0].id in ids)
-    judged.remove(first)
-    return [first] + judged
 
 
 def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources: list[Source]) -> Answer:
@@ -222,15 +182,13 @@ _ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|plat
 
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
-    from agent.qa import sets, thresholds
+    from agent.qa import baselines, claim_sets, sets, thresholds
 
     th = thresholds.find(question)
     if th is not None:
-        return _threshold_set(question, ctx, r, th)
-    from agent.qa import baselines
-
+        return claim_sets.threshold_set(question, ctx, r, th, _set)
     if (base := baselines.asked(question)) is not None:
-        return _baseline_set(question, ctx, r, base)
+        return claim_sets.baseline_set(question, ctx, r, base, _set)
     entities = sets.entity_constraints(question)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
@@ -290,77 +248,6 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     return _finish(question, draft, sources, r)
 
 
-def _threshold_set(question: str, ctx: QAContext, r: Route, th) -> Answer:
-    """"Which papers achieve more than 10x speedup?": the claims table filtered by value (and metric);
-    other filters of the question (a dataset, hardware, a topic, a year) narrow it the usual way."""
-    from agent.qa import sets, thresholds
-
-    metrics = thresholds.metrics_asked(question, r.metric, th)
-    best = thresholds.qualifying(ctx, th, metrics)
-    used = th.describe(metrics)
-    ctx.log("claim_threshold", filter=used)
-    rest = thresholds.rest_of_question(question, th)
-    r2 = route(rest, vocabulary(ctx.store))
-    if best and (r2.facets or r2.year or sets.entity_constraints(rest)):
-        ctx.scope = [pid for pid in best if ctx.scope is None or pid in ctx.scope]
-        r2.kind, r2.numbers, r2.metric = "set", True, r.metric
-        answer = _set(rest, ctx, r2)
-        answer.question = question
-        answer.answer = answer.answer.replace(" (", f" ({used}, ", 1) if " (" in answer.answer.split("\n")[0] \
-            else answer.answer
-        return answer
-    if not best:
-        answer = _insufficient(question, [], r, [], f"No paper in the store reports a claim matching ({used}).")
-        answer.missing = [th.surface]
-        return answer
-    papers = {p.id: p for p in ctx.store.get_many(list(best))}
-    draft = Draft()
-    noun = "paper matches" if len(best) == 1 else "papers match"
-    draft.lines.append(f"{len(best)} {noun} ({used}):" if not r.count_only else f"{len(best)} {noun} ({used}).")
-    for pid, row in best.items():
-        src = Source.of(papers[pid], row["value"])
-        sent = _sentence_with(src.abstract, row["evidence"])
-        n = draft.cite(src, sent)
-        draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {_strip_end(sent)} [{n}].")
-    return _finish(question, draft, draft.cited, r)
-
-
-def _baseline_set(question: str, ctx: QAContext, r: Route, base: str) -> Answer:
-    """"Which papers compare against X?": the papers with a claim whose baseline is X, or an abstract
-    sentence comparing with X (agent/qa/baselines.py); other filters of the question narrow it."""
-    from agent.qa import baselines, sets
-
-    papers = {s.id: s for s in _all_sources(ctx)}
-    found = baselines.members(ctx, base, papers)
-    used = f"baseline={base}"
-    ctx.log("claim_baseline", baseline=base)
-    lo, hi = baselines.span(question)
-    rest = (question[:lo] + " " + question[hi:]).strip()
-    r2 = route(rest, vocabulary(ctx.store))
-    if found and (r2.facets or r2.year or sets.entity_constraints(rest)):
-        ctx.scope = [pid for pid in found if ctx.scope is None or pid in ctx.scope]
-        r2.kind = "set"
-        ctx.prior.update(found)
-        answer = _set(rest, ctx, r2)
-        answer.question = question
-        head = answer.answer.split("\n")[0]
-        if " (" in head:
-            answer.answer = answer.answer.replace(" (", f" ({used}, ", 1)
-        return answer
-    if not found:
-        answer = _insufficient(question, [], r, [], f"No paper in the store compares against {base} ({used}).")
-        answer.missing = [base]
-        return answer
-    draft = Draft()
-    noun = "paper matches" if len(found) == 1 else "papers match"
-    draft.lines.append(f"{len(found)} {noun} ({used}):" if not r.count_only else f"{len(found)} {noun} ({used}).")
-    for pid in sorted(found, key=lambda pid: -(papers[pid].year or 0)):
-        src, sent = papers[pid], found[pid]
-        n = draft.cite(src, sent)
-        draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {_strip_end(sent)} [{n}].")
-    return _finish(question, draft, draft.cited, r)
-
-
 def _set_decline(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:
     """A set no paper meets: the asked product's family when papers name it, else the nearest papers
     (agent/qa/set_closest.py), else a flat decline; `missing` names the unmet constraint."""
@@ -417,13 +304,6 @@ def _topic_mentions(topic, candidates: list, have: set[str], least: int = _TOPIC
     return extra
 
 
-def _all_sources(ctx: QAContext) -> list[Source]:
-    papers = ctx.store.list(ctx.flt) if ctx.flt else ctx.store.all()
-    if ctx.scope is not None:
-        papers = [p for p in papers if p.id in set(ctx.scope)]
-    return [Source.of(p) for p in papers]
-
-
 def _search_set(question: str, ctx: QAContext, r: Route) -> Answer:
     """A set question with no facet: every search hit that passes the relevance bar."""
     judged = _judged_search(ctx, question, top=10)
@@ -444,7 +324,7 @@ def _top(question: str, ctx: QAContext, r: Route) -> Answer:
     if r.facets or r.year:
         ids = [m.source.id for m in _set_members(question, ctx, r) or []]
     elif ctx.flt or ctx.scope is not None:
-        ids = [s.id for s in _all_sources(ctx)]
+        ids = [s.id for s in lookup_pick.all_sources(ctx)]
     metrics = metric_family(r.metric) or (SPEED_METRICS if _SPEED.search(question) else None)
     rows = top_speedups(ctx, ids, metrics=metrics, limit=200)
     best: dict[str, dict] = {}

@@ -61,19 +61,21 @@ def metrics_asked(question: str, metric: str | None, th: Threshold) -> tuple[str
     return ()
 
 
-def qualifying(ctx, th: Threshold, metrics: tuple[str, ...]) -> dict[str, dict]:
-    """Paper id -> its largest claim meeting the threshold (unit, metric, value), within filter and scope."""
+def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | None = None) -> dict[str, dict]:
+    """Paper id -> its largest claim meeting the threshold (unit, metric, value and, when the question
+    names one, baseline: "more than 2x over vLLM"), within the session filter and scope."""
+    from agent.qa.baselines import name_rx
     from agent.qa.tools import top_speedups
 
     ids = None
     if ctx.flt is not None or ctx.scope is not None:
-        from agent.qa.local import _all_sources
+        from agent.qa.lookup_pick import all_sources
 
-        ids = [s.id for s in _all_sources(ctx)]
+        ids = [s.id for s in all_sources(ctx)]
     rows = top_speedups(ctx, ids, metrics=metrics, unit=th.unit, limit=100000)
     best: dict[str, dict] = {}
     for row in rows:                 # sorted by value: a paper's first row is its largest
-        if th.admits(row["value"]):
+        if th.admits(row["value"]) and (baseline is None or name_rx(baseline).search(row.get("baseline") or "")):
             best.setdefault(row["paper_id"], row)
     return best
 
