@@ -176,3 +176,16 @@ def test_a_sized_model_is_a_constraint_and_meeting_every_named_fact_answers():
     assert not states_every_fact([size], [size], sure)                       # the size is not met
     assert not states_every_fact([], [], sure)                               # nothing specific was asked
     assert not states_every_fact([size], [], SimpleNamespace(features={"coverage": 0.6}))
+
+
+def test_a_respectively_list_states_the_figure_of_the_named_item():
+    from types import SimpleNamespace
+
+    from agent.qa.closest import asked_figure
+
+    stats = SimpleNamespace(idf=lambda term: 1.0)
+    sent = ("On average Kestrel achieves 2.5x, 9.0x, 70x speedup and 3.1x, 12x, 500x energy savings over "
+            "the Falcon accelerator, a Jetson board, an ARM CPU, respectively.")
+    assert asked_figure(sent, "What energy savings does Kestrel report over the ARM CPU?", stats) == "500x"
+    assert asked_figure(sent, "What speedup does Kestrel get over a Jetson board?", stats) == "9.0x"
+    assert asked_figure(sent, "What does Kestrel report over the ARM CPU?", stats) is None   # which run: unclear
