@@ -163,3 +163,24 @@ def test_a_numeric_answer_states_the_figure_first(qa_settings, qa_store):
     ans = ask("At most how much faster is ClusterKV in latency?", qa_settings, store=qa_store)
     assert ans.confidence == "answer", ans.answer
     assert ans.answer.startswith("2×") or ans.answer.startswith("2x"), ans.answer
+
+
+def test_the_paper_that_introduces_a_name_owns_it_not_one_citing_it_as_a_baseline():
+    """A question naming a system is about the paper introducing it ("we present QuillNet"), not about
+    the paper that beats QuillNet as a baseline; a short title head of common words, written whole,
+    also names its paper when few papers' texts contain it."""
+    from agent.qa.answerability import owners
+
+    stats = SimpleNamespace(df={"quillnet": 2, "fernaccel": 1, "lumen": 3, "forest": 3, "acceler": 40})
+    introduces = SimpleNamespace(id="a", title="QuillNet: Sparse Token Pruning",
+                                 abstract="We present QuillNet, an accelerator for sparse attention.")
+    cites = SimpleNamespace(id="b", title=None,
+                            abstract="We propose FernAccel. FernAccel is 2x faster than QuillNet and a CPU.")
+    head = SimpleNamespace(id="c", title="Lumen Forest: Learning Trees on Images",
+                           abstract="We propose a tree backbone (LuF) that is 3x faster than ResNet.")
+    other = SimpleNamespace(id="d", title="Forest pruning", abstract="Random forest and lumen counts.")
+    papers = [introduces, cites, head, other]
+    assert names_paper("What energy does QuillNet save over a CPU?", cites, stats)   # it mentions the name
+    assert [p.id for p in owners("What energy does QuillNet save over a CPU?", papers, stats)] == ["a"]
+    assert [p.id for p in owners("How much faster is Lumen Forest than ResNet?", papers, stats)] == ["c"]
+    assert owners("How much faster are tree backbones than ResNet?", papers, stats) == []

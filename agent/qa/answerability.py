@@ -38,6 +38,7 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "answerability.json"
 PACK_SIZE = 9         # how many of the next dense hits make "the pack"
 PACK_FLOOR = 3        # fewer other papers than this (a narrow filter): `pack` falls back to `margin`
 NAME_MAX_DF = 3       # a title/system word used by at most this many papers names the paper
+HEAD_MAX_WORDS = 4    # a title head this short, written whole in a question, is the paper's name
 FEATURES = ("cos", "margin", "pack", "bm25_ratio", "bm25_pack", "hybrid_gap", "agree", "dense_top", "bm25_top",
             "coverage", "unknown")
 
@@ -52,6 +53,7 @@ def model() -> dict:
 class Evidence:
     features: dict[str, float]
     named: bool = False
+    owner: bool = False         # the name the question writes is this paper's own (not a baseline it beats)
     probability: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -99,9 +101,27 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
         "coverage": stats.coverage(q_terms, doc),
         "unknown": sum(stats.idf(t) for t in q_terms if stats.df.get(t, 0) == 0) / total,
     }
-    ev = Evidence(feats, named=names_paper(question, best, stats))
+    ev = Evidence(feats, named=names_paper(question, best, stats), owner=owns_name(question, best, stats))
     ev.probability = probability(feats)
     return ev
+
+
+def owners(question: str, papers: list, stats) -> list:
+    """The papers (of the corpus `papers`) whose own name the question writes: `owns_name`, or a short
+    title head written whole ("Vision Mamba", of common words) that at most NAME_MAX_DF papers' texts
+    contain. The answer must come from one of them, not from a paper that cites the name."""
+    from agent.qa.router import phrase_rx
+
+    out = []
+    for p in papers:
+        head = title_head(p.title)
+        if owns_name(question, p, stats, strict=True):
+            out.append(p)
+        elif 2 <= len(head.split()) <= HEAD_MAX_WORDS and phrase_rx(head).search(question):
+            rx = phrase_rx(head)
+            if sum(bool(rx.search(f"{q.title or ''} {q.abstract}")) for q in papers) <= NAME_MAX_DF:
+                out.append(p)
+    return out
 
 
 def _bm25_pack(best_id: str, bm25: dict[str, float]) -> float:
@@ -128,15 +148,34 @@ def standout(cos: float, others: list[float]) -> float:
 _TEX_SUPERSCRIPT = re.compile(r"\$\^\{?(\w+)\}?\$")
 
 
-def names_paper(question: str, src, stats) -> bool:
-    """The question uses a rare word of the paper's name: its title before ':' or the system it names."""
+def owns_name(question: str, src, stats, strict: bool = False) -> bool:
+    """The question writes a rare word of a name the paper gives itself: its title before ':' or the
+    system its abstract introduces. A paper that only mentions the name (a baseline it beats) does not
+    own it (see `owners` for a title head written whole). `strict`: the name word written as the paper
+    writes it, capitals included ("SpAtten", not "grouping" for a "Group-wise" the abstract opens with),
+    for a search over the whole corpus rather than the top hits."""
     from agent.qa.text import named_system
 
-    head = (src.title or "").split(":")[0] if src.title and ":" in src.title else ""
-    head = _TEX_SUPERSCRIPT.sub(r"\1", head)    # "SoD$^2$" is written "SoD2" in a question
-    name_words = set(terms(f"{head} {named_system(src.abstract) or ''}"))
+    name = f"{title_head(src.title)} {named_system(src.abstract) or ''}"
+    if strict:
+        words = {w for w in re.findall(r"[A-Za-z][\w.+]*[A-Za-z0-9]", name)
+                 if any(c.isupper() for c in w) and len(w) >= 3}
+        rare = {w for w in words if term_set(w) and all(stats.df.get(t, 0) <= NAME_MAX_DF for t in term_set(w))}
+        return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", question) for w in rare)
+    name_words = set(terms(name))
     rare = {t for t in name_words if stats.df.get(t, 0) <= NAME_MAX_DF and len(t) >= 3 and not t.isdigit()}
-    if rare & term_set(question):
+    return bool(rare & term_set(question))
+
+
+def title_head(title: str | None) -> str:
+    """A title's name part, before ':' ("SoD$^2$" written "SoD2", as a question writes it)."""
+    head = title.split(":")[0] if title and ":" in title else ""
+    return _TEX_SUPERSCRIPT.sub(r"\1", head).strip()
+
+
+def names_paper(question: str, src, stats) -> bool:
+    """The question names the paper: a name it owns (`owns_name`), or a name-like word its text uses."""
+    if owns_name(question, src, stats):
         return True
     # A system name the question writes as one ("SwitchBlade", "eLLM", "DKN") that the paper's text
     # uses and at most NAME_MAX_DF papers do: an acronym match, wherever the abstract introduces it.

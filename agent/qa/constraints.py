@@ -86,6 +86,7 @@ def question_constraints(question: str) -> list[Constraint]:
     for hw in extract_hardware(question):
         if hw.level == "specific":
             out.append(Constraint("hardware", _surface(question, hw.name), hw.name))
+    out += _versioned_family(question, out)
     for surface, family, size in model_mentions(question):
         out.append(Constraint("model", surface, f"{family} {size}"))
     for surface, size in size_mentions(question):
@@ -99,12 +100,32 @@ def question_constraints(question: str) -> list[Constraint]:
     return out
 
 
+# A hardware family word with a version the gazetteer may not list yet: "TPU v5", "TPUs v5", "TPUv5".
+_VERSIONED = re.compile(r"(?<![\w-])(?P<family>[A-Z][A-Za-z]*[A-Z])s?[\s-]?(?P<version>v\d+[a-z]?)(?![\w-])")
+
+
+def _versioned_family(question: str, found: list[Constraint]) -> list[Constraint]:
+    """A product written as a hardware class plus a version ("TPUs v5") is a specific product, not
+    the class: a paper on any TPU does not meet it."""
+    from agent.engines.local.entities import extract_hardware
+
+    out = []
+    for m in _VERSIONED.finditer(question):
+        family = m.group("family")
+        if any(m.group(0).lower() in c.surface.lower() or c.surface.lower() in m.group(0).lower() for c in found):
+            continue
+        if any(h.level == "class" for h in extract_hardware(f"on {family}")):
+            out.append(Constraint("hardware", m.group(0), f"{family} {m.group('version')}"))
+    return out
+
+
 def _surface(question: str, name: str) -> str:
-    """The stretch of the question that wrote `name` (without an added vendor), else the name."""
+    """The stretch of the question that wrote `name` (without an added vendor; a plural "H100s"
+    included), else the name."""
     words = name.split()
     for start in range(len(words)):
-        body = r"[\s-]*".join(re.escape(w) for w in words[start:])
-        m = re.search(rf"(?<![\w-]){body}(?![\w-])", question, re.I)
+        body = r"(?-i:s)?[\s-]*".join(re.escape(w) for w in words[start:])
+        m = re.search(rf"(?<![\w-]){body}(?-i:s)?(?![\w-])", question, re.I)
         if m:
             return m.group(0)
     return name
@@ -139,11 +160,13 @@ def _common_word(word: str) -> bool:
     return word.lower() in STOP
 
 
-_PARAMS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BM]|billion|million)\s+param\w*", re.I)
+_PARAMS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BM]|billion|million)(?:\s+param\w*|(?-i:(?<=[BM]))[\s-]+"
+                     r"(?:(?:language\s+)?models?|LLMs?)\b)", re.I)
 
 
 def size_mentions(text: str) -> list[tuple[str, str]]:
-    """(surface, size) of "7B parameters" / "13 billion parameters": a model size without a family."""
+    """(surface, size) of "7B parameters" / "13 billion parameters" / "a 6.7B model": a model size
+    without a family."""
     return [(m.group(0).rstrip(), _size(m.group(1), m.group(2)[0])) for m in _PARAMS.finditer(text)]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from agent.qa import relevance
+from agent.qa import lookup_pick, relevance
 from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
 from agent.qa.closest import QUANTITY as _QUANTITY
 from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, sentence_overlaps
@@ -77,7 +77,8 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         ext = paper_extraction(ctx, src.id)
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
-        judged.append((src, ev, missing + [c for c in unknown if c.surface not in {m.surface for m in missing}]))
+        judged.append((src, ev, lookup_pick.with_unknown(missing, unknown)))
+    judged = lookup_pick.owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     named = next((j for j in judged if j[1].named), None)
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
         judged.remove(named)
@@ -93,7 +94,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         alt = next((j for j in judged[1:] if not j[2] and j[1].confident), None)
         if alt is not None:
             best, ev, missing = alt
-    if not ev.confident or missing:
+    if not (ev.confident or lookup_pick.states_every_fact(wanted, missing, ev)) or missing:
         return closest(question, ctx, r, judged, ev, missing)
     answer = _answer_from(question, ctx, r, best, hits)
     answer.notes.insert(0, ev.describe())
@@ -106,7 +107,9 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     q_terms = term_set(question)
     numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
     if numeric:
-        picked = [_numeric_sentence(best.abstract, q_terms, ctx)]
+        from agent.qa.baselines import comparing_sentence
+
+        picked = [comparing_sentence(ctx, best, question, r.metric) or _numeric_sentence(best.abstract, q_terms, ctx)]
     else:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
@@ -179,8 +182,13 @@ _ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|plat
 
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
-    from agent.qa import sets
+    from agent.qa import baselines, claim_sets, sets, thresholds
 
+    th = thresholds.find(question)
+    if th is not None:
+        return claim_sets.threshold_set(question, ctx, r, th, _set)
+    if (base := baselines.asked(question)) is not None:
+        return claim_sets.baseline_set(question, ctx, r, base, _set)
     entities = sets.entity_constraints(question)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
@@ -296,13 +304,6 @@ def _topic_mentions(topic, candidates: list, have: set[str], least: int = _TOPIC
     return extra
 
 
-def _all_sources(ctx: QAContext) -> list[Source]:
-    papers = ctx.store.list(ctx.flt) if ctx.flt else ctx.store.all()
-    if ctx.scope is not None:
-        papers = [p for p in papers if p.id in set(ctx.scope)]
-    return [Source.of(p) for p in papers]
-
-
 def _search_set(question: str, ctx: QAContext, r: Route) -> Answer:
     """A set question with no facet: every search hit that passes the relevance bar."""
     judged = _judged_search(ctx, question, top=10)
@@ -323,7 +324,7 @@ def _top(question: str, ctx: QAContext, r: Route) -> Answer:
     if r.facets or r.year:
         ids = [m.source.id for m in _set_members(question, ctx, r) or []]
     elif ctx.flt or ctx.scope is not None:
-        ids = [s.id for s in _all_sources(ctx)]
+        ids = [s.id for s in lookup_pick.all_sources(ctx)]
     metrics = metric_family(r.metric) or (SPEED_METRICS if _SPEED.search(question) else None)
     rows = top_speedups(ctx, ids, metrics=metrics, limit=200)
     best: dict[str, dict] = {}

@@ -1,0 +1,119 @@
+"""Set questions about a baseline ("which papers compare against vLLM?", "... outperform TensorRT?",
+"... are faster than PyTorch?"): the papers whose extracted claims name it as their `baseline`, plus
+those whose abstract states a comparison with it (a comparison word, then the name in the same clause)
+that the extractor did not turn into a claim. A paper that only builds on it ("implemented atop X")
+or mentions it as background does not compare against it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CUE = (r"compar\w*\s+(?:against|with|to)|outperform\w*|beat(?:s|ing)?|surpass\w*|"
+        r"(?:faster|better|higher|lower|smaller|cheaper)\s+than|(?:speed-?ups?|improvements?|gains?)\s+(?:over|against)|"
+        r"(?:over|against|versus|vs\.?)")
+_ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|their\s+\w+\s+)?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|"
+                    r"surpass\w*|use\s+(?P<use>[\w.+-]+)\s+as\s+(?:a\s+|the\s+|their\s+)?baseline|"
+                    r"(?:faster|better)\s+than)\s+(?P<x>[^?,;]*)", re.I)
+_END = re.compile(r"\s+(?:on|in|for|by|when|with|using|at|and\s+report|as\s+(?:a\s+|the\s+)?baseline)\b.*$", re.I)
+_LEAD = re.compile(r"^(?:the\s+|a\s+|an\s+)", re.I)
+
+
+def asked(question: str) -> str | None:
+    """The baseline a set question names ("vLLM" in "which papers compare against vLLM?")."""
+    m = _ASKED.search(question)
+    if not m:
+        return None
+    name = m.group("use") or _END.sub("", m.group("x"))
+    name = _LEAD.sub("", name.strip()).strip(" .")
+    name = re.sub(r"\s+(?:baselines?|systems?)$", "", name, flags=re.I)
+    return name if 2 <= len(name) and len(name.split()) <= 5 and _name_like(name) else None
+
+
+def _name_like(name: str) -> bool:
+    """A product or system name has a capital or a digit ("vLLM", "GPUs", "YOLOv4"); "existing
+    systems" or "prior work" is no baseline to filter on."""
+    return bool(re.search(r"[A-Z0-9]", name))
+
+
+def span(question: str) -> tuple[int, int]:
+    m = _ASKED.search(question)
+    return m.span() if m else (0, 0)
+
+
+def name_rx(name: str) -> re.Pattern:
+    """The baseline's name as a phrase, a plural also singular ("GPUs" finds "TITAN Xp GPU")."""
+    from agent.qa.router import phrase_rx
+
+    forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
+    return re.compile("|".join(phrase_rx(f).pattern for f in forms), re.I)
+
+
+def members(ctx, name: str, papers: dict) -> dict[str, str]:
+    """Paper id -> the sentence comparing it with `name`: a claim whose baseline names it, else an
+    abstract sentence with a comparison word followed, in the same clause, by the name."""
+    from agent.qa.drafting import sentence_with
+    from core.text import split_sentences
+    from store.extractions import ClaimQuery, claims_rows
+
+    rx = name_rx(name)
+    out: dict[str, str] = {}
+    for row in claims_rows(ctx.store, ClaimQuery(paper_ids=list(papers))):
+        if row["paper_id"] not in out and row.get("baseline") and rx.search(row["baseline"]):
+            out[row["paper_id"]] = sentence_with(papers[row["paper_id"]].abstract, row["evidence"])
+    stated = re.compile(rf"\b(?:{_CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", re.I)
+    for pid, paper in papers.items():
+        if pid in out:
+            continue
+        sent = next((s for s in split_sentences(paper.abstract) if stated.search(s)), None)
+        if sent is not None:
+            out[pid] = sent
+    return out
+
+
+_THAN = re.compile(r"\b(?:than|over|against|compared\s+(?:to|with)|relative\s+to|vs\.?|versus)\s+(?:the\s+|a\s+|an\s+)?"
+                   r"(?P<x>[^?,;]+)", re.I)
+_SPEED = re.compile(r"\bfaster\b|\bspeed-?ups?\b|\bquicker\b|\baccelerat\w*", re.I)
+SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
+
+
+def compared_with(question: str) -> str | None:
+    """The baseline a figure question names ("YOLOv4" in "how much faster is A than YOLOv4?")."""
+    m = _THAN.search(question)
+    if not m:
+        return None
+    name = _LEAD.sub("", _END.sub("", m.group("x")).strip()).strip(" .")
+    return name if name and len(name.split()) <= 4 and _name_like(name) else None
+
+
+def comparing_sentence(ctx, src, question: str, metric: str | None = None) -> str | None:
+    """The sentence of `src` with the claim against the baseline the question names: a claim whose
+    baseline field names it (the asked metric first: speed for "faster"), else a sentence with a
+    comparison word followed by the name. None when the question names no baseline or none matches."""
+    from agent.qa.drafting import sentence_with
+    from agent.qa.tools import metric_family
+    from core.text import split_sentences
+    from store.extractions import ClaimQuery, claims_rows
+
+    name = compared_with(question)
+    if name is None:
+        return None
+    rx = name_rx(name)
+    wanted = set(metric_family(metric)) or (set(SPEED_METRICS) if _SPEED.search(question) else set())
+    rows = [row for row in claims_rows(ctx.store, ClaimQuery(paper_ids=[src.id]))
+            if row.get("baseline") and rx.search(row["baseline"])]
+    if rows:
+        row = max(rows, key=lambda row: (row["metric"] in wanted, row["unit"] == "x", row["value"]))
+        if not wanted or row["metric"] in wanted:
+            return sentence_with(src.abstract, row["evidence"])
+    stated = re.compile(rf"\b(?:{_CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", re.I)
+    said = [s for s in split_sentences(src.abstract) if stated.search(s)]
+    if rows and not said:
+        return sentence_with(src.abstract, rows[0]["evidence"])
+    return said[0] if len(said) == 1 else None
+
+
+def span_than(question: str) -> tuple[int, int]:
+    """Where the question writes its "than / over X" clause."""
+    m = _THAN.search(question)
+    return m.span() if m else (0, 0)

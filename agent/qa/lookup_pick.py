@@ -1,0 +1,55 @@
+"""Which retrieved paper a look-up answers from, beyond the answerability model (agent/qa/local.py):
+the paper whose own name the question writes, and a paper stating every fact the question asks."""
+
+from __future__ import annotations
+
+from agent.qa.tools import QAContext, paper_extraction
+from agent.qa.types import Source
+
+
+def all_sources(ctx: QAContext) -> list[Source]:
+    """Every paper of the session (its filter and follow-up scope) as a Source."""
+    papers = ctx.store.list(ctx.flt) if ctx.flt else ctx.store.all()
+    if ctx.scope is not None:
+        papers = [p for p in papers if p.id in set(ctx.scope)]
+    return [Source.of(p) for p in papers]
+
+
+def with_unknown(missing: list, unknown: list) -> list:
+    """Unmet constraints plus the names no paper uses, each said once ("TPUs" is part of "TPUs v5")."""
+    said = [m.surface.lower() for m in missing]
+    return missing + [c for c in unknown if not any(c.surface.lower() in m for m in said)]
+
+
+FULL_COVERAGE = 0.95   # share of the question's words (IDF-weighted) the paper uses to "state every fact"
+
+
+def states_every_fact(wanted: list, missing: list, ev) -> bool:
+    """Retrieval is not sure, but the paper meets every named entity of the question (a dataset, a
+    hardware product, a model size) and uses (nearly) all its words: the abstract states the fact asked."""
+    entities = [c for c in wanted if c.kind in ("dataset", "hardware", "model")]
+    return bool(entities) and not missing and ev.features.get("coverage", 0.0) >= FULL_COVERAGE
+
+
+def owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm25, wanted, unknown) -> list:
+    """When the question writes a name a paper gives itself, that paper is answered from (added when
+    retrieval missed it); a paper that only mentions the name (as a baseline) is not "named"."""
+    from agent.qa import answerability
+    from agent.qa.constraints import paper_facts, unmet
+
+    owned = answerability.owners(question, all_sources(ctx), ctx.stats())
+    if not owned:
+        return judged
+    ids = {s.id for s in owned}
+    for src, ev, _ in judged:
+        ev.owner = ev.named = src.id in ids
+    if not any(j[0].id in ids for j in judged):
+        src = owned[0]
+        ext = paper_extraction(ctx, src.id)
+        ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
+        ev.owner = ev.named = True
+        missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
+        judged.insert(0, (src, ev, with_unknown(missing, unknown)))
+    first = next(j for j in judged if j[0].id in ids)
+    judged.remove(first)
+    return [first] + judged

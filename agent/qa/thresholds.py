@@ -1,0 +1,85 @@
+"""Set questions with a value threshold ("which papers achieve more than 10x speedup?", "... cut latency by
+at least 30%?"): the claims table filtered by value, unit and (when the question names one) metric.
+
+A threshold is a comparison word, a number and a unit written together: "more than / over / above /
+exceeding / greater than / at least / N or more / >= N" with "x / × / times / -fold" or "% / percent".
+The metric is the one the question names (agent/data/qa_vocab.yaml's metric words, via the router);
+"speedup / faster / accelerate" with no other metric means the speed metrics; otherwise any metric.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>x\b|×|times\b|-?fold\b|%|percent\b)"
+_THRESHOLD = re.compile(
+    r"(?:(?P<op>more\s+than|greater\s+than|higher\s+than|larger\s+than|over|above|exceeding|beyond|in\s+excess\s+of|"
+    r"at\s+least|no\s+less\s+than|>=|≥|>)\s*" + _NUM + r"|" + _NUM.replace("?P<n>", "?P<n2>").replace("?P<unit>", "?P<unit2>")
+    + r"\s+or\s+(?P<op2>more|higher|greater|above|better))", re.I)
+_SPEED = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b", re.I)
+_REDUCE = re.compile(r"\b(?:reduc\w*|sav\w*|cut\w*|lower\w*|less|shrink\w*|decreas\w*|smaller)\b", re.I)
+SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    value: float
+    unit: str              # "x" or "%"
+    strict: bool           # "more than" (>) or "at least" (>=)
+    surface: str           # as the question wrote it
+    span: tuple[int, int]
+
+    def admits(self, value: float) -> bool:
+        return value > self.value if self.strict else value >= self.value
+
+    def describe(self, metrics: tuple[str, ...]) -> str:
+        what = "/".join(metrics) if metrics else "any metric"
+        return f"claim {what} {'>' if self.strict else '>='} {self.value:g}{self.unit}"
+
+
+def find(question: str) -> Threshold | None:
+    """The value threshold the question writes, if any."""
+    m = _THRESHOLD.search(question)
+    if not m:
+        return None
+    number, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
+    op = (m.group("op") or "").lower()
+    strict = bool(op) and not re.match(r"at\s+least|no\s+less|>=|≥", op)
+    unit = "%" if unit.lower() in ("%", "percent") else "x"
+    return Threshold(float(number), unit, strict, m.group(0).strip(), m.span())
+
+
+def metrics_asked(question: str, metric: str | None, th: Threshold) -> tuple[str, ...]:
+    """The claim metrics a threshold applies to: the named metric, else speed for "speedup / faster"."""
+    from agent.qa.tools import metric_family
+
+    if metric:
+        return (metric,) if th.unit == "%" else metric_family(metric)
+    if _SPEED.search(question):
+        return SPEED_METRICS
+    return ()
+
+
+def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | None = None) -> dict[str, dict]:
+    """Paper id -> its largest claim meeting the threshold (unit, metric, value and, when the question
+    names one, baseline: "more than 2x over vLLM"), within the session filter and scope."""
+    from agent.qa.baselines import name_rx
+    from agent.qa.tools import top_speedups
+
+    ids = None
+    if ctx.flt is not None or ctx.scope is not None:
+        from agent.qa.lookup_pick import all_sources
+
+        ids = [s.id for s in all_sources(ctx)]
+    rows = top_speedups(ctx, ids, metrics=metrics, unit=th.unit, limit=100000)
+    best: dict[str, dict] = {}
+    for row in rows:                 # sorted by value: a paper's first row is its largest
+        if th.admits(row["value"]) and (baseline is None or name_rx(baseline).search(row.get("baseline") or "")):
+            best.setdefault(row["paper_id"], row)
+    return best
+
+
+def rest_of_question(question: str, th: Threshold) -> str:
+    """The question without its threshold (and the metric words right after it)."""
+    return (question[:th.span[0]] + " " + question[th.span[1]:]).strip()
