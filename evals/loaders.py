@@ -130,7 +130,7 @@ def load_qa(fixtures_dir: Path | None = None) -> list[dict[str, Any]]:
 
 def load_qa_sets(fixtures_dir: Path | None = None) -> dict[str, list[dict[str, Any]]]:
     """Question files by role: in_sample (qa.jsonl, required), dev (qa_dev.jsonl), blind
-    (qa_blind.jsonl), blind2 (qa_blind2.jsonl), blind3 (qa_blind3.jsonl)."""
+    (qa_blind.jsonl), blind2 (qa_blind2.jsonl), blind3 (qa_blind3.jsonl), blind4 (qa_blind4.jsonl)."""
     from evals.qa_suite import QA_FILES
 
     base = Path(fixtures_dir or DEFAULT_FIXTURES)
