@@ -11,7 +11,8 @@ mean pooling and L2 normalisation, so vectors match sentence-transformers' to co
 Importing this module is cheap: numpy, onnxruntime and chromadb come in only when needed.
 
 Public surface:
-- `embed(texts)`: L2-normalised float32 matrix (rows are unit vectors, so dot product = cosine);
+- `embed(texts, variant=None)`: L2-normalised float32 matrix (rows are unit vectors, so dot product =
+  cosine); `variant="int8"` uses the int8 dynamically quantized graph (`PAPERS_EMBEDDING=minilm-int8`);
 - `embed_cached(texts, namespace)`: the same, stored on disk keyed by model + texts (fixed inputs
   such as tag prototypes are embedded once per machine, not once per process);
 - `embedding_dim()`: vector size, read from the bundled config without loading the model;
@@ -41,8 +42,15 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 EF_NAME = "papers-local-minilm"   # the name chromadb stores in a collection's configuration
 MAX_TOKENS = 256                  # sentence_bert_config.json's max_seq_length (tokenizer.json says 128)
 _FALLBACK_DIM = 384
+VARIANTS = (None, "int8")         # None: the float graph; "int8": MatMul weights quantized per channel
+# Tokens per batch (rows x padded length). Measured on 2 cores with one intra-op thread per batch
+# (bench/embed_speed.py): 300 seed chunks of ~180 tokens ran at 20 chunks/CPU-s in batches of 32,
+# 25 in 8, 29 in 4, 33 in 2 and 35 in 1: past a few rows the [B, 12, S, S] attention scores and the
+# [B*S, 1536] FFN activations fall out of cache. So a batch is a few long chunks or many short ones.
+TOKEN_BUDGET = 512
+MAX_BATCH_ROWS = 64
 
-_model: "OnnxEmbedder | None" = None
+_models: "dict[str | None, OnnxEmbedder]" = {}
 _load_lock = threading.Lock()
 _ef_class: type | None = None
 _ef_lock = threading.Lock()
@@ -106,12 +114,16 @@ def weights_key(model_dir: Path, cache: Path | None) -> str:
     return key
 
 
-def onnx_model(model_dir: Path | None = None, cache: Path | None = None) -> Path | bytes:
+def onnx_model(model_dir: Path | None = None, cache: Path | None = None, variant: str | None = None) -> Path | bytes:
     """The cached ONNX file of the bundled model, building it on first use.
 
     Returns the model bytes instead when the cache directory cannot be written (read-only home):
-    embedding still works, it just rebuilds in every process.
+    embedding still works, it just rebuilds in every process. `variant="int8"`: the quantized graph.
     """
+    if variant == "int8":
+        return quantized_model(model_dir, cache)
+    if variant is not None:
+        raise EmbeddingModelError(f"unknown embedding variant {variant!r}", hint="use the float model or 'int8'")
     model_dir = model_dir or model_path()
     cache = cache if cache is not None else cache_root()
     try:
@@ -128,6 +140,45 @@ def onnx_model(model_dir: Path | None = None, cache: Path | None = None) -> Path
         atomic_write(target, lambda fh: fh.write(data))
         (target.parent / "source.json").write_text(json.dumps(
             {"source": str(model_dir), "model": MODEL_NAME, "builder": model.producer_version}, indent=1))
+    except OSError:
+        return data
+    return target
+
+
+def quantized_model(model_dir: Path | None = None, cache: Path | None = None) -> Path | bytes:
+    """The int8 graph: onnxruntime's dynamic quantization of the float graph's MatMuls, weights
+    int8 per output channel, activations quantized per batch at run time. Built once (~2 s) next to
+    the float graph; 58 MB on disk (the embedding table stays float), so it is derived, not shipped.
+
+    Per-channel weights keep the vectors at cosine ~0.995 to the float model's (per-tensor weights:
+    ~0.94, and visibly worse retrieval); quantizing the word-embedding Gather as well would save
+    35 MB but costs accuracy for no speed.
+    """
+    import tempfile
+
+    source = onnx_model(model_dir, cache)
+    target = source.parent / "model-int8.onnx" if isinstance(source, Path) else None
+    if target is not None and target.is_file():
+        return target
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise EmbeddingModelError(f"cannot quantize the embedding model ({exc})",
+                                  hint="pip install onnx (needed once, to build the int8 model)") from exc
+    with tempfile.TemporaryDirectory(prefix="papers-int8-") as tmp:
+        src = Path(tmp) / "model.onnx"
+        if isinstance(source, Path):
+            src = source
+        else:
+            src.write_bytes(source)
+        out = Path(tmp) / "model-int8.onnx"
+        quantize_dynamic(src, out, op_types_to_quantize=["MatMul"], per_channel=True,
+                         weight_type=QuantType.QInt8)
+        data = out.read_bytes()
+    if target is None:
+        return data
+    try:
+        atomic_write(target, lambda fh: fh.write(data))
     except OSError:
         return data
     return target
@@ -150,11 +201,13 @@ class OnnxEmbedder:
     """Sentence embeddings from an ONNX graph that already pools and normalises.
 
     One onnxruntime session with one intra-op thread: a short query runs on the calling thread
-    (steady latency on a busy machine: no spinning peer threads), while a batch job splits its texts
-    into length-sorted batches and runs them on `workers` threads at once (session.run is
-    thread-safe and releases the GIL), which on 2 cores beats intra-op parallelism on these small
-    matrices. Texts are sorted by length before batching, as sentence-transformers does, so padding
-    is small; results come back in input order.
+    (steady latency on a busy machine: no spinning peer threads), while a batch job runs its
+    batches on `workers` threads at once (session.run is thread-safe and releases the GIL), which
+    on 2 cores beats intra-op parallelism on these small matrices. Batches are length buckets:
+    texts are tokenized once, sorted by token count, and packed into batches of at most
+    TOKEN_BUDGET padded tokens, each padded only to its own longest row; results come back in
+    input order. Padding is masked out of attention and pooling, so a text's vector does not
+    depend on its batch (tests/test_embed_pipeline.py).
     """
 
     def __init__(self, model: Path | bytes, tokenizer_path: Path, *, max_tokens: int = MAX_TOKENS,
@@ -165,35 +218,41 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")   # no busy-waiting on a shared box
         options.log_severity_level = 3   # warnings about shape merging etc. are noise in CLI output
         self.session = ort.InferenceSession(model if isinstance(model, bytes) else str(model), options,
                                             providers=["CPUExecutionProvider"])
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_tokens)
-        pad_id = self.tokenizer.token_to_id("[PAD]") or 0
-        self.tokenizer.enable_padding(pad_id=pad_id, pad_token="[PAD]")   # to the longest in the batch
+        self.tokenizer.no_padding()   # batches are padded per bucket in _batches()
+        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         self.workers = max(1, workers or min(os.cpu_count() or 1, 4))
         self._pool: Any = None
         self._pool_lock = threading.Lock()
 
     @classmethod
-    def bundled(cls, cache: Path | None = None, workers: int | None = None) -> "OnnxEmbedder":
-        """The bundled MiniLM, exported to ONNX on first use and cached."""
+    def bundled(cls, cache: Path | None = None, workers: int | None = None,
+                variant: str | None = None) -> "OnnxEmbedder":
+        """The bundled MiniLM, exported to ONNX (and quantized, for variant "int8") on first use and cached."""
         model_dir = model_path()
-        return cls(onnx_model(model_dir, cache), model_dir / "tokenizer.json", workers=workers)
+        return cls(onnx_model(model_dir, cache, variant), model_dir / "tokenizer.json", workers=workers)
 
-    def embed(self, texts: list[str], batch_size: int = 32, threads: int | None = None) -> "np.ndarray":
-        """(n, dim) float32 unit rows, in input order. `threads`: batches run at once (None: workers)."""
+    def embed(self, texts: list[str], batch_size: int | None = None, threads: int | None = None,
+              token_budget: int = TOKEN_BUDGET) -> "np.ndarray":
+        """(n, dim) float32 unit rows, in input order. `threads`: batches run at once (None: workers).
+        `batch_size` caps the rows per batch (None: MAX_BATCH_ROWS); `token_budget` caps rows x length."""
         import numpy as np
 
         texts = [str(t).strip() for t in texts]   # sentence-transformers strips too
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        batches = [order[i:i + batch_size] for i in range(0, len(order), max(1, batch_size))]
+        batches = self.batches(texts, batch_size or MAX_BATCH_ROWS, token_budget)
 
-        def run(batch: list[int]) -> None:
-            out[batch] = self._run([texts[i] for i in batch])
+        def run(batch: tuple[list[int], "np.ndarray", "np.ndarray"]) -> None:
+            rows, ids, mask = batch
+            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
         parallel = min(threads or self.workers, self.workers, len(batches))
         if parallel <= 1:
@@ -203,13 +262,26 @@ class OnnxEmbedder:
             list(self._executor().map(run, batches))
         return out
 
-    def _run(self, texts: list[str]) -> "np.ndarray":
+    def batches(self, texts: list[str], max_rows: int, token_budget: int) -> list[tuple[list[int], Any, Any]]:
+        """(input positions, input_ids, attention_mask) per length bucket, longest first."""
         import numpy as np
 
         encodings = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        lengths = [len(e.ids) for e in encodings]
+        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
+        out, start = [], 0
+        while start < len(order):
+            width = max(1, lengths[order[start]])   # the longest row of this bucket (sorted descending)
+            rows = max(1, min(max_rows, token_budget // width))
+            members = order[start:start + rows]
+            ids = np.full((len(members), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(members), width), dtype=np.int64)
+            for r, i in enumerate(members):
+                ids[r, :lengths[i]] = encodings[i].ids
+                mask[r, :lengths[i]] = 1
+            out.append((members, ids, mask))
+            start += len(members)
+        return out
 
     def _executor(self) -> Any:
         with self._pool_lock:
@@ -220,31 +292,33 @@ class OnnxEmbedder:
             return self._pool
 
 
-def get_model() -> OnnxEmbedder:
-    """The process-wide embedder, loaded on first use (double-checked locking)."""
-    global _model
-    if _model is not None:
-        return _model
+def get_model(variant: str | None = None) -> OnnxEmbedder:
+    """The process-wide embedder of a variant, loaded on first use (double-checked locking)."""
+    model = _models.get(variant)
+    if model is not None:
+        return model
+    if variant not in VARIANTS:
+        raise EmbeddingModelError(f"unknown embedding variant {variant!r}", hint="use the float model or 'int8'")
     with _load_lock:
-        if _model is None:
+        if variant not in _models:
             try:
-                _model = OnnxEmbedder.bundled(cache_root())
+                _models[variant] = OnnxEmbedder.bundled(cache_root(), variant=variant)
             except PapersError:
                 raise
             except Exception as exc:  # corrupt cache or model files, incompatible onnxruntime
                 raise EmbeddingModelError(f"could not load the embedding model: {exc}") from exc
-    return _model
+    return _models[variant]
 
 
-def is_loaded() -> bool:
+def is_loaded(variant: str | None = None) -> bool:
     """True once the model is in memory (lets callers and tests check laziness)."""
-    return _model is not None
+    return variant in _models
 
 
 def embedding_dim() -> int:
     """Vector size. Read from the pooling config so sizing a collection does not load the model."""
-    if _model is not None:
-        return _model.dim
+    if _models:
+        return next(iter(_models.values())).dim
     try:
         cfg = json.loads((model_path() / "1_Pooling" / "config.json").read_text())
         return int(cfg["word_embedding_dimension"])
@@ -252,11 +326,13 @@ def embedding_dim() -> int:
         return _FALLBACK_DIM
 
 
-def embed(texts: list[str], batch_size: int = 32, threads: int | None = None) -> "np.ndarray":
+def embed(texts: list[str], batch_size: int | None = None, threads: int | None = None,
+          variant: str | None = None) -> "np.ndarray":
     """Embed `texts` into an (n, dim) float32 matrix of unit-length rows.
 
     `threads=1` keeps the work on the calling thread (queries); None fans batches out over the
-    embedder's worker threads (indexing, tagging many abstracts).
+    embedder's worker threads (indexing, tagging many abstracts). `variant="int8"`: the quantized
+    model (its vectors are close to, not equal to, the float model's: never mix them in one index).
     """
     import numpy as np
 
@@ -264,7 +340,7 @@ def embed(texts: list[str], batch_size: int = 32, threads: int | None = None) ->
         raise TypeError("embed() takes a list of strings, not a string")
     if not texts:
         return np.zeros((0, embedding_dim()), dtype=np.float32)
-    return get_model().embed(list(texts), batch_size=batch_size, threads=threads)
+    return get_model(variant).embed(list(texts), batch_size=batch_size, threads=threads)
 
 
 def embed_cached(texts: list[str], namespace: str) -> "np.ndarray":
@@ -309,9 +385,9 @@ def local_embedding_function_class() -> type:
     return _ef_class
 
 
-def chroma_embedding_function(batch_size: int = 64) -> Any:
+def chroma_embedding_function(batch_size: int = 64, variant: str | None = None) -> Any:
     """A ready instance of `LocalEmbeddingFunction` for `client.get_or_create_collection(...)`."""
-    return local_embedding_function_class()(batch_size=batch_size)
+    return local_embedding_function_class()(batch_size=batch_size, variant=variant)
 
 
 def _define_ef_class() -> type:
@@ -324,12 +400,13 @@ def _define_ef_class() -> type:
         Name and config are those of the sentence-transformers version: the model is the same, so
         collections built before the switch to ONNX reopen and stay searchable."""
 
-        def __init__(self, batch_size: int = 64) -> None:
+        def __init__(self, batch_size: int = 64, variant: str | None = None) -> None:
             self.batch_size = int(batch_size)
+            self.variant = variant
 
         def __call__(self, input: Documents) -> Embeddings:
             # batch_size stays in the config for compatibility; ONNX batches are sized by embed().
-            vecs = embed(list(input))
+            vecs = embed(list(input), variant=self.variant)
             return [row for row in vecs]
 
         @staticmethod
@@ -344,15 +421,20 @@ def _define_ef_class() -> type:
 
         @staticmethod
         def build_from_config(config: dict[str, Any]) -> "LocalEmbeddingFunction":
-            return LocalEmbeddingFunction(batch_size=int(config.get("batch_size", 64)))
+            return LocalEmbeddingFunction(batch_size=int(config.get("batch_size", 64)),
+                                          variant=config.get("variant"))
 
         def get_config(self) -> dict[str, Any]:
-            return {"model": MODEL_NAME, "dim": embedding_dim(), "batch_size": self.batch_size}
+            config = {"model": MODEL_NAME, "dim": embedding_dim(), "batch_size": self.batch_size}
+            if self.variant:   # absent for the float model: configs written before variants existed match
+                config["variant"] = self.variant
+            return config
 
         def validate_config_update(self, old_config: dict[str, Any],
                                    new_config: dict[str, Any]) -> None:
             # Vectors from another model live in another space: mixing them silently ruins search.
-            if old_config.get("model") != new_config.get("model", old_config.get("model")):
+            if old_config.get("model") != new_config.get("model", old_config.get("model")) or \
+                    old_config.get("variant") != new_config.get("variant", old_config.get("variant")):
                 raise ValueError("cannot change the embedding model of an existing collection; "
                                  "rebuild the index instead")
 

@@ -76,8 +76,9 @@ def chroma_size(settings: Settings) -> int:
 class DenseSnapshot:
     """Exact cosine search over every chunk vector; the same interface as VectorStore's reads."""
 
-    def __init__(self, ids: list[str], paper_ids: list[str], matrix: Any):
+    def __init__(self, ids: list[str], paper_ids: list[str], matrix: Any, variant: str | None = None):
         self.ids, self.paper_ids, self.matrix = ids, paper_ids, matrix
+        self.variant = variant   # the local model's variant the vectors came from (queries must match)
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -97,7 +98,9 @@ class DenseSnapshot:
             return None
         if matrix.shape[0] != len(ids):
             return None
-        return cls(ids, paper_ids, matrix)
+        from store.vectors import embedding_spec
+
+        return cls(ids, paper_ids, matrix, embedding_spec(settings)[1])
 
     @staticmethod
     def is_current(settings: Settings, key: str) -> bool:
@@ -127,7 +130,7 @@ class DenseSnapshot:
                 return self._cache[text]
         from store.embeddings import embed
 
-        vector = embed([text], threads=1)[0]
+        vector = embed([text], threads=1, variant=self.variant)[0]
         with self._lock:
             self._cache[text] = vector
             while len(self._cache) > QUERY_CACHE:

@@ -46,10 +46,15 @@ def get_reference_model() -> Any:
     return _model
 
 
-def reference_embed(texts: list[str], batch_size: int = 64, threads: int | None = None) -> "np.ndarray":
-    """What store.embeddings.embed() returned before the ONNX switch (same signature)."""
+def reference_embed(texts: list[str], batch_size: int | None = 64, threads: int | None = None,
+                    variant: str | None = None) -> "np.ndarray":
+    """What store.embeddings.embed() returned before the ONNX switch (same signature; the float
+    model only)."""
     import numpy as np
 
+    if variant is not None:
+        raise ValueError("the sentence-transformers reference has no quantized variant")
+    batch_size = batch_size or 64
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     model = get_reference_model()

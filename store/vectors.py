@@ -26,21 +26,33 @@ QUERY_CACHE = 256  # query vectors remembered per collection
 REINDEX_HINT = "run `papers reindex` to rebuild it from the store of record (`papers doctor` checks both)"
 
 
+LOCAL_VARIANTS = {"local": None, "minilm": None, "minilm-int8": "int8"}   # name -> store.embeddings variant
+
+
 def embedding_spec(settings: Settings) -> tuple[str, str | None]:
-    """('local', None) or ('openai', model) from settings.embedding."""
+    """('local', variant) with variant None (float MiniLM) or 'int8', or ('openai', model), from
+    settings.embedding."""
     spec = (settings.embedding or "local").strip()
-    if spec == "local":
-        return "local", None
+    if spec in LOCAL_VARIANTS:
+        return "local", LOCAL_VARIANTS[spec]
     if spec.startswith("openai:") and spec[len("openai:"):].strip():
         return "openai", spec[len("openai:"):].strip()
-    raise ConfigError(f"unknown embedding {spec!r}", hint="set PAPERS_EMBEDDING to 'local' or 'openai:<model>', "
-                                                          "e.g. openai:text-embedding-3-small")
+    raise ConfigError(f"unknown embedding {spec!r}", hint="set PAPERS_EMBEDDING to 'local', 'minilm-int8' or "
+                                                          "'openai:<model>', e.g. openai:text-embedding-3-small")
+
+
+def embedding_name(settings: Settings) -> str:
+    """The canonical name of the vectors' space: 'local' and 'minilm' are the same float model."""
+    kind, model = embedding_spec(settings)
+    if kind == "local":
+        return "minilm-int8" if model == "int8" else "local"
+    return f"openai:{model}"
 
 
 def collection_name(settings: Settings) -> str:
     kind, model = embedding_spec(settings)
     if kind == "local":
-        return LOCAL_COLLECTION
+        return LOCAL_COLLECTION + ("-int8" if model == "int8" else "")
     return "papers-openai-" + re.sub(r"[^A-Za-z0-9._-]+", "-", model or "").strip("-._")[:200]
 
 
@@ -53,7 +65,7 @@ def embedding_function(settings: Settings) -> Any:
     if kind == "local":
         from store.embeddings import chroma_embedding_function
 
-        return chroma_embedding_function()
+        return chroma_embedding_function(variant=model)
     from store.openai_embeddings import openai_embedding_function
 
     return openai_embedding_function(model, timeout=settings.request_timeout, max_retries=settings.max_retries,
@@ -89,7 +101,7 @@ class VectorStore:
                 collection = client.get_or_create_collection(
                     collection_name(settings), embedding_function=ef,
                     configuration={"hnsw": {"space": "cosine"}},
-                    metadata={"papers_embedding": settings.embedding})
+                    metadata={"papers_embedding": embedding_name(settings)})
             except BaseException:
                 client.close()
                 raise
@@ -141,10 +153,11 @@ class VectorStore:
                 self._query_cache.move_to_end(text)
                 return self._query_cache[text]
         with _guard(self.settings, "embed the query"):
-            if embedding_spec(self.settings)[0] == "local":
+            kind, variant = embedding_spec(self.settings)
+            if kind == "local":
                 from store.embeddings import embed
 
-                vector = embed([text], threads=1)[0]  # see embed(): steadier latency under load
+                vector = embed([text], threads=1, variant=variant)[0]  # see embed(): steadier latency under load
             else:
                 vector = self.ef.embed_query([text])[0]
         with self._cache_lock:
