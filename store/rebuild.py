@@ -14,7 +14,9 @@ from typing import Callable
 from core.errors import StoreError
 from core.settings import Settings
 from store.health import DOCTOR_HINT, check_database
-from store.index import SyncReport, close_location, exclusive, index_handle, save_snapshot, set_meta, sync_locked
+from store.index import save_snapshot
+from store.index_state import close_location, exclusive, index_handle, set_meta
+from store.index_sync import SyncReport, sync_locked
 from store.papers import PaperStore
 from store.vectors import drop_collection
 
