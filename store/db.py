@@ -167,6 +167,24 @@ class Database:
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
 
+    def column(self, sql: str, params: tuple | list = ()) -> list:
+        """The first column of every row, as plain values: no sqlite3.Row per row (large id lists)."""
+        try:
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            return [row[0] for row in cursor.execute(sql, params)]
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
+    def rows(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        """Every row as a plain tuple (cheaper than sqlite3.Row when there are many)."""
+        try:
+            cursor = self.conn.cursor()
+            cursor.row_factory = None
+            return cursor.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from None
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:

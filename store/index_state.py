@@ -151,10 +151,8 @@ def open_vectors(h: IndexHandle, store: PaperStore, *, create: bool) -> "VectorS
 
 
 def db_signature(store: PaperStore) -> tuple:
-    """Changes when anything commits to the database: other connections bump data_version, this
-    connection bumps total_changes. Connections are per thread, so the connection is part of it."""
-    conn = store.db.conn
-    return id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+    """Changes when anything commits to the database (PaperStore.change_signature)."""
+    return store.change_signature()
 
 
 def close_location(settings: Settings) -> None:

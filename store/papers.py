@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +46,13 @@ class PaperStore:
     # -- reading ------------------------------------------------------------------------------
     def count(self) -> int:
         return self.db.query("SELECT count(*) FROM papers")[0][0]
+
+    def change_signature(self) -> tuple:
+        """Changes whenever anything commits to the database: other connections bump data_version,
+        this connection bumps total_changes. Connections are per thread, so the connection is part of
+        it. A cache key for what is fixed between writes (search filter masks, the index's freshness)."""
+        conn = self.db.conn
+        return id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
 
     def last_change(self) -> str:
         """When any paper last changed (a cache key for corpus-wide statistics)."""
@@ -102,9 +108,20 @@ class PaperStore:
             return [p.id for p in self.list(flt)]  # grep is matched in Python
         where, params = _where(flt or PaperFilter())
         order = " ORDER BY COALESCE(year, 0) DESC, date DESC, id" if ordered else ""
-        rows = self.db.query(f"SELECT id FROM papers WHERE {where}{order}", params)
-        ids = [r["id"] for r in rows]
+        ids = self.db.column(f"SELECT id FROM papers WHERE {where}{order}", params)
         return ids[: flt.limit] if flt and flt.limit else ids
+
+    def rowids(self, flt: PaperFilter) -> list[int]:
+        """SQLite rowids of the papers `flt` admits, unordered and unlimited: one query returning ints
+        (search filters map them to the index's papers through `rowid_ids`). Not for `grep`."""
+        if flt.grep:
+            raise ValueError("grep is matched in Python; use ids()")
+        where, params = _where(flt)
+        return self.db.column(f"SELECT rowid FROM papers WHERE {where}", params)
+
+    def rowid_ids(self) -> list[tuple[int, str]]:
+        """(rowid, id) of every paper."""
+        return self.db.rows("SELECT rowid, id FROM papers")
 
     def _select(self, where: str, params: list) -> list[Paper]:
         rows = self.db.query(f"SELECT data FROM papers WHERE {where} "
@@ -113,21 +130,31 @@ class PaperStore:
 
     # -- statistics ---------------------------------------------------------------------------
     def stats(self) -> StoreStats:
-        papers = self.all()
+        """Counts over the whole store, by SQL aggregates over the papers' columns (loading 100k papers
+        to count them took seconds). Categories with equal counts are listed by name."""
         occurrences = self.db.query("SELECT file, count(*) AS n FROM occurrences GROUP BY file ORDER BY file")
         n_occ = sum(r["n"] for r in occurrences)
+        totals = self.db.query(
+            "SELECT count(*), "
+            "count(CASE WHEN json_array_length(data, '$.sources') > 1 THEN 1 END), "
+            "count(CASE WHEN arxiv_id IS NOT NULL AND arxiv_id != '' THEN 1 END), "
+            "count(CASE WHEN title IS NOT NULL AND title != '' THEN 1 END) FROM papers")[0]
+        years = self.db.rows("SELECT CASE WHEN year IS NULL OR year = 0 THEN 'unknown' ELSE CAST(year AS TEXT) END "
+                             "AS y, count(*) FROM papers GROUP BY y")
+        categories = self.db.rows("SELECT CASE WHEN category IS NULL OR category = '' THEN 'unknown' ELSE category END "
+                                  "AS c, count(*) AS n FROM papers GROUP BY c ORDER BY n DESC, c")
         files = self.db.query("SELECT name, format, n_papers, n_issues, ingested_at FROM files ORDER BY name")
         issues = self.db.query("SELECT file, line, reason FROM issues ORDER BY file, line")
         return StoreStats(
-            papers=len(papers),
+            papers=totals[0],
             occurrences=n_occ,
-            duplicates_merged=n_occ - len(papers),
-            multi_source_papers=sum(1 for p in papers if len(p.sources) > 1),
+            duplicates_merged=n_occ - totals[0],
+            multi_source_papers=totals[1],
             per_source={r["file"]: r["n"] for r in occurrences},
-            per_year=dict(sorted(Counter(str(p.year) if p.year else "unknown" for p in papers).items())),
-            per_category=dict(Counter(p.category or "unknown" for p in papers).most_common()),
-            with_arxiv_id=sum(1 for p in papers if p.arxiv_id),
-            with_title=sum(1 for p in papers if p.title),
+            per_year=dict(sorted(years)),
+            per_category=dict(categories),
+            with_arxiv_id=totals[2],
+            with_title=totals[3],
             extracted=self.db.query("SELECT count(DISTINCT paper_id) FROM extractions")[0][0],
             extraction_failures=self.db.query("SELECT count(*) FROM extraction_failures")[0][0],
             files=[dict(r) for r in files],

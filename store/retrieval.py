@@ -8,7 +8,7 @@ own ranking the same way. Every hit also reports the paper's rank in each retrie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UsageError
@@ -16,6 +16,7 @@ from store.bm25 import BM25, tokenize
 from store.chunking import Chunk
 from store.papers import PaperFilter, PaperStore
 from store.records import Paper
+from store.search_filter import FilterCache, admitted_ids, chunk_mask, paper_mask
 
 if TYPE_CHECKING:
     from store.vectors import VectorStore
@@ -56,6 +57,10 @@ class LexicalIndex:
         self.paper_of = [self.paper_index.setdefault(r["paper_id"], len(self.paper_index)) for r in rows]
         self.papers = list(self.paper_index)
         self.row_of = {cid: i for i, cid in enumerate(self.ids)}
+        import numpy as np
+
+        self.paper_of_array = np.asarray(self.paper_of, dtype=np.int64)   # chunk -> paper, for masks
+        self.filter_cache = FilterCache()   # search filters' paper masks (store/search_filter.py)
         # A BM25 index loaded from disk (store/index.py) skips tokenizing every chunk again.
         self.bm25 = bm25 if bm25 is not None and bm25.n_docs == len(rows) else \
             BM25(tokenize(Chunk(0, r["text"], r["title"] or "").embed_text) for r in rows)
@@ -66,7 +71,7 @@ class LexicalIndex:
 
         keep = np.zeros(len(self.papers), dtype=bool)
         keep[[self.paper_index[p] for p in allowed if p in self.paper_index]] = True
-        return keep[np.asarray(self.paper_of, dtype=np.int64)]
+        return keep[self.paper_of_array]
 
 
 def clean_query(query: str | None) -> str:
@@ -91,28 +96,17 @@ def check_args(k: int, mode: str) -> None:
         raise UsageError(f"k must be between 1 and {MAX_K} (got {k!r})", hint="e.g. -k 10")
 
 
-def filter_is_empty(flt: PaperFilter | None) -> bool:
-    return flt is None or all(v is None for k, v in vars(flt).items() if k != "limit")
-
-
-def allowed_papers(store: PaperStore, flt: PaperFilter | None) -> set[str] | None:
-    """Ids of the papers the filter admits; None when there is no filter."""
-    if filter_is_empty(flt):
-        return None
-    return set(store.ids(replace(flt, limit=None), ordered=False))  # type: ignore[arg-type]
-
-
 def rank(store: PaperStore, vectors: "VectorStore | None", lex: LexicalIndex, query: str, *, k: int,
          mode: str, flt: PaperFilter | None = None, rrf_k: int | None = None) -> list[Hit]:
-    allowed = allowed_papers(store, flt)
-    if allowed is not None and not allowed:
+    keep = paper_mask(store, lex, flt)   # over lex.papers; cached until the store changes
+    if keep is not None and not keep.any():
         return []
     pool = max(POOL, k)
     runs: dict[str, list[tuple[int, float]]] = {}
     if mode in ("dense", "hybrid"):
-        runs["dense"] = _dense(vectors, lex, query, pool, allowed)
+        runs["dense"] = _dense(vectors, lex, query, pool, keep)
     if mode in ("bm25", "hybrid"):
-        runs["bm25"] = lex.bm25.top(tokenize(query), pool, None if allowed is None else lex.mask(allowed))
+        runs["bm25"] = lex.bm25.top(tokenize(query), pool, None if keep is None else chunk_mask(lex, keep))
     if mode == "hybrid":
         chunk_scores = fuse(runs, rrf_k or RRF_K)
     else:
@@ -131,21 +125,22 @@ def rank(store: PaperStore, vectors: "VectorStore | None", lex: LexicalIndex, qu
 
 
 def _dense(vectors: "VectorStore | None", lex: LexicalIndex, query: str, pool: int,
-           allowed: set[str] | None) -> list[tuple[int, float]]:
+           keep: Any) -> list[tuple[int, float]]:
+    """Dense candidates; `keep` (bool over lex.papers, or None) restricts them to admitted papers."""
     if vectors is None or not lex.ids:
         return []
     where = None
     n = pool
-    if allowed is not None:
-        if len(allowed) <= IN_FILTER_LIMIT:
-            where = {"paper_id": {"$in": sorted(allowed)}}
+    if keep is not None:
+        if int(keep.sum()) <= IN_FILTER_LIMIT:
+            where = {"paper_id": {"$in": admitted_ids(lex, keep)}}
         else:
             n = pool * 4  # filter afterwards; ask for more so enough candidates survive
     found = vectors.query(vectors.embed_query(query), min(n, len(lex.ids)), where)
     out = []
     for cid, sim in found:
         row = lex.row_of.get(cid)  # ids not in the SQLite chunk table are stale or stray: skip
-        if row is not None and (allowed is None or lex.papers[lex.paper_of[row]] in allowed):
+        if row is not None and (keep is None or keep[lex.paper_of[row]]):
             out.append((row, sim))
     return out
 
