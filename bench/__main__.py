@@ -6,7 +6,8 @@
 
 Sections (run in this order): coldstart, embed, startup, parse, ingest, search, ask, extract, tldr, llm,
 scale, snapshot (bench/snapshot_scale.py: streamed ingest of the arXiv-snapshot format with peak RSS, search
-and ask at 10k; `python -m bench scale --n 10000,100000` runs it alone at the sizes given, e.g. 100k). Figures are
+and ask at 10k; `python -m bench scale --n 10000,100000` runs it alone at the sizes given, e.g. 100k;
+`python -m bench embed` compares embedding throughput before/float/int8 on a fixed set, bench/embed_speed.py). Figures are
 medians over `runs` (the table says how many); latencies are p50 with p95 in the note. The
 synthetic corpora (1,000 and 10,000 abstracts; --quick: 100 and 1,000) are seed sentences
 recombined, written as JSONL into a temporary directory that is removed at the end; they are not
@@ -80,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.snapshot_scale import main as scale_main
 
         return scale_main(argv[1:])
+    if argv[:1] == ["embed"]:  # `python -m bench embed`: embedding throughput, before/float/int8
+        from bench.embed_speed import main as embed_main
+
+        return embed_main(argv[1:])
     args = parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     before = machine()

@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="default corpus for ingest")
     engine: EngineName = Field(default="local", description="local | openai | hybrid")
     model: str = Field(default="gpt-4o-mini", description="chat model for the openai engine")
-    embedding: str = Field(default="local", description="'local' (bundled MiniLM) or 'openai:<model>'")
+    embedding: str = Field(default="local", description="'local' (bundled MiniLM, float), 'minilm-int8' (the same "
+                           "model int8-quantized, faster to embed; switching needs `papers reindex`) or 'openai:<model>'")
     cache_dir: Path = Field(default_factory=_default_cache_dir,
                             description="derived, re-creatable files shared by all homes (ONNX model, fixed embeddings)")
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server")
