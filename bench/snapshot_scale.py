@@ -206,7 +206,7 @@ def add_rows(bench: Bench, r: dict[str, Any]) -> None:
     bench.add(s, f"index sync without the model ({n:,})", r["index"]["chunks"] / r["index"]["seconds"], "chunks/s", 1,
               f"{r['index']['seconds']:.0f} s for {r['index']['chunks']:,} chunks; random vectors, real Chroma + SQLite")
     for name, lat in r["latency"].items():
-        what = name if name == "ask" else f"search {name}"
+        what = name if name == "ask" or name.startswith("papers") else f"search {name}"
         bench.add(s, f"{what} warm p50 ({n:,})", lat["p50_ms"], "ms", lat["n"], f"p95 {lat['p95_ms']:.0f} ms",
                   p95_ms=lat["p95_ms"])
     if "server" in r:
