@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,15 +135,18 @@ class PaperStore:
         to count them took seconds). Categories with equal counts are listed by name."""
         occurrences = self.db.query("SELECT file, count(*) AS n FROM occurrences GROUP BY file ORDER BY file")
         n_occ = sum(r["n"] for r in occurrences)
-        totals = self.db.query(
-            "SELECT count(*), "
+        groups = self.db.rows(   # one scan of the papers table, grouped by (year, category)
+            "SELECT CASE WHEN year IS NULL OR year = 0 THEN 'unknown' ELSE CAST(year AS TEXT) END, "
+            "CASE WHEN category IS NULL OR category = '' THEN 'unknown' ELSE category END, count(*), "
             "count(CASE WHEN json_array_length(data, '$.sources') > 1 THEN 1 END), "
             "count(CASE WHEN arxiv_id IS NOT NULL AND arxiv_id != '' THEN 1 END), "
-            "count(CASE WHEN title IS NOT NULL AND title != '' THEN 1 END) FROM papers")[0]
-        years = self.db.rows("SELECT CASE WHEN year IS NULL OR year = 0 THEN 'unknown' ELSE CAST(year AS TEXT) END "
-                             "AS y, count(*) FROM papers GROUP BY y")
-        categories = self.db.rows("SELECT CASE WHEN category IS NULL OR category = '' THEN 'unknown' ELSE category END "
-                                  "AS c, count(*) AS n FROM papers GROUP BY c ORDER BY n DESC, c")
+            "count(CASE WHEN title IS NOT NULL AND title != '' THEN 1 END) FROM papers GROUP BY 1, 2")
+        years: Counter = Counter()
+        categories: Counter = Counter()
+        for year, category, n, *_ in groups:
+            years[year] += n
+            categories[category] += n
+        totals = [sum(g[i] for g in groups) for i in range(2, 6)]
         files = self.db.query("SELECT name, format, n_papers, n_issues, ingested_at FROM files ORDER BY name")
         issues = self.db.query("SELECT file, line, reason FROM issues ORDER BY file, line")
         return StoreStats(
@@ -151,8 +155,8 @@ class PaperStore:
             duplicates_merged=n_occ - totals[0],
             multi_source_papers=totals[1],
             per_source={r["file"]: r["n"] for r in occurrences},
-            per_year=dict(sorted(years)),
-            per_category=dict(categories),
+            per_year=dict(sorted(years.items())),
+            per_category=dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
             with_arxiv_id=totals[2],
             with_title=totals[3],
             extracted=self.db.query("SELECT count(DISTINCT paper_id) FROM extractions")[0][0],
