@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS papers (
     category TEXT, venue TEXT, data TEXT NOT NULL, content_hash TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (datetime('now')), updated_at TEXT NOT NULL DEFAULT (datetime('now')));
 CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
+-- max(updated_at) is the corpus cache key every `ask` reads (PaperStore.last_change): a scan at 100k
+CREATE INDEX IF NOT EXISTS papers_updated ON papers(updated_at);
 CREATE TABLE IF NOT EXISTS paper_keys (key TEXT PRIMARY KEY, paper_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS paper_keys_paper ON paper_keys(paper_id);
 CREATE TABLE IF NOT EXISTS occurrences (
