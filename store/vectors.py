@@ -63,7 +63,7 @@ def location(settings: Settings) -> str:
 def embedding_function(settings: Settings) -> Any:
     kind, model = embedding_spec(settings)
     if kind == "local":
-        from store.embeddings import chroma_embedding_function
+        from store.minilm_chroma import chroma_embedding_function
 
         return chroma_embedding_function(variant=model)
     from store.openai_embeddings import openai_embedding_function

@@ -75,7 +75,8 @@ def test_chroma_embedding_function_round_trip(tmp_path):
     import chromadb
     from chromadb.utils.embedding_functions import known_embedding_functions
 
-    from store.embeddings import EF_NAME, LocalEmbeddingFunction, chroma_embedding_function
+    from store.embeddings import EF_NAME
+    from store.minilm_chroma import LocalEmbeddingFunction, chroma_embedding_function
 
     ef = chroma_embedding_function()
     assert isinstance(ef, LocalEmbeddingFunction)

@@ -21,7 +21,7 @@ def test_runtime_path_imports_no_torch_stack(tmp_path):
     # transformers or sentence-transformers may be imported; with a warm cache not even onnx.
     code = f"""
 import sys
-from store.embeddings import embed, chroma_embedding_function
+from store.embeddings import embed; from store.minilm_chroma import chroma_embedding_function
 assert embed(['KV cache compression'], threads=1).shape == (1, 384)
 assert len(chroma_embedding_function()(['a', 'b'])) == 2
 import json
