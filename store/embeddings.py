@@ -147,8 +147,8 @@ QUANT_VERSION = "2"   # bump when the quantization recipe changes: the cached in
 def quantized_model(model_dir: Path | None = None, cache: Path | None = None) -> Path | bytes:
     """The int8 graph: onnxruntime's dynamic quantization of the float graph's weight MatMuls,
     weights int8 per output channel, activations quantized per batch at run time. Built once (~2 s)
-    next to the float graph; 69 MB on disk (float: 90 MB; the embedding table stays float), so it is derived,
-    not shipped.
+    next to the float graph; 69 MB on disk (float: 90 MB; the embedding table stays float), so it
+    is derived, not shipped.
 
     The FFN down-projections stay float: their inputs are GELU outputs with a few large outliers,
     which one per-tensor activation scale resolves badly. Measured on the bench's fixed set (seed +
