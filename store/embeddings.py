@@ -377,3 +377,14 @@ def embed_cached(texts: list[str], namespace: str) -> "np.ndarray":
     except OSError:
         pass
     return vecs
+
+
+class CosineSpace:
+    """The vector-space part of chromadb's EmbeddingFunction protocol for unit-length vectors; mixed in
+    before `EmbeddingFunction` by every embedding function of the store (local MiniLM, OpenAI)."""
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine", "ip", "l2"]

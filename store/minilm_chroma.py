@@ -37,7 +37,9 @@ def _define_ef_class() -> type:
     from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
     from chromadb.utils.embedding_functions import register_embedding_function
 
-    class LocalEmbeddingFunction(EmbeddingFunction[Documents]):
+    from store.embeddings import CosineSpace
+
+    class LocalEmbeddingFunction(CosineSpace, EmbeddingFunction[Documents]):  # type: ignore[misc]
         """chromadb adapter over `embed()`; vectors are unit-length, so cosine is the natural space.
 
         Name and config are those of the sentence-transformers version: the model is the same, so
@@ -55,12 +57,6 @@ def _define_ef_class() -> type:
         @staticmethod
         def name() -> str:
             return EF_NAME
-
-        def default_space(self) -> str:  # type: ignore[override]
-            return "cosine"
-
-        def supported_spaces(self) -> list[str]:  # type: ignore[override]
-            return ["cosine", "ip", "l2"]
 
         @staticmethod
         def build_from_config(config: dict[str, Any]) -> "LocalEmbeddingFunction":

@@ -137,7 +137,9 @@ def _define() -> type:
     from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
     from chromadb.utils.embedding_functions import register_embedding_function
 
-    class OpenAIEmbeddingFunction(EmbeddingFunction[Documents]):
+    from store.embeddings import CosineSpace
+
+    class OpenAIEmbeddingFunction(CosineSpace, EmbeddingFunction[Documents]):  # type: ignore[misc]
         def __init__(self, model: str, timeout: float = 60.0, max_retries: int = 5) -> None:
             self.model = model
             self.timeout = float(timeout)
@@ -159,12 +161,6 @@ def _define() -> type:
         @staticmethod
         def name() -> str:
             return EF_NAME
-
-        def default_space(self) -> str:  # type: ignore[override]
-            return "cosine"
-
-        def supported_spaces(self) -> list[str]:  # type: ignore[override]
-            return ["cosine", "ip", "l2"]
 
         @staticmethod
         def build_from_config(config: dict[str, Any]) -> "OpenAIEmbeddingFunction":

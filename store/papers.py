@@ -185,18 +185,14 @@ def _where(flt: PaperFilter) -> tuple[str, list]:
         clause, values = category_clause(flt.category)
         clauses.append(clause)
         params += values
-    if flt.source:
-        clauses.append("id IN (SELECT paper_id FROM occurrences WHERE file LIKE ?)")
-        params.append(f"%{flt.source}%")
-    if flt.dataset:
-        clauses.append("id IN (SELECT paper_id FROM claim_datasets WHERE name = ? COLLATE NOCASE)")
-        params.append(flt.dataset)
-    if flt.hardware:
-        clauses.append("id IN (SELECT paper_id FROM claim_hardware WHERE name LIKE ?)")
-        params.append(f"%{flt.hardware}%")
-    if flt.hardware_class:
-        clauses.append("id IN (SELECT paper_id FROM claim_hardware WHERE class = lower(?))")
-        params.append(flt.hardware_class)
+    for value, subquery, wrap in (
+            (flt.source, "SELECT paper_id FROM occurrences WHERE file LIKE ?", "%{}%"),
+            (flt.dataset, "SELECT paper_id FROM claim_datasets WHERE name = ? COLLATE NOCASE", "{}"),
+            (flt.hardware, "SELECT paper_id FROM claim_hardware WHERE name LIKE ?", "%{}%"),
+            (flt.hardware_class, "SELECT paper_id FROM claim_hardware WHERE class = lower(?)", "{}")):
+        if value:
+            clauses.append(f"id IN ({subquery})")
+            params.append(wrap.format(value))
     if flt.topic:
         clauses.append("id IN (SELECT paper_id FROM claim_topics WHERE tag IN (?, ?))")
         params += topic_forms(flt.topic)
