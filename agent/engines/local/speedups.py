@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_rules as rules
-from agent.engines.local.speedup_baselines import Comparator, SentenceComparators, distribute, find_comparators
+from agent.engines.local.speedup_baselines import SentenceComparators, find_comparators
+from agent.engines.local.speedup_items import LOOKBACK, Claim, finalise
 from agent.engines.local.speedup_segments import (
     Group, claim_units, coordinate, in_spans, masked_text, phrase_after, phrase_before, sentence_spans,
     url_spans,
 )
-from agent.claim_grounding import check_speedup
 from core.models import Speedup
 from agent.numbers import find_numbers, find_ranges, share_list_units
 
@@ -62,30 +62,10 @@ _BARE_COMPARATIVE_RE = re.compile(
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
-_TRAILING_JOIN_RE = re.compile(r"[\s,]+(?:and|or|with|while|but)$", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
 # Model, dataset and system names: "GPT-2", "ImageNet", "vLLM", "A100", "BERT".
-_NAME_RE = re.compile(r"(?<![\w-])(?=[\w-]*(?:[a-z][A-Z]|[A-Z]{2}|\d))[A-Za-z][\w-]*")
-_LOOKBACK = 300
 _MAX_CHARS = 20_000
-
-
-@dataclass(slots=True)
-class _Claim:
-    """What has been read about one group of numbers; items are made only if nothing blocked it."""
-
-    group: Group
-    metric: str | None = None
-    blocked: str | None = None
-    benefit: bool = False
-    direction_word: str | None = None
-    qualifier: str | None = None
-    evidence_start: int = 0
-    evidence_end: int = 0
-    comparator: Comparator | None = None
-    extra_metric: tuple[str, str] | None = None  # (metric, direction) of "faster speed and lower energy"
-    respective: list[tuple[str | None, str]] | None = None  # per member: "A and B of 2x and 3x, respectively"
 
 
 def extract_speedups(abstract: str) -> list[Speedup]:
@@ -103,7 +83,7 @@ def extract_speedups(abstract: str) -> list[Speedup]:
     masked = masked_text(text, numbers, {u.start for u in units})
     sentences = sentence_spans(text)
     context = rules.ContextReader(text, masked, sentences)
-    claims: list[_Claim] = []
+    claims: list[Claim] = []
     cursor = 0
     for index, (start, end) in enumerate(sentences):
         first = cursor
@@ -112,7 +92,7 @@ def extract_speedups(abstract: str) -> list[Speedup]:
         own = [u for u in units[first:cursor] if u.start >= start]
         if own and not context.is_context(index):
             claims += _sentence_claims(text, masked, start, end, own)
-    return _finalise(abstract, claims)
+    return finalise(abstract, claims)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +107,12 @@ class _Sentence:
     averaged: bool  # opens with "On average," which qualifies every claim in it
 
 
-def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[Group]) -> list[_Claim]:
+def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[Group]) -> list[Claim]:
     sentence = _Sentence(text, masked, start, end, rules.lexicon().finding.search(text, start, end) is not None,
                          _AVERAGED_SENTENCE_RE.match(text, start, end) is not None)
     groups = coordinate(text, units)
     comparators = SentenceComparators(text, find_comparators(text, masked, start, end))
-    claims: list[_Claim] = []
+    claims: list[Claim] = []
     for i, group in enumerate(groups):
         floor = groups[i - 1].end if i else start
         limit = groups[i + 1].start if i + 1 < len(groups) else end
@@ -147,14 +127,14 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
     return claims
 
 
-def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], previous: _Claim | None) -> _Claim:
+def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], previous: Claim | None) -> Claim:
     """Metric, direction and qualifier of one group, or why it is no claim (`blocked`)."""
     text, masked = sentence.text, sentence.masked
     pre_start, _ = phrase_before(masked, group, bounds[0])
     _, post_end = phrase_after(masked, group, bounds[1])
     group.pre_start, group.post_end = pre_start, post_end
     before, after = masked[pre_start:group.start], masked[group.end:post_end]
-    claim = _Claim(group, evidence_start=pre_start, evidence_end=post_end)
+    claim = Claim(group, evidence_start=pre_start, evidence_end=post_end)
     share = coordination.share_of_quantity(masked, group, (sentence.start, sentence.end))
     if share is not None:  # "12% of the model size of the dense model": a ratio to a baseline
         claim.metric, claim.direction_word = share, "reduction"
@@ -165,10 +145,10 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     if claim.blocked:
         return claim
     verbless = not rules.lexicon().verbs.search(before)
-    back = max(sentence.start, pre_start - _LOOKBACK)
+    back = max(sentence.start, pre_start - LOOKBACK)
     previous, verb_phrase = _continuation(masked, group, previous, back)
     lookback = (masked[back:pre_start], text[back:pre_start]) if verbless else None
-    head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - _LOOKBACK))
+    head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - LOOKBACK))
     if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
     if claim.metric is None and claim.blocked is None:
@@ -202,7 +182,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     return claim
 
 
-def _continuation(masked: str, group: Group, previous: _Claim | None, floor: int) -> tuple[_Claim | None, str]:
+def _continuation(masked: str, group: Group, previous: Claim | None, floor: int) -> tuple[Claim | None, str]:
     """Whether the claim continues `previous` (no finite verb in between: "81.76% on an 8GB
     instance and 99.84% on a 64GB instance", "..., yielding up to 94%"), and the words from the
     last verb before it ("..., and reducing the error on PDE solving and MRI tasks by 40%")."""
@@ -263,8 +243,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
     return None
 
 
-def _decide_metric(claim: _Claim, own: tuple[str, str], lookback: tuple[str, str] | None,
-                   previous: _Claim | None) -> bool:
+def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str] | None,
+                   previous: Claim | None) -> bool:
     """Specific quantity words beat generic speed words; the claim's own words beat inherited ones.
 
     `own` is the masked (before, after) phrase and the verb phrase that leads to the number;
@@ -350,7 +330,7 @@ def _antecedent(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading
     return rules.metric_of_unit(figures[-1].group("unit"))
 
 
-def _inherited(claim: _Claim, lookback: str | None, previous: _Claim | None) -> _Claim | None:
+def _inherited(claim: Claim, lookback: str | None, previous: Claim | None) -> Claim | None:
     if previous is not None:
         return previous
     if lookback is None:
@@ -358,15 +338,15 @@ def _inherited(claim: _Claim, lookback: str | None, previous: _Claim | None) -> 
     found = rules.read_before(lookback)
     if found.empty:
         return None
-    return _Claim(claim.group, metric=found.metric, blocked=found.blocked, benefit=found.benefit,
+    return Claim(claim.group, metric=found.metric, blocked=found.blocked, benefit=found.benefit,
                   direction_word=rules.direction_word("", lookback))
 
 
-def _adopt(claim: _Claim, reading: rules.Reading) -> None:
+def _adopt(claim: Claim, reading: rules.Reading) -> None:
     claim.metric, claim.benefit = reading.metric, reading.benefit
 
 
-def _qualifier(masked: str, group: Group, before: str, after: str, previous: _Claim | None) -> str | None:
+def _qualifier(masked: str, group: Group, before: str, after: str, previous: Claim | None) -> str | None:
     if group.is_range:
         return None
     leading = rules.leading_qualifier(before)
@@ -393,88 +373,10 @@ def _second_metric(masked: str, post_end: int) -> tuple[str, str] | None:
     return reading.metric, rules.resolve_direction(word, reading.metric, reading.benefit)
 
 
-def _both_phases(claim: _Claim, before: str, verb_phrase: str) -> tuple[str, str] | None:
+def _both_phases(claim: Claim, before: str, verb_phrase: str) -> tuple[str, str] | None:
     """ "speeds up training and inference by 3x": one number, the training time and the (inference)
     speed; the inference phase is no quantity of its own (LABELLING §1.3), so it reads as speedup."""
     if claim.metric != "training time" or not _BOTH_PHASES_RE.search(before + " " + verb_phrase):
         return None
     direction = rules.resolve_direction(claim.direction_word, claim.metric, claim.benefit)
     return ("speedup", "faster") if direction == "faster" else None
-
-
-def _finalise(text: str, claims: list[_Claim]) -> list[Speedup]:
-    items: list[tuple[Speedup, int]] = []
-    for claim in claims:
-        if claim.blocked or claim.metric is None:
-            continue
-        items += _items_of(text, claim)
-    return _merge_restated(text, items)
-
-
-def _items_of(text: str, claim: _Claim) -> list[tuple[Speedup, int]]:
-    start, end = _evidence_span(text, claim)
-    if text.count("(", start, end) > text.count(")", start, end):
-        close = text.find(")", end, min(len(text), end + 60))  # "(5x faster)" stays whole
-        end = close + 1 if close >= 0 and "." not in text[end:close] else end
-    evidence = text[start:end]
-    members = claim.group.members
-    baselines = distribute(claim.comparator.phrase if claim.comparator else None,
-                           1 if claim.group.is_range else len(members))
-    metrics = [(claim.metric, rules.resolve_direction(claim.direction_word, claim.metric, claim.benefit))]
-    if claim.extra_metric:
-        metrics.append(claim.extra_metric)
-    out: list[tuple[Speedup, int]] = []
-    for i, member in enumerate(members):
-        qualifier = ("range_low", "range_high")[i] if claim.group.is_range else claim.qualifier
-        baseline = baselines[0] if claim.group.is_range else baselines[i]
-        if claim.respective is not None:
-            metric_i, direction_i = claim.respective[i]
-            metrics = [(metric_i, direction_i)] if metric_i else []
-        for metric, direction in metrics:
-            out.append((Speedup(value=member.value, unit=member.unit or "x", metric=metric,  # type: ignore[arg-type]
-                                direction=direction, baseline=baseline, qualifier=qualifier,  # type: ignore[arg-type]
-                                evidence=evidence), start))
-    return out
-
-
-def _evidence_span(text: str, claim: _Claim) -> tuple[int, int]:
-    group = claim.group
-    # The words that decided the claim lie within _LOOKBACK characters; going further back would
-    # only make evidence (and hostile inputs) huge.
-    start = min(max(claim.evidence_start, group.start - _LOOKBACK - 40), group.start)
-    while start > claim.evidence_start and not text[start - 1].isspace():
-        start -= 1
-    end = max(claim.evidence_end, group.end)
-    while start < end and (text[start].isspace() or text[start] in ",;:"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:."):
-        end -= 1
-    tail = _TRAILING_JOIN_RE.search(text, start, end)
-    return start, (tail.start() if tail else end)
-
-
-def _merge_restated(text: str, items: list[tuple[Speedup, int]]) -> list[Speedup]:
-    """§1.2: a claim restated later (same value, unit, metric, direction, qualifier) is one item;
-    the first mention is kept and takes the baseline of a restatement if it had none."""
-    kept: list[tuple[Speedup, int]] = []
-    by_key: dict[tuple[object, ...], list[int]] = {}
-    for item, start in items:
-        key = (item.value, item.unit, item.metric, item.direction, item.qualifier)
-        twin = next((i for i in by_key.get(key, []) if _restates(kept[i][0], item)), None)
-        if twin is None:
-            by_key.setdefault(key, []).append(len(kept))
-            kept.append((item, start))
-        elif kept[twin][0].baseline is None and item.baseline is not None:
-            kept[twin] = (kept[twin][0].model_copy(update={"baseline": item.baseline}), kept[twin][1])
-    return [item for item, start in kept if check_speedup(text, item, at=start) is None]
-
-
-def _restates(a: Speedup, b: Speedup) -> bool:
-    """Same claim said twice, unless the two mention different named things: "2x on GPT-2
-    pretraining on OpenWebText" does not restate "2x on ViT and GPT-2 training on ImageNet"."""
-    if a.evidence == b.evidence:
-        return a.baseline == b.baseline
-    if not (a.baseline is None or b.baseline is None or a.baseline == b.baseline):
-        return False
-    names_a, names_b = set(_NAME_RE.findall(a.evidence)), set(_NAME_RE.findall(b.evidence))
-    return names_a <= names_b or names_b <= names_a
