@@ -87,6 +87,7 @@ def question_constraints(question: str) -> list[Constraint]:
         if hw.level == "specific":
             out.append(Constraint("hardware", _surface(question, hw.name), hw.name))
     out += _versioned_family(question, out)
+    out = _vendor_level(question, out)
     for surface, family, size in model_mentions(question):
         out.append(Constraint("model", surface, f"{family} {size}"))
     for surface, size in size_mentions(question):
@@ -98,6 +99,19 @@ def question_constraints(question: str) -> list[Constraint]:
                 out.append(Constraint("metric", m.group(0), metric))
                 break
     return out
+
+
+def _vendor_level(question: str, found: list[Constraint]) -> list[Constraint]:
+    """"Intel processors", "Apple hardware": any product of the vendor (agent/qa/vendors.py); products
+    of that vendor the question names are its examples, not a narrower filter."""
+    from agent.qa.vendors import vendor_mentions, vendor_of
+
+    named = vendor_mentions(question)
+    if not named:
+        return found
+    vendors = {v for _, v in named}
+    kept = [c for c in found if not (c.kind == "hardware" and vendor_of(c.value) in vendors)]
+    return kept + [Constraint("hardware", surface, f"vendor:{vendor}") for surface, vendor in named]
 
 
 # A hardware family word with a version the gazetteer may not list yet: "TPU v5", "TPUs v5", "TPUv5".
@@ -199,6 +213,10 @@ def _tokens(name: str) -> tuple[str, ...]:
 def meets(c: Constraint, facts: PaperFacts) -> bool:
     if c.kind == "dataset":
         return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text)
+    if c.kind == "hardware" and c.value.startswith("vendor:"):
+        from agent.qa.vendors import meets_vendor
+
+        return meets_vendor(c.value[len("vendor:"):], [" ".join(h) for h in facts.hardware], facts.text)
     if c.kind == "hardware":
         return hardware_covers(c.value, facts.hardware) or _written(c.surface, facts.text)
     if c.kind == "model":

@@ -118,7 +118,7 @@ def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, t
 
 
 def _strip(text: str, surfaces) -> str:
-    for s in surfaces:
+    for s in sorted(surfaces, key=len, reverse=True):     # a longer surface before a word of it
         if s:
             text = re.sub(re.escape(s), " ; ", text, flags=re.I)   # a break: no alternative of its neighbours
     return text

@@ -116,8 +116,15 @@ def _joined_by_or(a: str, b: str, question: str) -> bool:
     if i < 0 or j < 0:
         return False
     lo, hi = sorted((i, j))
-    between = low[lo:hi]
-    return bool(re.search(r"\bor\b|/", between))
+    between = low[lo + len(a if i < j else b):hi]
+    if re.search(r"\bor\b|/", between):
+        return True
+    # "a 2080 Ti, 3090 or 4090": a comma list that ends with "or" lists alternatives
+    if re.fullmatch(r"\s*,\s*(?:(?:an?|the)\s+)?", between):
+        tail = re.split(r"[)?;]", low[hi:], maxsplit=1)[0]
+        conj = re.search(r"\b(or|and)\b", tail)
+        return bool(conj) and conj.group(1) == "or"
+    return False
 
 
 def all_facts(ctx, universe: dict) -> dict[str, PaperFacts]:
@@ -170,7 +177,7 @@ def qualify(question: str, matches: list, used_surfaces: list[str], ctx) -> tupl
 
 def _strip(question: str, surfaces: list[str]) -> str:
     out = question
-    for s in surfaces:
+    for s in sorted(surfaces, key=len, reverse=True):    # "Intel processors" before its "Intel"
         if s:
             out = re.sub(re.escape(s), " ", out, flags=re.I)
     return out
