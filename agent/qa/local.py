@@ -222,7 +222,9 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
         if unmet:
             return _set_decline(question, ctx, r, [], unmet)
     elif not concept:      # the concept path checked its own qualifiers
-        matches, r.qualifiers = sets.qualify(question, matches, used, ctx)
+        matches, r.qualifiers, unmet = sets.facet_qualify(question, matches, used, ctx, r)
+        if unmet:     # the named entities are met, not together with the term: `missing` names both
+            return _set_decline(question, ctx, r, [], unmet + [c.surface for c in entities])
     if r.numbers and r.metric:   # "which papers reduce latency ..., by how much?": those with such a claim
         family = metric_family(r.metric)
         measured = [m for m in matches if m.metric in family]

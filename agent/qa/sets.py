@@ -179,7 +179,7 @@ def _strip(question: str, surfaces: list[str]) -> str:
     out = question
     for s in sorted(surfaces, key=len, reverse=True):    # "Intel processors" before its "Intel"
         if s:
-            out = re.sub(re.escape(s), " ", out, flags=re.I)
+            out = re.sub(rf"(?<![\w-]){re.escape(s)}(?:e?s)?(?![\w-])", " ", out, flags=re.I)
     return out
 
 
@@ -253,6 +253,63 @@ def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) 
     used_q = ([kind] if kind else []) + [g.surface for g in concepts.qualifiers if g not in ignored] \
         + [f"not {g.surface}" for g in concepts.excluded]
     return [m for m in matches if m.source.id in keep], used_q, []
+
+
+def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tuple[list, list[str], list[str]]:
+    """A set from table facets (hardware, dataset, class, year) with no topic: the question's other
+    words are read as concept groups, as for a topic ("when training or fine-tuning large language
+    models": alternatives are one group, a phrase counts whole). A term no member uses is not
+    covered (`missing`); common words are relaxed from the most common down.
+    Returns (kept, qualifier surfaces used, surfaces no member meets)."""
+    from agent.qa import set_concepts as sc
+
+    if not matches:
+        return matches, [], []
+    index = sc.term_index(ctx)
+    heads = [h for h in _HARDWARE_HEADS if any(f.kind in ("hardware", "hardware_class") for f in r.facets)
+             or r.entities]
+    concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in used + heads if u)))
+    concepts.qualifiers = [part for g in concepts.qualifiers for part in _term_apart(g, index)]
+    ids = {m.source.id for m in matches}
+    ids -= sc.excluded_members(ids, concepts, index)
+    keep, missing, ignored = sc.qualified(ids, concepts.qualifiers, index, None, concepts.strict)
+    # Only a term the store writes (a phrase two papers use: "3D Gaussian Splatting") is a constraint no
+    # member meets; the question's own words for the rest ("explicitly identify") describe, and are dropped.
+    if missing and not any(_store_term(g, index) for g in missing):
+        keep, _, ignored = sc.qualified(ids, [g for g in concepts.qualifiers if g not in missing], index, None,
+                                        concepts.strict)
+        ignored, missing = ignored + missing, []
+    if missing:
+        r.near = sorted(ids)
+        return [], [], [g.surface for g in missing]
+    used_q = [g.surface for g in concepts.qualifiers if g not in ignored] + [f"not {g.surface}" for g in concepts.excluded]
+    return [m for m in matches if m.source.id in keep], used_q, []
+
+
+# Head nouns after a hardware name ("FPGA hardware", "Jetson devices"): the facet already says them.
+_HARDWARE_HEADS = ("hardware", "device", "platform", "board", "chip")
+
+
+def _term_apart(group, index) -> list:
+    """A run of qualifier words holding a term the store writes ("train 3D Gaussian Splatting scenes")
+    needs that term: it becomes a group of its own, the run's other words stay alternatives."""
+    from agent.qa.set_concepts import Group, stream
+
+    if group.spelled or len(group.phrases) < 2:
+        return [group]
+    terms = [p for p in group.phrases if len(p) > 1 and len(index.papers(p)) >= 2]
+    rest = [p for p in group.phrases if p not in terms]
+    if not terms or not rest:
+        return [group]
+    words = group.surface.split()
+    def said(term: tuple[str, ...]) -> str:     # the question's words for the term ("3D Gaussian Splatting")
+        return " ".join(w for w in words if set(stream(w)) & set(term)) or group.surface
+    rest_words = " ".join(w for w in words if not any(set(stream(w)) & set(t) for t in terms)) or group.surface
+    return [Group([t], said(t), group.run) for t in terms] + [Group(rest, rest_words, group.run)]
+
+
+def _store_term(group, index) -> bool:
+    return any(len(p) > 1 and len(index.papers(p)) >= 2 for p in group.phrases)
 
 
 def narrower_alias(topic) -> str | None:
