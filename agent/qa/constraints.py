@@ -90,6 +90,9 @@ def question_constraints(question: str) -> list[Constraint]:
     out = _vendor_level(question, out)
     for surface, family, size in model_mentions(question):
         out.append(Constraint("model", surface, f"{family} {size}"))
+    for surface, family, code in variant_mentions(question):
+        if not _inside((question.find(surface), question.find(surface) + len(surface)), question, out):
+            out.append(Constraint("model", surface, f"variant:{family}:{code}"))
     for surface, size in size_mentions(question):
         if not any(c.kind == "model" and c.value.endswith(f" {size}") for c in out):
             out.append(Constraint("model", surface, f"* {size}"))
@@ -184,6 +187,27 @@ def size_mentions(text: str) -> list[tuple[str, str]]:
     return [(m.group(0).rstrip(), _size(m.group(1), m.group(2)[0])) for m in _PARAMS.finditer(text)]
 
 
+# A model written as family-code: "FBNet-C", "PlainMamba-L1", "LLaMA-2", "ResNet-50" (not a size: "-7B").
+_CODE_VARIANT = re.compile(r"(?<![\w.-])([A-Z][A-Za-z0-9]*[A-Za-z])-([A-Z]\d{0,2}|[Vv]?\d{1,3}[a-z]?)(?![\w-]|\.\d)")
+
+
+def variant_mentions(text: str) -> list[tuple[str, str, str]]:
+    """(surface, family, code) of the named model variants a text writes; datasets ("CIFAR-100")
+    are the dataset constraint's."""
+    from agent.engines.local.entities import extract_datasets
+
+    datasets = " ".join(extract_datasets(text)).lower()
+    return [(m.group(0), m.group(1), m.group(2)) for m in _CODE_VARIANT.finditer(text)
+            if m.group(0).lower() not in datasets and not _common_word(m.group(1))]
+
+
+def _variant_written(family: str, code: str, text: str) -> bool:
+    """"LLaMA-2" is written "LLaMA2", "Llama 2", "LLaMA-2-70B" or "LLaMA-V1/V2"; "FBNet-B" is not "FBNet-C"."""
+    num = re.escape(code.lstrip("Vv"))
+    rx = rf"(?<![\w-]){re.escape(family)}[\s-]?(?:[Vv]?\w{{1,3}}/)*[Vv]?{num}(?![A-Za-z0-9]|\.\d)"
+    return bool(re.search(rx, text, re.I))
+
+
 def _family(raw: str) -> str:
     return re.sub(r"[^a-z0-9]", "", raw.lower())
 
@@ -219,6 +243,9 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
         return meets_vendor(c.value[len("vendor:"):], [" ".join(h) for h in facts.hardware], facts.text)
     if c.kind == "hardware":
         return hardware_covers(c.value, facts.hardware) or _written(c.surface, facts.text)
+    if c.kind == "model" and c.value.startswith("variant:"):
+        _, family, code = c.value.split(":")
+        return _variant_written(family, code, facts.text)
     if c.kind == "model":
         family, size = c.value.split(" ")
         if family == "*":    # a size with no family: any model of that size the paper reports
