@@ -48,6 +48,12 @@ METRICS: dict[str, tuple[str, ...]] = {
     "carbon": ("carbon", "co2", "emission"),
     "NDCG": ("ndcg",),
     "AUC": ("auc",),
+    "FID": ("fid", "frechet inception distance"),
+    "SSIM": ("ssim",),
+    "LPIPS": ("lpips",),
+    "mIoU": ("miou", "iou", "intersection over union"),
+    "FLOPs": ("flops", "macs"),
+    "recall": ("recall",),
 }
 _METRIC_Q = {m: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in ws) + r")(?![\w-])", re.I)
              for m, ws in METRICS.items()}
@@ -99,8 +105,39 @@ def question_constraints(question: str) -> list[Constraint]:
     if _ASKS_FIGURE.search(question):
         for metric, rx in _METRIC_Q.items():
             if (m := rx.search(question)) and not _inside(m.span(), question, out):
-                out.append(Constraint("metric", m.group(0), metric))
+                per = _PER.match(question, m.end())     # "energy per request": the normaliser is asked too
+                out.append(Constraint("metric", m.group(0) + (per.group(0) if per else ""), metric))
                 break
+    return out + task_mentions(question)
+
+
+_PER = re.compile(r"\s+per\s+[a-z]+", re.I)
+# Head nouns of a task name ("speech recognition", "point cloud semantic segmentation").
+_TASK_HEAD = re.compile(r"(?<![\w-])(?:recognition|segmentation|detection|estimation|classification|translation|"
+                        r"tracking|captioning|summari[sz]ation|reconstruction|forecasting|retrieval)(?![\w-])", re.I)
+
+
+_VERB_FORM = re.compile(r"^[a-z]+(?:[^s\W]s|ing|ed)$")
+
+
+def task_mentions(question: str) -> list[Constraint]:
+    """The task a question asks about: a task head noun with the (up to three) content words before it."""
+    from agent.qa.set_concepts import FRAME
+    from agent.qa.text import STOP, stem
+
+    out = []
+    for m in _TASK_HEAD.finditer(question):
+        words = re.findall(r"[A-Za-z0-9][\w-]*", re.split(r"[,;:()]", question[:m.start()])[-1])
+        mods: list[str] = []
+        for w in reversed(words[-3:]):
+            if w.lower() in STOP or stem(w.lower()) in FRAME:
+                break
+            mods.insert(0, w)
+        while mods and _VERB_FORM.search(mods[0]):    # "improves 3D object detection": the verb is no task word
+            mods.pop(0)
+        if mods:    # the kind of task is the word before its head ("semantic segmentation"); the
+            # words before that describe its input in the user's own words ("point-cloud")
+            out.append(Constraint("task", " ".join(mods + [m.group(0)]), f"{mods[-1]} {m.group(0)}".lower()))
     return out
 
 
@@ -252,7 +289,10 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
             return any(s == size for _, s in facts.models) or _size_written(size, facts.text)
         return (family, size) in facts.models
     if c.kind == "metric":
-        return bool(_METRIC_Q[c.value].search(facts.text))
+        per = re.search(r"\bper\s+([a-z]+)", c.surface, re.I)
+        return bool(_METRIC_Q[c.value].search(facts.text)) and (not per or _written(f"per {per.group(1)}", facts.text))
+    if c.kind == "task":
+        return _task_written(c.value, facts.text)
     return True
 
 
@@ -281,6 +321,16 @@ def _vendors() -> frozenset[str]:
 
     data = load_yaml("hardware.yaml")
     return frozenset(re.sub(r"'s$", "", a.lower()) for key, aliases in data["vendors"].items() for a in [key, *aliases])
+
+
+def _task_written(task: str, text: str) -> bool:
+    """The task's phrase, or its two words in one sentence ("segmentation of semantic classes"): a
+    paper on another task lacks one ("speech" for a language-modelling paper asked about speech recognition)."""
+    from agent.qa.text import term_set
+    from core.text import split_sentences
+
+    want = term_set(task)
+    return _written(task, text) or any(want <= term_set(sent) for sent in split_sentences(text))
 
 
 def _size_written(size: str, text: str) -> bool:
