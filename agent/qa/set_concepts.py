@@ -285,9 +285,10 @@ def subject_members(concepts: Concepts, index: TermIndex, tagged: set[str] = fro
     g = concepts.subject
     if g is None:
         return set()
-    found = set().union(*(index.papers(p) for p in g.phrases)) | set(tagged)
-    return {pid for pid in found if pid in index.docs and
-            (pid in tagged or about(g, pid, index, concepts.usage))}
+    found = {pid for pid in set().union(*(index.papers(p) for p in g.phrases)) | set(tagged) if pid in index.docs}
+    about_it = {pid for pid in found if pid in tagged or about(g, pid, index, concepts.usage)}
+    # No paper keeps saying a rare subject ("human pose estimation" once each): those that say it are the set
+    return about_it or found
 
 
 def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject: Group | None = None,
