@@ -88,10 +88,10 @@ def question_constraints(question: str) -> list[Constraint]:
 
     out: list[Constraint] = []
     for name in extract_datasets(question):
-        out.append(Constraint("dataset", _surface(question, name), name))
+        out.append(Constraint("dataset", surface_of(question, name), name))
     for hw in extract_hardware(question):
         if hw.level == "specific":
-            out.append(Constraint("hardware", _surface(question, hw.name), hw.name))
+            out.append(Constraint("hardware", surface_of(question, hw.name), hw.name))
     out += _versioned_family(question, out)
     out = _vendor_level(question, out)
     for surface, family, size in model_mentions(question):
@@ -173,7 +173,7 @@ def _versioned_family(question: str, found: list[Constraint]) -> list[Constraint
     return out
 
 
-def _surface(question: str, name: str) -> str:
+def surface_of(question: str, name: str) -> str:
     """The stretch of the question that wrote `name` (without an added vendor; a plural "H100s"
     included), else the name."""
     words = name.split()

@@ -213,14 +213,15 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     if any(c.kind == "hardware" for c in entities):   # "a Google Pixel phone": the product is the class
         covered += [Facet("hardware_class", k, p) for k, ps in vocabulary(ctx.store).hardware_classes.items() for p in ps]
     used = [f.surface for f in covered] + [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
-        + list(r.phrases)
+        + list(r.phrases) + sets.hardware_words(question, r, entities)
     topic = next((f for f in r.facets if f.kind == "topic"), None)
     if topic is not None and not concept:     # topic + qualifier groups (agent/qa/sets.py)
         matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases], topic, ctx, r)
         if unmet and not sets.lists_papers(question):   # "which paper ...": one work, not a filtered set
             return _lookup(question, ctx, r)
-        if unmet:
-            return _set_decline(question, ctx, r, [], unmet)
+        if unmet:     # the other filters are met, not with this: `missing` names them too
+            return _set_decline(question, ctx, r, [], unmet + [f.surface for f in r.facets if f is not topic]
+                                + [c.surface for c in entities])
     elif not concept:      # the concept path checked its own qualifiers
         matches, r.qualifiers, unmet = sets.facet_qualify(question, matches, used, ctx, r)
         if unmet:     # the named entities are met, not together with the term: `missing` names both
@@ -233,7 +234,10 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     if not matches:
         n = len(ctx.scope or [])
         among = f" among the {n} paper{'s' if n != 1 else ''} of the previous answer" if ctx.scope is not None else ""
-        return _insufficient(question, [], r, [], f"No paper in the store matches ({r.describe() or 'this'}){among}.")
+        answer = _insufficient(question, [], r, [], f"No paper in the store matches ({r.describe() or 'this'}){among}.")
+        if not answer.missing:     # each filter has papers, not together: the combination is what is missing
+            answer.missing = [f.surface for f in r.facets] + [c.surface for c in entities]
+        return answer
     draft = Draft()
     desc = r.describe()
     noun = "paper matches" if len(matches) == 1 else "papers match"

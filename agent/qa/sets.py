@@ -266,9 +266,7 @@ def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tupl
     if not matches:
         return matches, [], []
     index = sc.term_index(ctx)
-    heads = [h for h in _HARDWARE_HEADS if any(f.kind in ("hardware", "hardware_class") for f in r.facets)
-             or r.entities]
-    concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in used + heads if u)))
+    concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in used if u)))
     concepts.qualifiers = [part for g in concepts.qualifiers for part in _term_apart(g, index)]
     ids = {m.source.id for m in matches}
     ids -= sc.excluded_members(ids, concepts, index)
@@ -290,6 +288,18 @@ def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tupl
 _HARDWARE_HEADS = ("hardware", "device", "platform", "board", "chip")
 
 
+def hardware_words(question: str, r, entities: list[Constraint]) -> list[str]:
+    """Hardware the question names, which its entity and class filters handle (or which illustrate a
+    vendor: "NVIDIA GPUs such as a V100"), and the head nouns after them ("Xilinx boards"): none of
+    them is a text qualifier."""
+    from agent.engines.local.entities import extract_hardware
+    from agent.qa.constraints import surface_of
+
+    if not (entities or any(f.kind in ("hardware", "hardware_class") for f in r.facets)):
+        return []
+    return [surface_of(question, h.name) for h in extract_hardware(question)] + list(_HARDWARE_HEADS)
+
+
 def _term_apart(group, index) -> list:
     """A run of qualifier words holding a term the store writes ("train 3D Gaussian Splatting scenes")
     needs that term: it becomes a group of its own, the run's other words stay alternatives."""
@@ -309,7 +319,12 @@ def _term_apart(group, index) -> list:
 
 
 def _store_term(group, index) -> bool:
-    return any(len(p) > 1 and len(index.papers(p)) >= 2 for p in group.phrases)
+    """A phrase at least two papers write, or a rare word a few do ("registration"); a word no paper
+    uses is the question's own."""
+    from agent.qa.set_concepts import _RARE_SHARE
+
+    rare = max(3, _RARE_SHARE * len(index.docs))
+    return any(len(index.papers(p)) >= 2 if len(p) > 1 else 0 < len(index.papers(p)) < rare for p in group.phrases)
 
 
 def narrower_alias(topic) -> str | None:
