@@ -319,12 +319,9 @@ def _term_apart(group, index) -> list:
 
 
 def _store_term(group, index) -> bool:
-    """A phrase at least two papers write, or a rare word a few do ("registration"); a word no paper
-    uses is the question's own."""
-    from agent.qa.set_concepts import _RARE_SHARE
-
-    rare = max(3, _RARE_SHARE * len(index.docs))
-    return any(len(index.papers(p)) >= 2 if len(p) > 1 else 0 < len(index.papers(p)) < rare for p in group.phrases)
+    """A phrase at least two papers write ("3D Gaussian Splatting"). A single word, however rare
+    ("prototypes"), may be the question's free choice: it is relaxed, not declined on."""
+    return any(len(p) > 1 and len(index.papers(p)) >= 2 for p in group.phrases)
 
 
 def narrower_alias(topic) -> str | None:
