@@ -113,3 +113,19 @@ def test_a_metric_per_unit_needs_the_unit_and_new_metric_names_are_known():
     assert not meets(m, paper_facts("T", "It cuts latency by 20%."))
     assert meets(m, paper_facts("T", "It cuts the latency per token by 20%."))
     assert [c.value for c in question_constraints("What FID does it reach?") if c.kind == "metric"] == ["FID"]
+
+
+# -- hardware class terms and alternatives ---------------------------------------------------------
+def test_a_gazetteer_class_term_is_its_own_facet_and_or_joined_hardware_is_any_of():
+    from agent.qa.router import route, vocabulary
+    from agent.qa.sets import hardware_alternatives
+
+    r = route("Which papers profile kernels on DSPs?", vocabulary())
+    assert [(f.kind, f.value) for f in r.facets] == [("hardware", "DSP")]
+    r = route("Which papers profile kernels on GPUs?", vocabulary())
+    assert [(f.kind, f.value) for f in r.facets] == [("hardware_class", "gpu")]     # a class phrase stays a class
+    q = "Which papers track hands on a phone or an earbud?"
+    r = route(q, vocabulary())
+    assert {f.surface for f in hardware_alternatives(r.facets, q)} == {"phone", "earbud"}
+    q = "Which papers track hands on a phone with an earbud?"
+    assert hardware_alternatives(route(q, vocabulary()).facets, q) == []

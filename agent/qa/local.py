@@ -213,10 +213,14 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     if any(c.kind == "hardware" for c in entities):   # "a Google Pixel phone": the product is the class
         covered += [Facet("hardware_class", k, p) for k, ps in vocabulary(ctx.store).hardware_classes.items() for p in ps]
     used = [f.surface for f in covered] + [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
-        + list(r.phrases) + sets.hardware_words(question, r, entities)
+        + list(r.phrases)
+    hardware_words = sets.hardware_words(question, r, entities) + [f.surface for f in r.facets + covered
+                                                                   if f.kind in ("hardware", "hardware_class")]
+    used += hardware_words
     topic = next((f for f in r.facets if f.kind == "topic"), None)
     if topic is not None and not concept:     # topic + qualifier groups (agent/qa/sets.py)
-        matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases], topic, ctx, r)
+        matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases or u in hardware_words],
+                                                        topic, ctx, r)
         if unmet and not sets.lists_papers(question):   # "which paper ...": one work, not a filtered set
             return _lookup(question, ctx, r)
         if unmet:     # the other filters are met, not with this: `missing` names them too
@@ -271,6 +275,18 @@ def _set_members(question: str, ctx: QAContext, r: Route):
     if r.facets or (r.year and not r.phrases):
         args: dict = {"year": r.year, "metric": r.metric, "sort": "speedup" if r.numbers else "year",
                       "text_aliases": {}}
+        from agent.qa.sets import hardware_alternatives
+
+        either = hardware_alternatives(r.facets, question)
+        if either:     # "on a smartphone or an earbud": the union of each alternative's set
+            rest = Route(**{**r.__dict__, "facets": [f for f in r.facets if f not in either]})
+            seen: dict = {}
+            for f in either:
+                rest.facets.append(f)
+                for m in _set_members(question, ctx, rest) or []:
+                    seen.setdefault(m.source.id, m)
+                rest.facets.remove(f)
+            return list(seen.values())
         topic = None
         for f in r.facets:
             if f.kind == "topic":

@@ -144,6 +144,11 @@ def _find_facets(question: str, vocab: Vocabulary) -> list[Facet]:
     for name in _hardware_keys(vocab.hardware_names):
         if (m := phrase_rx(name).search(question)):
             found.append(Facet("hardware", name, m.group(0), m.span(), [name]))
+    for name, terms in _class_terms(vocab.hardware_classes):   # "DSPs", "an earbud": a class-level item
+        for t in terms:
+            if (m := phrase_rx(t).search(question)):
+                found.append(Facet("hardware", name, m.group(0), m.span(), list(terms)))
+                break
     for cls, phrases in vocab.hardware_classes.items():
         for p in phrases:
             if (m := phrase_rx(p).search(question)):
@@ -155,6 +160,25 @@ def _find_facets(question: str, vocab: Vocabulary) -> list[Facet]:
                 found.append(Facet("topic", tag, m.group(0), m.span(), list(phrases)))
                 break
     return _one_topic(_drop_overlaps(found), vocab.tag_sizes)
+
+
+@lru_cache(maxsize=1)
+def _class_terms_cached(said: frozenset) -> tuple:
+    from agent.engines.local.gazetteer import load_yaml
+
+    out = []
+    for item in load_yaml("hardware.yaml")["class_terms"]:
+        terms = [t for t in item["terms"] if t.lower() not in said]
+        if item["name"].lower() not in said and terms and item["class"] != "other":
+            out.append((item["name"], tuple(terms)))
+    return tuple(out)
+
+
+def _class_terms(classes: dict[str, list[str]]) -> tuple:
+    """Generic hardware terms of the gazetteer that no class phrase of qa_vocab says ("DSP", "earbud"):
+    the claims table keeps them as class-level items by that name, a narrower filter than their class."""
+    said = frozenset(p.lower() for phrases in classes.values() for p in phrases) | frozenset(classes)
+    return _class_terms_cached(said)
 
 
 def _hardware_keys(names: list[str]) -> list[str]:

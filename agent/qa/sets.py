@@ -300,6 +300,16 @@ def hardware_words(question: str, r, entities: list[Constraint]) -> list[str]:
     return [surface_of(question, h.name) for h in extract_hardware(question)] + list(_HARDWARE_HEADS)
 
 
+def hardware_alternatives(facets: list, question: str) -> list:
+    """Hardware facets the question joins with "or" ("a smartphone or an earbud"): any of them counts."""
+    hw = [f for f in facets if f.kind in ("hardware", "hardware_class")]
+    for i, a in enumerate(hw):
+        group = [a] + [b for b in hw[i + 1:] if _joined_by_or(a.surface, b.surface, question)]
+        if len(group) > 1:
+            return group
+    return []
+
+
 def _term_apart(group, index) -> list:
     """A run of qualifier words holding a term the store writes ("train 3D Gaussian Splatting scenes")
     needs that term: it becomes a group of its own, the run's other words stay alternatives."""
