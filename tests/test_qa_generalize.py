@@ -60,7 +60,7 @@ def test_any_phrases_manner_adverbs_and_frame_verb_lists_are_no_qualifiers():
     assert "deploy" not in rest and "brand" not in rest and "phones" in rest
     rest, _ = split_exclusion("Which papers report results with BERT of any size?")
     assert "size" not in rest
-    from agent.qa.set_concepts import _MANNER
+    from agent.qa.text import MANNER as _MANNER
     assert _MANNER.search("explicitly") and _MANNER.search("specifically") and not _MANNER.search("anomaly")
 
 

@@ -275,18 +275,10 @@ def _set_members(question: str, ctx: QAContext, r: Route):
     if r.facets or (r.year and not r.phrases):
         args: dict = {"year": r.year, "metric": r.metric, "sort": "speedup" if r.numbers else "year",
                       "text_aliases": {}}
-        from agent.qa.sets import hardware_alternatives
+        from agent.qa.sets import any_of_hardware
 
-        either = hardware_alternatives(r.facets, question)
-        if either:     # "on a smartphone or an earbud": the union of each alternative's set
-            rest = Route(**{**r.__dict__, "facets": [f for f in r.facets if f not in either]})
-            seen: dict = {}
-            for f in either:
-                rest.facets.append(f)
-                for m in _set_members(question, ctx, rest) or []:
-                    seen.setdefault(m.source.id, m)
-                rest.facets.remove(f)
-            return list(seen.values())
+        if (union := any_of_hardware(question, ctx, r, _set_members)) is not None:
+            return union
         topic = None
         for f in r.facets:
             if f.kind == "topic":

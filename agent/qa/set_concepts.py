@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
-from agent.qa.text import STOP, stem, term_set, tokens
+from agent.qa.text import MANNER, STOP, stem, term_set, tokens, without_free_words
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
 FRAME = term_set("""report reports reported result results evaluate evaluates evaluated evaluation experiment
@@ -71,30 +71,10 @@ _EXCLUDE = re.compile(r"(?:\(\s*|[,;]\s*|\bbut\s+|\band\s+)\b(?:not|excluding|ex
 _MERELY = re.compile(r"\b(?:merely|only|just|simply|solely)\b", re.I)
 
 
-# Adverbs of manner or degree ("specifically", "explicitly", "efficiently") say how, not what about.
-_MANNER = re.compile(r"(?:al|ic|iv|en|an|at|ous|it|ict|ful|less|ive)ly$")
-# "(any vendor)", "of any size", "any kind of": the question lifts a constraint, it does not add one.
-_ANY = re.compile(r"\(?\s*\b(?:of\s+)?any\s+(?!papers?\b|works?\b|of\s)[a-z]+\b(?:\s*\))?", re.I)
-
-
-# Frame verbs that may head a list of alternative verbs ("implement, deploy or design for X"): the
-# list then accepts any way of working on X, so none of its verbs is a qualifier.
-_FRAME_VERBS = term_set("report evaluate run measure target implement apply build design propose employ "
-                        "leverage adopt exploit use study develop present introduce")
-_VERB_LIST = re.compile(r"\b[a-z]+(?:\s*,\s*[a-z]+)*,?\s+(?:or|and/or)\s+[a-z]+\b", re.I)
-
-
-def _frame_verb_lists(question: str) -> str:
-    def drop(m: re.Match) -> str:
-        items = re.split(r"\s*,\s*|\s+or\s+|\s+and/or\s+", m.group(0))
-        return " ; " if any(term_set(i) & _FRAME_VERBS for i in items) and len(items) > 1 else m.group(0)
-    return _VERB_LIST.sub(drop, question)
-
-
 def split_exclusion(question: str) -> tuple[str, list[str]]:
     """The question without its exclusion clauses (and its "of any X" phrases), and those clauses."""
     clauses = [m.group(1) or m.group(2) or "" for m in _EXCLUDE.finditer(question)]
-    return _frame_verb_lists(_ANY.sub(" ; ", _EXCLUDE.sub(" ; ", question))), [c for c in clauses if c.strip()]
+    return without_free_words(_EXCLUDE.sub(" ; ", question)), [c for c in clauses if c.strip()]
 
 
 def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: list[str] = ()) -> Concepts:
@@ -140,7 +120,7 @@ def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, t
 def _strip(text: str, surfaces) -> str:
     for s in sorted(surfaces, key=len, reverse=True):     # a longer surface before a word of it
         if s:
-            # a break: no alternative of its neighbours; whole words only ("phone" of "smartphone" is not said)
+            # a break: no alternative of its neighbours; whole words only (not "phone" of "smartphone")
             text = re.sub(rf"(?<![\w-]){re.escape(s)}(?:e?s)?(?![\w-])", " ; ", text, flags=re.I)
     return text
 
@@ -230,8 +210,7 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
             flush()
             state["join"] = True
         else:
-            words = [t for t in tokens(tok) if len(t) > 1 and t not in STOP and stem(t) not in FRAME
-                     and not _MANNER.search(t)]
+            words = [t for t in tokens(tok) if len(t) > 1 and t not in STOP and stem(t) not in FRAME and not MANNER.search(t)]
             if not words:
                 join = state["join"] and not run     # "or the X": the join waits for X
                 flush()

@@ -310,6 +310,22 @@ def hardware_alternatives(facets: list, question: str) -> list:
     return []
 
 
+def any_of_hardware(question: str, ctx, r, members) -> list | None:
+    """"On a smartphone or an earbud": the union of each alternative's set (`members` is the set
+    route's membership function); None when the question joins no hardware facets with "or"."""
+    from dataclasses import replace
+
+    either = hardware_alternatives(r.facets, question)
+    if not either:
+        return None
+    seen: dict = {}
+    for f in either:
+        one = replace(r, facets=[g for g in r.facets if g not in either or g is f])
+        for m in members(question, ctx, one) or []:
+            seen.setdefault(m.source.id, m)
+    return list(seen.values())
+
+
 def _term_apart(group, index) -> list:
     """A run of qualifier words holding a term the store writes ("train 3D Gaussian Splatting scenes")
     needs that term: it becomes a group of its own, the run's other words stay alternatives."""

@@ -99,3 +99,29 @@ class CorpusStats:
         if not total:
             return 0.0
         return sum(self.idf(t) for t in query_terms & doc_terms) / total
+
+
+# Adverbs of manner or degree ("specifically", "explicitly", "efficiently") say how, not what about.
+MANNER = re.compile(r"(?:al|ic|iv|en|an|at|ous|it|ict|ful|less|ive)ly$")
+# "(any vendor)", "of any size", "any kind of": the question lifts a constraint, it does not add one.
+_ANY = re.compile(r"\(?\s*\b(?:of\s+)?any\s+(?!papers?\b|works?\b|of\s)[a-z]+\b(?:\s*\))?", re.I)
+
+
+# Frame verbs that may head a list of alternative verbs ("implement, deploy or design for X"): the
+# list then accepts any way of working on X, so none of its verbs is a qualifier.
+_FRAME_VERBS = term_set("report evaluate run measure target implement apply build design propose employ "
+                        "leverage adopt exploit use study develop present introduce")
+_VERB_LIST = re.compile(r"\b[a-z]+(?:\s*,\s*[a-z]+)*,?\s+(?:or|and/or)\s+[a-z]+\b", re.I)
+
+
+def without_free_words(question: str) -> str:
+    """The question without "of any X" phrases and frame-verb lists: neither constrains a set."""
+    return _frame_verb_lists(_ANY.sub(" ; ", question))
+
+
+def _frame_verb_lists(question: str) -> str:
+    def drop(m: re.Match) -> str:
+        items = re.split(r"\s*,\s*|\s+or\s+|\s+and/or\s+", m.group(0))
+        return " ; " if any(term_set(i) & _FRAME_VERBS for i in items) and len(items) > 1 else m.group(0)
+
+    return _VERB_LIST.sub(drop, question)
