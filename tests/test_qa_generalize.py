@@ -129,3 +129,11 @@ def test_a_gazetteer_class_term_is_its_own_facet_and_or_joined_hardware_is_any_o
     assert {f.surface for f in hardware_alternatives(r.facets, q)} == {"phone", "earbud"}
     q = "Which papers track hands on a phone with an earbud?"
     assert hardware_alternatives(route(q, vocabulary()).facets, q) == []
+
+
+def test_a_class_word_naming_a_resource_is_no_hardware_filter_and_dataset_variants_are_datasets():
+    from agent.qa.router import route, vocabulary
+
+    assert not route("Which papers cut GPU memory when fine-tuning?", vocabulary()).facets
+    assert [f.value for f in route("Which papers fine-tune on a GPU?", vocabulary()).facets] == ["gpu"]
+    assert [c.kind for c in question_constraints("What top-1 does it reach on ImageNet-1k?")] == ["dataset", "metric"]

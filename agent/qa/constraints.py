@@ -233,9 +233,10 @@ def variant_mentions(text: str) -> list[tuple[str, str, str]]:
     are the dataset constraint's."""
     from agent.engines.local.entities import extract_datasets
 
-    datasets = " ".join(extract_datasets(text)).lower()
+    names = [d.lower() for d in extract_datasets(text)]
     return [(m.group(0), m.group(1), m.group(2)) for m in _CODE_VARIANT.finditer(text)
-            if m.group(0).lower() not in datasets and not _common_word(m.group(1))]
+            if not any(m.group(0).lower() in d or m.group(1).lower() == d for d in names)   # "ImageNet-1k"
+            and not _common_word(m.group(1))]
 
 
 def _variant_written(family: str, code: str, text: str) -> bool:

@@ -151,7 +151,7 @@ def _find_facets(question: str, vocab: Vocabulary) -> list[Facet]:
                 break
     for cls, phrases in vocab.hardware_classes.items():
         for p in phrases:
-            if (m := phrase_rx(p).search(question)):
+            if (m := phrase_rx(p).search(question)) and not _RESOURCE.match(question, m.end()):
                 found.append(Facet("hardware_class", cls, m.group(0), m.span(), list(phrases)))
                 break
     for tag, phrases in vocab.topics.items():
@@ -179,6 +179,10 @@ def _class_terms(classes: dict[str, list[str]]) -> tuple:
     the claims table keeps them as class-level items by that name, a narrower filter than their class."""
     said = frozenset(p.lower() for phrases in classes.values() for p in phrases) | frozenset(classes)
     return _class_terms_cached(said)
+
+
+# "GPU memory", "GPU hours": the class word names a resource the question measures, not the hardware used.
+_RESOURCE = re.compile(r"[\s-]+(?:memory|hours?|time|utili[sz]ation|budget|footprint|usage)\b", re.I)
 
 
 def _hardware_keys(names: list[str]) -> list[str]:
