@@ -137,3 +137,50 @@ def test_a_class_word_naming_a_resource_is_no_hardware_filter_and_dataset_varian
     assert not route("Which papers cut GPU memory when fine-tuning?", vocabulary()).facets
     assert [f.value for f in route("Which papers fine-tune on a GPU?", vocabulary()).facets] == ["gpu"]
     assert [c.kind for c in question_constraints("What top-1 does it reach on ImageNet-1k?")] == ["dataset", "metric"]
+
+
+# -- facet-set qualifiers on an invented index ----------------------------------------------------------
+def _facet_set(monkeypatch, question: str, abstracts: dict[str, str], metric: str | None = None,
+               members: set[str] | None = None):
+    from types import SimpleNamespace
+
+    from agent.qa import set_concepts
+    from agent.qa.router import Route
+    from agent.qa.sets import facet_qualify
+    from agent.qa.term_index import build_index
+    from agent.qa.tools import ClaimMatch
+    from agent.qa.types import Source
+
+    papers = [SimpleNamespace(id=pid, title=f"Paper {pid}", abstract=text) for pid, text in abstracts.items()]
+    index = build_index(papers)
+    monkeypatch.setattr(set_concepts, "term_index", lambda ctx: index)
+    matches = [ClaimMatch(Source(p.id, p.title, None, 2024, p.abstract, 0.0)) for p in papers
+               if members is None or p.id in members]
+    r = Route(kind="set", question=question, metric=metric)
+    kept, used, missing = facet_qualify(question, matches, ["FPGA", "FPGAs"], SimpleNamespace(), r)
+    return {m.source.id for m in kept}, used, missing
+
+
+FPGA_PAPERS = {
+    "a": "We map transformer inference onto an FPGA. It cuts memory traffic by 3x.",
+    "b": "We map convolution layers onto an FPGA. Memory traffic drops by 2x with tiling.",
+    "c": "We train graph networks on an FPGA cluster. Throughput rises by 4x.",
+    "d": "We place 3D Gaussian Splatting on an FPGA. Rendering of 3D Gaussian Splatting scenes is 2x faster.",
+    "e": "We study 3D Gaussian Splatting on GPUs, not FPGA boards. It is 3x faster.",
+}
+
+
+def test_a_change_verb_before_an_asked_metric_is_no_qualifier(monkeypatch):
+    kept, _, _ = _facet_set(monkeypatch, "Which FPGA papers cut memory traffic?", FPGA_PAPERS, metric="memory")
+    assert kept == {"a", "b"}            # "cut" is the claim's direction: b says "drops"
+    kept, _, _ = _facet_set(monkeypatch, "Which FPGA papers cut memory traffic?", FPGA_PAPERS)
+    assert kept == {"a"}                 # without a metric the verb is a word like any other
+
+
+def test_a_store_term_in_a_run_of_words_is_required_or_missing(monkeypatch):
+    question = "Which FPGA papers render 3D Gaussian Splatting scenes?"
+    kept, _, missing = _facet_set(monkeypatch, question, FPGA_PAPERS, members={"a", "b", "c", "d"})
+    assert kept == {"d"} and not missing
+    # no FPGA member writes the phrase two papers of the store write: the set is declined naming it
+    kept, _, missing = _facet_set(monkeypatch, question, FPGA_PAPERS | {"f": FPGA_PAPERS["e"]}, members={"a", "b", "c"})
+    assert not kept and any("Gaussian Splatting" in m for m in missing)

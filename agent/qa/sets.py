@@ -266,7 +266,8 @@ def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tupl
     if not matches:
         return matches, [], []
     index = sc.term_index(ctx)
-    concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in used if u)))
+    said = list(used) + (_CHANGE_WORDS if r.metric else [])    # "cut memory": the metric's claim says how
+    concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in said if u)))
     concepts.qualifiers = [part for g in concepts.qualifiers for part in _term_apart(g, index)]
     ids = {m.source.id for m in matches}
     ids -= sc.excluded_members(ids, concepts, index)
@@ -298,6 +299,13 @@ def hardware_words(question: str, r, entities: list[Constraint]) -> list[str]:
     if not (entities or any(f.kind in ("hardware", "hardware_class") for f in r.facets)):
         return []
     return [surface_of(question, h.name) for h in extract_hardware(question)] + list(_HARDWARE_HEADS)
+
+
+# Verbs of change before a metric ("cut memory consumption", "lower latency"): a claim on the metric
+# states the change, in its own words.
+_CHANGE_WORDS = ["cut", "cuts", "reduce", "reduces", "reduced", "lower", "lowers", "decrease", "decreases",
+                 "save", "saves", "shrink", "shrinks", "improve", "improves", "increase", "increases", "boost",
+                 "boosts", "raise", "raises", "quantified", "factor"]
 
 
 def hardware_alternatives(facets: list, question: str) -> list:
