@@ -13,7 +13,8 @@ Two stages:
      mean of the next PACK_SIZE papers'; `hybrid_gap`: its fused score above the next paper's, relative;
    - `agree`: the paper is rank 1 for both BM25 and dense; `dense_top`, `bm25_top`: rank 1 for each;
    - `coverage`: IDF-weighted share of the question's words the paper (title, abstract, TL;DR) uses;
-   - `unknown`: IDF-weighted share of the question's words no paper in the corpus uses.
+   - `unknown`: IDF-weighted share of the question's words no paper in the corpus uses, less everyday
+     words the corpus has a near synonym of (agent/qa/synonyms.py: "chatbot" ~ "chat").
    The weights, standardisation and cut-off live in agent/data/answerability.json, written by
    `python -m bench.qa_calibrate --home --write` (deterministic Newton steps, leave-one-out cut-off)
    from evals/fixtures/qa.jsonl, qa_dev.jsonl, qa_blind.jsonl and qa_blind2.jsonl (never qa_blind3.jsonl),
@@ -99,11 +100,26 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
         "dense_top": float(best.id == top_dense),
         "bm25_top": float(best.id == top_bm25),
         "coverage": stats.coverage(q_terms, doc),
-        "unknown": sum(stats.idf(t) for t in q_terms if stats.df.get(t, 0) == 0) / total,
+        "unknown": sum(stats.idf(t) for t in unknown_terms(question, q_terms, stats)) / total,
     }
     ev = Evidence(feats, named=names_paper(question, best, stats), owner=owns_name(question, best, stats))
     ev.probability = probability(feats)
     return ev
+
+
+def unknown_terms(question: str, q_terms: set[str], stats) -> set[str]:
+    """The question's terms no paper uses, less everyday words the corpus has a near synonym of
+    ("chatbot" for "chat"): a paraphrase in a user's own words is no sign of an off-corpus question."""
+    from agent.qa.synonyms import everyday
+
+    out = set()
+    for t in q_terms:
+        if stats.df.get(t, 0):
+            continue
+        surfaces = [w for w in re.findall(r"[A-Za-z][\w-]*", question) if t in term_set(w)]
+        if not surfaces or not all(everyday(w, getattr(stats, "vocab", ())) for w in surfaces):
+            out.add(t)
+    return out
 
 
 def owners(question: str, papers: list, stats) -> list:

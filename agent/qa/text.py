@@ -81,13 +81,16 @@ class CorpusStats:
 
     n_docs: int
     df: Counter
+    vocab: tuple[str, ...] = ()     # lower-case words several docs use (agent/qa/synonyms.py)
 
     @classmethod
     def build(cls, docs: list[str]) -> "CorpusStats":
+        from agent.qa.synonyms import vocabulary
+
         df: Counter = Counter()
         for doc in docs:
             df.update(term_set(doc))
-        return cls(len(docs), df)
+        return cls(len(docs), df, vocabulary(docs, STOP))
 
     def idf(self, term: str) -> float:
         # Terms the corpus never uses weigh the most: a question built on them is likely off-corpus.

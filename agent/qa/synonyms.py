@@ -1,0 +1,52 @@
+"""Everyday words of a question that no paper uses, but whose meaning the corpus has.
+
+A paraphrase in a user's own words ("chatbot", "picture", "quick", "jobs") uses words no abstract
+uses, although the corpus says the same thing ("chat", "images", "fast", "tasks"). Such words must
+not count as evidence that the question is off-corpus (the `unknown` feature of answerability.py),
+while a topic word the corpus has nothing near ("weather", "protein", "fraud") and a name or
+product code ("Set5", "MI300", "YOLOv8") still do. "Near" is decided by the offline MiniLM model:
+the word's embedding has cosine >= SYNONYM_MIN with a word that at least VOCAB_MIN_DF papers use.
+SYNONYM_MIN is the middle of the range (0.65-0.75) where the leave-one-out figures of
+`python -m bench.qa_calibrate --home` are best and stable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+SYNONYM_MIN = 0.70
+VOCAB_MIN_DF = 2        # a word only one abstract uses is no evidence of what the corpus talks about
+_VOCAB_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
+_NAME_LIKE = re.compile(r"\d|.[A-Z]")   # "Set5", "YOLOv8", "ShanghaiTech": a name, never a paraphrase
+
+
+def vocabulary(docs: list[str], stop: frozenset) -> tuple[str, ...]:
+    """The lower-case words at least VOCAB_MIN_DF of `docs` use (stopwords left out), sorted."""
+    df: Counter = Counter()
+    for doc in docs:
+        df.update({w.lower() for w in _VOCAB_WORD.findall(doc)})
+    return tuple(sorted(w for w, n in df.items() if n >= VOCAB_MIN_DF and w not in stop))
+
+
+def everyday(word: str, vocab: tuple[str, ...]) -> bool:
+    """`word` (as the question writes it) is a plain word the corpus vocabulary has a near synonym of."""
+    if not vocab or _NAME_LIKE.search(word):
+        return False
+    return _nearest(word.lower(), vocab) >= SYNONYM_MIN
+
+
+@lru_cache(maxsize=4096)
+def _nearest(word: str, vocab: tuple[str, ...]) -> float:
+    from store.embeddings import embed
+
+    vec = embed([word], threads=1)[0]
+    return float((_matrix(vocab) @ vec).max())
+
+
+@lru_cache(maxsize=2)
+def _matrix(vocab: tuple[str, ...]):
+    from store.embeddings import embed_cached
+
+    return embed_cached(list(vocab), "corpus-vocabulary")
