@@ -6,8 +6,8 @@
 Run on an ingested, locally extracted seed store (`python -m bench.qa_dev --build`).
 Training questions: evals/fixtures/qa.jsonl, qa_dev.jsonl, qa_blind.jsonl and qa_blind2.jsonl (the two
 former blind files are dev material since round 3); not qa_blind3.jsonl nor qa_blind4.jsonl: adding
-them lowered the leave-one-out figures (issue 12, everyday-words pass: with qa_blind3 83/91 -> 96/120
-answerable answered but 17/17 -> 17/18 declined; with both 95/128 answerable answered). One row per look-up,
+them lowered the leave-one-out figures (issue 12, everyday-words pass: 83/91 = 0.912 answerable answered,
+17/17 declined on the four files; with qa_blind3 102/120 = 0.850 and 17/18; with both 95/128 = 0.742 and 21/21). One row per look-up,
 paraphrase, numeric or not-covered question, on its best hybrid hit:
 - positive: an answerable question whose best hit is its answer paper;
 - negative: a not-covered question with no named entity constraint (those with one are declined by
