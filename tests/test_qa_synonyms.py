@@ -38,3 +38,10 @@ def test_unknown_terms_drop_everyday_words_but_keep_topics_and_names():
     assert term_set("weather") <= unknown and term_set("Zorblax9") <= unknown
     assert not (term_set("pictures decides") & unknown)
     assert not (term_set("layers") & unknown)    # a word the corpus uses is never unknown
+
+
+def test_vocabulary_keeps_only_the_most_used_words(monkeypatch):
+    import agent.qa.synonyms as synonyms
+
+    monkeypatch.setattr(synonyms, "VOCAB_MAX", 2)
+    assert set(vocabulary(DOCS, STOP)) == {"determines", "many"}   # in 3 documents each; the rest in 2
