@@ -4,9 +4,10 @@
 
 A fixed set: every seed abstract and the first N SciTLDR *train* abstracts (/work/shared/data or
 PAPERS_SCITLDR_TRAIN), chunked as the index chunks them. Settings, each run `--runs` times:
-- before: the previous version's embedder itself (`git show main:store/embeddings.py` loaded as a
-  module; batches of 32 rows sorted by characters, no session tuning), when git has it; else its
-  batching emulated (32 rows padded to the longest);
+- before: the embedder before issue 18 itself (store/embeddings.py at the parent of the commit that
+  introduced TOKEN_BUDGET, loaded as a module: batches of 32 rows sorted by characters, no session
+  tuning), when git has it; else its batching emulated (32 rows padded to the longest, which with
+  today's session options is ~1.5x faster than the real thing: the ratios then understate);
 - float: length buckets under TOKEN_BUDGET tokens (store/embeddings.py), float graph;
 - int8: the same buckets, the int8 dynamically quantized graph (PAPERS_EMBEDDING=minilm-int8).
 Each line gives wall time and the process's CPU seconds (all threads): on a machine shared with
@@ -44,8 +45,24 @@ def fixed_set(n_scitldr: int) -> tuple[list[str], int]:
     return texts, len(abstracts)
 
 
-def previous_embedder(ref: str = "main") -> Any:
-    """The embedder of `ref` (git), loaded from its source; None when git or the file is unavailable."""
+def pre_bucket_ref() -> str:
+    """The git revision just before length buckets (TOKEN_BUDGET) came to store/embeddings.py."""
+    import subprocess
+
+    from bench.common import REPO
+
+    try:
+        first = subprocess.run(["git", "log", "--format=%H", "--reverse", "-S", "TOKEN_BUDGET", "--",
+                                "store/embeddings.py"], cwd=REPO, capture_output=True, text=True, check=True,
+                               timeout=30).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return "main"
+    return f"{first[0]}^" if first else "main"
+
+
+def previous_embedder(ref: str | None = None) -> Any:
+    """The embedder of `ref` (git; default: the one before length buckets), loaded from its source;
+    None when git or the file is unavailable."""
     import importlib.util
     import subprocess
     import sys
@@ -53,6 +70,7 @@ def previous_embedder(ref: str = "main") -> Any:
 
     from bench.common import REPO
 
+    ref = ref or pre_bucket_ref()
     try:
         source = subprocess.run(["git", "show", f"{ref}:store/embeddings.py"], cwd=REPO, capture_output=True,
                                 text=True, check=True, timeout=30).stdout
@@ -96,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fixed set: {n_abstracts} abstracts, {len(texts)} chunks ({len(texts) / n_abstracts:.2f} per abstract); "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)
     previous = previous_embedder() if "before" in args.only else None
-    print("before = " + ("the embedder at git main" if previous is not None else
+    print("before = " + (f"the embedder at git {pre_bucket_ref()}" if previous is not None else
                          "this embedder with the old batching (32 rows, padded to the longest)"), flush=True)
     settings = {
         "before": (lambda t: previous.embed(t)) if previous is not None else
