@@ -47,6 +47,12 @@ VARIANTS = (None, "int8")         # None: the float graph; "int8": MatMul weight
 # [B*S, 1536] FFN activations fall out of cache. So a batch is a few long chunks or many short ones.
 TOKEN_BUDGET = 512
 MAX_BATCH_ROWS = 64
+# Graph rewrites onnxruntime would apply that make this model slower. SkipLayerNormFusion turns
+# residual Add + LayerNormalization into SkipLayerNormalization, which it does only in the int8
+# graph (after DynamicQuantizeMatMul); there its single-threaded CPU kernel took 21% of the run
+# time, and without the fusion int8 runs at 69.7 instead of 59.8 chunks/CPU-s (float: unchanged,
+# 37.9 vs 37.8, as it never gets the fusion). Measured on 2 cores, bench/embed_speed.py's set.
+SLOW_FUSIONS = ["SkipLayerNormFusion"]
 
 _models: "dict[str | None, OnnxEmbedder]" = {}
 _load_lock = threading.Lock()
@@ -232,7 +238,8 @@ class OnnxEmbedder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")   # no busy-waiting on a shared box
         options.log_severity_level = 3   # warnings about shape merging etc. are noise in CLI output
         self.session = ort.InferenceSession(model if isinstance(model, bytes) else str(model), options,
-                                            providers=["CPUExecutionProvider"])
+                                            providers=["CPUExecutionProvider"],
+                                            disabled_optimizers=SLOW_FUSIONS)
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_tokens)
