@@ -261,3 +261,49 @@ def test_stats_by_sql_equal_counting_the_papers(corpus):
     assert stats.with_arxiv_id == sum(1 for p in papers if p.arxiv_id)
     assert stats.with_title == sum(1 for p in papers if p.title)
     assert stats.duplicates_merged == stats.occurrences - len(papers)
+
+
+def _seed_chunks(n: int) -> list[str]:
+    from bench.common import seed_abstracts
+    from store.chunking import chunk_abstract
+
+    return [c.embed_text for title, abstract in seed_abstracts() for c in chunk_abstract(abstract, title)][:n]
+
+
+@pytest.mark.parametrize("variant", [None, "int8"])
+def test_skipping_the_slow_fusion_keeps_the_vectors(variant):
+    # The embedder turns off onnxruntime's SkipLayerNormFusion for speed (bench embed); the vectors
+    # must be those of the fully optimised session, chunk by chunk. int8: the last-bit differences of
+    # the unfused residual + LayerNorm move a few activations across a quantization step (measured
+    # min cosine 0.998 on these chunks; int8 vs float itself is ~0.994), so a looser bound there.
+    import onnxruntime as ort
+
+    from store import embeddings
+
+    model, tokenizer = embeddings.onnx_model(variant=variant), embeddings.model_path() / "tokenizer.json"
+    texts = _seed_chunks(60)
+    fast = embeddings.OnnxEmbedder(model, tokenizer).embed(texts)
+    plain = embeddings.OnnxEmbedder(model, tokenizer)
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    plain.session = ort.InferenceSession(model if isinstance(model, bytes) else str(model), options,
+                                         providers=["CPUExecutionProvider"])
+    cos = (fast * plain.embed(texts)).sum(axis=1)
+    bound = 0.9999 if variant is None else 0.997
+    assert cos.min() >= bound, f"min cosine {cos.min():.6f}"
+
+
+def test_int8_keeps_exactly_the_early_ffn_down_projections_float():
+    import onnx
+
+    from store.embeddings import FLOAT_FFN_DOWN_LAYERS, onnx_model
+
+    model = onnx_model(variant="int8")
+    graph = (onnx.load(str(model)) if isinstance(model, Path) else onnx.load_from_string(model)).graph
+    float_weights = {i for n in graph.node if n.op_type == "MatMul" for i in n.input if i.endswith(".w")}
+    assert float_weights == {f"encoder.layer.{i}.output.dense.w" for i in FLOAT_FFN_DOWN_LAYERS}
+    texts = _seed_chunks(60)
+    from store.embeddings import embed
+
+    cos = (embed(texts) * embed(texts, variant="int8")).sum(axis=1)
+    assert cos.min() >= 0.99, f"int8 vs float, min cosine {cos.min():.5f}"
