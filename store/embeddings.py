@@ -163,8 +163,9 @@ def quantized_model(model_dir: Path | None = None, cache: Path | None = None) ->
     25, 20, 18, 14, 8, 9). Measured on the bench's fixed set (seed + SciTLDR train chunks;
     bench/embed_speed.py), cosine to the float vectors (min / mean) and chunks per CPU-second:
     all weight MatMuls int8 0.989 / 0.995, ~2.1x the float graph, but dense recall@5 on the QA
-    fixtures 0.933 against 1.000; all six down-projections float 0.996 / 0.998, ~1.4x; layers 0-2
-    float 0.994 / 0.997, ~1.65x, recall@5 1.000. Per-tensor weights instead of per-channel: ~0.94.
+    fixtures 0.933 against 1.000; all six down-projections float 0.996 / 0.998, ~1.4x; layers 0-3
+    float (shipped) 0.995 / 0.998, ~1.55x, recall@5 1.000 (66 MB on disk); layers 0-2 float
+    0.994 / 0.997 but dense recall@5 0.967. Per-tensor weights instead of per-channel: ~0.94.
     """
     import tempfile
 
