@@ -42,11 +42,6 @@ def record_failure(store: PaperStore, failure: dict[str, Any]) -> None:
                                                 failure["message"], failure.get("engine")))
 
 
-def clear_failure(store: PaperStore, paper_id: str) -> None:
-    with store.db.write() as conn:
-        conn.execute("DELETE FROM extraction_failures WHERE paper_id = ?", (paper_id,))
-
-
 def failed_ids(store: PaperStore) -> set[str]:
     return {r["paper_id"] for r in store.db.query("SELECT paper_id FROM extraction_failures")}
 
