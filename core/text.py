@@ -96,3 +96,31 @@ def stem(word: str) -> str:
 def _drop_final_e(w: str) -> str:
     # "cache"/"caches"/"cached" -> "cach"; "device"/"devices" -> "devic"
     return w[:-1] if w.endswith("e") and len(w) > 3 else w
+
+
+# -- naming a paper ------------------------------------------------------------------------------
+def label(title: str | None, abstract: str, arxiv_id: str | None = None) -> str:
+    """How to name a paper in an answer: its title, else the system the abstract names."""
+    if title:
+        return title
+    name = named_system(abstract)
+    if name:
+        return name
+    opening = " ".join(abstract.split()[:8]).rstrip(".,;:")
+    return (f"arXiv:{arxiv_id} " if arxiv_id else "") + f"(\"{opening}…\")"
+
+
+_NAMED = re.compile(
+    r"\b(?:[Ww]e|[Tt]his paper|[Tt]his work)\s+(?:first\s+)?(?:propose|present|introduce|design|develop|build)s?,?\s+"
+    r"(?:(?:a|an|the)\s+[\w\s-]{0,60}?(?:called|named|dubbed|termed)\s+)?"
+    r"(?P<name>[A-Z][\w.+-]*)")
+_NOT_NAMES = frozenset("A An The Our This These That It Its In On For To With Two Three New Novel".split())
+
+
+def named_system(abstract: str) -> str | None:
+    """'Async-fork' from '... we propose Async-fork to offload ...' (None when no name is given)."""
+    for m in _NAMED.finditer(abstract):
+        name = m.group("name").rstrip(".,;:")
+        if name not in _NOT_NAMES and len(name) > 1:
+            return name
+    return None

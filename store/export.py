@@ -17,7 +17,7 @@ from core.models import Extraction
 from store.extractions import latest_extraction
 from store.papers import PaperFilter, PaperStore
 from store.records import Paper
-from core.text import visible_text
+from core.text import label, named_system, visible_text
 
 FORMATS = (".jsonl", ".csv", ".bib")
 CSV_FIELDS = ["id", "arxiv_id", "title", "authors", "year", "date", "venue", "category", "url", "max_speedup",
@@ -95,12 +95,16 @@ def _bibtex(rows: list[dict]) -> str:
 
 def _bib_entry(r: dict, used: set[str]) -> str:
     """arXiv-style @misc (eprint + archivePrefix when the arXiv id is known), as arXiv itself exports."""
-    fields = [("title", "{" + _bib_escape(r["title"] or "Untitled") + "}"),
+    # A paper whose pages show no title is named as `ask` names it (the system it introduces), and says so.
+    title = r["title"] or label(None, r.get("abstract") or "", r["arxiv_id"])
+    untitled_note = None if r["title"] else "title not shown on the source page"
+    fields = [("title", "{" + _bib_escape(title) + "}"),
               ("author", " and ".join(_bib_escape(a) for a in r["authors"]) or None),
               ("year", str(r["year"]) if r["year"] else None)]
     if r["arxiv_id"]:
         fields += [("eprint", r["arxiv_id"]), ("archivePrefix", "arXiv")]
-    fields += [("url", r["url"]), ("note", _bib_escape(r["venue"]) if r["venue"] else None)]
+    note = "; ".join(filter(None, (r["venue"], untitled_note)))
+    fields += [("url", r["url"]), ("note", _bib_escape(note) if note else None)]
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
     return f"@misc{{{_bib_key(r, used)},\n{body}\n}}\n"
 
@@ -108,7 +112,8 @@ def _bib_entry(r: dict, used: set[str]) -> str:
 def _bib_key(r: dict, used: set[str]) -> str:
     """surname + year + first title word, ASCII only ('zhou2023monoatt'); a/b/c... on clashes."""
     surname = r["authors"][0].split()[-1] if r["authors"] else "anon"
-    first_word = next((w for w in re.findall(r"[A-Za-z0-9]+", _ascii(r["title"] or "")) if len(w) > 2), "paper")
+    title = r["title"] or named_system(r.get("abstract") or "") or ""
+    first_word = next((w for w in re.findall(r"[A-Za-z0-9]+", _ascii(title)) if len(w) > 2), "paper")
     base = re.sub(r"[^a-z0-9]", "", f"{_ascii(surname)}{r['year'] or ''}{first_word}".lower()) or "paper"
     key, n = base, 0
     while key in used:

@@ -58,3 +58,15 @@ def test_export_filters_and_refuses_to_overwrite(cli, store, tmp_path):
     assert cli("export", "-o", str(out), "--force").exit_code == 0
     bad = cli("export", "-o", str(tmp_path / "x.xlsx"))
     assert bad.exit_code == 2 and "use a .jsonl, .csv or .bib file name" in bad.stderr
+
+
+def test_bibtex_names_a_title_less_paper_by_the_system_it_introduces():
+    from store.export import _bibtex
+
+    row = {"title": None, "authors": ["Ada Lovelace"], "year": 2022, "arxiv_id": None, "url": None,
+           "venue": None, "abstract": "Serving is slow. We propose Quokka, a scheduler that batches requests."}
+    bib = _bibtex([row])
+    assert "title = {{Quokka}}" in bib and "Untitled" not in bib
+    assert "note = {title not shown on the source page}" in bib and bib.startswith("@misc{lovelace2022quokka,")
+    nameless = dict(row, abstract="Serving is slow and batching helps a lot when requests arrive together.")
+    assert 'title = {{("Serving is slow and batching helps a lot…")}}' in _bibtex([nameless])

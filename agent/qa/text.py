@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from core.text import STOPWORDS, stem
+from core.text import STOPWORDS, label, named_system, stem  # noqa: F401 (label, named_system re-exported)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*|\d+[A-Za-z]+[A-Za-z0-9]*")
 # The shared stopword list plus the words that frame a question ("tell me", "list every", "which
@@ -46,33 +46,6 @@ def display(text: str) -> str:
     for rx, rep in _LATEX:
         text = rx.sub(rep, text)
     return text
-
-
-def label(title: str | None, abstract: str, arxiv_id: str | None = None) -> str:
-    """How to name a paper in an answer: its title, else the system the abstract names."""
-    if title:
-        return title
-    name = named_system(abstract)
-    if name:
-        return name
-    opening = " ".join(abstract.split()[:8]).rstrip(".,;:")
-    return (f"arXiv:{arxiv_id} " if arxiv_id else "") + f"(\"{opening}…\")"
-
-
-_NAMED = re.compile(
-    r"\b(?:we|this paper|this work)\s+(?:first\s+)?(?:propose|present|introduce|design|develop|build)s?,?\s+"
-    r"(?:(?:a|an|the)\s+[\w\s-]{0,60}?(?:called|named|dubbed|termed)\s+)?"
-    r"(?P<name>[A-Z][\w.+-]*)")
-_NOT_NAMES = frozenset("A An The Our This These That It Its In On For To With Two Three New Novel".split())
-
-
-def named_system(abstract: str) -> str | None:
-    """'Async-fork' from '... we propose Async-fork to offload ...' (None when no name is given)."""
-    for m in _NAMED.finditer(abstract):
-        name = m.group("name").rstrip(".,;:")
-        if name not in _NOT_NAMES and len(name) > 1:
-            return name
-    return None
 
 
 @dataclass
