@@ -45,7 +45,7 @@ def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | 
             pick = _ordinal(last_sources, r.ordinal)
             if pick is not None:
                 return _describe(question, ctx, pick, r)
-    handler = {"set": _set, "top": _top, "numeric": _lookup, "compare": _compare}.get(r.kind, _lookup)
+    handler = {"set": _scored_set, "top": _top, "numeric": _lookup, "compare": _compare}.get(r.kind, _lookup)
     answer = handler(question, ctx, r)
     if answer.insufficient and ctx.scope is not None and (r.weak_follow_up or r.kind in ("lookup", "numeric")):
         ctx.scope, ctx.prior = None, {}     # not about the previous papers after all: the whole corpus
@@ -256,6 +256,16 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
             line += f": {_strip_end(_sentence_with(m.source.abstract, m.evidence))} [{n}]."
         draft.lines.append(line)
     return _finish(question, draft, sources, r)
+
+
+def _scored_set(question: str, ctx: QAContext, r: Route) -> Answer:
+    """The rule path's set, its membership then decided per candidate (agent/qa/set_membership.py)."""
+    from agent.qa import set_membership, thresholds
+
+    answer = _set(question, ctx, r)
+    if not set_membership.ENABLED or thresholds.find(question) is not None:
+        return answer
+    return set_membership.rescore(question, ctx, r, answer)
 
 
 def _set_decline(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:
