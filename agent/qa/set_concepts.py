@@ -85,6 +85,8 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     question, clauses = split_exclusion(question)
     text = _strip(question, taken)
     groups = _groups(text, index)
+    groups = _without_main_verb(groups, question)
+    add_acronyms(groups, index)
     subject = None
     topic_stems = [tuple(stream(a)) for a in topic_aliases]
     for g in groups:
@@ -102,6 +104,41 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
+
+
+# "Which [systems] papers VERB ...", "List every paper that VERB ...": the slot of the question's verb.
+_MAIN_VERB = re.compile(r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:papers?|works?|studies)\s+([a-z]+)\b|"
+                        r"\b(?:every|all|each)\s+(?:the\s+)?(?:papers?|works?|studies)\s+(?:that|which)\s+([a-z]+)\b", re.I)
+
+
+def main_verb(question: str) -> str | None:
+    """The verb in the question's verb slot ("talk" of "Which papers talk about X?"), lower case."""
+    m = _MAIN_VERB.search(question)
+    return (m.group(1) or m.group(2)).lower() if m else None
+
+
+def _without_main_verb(groups: list[Group], question: str) -> list[Group]:
+    """The question's own verb, when it stands alone as the first concept ("talk", "predict") and
+    more follow, frames the question: the concept is its object, which the question goes on to say."""
+    verb = main_verb(question)
+    if verb is None or len(groups) < 2:
+        return groups
+    first = groups[0]
+    alone = sum(g.run == first.run for g in groups) == 1 and len(first.phrases) == 1 and len(first.phrases[0]) == 1
+    return groups[1:] if alone and first.surface.lower() == verb else groups
+
+
+def add_acronyms(groups: list[Group], index: TermIndex) -> None:
+    """An alternative of three or more words also counts as its initials when papers write them
+    ("frames per second" = "FPS"): abstracts say the short form the question spelt out."""
+    for g in groups:
+        for alt in g.surface.split(" / "):
+            words = re.findall(r"[A-Za-z][\w]*", alt)
+            if len(words) < 3:
+                continue
+            acronym = tuple(stream("".join(w[0] for w in words)))
+            if acronym and acronym not in g.phrases and index.papers(acronym):
+                g.phrases.append(acronym)
 
 
 def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, taken, topic_aliases) -> None:
@@ -176,6 +213,8 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
                 dropped = out.pop()
                 joined = bool(out) and out[-1].run == dropped.run
             state["opened"] = False
+            if joined:
+                _rejoin_pieces(out, index)
             # An alternative is kept whole ("dense prediction"): split, one of its words would
             # stand for the whole alternative.
             if joined:
@@ -222,6 +261,21 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
                 state["join"] = True
     flush()
     return [g for g in out if not g.generic or keep_common and not g.spelled]
+
+
+def _rejoin_pieces(out: list[Group], index: TermIndex) -> None:
+    """The run an alternative is joined to ("carbon emissions" of "carbon emissions or carbon
+    footprint") is one concept: when a paper writes it whole, the pieces it was cut into become one
+    phrase again, or the alternative would stand beside its last word only."""
+    run = out[-1].run
+    pieces = []
+    while out and out[-1].run == run and len(out[-1].phrases) == 1 and not out[-1].spelled:
+        pieces.insert(0, out.pop())
+    whole = tuple(w for g in pieces for w in g.phrases[0])
+    if len(pieces) < 2 or not index.papers(whole):
+        out.extend(pieces)
+        return
+    out.append(Group([whole], " ".join(g.surface for g in pieces), run))
 
 
 def _trim_generic(run: list[tuple[str, str]], index: TermIndex, n: int) -> list[tuple[str, str]]:
