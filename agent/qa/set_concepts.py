@@ -129,9 +129,15 @@ def _without_main_verb(groups: list[Group], question: str) -> list[Group]:
 
 
 def add_acronyms(groups: list[Group], index: TermIndex) -> None:
-    """An alternative of three or more words also counts as its initials when papers write them
-    ("frames per second" = "FPS"): abstracts say the short form the question spelt out."""
+    """A phrase also counts as its short form: the acronym the store's abstracts define for it
+    ("large language models (LLMs)"), or the initials of an alternative of three or more words when
+    papers write them ("frames per second" = "FPS")."""
+    defined = defined_acronyms(index)
     for g in groups:
+        for phrase in list(g.phrases):
+            for acronym in defined.get(tuple(w for w in phrase if w not in FRAME), ()):
+                if acronym not in g.phrases:
+                    g.phrases.append(acronym)
         for alt in g.surface.split(" / "):
             words = re.findall(r"[A-Za-z][\w]*", alt)
             if len(words) < 3:
@@ -139,6 +145,40 @@ def add_acronyms(groups: list[Group], index: TermIndex) -> None:
             acronym = tuple(stream("".join(w[0] for w in words)))
             if acronym and acronym not in g.phrases and index.papers(acronym):
                 g.phrases.append(acronym)
+
+
+_DEFINED = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(\s*([A-Z][A-Za-z0-9]{1,9}?)s?\s*\)")
+_ACRONYMS: dict[int, dict] = {}
+
+
+def defined_acronyms(index: TermIndex) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Expansion (stems, frame words left out) -> acronyms, from "words (ACRONYM)" in the store's
+    abstracts and titles where the acronym's letters are the initials of the words before it."""
+    key = id(index)
+    if key not in _ACRONYMS:
+        out: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        texts = [t for sents in index.sentences.values() for t in sents] + list(index.titles.values())
+        for text in texts:
+            for m in _DEFINED.finditer(text):
+                expansion = _expansion(m.group(1), m.group(2))
+                short = tuple(stream(m.group(2)))
+                if expansion and short:
+                    out.setdefault(tuple(w for w in expansion if w not in FRAME), set()).add(short)
+        _ACRONYMS.clear()
+        _ACRONYMS[key] = out
+    return _ACRONYMS[key]
+
+
+def _expansion(words: str, acronym: str) -> tuple[str, ...] | None:
+    """The stems of the last words whose initials (hyphenated parts count) spell the acronym."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    toks = words.split()
+    for k in range(1, len(toks) + 1):
+        tail = toks[-k:]
+        initials = [part[0].lower() for t in tail for part in t.split("-") if part]
+        if initials == letters or [t[0].lower() for t in tail] == letters:
+            return tuple(stream(" ".join(tail)))
+    return None
 
 
 def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, taken, topic_aliases) -> None:
@@ -217,7 +257,12 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
                 _rejoin_pieces(out, index)
             # An alternative is kept whole ("dense prediction"): split, one of its words would
             # stand for the whole alternative.
-            if joined:
+            head = [x for x in run if x[1] == run[0][1]]      # the stems of the run's first word
+            if joined and _shared_tail(out, run, head, state):
+                # "image or video super-resolution": one word stands beside one word, and the words
+                # after it are said of both ("(image | video) super-resolution")
+                parts = _split_run(head, index) + _split_run(run[len(head):], index)
+            elif joined:
                 words = _trim_generic(run, index, n)
                 parts = [(tuple(w for w, _ in words), " ".join(dict.fromkeys(s for _, s in words)))]
             else:
@@ -261,6 +306,17 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
                 state["join"] = True
     flush()
     return [g for g in out if not g.generic or keep_common and not g.spelled]
+
+
+def _shared_tail(out: list[Group], run: list[tuple[str, str]], head: list, state: dict) -> bool:
+    """"A or B C" where A and B are single words ("training or fine-tuning large language models"):
+    C is the object of both, not part of the second alternative. Not inside parentheses, which
+    name kinds whole ("(images, dense prediction or human motion)"), nor after "X-style", whose
+    next words name what X is a kind of."""
+    prev = out[-1]
+    alone = sum(g.run == prev.run for g in out) == 1 and all(len(p) == 1 for p in prev.phrases)
+    example = any(_EXAMPLE.search(w) for w in prev.surface.split())
+    return not state["paren"] and len(run) > len(head) and alone and not example
 
 
 def _rejoin_pieces(out: list[Group], index: TermIndex) -> None:
