@@ -105,6 +105,22 @@ def fit(rows: list[dict]) -> dict:
     return model
 
 
+def fit_lofo_thresholds(rows: list[dict]) -> dict:
+    """Weights fitted on all rows; the thresholds are the pair that completes the most questions
+    when each file is scored by weights fitted on the other files (held-out choice, so a pair that
+    only helps the files it was fitted on is not taken; ties: the least change to the rule path)."""
+    files = sorted({r["file"] for r in rows})
+    folds = {f: fit([r for r in rows if r["file"] != f]) for f in files}
+    grid = [(d, a) for d in DROP_BELOW for a in ADD_AT]
+
+    def held_out(da) -> int:
+        return sum(outcome(r, {**folds[r["file"]], "drop_below": da[0], "add_at": da[1]}) for r in rows)
+
+    model = fit(rows)
+    model["drop_below"], model["add_at"] = max(grid, key=lambda da: (held_out(da), -da[0], da[1]))
+    return model
+
+
 def final_ids(row: dict, model: dict | None) -> tuple[list[str], bool]:
     """The answer's ids and whether it declines, as `rescore` would return them."""
     from agent.qa.set_membership import decide
@@ -126,7 +142,7 @@ def outcome(row: dict, model: dict | None) -> int:
     return int(not declined and bool(answers) and hit == len(answers) and hit / max(1, len(set(ids))) >= 0.75)
 
 
-def report(rows: list[dict]) -> dict:
+def report(rows: list[dict]) -> None:
     files = [f for f, _ in TUNING_FILES]
     full = fit(rows)
     table = {}
@@ -146,8 +162,7 @@ def report(rows: list[dict]) -> dict:
     for kind in ("set", "unanswerable"):
         tot = {k: sum(table[f][kind][k] for f in files) for k in ("n", "rule", "in_fit", "lofo")}
         print(f"{'all':18} {kind:13} {tot['n']:>3} {tot['rule']:>5} {tot['in_fit']:>7} {tot['lofo']:>5}")
-    print("model:", json.dumps({k: full[k] for k in ("features", "weights", "bias", "drop_below", "add_at")}))
-    return full
+    print("in-fit model:", json.dumps({k: full[k] for k in ("features", "weights", "bias", "drop_below", "add_at")}))
 
 
 def main() -> None:
@@ -159,7 +174,9 @@ def main() -> None:
     else:
         rows = collect(get_settings())
         cache.write_text(json.dumps(rows))
-    model = report(rows)
+    report(rows)
+    model = fit_lofo_thresholds(rows)
+    print("shipped thresholds (chosen on held-out files):", model["drop_below"], model["add_at"])
     if "--write" in sys.argv:
         from agent.qa.set_membership import MODEL_PATH
 
