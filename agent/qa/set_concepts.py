@@ -261,7 +261,7 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
             if joined and _shared_tail(out, run, head, state):
                 # "image or video super-resolution": one word stands beside one word, and the words
                 # after it are said of both ("(image | video) super-resolution")
-                parts = _split_run(head, index) + _split_run(run[len(head):], index)
+                parts = [(tuple(w for w, _ in head), head[0][1])] + _split_run(run[len(head):], index)
             elif joined:
                 words = _trim_generic(run, index, n)
                 parts = [(tuple(w for w, _ in words), " ".join(dict.fromkeys(s for _, s in words)))]

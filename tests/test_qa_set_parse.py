@@ -1,0 +1,74 @@
+"""Reading set questions into concept groups (agent/qa/set_concepts.py): the question's own verb,
+"A or B C" coordination, alternatives joined to a whole run, and acronyms the store defines.
+Invented papers and wordings, not the fixture files'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent.qa import set_concepts as sc
+from agent.qa.term_index import build_index
+
+
+@dataclass
+class P:
+    id: str
+    title: str
+    abstract: str
+
+
+PAPERS = [
+    P("ev1", "Counting the Carbon Footprint of Model Training", "We measure the carbon footprint of training "
+      "deep networks. The carbon footprint grows with model size."),
+    P("ev2", "Green Training", "Training deep networks emits carbon; carbon emissions are reported per run."),
+    P("llm1", "Fitting Fine-Tuning into One GPU", "Large language models (LLMs) are costly to adapt. "
+      "We cut memory when fine-tuning LLMs on one GPU."),
+    P("llm2", "Lean Pretraining", "We reduce activation memory when training LLMs at scale."),
+    P("llm3", "Serving Chatbots", "We serve large language models with low latency."),
+    P("vid1", "Video Super-Resolution on Phones", "A video super-resolution network at 30 FPS on phones."),
+    P("img1", "Sharper Images", "Image super-resolution with diffusion; image super-resolution is slow."),
+    P("seg1", "Realtime Segmentation", "Our segmenter runs at 45 fps on a laptop GPU. It runs at 45 fps."),
+] + [P(f"x{i}", f"Unrelated paper {i}", "We study databases and compilers with workload data.")
+     for i in range(8)]
+INDEX = build_index(PAPERS)
+
+
+def members(question: str) -> set[str]:
+    concepts = sc.read(question, INDEX)
+    found = sc.subject_members(concepts, INDEX)
+    keep, _, _ = sc.qualified(found, concepts.qualifiers, INDEX, concepts.subject)
+    return keep
+
+
+def test_the_questions_own_verb_is_not_its_subject():
+    assert sc.main_verb("Which papers talk about the carbon footprint of training?") == "talk"
+    assert sc.main_verb("List every paper that discusses carbon emissions.") == "discusses"
+    concepts = sc.read("Which papers chat about the carbon footprint?", INDEX)
+    assert concepts.subject is not None and "chat" not in concepts.subject.surface
+    assert members("Which papers chat about the carbon footprint?") == {"ev1"}
+
+
+def test_single_word_alternatives_share_the_words_after_them():
+    concepts = sc.read("Which papers work on image or video super-resolution?", INDEX)
+    surfaces = [concepts.subject.surface] + [g.surface for g in concepts.qualifiers]
+    assert "image / video" in surfaces and "super-resolution" in surfaces
+    assert members("Which papers work on image or video super-resolution?") == {"vid1", "img1"}
+
+
+def test_an_alternative_joins_the_whole_run_a_paper_writes():
+    concepts = sc.read("Which papers report carbon emissions or carbon footprint?", INDEX)
+    assert ("carbon", "emission") in concepts.subject.phrases or \
+        any(("carbon", "emission") in g.phrases for g in concepts.qualifiers)
+    assert members("Which papers report carbon emissions or carbon footprint?") == {"ev1", "ev2"}
+
+
+def test_an_acronym_the_store_defines_counts_for_its_expansion():
+    assert ("llm",) in sc.defined_acronyms(INDEX)[("larg", "languag")]
+    # "large language models" is met by abstracts that only write "LLMs"
+    assert {"llm1", "llm2"} <= members("List every paper on memory when training or fine-tuning large language models.")
+
+
+def test_the_initials_of_a_spelt_out_alternative_count_when_papers_write_them():
+    concepts = sc.read("Which papers give a frame rate (frames per second)?", INDEX)
+    groups = [concepts.subject] + concepts.qualifiers
+    assert any(("fps",) in g.phrases for g in groups)
