@@ -72,3 +72,8 @@ def test_the_initials_of_a_spelt_out_alternative_count_when_papers_write_them():
     concepts = sc.read("Which papers give a frame rate (frames per second)?", INDEX)
     groups = [concepts.subject] + concepts.qualifiers
     assert any(("fps",) in g.phrases for g in groups)
+
+
+def test_a_parenthesis_glosses_the_whole_run_before_it():
+    # "frame rate" is written by no paper; its gloss "(frames per second)" and the initials "fps" are
+    assert members("Which papers give a frame rate (frames per second) for their system?") >= {"vid1", "seg1"}

@@ -33,7 +33,8 @@ model models work works style like based type kind part whose merely tool tools 
 approach propose proposes employ employs leverage leverages adopt adopts rely relies exploit exploits""")
 # Verbs that ask only for use of the subject, not for papers about it.
 _USAGE = re.compile(r"\b(?:use[sd]?|using|appl(?:y|ies|ied)|employ\w*|leverag\w*|adopt\w*|rel(?:y|ies)\s+on|"
-                    r"exploit\w*|report\w*|evaluat\w*|measur\w*|run|runs|ran|test\w*|experiment\w*)\b", re.I)
+                    r"exploit\w*|report\w*|evaluat\w*|measur\w*|run|runs|ran|test\w*|experiment\w*|"
+                    r"giv(?:e|es|ing)|provid\w*|quot\w*|stat(?:e|es|ing))\b", re.I)
 _ABOUT = re.compile(r"\b(?:about|on|propos\w*|design\w*|build\w*|built|introduc\w*|present\w*|develop\w*|"
                     r"focus\w*|stud(?:y|ies)|address\w*|tackl\w*|speed\w*|accelerat\w*|shrink\w*|learn\w*)\b", re.I)
 _EXAMPLE = re.compile(r"\w-(?:style|like|based|type|family)$", re.I)
@@ -252,9 +253,9 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
                 # "LLM (evicting, ...)" after a run of its own: the paren is a concept of its own
                 dropped = out.pop()
                 joined = bool(out) and out[-1].run == dropped.run
-            state["opened"] = False
+            gloss, state["opened"] = state["opened"], False
             if joined:
-                _rejoin_pieces(out, index)
+                _rejoin_pieces(out, index, gloss)
             # An alternative is kept whole ("dense prediction"): split, one of its words would
             # stand for the whole alternative.
             head = [x for x in run if x[1] == run[0][1]]      # the stems of the run's first word
@@ -319,16 +320,17 @@ def _shared_tail(out: list[Group], run: list[tuple[str, str]], head: list, state
     return not state["paren"] and len(run) > len(head) and alone and not example
 
 
-def _rejoin_pieces(out: list[Group], index: TermIndex) -> None:
+def _rejoin_pieces(out: list[Group], index: TermIndex, gloss: bool = False) -> None:
     """The run an alternative is joined to ("carbon emissions" of "carbon emissions or carbon
-    footprint") is one concept: when a paper writes it whole, the pieces it was cut into become one
-    phrase again, or the alternative would stand beside its last word only."""
+    footprint") is one concept: when a paper writes it whole, or a parenthesis glosses it ("frame
+    rate (frames per second)"), the pieces it was cut into become one phrase again, or the
+    alternative would stand beside its last word only."""
     run = out[-1].run
     pieces = []
     while out and out[-1].run == run and len(out[-1].phrases) == 1 and not out[-1].spelled:
         pieces.insert(0, out.pop())
     whole = tuple(w for g in pieces for w in g.phrases[0])
-    if len(pieces) < 2 or not index.papers(whole):
+    if len(pieces) < 2 or not (gloss or index.papers(whole)):
         out.extend(pieces)
         return
     out.append(Group([whole], " ".join(g.surface for g in pieces), run))
