@@ -28,6 +28,12 @@ PAPERS = [
     P("vid1", "Video Super-Resolution on Phones", "A video super-resolution network at 30 FPS on phones."),
     P("img1", "Sharper Images", "Image super-resolution with diffusion; image super-resolution is slow."),
     P("seg1", "Realtime Segmentation", "Our segmenter runs at 45 fps on a laptop GPU. It runs at 45 fps."),
+    P("det1", "Pruned Detectors", "We prune the ZetaNet-9 detector for phones; the detector keeps its accuracy."),
+    P("det2", "A Compiler for Phones", "Our compiler runs ZetaNet-9 based object detection in 40 ms."),
+    P("det3", "Detector Zoo", "A detector benchmark. Each detector is timed; one detector per GPU."),
+    P("det4", "Faster Detectors", "A faster detector for drones."),
+    P("det5", "Detector Ensembles", "Ensembles of a detector and a tracker."),
+    P("det6", "Tiny Detectors", "A small detector for microcontrollers."),
 ] + [P(f"x{i}", f"Unrelated paper {i}", "We study databases and compilers with workload data.")
      for i in range(8)]
 INDEX = build_index(PAPERS)
@@ -77,3 +83,10 @@ def test_the_initials_of_a_spelt_out_alternative_count_when_papers_write_them():
 def test_a_parenthesis_glosses_the_whole_run_before_it():
     # "frame rate" is written by no paper; its gloss "(frames per second)" and the initials "fps" are
     assert members("Which papers give a frame rate (frames per second) for their system?") >= {"vid1", "seg1"}
+
+
+def test_a_common_word_after_a_rare_name_is_its_class_not_a_qualifier():
+    concepts = sc.read("Which papers work with the ZetaNet-9 detector?", INDEX)
+    assert not any(g.surface == "detector" for g in concepts.qualifiers)
+    # "work with" asks for use: one mention of the name counts
+    assert members("Which papers work with the ZetaNet-9 detector?") == {"det1", "det2"}

@@ -34,7 +34,7 @@ approach propose proposes employ employs leverage leverages adopt adopts rely re
 # Verbs that ask only for use of the subject, not for papers about it.
 _USAGE = re.compile(r"\b(?:use[sd]?|using|appl(?:y|ies|ied)|employ\w*|leverag\w*|adopt\w*|rel(?:y|ies)\s+on|"
                     r"exploit\w*|report\w*|evaluat\w*|measur\w*|run|runs|ran|test\w*|experiment\w*|"
-                    r"giv(?:e|es|ing)|provid\w*|quot\w*|stat(?:e|es|ing))\b", re.I)
+                    r"giv(?:e|es|ing)|provid\w*|quot\w*|stat(?:e|es|ing)|work(?:s|ing)?\s+with)\b", re.I)
 _ABOUT = re.compile(r"\b(?:about|on|propos\w*|design\w*|build\w*|built|introduc\w*|present\w*|develop\w*|"
                     r"focus\w*|stud(?:y|ies)|address\w*|tackl\w*|speed\w*|accelerat\w*|shrink\w*|learn\w*)\b", re.I)
 _EXAMPLE = re.compile(r"\w-(?:style|like|based|type|family)$", re.I)
@@ -100,7 +100,8 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         whole = " ".join(g.surface for g in groups if g.run == subject.run)
         subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
-    rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)])
+    rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)
+                        and not (subject is not None and _class_noun(g, subject, index))])
     concepts = Concepts(subject, rest, usage=asks_use(question))
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
@@ -180,6 +181,18 @@ def _expansion(words: str, acronym: str) -> tuple[str, ...] | None:
         if initials == letters or [t[0].lower() for t in tail] == letters:
             return tuple(stream(" ".join(tail)))
     return None
+
+
+_CLASS_NOUN_RATIO = 3     # a word this many times as common as the name before it is the name's class
+
+
+def _class_noun(g: Group, subject: Group, index: TermIndex) -> bool:
+    """A single common word in the subject's own run, after a rare name ("detector" of "YOLOv4
+    detector"): it says what kind of thing the name is, papers about the name need not write it."""
+    if subject.run < 0 or g.run != subject.run or len(g.phrases) != 1 or len(g.phrases[0]) != 1:
+        return False
+    named = max(1, max(len(index.papers(p)) for p in subject.phrases))
+    return len(index.papers(g.phrases[0])) >= _CLASS_NOUN_RATIO * named
 
 
 def _read_exclusions(concepts: Concepts, clauses: list[str], index: TermIndex, taken, topic_aliases) -> None:
