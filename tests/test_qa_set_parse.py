@@ -4,6 +4,7 @@ Invented papers and wordings, not the fixture files'."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from agent.qa import set_concepts as sc
@@ -90,3 +91,17 @@ def test_a_common_word_after_a_rare_name_is_its_class_not_a_qualifier():
     assert not any(g.surface == "detector" for g in concepts.qualifiers)
     # "work with" asks for use: one mention of the name counts
     assert members("Which papers work with the ZetaNet-9 detector?") == {"det1", "det2"}
+
+
+def test_baseline_questions_name_the_baseline_at_its_level():
+    from agent.qa import baselines
+
+    assert baselines.asked("Which papers compare their latency or energy against FooRT?") == "FooRT"
+    assert baselines.asked("Which papers claim to beat a ZetaNet model (V2 or V3) on accuracy?") == "ZetaNet"
+    rx = baselines.name_rx("ZetaNet")
+    assert rx.search("beats ZetaNetV2 by 3%") and rx.search("ZetaNet-V3") and not rx.search("ZetaNetwork")
+    # a versioned name stays at its version
+    assert not baselines.name_rx("ZetaNetV2").search("ZetaNetV3")
+    # "We compare X with FooRT": the compared system may sit between the verb and "with"
+    cue = re.compile(rf"\b(?:{baselines._CUE})\s+[^.;:]{{0,80}}?FooRT")
+    assert cue.search("We compare our engine with Alibaba MNN and FooRT.")

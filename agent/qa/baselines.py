@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-_CUE = (r"compar\w*\s+(?:against|with|to)|outperform\w*|beat(?:s|ing)?|surpass\w*|"
+_CUE = (r"compar\w*\s+(?:[\w-]+\s+){0,3}?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|surpass\w*|"
         r"(?:faster|better|higher|lower|smaller|cheaper)\s+than|(?:speed-?ups?|improvements?|gains?)\s+(?:over|against)|"
         r"(?:over|against|versus|vs\.?)")
-_ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|their\s+\w+\s+)?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|"
+# "compare their speed or memory against X": what is compared (up to five words) sits before the name
+_ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|their\s+(?:[\w-]+\s+){1,5}?)?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|"
                     r"surpass\w*|use\s+(?P<use>[\w.+-]+)\s+as\s+(?:a\s+|the\s+|their\s+)?baseline|"
                     r"(?:faster|better)\s+than)\s+(?P<x>[^?,;]*)", re.I)
 _END = re.compile(r"\s+(?:on|in|for|by|when|with|using|at|and\s+report|as\s+(?:a\s+|the\s+)?baseline)\b.*$", re.I)
@@ -26,7 +27,8 @@ def asked(question: str) -> str | None:
         return None
     name = m.group("use") or _END.sub("", m.group("x"))
     name = _LEAD.sub("", name.strip()).strip(" .")
-    name = re.sub(r"\s+(?:baselines?|systems?)$", "", name, flags=re.I)
+    name = re.sub(r"\s*\([^()]*\)$", "", name)      # "MobileNet model (V2 or V3)": the gloss names versions
+    name = re.sub(r"\s+(?:baselines?|systems?|models?)$", "", name, flags=re.I)
     return name if 2 <= len(name) and len(name.split()) <= 5 and _name_like(name) else None
 
 
@@ -46,7 +48,9 @@ def name_rx(name: str) -> re.Pattern:
     from agent.qa.router import phrase_rx
 
     forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
-    return re.compile("|".join(phrase_rx(f).pattern for f in forms), re.I)
+    # a family name without a version covers its versions ("MobileNet" finds "MobileNetV2", "MobileNet-V3")
+    versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?![\w-])"] if not re.search(r"\d$", name) else []
+    return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned), re.I)
 
 
 def members(ctx, name: str, papers: dict) -> dict[str, str]:
