@@ -105,3 +105,9 @@ def test_baseline_questions_name_the_baseline_at_its_level():
     # "We compare X with FooRT": the compared system may sit between the verb and "with"
     cue = re.compile(rf"\b(?:{baselines._CUE})\s+[^.;:]{{0,80}}?FooRT")
     assert cue.search("We compare our engine with Alibaba MNN and FooRT.")
+
+
+def test_a_name_with_a_number_counts_joined_or_apart():
+    assert sc._respelt(("top", "1", "accuracy")) == ("top1", "accuracy")
+    assert sc._respelt(("llama2",)) == ("llama", "2")
+    assert sc._respelt(("gpu", "memory")) is None

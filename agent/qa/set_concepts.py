@@ -88,6 +88,7 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     groups = _groups(text, index)
     groups = _without_main_verb(groups, question)
     add_acronyms(groups, index)
+    add_spellings(groups, index)
     subject = None
     topic_stems = [tuple(stream(a)) for a in topic_aliases]
     for g in groups:
@@ -128,6 +129,32 @@ def _without_main_verb(groups: list[Group], question: str) -> list[Group]:
     first = groups[0]
     alone = sum(g.run == first.run for g in groups) == 1 and len(first.phrases) == 1 and len(first.phrases[0]) == 1
     return groups[1:] if alone and first.surface.lower() == verb else groups
+
+
+def add_spellings(groups: list[Group], index: TermIndex) -> None:
+    """A name with a number is written joined or apart ("top-1" / "top1", "Llama2" / "Llama-2"):
+    a phrase also counts in the other spelling when papers write it."""
+    for g in groups:
+        for phrase in list(g.phrases):
+            other = _respelt(phrase)
+            if other and other not in g.phrases and index.papers(other):
+                g.phrases.append(other)
+
+
+def _respelt(phrase: tuple[str, ...]) -> tuple[str, ...] | None:
+    out: list[str] = []
+    changed = False
+    for w in phrase:
+        m = re.fullmatch(r"([a-z]+)(\d+)", w)
+        if out and w.isdigit() and out[-1].isalpha():
+            out[-1] += w
+            changed = True
+        elif m and len(m.group(1)) > 1:
+            out += [m.group(1), m.group(2)]
+            changed = True
+        else:
+            out.append(w)
+    return tuple(out) if changed else None
 
 
 def add_acronyms(groups: list[Group], index: TermIndex) -> None:
@@ -220,6 +247,8 @@ def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
     """A question whose subject is a taxonomy tag (already taken): every group read is a qualifier."""
     question, clauses = split_exclusion(question)
     groups = _merge_runs(_groups(_strip(question, taken), index, keep_common=True))
+    add_acronyms(groups, index)
+    add_spellings(groups, index)
     concepts = Concepts(None, groups, usage=asks_use(question))
     mark_families(groups, question)
     concepts.subject = Group([tuple(stream(t)) for t in taken if t], " / ".join(t for t in taken if t))
