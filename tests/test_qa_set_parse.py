@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from agent.qa import set_concepts as sc
+from agent.qa import set_words as sw
 from agent.qa.term_index import build_index
 
 
@@ -48,8 +49,8 @@ def members(question: str) -> set[str]:
 
 
 def test_the_questions_own_verb_is_not_its_subject():
-    assert sc.main_verb("Which papers talk about the carbon footprint of training?") == "talk"
-    assert sc.main_verb("List every paper that discusses carbon emissions.") == "discusses"
+    assert sw.main_verb("Which papers talk about the carbon footprint of training?") == "talk"
+    assert sw.main_verb("List every paper that discusses carbon emissions.") == "discusses"
     concepts = sc.read("Which papers chat about the carbon footprint?", INDEX)
     assert concepts.subject is not None and "chat" not in concepts.subject.surface
     assert members("Which papers chat about the carbon footprint?") == {"ev1"}
@@ -70,7 +71,7 @@ def test_an_alternative_joins_the_whole_run_a_paper_writes():
 
 
 def test_an_acronym_the_store_defines_counts_for_its_expansion():
-    assert ("llm",) in sc.defined_acronyms(INDEX)[("larg", "languag")]
+    assert ("llm",) in sw.defined_acronyms(INDEX)[("larg", "languag")]
     # "large language models" is met by abstracts that only write "LLMs"
     assert {"llm1", "llm2"} <= members("List every paper on memory when training or fine-tuning large language models.")
 
@@ -108,6 +109,6 @@ def test_baseline_questions_name_the_baseline_at_its_level():
 
 
 def test_a_name_with_a_number_counts_joined_or_apart():
-    assert sc._respelt(("top", "1", "accuracy")) == ("top1", "accuracy")
-    assert sc._respelt(("llama2",)) == ("llama", "2")
-    assert sc._respelt(("gpu", "memory")) is None
+    assert sw._respelt(("top", "1", "accuracy")) == ("top1", "accuracy")
+    assert sw._respelt(("llama2",)) == ("llama", "2")
+    assert sw._respelt(("gpu", "memory")) is None

@@ -1,0 +1,115 @@
+"""Words of a set question read beyond their letters (agent/qa/set_concepts.py uses these): the
+question's own verb ("Which papers talk about X?": "talk" frames, it is no concept), a phrase's short
+forms (the acronym the store's abstracts define for it, the initials of a spelt-out alternative) and
+its spellings with a number joined or apart ("top-1" / "top1")."""
+
+from __future__ import annotations
+
+import re
+
+from agent.qa.term_index import TermIndex, stream
+
+
+# "Which [systems] papers VERB ...", "List every paper that VERB ...": the slot of the question's verb.
+_MAIN_VERB = re.compile(r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:papers?|works?|studies)\s+([a-z]+)\b|"
+                        r"\b(?:every|all|each)\s+(?:the\s+)?(?:papers?|works?|studies)\s+(?:that|which)\s+([a-z]+)\b", re.I)
+
+
+def main_verb(question: str) -> str | None:
+    """The verb in the question's verb slot ("talk" of "Which papers talk about X?"), lower case."""
+    m = _MAIN_VERB.search(question)
+    return (m.group(1) or m.group(2)).lower() if m else None
+
+
+def without_main_verb(groups: list, question: str) -> list:
+    """The question's own verb, when it stands alone as the first concept ("talk", "predict") and
+    more follow, frames the question: the concept is its object, which the question goes on to say."""
+    verb = main_verb(question)
+    if verb is None or len(groups) < 2:
+        return groups
+    first = groups[0]
+    alone = sum(g.run == first.run for g in groups) == 1 and len(first.phrases) == 1 and len(first.phrases[0]) == 1
+    return groups[1:] if alone and first.surface.lower() == verb else groups
+
+
+def add_spellings(groups: list, index: TermIndex) -> None:
+    """A name with a number is written joined or apart ("top-1" / "top1", "Llama2" / "Llama-2"):
+    a phrase also counts in the other spelling when papers write it."""
+    for g in groups:
+        for phrase in list(g.phrases):
+            other = _respelt(phrase)
+            if other and other not in g.phrases and index.papers(other):
+                g.phrases.append(other)
+
+
+def _respelt(phrase: tuple[str, ...]) -> tuple[str, ...] | None:
+    out: list[str] = []
+    changed = False
+    for w in phrase:
+        m = re.fullmatch(r"([a-z]+)(\d+)", w)
+        if out and w.isdigit() and out[-1].isalpha():
+            out[-1] += w
+            changed = True
+        elif m and len(m.group(1)) > 1:
+            out += [m.group(1), m.group(2)]
+            changed = True
+        else:
+            out.append(w)
+    return tuple(out) if changed else None
+
+
+def add_acronyms(groups: list, index: TermIndex) -> None:
+    """A phrase also counts as its short form: the acronym the store's abstracts define for it
+    ("large language models (LLMs)"), or the initials of an alternative of three or more words when
+    papers write them ("frames per second" = "FPS")."""
+    from agent.qa.set_concepts import FRAME as frame
+
+    defined = defined_acronyms(index)
+    for g in groups:
+        for phrase in list(g.phrases):
+            for acronym in defined.get(tuple(w for w in phrase if w not in frame), ()):
+                if acronym not in g.phrases:
+                    g.phrases.append(acronym)
+        for alt in g.surface.split(" / "):
+            words = re.findall(r"[A-Za-z][\w]*", alt)
+            if len(words) < 3:
+                continue
+            acronym = tuple(stream("".join(w[0] for w in words)))
+            if acronym and acronym not in g.phrases and index.papers(acronym):
+                g.phrases.append(acronym)
+
+
+_DEFINED = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(\s*([A-Z][A-Za-z0-9]{1,9}?)s?\s*\)")
+_ACRONYMS: dict[int, dict] = {}
+
+
+def defined_acronyms(index: TermIndex) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Expansion (stems, frame words left out) -> acronyms, from "words (ACRONYM)" in the store's
+    abstracts and titles where the acronym's letters are the initials of the words before it."""
+    from agent.qa.set_concepts import FRAME as frame
+
+    key = id(index)
+    if key not in _ACRONYMS:
+        out: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        texts = [t for sents in index.sentences.values() for t in sents] + list(index.titles.values())
+        for text in texts:
+            for m in _DEFINED.finditer(text):
+                expansion = _expansion(m.group(1), m.group(2))
+                short = tuple(stream(m.group(2)))
+                if expansion and short:
+                    out.setdefault(tuple(w for w in expansion if w not in frame), set()).add(short)
+        _ACRONYMS.clear()
+        _ACRONYMS[key] = out
+    return _ACRONYMS[key]
+
+
+def _expansion(words: str, acronym: str) -> tuple[str, ...] | None:
+    """The stems of the last words whose initials (hyphenated parts count) spell the acronym."""
+    letters = [c.lower() for c in acronym if c.isalpha()]
+    toks = words.split()
+    for k in range(1, len(toks) + 1):
+        tail = toks[-k:]
+        initials = [part[0].lower() for t in tail for part in t.split("-") if part]
+        if initials == letters or [t[0].lower() for t in tail] == letters:
+            return tuple(stream(" ".join(tail)))
+    return None
