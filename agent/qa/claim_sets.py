@@ -71,6 +71,29 @@ def baseline_set(question: str, ctx: QAContext, r: Route, base: str, set_answer)
     return _listing(question, ctx, r, used, [(papers[pid], found[pid]) for pid in ranked])
 
 
+def quantity_set(question: str, ctx: QAContext, r: Route, bound, set_answer) -> Answer:
+    """"Which papers run a network in under 10 ms on a phone?": the papers whose abstract states a
+    figure within the bound (agent/qa/quantities.py); other filters of the question narrow it."""
+    from agent.qa import quantities
+
+    papers = {s.id: s for s in _all_sources(ctx)}
+    found = quantities.members(papers, bound)
+    used = bound.describe()
+    ctx.log("quantity_bound", filter=used)
+    ctx.prior.update(found)     # the sentence with the figure is each paper's support
+    lo, hi = bound.span
+    rest = (question[:lo] + " " + question[hi:]).strip()
+    narrowed = _narrowed(question, rest, ctx, r, list(found), used, set_answer, bound.surface)
+    if narrowed is not None:
+        return narrowed
+    if not found:
+        answer = _insufficient(question, [], r, [], f"No abstract in the store states a figure matching ({used}).")
+        answer.missing = [bound.surface]
+        return answer
+    ranked = sorted(found, key=lambda pid: -(papers[pid].year or 0))
+    return _listing(question, ctx, r, used, [(papers[pid], found[pid]) for pid in ranked])
+
+
 def _narrowed(question: str, rest: str, ctx: QAContext, r: Route, ids: list[str], used: str, set_answer,
               surface: str, numbers: bool = False) -> Answer | None:
     """The set route on the rest of the question (its dataset, hardware, topic or year), among `ids`;

@@ -182,13 +182,15 @@ _ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|plat
 
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
-    from agent.qa import baselines, claim_sets, sets, thresholds
+    from agent.qa import baselines, claim_sets, quantities, sets, thresholds
 
     th = thresholds.find(question)
     if th is not None:
         return claim_sets.threshold_set(question, ctx, r, th, _set)
     if (base := baselines.asked(question)) is not None:
         return claim_sets.baseline_set(question, ctx, r, base, _set)
+    if (bound := quantities.find(question)) is not None:
+        return claim_sets.quantity_set(question, ctx, r, bound, _set)
     entities = sets.entity_constraints(question)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]

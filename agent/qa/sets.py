@@ -352,10 +352,15 @@ def _term_apart(group, index) -> list:
     return [Group([t], said(t), group.run) for t in terms] + [Group(rest, rest_words, group.run)]
 
 
+_COMMON_PHRASE_SHARE = 0.1   # a phrase more of the store's papers write than this describes ("neural network")
+
+
 def _store_term(group, index) -> bool:
-    """A phrase at least two papers write ("3D Gaussian Splatting"). A single word, however rare
+    """A phrase at least two papers write ("3D Gaussian Splatting"), but not one so many write that it
+    only describes ("a neural network running on a phone"). A single word, however rare
     ("prototypes"), may be the question's free choice: it is relaxed, not declined on."""
-    return any(len(p) > 1 and len(index.papers(p)) >= 2 for p in group.phrases)
+    common = _COMMON_PHRASE_SHARE * max(1, len(index.docs))
+    return any(len(p) > 1 and 2 <= len(index.papers(p)) <= common for p in group.phrases)
 
 
 def narrower_alias(topic) -> str | None:
