@@ -359,7 +359,7 @@ def _store_term(group, index) -> bool:
     """A phrase at least two papers write ("3D Gaussian Splatting"), but not one so many write that it
     only describes ("a neural network running on a phone"). A single word, however rare
     ("prototypes"), may be the question's free choice: it is relaxed, not declined on."""
-    common = _COMMON_PHRASE_SHARE * max(1, len(index.docs))
+    common = max(5.0, _COMMON_PHRASE_SHARE * len(index.docs))     # a small store has no common phrases
     return any(len(p) > 1 and 2 <= len(index.papers(p)) <= common for p in group.phrases)
 
 
