@@ -197,3 +197,16 @@ def closest_set(question: str, ctx: QAContext, r: Route, entities: list, missing
     answer.answer = f"{head}; closest ({', '.join(w.value for w in wider)}):\n{answer.answer}"
     answer.insufficient, answer.confidence, answer.missing = True, "closest", missing
     return answer
+
+
+def support_sentences(abstract: str, q_terms: set[str], ctx: QAContext, want: int = 2, headline: bool = False) -> list[str]:
+    """The sentences that best match the question, plus the headline result sentence."""
+    sents = sentences(abstract) or [abstract]
+    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
+    ranked = sorted(range(len(sents)), key=lambda i: (-overlaps[i], i))
+    picked = sorted(ranked[:want])
+    if headline:
+        nums = [i for i in ranked if QUANTITY.search(sents[i])]   # best-matching figure sentence first
+        if nums and not any(i in nums for i in picked):
+            picked = sorted(picked + [nums[0]])
+    return [sents[i] for i in picked]

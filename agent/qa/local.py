@@ -12,6 +12,7 @@ from agent.qa import lookup_pick, relevance
 from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
 from agent.qa.closest import QUANTITY as _QUANTITY
 from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, sentence_overlaps
+from agent.qa.closest import support_sentences as _support
 from agent.qa.drafting import Draft
 from agent.qa.drafting import finish as _finish
 from agent.qa.drafting import insufficient as _insufficient
@@ -134,19 +135,6 @@ def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext) -> str:
     overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
     best = max(range(len(sents)), key=lambda i: (bool(_QUANTITY.search(sents[i])), overlaps[i], -i))
     return sents[best]
-
-
-def _support(abstract: str, q_terms: set[str], ctx: QAContext, want: int = 2, headline: bool = False) -> list[str]:
-    """The sentences that best match the question, plus the headline result sentence."""
-    sents = split_sentences(abstract) or [abstract]
-    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
-    ranked = sorted(range(len(sents)), key=lambda i: (-overlaps[i], i))
-    picked = sorted(ranked[:want])
-    if headline:
-        nums = [i for i in ranked if _QUANTITY.search(sents[i])]   # best-matching figure sentence first
-        if nums and not any(i in nums for i in picked):
-            picked = sorted(picked + [nums[0]])
-    return [sents[i] for i in picked]
 
 
 def _describe(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:

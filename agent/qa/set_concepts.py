@@ -23,15 +23,10 @@ import re
 from dataclasses import dataclass, field
 
 from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
-from agent.qa.set_words import add_acronyms, add_spellings, main_verb, without_main_verb  # noqa: F401
+from agent.qa.set_words import FRAME, add_acronyms, add_spellings, main_verb, without_main_verb  # noqa: F401
 from agent.qa.text import MANNER, STOP, stem, term_set, tokens, without_free_words
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
-FRAME = term_set("""report reports reported result results evaluate evaluates evaluated evaluation experiment
-experiments experimental run runs measure measured measurement measurements target targets implement implemented
-apply applies applied build built design designed paper papers list every all which what any benchmark dataset
-model models work works style like based type kind part whose merely tool tools their mechanism mechanisms
-approach propose proposes employ employs leverage leverages adopt adopts rely relies exploit exploits""")
 # Verbs that ask only for use of the subject, not for papers about it.
 _USAGE = re.compile(r"\b(?:use[sd]?|using|appl(?:y|ies|ied)|employ\w*|leverag\w*|adopt\w*|rel(?:y|ies)\s+on|"
                     r"exploit\w*|report\w*|evaluat\w*|measur\w*|run|runs|ran|test\w*|experiment\w*|"

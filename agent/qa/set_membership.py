@@ -202,7 +202,7 @@ def rescore(question: str, ctx, r, answer):
 
 def _rebuilt(question: str, ctx, r, answer, order: list[str]):
     from agent.qa.drafting import Draft, finish, strip_end
-    from agent.qa.local import _support
+    from agent.qa.closest import support_sentences as _support
     from agent.qa.text import label, term_set
     from agent.qa.types import Source
 

@@ -8,6 +8,14 @@ from __future__ import annotations
 import re
 
 from agent.qa.term_index import TermIndex, stream
+from agent.qa.text import term_set
+
+# Words that frame a set question rather than constrain it ("which papers report results on ...").
+FRAME = term_set("""report reports reported result results evaluate evaluates evaluated evaluation experiment
+experiments experimental run runs measure measured measurement measurements target targets implement implemented
+apply applies applied build built design designed paper papers list every all which what any benchmark dataset
+model models work works style like based type kind part whose merely tool tools their mechanism mechanisms
+approach propose proposes employ employs leverage leverages adopt adopts rely relies exploit exploits""")
 
 
 # "Which [systems] papers VERB ...", "List every paper that VERB ...": the slot of the question's verb.
@@ -62,7 +70,7 @@ def add_acronyms(groups: list, index: TermIndex) -> None:
     """A phrase also counts as its short form: the acronym the store's abstracts define for it
     ("large language models (LLMs)"), or the initials of an alternative of three or more words when
     papers write them ("frames per second" = "FPS")."""
-    from agent.qa.set_concepts import FRAME as frame
+    frame = FRAME
 
     defined = defined_acronyms(index)
     for g in groups:
@@ -86,7 +94,7 @@ _ACRONYMS: dict[int, dict] = {}
 def defined_acronyms(index: TermIndex) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
     """Expansion (stems, frame words left out) -> acronyms, from "words (ACRONYM)" in the store's
     abstracts and titles where the acronym's letters are the initials of the words before it."""
-    from agent.qa.set_concepts import FRAME as frame
+    frame = FRAME
 
     key = id(index)
     if key not in _ACRONYMS:
