@@ -60,10 +60,11 @@ class Candidate:
     kind: str                  # one of _KINDS
 
 
-def sentence_features(sentences: list[str], bags: list[set[str]]) -> list[dict[str, float]]:
+def sentence_features(sentences: list[str], bags: list[set[str]],
+                      doc_freq: Counter[str] | None = None) -> list[dict[str, float]]:
     """Per-sentence signals, computed once per abstract."""
     n = len(sentences)
-    doc_freq = Counter(w for bag in bags for w in bag)
+    doc_freq = doc_freq if doc_freq is not None else Counter(w for bag in bags for w in bag)
     strong = next((i for i, s in enumerate(sentences) if _CUE_RX[0][1].search(s.lower())), -1)
     central = [sum(min(doc_freq[w], 4) - 1 for w in bag) / (len(bag) + 4) for bag in bags]
     order = sorted(range(n), key=lambda i: (-central[i], i))
@@ -149,12 +150,31 @@ def candidate_features(cand: Candidate, sent: dict[str, float]) -> dict[str, flo
     return f
 
 
+def content_features(text: str, own: set[str], doc_freq: Counter[str]) -> dict[str, float]:
+    """How the candidate's own words (not its source sentence's) sit in the abstract: the sentence
+    features cannot tell a tight compression that keeps the recurring terms from one that keeps the
+    one-off details. `own` is the source sentence's word set, so "elsewhere" excludes it."""
+    cw = base.content_words(text)
+    bag = set(cw)
+    n_words = len(text.split())
+    return {
+        "c_central": sum(min(doc_freq[w], 4) - 1 for w in bag) / (len(bag) + 4),
+        "c_rest_share": sum(1 for w in cw if doc_freq[w] > (w in own)) / (len(cw) + 1),
+        "c_content_ratio": len(cw) / (n_words + 1),
+        "c_rare": sum(1 for w in bag if doc_freq[w] == 1) / (len(bag) + 1),
+        "c_commas": text.count(",") / 2,
+    }
+
+
 def featurize(sentences: list[str]) -> tuple[list[Candidate], list[dict[str, float]]]:
     if not sentences:
         return [], []
-    per_sentence = sentence_features(sentences, [set(base.content_words(s)) for s in sentences])
+    bags = [set(base.content_words(s)) for s in sentences]
+    doc_freq = Counter(w for bag in bags for w in bag)
+    per_sentence = sentence_features(sentences, bags, doc_freq)
     cands = candidates(sentences)
-    return cands, [candidate_features(c, per_sentence[c.index]) for c in cands]
+    return cands, [{**candidate_features(c, per_sentence[c.index]),
+                    **content_features(c.text, bags[c.index], doc_freq)} for c in cands]
 
 
 @lru_cache(maxsize=4)
