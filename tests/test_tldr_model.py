@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 
 import pytest
 
 from agent.engines.local import tldr_features as tf
 from agent.engines.local import tldr_train
+from agent.engines.local.tldr_compress import usable
 from agent.engines.local.tldr import HARD_MAX_WORDS, content_words, make_tldr, shorten, strip_boilerplate
 from core.text import split_sentences
 
@@ -111,6 +113,31 @@ def test_features_of_a_candidate_cover_the_model_features():
     cands, feats = tf.featurize(split_sentences(INVENTED[0]))
     names = set(tf.load_model()["features"])
     assert cands and all(names >= set(f) for f in feats)
+
+
+def test_content_features_prefer_a_compression_that_keeps_recurring_terms():
+    sentences = split_sentences(
+        "Sparse attention cuts transformer memory. We propose BandAttn, a sparse attention for long "
+        "transformer inputs, tuned on Zorblax hardware. BandAttn keeps sparse attention exact.")
+    bags = [set(content_words(s)) for s in sentences]
+    doc_freq = Counter(w for bag in bags for w in bag)
+    tight = tf.content_features("We propose BandAttn, a sparse attention for long transformer inputs",
+                                bags[1], doc_freq)
+    loose = tf.content_features("We propose BandAttn, tuned on Zorblax hardware", bags[1], doc_freq)
+    assert tight["c_central"] > loose["c_central"]
+    assert tight["c_rest_share"] > loose["c_rest_share"] and tight["c_rare"] < loose["c_rare"]
+    assert loose["c_commas"] == 0.5
+
+
+def test_a_candidate_with_a_url_is_never_the_tldr():
+    abstract = ("We present TinyGrad, a small autodiff library for teaching "
+                "https://example.org/tinygrad we also provide notebooks. "
+                "TinyGrad runs the examples of the course in seconds.")
+    assert not usable("TinyGrad is at https://example.org/tinygrad.", abstract)
+    assert not usable("Code at www.example.org/x.", abstract)
+    assert usable("TinyGrad runs the examples of the course in seconds.", abstract)
+    out = make_tldr(abstract)
+    assert "http" not in out and "example.org" not in out, out
 
 
 def _invented_train_file(path):

@@ -4,14 +4,15 @@ Split the abstract into sentences; compress each (tldr_compress); offer also a t
 version and fusions with the next sentence or a results sentence's headline number
 (tldr_features.candidates); a linear model fitted on SciTLDR train (agent/data/tldr_model.json,
 written by tldr_train.py) picks one. Every output word is copied from the abstract (LaTeX rendered),
-and a final guard rejects any candidate containing a number that the abstract does not contain.
+and a final guard rejects any candidate containing a number that the abstract does not contain
+(or a URL).
 """
 
 from __future__ import annotations
 
 from agent.engines.local.tldr_compress import (DANGLING, HARD_MAX_WORDS, clean_latex, content_words, finish,
                                                foreign_numbers, main_claim_index, shorten, strip_boilerplate,
-                                               words)
+                                               usable, words)
 from agent.engines.local.tldr_features import rank_candidates
 from core.text import split_sentences
 
@@ -29,7 +30,7 @@ def make_tldr(abstract: str, title: str | None = None) -> str:
     ranked = rank_candidates(sentences)
     for _, cand in ranked:
         out = finish(cand.text)
-        if out and len(words(out)) <= HARD_MAX_WORDS and not foreign_numbers(out, abstract):
+        if out and len(words(out)) <= HARD_MAX_WORDS and usable(out, abstract):
             return out
     # Nothing passed (every candidate too long or carrying a rewritten number): cut the top one.
     first = strip_boilerplate(sentences[ranked[0][1].index] if ranked else sentences[0])

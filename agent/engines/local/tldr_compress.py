@@ -271,6 +271,15 @@ def foreign_numbers(text: str, abstract: str) -> set[str]:
     return set(_NUMBER.findall(text)) - allowed
 
 
+_URL = re.compile(r"(?:https?://|www\.|\b[\w-]+\.(?:com|org|io|net)/)\S*", re.I)
+
+
+def usable(text: str, abstract: str) -> bool:
+    """A finished candidate may be a TL;DR: it writes no number the abstract lacks and carries no URL
+    (code-availability sentences, where the splitter often fails to end the sentence at the link)."""
+    return not foreign_numbers(text, abstract) and not _URL.search(text)
+
+
 def finish(text: str) -> str:
     """LaTeX to plain text, tidy punctuation, capitalise, end with exactly one period."""
     text = clean_latex(text).strip(" ,;:")

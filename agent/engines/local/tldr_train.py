@@ -59,7 +59,7 @@ def build_groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for rec in records:
         abstract = abstract_of(rec)
         cands, feats = tf.featurize(split_sentences(abstract))
-        keep = [(c, f) for c, f in zip(cands, feats) if not base.foreign_numbers(base.finish(c.text), abstract)]
+        keep = [(c, f) for c, f in zip(cands, feats) if base.usable(base.finish(c.text), abstract)]
         if len(keep) < 2:
             continue            # nothing to choose between
         rouge = [best_rouge(scorer, base.finish(c.text), rec["target"]) for c, _ in keep]
