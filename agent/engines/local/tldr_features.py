@@ -3,7 +3,7 @@
 A candidate is one abstract sentence after compression, optionally at a tighter word budget, or
 fused with the next sentence or with the headline-number clause of a results sentence. Its features
 describe the source sentence (position, length, cue phrases, centrality in the abstract, numbers,
-noise) and the candidate (kind, final length). The weights live in agent/data/tldr_model.json and
+noise) and the candidate (kind, final length, how its own words recur in the abstract). The weights live in agent/data/tldr_model.json and
 are fitted on SciTLDR train by agent/engines/local/tldr_train.py; every output word is still copied
 from the abstract, so the model only chooses, it never writes.
 """
