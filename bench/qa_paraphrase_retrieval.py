@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = ("qa.jsonl", "qa_dev.jsonl", "qa_blind.jsonl", "qa_blind2.jsonl")
+FILES = ("qa.jsonl", "qa_dev.jsonl", "qa_blind.jsonl", "qa_blind2.jsonl", "qa_blind3.jsonl", "qa_blind4.jsonl")
 RRF_K = 60
 
 
@@ -62,8 +62,12 @@ def main() -> None:
     from store.embeddings import embed, embed_cached
     from store.index import search
 
+    from agent.qa.synonyms import expansion
+    from agent.qa.tools import QAContext
+
     settings = get_settings()
     store = open_store(settings)
+    stats = QAContext(store, settings).stats()
     tagger = TopicTagger()
     taxonomy = tagger.taxonomy
     names, protos = tagger._prototypes()
@@ -85,6 +89,11 @@ def main() -> None:
             tag = names[int(np.argmax(protos @ qv))]
             expanded = f"{q['question']} {_prototype_text(taxonomy[tag])}"
             runs["expand-bm25"] = [h.paper.id for h in search(store, settings, expanded, k=50, mode="bm25")]
+            extra = expansion(q["question"], stats)
+            expanded_q = f"{q['question']} {' '.join(extra)}" if extra else q["question"]
+            for m in ("hybrid", "dense", "bm25"):
+                runs[f"syn-{m}"] = [h.paper.id for h in search(store, settings, expanded_q, k=50, mode=m)]
+            runs["syn-bm25+dense"] = _rrf({"b": runs["syn-bm25"], "d": runs["dense"]}, {})
             chunk = {k: runs[k] for k in ("dense", "bm25")}
             for w in (0.25, 0.5, 1.0):
                 fused = _rrf({**chunk, "fb": runs["fields-bm25"], "fd": runs["fields-dense"]},
