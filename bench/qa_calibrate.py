@@ -37,6 +37,7 @@ STEPS = 30
 def rows(store, settings) -> list[tuple[str, str, dict, int]]:
     from agent.qa import answerability
     from agent.qa.constraints import question_constraints
+    from agent.qa.lookup_pick import fused_hits
     from agent.qa.tools import QAContext, bm25_scores, dense_scores, paper_extraction, search_papers
 
     out = []
@@ -46,10 +47,10 @@ def rows(store, settings) -> list[tuple[str, str, dict, int]]:
             if q["kind"] == "set" or (q["kind"] == "unanswerable" and question_constraints(q["question"])):
                 continue
             ctx = QAContext(store, settings)
-            hits = search_papers(ctx, q["question"], k=10)
+            cosines, bm25 = dense_scores(ctx, q["question"]), bm25_scores(ctx, q["question"])
+            hits = fused_hits(ctx, search_papers(ctx, q["question"], k=10), cosines, bm25)   # as local.py's look-up
             best = hits[0]
-            ev = answerability.evidence(q["question"], best, hits, dense_scores(ctx, q["question"]),
-                                        bm25_scores(ctx, q["question"]), ctx.stats(),
+            ev = answerability.evidence(q["question"], best, hits, cosines, bm25, ctx.stats(),
                                         paper_extraction(ctx, best.id).get("tldr"))
             gold = {store.resolve(ref).id for ref in q["answers"]}
             if ev.named or (q["kind"] != "unanswerable" and best.id not in gold):
