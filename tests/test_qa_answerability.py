@@ -190,3 +190,36 @@ def test_the_paper_that_introduces_a_name_owns_it_not_one_citing_it_as_a_baselin
     assert [p.id for p in owners("What energy does QuillNet save over a CPU?", papers, stats)] == ["a"]
     assert [p.id for p in owners("How much faster is Lumen Forest than ResNet?", papers, stats)] == ["c"]
     assert owners("How much faster are tree backbones than ResNet?", papers, stats) == []
+
+
+def test_a_longer_question_needs_less_similarity_to_be_answered():
+    # similarities shrink as a question grows: the same evidence counts for more in a long paraphrase
+    assert model()["weights"][list(FEATURES).index("length")] > 0
+    weak = _clear(cos=0.45, margin=0.0, pack=0.03, agree=0.0, dense_top=0.0, hybrid_gap=0.05)
+    assert probability({**weak, "length": 3.2}) > probability({**weak, "length": 2.0})
+
+
+def _src(pid: str, score: float = 0.0):
+    from agent.qa.types import Source
+
+    return Source(id=pid, title=f"T {pid}", arxiv_id=None, year=None, abstract=f"abstract of {pid}", score=score)
+
+
+def test_look_up_candidates_keep_each_retrievers_best_paper():
+    from agent.qa.lookup_pick import fused_hits
+
+    papers = {pid: SimpleNamespace(id=pid, title=f"T {pid}", arxiv_id=None, year=None, abstract=pid)
+              for pid in "abcdefghijklmnop"}
+    store = SimpleNamespace(get_many=lambda ids: [papers[i] for i in ids])
+    ctx = SimpleNamespace(scope=None, store=store)
+    hybrid = [_src(p, 0.03) for p in "bcdefghijk"]      # chunk fusion lost "a"
+    cosines = {"a": 0.60, "b": 0.50, "c": 0.49, "d": 0.48}   # dense ranks "a" first
+    bm25 = {"b": 9.0, "c": 8.0, "d": 7.0}
+    out = fused_hits(ctx, hybrid, cosines, bm25)
+    ids = [s.id for s in out]
+    assert ids[0] == "b" and "a" in ids[:5] and len(ids) == 10
+    assert [s.score for s in out] == sorted((s.score for s in out), reverse=True)
+    assert out[ids.index("a")].abstract == "a"          # a paper only dense found comes from the store
+    # a follow-up's scope still bounds the candidates
+    scoped = fused_hits(SimpleNamespace(scope=["c", "d"], store=store), hybrid, cosines, bm25)
+    assert {s.id for s in scoped} == {"c", "d"}

@@ -55,38 +55,3 @@ def _matrix(vocab: tuple[str, ...]):
 
     return embed_cached(list(vocab), "corpus-vocabulary")
 
-
-EXPAND_MIN = SYNONYM_MIN   # a corpus word this near a question word the corpus never uses is added
-EXPAND_PER_WORD = 2        # at most this many corpus words per unknown question word
-
-
-def expansion(question: str, stats, min_cos: float = EXPAND_MIN, per_word: int = EXPAND_PER_WORD) -> list[str]:
-    """Corpus words to add to a question before searching it: for each plain word the question writes that
-    no paper uses ("chatbot", "picture", "quick"), the nearest words of the corpus vocabulary (MiniLM
-    cosine >= min_cos). BM25 cannot match a word no abstract has; its near synonym it can. Names and
-    product codes ("Set5", "MI300") are left alone: they are constraints, not paraphrases."""
-    from agent.qa.text import STOP, term_set
-
-    vocab = getattr(stats, "vocab", ())
-    if not vocab:
-        return []
-    words = []
-    for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", question):
-        low = w.lower()
-        if low in STOP or _NAME_LIKE.search(w) or low in words:
-            continue
-        if all(stats.df.get(t, 0) == 0 for t in term_set(w)) and term_set(w):
-            words.append(low)
-    out: list[str] = []
-    for w in words:
-        out += [v for v in _neighbours(w, vocab, min_cos, per_word) if v not in out]
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _neighbours(word: str, vocab: tuple[str, ...], min_cos: float, per_word: int) -> tuple[str, ...]:
-    from store.embeddings import embed
-
-    sims = _matrix(vocab) @ embed([word], threads=1)[0]
-    order = sims.argsort()[::-1][:per_word]
-    return tuple(vocab[i] for i in order if sims[i] >= min_cos)
