@@ -179,6 +179,8 @@ def owns_name(question: str, src, stats, strict: bool = False) -> bool:
     from agent.qa.text import named_system
 
     name = f"{title_head(src.title)} {named_system(src.abstract) or ''}"
+    if _owns_acronym(question, name, stats):
+        return True
     if strict:
         words = {w for w in re.findall(r"[A-Za-z][\w.+]*[A-Za-z0-9]", name)
                  if any(c.isupper() for c in w) and len(w) >= 3}
@@ -187,6 +189,16 @@ def owns_name(question: str, src, stats, strict: bool = False) -> bool:
     name_words = set(terms(name))
     rare = {t for t in name_words if stats.df.get(t, 0) <= NAME_MAX_DF and len(t) >= 3 and not t.isdigit()}
     return bool(rare & term_set(question))
+
+
+def _owns_acronym(question: str, name: str, stats) -> bool:
+    """The question writes, in capitals, an acronym of the paper's name ("STAG") that at most NAME_MAX_DF
+    papers write so: rare as written, whatever its stem's document frequency ("stag" is also "stage")."""
+    from agent.qa.text import acronyms_in
+
+    counts = getattr(stats, "acronym_df", None) or {}
+    asked = set(acronyms_in(question))
+    return any(a in asked and 0 < counts.get(a, 0) <= NAME_MAX_DF for a in acronyms_in(name))
 
 
 def title_head(title: str | None) -> str:
