@@ -54,4 +54,3 @@ def _matrix(vocab: tuple[str, ...]):
     from store.embeddings import embed_cached
 
     return embed_cached(list(vocab), "corpus-vocabulary")
-
