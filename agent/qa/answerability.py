@@ -155,10 +155,13 @@ def _bm25_pack(best_id: str, bm25: dict[str, float]) -> float:
 
 
 def _hybrid_gap(best, hits: list) -> float:
-    """The paper's fused (RRF) score above the best other paper's, relative to its own."""
+    """The paper's fused (RRF) score above the best other paper's, relative to its own; 0 when no other
+    paper was ranked (a follow-up scoped to one paper: standing alone is no evidence of standing out)."""
     score = getattr(best, "score", 0.0) or 0.0
-    other = max((getattr(h, "score", 0.0) or 0.0 for h in hits if h.id != best.id), default=0.0)
-    return (score - other) / score if score > 0 else 0.0
+    others = [getattr(h, "score", 0.0) or 0.0 for h in hits if h.id != best.id]
+    if not others or score <= 0:
+        return 0.0
+    return (score - max(others)) / score
 
 
 def standout(cos: float, others: list[float]) -> float:
