@@ -32,12 +32,18 @@ def test_the_shipped_model_is_complete_and_its_cutoff_was_chosen_leave_one_out()
     assert len(m["weights"]) == len(m["mean"]) == len(m["scale"]) == len(FEATURES)
     assert 0.2 <= m["cutoff"] <= 0.8
     assert m["loo"]["coverage"] >= 0.8 and m["loo"]["declined"] >= 0.8
-    assert "qa_blind3.jsonl" not in m["trained_on"]
+    # fitted on the tuning files only (bench/qa_dev.py), with leave-one-file-out figures for a new file
+    from bench.qa_dev import TUNING_FILES
+
+    assert set(m["trained_on"]) <= {name for name, _ in TUNING_FILES}
+    lofo = m["leave_one_file_out"]
+    assert lofo["coverage"] >= 0.85 and lofo["declined"] >= 0.85
 
 
 def _clear(**over) -> dict:
     base = {"cos": 0.65, "margin": 0.15, "pack": 0.25, "bm25_ratio": 0.9, "bm25_pack": 1.5, "hybrid_gap": 0.3,
-            "agree": 1.0, "dense_top": 1.0, "bm25_top": 1.0, "coverage": 0.5, "unknown": 0.1}
+            "agree": 1.0, "dense_top": 1.0, "bm25_top": 1.0, "coverage": 0.5, "unknown": 0.1,
+            "length": 2.5}
     return {**base, **over}
 
 
@@ -184,3 +190,36 @@ def test_the_paper_that_introduces_a_name_owns_it_not_one_citing_it_as_a_baselin
     assert [p.id for p in owners("What energy does QuillNet save over a CPU?", papers, stats)] == ["a"]
     assert [p.id for p in owners("How much faster is Lumen Forest than ResNet?", papers, stats)] == ["c"]
     assert owners("How much faster are tree backbones than ResNet?", papers, stats) == []
+
+
+def test_a_longer_question_needs_less_similarity_to_be_answered():
+    # similarities shrink as a question grows: the same evidence counts for more in a long paraphrase
+    assert model()["weights"][list(FEATURES).index("length")] > 0
+    weak = _clear(cos=0.45, margin=0.0, pack=0.03, agree=0.0, dense_top=0.0, hybrid_gap=0.05)
+    assert probability({**weak, "length": 3.2}) > probability({**weak, "length": 2.0})
+
+
+def _src(pid: str, score: float = 0.0):
+    from agent.qa.types import Source
+
+    return Source(id=pid, title=f"T {pid}", arxiv_id=None, year=None, abstract=f"abstract of {pid}", score=score)
+
+
+def test_look_up_candidates_keep_each_retrievers_best_paper():
+    from agent.qa.lookup_pick import fused_hits
+
+    papers = {pid: SimpleNamespace(id=pid, title=f"T {pid}", arxiv_id=None, year=None, abstract=pid)
+              for pid in "abcdefghijklmnop"}
+    store = SimpleNamespace(get_many=lambda ids: [papers[i] for i in ids])
+    ctx = SimpleNamespace(scope=None, store=store)
+    hybrid = [_src(p, 0.03) for p in "bcdefghijk"]      # chunk fusion lost "a"
+    cosines = {"a": 0.60, "b": 0.50, "c": 0.49, "d": 0.48}   # dense ranks "a" first
+    bm25 = {"b": 9.0, "c": 8.0, "d": 7.0}
+    out = fused_hits(ctx, hybrid, cosines, bm25)
+    ids = [s.id for s in out]
+    assert ids[0] == "b" and "a" in ids[:5] and len(ids) == 10
+    assert [s.score for s in out] == sorted((s.score for s in out), reverse=True)
+    assert out[ids.index("a")].abstract == "a"          # a paper only dense found comes from the store
+    # a follow-up's scope still bounds the candidates
+    scoped = fused_hits(SimpleNamespace(scope=["c", "d"], store=store), hybrid, cosines, bm25)
+    assert {s.id for s in scoped} == {"c", "d"}

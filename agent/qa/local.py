@@ -71,6 +71,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     if not hits:
         return _insufficient(question, [], r, [])
     cosines, bm25 = dense_scores(ctx, question), bm25_scores(ctx, question)
+    hits = lookup_pick.fused_hits(ctx, hits, cosines, bm25)
     wanted = question_constraints(question)
     unknown = answerability.unknown_names(question, ctx.stats())   # no paper can meet these
     judged = []

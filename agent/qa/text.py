@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.text import STOPWORDS, label, named_system, stem  # noqa: F401 (label, named_system re-exported)
 
@@ -48,6 +48,15 @@ def display(text: str) -> str:
     return text
 
 
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{2,}(?![\w-])")
+
+
+def acronyms_in(text: str) -> list[str]:
+    """Words written in capitals ("STAG", "GRIM", "DLRM"), as written: a system's name that a stemmer
+    would merge with an everyday word ("STAG" and "stage" both stem to "stag")."""
+    return _ACRONYM.findall(text)
+
+
 @dataclass
 class CorpusStats:
     """Document frequencies of stemmed terms over titles+abstracts, for IDF weights."""
@@ -55,15 +64,18 @@ class CorpusStats:
     n_docs: int
     df: Counter
     vocab: tuple[str, ...] = ()     # lower-case words several docs use (agent/qa/synonyms.py)
+    acronym_df: Counter = field(default_factory=Counter)   # "STAG" as written (its stem "stag" is "stage"'s)
 
     @classmethod
     def build(cls, docs: list[str]) -> "CorpusStats":
         from agent.qa.synonyms import vocabulary
 
         df: Counter = Counter()
+        acronyms: Counter = Counter()
         for doc in docs:
             df.update(term_set(doc))
-        return cls(len(docs), df, vocabulary(docs, STOP))
+            acronyms.update(set(acronyms_in(doc)))
+        return cls(len(docs), df, vocabulary(docs, STOP), acronyms)
 
     def idf(self, term: str) -> float:
         # Terms the corpus never uses weigh the most: a question built on them is likely off-corpus.

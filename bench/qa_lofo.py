@@ -1,0 +1,78 @@
+"""`ask` end to end, leave-one-FILE-out: each tuning file answered with an answerability model fitted
+on the other files only (the shipped model is fitted on all of them, so bench.qa_dev's figures for
+the decline/answer decision are in-sample). This estimates how `ask` does on a new question file.
+
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_lofo     # after `python -m bench.qa_dev --build`
+
+Per file and question kind (sets are left out: the model does not decide them): look-ups and
+paraphrases answered with the right paper in the top 5, numeric right, not-covered declined.
+The model file is swapped for a temporary one per held-out file; agent/data/answerability.json is
+never written.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOWN = ("right_top5", "paraphrase_right_top5", "numeric_right", "declined")
+
+
+def held_out_model(raw: np.ndarray, y: np.ndarray, train: np.ndarray) -> dict:
+    """The model and cut-off bench.qa_calibrate would ship, fitted on the `train` rows only."""
+    from agent.qa.answerability import FEATURES
+    from bench.qa_calibrate import best_cutoff, fit_scaled, leave_one_out
+
+    w, mean, scale = fit_scaled(raw[train], y[train])
+    cut = best_cutoff(leave_one_out((raw[train] - mean) / scale, y[train]), y[train])
+    return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
+            "weights": w[:-1].tolist(), "bias": float(w[-1]), "cutoff": cut}
+
+
+def main() -> None:
+    from agent.corpus import open_store
+    from agent.qa import answerability, ask
+    from agent.qa.answerability import FEATURES
+    from bench.qa_calibrate import FILES, rows
+    from core.settings import get_settings
+    from evals.corpus_env import EvalCorpus
+    from evals.qa_suite import by_kind, score_answer
+
+    settings = get_settings()
+    store = open_store(settings)
+    data = rows(store, settings)
+    files = np.array([name for name, *_ in data])
+    raw = np.array([[f[k] for k in FEATURES] for _, _, f, _ in data])
+    y = np.array([lab for *_, lab in data], dtype=float)
+    corpus = EvalCorpus(settings, store, True)
+    shipped = answerability.MODEL_PATH
+    with tempfile.TemporaryDirectory() as tmp:
+        answerability.MODEL_PATH = Path(tmp) / "answerability.json"
+        try:
+            for held in FILES:
+                model = held_out_model(raw, y, files != held)
+                answerability.MODEL_PATH.write_text(json.dumps(model))
+                answerability.model.cache_clear()
+                scored = []
+                for line in (ROOT / "evals" / "fixtures" / held).read_text().splitlines():
+                    q = json.loads(line)
+                    if q["kind"] == "set":
+                        continue
+                    answers = corpus.paper_ids(q["answers"])
+                    row = score_answer(q, answers, ask(q["question"], settings=settings, store=store))
+                    row["answers"] = answers
+                    scored.append(row)
+                figs = "; ".join(f"{kind} " + ", ".join(f"{k} {v:.3f}" for k, v in f.items() if k in SHOWN)
+                                 for kind, f in by_kind(scored).items())
+                print(f"{held} (cut-off {model['cutoff']:.2f}): {figs}", flush=True)
+        finally:
+            answerability.MODEL_PATH = shipped
+            answerability.model.cache_clear()
+
+
+if __name__ == "__main__":
+    main()
