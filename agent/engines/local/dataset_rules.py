@@ -82,6 +82,8 @@ _CONNECTORS = frozenset({",", "and", "or", "&", "/"})
 # Numbers, units and numeric compounds ("30", "8-bit", "3D-zoom") are never a dataset name.
 _NUMERIC = re.compile(r"[\d.,]+[a-zA-Z%]{0,2}|[\d.,]+[A-Za-z]{0,2}-[a-z][\w-]*|\d[dD]-[a-z][\w-]*|\d+(?:st|nd|rd|th)")
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+# A capitalised participle ("Synthesized", "Augmented", "Streaming") describes data; it does not name it.
+_INFLECTED_WORD = re.compile(r"[A-Z][a-z]{2,}(?<!e)(?:ed|ing)")
 # One pass over the lowercased text finds every context anchor: a trigger word, optionally followed
 # by a list introducer ("datasets such as", "benchmarks (") or a naming verb ("a benchmark called").
 _ANCHOR = re.compile(
@@ -95,7 +97,8 @@ _BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9]
                           r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
 _TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmarks?|corpus|corpora|graphs?|"
                             r"data)\b", re.IGNORECASE)
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
+# "PPI (0.995) and Reddit (0.970)": a score in parentheses after a list item does not end the list.
+_LIST_GAP = re.compile(r"(?:\s*\(\s*[\d.,%\u00b1+\s-]+\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*([^()\s]{2,15})\s*\)")
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 _PAREN_CLOSE = re.compile(r"\s*\)")
@@ -146,7 +149,8 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
     for hit in gazetteer.index.find(text, lowered):
         alias = hit.payload
         name, end = _with_variant(text, hit.start, hit.end, alias.canonical)
-        long_form = " " in alias.written and " " not in alias.canonical and _is_expanded(text, end, alias, gazetteer)
+        long_form = " " in alias.written and " " not in alias.canonical and (
+            _is_expanded(text, end, alias, gazetteer) or _is_full_name(alias))
         mention = Mention(hit.start, end, alias.written if long_form else name,
                           alias_key(name, False), long_form)
         (pending if alias.context_only else strong).append(mention)
@@ -172,6 +176,23 @@ def _is_expanded(text: str, end: int, alias: DatasetAlias, gazetteer: DatasetGaz
     acronym = _PAREN_ACRONYM.match(text, end)
     known = gazetteer.strong_keys.get(alias_key(acronym.group(1), False)) if acronym else None
     return known is not None and known.canonical == alias.canonical
+
+
+_FUNCTION_WORDS = frozenset({"in", "the", "of", "for", "and", "on", "a"})
+
+
+def _is_full_name(alias: DatasetAlias) -> bool:
+    """'Colossal Clean Crawled Corpus' for C4: a written full name of an acronym dataset is printed as
+    written even without the acronym beside it (LABELLING §2 prefers the full name); a spelling of
+    the acronym itself ("DAIR V2X", "WMT 2014", "Microsoft COCO") is not a full name."""
+    words = alias.written.split()
+    canonical = alias.canonical
+    if any(c.islower() for c in canonical) or alias_key(alias.written, False) == alias_key(canonical, False):
+        return False
+    stem = _STEM.match(canonical.casefold())
+    stem_text = stem.group() if stem and len(stem.group()) > 1 else canonical.casefold()
+    return (len(words) >= 2 and not any(stem_text and w.casefold().startswith(stem_text) for w in words)
+            and all(w[:1].isupper() or w in _FUNCTION_WORDS for w in words))
 
 
 def _with_variant(text: str, start: int, end: int, canonical: str) -> tuple[str, int]:
@@ -318,8 +339,8 @@ def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -
     start, end = group[0][0], group[-1][1]
     name = " ".join(text[start:end].split())
     sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
-    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and sentence_initial:
-        return None  # "Rigorous benchmarks show ..."
+    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)):
+        return None  # "Rigorous benchmarks show ...", "a Distilled Dataset": a describing word
     if _is_hardware_name(name):
         return None  # "benchmarks (A100, 4090)" lists hardware
     name = f"{name} {suffix}" if suffix else name

@@ -45,6 +45,12 @@ _COMPUTE_CLUSTER_AFTER = re.compile(
     r"tpus|devices|instances|hosts)\b|[\s\-]+(?:scheduler|scheduling|management|manager|utili[sz]ation|"
     r"throughput|resources?|operators?|administrators?|nodes?|level|wide|size|environments?|traces?|"
     r"workloads?|jobs?)\b)", re.IGNORECASE)
+# "cluster" names machines unless the abstract uses the word in its data sense (clustering tokens,
+# semantic clusters, k-means): then only a compute context counts. A hyphen compound ("Cluster-GCN")
+# is a method name.
+_CLUSTERING_SENSE = re.compile(r"\bclustering\b|\bclustered\b|k-?means|centroids?\b|\bcluster\s+(?:the|these|them|similar)\b",
+                               re.IGNORECASE)
+_HYPHEN_COMPOUND = re.compile(r"-[A-Za-z]")
 _FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
                              r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
 
@@ -205,7 +211,21 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
             anchors.add(hit.start)
         else:
             free.append(hit)
-    return [Item(h.start, h.end, h.payload.name, h.payload.hw_class, "class") for h in reversed(free)]
+    items = []
+    for h in reversed(free):
+        items += _implied_processor(h, gazetteer)
+        items.append(Item(h.start, h.end, h.payload.name, h.payload.hw_class, "class"))
+    return items
+
+
+def _implied_processor(hit: Hit[ClassTerm], gazetteer: HardwareGazetteer) -> list[Item]:
+    """'a GPU cluster' also names GPUs: a machine-group term whose modifier is itself a processor
+    term gives that processor's item too (the modifier is not the head of a specific mention)."""
+    words = hit.payload.name.split()
+    if len(words) != 2 or hit.payload.hw_class != "datacenter":
+        return []
+    term = gazetteer.class_terms.lookup(words[0])
+    return [Item(hit.start, hit.end, term.name, term.hw_class, "class")] if term is not None else []
 
 
 def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
@@ -281,7 +301,9 @@ def _is_hardware(text: str, hit: Hit[ClassTerm]) -> bool:
     if term.term == "cloud":
         return not _CLOUD_NOT_HARDWARE.search(before)
     if term.term == "cluster":
-        return bool(_COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end))
+        if _COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
+            return True
+        return not _HYPHEN_COMPOUND.match(text, hit.end) and not _CLUSTERING_SENSE.search(text)
     if term.name == "DSP":
         return not _FPGA_RESOURCES.search(text, max(0, hit.start - 80), hit.end + 80)
     if term.name == "accelerator":
