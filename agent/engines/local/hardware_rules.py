@@ -51,6 +51,8 @@ _COMPUTE_CLUSTER_AFTER = re.compile(
 _CLUSTERING_SENSE = re.compile(r"\bclustering\b|\bclustered\b|k-?means|centroids?\b|\bcluster\s+(?:the|these|them|similar)\b",
                                re.IGNORECASE)
 _HYPHEN_COMPOUND = re.compile(r"-[A-Za-z]")
+_DATA_CLUSTER_BEFORE = re.compile(r"(?:semantic|tokens?|features?|topics?|data|points?|words?|keys?|vectors?|"
+                                  r"embeddings?|similar|into)[\s\-]+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
                              r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
 
@@ -303,7 +305,8 @@ def _is_hardware(text: str, hit: Hit[ClassTerm]) -> bool:
     if term.term == "cluster":
         if _COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
             return True
-        return not _HYPHEN_COMPOUND.match(text, hit.end) and not _CLUSTERING_SENSE.search(text)
+        return not (_HYPHEN_COMPOUND.match(text, hit.end) or _DATA_CLUSTER_BEFORE.search(before)
+                    or _CLUSTERING_SENSE.search(text))
     if term.name == "DSP":
         return not _FPGA_RESOURCES.search(text, max(0, hit.start - 80), hit.end + 80)
     if term.name == "accelerator":

@@ -1,0 +1,65 @@
+"""Round-4 kinds of dataset/hardware errors on unseen abstracts, each from an invented sentence
+(LABELLING.md §2 and §3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.engines.local.entities import extract_datasets, extract_hardware
+
+
+def hw(text: str) -> list[tuple[str, str]]:
+    return [(h.name, h.level) for h in extract_hardware(text)]
+
+
+# --- hardware: the lexicon term "cluster" --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Benchmarks on three different clusters show that our planner cuts job completion time.",
+    "A prototype deployed in a cluster serves twice as many requests.",
+    "Existing trainers assume dedicated super-clusters with fast links.",
+])
+def test_cluster_without_a_compute_word_still_names_machines(text):
+    assert ("cluster", "class") in hw(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We group the patch embeddings with k-means and keep one token per cluster.",
+    "Our method builds semantic clusters of keys; clustering runs once per layer.",
+    "Cluster-Former splits long inputs into chunks.",
+])
+def test_cluster_in_its_data_sense_is_no_hardware(text):
+    assert hw(text) == []
+
+
+def test_a_gpu_cluster_also_names_gpus():
+    assert hw("Our scheduler was evaluated on a 32-GPU cluster.") == [("GPU", "class"), ("GPU cluster", "class")]
+    assert ("GPU cluster", "class") in hw("jobs that run on shared GPUs clusters")
+
+
+def test_workstation_ampere_cards_keep_the_name_as_written():
+    assert hw("Inference on one A5000 takes 40 ms.") == [("NVIDIA A5000", "specific")]
+    assert hw("Inference on one RTX A5000 takes 40 ms.") == [("NVIDIA RTX A5000", "specific")]
+
+
+# --- datasets ------------------------------------------------------------------------------------
+
+def test_a_written_full_name_of_an_acronym_dataset_is_kept_without_the_acronym():
+    text = "Models are compared after pre-training on the Colossal Clean Crawled Corpus for one epoch."
+    assert extract_datasets(text) == ["Colossal Clean Crawled Corpus"]
+    assert extract_datasets("Accuracy on the Street View House Numbers digits improves.") == \
+        ["Street View House Numbers"]
+
+
+def test_a_spelling_of_the_acronym_itself_is_not_a_full_name():
+    assert extract_datasets("We pre-train on C4 before fine-tuning on GLUE.") == ["C4", "GLUE"]
+
+
+def test_scores_in_parentheses_do_not_break_a_list_of_datasets():
+    text = "It reaches new best accuracy on Cora (0.86) and Reddit (0.97) with half the memory."
+    assert extract_datasets(text) == ["Cora", "Reddit"]
+
+
+def test_a_capitalised_participle_before_dataset_is_no_name():
+    assert extract_datasets("The network is calibrated on a Generated Dataset that mimics batch statistics.") == []
+    assert extract_datasets("We release the Harbor dataset of ship images.") == ["Harbor"]
