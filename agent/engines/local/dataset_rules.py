@@ -46,6 +46,12 @@ class DatasetGazetteer:
     task_words: frozenset[str]
 
 
+# A blocked (model, method, software) name blocks its variant spellings too ("ResNet-50", "BERT-base",
+# "LLaMA-2-7B", "DeiT-T", "MPI's"), but not a longer name that merely starts with it ("MPI-INF-3DHP").
+_MODEL_VARIANT = (r"(?=(?:[-_/. ]?(?:v?\d[\w.]*|[A-Z]{1,2}(?![A-Za-z])|base|large|small|tiny|mini|medium|nano|micro|"
+                  r"huge|giant|xx?l|instruct|chat|it|hf|turbo|pro|plus|lite|'s))*(?![\w-]))")
+
+
 @lru_cache(maxsize=1)
 def dataset_gazetteer() -> DatasetGazetteer:
     data = load_yaml("datasets.yaml")
@@ -63,7 +69,7 @@ def dataset_gazetteer() -> DatasetGazetteer:
     blocked = "|".join(re.escape(word) for word in sorted(data["not_datasets"], key=len, reverse=True))
     return DatasetGazetteer(
         index=AliasIndex(entries, same_entry=lambda a, b: a.canonical == b.canonical), strong_keys=strong_keys,
-        blocked=re.compile(rf"(?:{blocked})s?(?![a-z])", re.IGNORECASE),
+        blocked=re.compile(rf"(?:{blocked})s?(?![a-z]){_MODEL_VARIANT}", re.IGNORECASE),
         generic=frozenset(str(w).casefold() for w in data["generic_words"]),
         task_words=frozenset(str(w).casefold() for w in data["task_words"]))
 
@@ -92,6 +98,7 @@ _ANCHOR = re.compile(
     r"(?:\s*,?\s*(?P<list>(?:such as|including|like|namely|e\.g\.|i\.e\.|viz\.)[,:]?\s+|\(\s*(?:(?:e\.g\.|"
     r"i\.e\.|such as|including)[,:]?\s*)?|:\s*)|,?\s+(?P<called>called|named|dubbed|termed|coined)\s+)?")
 _NAME_AFTER_TRIGGER = re.compile(r"\s+(?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+(?![A-Za-z0-9])")
+_NAME_IN_COMMAS = re.compile(r"\s*[,:]\s+((?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+)(?=\s*[,;(])")
 _APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?$")
 _BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9][A-Za-z0-9\-]*?"
                           r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
@@ -258,6 +265,9 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
         named = _NAME_AFTER_TRIGGER.match(text, end) if anchor.group("called") is None else None
         if anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
             groups += _groups_after(text, anchor.end() if anchor.group("called") else end, gazetteer, single=True)
+        elif not trigger.endswith("s") and (appositive_name := _NAME_IN_COMMAS.match(text, end)):
+            # "a new dataset, FooScenes, of 10k clips": one name set off by commas after a singular trigger
+            groups += _groups_after(text, appositive_name.start(1), gazetteer, single=True)
         if trigger in ("tasks", "challenge", "competition", "contest") and text[start].islower():
             continue  # only "Challenge" as part of a name; "tasks" only introduces lists
         before = _groups_before(text, start, gazetteer)
