@@ -63,3 +63,14 @@ def test_scores_in_parentheses_do_not_break_a_list_of_datasets():
 def test_a_capitalised_participle_before_dataset_is_no_name():
     assert extract_datasets("The network is calibrated on a Generated Dataset that mimics batch statistics.") == []
     assert extract_datasets("We release the Harbor dataset of ship images.") == ["Harbor"]
+
+
+def test_a_model_name_blocks_its_variants_but_not_a_longer_dataset_name():
+    assert extract_datasets("We fine-tune ResNet-50 and BERT-base on the Foxglove dataset.") == ["Foxglove"]
+    assert extract_datasets("Pose error drops on the MPI-INF-3DHP and FooPose-3D datasets.") == \
+        ["MPI-INF-3DHP", "FooPose-3D"]
+
+
+def test_a_new_dataset_named_between_commas_after_a_singular_trigger():
+    assert extract_datasets("We collect a new dataset, ShipTrack, of 8k harbour videos.") == ["ShipTrack"]
+    assert extract_datasets("Across datasets, GPUs, and models, the method wins.") == []
