@@ -15,21 +15,31 @@ def hw(text: str) -> list[tuple[str, str]]:
 # --- hardware: the lexicon term "cluster" --------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
-    "Benchmarks on three different clusters show that our planner cuts job completion time.",
-    "A prototype deployed in a cluster serves twice as many requests.",
-    "Existing trainers assume dedicated super-clusters with fast links.",
+    "Each job runs on eight GPUs. Benchmarks on three different clusters show that our planner cuts job time.",
+    "A prototype deployed in a cluster serves twice as many requests per GPU.",
+    "Existing trainers assume dedicated super-clusters with hundreds of GPUs and fast links.",
 ])
-def test_cluster_without_a_compute_word_still_names_machines(text):
+def test_cluster_as_a_place_of_machines_names_machines(text):
     assert ("cluster", "class") in hw(text)
 
 
 @pytest.mark.parametrize("text", [
-    "We group the patch embeddings with k-means and keep one token per cluster.",
-    "Our method builds semantic clusters of keys; clustering runs once per layer.",
-    "Cluster-Former splits long inputs into chunks.",
+    "We re-weight the importance sampling of clusters when selecting a batch.",
+    "Our regulariser enforces the cluster assumption on the target domain.",
+    "The encoder learns a soft cluster assignment for every node.",
+    "We add more clusters to the synthetic data and train on it.",
+])
+def test_cluster_in_generic_ml_text_is_no_hardware(text):
+    assert hw(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "We group the patch embeddings with k-means and keep one token per cluster on each GPU.",
+    "Our method builds semantic clusters of keys; clustering runs once per layer on the GPU.",
+    "Cluster-Former splits long inputs into chunks across GPUs.",
 ])
 def test_cluster_in_its_data_sense_is_no_hardware(text):
-    assert hw(text) == []
+    assert [name for name, _ in hw(text) if "cluster" in name] == []
 
 
 def test_a_gpu_cluster_also_names_gpus():

@@ -38,7 +38,7 @@ _COMPUTE_CLUSTER_BEFORE = re.compile(
     r"(?:gpu|ai|hpc|compute|computing|computer|production|training|inference|serving|datacenter|"
     r"data center|kubernetes|k8s|server|shared|multi-tenant|heterogeneous|homogeneous|large-scale|"
     r"commodity|cloud|slurm|hadoop|spark|cpu|tpu|\d+-node|\d+-gpu|multi-node|multi-gpu|distributed|"
-    r"physical|on-premises?|research|enterprise|local|real|edge|accelerator|ray)[\s\-]+(?:[\w-]+\s+)?$",
+    r"physical|on-premises?|research|enterprise|local|real|edge|accelerator|ray|prefill|decod\w*)[\s\-]+(?:[\w-]+\s+)?$",
     re.IGNORECASE)
 _COMPUTE_CLUSTER_AFTER = re.compile(
     r"(?:\s+(?:of|with)\s+(?:[\w-]+\s+){0,2}(?:gpus|machines|nodes|servers|workers|accelerators|cpus|"
@@ -53,6 +53,16 @@ _CLUSTERING_SENSE = re.compile(r"\bclustering\b|\bclustered\b|k-?means|centroids
 _HYPHEN_COMPOUND = re.compile(r"-[A-Za-z]")
 _DATA_CLUSTER_BEFORE = re.compile(r"(?:semantic|tokens?|features?|topics?|data|points?|words?|keys?|vectors?|"
                                   r"embeddings?|similar|into)[\s\-]+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_CLUSTER_PLACE = re.compile(r"\b(?:on|in|across|onto|over)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_COMPUTE_WORDS = re.compile(r"\b(?:[GCT]PUs?|nodes|machines|servers?|accelerators?|interconnects?|bandwidth|"
+                            r"data ?centers?|infiniband|nvlink|parallelism)\b", re.IGNORECASE)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = text.find(". ", pos)
+    return len(text) if end < 0 else end
+
+
 _FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
                              r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
 
@@ -305,8 +315,13 @@ def _is_hardware(text: str, hit: Hit[ClassTerm]) -> bool:
     if term.term == "cluster":
         if _COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
             return True
-        return not (_HYPHEN_COMPOUND.match(text, hit.end) or _DATA_CLUSTER_BEFORE.search(before)
-                    or _CLUSTERING_SENSE.search(text))
+        if _HYPHEN_COMPOUND.match(text, hit.end) or _DATA_CLUSTER_BEFORE.search(before) or _CLUSTERING_SENSE.search(text):
+            return False
+        # "on two different clusters", "in a cluster" in an abstract about machines; or a sentence
+        # that names the machines ("hyper-clusters: thousands of GPUs")
+        sentence = text[text.rfind(". ", 0, hit.start) + 1:_sentence_end(text, hit.end)]
+        return bool(_COMPUTE_WORDS.search(sentence)
+                    or _CLUSTER_PLACE.search(before) and _COMPUTE_WORDS.search(text))
     if term.name == "DSP":
         return not _FPGA_RESOURCES.search(text, max(0, hit.start - 80), hit.end + 80)
     if term.name == "accelerator":
