@@ -84,3 +84,9 @@ def test_a_model_name_blocks_its_variants_but_not_a_longer_dataset_name():
 def test_a_new_dataset_named_between_commas_after_a_singular_trigger():
     assert extract_datasets("We collect a new dataset, ShipTrack, of 8k harbour videos.") == ["ShipTrack"]
     assert extract_datasets("Across datasets, GPUs, and models, the method wins.") == []
+
+
+def test_the_soc_edition_of_an_fpga_family_keeps_soc_in_its_name():
+    assert hw("Peak throughput is reached on an Intel Arria 10 SoC FPGA board.") == \
+        [("Intel Arria 10 SoC", "specific")]
+    assert hw("It runs on an Intel Arria 10 FPGA.") == [("Intel Arria 10", "specific")]

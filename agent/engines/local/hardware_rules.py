@@ -110,6 +110,8 @@ def _products(text: str, lowered: str, gazetteer: HardwareGazetteer) -> list[Ite
 # "Raspberry Pi-4", "A100-80GB": a hyphen-joined variant is part of the name as written (LABELLING §3).
 _HYPHEN_VARIANT = re.compile(r"-\d+(?:\.\d+)?[A-Za-z]{0,3}(?![\w-])")
 _ONE_SPACE = re.compile(r" ")
+# "Arria 10 SoC FPGA", "Zynq UltraScale+ MPSoC": the SoC edition of an FPGA family is its own product
+_SOC_VARIANT = re.compile(r"\s+((?:MP|RF)?SoC)(?![\w-])")
 _PAREN_LIST = re.compile(r"\s*\(\s*")
 _BARE_MODEL = re.compile(r"[A-Za-z]{0,3}\d[\w]*")
 
@@ -180,6 +182,8 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
             return None  # "Mi" in "Microsoft", "Atom" in "Atomic"
     variant = _HYPHEN_VARIANT.match(text, end)
     end = variant.end() if variant else end
+    soc = _SOC_VARIANT.match(text, end) if product.hw_class == "fpga" else None
+    end = soc.end() if soc else end
     lead = gazetteer.vendor_before.search(text, max(0, hit.start - 48), hit.start)
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
@@ -187,7 +191,7 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
     name, hw_class = _product_name(alias, vendor, suffix, gazetteer)
-    name += variant.group() if variant else ""
+    name += (variant.group() if variant else "") + (f" {soc.group(1)}" if soc else "")
     mobile_gpu = product.microarchitecture and head is not None and "gpu" in head.group().lower() and (
         mobile is not None or "mobile" in head.group().lower())
     if mobile_gpu:  # "mobile Ampere GPUs" -> "NVIDIA Ampere mobile GPU"
