@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, load_yaml, parse_alias,
                                           spread_through_lists, with_canonical)
+from agent.engines.local.dataset_names import is_expanded, is_full_name, with_variant
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
 
 
@@ -74,12 +75,8 @@ def dataset_gazetteer() -> DatasetGazetteer:
         task_words=frozenset(str(w).casefold() for w in data["task_words"]))
 
 
-# A stated version ("MultiWOZ 2.1", "MLPerf v1.1") unless the number is a result ("GLUE 1.5 points").
-_VERSION = re.compile(r"[\s-]?(v\d+(?:\.\d+)*|\d\.\d{1,2})(?![\d.]*\d)"
-                      r"(?!\s*(?:%|\\%|x\b|×|\$|times\b|points?\b|pp\b|higher|lower|better|worse))")
 _VERSIONED_NAME = re.compile(r"v?\d+(?:\.\d+)*")
 _SLASH_NUMBER = re.compile(r"/(\d{1,4})(?![\w.])")
-_DERIVED_SUFFIX = re.compile(r"-([A-Z0-9]{1,3})(?![A-Za-z0-9\-])")  # ImageNet-C, MNIST-1D
 _PREFIX_DERIVED = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][a-z]{1,4}-?|[A-Z]{1,3}-)([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
 # A dot belongs to a token only between digits ("MultiWOZ 2.1"), so "weights.We" is two tokens.
 _TOKEN = re.compile(r"\(\s*[A-Za-z][A-Za-z0-9\-]{0,11}\s*\)"
@@ -106,7 +103,6 @@ _TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmark
                             r"data)\b", re.IGNORECASE)
 # "PPI (0.995) and Reddit (0.970)": a score in parentheses after a list item does not end the list.
 _LIST_GAP = re.compile(r"(?:\s*\(\s*[\d.,%\u00b1+\s-]+\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
-_PAREN_ACRONYM = re.compile(r"\s*\(\s*([^()\s]{2,15})\s*\)")
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 _PAREN_CLOSE = re.compile(r"\s*\)")
 
@@ -155,9 +151,9 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
     pending: list[Mention] = []
     for hit in gazetteer.index.find(text, lowered):
         alias = hit.payload
-        name, end = _with_variant(text, hit.start, hit.end, alias.canonical)
+        name, end = with_variant(text, hit.start, hit.end, alias.canonical)
         long_form = " " in alias.written and " " not in alias.canonical and (
-            _is_expanded(text, end, alias, gazetteer) or _is_full_name(alias))
+            is_expanded(text, end, alias, gazetteer) or is_full_name(alias))
         mention = Mention(hit.start, end, alias.written if long_form else name,
                           alias_key(name, False), long_form)
         (pending if alias.context_only else strong).append(mention)
@@ -176,72 +172,6 @@ def _slash_sibling(text: str, end: int, canonical: str, gazetteer: DatasetGazett
     if known is None:
         return None
     return Mention(match.start(1), match.end(), known.canonical, alias_key(known.canonical, False))
-
-
-def _is_expanded(text: str, end: int, alias: DatasetAlias, gazetteer: DatasetGazetteer) -> bool:
-    """'General Language Understanding Evaluation (GLUE)': the full name is printed as written."""
-    acronym = _PAREN_ACRONYM.match(text, end)
-    known = gazetteer.strong_keys.get(alias_key(acronym.group(1), False)) if acronym else None
-    return known is not None and known.canonical == alias.canonical
-
-
-_FUNCTION_WORDS = frozenset({"in", "the", "of", "for", "and", "on", "a"})
-
-
-def _is_full_name(alias: DatasetAlias) -> bool:
-    """'Colossal Clean Crawled Corpus' for C4: a written full name of an acronym dataset is printed as
-    written even without the acronym beside it (LABELLING §2 prefers the full name); a spelling of
-    the acronym itself ("DAIR V2X", "WMT 2014", "Microsoft COCO") is not a full name."""
-    words = alias.written.split()
-    canonical = alias.canonical
-    if any(c.islower() for c in canonical) or alias_key(alias.written, False) == alias_key(canonical, False):
-        return False
-    stem = _STEM.match(canonical.casefold())
-    stem_text = stem.group() if stem and len(stem.group()) > 1 else canonical.casefold()
-    return (len(words) >= 2 and not any(stem_text and w.casefold().startswith(stem_text) for w in words)
-            and all(w[:1].isupper() or w in _FUNCTION_WORDS for w in words))
-
-
-def _with_variant(text: str, start: int, end: int, canonical: str) -> tuple[str, int]:
-    """The name to print for a gazetteer hit. LABELLING §2 keeps a stated version or variant as
-    written ("ImageNet-1K", "SQuAD v1.1", "WMT 2014 English-to-German"); a derived benchmark keeps
-    its own written name ("PTB-XL" is not "Penn Treebank-XL"); other aliases print the canonical."""
-    surface = " ".join(text[start:end].split())
-    derived = _DERIVED_SUFFIX.match(text, end)
-    if derived:
-        base = canonical if alias_key(surface, False) == alias_key(canonical, False) else surface
-        return f"{base}-{derived.group(1)}", derived.end()
-    if _is_written_variant(surface, canonical):
-        name, end = surface, end
-    elif not canonical[-1].isdigit() and (version := _VERSION.match(text, end)):
-        name, end = f"{canonical} {version.group(1)}", version.end()
-    else:
-        name = canonical
-    pair = _LANGUAGE_PAIR.match(text, end) if any(c.isdigit() for c in name) else None
-    return (f"{name} {pair.group(1)}", pair.end()) if pair else (name, end)
-
-
-# "WMT 2014 English-to-German", "WMT14 En-De": a translation test set is named with its language pair.
-_LANGUAGES = (r"(?:English|German|French|Romanian|Chinese|Japanese|Czech|Russian|Finnish|Turkish|Estonian|Latvian|"
-              r"Kazakh|Lithuanian|Gujarati|Spanish|Italian|Dutch|Portuguese|Arabic|Korean|Vietnamese|Hindi|"
-              r"En|De|Fr|Ro|Zh|Ja|Cs|Ru|Fi|Tr|Et|Lv|Kk|Lt|Gu|Es|It|Nl|Pt|Ar|Ko|Vi|Hi)")
-_LANGUAGE_PAIR = re.compile(rf"\s+({_LANGUAGES}\s*(?:-to-|-|\u2013|\u2192|/|\s+to\s+)\s*{_LANGUAGES})(?![A-Za-z])")
-_STEM = re.compile(r"[a-z]+?(?=v?\d|$)")
-_APOSTROPHE_YEAR = re.compile(r"['’]\d{2}(?!\d)")
-
-
-def _is_written_variant(surface: str, canonical: str) -> bool:
-    """'ImageNet-1K' for ImageNet, 'SQuAD v1.1' for SQuAD 1.1, 'WMT 2014' for WMT14: the same family
-    stem with a different stated version/variant (a digit). 'MSCOCO' or 'ILSVRC2012' are other names."""
-    written, known = alias_key(surface, False), alias_key(canonical, False)
-    if not any(c.isdigit() for c in written):
-        return False
-    if written == known:
-        # "WMT'14": the year stated in its own spelling is kept; "CIFAR10" is only CIFAR-10 unhyphenated
-        return _APOSTROPHE_YEAR.search(surface) is not None
-    stem_w, stem_k = _STEM.match(written), _STEM.match(known)
-    # "ImageNet ILSVRC-2012" extends the family name with an edition: kept as written
-    return bool(stem_w and stem_k and stem_w.group().startswith(stem_k.group()))
 
 
 def _prefix_derived(text: str, gazetteer: DatasetGazetteer, taken: SpanSet) -> list[Mention]:
