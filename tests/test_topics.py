@@ -177,3 +177,16 @@ def test_embeddings_place_a_paraphrase_without_cue_words():
 @pytest.mark.slow
 def test_off_topic_text_stays_other_with_embeddings():
     assert [t.tag for t in tag_topics(*UNRELATED, use_embeddings=True)] == ["other"]
+
+
+def test_topic_acceptor_ships_leave_one_file_out_figures_and_its_threshold():
+    import json
+
+    from agent.engines.local.topic_acceptor import MODEL_PATH
+
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    for mode in ("with_embeddings", "keywords_only"):
+        figures = model[mode]["leave_one_file_out_f1"]
+        assert "dev_ext" in figures and all(0.0 <= v <= 1.0 for v in figures.values())
+        assert model[mode]["threshold"] in (0.5, 0.45, 0.4)
+    assert not any(name.startswith("blind_ext") for name in model["with_embeddings"]["leave_one_file_out_f1"])

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, load_yaml, parse_alias,
                                           spread_through_lists, with_canonical)
+from agent.engines.local.dataset_names import is_expanded, is_full_name, with_variant
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
 
 
@@ -46,6 +47,12 @@ class DatasetGazetteer:
     task_words: frozenset[str]
 
 
+# A blocked (model, method, software) name blocks its variant spellings too ("ResNet-50", "BERT-base",
+# "LLaMA-2-7B", "DeiT-T", "MPI's"), but not a longer name that merely starts with it ("MPI-INF-3DHP").
+_MODEL_VARIANT = (r"(?=(?:[-_/. ]?(?:v?\d[\w.]*|[A-Z]{1,2}(?![A-Za-z])|base|large|small|tiny|mini|medium|nano|micro|"
+                  r"huge|giant|xx?l|instruct|chat|it|hf|turbo|pro|plus|lite|'s))*(?![\w-]))")
+
+
 @lru_cache(maxsize=1)
 def dataset_gazetteer() -> DatasetGazetteer:
     data = load_yaml("datasets.yaml")
@@ -63,17 +70,13 @@ def dataset_gazetteer() -> DatasetGazetteer:
     blocked = "|".join(re.escape(word) for word in sorted(data["not_datasets"], key=len, reverse=True))
     return DatasetGazetteer(
         index=AliasIndex(entries, same_entry=lambda a, b: a.canonical == b.canonical), strong_keys=strong_keys,
-        blocked=re.compile(rf"(?:{blocked})s?(?![a-z])", re.IGNORECASE),
+        blocked=re.compile(rf"(?:{blocked})s?(?![a-z]){_MODEL_VARIANT}", re.IGNORECASE),
         generic=frozenset(str(w).casefold() for w in data["generic_words"]),
         task_words=frozenset(str(w).casefold() for w in data["task_words"]))
 
 
-# A stated version ("MultiWOZ 2.1", "MLPerf v1.1") unless the number is a result ("GLUE 1.5 points").
-_VERSION = re.compile(r"[\s-]?(v\d+(?:\.\d+)*|\d\.\d{1,2})(?![\d.]*\d)"
-                      r"(?!\s*(?:%|\\%|x\b|×|\$|times\b|points?\b|pp\b|higher|lower|better|worse))")
 _VERSIONED_NAME = re.compile(r"v?\d+(?:\.\d+)*")
 _SLASH_NUMBER = re.compile(r"/(\d{1,4})(?![\w.])")
-_DERIVED_SUFFIX = re.compile(r"-([A-Z0-9]{1,3})(?![A-Za-z0-9\-])")  # ImageNet-C, MNIST-1D
 _PREFIX_DERIVED = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][a-z]{1,4}-?|[A-Z]{1,3}-)([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
 # A dot belongs to a token only between digits ("MultiWOZ 2.1"), so "weights.We" is two tokens.
 _TOKEN = re.compile(r"\(\s*[A-Za-z][A-Za-z0-9\-]{0,11}\s*\)"
@@ -82,6 +85,8 @@ _CONNECTORS = frozenset({",", "and", "or", "&", "/"})
 # Numbers, units and numeric compounds ("30", "8-bit", "3D-zoom") are never a dataset name.
 _NUMERIC = re.compile(r"[\d.,]+[a-zA-Z%]{0,2}|[\d.,]+[A-Za-z]{0,2}-[a-z][\w-]*|\d[dD]-[a-z][\w-]*|\d+(?:st|nd|rd|th)")
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+# A capitalised participle ("Synthesized", "Augmented", "Streaming") describes data; it does not name it.
+_INFLECTED_WORD = re.compile(r"[A-Z][a-z]{2,}(?<!e)(?:ed|ing)")
 # One pass over the lowercased text finds every context anchor: a trigger word, optionally followed
 # by a list introducer ("datasets such as", "benchmarks (") or a naming verb ("a benchmark called").
 _ANCHOR = re.compile(
@@ -90,13 +95,14 @@ _ANCHOR = re.compile(
     r"(?:\s*,?\s*(?P<list>(?:such as|including|like|namely|e\.g\.|i\.e\.|viz\.)[,:]?\s+|\(\s*(?:(?:e\.g\.|"
     r"i\.e\.|such as|including)[,:]?\s*)?|:\s*)|,?\s+(?P<called>called|named|dubbed|termed|coined)\s+)?")
 _NAME_AFTER_TRIGGER = re.compile(r"\s+(?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+(?![A-Za-z0-9])")
+_NAME_IN_COMMAS = re.compile(r"\s*[,:]\s+((?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+)(?=\s*[,;(])")
 _APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?$")
 _BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9][A-Za-z0-9\-]*?"
                           r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
 _TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmarks?|corpus|corpora|graphs?|"
                             r"data)\b", re.IGNORECASE)
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
-_PAREN_ACRONYM = re.compile(r"\s*\(\s*([^()\s]{2,15})\s*\)")
+# "PPI (0.995) and Reddit (0.970)": a score in parentheses after a list item does not end the list.
+_LIST_GAP = re.compile(r"(?:\s*\(\s*[\d.,%\u00b1+\s-]+\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
 _PAREN_OPEN = re.compile(r"\s*\(\s*")
 _PAREN_CLOSE = re.compile(r"\s*\)")
 
@@ -145,8 +151,9 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
     pending: list[Mention] = []
     for hit in gazetteer.index.find(text, lowered):
         alias = hit.payload
-        name, end = _with_variant(text, hit.start, hit.end, alias.canonical)
-        long_form = " " in alias.written and " " not in alias.canonical and _is_expanded(text, end, alias, gazetteer)
+        name, end = with_variant(text, hit.start, hit.end, alias.canonical)
+        long_form = " " in alias.written and " " not in alias.canonical and (
+            is_expanded(text, end, alias, gazetteer) or is_full_name(alias))
         mention = Mention(hit.start, end, alias.written if long_form else name,
                           alias_key(name, False), long_form)
         (pending if alias.context_only else strong).append(mention)
@@ -165,55 +172,6 @@ def _slash_sibling(text: str, end: int, canonical: str, gazetteer: DatasetGazett
     if known is None:
         return None
     return Mention(match.start(1), match.end(), known.canonical, alias_key(known.canonical, False))
-
-
-def _is_expanded(text: str, end: int, alias: DatasetAlias, gazetteer: DatasetGazetteer) -> bool:
-    """'General Language Understanding Evaluation (GLUE)': the full name is printed as written."""
-    acronym = _PAREN_ACRONYM.match(text, end)
-    known = gazetteer.strong_keys.get(alias_key(acronym.group(1), False)) if acronym else None
-    return known is not None and known.canonical == alias.canonical
-
-
-def _with_variant(text: str, start: int, end: int, canonical: str) -> tuple[str, int]:
-    """The name to print for a gazetteer hit. LABELLING §2 keeps a stated version or variant as
-    written ("ImageNet-1K", "SQuAD v1.1", "WMT 2014 English-to-German"); a derived benchmark keeps
-    its own written name ("PTB-XL" is not "Penn Treebank-XL"); other aliases print the canonical."""
-    surface = " ".join(text[start:end].split())
-    derived = _DERIVED_SUFFIX.match(text, end)
-    if derived:
-        base = canonical if alias_key(surface, False) == alias_key(canonical, False) else surface
-        return f"{base}-{derived.group(1)}", derived.end()
-    if _is_written_variant(surface, canonical):
-        name, end = surface, end
-    elif not canonical[-1].isdigit() and (version := _VERSION.match(text, end)):
-        name, end = f"{canonical} {version.group(1)}", version.end()
-    else:
-        name = canonical
-    pair = _LANGUAGE_PAIR.match(text, end) if any(c.isdigit() for c in name) else None
-    return (f"{name} {pair.group(1)}", pair.end()) if pair else (name, end)
-
-
-# "WMT 2014 English-to-German", "WMT14 En-De": a translation test set is named with its language pair.
-_LANGUAGES = (r"(?:English|German|French|Romanian|Chinese|Japanese|Czech|Russian|Finnish|Turkish|Estonian|Latvian|"
-              r"Kazakh|Lithuanian|Gujarati|Spanish|Italian|Dutch|Portuguese|Arabic|Korean|Vietnamese|Hindi|"
-              r"En|De|Fr|Ro|Zh|Ja|Cs|Ru|Fi|Tr|Et|Lv|Kk|Lt|Gu|Es|It|Nl|Pt|Ar|Ko|Vi|Hi)")
-_LANGUAGE_PAIR = re.compile(rf"\s+({_LANGUAGES}\s*(?:-to-|-|\u2013|\u2192|/|\s+to\s+)\s*{_LANGUAGES})(?![A-Za-z])")
-_STEM = re.compile(r"[a-z]+?(?=v?\d|$)")
-_APOSTROPHE_YEAR = re.compile(r"['’]\d{2}(?!\d)")
-
-
-def _is_written_variant(surface: str, canonical: str) -> bool:
-    """'ImageNet-1K' for ImageNet, 'SQuAD v1.1' for SQuAD 1.1, 'WMT 2014' for WMT14: the same family
-    stem with a different stated version/variant (a digit). 'MSCOCO' or 'ILSVRC2012' are other names."""
-    written, known = alias_key(surface, False), alias_key(canonical, False)
-    if not any(c.isdigit() for c in written):
-        return False
-    if written == known:
-        # "WMT'14": the year stated in its own spelling is kept; "CIFAR10" is only CIFAR-10 unhyphenated
-        return _APOSTROPHE_YEAR.search(surface) is not None
-    stem_w, stem_k = _STEM.match(written), _STEM.match(known)
-    # "ImageNet ILSVRC-2012" extends the family name with an edition: kept as written
-    return bool(stem_w and stem_k and stem_w.group().startswith(stem_k.group()))
 
 
 def _prefix_derived(text: str, gazetteer: DatasetGazetteer, taken: SpanSet) -> list[Mention]:
@@ -237,6 +195,9 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
         named = _NAME_AFTER_TRIGGER.match(text, end) if anchor.group("called") is None else None
         if anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
             groups += _groups_after(text, anchor.end() if anchor.group("called") else end, gazetteer, single=True)
+        elif not trigger.endswith("s") and (appositive_name := _NAME_IN_COMMAS.match(text, end)):
+            # "a new dataset, FooScenes, of 10k clips": one name set off by commas after a singular trigger
+            groups += _groups_after(text, appositive_name.start(1), gazetteer, single=True)
         if trigger in ("tasks", "challenge", "competition", "contest") and text[start].islower():
             continue  # only "Challenge" as part of a name; "tasks" only introduces lists
         before = _groups_before(text, start, gazetteer)
@@ -318,8 +279,8 @@ def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -
     start, end = group[0][0], group[-1][1]
     name = " ".join(text[start:end].split())
     sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
-    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and sentence_initial:
-        return None  # "Rigorous benchmarks show ..."
+    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)):
+        return None  # "Rigorous benchmarks show ...", "a Distilled Dataset": a describing word
     if _is_hardware_name(name):
         return None  # "benchmarks (A100, 4090)" lists hardware
     name = f"{name} {suffix}" if suffix else name

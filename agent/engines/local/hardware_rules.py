@@ -38,13 +38,31 @@ _COMPUTE_CLUSTER_BEFORE = re.compile(
     r"(?:gpu|ai|hpc|compute|computing|computer|production|training|inference|serving|datacenter|"
     r"data center|kubernetes|k8s|server|shared|multi-tenant|heterogeneous|homogeneous|large-scale|"
     r"commodity|cloud|slurm|hadoop|spark|cpu|tpu|\d+-node|\d+-gpu|multi-node|multi-gpu|distributed|"
-    r"physical|on-premises?|research|enterprise|local|real|edge|accelerator|ray)[\s\-]+(?:[\w-]+\s+)?$",
+    r"physical|on-premises?|research|enterprise|local|real|edge|accelerator|ray|prefill|decod\w*)[\s\-]+(?:[\w-]+\s+)?$",
     re.IGNORECASE)
 _COMPUTE_CLUSTER_AFTER = re.compile(
     r"(?:\s+(?:of|with)\s+(?:[\w-]+\s+){0,2}(?:gpus|machines|nodes|servers|workers|accelerators|cpus|"
     r"tpus|devices|instances|hosts)\b|[\s\-]+(?:scheduler|scheduling|management|manager|utili[sz]ation|"
     r"throughput|resources?|operators?|administrators?|nodes?|level|wide|size|environments?|traces?|"
     r"workloads?|jobs?)\b)", re.IGNORECASE)
+# "cluster" names machines unless the abstract uses the word in its data sense (clustering tokens,
+# semantic clusters, k-means): then only a compute context counts. A hyphen compound ("Cluster-GCN")
+# is a method name.
+_CLUSTERING_SENSE = re.compile(r"\bclustering\b|\bclustered\b|k-?means|centroids?\b|\bcluster\s+(?:the|these|them|similar)\b",
+                               re.IGNORECASE)
+_HYPHEN_COMPOUND = re.compile(r"-[A-Za-z]")
+_DATA_CLUSTER_BEFORE = re.compile(r"(?:semantic|tokens?|features?|topics?|data|points?|words?|keys?|vectors?|"
+                                  r"embeddings?|similar|into)[\s\-]+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_CLUSTER_PLACE = re.compile(r"\b(?:on|in|across|onto|over)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_COMPUTE_WORDS = re.compile(r"\b(?:[GCT]PUs?|nodes|machines|servers?|accelerators?|interconnects?|bandwidth|"
+                            r"data ?centers?|infiniband|nvlink|parallelism)\b", re.IGNORECASE)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = text.find(". ", pos)
+    return len(text) if end < 0 else end
+
+
 _FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
                              r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
 
@@ -92,6 +110,8 @@ def _products(text: str, lowered: str, gazetteer: HardwareGazetteer) -> list[Ite
 # "Raspberry Pi-4", "A100-80GB": a hyphen-joined variant is part of the name as written (LABELLING §3).
 _HYPHEN_VARIANT = re.compile(r"-\d+(?:\.\d+)?[A-Za-z]{0,3}(?![\w-])")
 _ONE_SPACE = re.compile(r" ")
+# "Arria 10 SoC FPGA", "Zynq UltraScale+ MPSoC": the SoC edition of an FPGA family is its own product
+_SOC_VARIANT = re.compile(r"\s+((?:MP|RF)?SoC)(?![\w-])")
 _PAREN_LIST = re.compile(r"\s*\(\s*")
 _BARE_MODEL = re.compile(r"[A-Za-z]{0,3}\d[\w]*")
 
@@ -162,6 +182,8 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
             return None  # "Mi" in "Microsoft", "Atom" in "Atomic"
     variant = _HYPHEN_VARIANT.match(text, end)
     end = variant.end() if variant else end
+    soc = _SOC_VARIANT.match(text, end) if product.hw_class == "fpga" else None
+    end = soc.end() if soc else end
     lead = gazetteer.vendor_before.search(text, max(0, hit.start - 48), hit.start)
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
@@ -169,7 +191,7 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
     name, hw_class = _product_name(alias, vendor, suffix, gazetteer)
-    name += variant.group() if variant else ""
+    name += (variant.group() if variant else "") + (f" {soc.group(1)}" if soc else "")
     mobile_gpu = product.microarchitecture and head is not None and "gpu" in head.group().lower() and (
         mobile is not None or "mobile" in head.group().lower())
     if mobile_gpu:  # "mobile Ampere GPUs" -> "NVIDIA Ampere mobile GPU"
@@ -205,7 +227,21 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
             anchors.add(hit.start)
         else:
             free.append(hit)
-    return [Item(h.start, h.end, h.payload.name, h.payload.hw_class, "class") for h in reversed(free)]
+    items = []
+    for h in reversed(free):
+        items += _implied_processor(h, gazetteer)
+        items.append(Item(h.start, h.end, h.payload.name, h.payload.hw_class, "class"))
+    return items
+
+
+def _implied_processor(hit: Hit[ClassTerm], gazetteer: HardwareGazetteer) -> list[Item]:
+    """'a GPU cluster' also names GPUs: a machine-group term whose modifier is itself a processor
+    term gives that processor's item too (the modifier is not the head of a specific mention)."""
+    words = hit.payload.name.split()
+    if len(words) != 2 or hit.payload.hw_class != "datacenter":
+        return []
+    term = gazetteer.class_terms.lookup(words[0])
+    return [Item(hit.start, hit.end, term.name, term.hw_class, "class")] if term is not None else []
 
 
 def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
@@ -281,7 +317,15 @@ def _is_hardware(text: str, hit: Hit[ClassTerm]) -> bool:
     if term.term == "cloud":
         return not _CLOUD_NOT_HARDWARE.search(before)
     if term.term == "cluster":
-        return bool(_COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end))
+        if _COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
+            return True
+        if _HYPHEN_COMPOUND.match(text, hit.end) or _DATA_CLUSTER_BEFORE.search(before) or _CLUSTERING_SENSE.search(text):
+            return False
+        # "on two different clusters", "in a cluster" in an abstract about machines; or a sentence
+        # that names the machines ("hyper-clusters: thousands of GPUs")
+        sentence = text[text.rfind(". ", 0, hit.start) + 1:_sentence_end(text, hit.end)]
+        return bool(_COMPUTE_WORDS.search(sentence)
+                    or _CLUSTER_PLACE.search(before) and _COMPUTE_WORDS.search(text))
     if term.name == "DSP":
         return not _FPGA_RESOURCES.search(text, max(0, hit.start - 80), hit.end + 80)
     if term.name == "accelerator":

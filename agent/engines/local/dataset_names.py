@@ -1,0 +1,85 @@
+"""How a gazetteer hit is printed (LABELLING.md §2 spelling): a stated version or variant kept as
+written, a derived benchmark under its own name, a written full name instead of the acronym, a
+translation test set with its language pair; otherwise the canonical name."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from agent.engines.local.gazetteer import alias_key
+
+if TYPE_CHECKING:
+    from agent.engines.local.dataset_rules import DatasetAlias, DatasetGazetteer
+
+# A stated version ("MultiWOZ 2.1", "MLPerf v1.1") unless the number is a result ("GLUE 1.5 points").
+_VERSION = re.compile(r"[\s-]?(v\d+(?:\.\d+)*|\d\.\d{1,2})(?![\d.]*\d)"
+                      r"(?!\s*(?:%|\\%|x\b|×|\$|times\b|points?\b|pp\b|higher|lower|better|worse))")
+_DERIVED_SUFFIX = re.compile(r"-([A-Z0-9]{1,3})(?![A-Za-z0-9\-])")  # ImageNet-C, MNIST-1D
+_PAREN_ACRONYM = re.compile(r"\s*\(\s*([^()\s]{2,15})\s*\)")
+
+
+def is_expanded(text: str, end: int, alias: DatasetAlias, gazetteer: DatasetGazetteer) -> bool:
+    """'General Language Understanding Evaluation (GLUE)': the full name is printed as written."""
+    acronym = _PAREN_ACRONYM.match(text, end)
+    known = gazetteer.strong_keys.get(alias_key(acronym.group(1), False)) if acronym else None
+    return known is not None and known.canonical == alias.canonical
+
+
+_FUNCTION_WORDS = frozenset({"in", "the", "of", "for", "and", "on", "a"})
+
+
+def is_full_name(alias: DatasetAlias) -> bool:
+    """'Colossal Clean Crawled Corpus' for C4: a written full name of an acronym dataset is printed as
+    written even without the acronym beside it (LABELLING §2 prefers the full name); a spelling of
+    the acronym itself ("DAIR V2X", "WMT 2014", "Microsoft COCO") is not a full name."""
+    words = alias.written.split()
+    canonical = alias.canonical
+    if any(c.islower() for c in canonical) or alias_key(alias.written, False) == alias_key(canonical, False):
+        return False
+    stem = _STEM.match(canonical.casefold())
+    stem_text = stem.group() if stem and len(stem.group()) > 1 else canonical.casefold()
+    return (len(words) >= 2 and not any(stem_text and w.casefold().startswith(stem_text) for w in words)
+            and all(w[:1].isupper() or w in _FUNCTION_WORDS for w in words))
+
+
+def with_variant(text: str, start: int, end: int, canonical: str) -> tuple[str, int]:
+    """The name to print for a gazetteer hit. LABELLING §2 keeps a stated version or variant as
+    written ("ImageNet-1K", "SQuAD v1.1", "WMT 2014 English-to-German"); a derived benchmark keeps
+    its own written name ("PTB-XL" is not "Penn Treebank-XL"); other aliases print the canonical."""
+    surface = " ".join(text[start:end].split())
+    derived = _DERIVED_SUFFIX.match(text, end)
+    if derived:
+        base = canonical if alias_key(surface, False) == alias_key(canonical, False) else surface
+        return f"{base}-{derived.group(1)}", derived.end()
+    if _is_written_variant(surface, canonical):
+        name, end = surface, end
+    elif not canonical[-1].isdigit() and (version := _VERSION.match(text, end)):
+        name, end = f"{canonical} {version.group(1)}", version.end()
+    else:
+        name = canonical
+    pair = _LANGUAGE_PAIR.match(text, end) if any(c.isdigit() for c in name) else None
+    return (f"{name} {pair.group(1)}", pair.end()) if pair else (name, end)
+
+
+# "WMT 2014 English-to-German", "WMT14 En-De": a translation test set is named with its language pair.
+_LANGUAGES = (r"(?:English|German|French|Romanian|Chinese|Japanese|Czech|Russian|Finnish|Turkish|Estonian|Latvian|"
+              r"Kazakh|Lithuanian|Gujarati|Spanish|Italian|Dutch|Portuguese|Arabic|Korean|Vietnamese|Hindi|"
+              r"En|De|Fr|Ro|Zh|Ja|Cs|Ru|Fi|Tr|Et|Lv|Kk|Lt|Gu|Es|It|Nl|Pt|Ar|Ko|Vi|Hi)")
+_LANGUAGE_PAIR = re.compile(rf"\s+({_LANGUAGES}\s*(?:-to-|-|\u2013|\u2192|/|\s+to\s+)\s*{_LANGUAGES})(?![A-Za-z])")
+_STEM = re.compile(r"[a-z]+?(?=v?\d|$)")
+_APOSTROPHE_YEAR = re.compile(r"['’]\d{2}(?!\d)")
+
+
+def _is_written_variant(surface: str, canonical: str) -> bool:
+    """'ImageNet-1K' for ImageNet, 'SQuAD v1.1' for SQuAD 1.1, 'WMT 2014' for WMT14: the same family
+    stem with a different stated version/variant (a digit). 'MSCOCO' or 'ILSVRC2012' are other names."""
+    written, known = alias_key(surface, False), alias_key(canonical, False)
+    if not any(c.isdigit() for c in written):
+        return False
+    if written == known:
+        # "WMT'14": the year stated in its own spelling is kept; "CIFAR10" is only CIFAR-10 unhyphenated
+        return _APOSTROPHE_YEAR.search(surface) is not None
+    stem_w, stem_k = _STEM.match(written), _STEM.match(known)
+    # "ImageNet ILSVRC-2012" extends the family name with an edition: kept as written
+    return bool(stem_w and stem_k and stem_w.group().startswith(stem_k.group()))
