@@ -51,7 +51,7 @@ class Lexicon:
         # the same word the earlier rule wins ("tail latency" over "latency").
         self.cues = _compile("|".join([f"(?P<m{rank}>{p})" for rank, (_, p) in enumerate(metrics)]
                                       + [f"(?P<quality>{raw['quality']})", f"(?P<proxy>{raw['proxy']})"]))
-        self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})" for kind in ("faster", "reduction", "increase")))
+        self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})" for kind in ("faster", "reduction", "increase", "rise")))
 
     def __getattr__(self, name: str) -> re.Pattern[str]:  # typed access to the pattern keys
         raise AttributeError(f"speedup lexicon has no pattern {name!r}")
@@ -239,6 +239,8 @@ def resolve_direction(word: str | None, metric: str, benefit: bool) -> str:
         return word
     if metric == _SPEEDUP:
         return "faster"
+    if word == "rise":
+        return "increase"  # "higher energy consumption": more of a cost quantity is still an increase
     # throughput and batch size are more-is-better whatever words name them ("tokens/s", "QPS")
     return "increase" if benefit or metric in _BENEFIT_METRICS else "reduction"
 

@@ -43,7 +43,7 @@ _SECOND_METRIC_RE = re.compile(
     r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
 _BOTH_PHASES_RE = re.compile(r"\btraining\s+and\s+inference\b|\binference\s+and\s+training\b", re.I)
 _OUTPERFORMED_RE = re.compile(
-    r"\b(?:outperform|surpass|beat|exceed)(?:s|es|ed|ing)?\s+(?P<baseline>[^,;]{1,120}?)\s+by[\s$]*"
+    r"\b(?:outperform|surpass|beat|exceed)(?:s|es|ed|ing)?\s+(?P<baseline>[^;]{1,160}?),?\s+by[\s$]*"
     r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+average\s+of|a\s+factor\s+of)[\s$]*)*$",
     re.I)
 _IN_TERMS_RE = re.compile(r"\s(?:in|on)\s+(?:terms\s+of\s+)?(?!(?:the\s+)?(?:average|most|all|many)\b)", re.I)
@@ -257,8 +257,9 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = read_after.blocked
         return False
     bare = _BARE_COMPARATIVE_RE.fullmatch(after)
-    if lookback is not None and bare:
-        # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity.
+    if lookback is not None and bare and not read_before.specific:
+        # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity
+        # (unless the claim's own words name one: "... converge up to 6x faster").
         antecedent = _antecedent(lookback, speed_word=bool(bare.group("speed")))
         if antecedent.specific:
             _adopt(claim, antecedent)
@@ -282,7 +283,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = in_parentheses.blocked
         _adopt(claim, in_parentheses)
         return True
-    governing = rules.read_before(verb_phrase) if verb_phrase else rules.Reading()
+    governing = rules.read_before(_without_outperformed(verb_phrase)) if verb_phrase else rules.Reading()
     if not governing.empty:
         claim.blocked = governing.blocked
         _adopt(claim, governing)
