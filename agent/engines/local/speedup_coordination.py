@@ -87,7 +87,7 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
 
 
 _UNMARKED_LIST_RE = re.compile(r"[\s$}]*(?:\\times)?[\s$}]*(?:(?:[\w-]+\s+){0,2}?(?:improvements?|gains?|reductions?|"
-                               r"savings?|increases?|speedups?)\s+)?(?:in|of)\s+(?P<list>[\w\s/-]{3,80}?)"
+                               r"savings?|increases?|speedups?)\s+)?(?:in|of|for)\s+(?P<list>[\w\s/-]{3,80}?)"
                                r"(?=\s*(?:[,;.]|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
                                r"while|with|at)\b)", re.I)
 _SLASH_PAIR_RE = re.compile(r"(?P<list>[A-Za-z][\w-]*(?:\s*/\s*[A-Za-z][\w-]*)+)\s+by[\s$]*$")

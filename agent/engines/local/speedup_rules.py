@@ -90,6 +90,9 @@ class Reading:
         return self.metric is None and self.blocked is None
 
 
+# "the compute-intensive prefill stage", "memory-bound decoding": a quantity word turned into an
+# adjective describes a workload; it does not name the quantity a number measures.
+_DESCRIPTOR_SUFFIX_RE = re.compile(r"-(?:intensive|bound|heavy|hungry|constrained|limited|starved|sensitive)\b", re.I)
 _TOKEN_START_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9¤+/]")
 
 
@@ -103,7 +106,7 @@ def _cues(phrase: str) -> list[Cue]:
         if token.start() < covered:
             continue
         m = lex.cues.match(phrase, token.start())
-        if m is None:
+        if m is None or _DESCRIPTOR_SUFFIX_RE.match(phrase, m.end()):
             continue
         covered = m.end()
         group = m.lastgroup or ""
