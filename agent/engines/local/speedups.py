@@ -62,6 +62,8 @@ _BARE_COMPARATIVE_RE = re.compile(
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
+_SIZE_COMPARATIVE_RE = re.compile(r"[\s$]*(?:larger|bigger|greater|more|higher|wider|deeper|longer|smaller|fewer|less|"
+                                  r"lower|shorter)\b", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
 # Model, dataset and system names: "GPT-2", "ImageNet", "vLLM", "A100", "BERT".
@@ -154,7 +156,10 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     if claim.metric is None and claim.blocked is None:
         # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
         # "threefold"/"10-fold" that often counts things ("contributions are threefold"), is not.
-        claim.metric, claim.blocked = ("speedup", None) if _bare_ratio(text, group) else (None, "unnamed")
+        # A size comparative with nothing named ("5x larger than the largest public dataset") is no
+        # speed claim either: only a speed word or no comparative at all reads as a speedup.
+        speed_ratio = _bare_ratio(text, group) and not _SIZE_COMPARATIVE_RE.match(after)
+        claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
     if claim.metric == "speedup" and group.members[-1].unit == "%" and _vague_percent(sentence, before, after):
         claim.blocked = "quality"  # "improves performance by 5%" next to accuracy talk is accuracy
