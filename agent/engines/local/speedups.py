@@ -31,6 +31,12 @@ _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,6
 _TASK_PERFORMANCE_RE = re.compile(
     r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
     r"|\b(?:downstream|benchmark|evaluation)?\s*tasks?\b", re.I)
+_PRESERVED_QUALITY_RE = re.compile(
+    r"\b(?:with(?:out)?|while|at)\s+(?:(?:a|an|no|only|little|minimal|negligible|marginal|minor|slight|small|"
+    r"comparable|similar|the\s+same|almost|nearly|virtually|any)\s+)+(?:[\w-]+\s+){0,2}?"
+    r"(?:loss|drop|degradation|reduction|decrease|impact|penalty|change|compromise|sacrifice|accuracy|quality)"
+    r"[^,;.]{0,80}|\b(?:without|while|whilst)\s+(?:sacrific|los|compromis|hurt|degrad|maintain|preserv|retain|keep)"
+    r"\w*[^,;.]{0,80}", re.I)
 _PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
 _SHARE_OF_QUALITY_RE = re.compile(
     r"[\s$]*(?:of\s+)?(?:the|its|their|our)\s+(?:[\w'’-]+\s+){0,3}?(?:performance|accuracy|quality|capabilit\w*|"
@@ -210,7 +216,10 @@ def _vague_percent(sentence: _Sentence, before: str, after: str) -> bool:
         return False
     if _TASK_PERFORMANCE_RE.search(sentence.masked, sentence.start, sentence.end):
         return True  # "improves the student model's performance by 4% on GLUE tasks": task quality
-    return lex.quality.search(sentence.masked, sentence.start, sentence.end) is not None
+    # "..., with negligible loss in accuracy": quality that is only kept, not gained, says the
+    # percent is an efficiency figure, so such a clause does not count as quality talk.
+    talk = _PRESERVED_QUALITY_RE.sub(" ", sentence.masked[sentence.start:sentence.end])
+    return lex.quality.search(talk) is not None
 
 
 def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tuple[str, str],
