@@ -148,6 +148,9 @@ def read_after(phrase: str) -> Reading:
     if head.kind != "metric":
         return Reading(blocked=head.kind)  # "47% model FLOPs utilization": the head noun is a proxy
     metric_cues = [c for c in cues if c.kind == "metric"]
+    if head.label == _SPEEDUP:
+        # "5x speedups of convolution computation": what is sped up is a process, not a compute count
+        metric_cues = [c for c in metric_cues if c.label != "compute"]
     best = min(metric_cues, key=lambda c: c.rank)
     benefit = lexicon().benefit.search(phrase) is not None
     return Reading(metric=best.label, benefit=benefit)
