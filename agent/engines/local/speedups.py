@@ -31,6 +31,13 @@ _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,6
 _TASK_PERFORMANCE_RE = re.compile(
     r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
     r"|\b(?:downstream|benchmark|evaluation)?\s*tasks?\b", re.I)
+# The quantity belongs to the comparison targets: "the throughput of baselines drops by", "prior
+# systems' latency grows by".
+_BASELINE_OWNED_RE = re.compile(
+    r"\b(?:of|for)\s+(?:the\s+|all\s+|other\s+|existing\s+|competing\s+|prior\s+)*(?:baselines?|competitors?|"
+    r"prior\s+(?:works?|systems?|methods?)|existing\s+(?:systems?|methods?|approaches))\s+"
+    r"(?:\w+\s+)?(?:drops?|dropped|falls?|fell|degrades?|degraded|grows?|grew|increases?|increased|decreases?|"
+    r"decreased|rises?|rose)\b[^,;]{0,30}$", re.I)
 _PRESERVED_QUALITY_RE = re.compile(
     r"\b(?:with(?:out)?|while|at)\s+(?:(?:a|an|no|only|little|minimal|negligible|marginal|minor|slight|small|"
     r"comparable|similar|the\s+same|almost|nearly|virtually|any)\s+)+(?:[\w-]+\s+){0,2}?"
@@ -240,6 +247,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
         return "setup"  # "each run is repeated 5 times"
     if _CHANGED_TO_RE.search(before[-120:]):
         return "absolute"
+    if _BASELINE_OWNED_RE.search(before[-120:]):
+        return "baseline"  # "while the throughput of the baselines drops by 90%": their result, not ours
     if lex.mechanism_before.search(before):
         return "mechanism"  # "by leveraging the 12x latency advantage of shared memory"
     if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
