@@ -141,7 +141,7 @@ _SHARE_TAIL_RE = re.compile(r"[\s$]*of\s+(?:the\s+|its\s+|their\s+)?(?P<quantity
                             r"with|without|at|to|by)\b)", re.I)
 
 
-def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0)) -> str | None:
+def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0)) -> tuple[str, ...] | None:
     """ "N% of the memory of X": a cost quantity stated as a share of a baseline's (not "90% of
     the peak", a level, nor "96% of the teacher's performance", a quality); also "saves N% of the
     compute", and "consuming only N% of the energy" when the sentence names what it is compared to
@@ -155,5 +155,12 @@ def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0
         if verb is None or not (verb.group("saving")
                                 or rules.lexicon().comparators.search(masked, sentence[0], sentence[1])):
             return None
-    reading = rules.read_after(match.group("quantity"))
-    return reading.metric if reading.specific and not reading.benefit else None
+    # "50% of the parameters and computations of the teacher": one share, one item per quantity
+    metrics = []
+    for part in _LIST_SPLIT_RE.split(match.group("quantity")):
+        reading = rules.read_after(part)
+        if reading.benefit:
+            return None  # "90% of the peak throughput": a level of a benefit, not a saving
+        if reading.specific and reading.metric not in metrics:
+            metrics.append(reading.metric)
+    return tuple(metrics) or None

@@ -152,7 +152,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     claim = Claim(group, evidence_start=pre_start, evidence_end=post_end)
     share = coordination.share_of_quantity(masked, group, (sentence.start, sentence.end))
     if share is not None:  # "12% of the model size of the dense model": a ratio to a baseline
-        claim.metric, claim.direction_word = share, "reduction"
+        claim.metric, claim.direction_word = share[0], "reduction"
+        claim.extra_metric = (share[1], "reduction") if len(share) > 1 else None
         claim.qualifier = _qualifier(masked, group, before, after, previous)
         claim.evidence_end = max(post_end, min(sentence.end, group.end + 60))
         return claim
