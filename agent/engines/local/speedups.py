@@ -38,6 +38,9 @@ _BASELINE_OWNED_RE = re.compile(
     r"prior\s+(?:works?|systems?|methods?)|existing\s+(?:systems?|methods?|approaches))\s+"
     r"(?:\w+\s+)?(?:drops?|dropped|falls?|fell|degrades?|degraded|grows?|grew|increases?|increased|decreases?|"
     r"decreased|rises?|rose)\b[^,;]{0,30}$", re.I)
+_RESULT_PARTICIPLE_RE = re.compile(
+    r"\s*(?:thus\s+|thereby\s+)?(?:achiev|yield|deliver|provid|bring|giv|obtain|attain|realiz|realis)ing\b|"
+    r"\s*(?:thus\s+|thereby\s+)?(?:resulting|leading|translating)\s+(?:in|to|into)\b", re.I)
 _PRESERVED_QUALITY_RE = re.compile(
     r"\b(?:with(?:out)?|while|at)\s+(?:(?:a|an|no|only|little|minimal|negligible|marginal|minor|slight|small|"
     r"comparable|similar|the\s+same|almost|nearly|virtually|any)\s+)+(?:[\w-]+\s+){0,2}?"
@@ -167,6 +170,15 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - LOOKBACK))
     if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
+    if claim.metric is None and claim.blocked is None and _RESULT_PARTICIPLE_RE.match(before):
+        # "accelerates decoding latency, achieving a 2x improvement": a result clause that names
+        # nothing reports on the quantity of the clause it follows
+        main = masked[back:pre_start]
+        reading = rules.read_before(main)
+        if reading.specific:
+            _adopt(claim, reading)
+            claim.direction_word = rules.direction_word("", main.rstrip(" ,;"))
+            claim.evidence_start = sentence.start
     if claim.metric is None and claim.blocked is None:
         # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
         # "threefold"/"10-fold" that often counts things ("contributions are threefold"), is not.
