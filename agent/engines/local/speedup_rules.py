@@ -323,7 +323,15 @@ class ContextReader:
             self._review = lex.review_paper.search(self.text) is not None
         return (self._review or self._contribution_before(index)
                 or lex.prior_work_subject.search(_without_fronted_comparator(self.text, start, end)) is not None
-                or self._states_problem(start, end))
+                or (not self._reports_findings(index) and self._states_problem(start, end)))
+
+    def _reports_findings(self, index: int) -> bool:
+        """In a measurement study ("we characterize ...", "our results reveal ..."), an effect stated
+        after the contribution ("offloading leads to higher energy (up to 51%)") is a finding."""
+        self._contribution_before(len(self.sentences))  # locate the first contribution sentence
+        if self._contribution is None or index <= self._contribution:
+            return False
+        return lexicon().finding.search(self.text) is not None
 
     def _states_problem(self, start: int, end: int) -> bool:
         """A problem's effect ("can lead to 3x higher latency"), unless what follows the effect verb
