@@ -94,3 +94,10 @@ def test_background_sentence_before_the_contribution_stays_context_with_a_the_ph
 def test_ops_per_joule_is_energy_efficiency():
     got = _items("We present Quux. Quux raises the GOPs/J of the accelerator by 31%.")
     assert got == [(31, "%", "energy", "increase")]
+
+
+def test_a_speed_ratio_is_always_faster_and_shrinking_a_model_is_its_size():
+    assert _items("We present Quux. Quux shrinks the network by 6.5$\\times$ with no loss in accuracy.") == [
+        (6.5, "x", "model size", "reduction")]
+    assert _items("We present Quux. Quux compresses activations by 12x, cutting peak memory by 40%.") == [
+        (12, "x", "memory", "reduction"), (40, "%", "memory", "reduction")]
