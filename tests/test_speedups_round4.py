@@ -101,3 +101,10 @@ def test_a_speed_ratio_is_always_faster_and_shrinking_a_model_is_its_size():
         (6.5, "x", "model size", "reduction")]
     assert _items("We present Quux. Quux compresses activations by 12x, cutting peak memory by 40%.") == [
         (12, "x", "memory", "reduction"), (40, "%", "memory", "reduction")]
+
+
+def test_n_times_the_quantity_of_a_baseline_is_a_ratio_not_a_setting():
+    assert _items("We present Quux. Quux serves requests at 1.6x the throughput of the stock server.") == [
+        (1.6, "x", "throughput", "increase")]
+    # a setting written with "at" stays a setting
+    assert _items("We present Quux. Quux is evaluated at 2x upscaling on five datasets.") == []

@@ -80,6 +80,7 @@ _ABSOLUTE_FIGURE_RE = re.compile(
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
 _SIZE_COMPARATIVE_RE = re.compile(r"[\s$]*(?:larger|bigger|greater|more|higher|wider|deeper|longer|smaller|fewer|less|"
                                   r"lower|shorter)\b", re.I)
+_TIMES_THE_RE = re.compile(r"[\s$]*(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:of|achieved\s+by)\b", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
 # Model, dataset and system names: "GPT-2", "ImageNet", "vLLM", "A100", "BERT".
@@ -224,6 +225,11 @@ def _continuation(masked: str, group: Group, previous: Claim | None, floor: int)
     return previous, (masked[verbs[-1].start():group.start] if verbs else "")
 
 
+def _ratio_of_quantity(unit: str | None, after: str) -> bool:
+    """ "runs at 1.3x the throughput of X": a ratio to a baseline's named quantity, not a setting."""
+    return unit == "x" and _TIMES_THE_RE.match(after) is not None and rules.read_after(after).metric is not None
+
+
 def _bare_ratio(text: str, group: Group) -> bool:
     last = group.members[-1]
     return last.unit == "x" and last.kind != "word" and "fold" not in text[last.start:last.end].lower()
@@ -265,7 +271,7 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
     if lex.mechanism_before.search(before):
         return "mechanism"  # "by leveraging the 12x latency advantage of shared memory"
     if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
-            and rules.read_before(before).empty:
+            and rules.read_before(before).empty and not _ratio_of_quantity(unit, after):
         return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
     if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not lex.shrink.search(before):
         return "setup"  # "90% of the peak": a level, not a change
