@@ -108,3 +108,12 @@ def test_n_times_the_quantity_of_a_baseline_is_a_ratio_not_a_setting():
         (1.6, "x", "throughput", "increase")]
     # a setting written with "at" stays a setting
     assert _items("We present Quux. Quux is evaluated at 2x upscaling on five datasets.") == []
+
+
+def test_faster_is_a_speed_whatever_its_sibling_measured_and_may_name_its_quantity_after_the_baseline():
+    assert _items("We present Quux. Our Quux-T is 1.7x smaller and 1.3x faster than a stock ResNet at "
+                  "similar accuracy.") == [(1.7, "x", "model size", "reduction"), (1.3, "x", "speedup", "faster")]
+    assert _items("We present Quux. Quux is 26% faster than Foo in time-to-first-token.") == [
+        (26, "%", "latency", "faster")]
+    assert _items("We present Quux. Quux is 2.5x faster than Foo in training.") == [
+        (2.5, "x", "training time", "faster")]

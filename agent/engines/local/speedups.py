@@ -80,6 +80,11 @@ _ABSOLUTE_FIGURE_RE = re.compile(
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
 _SIZE_COMPARATIVE_RE = re.compile(r"[\s$]*(?:larger|bigger|greater|more|higher|wider|deeper|longer|smaller|fewer|less|"
                                   r"lower|shorter)\b", re.I)
+_SPEED_AFTER_RE = re.compile(r"[\s$]*(?:faster|quicker)\b", re.I)
+_TIMED_METRICS = frozenset({"speedup", "latency", "tail latency", "training time", "search cost", "communication"})
+# "... faster than X in (terms of) the decoding latency": the quantity named after the baseline, in this clause
+_IN_QUANTITY_RE = re.compile(r"[^,;:()]*?\s(?:in|on)\s+(?:terms\s+of\s+)?(?P<quantity>(?:the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)",
+                             re.I)
 _TIMES_THE_RE = re.compile(r"[\s$]*(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:of|achieved\s+by)\b", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
@@ -171,6 +176,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - LOOKBACK))
     if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
+    _match_speed_word(claim, masked, after, (group.end, sentence.end))
     if claim.metric is None and claim.blocked is None and _RESULT_PARTICIPLE_RE.match(before):
         # "accelerates decoding latency, achieving a 2x improvement": a result clause that names
         # nothing reports on the quantity of the clause it follows
@@ -223,6 +229,20 @@ def _continuation(masked: str, group: Group, previous: Claim | None, floor: int)
     if previous is not None and any(not v.group().lower().endswith("ing") for v in verbs):
         previous = None
     return previous, (masked[verbs[-1].start():group.start] if verbs else "")
+
+
+def _match_speed_word(claim: Claim, masked: str, after: str, span: tuple[int, int]) -> None:
+    """Metric and comparative must agree: "1.5x smaller and 1.2x faster" does not make the 1.2x a
+    model size, and "31% faster than X in time-to-first-token" names its quantity after the baseline."""
+    if claim.blocked or not _SPEED_AFTER_RE.match(after):
+        return
+    if claim.metric is not None and claim.metric not in _TIMED_METRICS:
+        claim.metric, claim.benefit = "speedup", False
+    if claim.metric in (None, "speedup"):
+        named = _IN_QUANTITY_RE.match(masked, span[0], min(span[1], span[0] + 120))
+        reading = rules.read_after(named.group("quantity")) if named else rules.Reading()
+        if reading.metric in _TIMED_METRICS and reading.specific:
+            claim.metric, claim.benefit = reading.metric, reading.benefit
 
 
 def _ratio_of_quantity(unit: str | None, after: str) -> bool:
