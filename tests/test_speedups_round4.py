@@ -117,3 +117,12 @@ def test_faster_is_a_speed_whatever_its_sibling_measured_and_may_name_its_quanti
         (26, "%", "latency", "faster")]
     assert _items("We present Quux. Quux is 2.5x faster than Foo in training.") == [
         (2.5, "x", "training time", "faster")]
+
+
+def test_a_parenthesised_number_inside_a_noun_phrase_takes_the_noun_after_it():
+    got = extract_speedups("We present Quux. Quux gives a (2.4x) decoding throughput gain on phones.")
+    assert [(s.value, s.metric, s.direction) for s in got] == [(2.4, "throughput", "increase")]
+    assert got[0].evidence.count("(") == got[0].evidence.count(")")
+    # "response time (31% faster) and power": a conjunction after the parenthesis is no noun phrase
+    assert _items("We present Quux. Quux beats Foo in response time (31% faster) and power use (40% lower).") == [
+        (31, "%", "latency", "faster"), (40, "%", "energy", "reduction")]
