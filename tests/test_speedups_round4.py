@@ -96,7 +96,7 @@ def test_ops_per_joule_is_energy_efficiency():
     assert got == [(31, "%", "energy", "increase")]
 
 
-def test_a_speed_ratio_is_always_faster_and_shrinking_a_model_is_its_size():
+def test_shrinking_a_model_is_its_size_and_compressing_activations_is_memory():
     assert _items("We present Quux. Quux shrinks the network by 6.5$\\times$ with no loss in accuracy.") == [
         (6.5, "x", "model size", "reduction")]
     assert _items("We present Quux. Quux compresses activations by 12x, cutting peak memory by 40%.") == [

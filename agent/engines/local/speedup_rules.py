@@ -241,10 +241,10 @@ _JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)
 
 def resolve_direction(word: str | None, metric: str, benefit: bool) -> str:
     """§1.3 direction: "improves latency" is a reduction, "improves throughput" an increase."""
-    if metric == _SPEEDUP:
-        return "faster"  # a speed ratio only ever goes one way; "reduces ... by 2x" with no quantity is a speedup
     if word in ("faster", "reduction"):
-        return word
+        return word  # "50-180% less efficient" (a measured slowdown) stays a reduction even as a speedup
+    if metric == _SPEEDUP:
+        return "faster"
     if word == "rise":
         return "increase"  # "higher energy consumption": more of a cost quantity is still an increase
     # throughput and batch size are more-is-better whatever words name them ("tokens/s", "QPS")
