@@ -126,3 +126,24 @@ def test_a_parenthesised_number_inside_a_noun_phrase_takes_the_noun_after_it():
     # "response time (31% faster) and power": a conjunction after the parenthesis is no noun phrase
     assert _items("We present Quux. Quux beats Foo in response time (31% faster) and power use (40% lower).") == [
         (31, "%", "latency", "faster"), (40, "%", "energy", "reduction")]
+
+
+def test_off_list_objects_of_a_change_verb_and_sample_efficiency_are_no_claims():
+    assert _items("We present Quux. Quux improves sample efficiency over imitation learning by more than 30x.") == []
+    assert _items("We present Quux. The best step size only halves when the epoch budget is increased by a "
+                  "factor of 64.") == []
+    # a named system or "performance" as the object is still a speed claim
+    assert _items("We present Quux. Quux improves vLLM by 2.1x on long prompts.") == [
+        (2.1, "x", "speedup", "faster")]
+
+
+def test_more_than_as_a_qualifier_does_not_set_the_direction():
+    assert _items("We present Quux. Quux can compress the encoder by more than 40x.") == [
+        (40, "x", "model size", "reduction")]
+
+
+def test_a_size_comparative_before_the_number_is_no_speedup_and_auroc_is_quality():
+    assert _items("We present Quux. We also release a corpus built from forums, larger than previous "
+                  "benchmarks by an order of magnitude.") == []
+    assert _items("We present Quux. Trained on a tenth of the data, Quux comes within 3% AUROC of the full "
+                  "model.") == []

@@ -214,6 +214,8 @@ def direction_word(after: str, before: str) -> str | None:
     first = directions.search(after)
     if first:
         return first.lastgroup
+    # "by more than 60x": a comparative that is the number's qualifier says nothing about direction
+    before = _THAN_QUALIFIER_RE.sub("", before)
     # Only the claim's own clause: in "9.1x energy savings and 2.2x area efficiency" the savings
     # belong to the energy claim, and the 2.2x takes its direction from its quantity's polarity.
     own_start = len(before) - len(own_clause(before))
@@ -235,6 +237,7 @@ def own_clause(before: str) -> str:
     return tail[joins[-1].end():] if joins else tail
 
 
+_THAN_QUALIFIER_RE = re.compile(r"\b(?:more|greater|higher|larger)\s+than[\s$~]*$", re.I)
 _COMPARATIVE_RE = re.compile(r"lower|less|fewer|smaller|cheaper|lighter|higher|more|larger|greater|better", re.I)
 _JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)
 

@@ -78,14 +78,27 @@ _BARE_COMPARATIVE_RE = re.compile(
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
+_CHANGED_OBJECT_RE = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|lower|boost|rais|enhanc|shrink|scal|grow|decay|expand|extend)\w*\s+"
+    r"(?:the\s+|its\s+|their\s+|our\s+)?(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+"
+    r"(?:over\s+[^,;]{1,60}?\s+)?by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|"
+    r"an?\s+(?:average\s+)?(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$", re.I)
+_BY_TAIL = (r"\s+by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+(?:average\s+)?"
+            r"(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$")
+# ... and the passive: "when the epoch budget is increased by a factor of 8"
+_CHANGED_SUBJECT_RE = re.compile(
+    r"(?:^|\b(?:the|its|their|our)\s+)(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+(?:is|are|was|were|gets?|got|being)\s+"
+    r"(?:\w+ly\s+)?(?:increas|decreas|reduc|rais|lower|scal|grow|expand|extend|doubl|shrunk|shrink)\w*" + _BY_TAIL, re.I)
 _SIZE_COMPARATIVE_RE = re.compile(r"[\s$]*(?:larger|bigger|greater|more|higher|wider|deeper|longer|smaller|fewer|less|"
-                                  r"lower|shorter)\b", re.I)
+                                  r"lower|shorter|easier|harder|simpler|stronger|weaker|denser|sparser|richer)\b", re.I)
 _SPEED_AFTER_RE = re.compile(r"[\s$]*(?:faster|quicker)\b", re.I)
 _TIMED_METRICS = frozenset({"speedup", "latency", "tail latency", "training time", "search cost", "communication"})
 # "... faster than X in (terms of) the decoding latency": the quantity named after the baseline, in this clause
 _IN_QUANTITY_RE = re.compile(r"[^,;:()]*?\s(?:in|on)\s+(?:terms\s+of\s+)?(?P<quantity>(?:the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)",
                              re.I)
 _TIMES_THE_RE = re.compile(r"[\s$]*(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:of|achieved\s+by)\b", re.I)
+_SIZE_THAN_BEFORE_RE = re.compile(r"\b(?:larger|bigger|greater|more|wider|deeper|longer|smaller|fewer|shorter|"
+                                  r"easier|harder)\s+than\b[^,;]{0,80}\bby[\s$]*(?:an?\s+)?$", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
 # Model, dataset and system names: "GPT-2", "ImageNet", "vLLM", "A100", "BERT".
@@ -191,7 +204,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         # "threefold"/"10-fold" that often counts things ("contributions are threefold"), is not.
         # A size comparative with nothing named ("5x larger than the largest public dataset") is no
         # speed claim either: only a speed word or no comparative at all reads as a speedup.
-        speed_ratio = _bare_ratio(text, group) and not _SIZE_COMPARATIVE_RE.match(after)
+        speed_ratio = _bare_ratio(text, group) and not _SIZE_COMPARATIVE_RE.match(after) \
+            and not _SIZE_THAN_BEFORE_RE.search(before)
         claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
     if claim.metric == "speedup" and group.members[-1].unit == "%" and _vague_percent(sentence, before, after):
@@ -243,6 +257,21 @@ def _match_speed_word(claim: Claim, masked: str, after: str, span: tuple[int, in
         reading = rules.read_after(named.group("quantity")) if named else rules.Reading()
         if reading.metric in _TIMED_METRICS and reading.specific:
             claim.metric, claim.benefit = reading.metric, reading.benefit
+
+
+def _off_list_object(before: str) -> bool:
+    """ "increases the epoch budget by 8x", "improves its ability to encode syntax by 8%": the number
+    measures the object of a change verb, a common noun phrase that names nothing on the §1.3 list
+    (a name - "improves vLLM by 2x" - or a pronoun still reads as a speed claim)."""
+    match = _CHANGED_OBJECT_RE.search(before) or _CHANGED_SUBJECT_RE.search(before)
+    if match is None:
+        return False
+    phrase = match.group("object")
+    words = phrase.split()
+    if not words or any(c.isupper() or c.isdigit() for w in words for c in w) \
+            or words[0].lower() in ("it", "this", "them", "these", "that", "performance"):
+        return False
+    return rules.read_after(phrase).empty and not rules.lexicon().faster.search(phrase)
 
 
 def _ratio_of_quantity(unit: str | None, after: str) -> bool:
@@ -351,7 +380,8 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         _adopt(claim, governing)
         return True
     if read_after.empty and read_before.empty and (_OFF_LIST_NOUN_AFTER.match(after)
-                                                   or _OFF_LIST_OBJECT_BEFORE.search(before)) \
+                                                   or _OFF_LIST_OBJECT_BEFORE.search(before)
+                                                   or _off_list_object(before)) \
             and (previous is not None or lookback is None or rules.read_before(lookback[0]).empty):
         # "6x more burstiness", "reduces the number of partial sums by 1000x": the number modifies
         # a noun off the §1.3 list, so it inherits nothing from a sibling claim and is no claim
