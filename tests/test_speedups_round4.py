@@ -147,3 +147,13 @@ def test_a_size_comparative_before_the_number_is_no_speedup_and_auroc_is_quality
                   "benchmarks by an order of magnitude.") == []
     assert _items("We present Quux. Trained on a tenth of the data, Quux comes within 3% AUROC of the full "
                   "model.") == []
+
+
+def test_qualifiers_from_a_sentence_adverbial_down_to_and_before_a_parenthesis():
+    got = extract_speedups("We present Quux. Compared to the stock compiler, on average, the kernels tuned by Quux "
+                           "cut the decoding latency by 41.5%.")
+    assert [(s.value, s.metric, s.qualifier) for s in got] == [(41.5, "latency", "average")]
+    got = extract_speedups("We present Quux. Quux keeps its BLEU with down to only 7% of the model parameters.")
+    assert [(s.value, s.metric, s.qualifier) for s in got] == [(7, "model size", "up_to")]
+    got = extract_speedups("We present Quux. Quux reaches about (2.5x) higher decoding throughput on phones.")
+    assert [(s.value, s.metric, s.qualifier) for s in got] == [(2.5, "throughput", "approx")]
