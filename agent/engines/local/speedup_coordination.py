@@ -133,7 +133,8 @@ _SHARE_OF_RE = re.compile(r"[\s$]*of\s+(?:the|its|their)\s+(?P<quantity>[\w\s-]{
 # the parameters": a share of a
 # cost quantity that a consumption or saving verb governs (through earlier "N% of Q and" conjuncts).
 _SHARE_VERB_RE = re.compile(
-    r"\b(?:(?P<saving>sav|cut|eliminat|remov|down\s+to|as\s+little\s+as)|consum|us|requir|need|tak|spend)\w*\s+(?:(?:only|just|merely|about|nearly|"
+    r"\b(?:(?P<saving>sav|cut|eliminat|remov|down\s+to|as\s+little\s+as)|consum|us|requir|need|tak|spend)\w*\s+"
+    r"(?:(?:only|just|merely|about|nearly|"
     r"roughly|around|up\s+to|less\s+than|under)\s+)*(?:_+\s+of\s+(?:the\s+|its\s+|their\s+)?[\w\s-]{1,40}?"
     r"(?:\s*,\s*and|\s*,|\s+and)\s+)*[\s$]*$", re.I)
 _SHARE_TAIL_RE = re.compile(r"[\s$]*of\s+(?:the\s+|its\s+|their\s+)?(?P<quantity>[\w-]+(?:\s+[\w-]+){0,2}?)"

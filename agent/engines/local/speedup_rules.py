@@ -51,7 +51,8 @@ class Lexicon:
         # the same word the earlier rule wins ("tail latency" over "latency").
         self.cues = _compile("|".join([f"(?P<m{rank}>{p})" for rank, (_, p) in enumerate(metrics)]
                                       + [f"(?P<quality>{raw['quality']})", f"(?P<proxy>{raw['proxy']})"]))
-        self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})" for kind in ("faster", "reduction", "increase", "rise")))
+        self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})"
+                                            for kind in ("faster", "reduction", "increase", "rise")))
 
     def __getattr__(self, name: str) -> re.Pattern[str]:  # typed access to the pattern keys
         raise AttributeError(f"speedup lexicon has no pattern {name!r}")

@@ -168,7 +168,8 @@ def coordinate(text: str, units: list[Group]) -> list[Group]:
 
 
 _OPEN_BEFORE_RE = re.compile(r"\(\s*\$?\s*$")
-_NOUN_AFTER_RE = re.compile(r"\s+(?!(?:of|and|or|in|on|for|to|with|at|by|from|than|over|compared|which|that|while|is|are|was|were|as)\b)[a-z][\w-]*")
+_NOUN_AFTER_RE = re.compile(r"\s+(?!(?:of|and|or|in|on|for|to|with|at|by|from|than|over|compared|which|that|while|"
+                            r"is|are|was|were|as)\b)[a-z][\w-]*")
 
 
 def phrase_after(masked: str, group: Group, limit: int) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_rules as rules
+from agent.engines.local import speedup_shapes as shapes
 from agent.engines.local.speedup_baselines import SentenceComparators, find_comparators
 from agent.engines.local.speedup_items import LOOKBACK, Claim, finalise
 from agent.engines.local.speedup_segments import (
@@ -27,26 +28,6 @@ from agent.numbers import find_numbers, find_ranges, share_list_units
 _DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)
 _ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
 _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,60},", re.I)
-# "performance" of a model, or on tasks, is what the model gets right, not how fast it runs.
-_TASK_PERFORMANCE_RE = re.compile(
-    r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
-    r"|\b(?:downstream|benchmark|evaluation)?\s*tasks?\b", re.I)
-# The quantity belongs to the comparison targets: "the throughput of baselines drops by", "prior
-# systems' latency grows by".
-_BASELINE_OWNED_RE = re.compile(
-    r"\b(?:of|for)\s+(?:the\s+|all\s+|other\s+|existing\s+|competing\s+|prior\s+)*(?:baselines?|competitors?|"
-    r"prior\s+(?:works?|systems?|methods?)|existing\s+(?:systems?|methods?|approaches))\s+"
-    r"(?:\w+\s+)?(?:drops?|dropped|falls?|fell|degrades?|degraded|grows?|grew|increases?|increased|decreases?|"
-    r"decreased|rises?|rose)\b[^,;]{0,30}$", re.I)
-_RESULT_PARTICIPLE_RE = re.compile(
-    r"\s*(?:thus\s+|thereby\s+)?(?:achiev|yield|deliver|provid|bring|giv|obtain|attain|realiz|realis)ing\b|"
-    r"\s*(?:thus\s+|thereby\s+)?(?:resulting|leading|translating)\s+(?:in|to|into)\b", re.I)
-_PRESERVED_QUALITY_RE = re.compile(
-    r"\b(?:with(?:out)?|while|at)\s+(?:(?:a|an|no|only|little|minimal|negligible|marginal|minor|slight|small|"
-    r"comparable|similar|the\s+same|almost|nearly|virtually|any)\s+)+(?:[\w-]+\s+){0,2}?"
-    r"(?:loss|drop|degradation|reduction|decrease|impact|penalty|change|compromise|sacrifice|accuracy|quality)"
-    r"[^,;.]{0,80}|\b(?:without|while|whilst)\s+(?:sacrific|los|compromis|hurt|degrad|maintain|preserv|retain|keep)"
-    r"\w*[^,;.]{0,80}", re.I)
 _PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
 _SHARE_OF_QUALITY_RE = re.compile(
     r"[\s$]*(?:of\s+)?(?:the|its|their|our)\s+(?:[\w'’-]+\s+){0,3}?(?:performance|accuracy|quality|capabilit\w*|"
@@ -78,27 +59,6 @@ _BARE_COMPARATIVE_RE = re.compile(
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
-_CHANGED_OBJECT_RE = re.compile(
-    r"\b(?:improv|reduc|increas|decreas|lower|boost|rais|enhanc|shrink|scal|grow|decay|expand|extend)\w*\s+"
-    r"(?:the\s+|its\s+|their\s+|our\s+)?(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+"
-    r"(?:over\s+[^,;]{1,60}?\s+)?by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|"
-    r"an?\s+(?:average\s+)?(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$", re.I)
-_BY_TAIL = (r"\s+by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+(?:average\s+)?"
-            r"(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$")
-# ... and the passive: "when the epoch budget is increased by a factor of 8"
-_CHANGED_SUBJECT_RE = re.compile(
-    r"(?:^|\b(?:the|its|their|our)\s+)(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+(?:is|are|was|were|gets?|got|being)\s+"
-    r"(?:\w+ly\s+)?(?:increas|decreas|reduc|rais|lower|scal|grow|expand|extend|doubl|shrunk|shrink)\w*" + _BY_TAIL, re.I)
-_SIZE_COMPARATIVE_RE = re.compile(r"[\s$]*(?:larger|bigger|greater|more|higher|wider|deeper|longer|smaller|fewer|less|"
-                                  r"lower|shorter|easier|harder|simpler|stronger|weaker|denser|sparser|richer)\b", re.I)
-_SPEED_AFTER_RE = re.compile(r"[\s$]*(?:faster|quicker)\b", re.I)
-_TIMED_METRICS = frozenset({"speedup", "latency", "tail latency", "training time", "search cost", "communication"})
-# "... faster than X in (terms of) the decoding latency": the quantity named after the baseline, in this clause
-_IN_QUANTITY_RE = re.compile(r"[^,;:()]*?\s(?:in|on)\s+(?:terms\s+of\s+)?(?P<quantity>(?:the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)",
-                             re.I)
-_TIMES_THE_RE = re.compile(r"[\s$]*(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:of|achieved\s+by)\b", re.I)
-_SIZE_THAN_BEFORE_RE = re.compile(r"\b(?:larger|bigger|greater|more|wider|deeper|longer|smaller|fewer|shorter|"
-                                  r"easier|harder)\s+than\b[^,;]{0,80}\bby[\s$]*(?:an?\s+)?$", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
 # Model, dataset and system names: "GPT-2", "ImageNet", "vLLM", "A100", "BERT".
@@ -189,26 +149,19 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - LOOKBACK))
     if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
-    _match_speed_word(claim, masked, after, (group.end, sentence.end))
-    if claim.metric is None and claim.blocked is None and _RESULT_PARTICIPLE_RE.match(before):
-        # "accelerates decoding latency, achieving a 2x improvement": a result clause that names
-        # nothing reports on the quantity of the clause it follows
-        main = masked[back:pre_start]
-        reading = rules.read_before(main)
-        if reading.specific:
-            _adopt(claim, reading)
-            claim.direction_word = rules.direction_word("", main.rstrip(" ,;"))
-            claim.evidence_start = sentence.start
+    shapes.match_speed_word(claim, masked, after, (group.end, sentence.end))
+    if shapes.main_clause_quantity(claim, before, masked[back:pre_start]):
+        claim.evidence_start = sentence.start
     if claim.metric is None and claim.blocked is None:
         # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
         # "threefold"/"10-fold" that often counts things ("contributions are threefold"), is not.
         # A size comparative with nothing named ("5x larger than the largest public dataset") is no
         # speed claim either: only a speed word or no comparative at all reads as a speedup.
-        speed_ratio = _bare_ratio(text, group) and not _SIZE_COMPARATIVE_RE.match(after) \
-            and not _SIZE_THAN_BEFORE_RE.search(before)
+        speed_ratio = _bare_ratio(text, group) and not shapes.size_comparative(before, after)
         claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
-    if claim.metric == "speedup" and group.members[-1].unit == "%" and _vague_percent(sentence, before, after):
+    if claim.metric == "speedup" and group.members[-1].unit == "%" \
+            and shapes.vague_percent(sentence, before, after):
         claim.blocked = "quality"  # "improves performance by 5%" next to accuracy talk is accuracy
     if claim.blocked in ("unnamed", "quality", "proxy"):
         # "37% and 68% in area and power efficiency, respectively": the first quantity named
@@ -224,7 +177,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         same = previous is not None and previous.metric == claim.metric
         claim.direction_word = previous.direction_word if same else rules.direction_word("", lookback[0])
     claim.qualifier = _qualifier(masked, group, before, after, previous)
-    if claim.qualifier is None and not group.is_range and (sentence.averaged or _average_earlier(sentence, group)):
+    if claim.qualifier is None and not group.is_range \
+            and (sentence.averaged or shapes.average_earlier(sentence, group)):
         claim.qualifier = "average"
     claim.extra_metric = (_second_metric(masked, post_end) or _both_phases(claim, before, verb_phrase)
                           or claim.extra_metric)
@@ -245,66 +199,9 @@ def _continuation(masked: str, group: Group, previous: Claim | None, floor: int)
     return previous, (masked[verbs[-1].start():group.start] if verbs else "")
 
 
-def _match_speed_word(claim: Claim, masked: str, after: str, span: tuple[int, int]) -> None:
-    """Metric and comparative must agree: "1.5x smaller and 1.2x faster" does not make the 1.2x a
-    model size, and "31% faster than X in time-to-first-token" names its quantity after the baseline."""
-    if claim.blocked or not _SPEED_AFTER_RE.match(after):
-        return
-    if claim.metric is not None and claim.metric not in _TIMED_METRICS:
-        claim.metric, claim.benefit = "speedup", False
-    if claim.metric in (None, "speedup"):
-        named = _IN_QUANTITY_RE.match(masked, span[0], min(span[1], span[0] + 120))
-        reading = rules.read_after(named.group("quantity")) if named else rules.Reading()
-        if reading.metric in _TIMED_METRICS and reading.specific:
-            claim.metric, claim.benefit = reading.metric, reading.benefit
-
-
-def _off_list_object(before: str) -> bool:
-    """ "increases the epoch budget by 8x", "improves its ability to encode syntax by 8%": the number
-    measures the object of a change verb, a common noun phrase that names nothing on the §1.3 list
-    (a name - "improves vLLM by 2x" - or a pronoun still reads as a speed claim)."""
-    match = _CHANGED_OBJECT_RE.search(before) or _CHANGED_SUBJECT_RE.search(before)
-    if match is None:
-        return False
-    phrase = match.group("object")
-    words = phrase.split()
-    if not words or any(c.isupper() or c.isdigit() for w in words for c in w) \
-            or words[0].lower() in ("it", "this", "them", "these", "that", "performance"):
-        return False
-    return rules.read_after(phrase).empty and not rules.lexicon().faster.search(phrase)
-
-
-def _average_earlier(sentence: _Sentence, group: Group) -> bool:
-    """ "Compared to X, on average, the models reduce latency by 54%": an "on average" earlier in the
-    sentence qualifies the first number after it (no other number in between)."""
-    found = None
-    for found in _ON_AVERAGE_RE.finditer(sentence.masked, sentence.start, group.start):
-        pass
-    # only before the sentence's first number: "32% ... on average ..., and 59% on X" keeps it with the 32%
-    return found is not None and not any(c.isdigit() for c in sentence.text[sentence.start:group.start])
-
-
-def _ratio_of_quantity(unit: str | None, after: str) -> bool:
-    """ "runs at 1.3x the throughput of X": a ratio to a baseline's named quantity, not a setting."""
-    return unit == "x" and _TIMES_THE_RE.match(after) is not None and rules.read_after(after).metric is not None
-
-
 def _bare_ratio(text: str, group: Group) -> bool:
     last = group.members[-1]
     return last.unit == "x" and last.kind != "word" and "fold" not in text[last.start:last.end].lower()
-
-
-def _vague_percent(sentence: _Sentence, before: str, after: str) -> bool:
-    """A percent "performance" gain with no speed word, in a sentence that talks about quality."""
-    lex = rules.lexicon()
-    if lex.faster.search(after) or lex.faster.search(before[-80:]):
-        return False
-    if _TASK_PERFORMANCE_RE.search(sentence.masked, sentence.start, sentence.end):
-        return True  # "improves the student model's performance by 4% on GLUE tasks": task quality
-    # "..., with negligible loss in accuracy": quality that is only kept, not gained, says the
-    # percent is an efficiency figure, so such a clause does not count as quality talk.
-    talk = _PRESERVED_QUALITY_RE.sub(" ", sentence.masked[sentence.start:sentence.end])
-    return lex.quality.search(talk) is not None
 
 
 def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tuple[str, str],
@@ -325,12 +222,12 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
         return "setup"  # "each run is repeated 5 times"
     if _CHANGED_TO_RE.search(before[-120:]):
         return "absolute"
-    if _BASELINE_OWNED_RE.search(before[-120:]):
+    if shapes.BASELINE_OWNED_RE.search(before[-120:]):
         return "baseline"  # "while the throughput of the baselines drops by 90%": their result, not ours
     if lex.mechanism_before.search(before):
         return "mechanism"  # "by leveraging the 12x latency advantage of shared memory"
     if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
-            and rules.read_before(before).empty and not _ratio_of_quantity(unit, after):
+            and rules.read_before(before).empty and not shapes.ratio_of_quantity(unit, after):
         return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
     if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not lex.shrink.search(before):
         return "setup"  # "90% of the peak": a level, not a change
@@ -391,7 +288,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         return True
     if read_after.empty and read_before.empty and (_OFF_LIST_NOUN_AFTER.match(after)
                                                    or _OFF_LIST_OBJECT_BEFORE.search(before)
-                                                   or _off_list_object(before)) \
+                                                   or shapes.off_list_object(before)) \
             and (previous is not None or lookback is None or rules.read_before(lookback[0]).empty):
         # "6x more burstiness", "reduces the number of partial sums by 1000x": the number modifies
         # a noun off the §1.3 list, so it inherits nothing from a sibling claim and is no claim
