@@ -130,8 +130,8 @@ _SHARE_OF_RE = re.compile(r"[\s$]*of\s+(?:the|its|their)\s+(?P<quantity>[\w\s-]{
 
 
 # "consuming only N% of the energy", "saves 52% of the compute and 36% of parameters", "down to 3% of
-# the parameters": a share of a
-# cost quantity that a consumption or saving verb governs (through earlier "N% of Q and" conjuncts).
+# the parameters": a share of a cost quantity that a consumption or saving verb governs (through
+# earlier "N% of Q and" conjuncts).
 _SHARE_VERB_RE = re.compile(
     r"\b(?:(?P<saving>sav|cut|eliminat|remov|down\s+to|as\s+little\s+as)|consum|us|requir|need|tak|spend)\w*\s+"
     r"(?:(?:only|just|merely|about|nearly|"
