@@ -157,3 +157,10 @@ def test_qualifiers_from_a_sentence_adverbial_down_to_and_before_a_parenthesis()
     assert [(s.value, s.metric, s.qualifier) for s in got] == [(7, "model size", "up_to")]
     got = extract_speedups("We present Quux. Quux reaches about (2.5x) higher decoding throughput on phones.")
     assert [(s.value, s.metric, s.qualifier) for s in got] == [(2.5, "throughput", "approx")]
+
+
+def test_a_pruning_or_sparsity_level_is_a_setting():
+    assert _items("We present Quux. For a LLaMA-13B with 62.5% pruning, Quux achieves 4.1% higher accuracy "
+                  "than LoRA.") == []
+    assert _items("We present Quux. Quux reaches 75% sparsity with a 2.9x speedup on CPUs.") == [
+        (2.9, "x", "speedup", "faster")]
