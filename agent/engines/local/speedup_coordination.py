@@ -87,7 +87,7 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
 
 
 _UNMARKED_LIST_RE = re.compile(r"[\s$}]*(?:\\times)?[\s$}]*(?:(?:[\w-]+\s+){0,2}?(?:improvements?|gains?|reductions?|"
-                               r"savings?|increases?|speedups?)\s+)?(?:in|of)\s+(?P<list>[\w\s/-]{3,80}?)"
+                               r"savings?|increases?|speedups?)\s+)?(?:in|of|for)\s+(?P<list>[\w\s/-]{3,80}?)"
                                r"(?=\s*(?:[,;.]|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
                                r"while|with|at)\b)", re.I)
 _SLASH_PAIR_RE = re.compile(r"(?P<list>[A-Za-z][\w-]*(?:\s*/\s*[A-Za-z][\w-]*)+)\s+by[\s$]*$")
@@ -129,10 +129,12 @@ _SHARE_OF_RE = re.compile(r"[\s$]*of\s+(?:the|its|their)\s+(?P<quantity>[\w\s-]{
                           r"(?:of|used\s+by|required\s+by|needed\s+by|consumed\s+by)\s+", re.I)
 
 
-# "consuming only N% of the energy", "saves 52% of the compute and 36% of parameters": a share of a
-# cost quantity that a consumption or saving verb governs (through earlier "N% of Q and" conjuncts).
+# "consuming only N% of the energy", "saves 52% of the compute and 36% of parameters", "down to 3% of
+# the parameters": a share of a cost quantity that a consumption or saving verb governs (through
+# earlier "N% of Q and" conjuncts).
 _SHARE_VERB_RE = re.compile(
-    r"\b(?:(?P<saving>sav|cut|eliminat|remov)|consum|us|requir|need|tak|spend)\w*\s+(?:(?:only|just|merely|about|nearly|"
+    r"\b(?:(?P<saving>sav|cut|eliminat|remov|down\s+to|as\s+little\s+as)|consum|us|requir|need|tak|spend)\w*\s+"
+    r"(?:(?:only|just|merely|about|nearly|"
     r"roughly|around|up\s+to|less\s+than|under)\s+)*(?:_+\s+of\s+(?:the\s+|its\s+|their\s+)?[\w\s-]{1,40}?"
     r"(?:\s*,\s*and|\s*,|\s+and)\s+)*[\s$]*$", re.I)
 _SHARE_TAIL_RE = re.compile(r"[\s$]*of\s+(?:the\s+|its\s+|their\s+)?(?P<quantity>[\w-]+(?:\s+[\w-]+){0,2}?)"
@@ -140,7 +142,7 @@ _SHARE_TAIL_RE = re.compile(r"[\s$]*of\s+(?:the\s+|its\s+|their\s+)?(?P<quantity
                             r"with|without|at|to|by)\b)", re.I)
 
 
-def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0)) -> str | None:
+def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0)) -> tuple[str, ...] | None:
     """ "N% of the memory of X": a cost quantity stated as a share of a baseline's (not "90% of
     the peak", a level, nor "96% of the teacher's performance", a quality); also "saves N% of the
     compute", and "consuming only N% of the energy" when the sentence names what it is compared to
@@ -154,5 +156,12 @@ def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0
         if verb is None or not (verb.group("saving")
                                 or rules.lexicon().comparators.search(masked, sentence[0], sentence[1])):
             return None
-    reading = rules.read_after(match.group("quantity"))
-    return reading.metric if reading.specific and not reading.benefit else None
+    # "50% of the parameters and computations of the teacher": one share, one item per quantity
+    metrics = []
+    for part in _LIST_SPLIT_RE.split(match.group("quantity")):
+        reading = rules.read_after(part)
+        if reading.benefit:
+            return None  # "90% of the peak throughput": a level of a benefit, not a saving
+        if reading.specific and reading.metric not in metrics:
+            metrics.append(reading.metric)
+    return tuple(metrics) or None

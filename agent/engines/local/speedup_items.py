@@ -49,6 +49,13 @@ def _items_of(text: str, claim: Claim) -> list[tuple[Speedup, int]]:
     if text.count("(", start, end) > text.count(")", start, end):
         close = text.find(")", end, min(len(text), end + 60))  # "(5x faster)" stays whole
         end = close + 1 if close >= 0 and "." not in text[end:close] else end
+    if text.count(")", start, end) > text.count("(", start, end):
+        opening = text.rfind("(", max(0, start - 80), start)  # "a (2.2x) throughput gain" stays whole
+        if opening >= 0:
+            clause = max(text.rfind(",", 0, opening), text.rfind(".", 0, opening), start - 120)
+            start = clause + 1 if clause >= 0 else 0
+            while start < opening and text[start].isspace():
+                start += 1
     evidence = text[start:end]
     members = claim.group.members
     baselines = distribute(claim.comparator.phrase if claim.comparator else None,

@@ -51,7 +51,8 @@ class Lexicon:
         # the same word the earlier rule wins ("tail latency" over "latency").
         self.cues = _compile("|".join([f"(?P<m{rank}>{p})" for rank, (_, p) in enumerate(metrics)]
                                       + [f"(?P<quality>{raw['quality']})", f"(?P<proxy>{raw['proxy']})"]))
-        self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})" for kind in ("faster", "reduction", "increase")))
+        self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})"
+                                            for kind in ("faster", "reduction", "increase", "rise")))
 
     def __getattr__(self, name: str) -> re.Pattern[str]:  # typed access to the pattern keys
         raise AttributeError(f"speedup lexicon has no pattern {name!r}")
@@ -90,6 +91,9 @@ class Reading:
         return self.metric is None and self.blocked is None
 
 
+# "the compute-intensive prefill stage", "memory-bound decoding": a quantity word turned into an
+# adjective describes a workload; it does not name the quantity a number measures.
+_DESCRIPTOR_SUFFIX_RE = re.compile(r"-(?:intensive|bound|heavy|hungry|constrained|limited|starved|sensitive)\b", re.I)
 _TOKEN_START_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9¤+/]")
 
 
@@ -103,7 +107,7 @@ def _cues(phrase: str) -> list[Cue]:
         if token.start() < covered:
             continue
         m = lex.cues.match(phrase, token.start())
-        if m is None:
+        if m is None or _DESCRIPTOR_SUFFIX_RE.match(phrase, m.end()):
             continue
         covered = m.end()
         group = m.lastgroup or ""
@@ -145,6 +149,9 @@ def read_after(phrase: str) -> Reading:
     if head.kind != "metric":
         return Reading(blocked=head.kind)  # "47% model FLOPs utilization": the head noun is a proxy
     metric_cues = [c for c in cues if c.kind == "metric"]
+    if head.label == _SPEEDUP:
+        # "5x speedups of convolution computation": what is sped up is a process, not a compute count
+        metric_cues = [c for c in metric_cues if c.label != "compute"]
     best = min(metric_cues, key=lambda c: c.rank)
     benefit = lexicon().benefit.search(phrase) is not None
     return Reading(metric=best.label, benefit=benefit)
@@ -208,6 +215,8 @@ def direction_word(after: str, before: str) -> str | None:
     first = directions.search(after)
     if first:
         return first.lastgroup
+    # "by more than 60x": a comparative that is the number's qualifier says nothing about direction
+    before = _THAN_QUALIFIER_RE.sub("", before)
     # Only the claim's own clause: in "9.1x energy savings and 2.2x area efficiency" the savings
     # belong to the energy claim, and the 2.2x takes its direction from its quantity's polarity.
     own_start = len(before) - len(own_clause(before))
@@ -229,6 +238,7 @@ def own_clause(before: str) -> str:
     return tail[joins[-1].end():] if joins else tail
 
 
+_THAN_QUALIFIER_RE = re.compile(r"\b(?:more|greater|higher|larger)\s+than[\s$~]*$", re.I)
 _COMPARATIVE_RE = re.compile(r"lower|less|fewer|smaller|cheaper|lighter|higher|more|larger|greater|better", re.I)
 _JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)
 
@@ -236,9 +246,11 @@ _JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)
 def resolve_direction(word: str | None, metric: str, benefit: bool) -> str:
     """§1.3 direction: "improves latency" is a reduction, "improves throughput" an increase."""
     if word in ("faster", "reduction"):
-        return word
+        return word  # "50-180% less efficient" (a measured slowdown) stays a reduction even as a speedup
     if metric == _SPEEDUP:
         return "faster"
+    if word == "rise":
+        return "increase"  # "higher energy consumption": more of a cost quantity is still an increase
     # throughput and batch size are more-is-better whatever words name them ("tokens/s", "QPS")
     return "increase" if benefit or metric in _BENEFIT_METRICS else "reduction"
 
@@ -315,7 +327,15 @@ class ContextReader:
             self._review = lex.review_paper.search(self.text) is not None
         return (self._review or self._contribution_before(index)
                 or lex.prior_work_subject.search(_without_fronted_comparator(self.text, start, end)) is not None
-                or self._states_problem(start, end))
+                or (not self._reports_findings(index) and self._states_problem(start, end)))
+
+    def _reports_findings(self, index: int) -> bool:
+        """In a measurement study ("we characterize ...", "our results reveal ..."), an effect stated
+        after the contribution ("offloading leads to higher energy (up to 51%)") is a finding."""
+        self._contribution_before(len(self.sentences))  # locate the first contribution sentence
+        if self._contribution is None or index <= self._contribution:
+            return False
+        return lexicon().finding.search(self.text) is not None
 
     def _states_problem(self, start: int, end: int) -> bool:
         """A problem's effect ("can lead to 3x higher latency"), unless what follows the effect verb

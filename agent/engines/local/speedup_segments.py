@@ -167,10 +167,20 @@ def coordinate(text: str, units: list[Group]) -> list[Group]:
     return groups
 
 
+_OPEN_BEFORE_RE = re.compile(r"\(\s*\$?\s*$")
+_NOUN_AFTER_RE = re.compile(r"\s+(?!(?:of|and|or|in|on|for|to|with|at|by|from|than|over|compared|which|that|while|"
+                            r"is|are|was|were|as)\b)[a-z][\w-]*")
+
+
 def phrase_after(masked: str, group: Group, limit: int) -> tuple[int, int]:
     """The claim's own words after the number, up to the first clause-level stop."""
     end = min(limit, group.end + _WINDOW)
     stop = lexicon().post_stop.search(masked, group.end, end)
+    if stop and stop.group() == ")" and _OPEN_BEFORE_RE.search(masked, max(0, group.start - 3), group.start) \
+            and _NOUN_AFTER_RE.match(masked, stop.end()) \
+            and not lexicon().post_stop.match(masked, stop.end() + 1):
+        # "a (2.2x) throughput gain": a number in parentheses inside a noun phrase modifies what follows
+        stop = lexicon().post_stop.search(masked, stop.end(), end)
     return group.end, stop.start() if stop else end
 
 

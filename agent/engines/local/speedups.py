@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_rules as rules
+from agent.engines.local import speedup_shapes as shapes
 from agent.engines.local.speedup_baselines import SentenceComparators, find_comparators
 from agent.engines.local.speedup_items import LOOKBACK, Claim, finalise
 from agent.engines.local.speedup_segments import (
@@ -27,10 +28,6 @@ from agent.numbers import find_numbers, find_ranges, share_list_units
 _DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)
 _ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
 _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,60},", re.I)
-# "performance" of a model, or on tasks, is what the model gets right, not how fast it runs.
-_TASK_PERFORMANCE_RE = re.compile(
-    r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
-    r"|\b(?:downstream|benchmark|evaluation)?\s*tasks?\b", re.I)
 _PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
 _SHARE_OF_QUALITY_RE = re.compile(
     r"[\s$]*(?:of\s+)?(?:the|its|their|our)\s+(?:[\w'’-]+\s+){0,3}?(?:performance|accuracy|quality|capabilit\w*|"
@@ -43,7 +40,7 @@ _SECOND_METRIC_RE = re.compile(
     r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
 _BOTH_PHASES_RE = re.compile(r"\btraining\s+and\s+inference\b|\binference\s+and\s+training\b", re.I)
 _OUTPERFORMED_RE = re.compile(
-    r"\b(?:outperform|surpass|beat|exceed)(?:s|es|ed|ing)?\s+(?P<baseline>[^,;]{1,120}?)\s+by[\s$]*"
+    r"\b(?:outperform|surpass|beat|exceed)(?:s|es|ed|ing)?\s+(?P<baseline>[^;]{1,160}?),?\s+by[\s$]*"
     r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+average\s+of|a\s+factor\s+of)[\s$]*)*$",
     re.I)
 _IN_TERMS_RE = re.compile(r"\s(?:in|on)\s+(?:terms\s+of\s+)?(?!(?:the\s+)?(?:average|most|all|many)\b)", re.I)
@@ -137,7 +134,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     claim = Claim(group, evidence_start=pre_start, evidence_end=post_end)
     share = coordination.share_of_quantity(masked, group, (sentence.start, sentence.end))
     if share is not None:  # "12% of the model size of the dense model": a ratio to a baseline
-        claim.metric, claim.direction_word = share, "reduction"
+        claim.metric, claim.direction_word = share[0], "reduction"
+        claim.extra_metric = (share[1], "reduction") if len(share) > 1 else None
         claim.qualifier = _qualifier(masked, group, before, after, previous)
         claim.evidence_end = max(post_end, min(sentence.end, group.end + 60))
         return claim
@@ -151,12 +149,19 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - LOOKBACK))
     if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
+    shapes.match_speed_word(claim, masked, after, (group.end, sentence.end))
+    if shapes.main_clause_quantity(claim, before, masked[back:pre_start]):
+        claim.evidence_start = sentence.start
     if claim.metric is None and claim.blocked is None:
         # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
         # "threefold"/"10-fold" that often counts things ("contributions are threefold"), is not.
-        claim.metric, claim.blocked = ("speedup", None) if _bare_ratio(text, group) else (None, "unnamed")
+        # A size comparative with nothing named ("5x larger than the largest public dataset") is no
+        # speed claim either: only a speed word or no comparative at all reads as a speedup.
+        speed_ratio = _bare_ratio(text, group) and not shapes.size_comparative(before, after)
+        claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
-    if claim.metric == "speedup" and group.members[-1].unit == "%" and _vague_percent(sentence, before, after):
+    if claim.metric == "speedup" and group.members[-1].unit == "%" \
+            and shapes.vague_percent(sentence, before, after):
         claim.blocked = "quality"  # "improves performance by 5%" next to accuracy talk is accuracy
     if claim.blocked in ("unnamed", "quality", "proxy"):
         # "37% and 68% in area and power efficiency, respectively": the first quantity named
@@ -172,7 +177,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         same = previous is not None and previous.metric == claim.metric
         claim.direction_word = previous.direction_word if same else rules.direction_word("", lookback[0])
     claim.qualifier = _qualifier(masked, group, before, after, previous)
-    if claim.qualifier is None and sentence.averaged and not group.is_range:
+    if claim.qualifier is None and not group.is_range \
+            and (sentence.averaged or shapes.average_earlier(sentence, group)):
         claim.qualifier = "average"
     claim.extra_metric = (_second_metric(masked, post_end) or _both_phases(claim, before, verb_phrase)
                           or claim.extra_metric)
@@ -198,16 +204,6 @@ def _bare_ratio(text: str, group: Group) -> bool:
     return last.unit == "x" and last.kind != "word" and "fold" not in text[last.start:last.end].lower()
 
 
-def _vague_percent(sentence: _Sentence, before: str, after: str) -> bool:
-    """A percent "performance" gain with no speed word, in a sentence that talks about quality."""
-    lex = rules.lexicon()
-    if lex.faster.search(after) or lex.faster.search(before[-80:]):
-        return False
-    if _TASK_PERFORMANCE_RE.search(sentence.masked, sentence.start, sentence.end):
-        return True  # "improves the student model's performance by 4% on GLUE tasks": task quality
-    return lex.quality.search(sentence.masked, sentence.start, sentence.end) is not None
-
-
 def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tuple[str, str],
                                finding: bool) -> str | None:
     """§1.1: configuration numbers, absolute levels ("reduced to 6.91%") and added overheads.
@@ -226,10 +222,12 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
         return "setup"  # "each run is repeated 5 times"
     if _CHANGED_TO_RE.search(before[-120:]):
         return "absolute"
+    if shapes.BASELINE_OWNED_RE.search(before[-120:]):
+        return "baseline"  # "while the throughput of the baselines drops by 90%": their result, not ours
     if lex.mechanism_before.search(before):
         return "mechanism"  # "by leveraging the 12x latency advantage of shared memory"
     if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
-            and rules.read_before(before).empty:
+            and rules.read_before(before).empty and not shapes.ratio_of_quantity(unit, after):
         return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
     if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not lex.shrink.search(before):
         return "setup"  # "90% of the peak": a level, not a change
@@ -257,8 +255,9 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = read_after.blocked
         return False
     bare = _BARE_COMPARATIVE_RE.fullmatch(after)
-    if lookback is not None and bare:
-        # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity.
+    if lookback is not None and bare and not read_before.specific:
+        # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity
+        # (unless the claim's own words name one: "... converge up to 6x faster").
         antecedent = _antecedent(lookback, speed_word=bool(bare.group("speed")))
         if antecedent.specific:
             _adopt(claim, antecedent)
@@ -282,13 +281,14 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = in_parentheses.blocked
         _adopt(claim, in_parentheses)
         return True
-    governing = rules.read_before(verb_phrase) if verb_phrase else rules.Reading()
+    governing = rules.read_before(_without_outperformed(verb_phrase)) if verb_phrase else rules.Reading()
     if not governing.empty:
         claim.blocked = governing.blocked
         _adopt(claim, governing)
         return True
     if read_after.empty and read_before.empty and (_OFF_LIST_NOUN_AFTER.match(after)
-                                                   or _OFF_LIST_OBJECT_BEFORE.search(before)) \
+                                                   or _OFF_LIST_OBJECT_BEFORE.search(before)
+                                                   or shapes.off_list_object(before)) \
             and (previous is not None or lookback is None or rules.read_before(lookback[0]).empty):
         # "6x more burstiness", "reduces the number of partial sums by 1000x": the number modifies
         # a noun off the §1.3 list, so it inherits nothing from a sibling claim and is no claim
@@ -350,6 +350,10 @@ def _qualifier(masked: str, group: Group, before: str, after: str, previous: Cla
     if group.is_range:
         return None
     leading = rules.leading_qualifier(before)
+    opening = masked.rfind("(", max(0, group.start - 4), group.start)
+    if leading is None and opening >= 0 and not masked[opening + 1:group.start].strip(" $"):
+        # "nearly ($3\times$) faster": the hedge sits before the parenthesis
+        leading = rules.leading_qualifier(masked[max(0, opening - 60):opening])
     if leading:
         return leading
     if (previous is not None and previous.qualifier in ("up_to", "at_least", "approx")

@@ -1,0 +1,130 @@
+"""Phrase shapes that decide a speedup claim's metric, direction or qualifier, or block it (LABELLING
+§1.1, §1.3), read from the masked text around one group of numbers. `speedups.py` calls these; the
+vocabulary they share with the other rules lives in agent/data/speedup_lexicon.yaml."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.engines.local import speedup_rules as rules
+
+_ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
+# "performance" of a model, or on tasks, is what the model gets right, not how fast it runs.
+_TASK_PERFORMANCE_RE = re.compile(
+    r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
+    r"|\b(?:downstream|benchmark|evaluation)?\s*tasks?\b", re.I)
+# The quantity belongs to the comparison targets: "the throughput of baselines drops by", "prior
+# systems' latency grows by".
+BASELINE_OWNED_RE = re.compile(
+    r"\b(?:of|for)\s+(?:the\s+|all\s+|other\s+|existing\s+|competing\s+|prior\s+)*(?:baselines?|competitors?|"
+    r"prior\s+(?:works?|systems?|methods?)|existing\s+(?:systems?|methods?|approaches))\s+"
+    r"(?:\w+\s+)?(?:drops?|dropped|falls?|fell|degrades?|degraded|grows?|grew|increases?|increased|decreases?|"
+    r"decreased|rises?|rose)\b[^,;]{0,30}$", re.I)
+_RESULT_PARTICIPLE_RE = re.compile(
+    r"\s*(?:thus\s+|thereby\s+)?(?:achiev|yield|deliver|provid|bring|giv|obtain|attain|realiz|realis)ing\b|"
+    r"\s*(?:thus\s+|thereby\s+)?(?:resulting|leading|translating)\s+(?:in|to|into)\b", re.I)
+_PRESERVED_QUALITY_RE = re.compile(
+    r"\b(?:with(?:out)?|while|at)\s+(?:(?:a|an|no|only|little|minimal|negligible|marginal|minor|slight|small|"
+    r"comparable|similar|the\s+same|almost|nearly|virtually|any)\s+)+(?:[\w-]+\s+){0,2}?"
+    r"(?:loss|drop|degradation|reduction|decrease|impact|penalty|change|compromise|sacrifice|accuracy|quality)"
+    r"[^,;.]{0,80}|\b(?:without|while|whilst)\s+(?:sacrific|los|compromis|hurt|degrad|maintain|preserv|retain|keep)"
+    r"\w*[^,;.]{0,80}", re.I)
+_CHANGED_OBJECT_RE = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|lower|boost|rais|enhanc|shrink|scal|grow|decay|expand|extend)\w*\s+"
+    r"(?:the\s+|its\s+|their\s+|our\s+)?(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+"
+    r"(?:over\s+[^,;]{1,60}?\s+)?by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|"
+    r"an?\s+(?:average\s+)?(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$", re.I)
+_BY_TAIL = (r"\s+by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+(?:average\s+)?"
+            r"(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$")
+# ... and the passive: "when the epoch budget is increased by a factor of 8"
+_CHANGED_SUBJECT_RE = re.compile(
+    r"(?:^|\b(?:the|its|their|our)\s+)(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+(?:is|are|was|were|gets?|got|being)\s+"
+    r"(?:\w+ly\s+)?(?:increas|decreas|reduc|rais|lower|scal|grow|expand|extend|doubl|shrunk|shrink)\w*" + _BY_TAIL,
+    re.I)
+_SIZE_COMPARATIVE_RE = re.compile(r"[\s$]*(?:larger|bigger|greater|more|higher|wider|deeper|longer|smaller|fewer|less|"
+                                  r"lower|shorter|easier|harder|simpler|stronger|weaker|denser|sparser|richer)\b", re.I)
+_SPEED_AFTER_RE = re.compile(r"[\s$]*(?:faster|quicker)\b", re.I)
+_TIMED_METRICS = frozenset({"speedup", "latency", "tail latency", "training time", "search cost", "communication"})
+# "... faster than X in (terms of) the decoding latency": the quantity named after the baseline, in this clause
+_IN_QUANTITY_RE = re.compile(
+    r"[^,;:()]*?\s(?:in|on)\s+(?:terms\s+of\s+)?(?P<quantity>(?:the\s+)?(?:[\w-]+\s+){0,2}[\w-]+)", re.I)
+_TIMES_THE_RE = re.compile(r"[\s$]*(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:of|achieved\s+by)\b", re.I)
+_SIZE_THAN_BEFORE_RE = re.compile(r"\b(?:larger|bigger|greater|more|wider|deeper|longer|smaller|fewer|shorter|"
+                                  r"easier|harder)\s+than\b[^,;]{0,80}\bby[\s$]*(?:an?\s+)?$", re.I)
+
+
+def match_speed_word(claim: Any, masked: str, after: str, span: tuple[int, int]) -> None:
+    """Metric and comparative must agree: "1.5x smaller and 1.2x faster" does not make the 1.2x a
+    model size, and "31% faster than X in time-to-first-token" names its quantity after the baseline."""
+    if claim.blocked or not _SPEED_AFTER_RE.match(after):
+        return
+    if claim.metric is not None and claim.metric not in _TIMED_METRICS:
+        claim.metric, claim.benefit = "speedup", False
+    if claim.metric in (None, "speedup"):
+        named = _IN_QUANTITY_RE.match(masked, span[0], min(span[1], span[0] + 120))
+        reading = rules.read_after(named.group("quantity")) if named else rules.Reading()
+        if reading.metric in _TIMED_METRICS and reading.specific:
+            claim.metric, claim.benefit = reading.metric, reading.benefit
+
+
+def off_list_object(before: str) -> bool:
+    """ "increases the epoch budget by 8x", "improves its ability to encode syntax by 8%": the number
+    measures the object of a change verb, a common noun phrase that names nothing on the §1.3 list
+    (a name - "improves vLLM by 2x" - or a pronoun still reads as a speed claim)."""
+    match = _CHANGED_OBJECT_RE.search(before) or _CHANGED_SUBJECT_RE.search(before)
+    if match is None:
+        return False
+    phrase = match.group("object")
+    words = phrase.split()
+    if not words or any(c.isupper() or c.isdigit() for w in words for c in w) \
+            or words[0].lower() in ("it", "this", "them", "these", "that", "performance"):
+        return False
+    return rules.read_after(phrase).empty and not rules.lexicon().faster.search(phrase)
+
+
+def average_earlier(sentence: Any, group: Any) -> bool:
+    """ "Compared to X, on average, the models reduce latency by 54%": an "on average" earlier in the
+    sentence qualifies the first number after it (no other number in between)."""
+    found = None
+    for found in _ON_AVERAGE_RE.finditer(sentence.masked, sentence.start, group.start):
+        pass
+    # only before the sentence's first number: "32% ... on average ..., and 59% on X" keeps it with the 32%
+    return found is not None and not any(c.isdigit() for c in sentence.text[sentence.start:group.start])
+
+
+def ratio_of_quantity(unit: str | None, after: str) -> bool:
+    """ "runs at 1.3x the throughput of X": a ratio to a baseline's named quantity, not a setting."""
+    return unit == "x" and _TIMES_THE_RE.match(after) is not None and rules.read_after(after).metric is not None
+
+
+def vague_percent(sentence: Any, before: str, after: str) -> bool:
+    """A percent "performance" gain with no speed word, in a sentence that talks about quality."""
+    lex = rules.lexicon()
+    if lex.faster.search(after) or lex.faster.search(before[-80:]):
+        return False
+    if _TASK_PERFORMANCE_RE.search(sentence.masked, sentence.start, sentence.end):
+        return True  # "improves the student model's performance by 4% on GLUE tasks": task quality
+    # "..., with negligible loss in accuracy": quality that is only kept, not gained, says the
+    # percent is an efficiency figure, so such a clause does not count as quality talk.
+    talk = _PRESERVED_QUALITY_RE.sub(" ", sentence.masked[sentence.start:sentence.end])
+    return lex.quality.search(talk) is not None
+
+
+def size_comparative(before: str, after: str) -> bool:
+    """ "5x larger than the largest public dataset", "larger than prior benchmarks by an order of
+    magnitude": a size comparative with nothing named is no speed claim."""
+    return _SIZE_COMPARATIVE_RE.match(after) is not None or _SIZE_THAN_BEFORE_RE.search(before) is not None
+
+
+def main_clause_quantity(claim: Any, before: str, main: str) -> bool:
+    """ "accelerates decoding latency, achieving a 2x improvement": a result clause that names nothing
+    reports on the quantity of the clause it follows (`main`: the sentence before the claim's phrase)."""
+    if claim.metric is not None or claim.blocked is not None or not _RESULT_PARTICIPLE_RE.match(before):
+        return False
+    reading = rules.read_before(main)
+    if not reading.specific:
+        return False
+    claim.metric, claim.benefit = reading.metric, reading.benefit
+    claim.direction_word = rules.direction_word("", main.rstrip(" ,;"))
+    return True
