@@ -5,12 +5,25 @@ translation test set with its language pair; otherwise the canonical name."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from agent.engines.local.gazetteer import alias_key
+from agent.engines.local.gazetteer import AliasIndex, alias_key
 
-if TYPE_CHECKING:
-    from agent.engines.local.dataset_rules import DatasetAlias, DatasetGazetteer
+
+@dataclass(frozen=True)
+class DatasetAlias:
+    canonical: str
+    written: str  # the alias as listed, printed instead of an acronym canonical (full-name rule)
+    context_only: bool
+
+
+@dataclass(frozen=True)
+class DatasetGazetteer:
+    index: AliasIndex[DatasetAlias]
+    strong_keys: dict[str, DatasetAlias]
+    blocked: re.Pattern[str]
+    generic: frozenset[str]
+    task_words: frozenset[str]
 
 # A stated version ("MultiWOZ 2.1", "MLPerf v1.1") unless the number is a result ("GLUE 1.5 points").
 _VERSION = re.compile(r"[\s-]?(v\d+(?:\.\d+)*|\d\.\d{1,2})(?![\d.]*\d)"

@@ -15,18 +15,12 @@ from functools import lru_cache
 
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, load_yaml, parse_alias,
                                           spread_through_lists, with_canonical)
-from agent.engines.local.dataset_names import is_expanded, is_full_name, with_variant
+from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
+                                               with_variant)
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
 
 
 Token = tuple[int, int, str]  # start, end, text
-
-
-@dataclass(frozen=True)
-class DatasetAlias:
-    canonical: str
-    written: str  # the alias as listed, printed instead of an acronym canonical (full-name rule)
-    context_only: bool
 
 
 @dataclass
@@ -36,15 +30,6 @@ class Mention:
     name: str
     identity: str
     long_form: bool = False
-
-
-@dataclass(frozen=True)
-class DatasetGazetteer:
-    index: AliasIndex[DatasetAlias]
-    strong_keys: dict[str, DatasetAlias]
-    blocked: re.Pattern[str]
-    generic: frozenset[str]
-    task_words: frozenset[str]
 
 
 # A blocked (model, method, software) name blocks its variant spellings too ("ResNet-50", "BERT-base",
