@@ -69,7 +69,8 @@ def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, out
         raise UsageError("--resume continues the -o file and --force overwrites it", hint="give one of them")
     papers, problems = batch_inputs(input_path, use_all, settings, retry_failed)
     writer = RowWriter(output, resume=resume, force=force) if output else None
-    on_record = _saver(settings, emit) if save else emit
+    abstracts = {p.id: p.abstract for p in papers} if input_path else {}
+    on_record = _saver(settings, emit, abstracts) if save else emit
     log = FailureLog(failures) if failures else None
     on_failure = _failure_saver(settings, log, save or retry_failed)
     todo = len(papers) - (len(writer.done_ids & {p.id for p in papers}) if writer else 0)
@@ -105,14 +106,16 @@ def _failure_saver(settings: Settings, log, save: bool):
     return on_failure
 
 
-def _saver(settings: Settings, emit):
+def _saver(settings: Settings, emit, abstracts: dict[str, str]):
+    """Saves each record in the store; an input file's record goes to the paper its abstract became
+    when that file was ingested (its own `id` stays the output's id)."""
     from agent.corpus import open_store
     from store.extractions import save_extraction
 
     store = open_store(settings)
 
     def on_record(record: Extraction) -> None:
-        save_extraction(store, record)
+        save_extraction(store, record, abstracts.get(record.id))
         if emit:
             emit(record)
 

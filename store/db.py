@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS occurrences (
     path TEXT NOT NULL, position INTEGER NOT NULL, file TEXT NOT NULL, paper_id TEXT NOT NULL,
     data TEXT NOT NULL, PRIMARY KEY (path, position));
 CREATE INDEX IF NOT EXISTS occurrences_paper ON occurrences(paper_id);
+-- a record's own `id` (JSONL/JSON/CSV), which `papers show ID` resolves (PaperStore.resolve)
+CREATE INDEX IF NOT EXISTS occurrences_record_id ON occurrences(json_extract(data, '$.id'));
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL,
     n_papers INTEGER NOT NULL, n_issues INTEGER NOT NULL, ingested_at TEXT NOT NULL DEFAULT (datetime('now')));

@@ -12,9 +12,13 @@ from core.models import Extraction
 from store.papers import PaperStore
 
 
-def save_extraction(store: PaperStore, record: Extraction) -> bool:
-    """Save one extraction record; False when the paper is not in the store."""
-    pid = record.id
+def save_extraction(store: PaperStore, record: Extraction, abstract: str | None = None) -> bool:
+    """Save one extraction record; False when the paper is not in the store. `abstract` (an input
+    file's record) finds the stored paper that record became, whatever `id` the record gave itself;
+    the stored copy then carries the store's id."""
+    pid = (store.id_of_abstract(abstract) if abstract else None) or record.id
+    if pid != record.id:
+        record = record.model_copy(update={"id": pid})
     with store.db.write() as conn:
         conn.execute("DELETE FROM extraction_failures WHERE paper_id = ?", (pid,))   # it worked this time
         if not conn.execute("SELECT 1 FROM papers WHERE id = ?", (pid,)).fetchone():

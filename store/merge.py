@@ -94,6 +94,8 @@ def merge(paper_id: str, occurrences: list[Paper], refs: list[SourceRef]) -> Pap
     merged.authors = max((o.authors for o in occurrences), key=len, default=[])
     merged.date = _best_date(occurrences)
     merged.categories = list(dict.fromkeys(c for o in occurrences for c in o.categories or [])) or None
+    merged.record_ids = [i for i in dict.fromkeys(o.id for o in occurrences if o.id)
+                         if i not in (paper_id, merged.arxiv_id)] or None
     return merged
 
 

@@ -72,7 +72,8 @@ class PaperStore:
         return self._select("1", [])
 
     def resolve(self, ref: str) -> Paper:
-        """A paper by id, arXiv id (with or without `arXiv:`), seed ref `file#i`, or id prefix."""
+        """A paper by id, arXiv id (with or without `arXiv:`), seed ref `file#i`, the id an input
+        record gave it (JSONL/JSON/CSV `id`), or id prefix; in that order, so store ids win."""
         ref = ref.strip()
         bare = re.sub(r"^(?:arxiv:|https?://arxiv\.org/abs/)", "", ref, flags=re.I)
         bare = re.sub(r"v\d+$", "", bare) if re.match(r"^\d{4}\.\d{4,5}v\d+$", bare) else bare
@@ -83,16 +84,32 @@ class PaperStore:
         if not rows and (m := SEED_REF.match(ref)):
             rows = self.db.query("SELECT paper_id AS id FROM occurrences WHERE (file = ? OR path = ?) "
                                  "AND position = ?", (m["file"], m["file"], int(m["pos"])))
-        if not rows and len(ref) >= 4:
+        ids = sorted({r["id"] for r in rows}) or self.ids_of_record(ref)
+        if len(ids) > 1 and not rows:
+            raise UsageError(f"{ref!r} is the record id of {len(ids)} papers ({', '.join(ids[:5])})",
+                             hint="input files share that id; give the paper id (`papers list --grep` finds it)")
+        if not ids and len(ref) >= 4:
             rows = self.db.query("SELECT id FROM papers WHERE id LIKE ? ESCAPE '\\'",
                                  (ref.replace("%", "\\%").replace("_", "\\_") + "%",))
-        ids = sorted({r["id"] for r in rows})
+            ids = sorted({r["id"] for r in rows})
         if len(ids) > 1:
             raise UsageError(f"{ref!r} matches {len(ids)} papers ({', '.join(ids[:5])}...)",
                              hint="give more of the id")
         if not ids:
             raise NotFoundError(f"no paper {ref!r} in the store")
         return self.get(ids[0])  # type: ignore[return-value]
+
+    def id_of_abstract(self, abstract: str) -> str | None:
+        """The paper an abstract was merged into (the de-duplication key), if it is stored."""
+        from store.merge import abstract_key
+
+        rows = self.db.query("SELECT paper_id FROM paper_keys WHERE key = ?", (abstract_key(abstract),))
+        return rows[0]["paper_id"] if rows else None
+
+    def ids_of_record(self, record_id: str) -> list[str]:
+        """The papers whose input records gave them this `id` of their own (sorted; usually one)."""
+        return self.db.column("SELECT DISTINCT paper_id FROM occurrences WHERE json_extract(data, '$.id') = ? "
+                              "ORDER BY paper_id", (record_id,))
 
     def list(self, flt: PaperFilter | None = None) -> list[Paper]:
         where, params = _where(flt or PaperFilter())

@@ -36,7 +36,7 @@ class SourceRef(BaseModel):
 
 
 class Paper(BaseModel):
-    id: str | None = None
+    id: str | None = None          # parse output: the record's own id (JSONL/JSON/CSV); store: the paper id
     title: str | None = None
     authors: list[str] = Field(default_factory=list)
     org: str | None = None
@@ -59,6 +59,7 @@ class Paper(BaseModel):
     format: str | None = None
     # store output (merged paper)
     sources: list[SourceRef] = Field(default_factory=list)
+    record_ids: list[str] | None = None  # the ids its input records gave it, other than `id`/`arxiv_id`
 
     @property
     def year(self) -> int | None:
@@ -68,7 +69,9 @@ class Paper(BaseModel):
         return year_of_arxiv_id(self.arxiv_id)
 
     def occurrence_json(self) -> dict[str, Any]:
-        data = self.model_dump(exclude={"id", "sources"}, exclude_none=True)
+        """One parsed record (`papers parse`, and each stored occurrence); `id` only when the record
+        gave one of its own."""
+        data = self.model_dump(exclude={"sources", "record_ids"}, exclude_none=True)
         data.setdefault("authors", [])
         return data
 

@@ -32,7 +32,7 @@ def paper_panel(paper, extraction: "Extraction | None" = None):
     from rich.text import Text
 
     head = Text(visible_text(paper.title) or "(no title on its pages)", style="bold")
-    facts = [("id", paper.id), ("arXiv", paper.arxiv_id), ("date", paper.date), ("category", paper.category),
+    facts = [("id", paper.id), ("record id", ", ".join(paper.record_ids or []) or None), ("arXiv", paper.arxiv_id), ("date", paper.date), ("category", paper.category),
              ("venue", paper.venue), ("authors", ", ".join(paper.authors) or None), ("org", paper.org),
              ("code", paper.code_url), ("sources", ", ".join(s.ref for s in paper.sources))]
     lines = Text()

@@ -96,12 +96,13 @@ def snapshot_paper(row: dict[str, Any], line: int, position: int, fmt: str) -> P
     if not abstract:
         return None
     categories = categories_of(row.get("categories"))
+    arxiv_id = arxiv_id_of(row.get("id"))
     journal_ref, comments = squash(row.get("journal-ref")), squash(row.get("comments"))
-    return Paper(
+    paper = Paper(
         title=squash(row.get("title")) or None,
         authors=authors_of(row),
         abstract=abstract,
-        arxiv_id=arxiv_id_of(row.get("id")),
+        arxiv_id=arxiv_id,
         date=first_version_date(row),
         category=normalise_category(categories[0]) if categories else None,
         categories=categories,
@@ -110,3 +111,7 @@ def snapshot_paper(row: dict[str, Any], line: int, position: int, fmt: str) -> P
         code_url=code_url(abstract),
         line=line, position=position, format=fmt,
     )
+    # the record's own id is kept when it says more than the arXiv id it gave (a version, a local id)
+    own_id = squash(row.get("id"))
+    paper.id = own_id if own_id and own_id != arxiv_id and len(own_id) <= 200 else None
+    return paper

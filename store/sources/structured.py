@@ -32,7 +32,10 @@ ALIASES = {
     "score": ("score",),
     "upvotes": ("upvotes", "votes"),
 }
-ID_KEYS = ("id", "paper_id")  # a record's own id (kept for `papers extract --input`)
+# A record's own id, in this order (Semantic Scholar exports say `paperId`): the output id of
+# `papers extract --input`, and for ingested papers a record id `papers show` resolves.
+ID_KEYS = ("id", "paper_id", "paperid")
+MAX_ID_CHARS = 200
 ARXIV_IN_TEXT = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)/|arXiv:)?({ARXIV_ID_RE})(?:v\d+)?(?:\.pdf)?$")
 MAX_ABSTRACT_CHARS = 50_000   # real abstracts are < 5k; a bigger "abstract" is a whole paper or junk
 MAX_FIELD_CHARS = 2_000       # titles, venues, dates, categories, one author name
@@ -193,12 +196,20 @@ def _pick(row: dict[str, Any]) -> dict[str, Any]:
 def _record_id(row: dict) -> str | None:
     lowered = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
     for key in ID_KEYS:
-        value = lowered.get(key)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            text = clean_line(str(value))
-            if text and len(text) <= 200:
-                return text
+        if (text := record_id_text(lowered.get(key))) is not None:
+            return text
     return None
+
+
+def record_id_text(value: Any) -> str | None:
+    """An id as text: strings and integers, and the whole floats a pandas export writes for an
+    integer column with gaps (7.0 is record 7); None for anything else."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        return None
+    text = clean_line(str(value))
+    return text if text and len(text) <= MAX_ID_CHARS else None
 
 
 def _kind(value: Any) -> str:
