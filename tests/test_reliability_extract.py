@@ -220,12 +220,12 @@ def _blocked_batch(home: str, inp: str, out: str, block_at: int, after_commit: b
 
     real, calls = extractions.save_extraction, [0]
 
-    def save(store, record):
+    def save(store, record, abstract=None):
         calls[0] += 1
         if calls[0] == block_at and not after_commit:
             ready.set()
             time.sleep(600)                   # killed here: the row's store write never happens
-        done = real(store, record)
+        done = real(store, record, abstract)
         if calls[0] == block_at:
             ready.set()
             time.sleep(600)                   # killed here: stored, but the row may not be out yet
