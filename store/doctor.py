@@ -47,8 +47,10 @@ class Diagnosis:
 def diagnose(settings: Settings) -> Diagnosis:
     db = check_database(settings.db_path)
     out = Diagnosis([Component("store of record", str(settings.db_path), db.ok, db.detail)])
-    index = _check_index(settings, db)
-    out.components.append(index)
+    embedding, index_settings, fix = _check_embedding(settings, db)
+    index = _check_index(index_settings, db) if index_settings else \
+        Component("search index", "", True, "not opened (its embedding is not known)")
+    out.components += [embedding, index]
     backups = [(p, check_database(p)) for p in list_backups(settings)[:5]]
     good = [(p, h) for p, h in backups if h.ok]
     out.components.append(Component("backups", str(settings.home / "backups"), True,
@@ -60,10 +62,14 @@ def diagnose(settings: Settings) -> Diagnosis:
                                          f"{len(sources)} of {len(db.source_files)} ingested files still on disk"))
     if not db.ok:
         _store_recovery(out, good, index, sources)
+    elif fix:
+        out.recoverable.append("the search index, re-embedded from the store of record with the embedding "
+                               "the settings select")
+        out.commands.append(fix)
     elif not index.ok:
         out.recoverable.append("the search index, entirely, from the store of record")
         out.commands.append("papers reindex")
-    elif not backups and db.exists:
+    elif not backups and db.exists and embedding.ok:
         out.recoverable.append("(healthy) no backup yet: `papers backup` makes one")
     return out
 
@@ -85,6 +91,59 @@ def _store_recovery(out: Diagnosis, good: list[tuple[Path, DbHealth]], index: Co
                                "dropping later changes)")
     out.commands.append("papers restore --salvage")
     out.commands.append("papers doctor")
+
+
+def _check_embedding(settings: Settings, db: DbHealth) -> tuple[Component, Settings | None, str | None]:
+    """Whether the index holds vectors of the embedding the settings select (a search would refuse
+    them); the settings to open the index with: the index's own embedding when they differ (opening
+    the selected one would create an empty collection), None when that is not known; the command
+    that fixes a difference."""
+    from store.index_state import embedding_fix, other_embedding
+    from store.vectors import embedding_name
+
+    indexed, recorded, fingerprint = _index_meta(settings.db_path) if db.ok and db.exists else (False, None, None)
+    try:
+        current = embedding_name(settings)
+    except PapersError as exc:   # an unknown PAPERS_EMBEDDING: open the index with its own
+        return (Component("embedding", "PAPERS_EMBEDDING", False, f"{exc.message}; {exc.hint}"),
+                _with_embedding(settings, recorded), None)
+    if not indexed:
+        return Component("embedding", "", True, f"{current} (nothing indexed yet)"), settings, None
+    held = other_embedding(recorded, fingerprint, settings)
+    if held is None:
+        return Component("embedding", "", True, f"{current}, as the index was built"), settings, None
+    detail = f"the index was built with {held}, the settings select {current!r}: {embedding_fix(settings, recorded)}"
+    return Component("embedding", "PAPERS_EMBEDDING", False, detail), _with_embedding(settings, recorded), \
+        "papers reindex"
+
+
+def _with_embedding(settings: Settings, name: str | None) -> Settings | None:
+    """`settings` with another embedding; None when there is no name or it is not one we know."""
+    from store.vectors import embedding_spec
+
+    if not name:
+        return None
+    other = settings.model_copy(update={"embedding": name})
+    try:
+        embedding_spec(other)
+    except PapersError:
+        return None
+    return other
+
+
+def _index_meta(db_path: Path) -> tuple[bool, str | None, str | None]:
+    """(anything indexed, meta.index_embedding, meta.index_fingerprint), read without writing."""
+    try:
+        conn = connect(db_path)
+        try:
+            indexed = conn.execute("SELECT EXISTS(SELECT 1 FROM index_papers)").fetchone()[0]
+            meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN "
+                                     "('index_embedding', 'index_fingerprint')").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:   # no index table yet: nothing indexed
+        return False, None, None
+    return bool(indexed), meta.get("index_embedding"), meta.get("index_fingerprint")
 
 
 def _check_index(settings: Settings, db: DbHealth) -> Component:

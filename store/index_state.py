@@ -174,22 +174,31 @@ def check_embedding(store: PaperStore, settings: Settings) -> None:
     before that is recognised by the collection name in its fingerprint."""
     if not store.db.query("SELECT EXISTS(SELECT 1 FROM index_papers)")[0][0]:
         return   # nothing indexed yet (or `papers reindex` just cleared it): any embedding may start
-    current = embedding_name(settings)
-    recorded = get_meta(store, "index_embedding")
-    if recorded is None:
-        fingerprint = get_meta(store, "index_fingerprint") or ""
-        parts = fingerprint.split("|")
-        if len(parts) < 3 or parts[-2] == collection_name(settings):
-            return
-        recorded = f"another embedding (collection {parts[-2]})"
-    elif recorded == current:
+    held = other_embedding(get_meta(store, "index_embedding"), get_meta(store, "index_fingerprint"), settings)
+    if held is None:
         return
-    else:
-        recorded = repr(recorded)
-    raise StoreError(f"the search index was built with {recorded}, but the embedding setting is {current!r}; "
+    current = embedding_name(settings)
+    raise StoreError(f"the search index was built with {held}, but the embedding setting is {current!r}; "
                      "vectors of different embeddings cannot be searched together",
-                     hint=f"run `papers reindex` to re-embed every paper with {current!r}, or set PAPERS_EMBEDDING "
-                          "back to the index's embedding")
+                     hint=embedding_fix(settings, get_meta(store, "index_embedding")))
+
+
+def other_embedding(recorded: str | None, fingerprint: str | None, settings: Settings) -> str | None:
+    """The embedding an index holds, quoted, when it is not the one `settings` select; None when it
+    is (or cannot be told). `recorded` is `meta.index_embedding`; before that was recorded, the
+    collection named in `meta.index_fingerprint` tells."""
+    if recorded is None:
+        parts = (fingerprint or "").split("|")
+        if len(parts) < 3 or parts[-2] == collection_name(settings):
+            return None
+        return f"another embedding (collection {parts[-2]})"
+    return None if recorded == embedding_name(settings) else repr(recorded)
+
+
+def embedding_fix(settings: Settings, recorded: str | None = None) -> str:
+    """The one-line fix for an index of another embedding (`recorded`, when known)."""
+    back = f"PAPERS_EMBEDDING={recorded}" if recorded else "PAPERS_EMBEDDING back to the index's embedding"
+    return f"run `papers reindex` to re-embed every paper with {embedding_name(settings)!r}, or set {back}"
 
 
 def record_embedding(conn, settings: Settings) -> None:
