@@ -1,0 +1,39 @@
+"""Corpus statistics for question answering from the counts the store keeps (store/term_stats.py).
+
+`CorpusStats.build` tokenizes every paper: seconds at 100k papers, paid by every new `papers ask`
+process and after every change. `corpus_stats(store)` gives the same figures (n_docs, df, vocab) from
+document frequencies the store brings up to date incrementally: the first call after an ingest
+tokenizes only the new papers, a new process only reads the counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from agent.qa.synonyms import _VOCAB_WORD, VOCAB_MAX, VOCAB_MIN_DF
+from agent.qa.text import STOP, CorpusStats, term_set
+from store.papers import PaperStore
+from store.term_stats import document_frequencies
+
+TERM, WORD = "t:", "w:"   # one count table holds both: IDF terms (stemmed) and vocabulary words
+
+
+def qa_terms(text: str) -> list[str]:
+    """What `CorpusStats.build` counts in one document: its stemmed terms and its vocabulary words."""
+    words = {w.lower() for w in _VOCAB_WORD.findall(text)} - STOP
+    return [TERM + t for t in term_set(text)] + [WORD + w for w in words]
+
+
+def corpus_stats(store: PaperStore) -> CorpusStats:
+    """`CorpusStats.build` over every stored paper's title and abstract, from the stored counts."""
+    n_docs, counts = document_frequencies(store, qa_terms, name="qa")
+    df: Counter = Counter()
+    words: dict[str, int] = {}
+    for key, n in counts.items():
+        if key.startswith(TERM):
+            df[key[len(TERM):]] = n
+        else:
+            words[key[len(WORD):]] = n
+    # synonyms.vocabulary's rule: the VOCAB_MAX most used words that VOCAB_MIN_DF papers use, sorted
+    kept = sorted(((n, w) for w, n in words.items() if n >= VOCAB_MIN_DF), key=lambda nw: (-nw[0], nw[1]))
+    return CorpusStats(n_docs, df, tuple(sorted(w for _, w in kept[:VOCAB_MAX])))
