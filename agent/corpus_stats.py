@@ -8,19 +8,22 @@ tokenizes only the new papers, a new process only reads the counts.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from agent.qa.synonyms import _VOCAB_WORD, VOCAB_MAX, VOCAB_MIN_DF
+from agent.qa.synonyms import VOCAB_MAX, VOCAB_MIN_DF
 from agent.qa.text import STOP, CorpusStats, term_set
 from store.papers import PaperStore
 from store.term_stats import document_frequencies
 
 TERM, WORD = "t:", "w:"   # one count table holds both: IDF terms (stemmed) and vocabulary words
+# agent/qa/synonyms.py's (private) vocabulary word; tests/test_term_stats.py checks the two agree
+VOCAB_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 
 
 def qa_terms(text: str) -> list[str]:
     """What `CorpusStats.build` counts in one document: its stemmed terms and its vocabulary words."""
-    words = {w.lower() for w in _VOCAB_WORD.findall(text)} - STOP
+    words = {w.lower() for w in VOCAB_WORD.findall(text)} - STOP
     return [TERM + t for t in term_set(text)] + [WORD + w for w in words]
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.corpus_stats --n 10000          # builds a synthetic snapshot store
     .venv/bin/python -m bench.corpus_stats --home DIR         # an existing store (100k: a copy of one)
 
-Every figure is one fresh process (the first `papers ask` of a session pays it):
+Every figure is one fresh process (wall and CPU seconds; on a shared machine CPU is the steadier one) (the first `papers ask` of a session pays it):
 - before: `PaperStore.all()` + `CorpusStats.build` (what agent/qa/tools.py did on every new process
   and after every change);
 - after, first call: the stored counts do not exist yet, so every paper is counted once;
@@ -36,7 +36,7 @@ def child(home: str, what: str) -> dict:
 
     settings = Settings(home=Path(home), chroma_url=None)
     store = open_store(settings)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if what == "before":
         from agent.qa.text import CorpusStats
 
@@ -45,8 +45,8 @@ def child(home: str, what: str) -> dict:
         from agent.corpus_stats import corpus_stats
 
         stats = corpus_stats(store)
-    seconds = time.perf_counter() - t0
-    out = {"seconds": seconds, "n_docs": stats.n_docs, "terms": len(stats.df), "vocab": len(stats.vocab)}
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    out = {"seconds": seconds, "cpu": cpu, "n_docs": stats.n_docs, "terms": len(stats.df), "vocab": len(stats.vocab)}
     if what == "check":
         from agent.qa.text import CorpusStats
 
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("after, checked against CorpusStats.build", run(home, "check")))
     for name, r in rows:
         extra_note = f"  same as build: {r['same_as_build']}" if "same_as_build" in r else ""
-        print(f"{name:<48} {r['seconds']:8.3f} s  ({r['n_docs']} papers, {r['terms']} terms, "
+        print(f"{name:<48} {r['seconds']:8.3f} s wall {r['cpu']:8.3f} s CPU  ({r['n_docs']} papers, {r['terms']} terms, "
               f"{r['vocab']} vocabulary words){extra_note}")
     return 0
 

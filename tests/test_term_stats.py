@@ -106,3 +106,10 @@ def test_corpus_stats_are_exactly_what_build_gives(settings, store, tmp_path):
         assert (got.n_docs, got.df, got.vocab) == (expected.n_docs, expected.df, expected.vocab)
         assert got.idf("cache") == expected.idf("cache")
         ingest([write_jsonl(tmp_path / "extra.jsonl", ROWS)], settings, index=False)
+
+
+def test_the_vocabulary_word_is_the_one_synonyms_uses():
+    from agent import corpus_stats
+    from agent.qa import synonyms
+
+    assert corpus_stats.VOCAB_WORD.pattern == synonyms._VOCAB_WORD.pattern   # noqa: private on purpose
