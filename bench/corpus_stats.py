@@ -9,7 +9,7 @@ Every figure is one fresh process (wall and CPU seconds; on a shared machine CPU
 - after, first call: the stored counts do not exist yet, so every paper is counted once;
 - after, up to date: a new process only reads the counts;
 - after, +100 papers: an ingest added papers; only they are counted;
-- after, a file removed: a paper went, so the counts start over (like the first call).
+- after, a file removed: its papers' stored terms are subtracted.
 `--home` WRITES to that store (the counts, and a 100-paper file ingested then removed): use a copy.
 """
 
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         from store.ingest import remove_source
 
         remove_source(open_store(Settings(home=home, chroma_url=None)), str(extra))   # no index sync
-        rows.append(("after: their file removed (start over)", run(home, "after")))
+        rows.append(("after: their file removed (subtracted)", run(home, "after")))
         rows.append(("after, checked against CorpusStats.build", run(home, "check")))
     for name, r in rows:
         extra_note = f"  same as build: {r['same_as_build']}" if "same_as_build" in r else ""

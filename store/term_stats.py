@@ -27,7 +27,12 @@ CREATE TABLE IF NOT EXISTS term_df (
 CREATE TABLE IF NOT EXISTS term_df_papers (
     name TEXT NOT NULL, paper_id TEXT NOT NULL, content_hash TEXT NOT NULL, terms BLOB NOT NULL,
     PRIMARY KEY (name, paper_id));
-"""
+""" + "".join(f"""
+CREATE TRIGGER IF NOT EXISTS papers_changes_{op.split()[0].lower()} AFTER {op} ON papers BEGIN
+    INSERT INTO meta VALUES ('papers_changes', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1; END;"""
+              for op in ("INSERT", "DELETE", "UPDATE OF id, content_hash"))
+# meta.papers_changes counts every write to a paper's text (the triggers above): when it is what the
+# counts were last brought up to date at, nothing changed, and the diff of 100k papers is skipped.
 # Hyphens, digits, plurals, capitals, stopwords, LaTeX: most tokenizer changes change its terms.
 PROBE = ("The KV-caches of LLM serving systems cut latency by 2.3x on 8 A100 GPUs; we propose "
          "FlashAttention-2, which runs sparse attention kernels faster than cuBLAS ($\\times$ 4, 10\\%).")
@@ -48,12 +53,14 @@ def document_frequencies(store: PaperStore, analyze: Analyzer, name: str) -> tup
     """(papers, term -> number of papers whose `paper_text` `analyze` yields the term), over every
     stored paper. `name` keeps the counts of different analyzers apart."""
     conn = store.db.conn
-    conn.executescript(SCHEMA)
+    installed = _install(conn)
     key = analyzer_key(analyze)
-    if _stale(conn, name, key):
+    if installed or _stale(conn, name, key):
         with store.db.write() as wconn:
-            if _stale(wconn, name, key):     # another process may have brought them up to date meanwhile
+            if installed or _stale(wconn, name, key):   # another process may have caught up meanwhile
                 _update(wconn, name, key, analyze)
+                wconn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                              (f"term_df:{name}:changes", _meta(wconn, "papers_changes")))
     conn.execute("BEGIN")   # one snapshot: the paper count and the counts of the same update
     try:
         n = conn.execute("SELECT count(*) FROM term_df_papers WHERE name = ?", (name,)).fetchone()[0]
@@ -69,15 +76,28 @@ def analyzer_key(analyze: Analyzer) -> str:
     return hashlib.sha1(repr(sorted(set(analyze(PROBE)))).encode("utf-8")).hexdigest()
 
 
+def _install(conn: sqlite3.Connection) -> bool:
+    """Create the tables and triggers unless they exist; True when they did not (a new store, a
+    salvaged one: meta may then claim counts that are not there)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'papers_changes_update'").fetchone():
+        return False
+    conn.executescript(SCHEMA + "\nINSERT OR IGNORE INTO meta VALUES ('papers_changes', '0');")
+    return True
+
+
 def _stale(conn: sqlite3.Connection, name: str, key: str) -> bool:
-    if _recorded_key(conn, name) != key:
-        return True
-    return any(conn.execute(sql.format(cols="1") + " LIMIT 1", (name,)).fetchone() for sql in (NOT_COUNTED, GONE))
+    changes = _meta(conn, "papers_changes")
+    return _meta(conn, f"term_df:{name}") != key or changes is None or \
+        _meta(conn, f"term_df:{name}:changes") != changes
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _recorded_key(conn: sqlite3.Connection, name: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (f"term_df:{name}",)).fetchone()
-    return row[0] if row else None
+    return _meta(conn, f"term_df:{name}")
 
 
 def _update(conn: sqlite3.Connection, name: str, key: str, analyze: Analyzer) -> None:

@@ -113,3 +113,28 @@ def test_the_vocabulary_word_is_the_one_synonyms_uses():
     from agent.qa import synonyms
 
     assert corpus_stats.VOCAB_WORD.pattern == synonyms._VOCAB_WORD.pattern   # noqa: private on purpose
+
+
+def test_counts_lost_with_their_tables_are_rebuilt_even_if_meta_survived(seeded):
+    """A salvaged store keeps `meta` but not the count tables (nor the triggers)."""
+    analyze = Analyzer()
+    expected = document_frequencies(seeded, analyze, "t")
+    with seeded.db.write() as conn:
+        for name in ("papers_changes_insert", "papers_changes_delete", "papers_changes_update"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("DROP TABLE term_df")
+        conn.execute("DROP TABLE term_df_papers")
+    assert document_frequencies(seeded, analyze, "t") == expected
+
+
+def test_a_paper_written_behind_the_counts_back_is_noticed(seeded):
+    """Any write to a paper's text bumps meta.papers_changes (triggers), so the next call looks."""
+    analyze = Analyzer()
+    document_frequencies(seeded, analyze, "t")
+    pid = seeded.ids()[0]
+    with seeded.db.write() as conn:
+        conn.execute("UPDATE papers SET abstract = 'Completely new words here', content_hash = 'x', "
+                     "data = json_set(data, '$.abstract', 'Completely new words here') WHERE id = ?", (pid,))
+    analyze.texts.clear()
+    assert document_frequencies(seeded, analyze, "t") == brute_force(seeded, Analyzer())
+    assert len(analyze.texts) == 1 and analyze.texts[0].endswith("Completely new words here")
