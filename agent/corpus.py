@@ -39,9 +39,19 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
     if index:
         try:
             report.index = sync_index(store, settings, phases)
+            _count_terms(store)   # a table read when nothing changed
         except StoreError as exc:
             report.index_error = exc
     return report
+
+
+def _count_terms(store) -> None:
+    """Bring the corpus statistics `ask` uses up to date now (only the papers new since the last
+    count), so the first question after an ingest does not pay for it. Beside embedding the new
+    papers this costs little; `--no-index` leaves it to the first `ask`."""
+    from agent.corpus_stats import corpus_stats
+
+    corpus_stats(store)
 
 
 def sync_index(store, settings: Settings, phases=None):
