@@ -21,7 +21,8 @@ from core.text import label, named_system, visible_text
 
 FORMATS = (".jsonl", ".csv", ".bib")
 CSV_FIELDS = ["id", "arxiv_id", "title", "authors", "year", "date", "venue", "category", "url", "max_speedup",
-              "max_speedup_metric", "n_speedups", "speedups_json", "datasets", "hardware", "topics", "tldr", "engine"]
+              "max_speedup_metric", "n_speedups", "speedups_json", "datasets", "hardware", "topics", "tldr", "engine",
+              "record_ids"]   # the ids the input records gave the paper (JSONL/JSON/CSV `id`), "; "-joined
 
 
 def export_records(store: PaperStore, flt: PaperFilter | None = None) -> Iterator[dict[str, Any]]:
@@ -34,7 +35,7 @@ def export_record(paper: Paper, extraction: Extraction | None) -> dict[str, Any]
     speedups = ext.get("speedups", [])
     top = max((s for s in speedups if s.get("unit") == "x"), key=lambda s: s["value"], default=None)
     return {
-        "id": paper.id, "arxiv_id": paper.arxiv_id, "title": visible_text(paper.title) or None,
+        "id": paper.id, "record_ids": paper.record_ids or [], "arxiv_id": paper.arxiv_id, "title": visible_text(paper.title) or None,
         "authors": [visible_text(a) for a in paper.authors], "year": paper.year, "date": paper.date,
         "venue": paper.venue, "category": paper.category,
         "url": f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else paper.code_url,
@@ -75,7 +76,8 @@ def _csv(rows: list[dict]) -> str:
         writer.writerow(dict(r, authors="; ".join(r["authors"]), n_speedups=len(r["speedups"]),
                              speedups_json=json.dumps(r["speedups"], ensure_ascii=False) if r["speedups"] else "",
                              datasets="; ".join(r["datasets"]),
-                             hardware="; ".join(h["name"] for h in r["hardware"]), topics="; ".join(r["topics"])))
+                             hardware="; ".join(h["name"] for h in r["hardware"]), topics="; ".join(r["topics"]),
+                             record_ids="; ".join(r["record_ids"])))
     return buf.getvalue()
 
 

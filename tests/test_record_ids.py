@@ -92,3 +92,14 @@ def test_extract_input_keeps_the_id_and_saves_to_the_ingested_paper(ingested, st
     stored = latest_extraction(store, store.resolve("my-001").id)
     assert stored is not None and stored.id == store.resolve("my-001").id   # the store's copy, under the store id
     assert {s.value for s in stored.speedups} == {2.3}
+
+
+def test_export_carries_the_record_ids(ingested, cli, tmp_path):
+    import csv
+
+    assert cli("export", "-o", str(tmp_path / "all.jsonl")).exit_code == 0
+    rows = {r["id"]: r for r in map(json.loads, (tmp_path / "all.jsonl").read_text().splitlines())}
+    assert sorted(tuple(r["record_ids"]) for r in rows.values()) == [(), (), ("my-001",)]
+    assert cli("export", "-o", str(tmp_path / "all.csv")).exit_code == 0
+    with (tmp_path / "all.csv").open(newline="") as fh:
+        assert sorted(r["record_ids"] for r in csv.DictReader(fh)) == ["", "", "my-001"]
