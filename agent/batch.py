@@ -38,8 +38,8 @@ class BatchReport:
 def read_input(path: Path, max_bytes: int = 200_000_000) -> tuple[list[PaperText], list[str]]:
     """Every paper in a file `papers ingest` accepts (JSONL, JSON, CSV, Atom, listing pages).
 
-    A record's id is its own `id`/`paper_id` field, else its arXiv id, else the id the store would
-    give it. Bad records are reported as `FILE:LINE: reason` and skipped; a file with no usable
+    A record's id is its own `id` (or `paper_id`, `paperId`) field, written as the output's `id` so
+    rows join back to the input; else its arXiv id, else the id the store would give it. Bad records are reported as `FILE:LINE: reason` and skipped; a file with no usable
     record at all is an InputFileError.
     """
     from store.merge import new_paper_id
