@@ -1,7 +1,7 @@
 """Corpus statistics for question answering from the counts the store keeps (store/term_stats.py).
 
 `CorpusStats.build` tokenizes every paper: seconds at 100k papers, paid by every new `papers ask`
-process and after every change. `corpus_stats(store)` gives the same figures (n_docs, df, vocab) from
+process and after every change. `corpus_stats(store)` gives the same CorpusStats (every field) from
 document frequencies the store brings up to date incrementally: the first call after an ingest
 tokenizes only the new papers, a new process only reads the counts.
 """
@@ -12,31 +12,37 @@ import re
 from collections import Counter
 
 from agent.qa.synonyms import VOCAB_MAX, VOCAB_MIN_DF
-from agent.qa.text import STOP, CorpusStats, term_set
+from agent.qa.text import STOP, CorpusStats, acronyms_in, term_set
 from store.papers import PaperStore
 from store.term_stats import document_frequencies
 
-TERM, WORD = "t:", "w:"   # one count table holds both: IDF terms (stemmed) and vocabulary words
+# one count table holds them all: IDF terms (stemmed), vocabulary words, acronyms as written
+TERM, WORD, ACRONYM = "t:", "w:", "a:"
 # agent/qa/synonyms.py's (private) vocabulary word; tests/test_term_stats.py checks the two agree
 VOCAB_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 
 
 def qa_terms(text: str) -> list[str]:
-    """What `CorpusStats.build` counts in one document: its stemmed terms and its vocabulary words."""
+    """What `CorpusStats.build` counts in one document: its stemmed terms, vocabulary words and acronyms."""
     words = {w.lower() for w in VOCAB_WORD.findall(text)} - STOP
-    return [TERM + t for t in term_set(text)] + [WORD + w for w in words]
+    return [TERM + t for t in term_set(text)] + [WORD + w for w in words] + \
+        [ACRONYM + a for a in set(acronyms_in(text))]
 
 
 def corpus_stats(store: PaperStore) -> CorpusStats:
     """`CorpusStats.build` over every stored paper's title and abstract, from the stored counts."""
     n_docs, counts = document_frequencies(store, qa_terms, name="qa")
     df: Counter = Counter()
+    acronyms: Counter = Counter()
     words: dict[str, int] = {}
     for key, n in counts.items():
-        if key.startswith(TERM):
-            df[key[len(TERM):]] = n
+        kind, term = key[:2], key[2:]
+        if kind == TERM:
+            df[term] = n
+        elif kind == WORD:
+            words[term] = n
         else:
-            words[key[len(WORD):]] = n
+            acronyms[term] = n
     # synonyms.vocabulary's rule: the VOCAB_MAX most used words that VOCAB_MIN_DF papers use, sorted
     kept = sorted(((n, w) for w, n in words.items() if n >= VOCAB_MIN_DF), key=lambda nw: (-nw[0], nw[1]))
-    return CorpusStats(n_docs, df, tuple(sorted(w for _, w in kept[:VOCAB_MAX])))
+    return CorpusStats(n_docs, df, tuple(sorted(w for _, w in kept[:VOCAB_MAX])), acronym_df=acronyms)

@@ -51,7 +51,7 @@ def child(home: str, what: str) -> dict:
         from agent.qa.text import CorpusStats
 
         old = CorpusStats.build([f"{p.title or ''} {p.abstract}" for p in store.all()])
-        out["same_as_build"] = (old.n_docs, old.df, old.vocab) == (stats.n_docs, stats.df, stats.vocab)
+        out["same_as_build"] = old == stats
     return out
 
 
