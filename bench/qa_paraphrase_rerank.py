@@ -17,7 +17,8 @@ and numeric questions are scored too, as the no-harm check. Rows (top-1 / top-5 
   (PMI of co-occurrence in the 1,992 SciTLDR train abstracts + TL;DRs and the corpus abstracts), at
   weight ASSOC_WEIGHT;
 - fitted-rrf (lofo): weights of hybrid / dense / BM25 / sentence runs and the dense mix fitted (grid,
-  best MRR) on five files and scored on the sixth; fitted-rrf (in-fit): fitted on all six.
+  best MRR) on the paraphrases of five files and scored on the sixth; (lofo, all kinds): fitted on the
+  paraphrases, look-ups and numeric questions of five files; (in-fit): fitted on all six files' paraphrases.
 """
 
 from __future__ import annotations
@@ -207,18 +208,20 @@ def main() -> None:
     para = [x for x in data if x["kind"] == "paraphrase"]
     held = {f: fit_weights([x for x in para if x["file"] != f]) for f in FILES}
     every = fit_weights(para)
+    held_all = {f: fit_weights([x for x in data if x["file"] != f]) for f in FILES}
     methods = dict(METHODS)
     methods["fitted-rrf (lofo)"] = lambda x: fitted_rrf(x, held[x["file"]])
+    methods["fitted-rrf (lofo, all kinds)"] = lambda x: fitted_rrf(x, held_all[x["file"]])
     methods["fitted-rrf (in-fit)"] = lambda x: fitted_rrf(x, every)
     print("held-out weights (dense, bm25, sentences, sentence share):",
-          {f: held[f] for f in FILES}, "in-fit:", every)
+          {f: held[f] for f in FILES}, "all kinds:", {f: held_all[f] for f in FILES}, "in-fit:", every)
     lookups = [x for x in data if x["kind"] != "paraphrase"]
     for name, method in methods.items():
         per = "  ".join(f"{f.removesuffix('.jsonl')} " + "/".join(f"{v:.2f}" for v in
                         figures([x for x in para if x["file"] == f], method)) for f in FILES)
-        print(f"{name:20} paraphrases n={len(para)} " + "/".join(f"{v:.3f}" for v in figures(para, method))
+        print(f"{name:28} paraphrases n={len(para)} " + "/".join(f"{v:.3f}" for v in figures(para, method))
               + f"  look-ups+numeric n={len(lookups)} " + "/".join(f"{v:.3f}" for v in figures(lookups, method))
-              + f"\n{'':20} {per}", flush=True)
+              + f"\n{'':28} {per}", flush=True)
 
 
 if __name__ == "__main__":
