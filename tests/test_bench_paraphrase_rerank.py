@@ -44,3 +44,13 @@ def test_fitted_rrf_with_plain_weights_is_the_three_run_fusion_and_figures_score
     assert (top1, top5, mrr) == (1.0, 1.0, 1.0)
     top1, top5, mrr = figures([x], lambda r: r["fused"])
     assert top1 == 0.0 and top5 == 0.0 and abs(mrr - 1 / 6) < 1e-9
+
+
+def test_a_question_is_cut_into_clauses_of_three_or_more_words():
+    from bench.qa_paraphrase_rerank import clauses
+
+    q = "Can a big chatbot be served from cheap chips instead of GPUs, leaning on their memory?"
+    # "GPUs" (one word, after "instead of") is too short to be a clause of its own
+    assert clauses(q) == ["Can a big chatbot be served from cheap chips", "leaning on their memory"]
+    assert clauses("Which work is fastest?") == ["Which work is fastest"]
+    assert clauses("GPU kernels?") == ["GPU kernels?"]
