@@ -2,6 +2,7 @@
 
     python -m evals.train_topic_acceptor            # cross-validated report, then fit and write
     python -m evals.train_topic_acceptor --dry-run  # report only
+    python -m evals.train_topic_acceptor --check    # refit; exit 1 unless it equals the shipped file
 
 Training data: every labelled fixture EXCEPT blind-ext files (held out, scored once). Features come
 from the tagger's own signals with its leave-one-out neighbours (a fixture never votes for itself).
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--dry-run", action="store_true")
+    args.add_argument("--check", action="store_true", help="refit and compare with the shipped file, byte for byte")
     opts = args.parse_args(argv)
     sources = claim_sources()
     fixtures = [f for f in load_claims() if fixture_group(sources[f["id"]]) != "blind_ext"]
@@ -140,8 +142,13 @@ def main(argv: list[str] | None = None) -> int:
         model[mode] = {"weights": [round(float(x), 5) for x in w], "threshold": threshold, "min_top": MIN_TOP,
                        "cv_f1": reports[threshold], "leave_one_file_out_f1": by_file[threshold]}
     model["trained_on"] = {g: groups.count(g) for g in sorted(set(groups))}
+    text = json.dumps(model, indent=1) + "\n"
+    if opts.check:
+        same = Path(MODEL_PATH).is_file() and Path(MODEL_PATH).read_text(encoding="utf-8") == text
+        print(f"{MODEL_PATH}: {'reproduced byte for byte' if same else 'DIFFERS from a fresh fit'}")
+        return 0 if same else 1
     if not opts.dry_run:
-        Path(MODEL_PATH).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        Path(MODEL_PATH).write_text(text, encoding="utf-8")
         print(f"wrote {MODEL_PATH}")
     return 0
 
