@@ -113,7 +113,8 @@ def leave_one_file_out(papers, fixtures, files: list[str], threshold: float = TH
                 c[0] += len(pred & gold)
                 c[1] += len(pred - gold)
                 c[2] += len(gold - pred)
-    return {k: round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0 for k, (tp, fp, fn) in counts.items()}
+    # sorted: the key order must not follow set iteration (hash-seeded), or --check could not reproduce the file
+    return {k: round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0 for k, (tp, fp, fn) in sorted(counts.items())}
 
 
 def main(argv: list[str] | None = None) -> int:
