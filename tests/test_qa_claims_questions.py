@@ -127,6 +127,13 @@ def test_a_percent_threshold_with_a_metric_keeps_only_that_metric(env):
     assert ">= 30%" in ans.answer.splitlines()[0]
 
 
+def test_a_ratio_threshold_naming_throughput_does_not_admit_plain_speedups(env):
+    """Only Pallas Serve states a throughput gain (2.4x); the 41x/120x/4.5x/2.6x claims are speedups."""
+    ans = _ask(env, "Which papers report at least 2x higher throughput?")
+    assert _titles(ans) == ["Pallas Serve"], ans.answer
+    assert "throughput >= 2x" in ans.answer.splitlines()[0]
+
+
 # -- 3. baselines -----------------------------------------------------------------------------------
 def test_compare_against_lists_papers_with_that_baseline_not_those_built_atop_it(env):
     ans = _ask(env, "Which papers compare against vLLM?")

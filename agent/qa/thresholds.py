@@ -55,7 +55,9 @@ def metrics_asked(question: str, metric: str | None, th: Threshold) -> tuple[str
     from agent.qa.tools import metric_family
 
     if metric:
-        return (metric,) if th.unit == "%" else metric_family(metric)
+        # The metric the question names, not the generic "speedup" its family admits elsewhere: a list
+        # of papers with "at least 2x higher throughput" must not include every paper with a 2x speedup.
+        return (metric,) if th.unit == "%" else tuple(m for m in metric_family(metric) if m != "speedup")
     if _SPEED.search(question):
         return SPEED_METRICS
     return ()
