@@ -13,7 +13,7 @@ _CUE = (r"compar\w*\s+(?:[\w-]+\s+){0,3}?(?:against|with|to)|outperform\w*|beat(
         r"(?:faster|better|higher|lower|smaller|cheaper)\s+than|(?:speed-?ups?|improvements?|gains?)\s+(?:over|against)|"
         r"(?:over|against|versus|vs\.?)")
 # "compare their speed or memory against X": what is compared (up to five words) sits before the name
-_ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|their\s+(?:[\w-]+\s+){1,5}?)?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|"
+_ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|(?:their|the|its)\s+(?:[\w-]+\s+){1,5}?)?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|"
                     r"surpass\w*|use\s+(?P<use>[\w.+-]+)\s+as\s+(?:a\s+|the\s+|their\s+)?baseline|"
                     r"(?:faster|better)\s+than)\s+(?P<x>[^?,;]*)", re.I)
 _END = re.compile(r"\s+(?:on|in|for|by|when|with|using|at|and\s+report|as\s+(?:a\s+|the\s+)?baseline)\b.*$", re.I)
@@ -50,7 +50,16 @@ def name_rx(name: str) -> re.Pattern:
     forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
     # a family name without a version covers its versions ("MobileNet" finds "MobileNetV2", "MobileNet-V3")
     versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?![\w-])"] if not re.search(r"\d$", name) else []
-    return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned), re.I)
+    return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name)), re.I)
+
+
+def spellings(name: str) -> list[str]:
+    """Patterns for the other spellings of a multi-part name: its parts joined by a hyphen, a space or
+    nothing ("TensorFlow-Lite" / "TensorFlow Lite" / "TensorFlowLite"; case is ignored by the caller)."""
+    parts = [p for p in re.split(r"[\s_-]+", name.strip()) if p]
+    if len(parts) < 2:
+        return []
+    return [r"(?<![\w-])" + r"[\s_-]?".join(re.escape(p) for p in parts) + r"(?![\w-])"]
 
 
 def members(ctx, name: str, papers: dict) -> dict[str, str]:
