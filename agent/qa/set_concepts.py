@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass, field
 
 from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
-from agent.qa.set_words import FRAME, add_acronyms, add_spellings, main_verb, without_main_verb  # noqa: F401
+from agent.qa.set_words import (FRAME, add_acronyms, add_spellings, main_verb, without_frame_verb,  # noqa: F401
+                                without_main_verb)
 from agent.qa.text import MANNER, STOP, stem, term_set, tokens, without_free_words
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
@@ -80,7 +81,7 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     only says the subject is merely used ("not papers that merely use X as a tool") makes the
     check `strict`."""
     question, clauses = split_exclusion(question)
-    text = _strip(question, taken)
+    text = _strip(without_frame_verb(question, index), taken)
     groups = _groups(text, index)
     groups = without_main_verb(groups, question)
     add_acronyms(groups, index)
@@ -141,7 +142,7 @@ def _strip(text: str, surfaces) -> str:
 def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
     """A question whose subject is a taxonomy tag (already taken): every group read is a qualifier."""
     question, clauses = split_exclusion(question)
-    groups = _merge_runs(_groups(_strip(question, taken), index, keep_common=True))
+    groups = _merge_runs(_groups(_strip(without_frame_verb(question, index), taken), index, keep_common=True))
     add_acronyms(groups, index)
     add_spellings(groups, index)
     concepts = Concepts(None, groups, usage=asks_use(question))

@@ -40,6 +40,36 @@ def without_main_verb(groups: list, question: str) -> list:
     return groups[1:] if alone and first.surface.lower() == verb else groups
 
 
+_TITLE_SHARE = 0.1     # a word under this share of its papers' titles says what papers do, not what they are about
+
+
+def frame_verb(question: str, index: TermIndex) -> re.Match | None:
+    """The question's verb when it frames rather than names a concept ("discuss", "involve", "make",
+    "get"): a word the store's titles (almost) never use for what its papers do. A verb that names
+    a method ("prune", "quantize", "serve") is in the titles of many papers that use it, and stays."""
+    m = _MAIN_VERB.search(question)
+    if m is None:
+        return None
+    group = 1 if m.group(1) else 2
+    if not question[m.end(group):].strip(" ?.!"):
+        return None
+    stems = stream(m.group(group))
+    if not stems:
+        return None
+    ids = index.papers(tuple(stems))
+    titled = sum(1 for pid in ids if index.count(tuple(stems), pid, title_only=True))
+    return m if titled < _TITLE_SHARE * len(ids) or not ids else None
+
+
+def without_frame_verb(question: str, index: TermIndex) -> str:
+    """The question with its framing verb cut out (a break: the words either side are no phrase)."""
+    m = frame_verb(question, index)
+    if m is None:
+        return question
+    group = 1 if m.group(1) else 2
+    return question[: m.start(group)] + " ; " + question[m.end(group):]
+
+
 def add_spellings(groups: list, index: TermIndex) -> None:
     """A name with a number is written joined or apart ("top-1" / "top1", "Llama2" / "Llama-2"):
     a phrase also counts in the other spelling when papers write it."""
