@@ -181,8 +181,10 @@ def _class_terms(classes: dict[str, list[str]]) -> tuple:
     return _class_terms_cached(said)
 
 
-# "GPU memory", "GPU hours": the class word names a resource the question measures, not the hardware used.
-_RESOURCE = re.compile(r"[\s-]+(?:memory|hours?|time|utili[sz]ation|budget|footprint|usage)\b", re.I)
+# "GPU memory", "GPU hours": the class word names a resource the question measures, not the hardware used;
+# "GPU code", "FPGA programs": an artefact written for the hardware, which need not run on it.
+_RESOURCE = re.compile(r"[\s-]+(?:memory|hours?|time|utili[sz]ation|budget|footprint|usage|code|programs?|programming)\b",
+                       re.I)
 
 
 def _hardware_keys(names: list[str]) -> list[str]:
