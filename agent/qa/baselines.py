@@ -78,10 +78,19 @@ def members(ctx, name: str, papers: dict) -> dict[str, str]:
     for pid, paper in papers.items():
         if pid in out:
             continue
-        sent = next((s for s in split_sentences(paper.abstract) if stated.search(s)), None)
+        sent = next((s for s in split_sentences(paper.abstract) if stated.search(without_citations(s))), None)
         if sent is not None:
             out[pid] = sent
     return out
+
+
+_CITATION = re.compile(r"\s*\((?:[^()]*\bet\s+al\.?[^()]*|[^()]*\b(?:19|20)\d\d[a-z]?)\)")
+
+
+def without_citations(sentence: str) -> str:
+    """The sentence without its author-year citations ("(Touvron et al., 2023)"): their "et al." is no
+    clause end, and their length would part a comparison word from the system it names."""
+    return _CITATION.sub("", sentence)
 
 
 _THAN = re.compile(r"\b(?:than|over|against|compared\s+(?:to|with)|relative\s+to|vs\.?|versus)\s+(?:the\s+|a\s+|an\s+)?"
@@ -120,7 +129,7 @@ def comparing_sentence(ctx, src, question: str, metric: str | None = None) -> st
         if not wanted or row["metric"] in wanted:
             return sentence_with(src.abstract, row["evidence"])
     stated = re.compile(rf"\b(?:{_CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", re.I)
-    said = [s for s in split_sentences(src.abstract) if stated.search(s)]
+    said = [s for s in split_sentences(src.abstract) if stated.search(without_citations(s))]
     if rows and not said:
         return sentence_with(src.abstract, rows[0]["evidence"])
     return said[0] if len(said) == 1 else None
