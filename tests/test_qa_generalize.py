@@ -174,7 +174,9 @@ def test_a_change_verb_before_an_asked_metric_is_no_qualifier(monkeypatch):
     kept, _, _ = _facet_set(monkeypatch, "Which FPGA papers cut memory traffic?", FPGA_PAPERS, metric="memory")
     assert kept == {"a", "b"}            # "cut" is the claim's direction: b says "drops"
     kept, _, _ = _facet_set(monkeypatch, "Which FPGA papers cut memory traffic?", FPGA_PAPERS)
-    assert kept == {"a"}                 # without a metric the verb is a word like any other
+    # without a metric the verb is still the question's frame (no title of the store says "cut"):
+    # "memory traffic" is what both a and b change
+    assert kept == {"a", "b"}
 
 
 def test_a_store_term_in_a_run_of_words_is_required_or_missing(monkeypatch):

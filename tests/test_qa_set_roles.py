@@ -85,3 +85,7 @@ def test_code_for_a_kind_of_hardware_is_no_hardware_filter():
     assert "hardware_class" not in kinds("Which papers get language models to write GPU code?")
     assert "hardware_class" not in kinds("Which papers generate FPGA programs from C?")
     assert "hardware_class" in kinds("Which papers run inference on GPUs?")
+
+
+def test_a_verb_the_question_spells_as_an_alternative_is_kept():
+    assert frame_verb("Which papers discuss or survey spiking chips?", INDEX) is None

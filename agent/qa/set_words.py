@@ -51,14 +51,25 @@ def frame_verb(question: str, index: TermIndex) -> re.Match | None:
     if m is None:
         return None
     group = 1 if m.group(1) else 2
-    if not question[m.end(group):].strip(" ?.!"):
+    rest = question[m.end(group):]
+    # nothing follows, or the verb is one of alternatives the question spells out ("accelerate or serve")
+    if not rest.strip(" ?.!") or re.match(r"\s*(?:,|/|or\b)", rest, re.I):
         return None
     stems = stream(m.group(group))
-    if not stems:
+    if not stems or _speed_word(question[m.start(group):]):
         return None
     ids = index.papers(tuple(stems))
     titled = sum(1 for pid in ids if index.count(tuple(stems), pid, title_only=True))
     return m if titled < _TITLE_SHARE * len(ids) or not ids else None
+
+
+def _speed_word(text: str) -> bool:
+    """The verb opens a speed-up phrase of the lexicon ("speed up", "accelerate"): a claim kind whose
+    synonyms count as a qualifier (agent/qa/set_concepts.py mark_families), not a framing word."""
+    from agent.engines.local.speedup_rules import lexicon
+
+    m = lexicon().faster.match(text)
+    return m is not None
 
 
 def without_frame_verb(question: str, index: TermIndex) -> str:
