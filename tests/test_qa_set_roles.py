@@ -89,3 +89,9 @@ def test_code_for_a_kind_of_hardware_is_no_hardware_filter():
 
 def test_a_verb_the_question_spells_as_an_alternative_is_kept():
     assert frame_verb("Which papers discuss or survey spiking chips?", INDEX) is None
+
+
+def test_use_or_build_on_asks_for_use_so_one_mention_counts():
+    # "use or build on" is cut from the text as free words; it still says one mention is enough
+    assert sc.read("Which papers use or build on spiking chips?", INDEX).usage
+    assert members("Which papers use or build on spiking chips?") == {"sp1", "sp2"}

@@ -80,6 +80,7 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     An exclusion clause filters out: its groups other than the subject are `excluded`; one that
     only says the subject is merely used ("not papers that merely use X as a tool") makes the
     check `strict`."""
+    usage = asks_use(_EXCLUDE.sub(" ; ", question))    # before "use or build on" is cut as free words
     question, clauses = split_exclusion(question)
     text = _strip(without_frame_verb(question, index), taken)
     groups = _groups(text, index)
@@ -100,7 +101,7 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
     rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)
                         and not (subject is not None and _class_noun(g, subject, index))])
-    concepts = Concepts(subject, rest, usage=asks_use(question))
+    concepts = Concepts(subject, rest, usage=usage)
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
@@ -141,11 +142,12 @@ def _strip(text: str, surfaces) -> str:
 
 def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
     """A question whose subject is a taxonomy tag (already taken): every group read is a qualifier."""
+    usage = asks_use(_EXCLUDE.sub(" ; ", question))
     question, clauses = split_exclusion(question)
     groups = _merge_runs(_groups(_strip(without_frame_verb(question, index), taken), index, keep_common=True))
     add_acronyms(groups, index)
     add_spellings(groups, index)
-    concepts = Concepts(None, groups, usage=asks_use(question))
+    concepts = Concepts(None, groups, usage=usage)
     mark_families(groups, question)
     concepts.subject = Group([tuple(stream(t)) for t in taken if t], " / ".join(t for t in taken if t))
     _read_exclusions(concepts, clauses, index, taken, taken)
