@@ -95,3 +95,11 @@ def test_use_or_build_on_asks_for_use_so_one_mention_counts():
     # "use or build on" is cut from the text as free words; it still says one mention is enough
     assert sc.read("Which papers use or build on spiking chips?", INDEX).usage
     assert members("Which papers use or build on spiking chips?") == {"sp1", "sp2"}
+
+
+def test_a_baseline_family_matches_a_version_with_a_size_and_a_comparison_with_words_between():
+    rx = baselines.name_rx("ZetaNet")
+    assert rx.search("2.4x smaller than ZetaNetV2-1.3") and rx.search("ZetaNet-V3-Large")
+    stated = baselines.re.compile(rf"\b(?:{baselines._CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", baselines.re.I)
+    assert stated.search("Ours reaches 6.4% higher accuracy than ZetaNetV2.")
+    assert not stated.search("We build on ZetaNetV2 blocks.")

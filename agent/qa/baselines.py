@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _CUE = (r"compar\w*\s+(?:[\w-]+\s+){0,3}?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|surpass\w*|"
-        r"(?:faster|better|higher|lower|smaller|cheaper)\s+than|(?:speed-?ups?|improvements?|gains?)\s+(?:over|against)|"
+        r"(?:faster|better|higher|lower|smaller|cheaper)\s+(?:[\w-]+\s+){0,2}?than|(?:speed-?ups?|improvements?|gains?)\s+(?:over|against)|"
         r"(?:over|against|versus|vs\.?)")
 # "compare their speed or memory against X": what is compared (up to five words) sits before the name
 _ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|(?:their|the|its)\s+(?:[\w-]+\s+){1,5}?)?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|"
@@ -49,7 +49,8 @@ def name_rx(name: str) -> re.Pattern:
 
     forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
     # a family name without a version covers its versions ("MobileNet" finds "MobileNetV2", "MobileNet-V3")
-    versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?![\w-])"] if not re.search(r"\d$", name) else []
+    # and a version may carry a size ("MobileNetV2-1.3", "MobileNet-V3-Large")
+    versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?:-[\w.]+)?(?![\w-])"] if not re.search(r"\d$", name) else []
     return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name)), re.I)
 
 
