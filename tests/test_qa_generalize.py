@@ -186,3 +186,12 @@ def test_a_store_term_in_a_run_of_words_is_required_or_missing(monkeypatch):
     # no FPGA member writes the phrase two papers of the store write: the set is declined naming it
     kept, _, missing = _facet_set(monkeypatch, question, FPGA_PAPERS | {"f": FPGA_PAPERS["e"]}, members={"a", "b", "c"})
     assert not kept and any("Gaussian Splatting" in m for m in missing)
+
+
+def test_the_metric_with_a_measure_noun_is_the_claims_word_not_a_text_qualifier(monkeypatch):
+    # "memory consumption" is what a memory claim measures: b writes "memory usage", and counts
+    papers = {"a": "Our FPGA design cuts memory consumption by 3x.", "b": "On the FPGA, memory usage drops by 2x.",
+              "c": "The FPGA kernel is 2x faster."}
+    kept, _, _ = _facet_set(monkeypatch, "Which FPGA papers cut memory consumption?", papers, metric="memory",
+                            members={"a", "b"})
+    assert kept == {"a", "b"}

@@ -103,3 +103,10 @@ def test_a_baseline_family_matches_a_version_with_a_size_and_a_comparison_with_w
     stated = baselines.re.compile(rf"\b(?:{baselines._CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", baselines.re.I)
     assert stated.search("Ours reaches 6.4% higher accuracy than ZetaNetV2.")
     assert not stated.search("We build on ZetaNetV2 blocks.")
+
+
+def test_a_class_word_before_another_names_the_narrower_class():
+    vocab = vocabulary()
+    facets = lambda q: [(f.kind, f.value) for f in route(q, vocab).facets]     # noqa: E731
+    assert facets("Which papers run on smartphones or phone GPUs?") == [("hardware_class", "mobile")]
+    assert sorted(facets("Which papers run on GPUs or FPGAs?")) == [("hardware_class", "fpga"), ("hardware_class", "gpu")]

@@ -149,17 +149,31 @@ def _find_facets(question: str, vocab: Vocabulary) -> list[Facet]:
             if (m := phrase_rx(t).search(question)):
                 found.append(Facet("hardware", name, m.group(0), m.span(), list(terms)))
                 break
+    classes = []
     for cls, phrases in vocab.hardware_classes.items():
         for p in phrases:
-            if (m := phrase_rx(p).search(question)) and not _RESOURCE.match(question, m.end()):
-                found.append(Facet("hardware_class", cls, m.group(0), m.span(), list(phrases)))
-                break
+            classes += [Facet("hardware_class", cls, m.group(0), m.span(), list(phrases))
+                        for m in phrase_rx(p).finditer(question) if not _RESOURCE.match(question, m.end())]
+    found += _modified_classes(classes, question)
     for tag, phrases in vocab.topics.items():
         for p in sorted(phrases, key=len, reverse=True):
             if (m := phrase_rx(p).search(question)):
                 found.append(Facet("topic", tag, m.group(0), m.span(), list(phrases)))
                 break
     return _one_topic(_drop_overlaps(found), vocab.tag_sizes)
+
+
+def _modified_classes(classes: list[Facet], question: str) -> list[Facet]:
+    """A class word right before another ("phone GPUs") says which of them the question means: the
+    pair is the narrower class (GPUs in phones), and the head's own class is no filter. Of one class
+    said twice, its first mention stands."""
+    heads = [b for b in classes for a in classes if a.value != b.value and 0 <= b.span[0] - a.span[1] <= 1
+             and question[a.span[1]:b.span[0]] in ("", " ", "-")]
+    out: list[Facet] = []
+    for f in sorted((f for f in classes if f not in heads), key=lambda f: f.span):
+        if not any(o.value == f.value for o in out):
+            out.append(f)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -266,7 +266,8 @@ def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tupl
     if not matches:
         return matches, [], []
     index = sc.term_index(ctx)
-    said = list(used) + (_CHANGE_WORDS if r.metric else [])    # "cut memory": the metric's claim says how
+    said = list(used) + (_CHANGE_WORDS + metric_words(question, r.metric, ctx) if r.metric else [])
+    # "cut memory consumption": the metric's claim says how, and what is measured
     concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in said if u)))
     concepts.qualifiers = [part for g in concepts.qualifiers for part in _term_apart(g, index)]
     ids = {m.source.id for m in matches}
@@ -299,6 +300,18 @@ def hardware_words(question: str, r, entities: list[Constraint]) -> list[str]:
     if not (entities or any(f.kind in ("hardware", "hardware_class") for f in r.facets)):
         return []
     return [surface_of(question, h.name) for h in extract_hardware(question)] + list(_HARDWARE_HEADS)
+
+
+# Nouns that say a metric is measured ("memory consumption", "energy usage"): the metric's claim is the measure.
+_MEASURE = r"(?:\s+(?:consumption|usage|use|footprint|overhead|requirements?|costs?))?"
+
+
+def metric_words(question: str, metric: str, ctx) -> list[str]:
+    """The question's words for the asked metric, with a measure noun after them ("memory consumption")."""
+    from agent.qa.router import vocabulary
+
+    phrases = vocabulary(getattr(ctx, "store", None)).metrics.get(metric, [])
+    return [m.group(0) for p in phrases for m in re.finditer(rf"(?<![\w-]){re.escape(p)}{_MEASURE}(?![\w-])", question, re.I)]
 
 
 # Verbs of change before a metric ("cut memory consumption", "lower latency"): a claim on the metric
