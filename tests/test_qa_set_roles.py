@@ -110,3 +110,14 @@ def test_a_class_word_before_another_names_the_narrower_class():
     facets = lambda q: [(f.kind, f.value) for f in route(q, vocab).facets]     # noqa: E731
     assert facets("Which papers run on smartphones or phone GPUs?") == [("hardware_class", "mobile")]
     assert sorted(facets("Which papers run on GPUs or FPGAs?")) == [("hardware_class", "fpga"), ("hardware_class", "gpu")]
+
+
+def test_a_threshold_applies_to_every_metric_the_question_lists():
+    from agent.qa import thresholds
+
+    q = "Which papers cut latency, tail latency or energy by more than 40%?"
+    th = thresholds.find(q)
+    assert thresholds.named_metrics(q) == ["latency", "tail latency", "energy"]
+    assert set(thresholds.metrics_asked(q, "tail latency", th)) == {"latency", "tail latency", "energy"}
+    # a metric word inside a longer metric's phrase names no metric of its own
+    assert thresholds.named_metrics("Which papers cut tail latency by more than 40%?") == ["tail latency"]

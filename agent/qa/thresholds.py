@@ -55,12 +55,30 @@ def metrics_asked(question: str, metric: str | None, th: Threshold) -> tuple[str
     from agent.qa.tools import metric_family
 
     if metric:
-        # The metric the question names, not the generic "speedup" its family admits elsewhere: a list
-        # of papers with "at least 2x higher throughput" must not include every paper with a 2x speedup.
-        return (metric,) if th.unit == "%" else tuple(m for m in metric_family(metric) if m != "speedup")
+        # The metrics the question names ("latency, tail latency or completion time": each of them), not
+        # the generic "speedup" their families admit elsewhere: a list of papers with "at least 2x higher
+        # throughput" must not include every paper with a 2x speedup.
+        named = named_metrics(question) or [metric]
+        if th.unit == "%":
+            return tuple(named)
+        return tuple(dict.fromkeys(m for n in named for m in metric_family(n) if m != "speedup"))
     if _SPEED.search(question):
         return SPEED_METRICS
     return ()
+
+
+def named_metrics(question: str) -> list[str]:
+    """Every metric of the vocabulary (agent/data/qa_vocab.yaml) the question names, in its order."""
+    from agent.qa.router import phrase_rx, vocabulary
+
+    spans = {metric: [m.span() for p in phrases for m in phrase_rx(p).finditer(question)]
+             for metric, phrases in vocabulary().metrics.items()}
+    every = [(sp, metric) for metric, sps in spans.items() for sp in sps]
+    # a word inside a longer metric's phrase ("latency" of "tail latency") does not name its own metric
+    own = {metric: [sp for sp in sps if not any(o != metric and a <= sp[0] and sp[1] <= b and b - a > sp[1] - sp[0]
+                                                for (a, b), o in every)]
+           for metric, sps in spans.items()}
+    return [metric for _, metric in sorted((min(sps), metric) for metric, sps in own.items() if sps)]
 
 
 def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | None = None) -> dict[str, dict]:
