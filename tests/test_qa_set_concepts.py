@@ -3,19 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from agent.qa import set_concepts as sc
 from agent.qa.router import route, vocabulary
 from agent.qa.sets import lists_papers
 from agent.qa.term_index import build_index, same_word
 
-
-@dataclass
-class P:
-    id: str
-    title: str
-    abstract: str
+from setcorpus import P
 
 
 PAPERS = [

@@ -5,18 +5,13 @@ Invented papers and wordings, not the fixture files'."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from agent.qa import set_concepts as sc
 from agent.qa import set_words as sw
 from agent.qa.term_index import build_index
 
-
-@dataclass
-class P:
-    id: str
-    title: str
-    abstract: str
+from setcorpus import P
+from setcorpus import members as set_members
 
 
 PAPERS = [
@@ -42,10 +37,7 @@ INDEX = build_index(PAPERS)
 
 
 def members(question: str) -> set[str]:
-    concepts = sc.read(question, INDEX)
-    found = sc.subject_members(concepts, INDEX)
-    keep, _, _ = sc.qualified(found, concepts.qualifiers, INDEX, concepts.subject)
-    return keep
+    return set_members(question, INDEX)
 
 
 def test_the_questions_own_verb_is_not_its_subject():

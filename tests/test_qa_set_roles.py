@@ -4,20 +4,14 @@ citations, and "GPU code" is no GPU filter. Invented papers and question wording
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from agent.qa import baselines
 from agent.qa import set_concepts as sc
 from agent.qa.router import route, vocabulary
 from agent.qa.set_words import frame_verb
 from agent.qa.term_index import build_index
 
-
-@dataclass
-class P:
-    id: str
-    title: str
-    abstract: str
+from setcorpus import P
+from setcorpus import members as set_members
 
 
 PAPERS = [
@@ -33,10 +27,7 @@ INDEX = build_index(PAPERS)
 
 
 def members(question: str) -> set[str]:
-    concepts = sc.read(question, INDEX)
-    found = sc.subject_members(concepts, INDEX)
-    keep, _, _ = sc.qualified(found, concepts.qualifiers, INDEX, concepts.subject)
-    return keep
+    return set_members(question, INDEX)
 
 
 def test_a_verb_no_title_uses_frames_the_question_and_is_no_concept():
