@@ -8,18 +8,15 @@ tokenizes only the new papers, a new process only reads the counts.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
-from agent.qa.synonyms import VOCAB_MAX, VOCAB_MIN_DF
+from agent.qa.synonyms import VOCAB_WORD, top_vocabulary
 from agent.qa.text import STOP, CorpusStats, acronyms_in, term_set
 from store.papers import PaperStore
 from store.term_stats import document_frequencies
 
 # one count table holds them all: IDF terms (stemmed), vocabulary words, acronyms as written
 TERM, WORD, ACRONYM = "t:", "w:", "a:"
-# agent/qa/synonyms.py's (private) vocabulary word; tests/test_term_stats.py checks the two agree
-VOCAB_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 
 
 def qa_terms(text: str) -> list[str]:
@@ -43,6 +40,4 @@ def corpus_stats(store: PaperStore) -> CorpusStats:
             words[term] = n
         else:
             acronyms[term] = n
-    # synonyms.vocabulary's rule: the VOCAB_MAX most used words that VOCAB_MIN_DF papers use, sorted
-    kept = sorted(((n, w) for w, n in words.items() if n >= VOCAB_MIN_DF), key=lambda nw: (-nw[0], nw[1]))
-    return CorpusStats(n_docs, df, tuple(sorted(w for _, w in kept[:VOCAB_MAX])), acronym_df=acronyms)
+    return CorpusStats(n_docs, df, top_vocabulary(words), acronym_df=acronyms)

@@ -109,13 +109,6 @@ def test_corpus_stats_are_exactly_what_build_gives(settings, store, tmp_path):
         ingest([write_jsonl(tmp_path / "extra.jsonl", ROWS)], settings, index=False)
 
 
-def test_the_vocabulary_word_is_the_one_synonyms_uses():
-    from agent import corpus_stats
-    from agent.qa import synonyms
-
-    assert corpus_stats.VOCAB_WORD.pattern == synonyms._VOCAB_WORD.pattern   # noqa: private on purpose
-
-
 def test_counts_lost_with_their_tables_are_rebuilt_even_if_meta_survived(seeded):
     """A salvaged store keeps `meta` but not the count tables (nor the triggers)."""
     analyze = Analyzer()

@@ -20,7 +20,7 @@ SYNONYM_MIN = 0.70
 VOCAB_MIN_DF = 2        # a word only one abstract uses is no evidence of what the corpus talks about
 VOCAB_MAX = 4000        # the most used words only: a 100k-paper corpus must not embed 50k words on its
                         # first paraphrase (the seed corpus has about 1,900; everyday synonyms are common words)
-_VOCAB_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
+VOCAB_WORD = re.compile(r"[A-Za-z][a-z]{2,}")
 _NAME_LIKE = re.compile(r"\d|.[A-Z]")   # "Set5", "YOLOv8", "ShanghaiTech": a name, never a paraphrase
 
 
@@ -29,7 +29,12 @@ def vocabulary(docs: list[str], stop: frozenset) -> tuple[str, ...]:
     used), sorted."""
     df: Counter = Counter()
     for doc in docs:
-        df.update({w.lower() for w in _VOCAB_WORD.findall(doc)})
+        df.update({w.lower() for w in VOCAB_WORD.findall(doc)})
+    return top_vocabulary(df, stop)
+
+
+def top_vocabulary(df: dict[str, int], stop: frozenset = frozenset()) -> tuple[str, ...]:
+    """From word -> document frequency: the VOCAB_MAX most used words that VOCAB_MIN_DF papers use, sorted."""
     kept = [(n, w) for w, n in df.items() if n >= VOCAB_MIN_DF and w not in stop]
     return tuple(sorted(w for _, w in sorted(kept, key=lambda nw: (-nw[0], nw[1]))[:VOCAB_MAX]))
 
