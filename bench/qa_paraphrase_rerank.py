@@ -31,13 +31,12 @@ import json
 import math
 import re
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
+from agent.engines.local.tldr_train import DEFAULT_TRAIN as SCITLDR_TRAIN   # ../shared, or PAPERS_SCITLDR_TRAIN
 from bench.qa_paraphrase_retrieval import FILES, ROOT, _rank, _rrf
 
-SCITLDR_TRAIN = Path("/work/shared/data/scitldr_train.jsonl")
 RUN_DEPTH = 20          # each run contributes its top 20 papers, as dense_scores / bm25_scores do
 PRF_DEPTH, PRF_TERMS = 3, 10
 ASSOC_PER_TERM, ASSOC_WEIGHT, ASSOC_MIN_JOINT = 2, 0.5, 3
@@ -46,23 +45,16 @@ GRID = list(itertools.product((0.5, 1.0, 1.5, 2.0), (0.5, 1.0, 1.5), (0.0, 0.5, 
 
 
 def sentence_matrix(store) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-    """(unit vectors, paper id -> its rows): title + abstract sentences. Uses the store's sentence
-    vectors when that module exists (store/sentence_vectors.py, added for set questions); the same
-    layout and cache namespace otherwise."""
-    try:
-        from store.sentence_vectors import sentence_vectors
-    except ImportError:
-        from core.text import split_sentences
-        from store.embeddings import embed_cached
+    """(unit vectors, paper id -> its rows): each paper's title, then its abstract sentences."""
+    from core.text import split_sentences
+    from store.embeddings import embed_cached
 
-        texts, rows = [], {}
-        for p in sorted(store.all(), key=lambda p: p.id):
-            start = len(texts)
-            texts += [p.title or ""] + (split_sentences(p.abstract or "") or [p.abstract])
-            rows[p.id] = (start, len(texts))
-        return embed_cached(texts, "sentences"), rows
-    sv = sentence_vectors(store)
-    return sv.vecs, sv.rows
+    texts, rows = [], {}
+    for p in sorted(store.all(), key=lambda p: p.id):
+        start = len(texts)
+        texts += [p.title or ""] + (split_sentences(p.abstract or "") or [p.abstract])
+        rows[p.id] = (start, len(texts))
+    return embed_cached(texts, "sentences"), rows
 
 
 def clauses(question: str) -> list[str]:
