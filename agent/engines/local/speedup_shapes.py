@@ -9,7 +9,7 @@ from typing import Any
 
 from agent.engines.local import speedup_rules as rules
 
-_ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
+ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
 # "performance" of a model, or on tasks, is what the model gets right, not how fast it runs.
 _TASK_PERFORMANCE_RE = re.compile(
     r"\bmodel(?:'s|’s|s'|s’)?\s+performance\b|\bperformance\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+)?models?\b"
@@ -30,13 +30,11 @@ _PRESERVED_QUALITY_RE = re.compile(
     r"(?:loss|drop|degradation|reduction|decrease|impact|penalty|change|compromise|sacrifice|accuracy|quality)"
     r"[^,;.]{0,80}|\b(?:without|while|whilst)\s+(?:sacrific|los|compromis|hurt|degrad|maintain|preserv|retain|keep)"
     r"\w*[^,;.]{0,80}", re.I)
-_CHANGED_OBJECT_RE = re.compile(
-    r"\b(?:improv|reduc|increas|decreas|lower|boost|rais|enhanc|shrink|scal|grow|decay|expand|extend)\w*\s+"
-    r"(?:the\s+|its\s+|their\s+|our\s+)?(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+"
-    r"(?:over\s+[^,;]{1,60}?\s+)?by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|"
-    r"an?\s+(?:average\s+)?(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$", re.I)
 _BY_TAIL = (r"\s+by[\s$]*(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|an?\s+(?:average\s+)?"
             r"(?:factor\s+)?of|a\s+factor\s+of)[\s$]*)*$")
+_CHANGED_OBJECT_RE = re.compile(
+    r"\b(?:improv|reduc|increas|decreas|lower|boost|rais|enhanc|shrink|scal|grow|decay|expand|extend)\w*\s+"
+    r"(?:the\s+|its\s+|their\s+|our\s+)?(?P<object>[A-Za-z][\w\s-]{1,60}?)(?:\s+over\s+[^,;]{1,60}?)?" + _BY_TAIL, re.I)
 # ... and the passive: "when the epoch budget is increased by a factor of 8"
 _CHANGED_SUBJECT_RE = re.compile(
     r"(?:^|\b(?:the|its|their|our)\s+)(?P<object>[A-Za-z][\w\s-]{1,60}?)\s+(?:is|are|was|were|gets?|got|being)\s+"
@@ -87,7 +85,7 @@ def average_earlier(sentence: Any, group: Any) -> bool:
     """ "Compared to X, on average, the models reduce latency by 54%": an "on average" earlier in the
     sentence qualifies the first number after it (no other number in between)."""
     found = None
-    for found in _ON_AVERAGE_RE.finditer(sentence.masked, sentence.start, group.start):
+    for found in ON_AVERAGE_RE.finditer(sentence.masked, sentence.start, group.start):
         pass
     # only before the sentence's first number: "32% ... on average ..., and 59% on X" keeps it with the 32%
     return found is not None and not any(c.isdigit() for c in sentence.text[sentence.start:group.start])

@@ -26,7 +26,6 @@ from core.models import Speedup
 from agent.numbers import find_numbers, find_ranges, share_list_units
 
 _DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)
-_ON_AVERAGE_RE = re.compile(r"\s*(?:on|in)\s+(?:the\s+)?average\b", re.I)
 _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,60},", re.I)
 _PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
 _SHARE_OF_QUALITY_RE = re.compile(
@@ -360,7 +359,7 @@ def _qualifier(masked: str, group: Group, before: str, after: str, previous: Cla
             and _DETERMINERS_ONLY_RE.fullmatch(before)
             and not _CLAUSE_BREAK_RE.search(masked, previous.group.end, group.start)):
         return previous.qualifier  # "up to a 2x speedup ... and a 2.5x improvement"
-    if rules.mentions_average(before + " " + after) or _ON_AVERAGE_RE.match(masked, group.post_end):
+    if rules.mentions_average(before + " " + after) or shapes.ON_AVERAGE_RE.match(masked, group.post_end):
         return "average"
     return None
 
