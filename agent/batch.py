@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from agent.engines.base import Engine, ExtractionFailure, extract_many
+from core.claim_columns import CLAIM_COLUMNS, claim_cells
 from core.errors import InputFileError, UsageError
 from core.models import Extraction, PaperText
 
-CSV_FIELDS = ["id", "title", "tldr", "speedups", "datasets", "hardware", "topics", "engine"]
+CSV_FIELDS = ["id", "title", *CLAIM_COLUMNS]   # the claim columns are those of `export -o x.csv`
 
 
 @dataclass
@@ -69,14 +70,7 @@ read_input_jsonl = read_input  # the name before --input took every format inges
 
 def to_csv_row(record: Extraction) -> dict:
     data = record.to_json()
-    row = {k: data.get(k) for k in CSV_FIELDS}
-    row["speedups"] = "; ".join(
-        f"{s.value:g}{s.unit} {s.metric} {s.direction}" + (f" vs {s.baseline}" if s.baseline else "")
-        for s in record.speedups)
-    row["datasets"] = "; ".join(record.datasets)
-    row["hardware"] = "; ".join(f"{h.name} ({h.hw_class})" for h in record.hardware)
-    row["topics"] = "; ".join(record.topics)
-    return row
+    return {"id": data.get("id"), "title": data.get("title"), **claim_cells(data)}
 
 
 class FailureLog:

@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from core.claim_columns import CLAIM_COLUMNS, claim_cells
 from core.errors import UsageError
 from core.models import Extraction
 from store.extractions import latest_extraction
@@ -20,9 +21,10 @@ from store.records import Paper
 from core.text import label, named_system, visible_text
 
 FORMATS = (".jsonl", ".csv", ".bib")
-CSV_FIELDS = ["id", "arxiv_id", "title", "authors", "year", "date", "venue", "category", "url", "max_speedup",
-              "max_speedup_metric", "n_speedups", "speedups_json", "datasets", "hardware", "topics", "tldr", "engine",
-              "record_ids"]   # the ids the input records gave the paper (JSONL/JSON/CSV `id`), "; "-joined
+# The claim columns are those of `extract -o x.csv`; record_ids are the ids the input records gave the
+# paper (JSONL/JSON/CSV `id`), "; "-joined.
+CSV_FIELDS = ["id", "arxiv_id", "title", "authors", "year", "date", "venue", "category", "url", *CLAIM_COLUMNS,
+              "record_ids"]
 
 
 def export_records(store: PaperStore, flt: PaperFilter | None = None) -> Iterator[dict[str, Any]]:
@@ -73,11 +75,9 @@ def _csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow(dict(r, authors="; ".join(r["authors"]), n_speedups=len(r["speedups"]),
-                             speedups_json=json.dumps(r["speedups"], ensure_ascii=False) if r["speedups"] else "",
-                             datasets="; ".join(r["datasets"]),
-                             hardware="; ".join(h["name"] for h in r["hardware"]), topics="; ".join(r["topics"]),
-                             record_ids="; ".join(r["record_ids"])))
+        claims = {k: r[k] for k in ("tldr", "speedups", "datasets", "hardware", "topics", "engine")} if r["extracted"] else {}
+        writer.writerow(dict(r, authors="; ".join(r["authors"]), record_ids="; ".join(r["record_ids"]),
+                             **claim_cells(claims)))
     return buf.getvalue()
 
 

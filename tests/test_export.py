@@ -70,3 +70,25 @@ def test_bibtex_names_a_title_less_paper_by_the_system_it_introduces():
     assert "note = {title not shown on the source page}" in bib and bib.startswith("@misc{lovelace2022quokka,")
     nameless = dict(row, abstract="Serving is slow and batching helps a lot when requests arrive together.")
     assert 'title = {{("Serving is slow and batching helps a lot…")}}' in _bibtex([nameless])
+
+
+def test_extract_csv_and_export_csv_share_their_claim_columns(cli, store, tmp_path):
+    """A spreadsheet built from `extract -o x.csv` joins with one from `export -o x.csv`."""
+    from agent.batch import CSV_FIELDS as EXTRACT_FIELDS, to_csv_row
+    from core.claim_columns import CLAIM_COLUMNS
+    from store.export import CSV_FIELDS as EXPORT_FIELDS
+
+    paged = _setup(cli, store)
+    assert cli("export", "-o", str(tmp_path / "all.csv")).exit_code == 0
+    exported = {r["id"]: r for r in csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8"))}
+    extraction = Extraction.from_json({"id": paged.id, "engine": "local", "tldr": "Pages the KV cache.",
+                                       "speedups": SPEEDUPS, "datasets": ["LongBench"], "topics": ["kv-cache"],
+                                       "hardware": [{"name": "NVIDIA A100", "class": "gpu", "level": "specific"}]})
+    extracted = to_csv_row(extraction)
+    for column in CLAIM_COLUMNS:
+        assert column in EXTRACT_FIELDS and column in EXPORT_FIELDS
+        assert exported[paged.id][column] == str(extracted[column]), column
+    assert exported[paged.id]["speedups"] == "3.1x memory reduction; 1.8x throughput increase vs vLLM"
+    assert (exported[paged.id]["hardware"], exported[paged.id]["hardware_classes"]) == ("NVIDIA A100", "gpu")
+    unextracted = [r for pid, r in exported.items() if pid != paged.id]
+    assert unextracted and all(r[c] == "" for r in unextracted for c in CLAIM_COLUMNS)

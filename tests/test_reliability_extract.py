@@ -123,7 +123,8 @@ def check_store(home: Path, out_rows: list[dict], ids: list[str], csv_output: bo
         f"missing {sorted(set(ids) - set(stored))[:5]}")
     by_id = {r["id"]: r for r in out_rows}
     for pid, record in stored.items():
-        expected = {k: (v or "") for k, v in to_csv_row(Extraction.from_json(record)).items()} if csv_output else record
+        expected = {k: "" if v is None else str(v) for k, v in to_csv_row(Extraction.from_json(record)).items()} \
+            if csv_output else record
         got = {k: (v or "") for k, v in by_id[pid].items()} if csv_output else by_id[pid]
         assert got == expected, f"{pid}: output row and stored extraction differ"
     for table, key, n_of in (("claim_speedups", "speedups", len), ("claim_datasets", "datasets", len),
