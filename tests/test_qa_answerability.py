@@ -165,6 +165,19 @@ def test_the_figure_asked_for_is_stated_from_its_clause():
     assert asked_figure("Times for A, B and C are 2 ns, 4 ns and 27 ns, respectively.", "What time for C?", stats) is None
 
 
+def test_the_figure_whose_metric_the_question_names_wins_over_word_overlap():
+    """"What speedup … over X?" takes the figure followed by "speedup", even when the other clause
+    shares the question's rarer words (its baseline)."""
+    from agent.qa.closest import asked_figure
+
+    stats = SimpleNamespace(idf=lambda t: 4.0 if t.startswith("accelerat") else 1.0)
+    sent = "BarNet gives 3.4x speedup and 1.9x energy efficiency improvement over sparse accelerators."
+    assert asked_figure(sent, "What speedup does BarNet get over sparse accelerators?", stats, "BarNet") == "3.4x"
+    assert asked_figure(sent, "How much faster is BarNet than sparse accelerators?", stats, "BarNet") == "3.4x"
+    assert asked_figure(sent, "How much more energy efficient is BarNet than sparse accelerators?", stats,
+                        "BarNet") == "1.9x"
+
+
 def test_a_numeric_answer_states_the_figure_first(qa_settings, qa_store):
     ans = ask("At most how much faster is ClusterKV in latency?", qa_settings, store=qa_store)
     assert ans.confidence == "answer", ans.answer

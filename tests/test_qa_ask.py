@@ -117,6 +117,14 @@ def test_cli_ask_json_contract(qa_home, cli):
     assert [c["n"] for c in data["citations"]] == [1, 2, 3, 4]
 
 
+def test_answer_display_renders_the_latex_the_answer_quotes():
+    from agent.qa.types import Answer
+
+    data = Answer(question="q", answer="It is 2.8$\\times$ faster and saves 40\\% [1].").to_json()
+    assert data["answer"] == "It is 2.8$\\times$ faster and saves 40\\% [1]."   # verbatim, as quoted
+    assert data["answer_display"] == "It is 2.8× faster and saves 40% [1]."
+
+
 def test_cli_ask_prints_answer_then_cited_papers(qa_home, cli):
     res = cli("ask", "Which paper does recallable KV-cache compression with semantic clusters?")
     assert res.exit_code == 0, res.output

@@ -66,16 +66,35 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
         end = min(c for c in cuts if c > m.start())
         return sum(stats.idf(t) for t in q_terms & term_set(sentence[start:end]))
 
+    def score(m) -> tuple:
+        end = min(c for c in cuts if c > m.start())
+        return (bool(wanted & figure_metrics(sentence[m.end():min(end, m.end() + 60)])), clause_score(m))
+
     asked = {_value(m.group(0)) for m in QUANTITY.finditer(question)}   # "down to what, from 42GB?"
     found = [m for m in found if _value(m.group(0)) not in asked]
     if not found:
         return None
-    top = max(clause_score(m) for m in found)
-    best = [m for m in found if clause_score(m) == top]
+    wanted = figure_metrics(question)
+    top = max(score(m) for m in found)
+    best = [m for m in found if score(m) == top]
     if len(best) > 1 and not _WANTS_MAX.search(question):
         return None         # a range or a list and no "at most": quote the sentence, state nothing
     pick = max(best, key=lambda m: _value(m.group(0)))
     return display(pick.group(0).replace("$", "")).strip()
+
+
+_SPEED_WORDS = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b", re.I)
+
+
+def figure_metrics(text: str) -> set[str]:
+    """The metrics `text` names (the vocabulary's metric words, or "speedup" for speed-up words): for a
+    question, what it asks; for the words right after a figure, what the figure measures. So "What
+    speedup …?" takes the 2.8x of "2.8x speedup and 2.5x energy efficiency", whichever clause shares
+    more of the question's other words."""
+    from agent.qa.thresholds import named_metrics
+
+    named = set(named_metrics(text))
+    return named or ({"speedup"} if _SPEED_WORDS.search(text) else set())
 
 
 # The last comparison word before "respectively" opens the list of items (greedy prefix).

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.qa.text import display
 from core.models import LLMUsage
 
 
@@ -70,7 +71,9 @@ class Answer:
             self.confidence = "none" if self.insufficient else "answer"
 
     def to_json(self) -> dict[str, Any]:
-        return {"answer": self.answer, "citations": [c.to_json() for c in self.citations],
+        # `answer` quotes the abstracts verbatim (LaTeX included, so quotes can be checked against
+        # them); `answer_display` is the same text as the terminal shows it ("2.8×").
+        return {"answer": self.answer, "answer_display": display(self.answer), "citations": [c.to_json() for c in self.citations],
                 "sources": [s.to_json() for s in self.sources], "insufficient": self.insufficient,
                 "question": self.question, "route": self.route, "engine": self.engine,
                 "tools": self.tools, "notes": self.notes, "seconds": round(self.seconds, 3),
