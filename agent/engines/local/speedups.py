@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from agent.engines.local import speedup_coordination as coordination
+from agent.engines.local import speedup_model
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local import speedup_shapes as shapes
 from agent.engines.local.speedup_baselines import SentenceComparators, find_comparators
@@ -68,27 +69,39 @@ def extract_speedups(abstract: str) -> list[Speedup]:
     """Grounded efficiency claims of one abstract, in text order (see LABELLING §1)."""
     if not abstract or not abstract.strip():
         return []
+    text = abstract[:_MAX_CHARS]
+    read = read_claims(text)
+    if read is None:
+        return []
+    return finalise(abstract, speedup_model.decide(read))
+
+
+def read_claims(text: str) -> speedup_model.ReadAbstract | None:
+    """Every candidate claim of `text` with whether its sentence is context (problem or prior work);
+    blocked claims are kept, with the reason, for the learned decision (speedup_model)."""
     # Real abstracts are a few thousand characters; reading only a prefix of anything far longer
     # keeps hostile input (megabytes of numbers) well under a second.
-    text = abstract[:_MAX_CHARS]
+    text = text[:_MAX_CHARS]
     numbers = share_list_units(text, find_numbers(text))
     urls = url_spans(text)
     units = [u for u in claim_units(numbers, find_ranges(text, numbers)) if not in_spans(u.start, urls)]
     if not units:
-        return []
+        return None
     masked = masked_text(text, numbers, {u.start for u in units})
     sentences = sentence_spans(text)
     context = rules.ContextReader(text, masked, sentences)
-    claims: list[Claim] = []
+    claims: list[speedup_model.Candidate] = []
     cursor = 0
     for index, (start, end) in enumerate(sentences):
         first = cursor
         while cursor < len(units) and units[cursor].start < end:
             cursor += 1
         own = [u for u in units[first:cursor] if u.start >= start]
-        if own and not context.is_context(index):
-            claims += _sentence_claims(text, masked, start, end, own)
-    return finalise(abstract, claims)
+        if own:
+            is_context = context.is_context(index)
+            claims += [speedup_model.Candidate(c, is_context, start, end)
+                       for c in _sentence_claims(text, masked, start, end, own)]
+    return speedup_model.ReadAbstract(text, masked, claims)
 
 
 @dataclass(frozen=True, slots=True)
