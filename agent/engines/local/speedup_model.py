@@ -48,13 +48,16 @@ def rule_verdict(candidate: Candidate) -> bool:
     return not candidate.context and claim.blocked is None and claim.metric is not None
 
 
-def features(read: ReadAbstract, candidate: Candidate) -> list[str]:
-    """Sparse binary features of one candidate claim (names, so the model file is readable)."""
+def features(read: ReadAbstract, candidate: Candidate, verdict: bool) -> list[str]:
+    """Sparse binary features of one candidate claim (names, so the model file is readable).
+
+    `verdict` is the rules' item/no-item decision: at run time today's rules, in training the rules
+    as they were when that fixture file was still unseen (so the model learns how far the rules
+    can be trusted on new text, not on the text they were tuned on)."""
     claim, masked = candidate.claim, read.masked
     group = claim.group
     last = group.members[-1]
-    verdict = "ctx" if candidate.context else (claim.blocked or ("item" if claim.metric else "none"))
-    out = [f"rule={verdict}", f"unit={last.unit}", f"metric={claim.metric}"]
+    out = [f"rule={'item' if verdict else 'no'}", f"unit={last.unit}", f"metric={claim.metric}"]
     if last.kind != "number":
         out.append(f"kind={last.kind}")
     if group.is_range:
@@ -101,19 +104,21 @@ def item_probability(model: dict[str, Any], names: list[str]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
-def decide(read: ReadAbstract, model: dict[str, Any] | None = None) -> list[Any]:
-    """The claims that become items: the rules' verdict unless the model is confident otherwise."""
+def decide(read: ReadAbstract, model: dict[str, Any] | None = None,
+           verdicts: list[bool] | None = None) -> list[Any]:
+    """The claims that become items: the rules' verdict unless the model is confident otherwise.
+    (`verdicts` replaces the rules' verdicts: the fit script passes those of an older engine.)"""
     model = model if model is not None else load_model()
     kept = []
-    for candidate in read.candidates:
-        verdict = rule_verdict(candidate)
-        if model is not None and candidate.claim.metric is not None:
-            p = item_probability(model, features(read, candidate))
+    for i, candidate in enumerate(read.candidates):
+        verdict = rule_verdict(candidate) if verdicts is None else verdicts[i]
+        if model is not None and "item" in model and candidate.claim.metric is not None:
+            p = item_probability(model, features(read, candidate, verdict))
             if verdict and p < model["drop_below"]:
                 verdict = False
             elif not verdict and p > model["add_above"]:
                 verdict = True
-        if verdict:
+        if verdict and candidate.claim.metric is not None:
             claim = candidate.claim
             claim.blocked = None
             kept.append(claim)
