@@ -126,3 +126,54 @@ def main_clause_quantity(claim: Any, before: str, main: str) -> bool:
     claim.metric, claim.benefit = reading.metric, reading.benefit
     claim.direction_word = rules.direction_word("", main.rstrip(" ,;"))
     return True
+
+
+# A speed claim about a training process: "accelerates the training of X by", "X trains models faster
+# than Y: N speedup on A", "training speed/acceleration". The process sped up is training, so the
+# quantity is training time (LABELLING §1.3 rule 4), however the number itself is phrased.
+_TRAINING_SPEED_RE = re.compile(
+    r"\btrain(?:s|ed)?\b[^,;:.]{0,40}?\b(?:faster|quicker)\b"
+    r"|\b(?:accelerat\w*|speed(?:s|ing)?\s+up|sped\s+up|shorten\w*)\s+(?:the\s+|their\s+|its\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:training|fine-?tuning|pre-?training)\b(?!\s+(?:and|or|throughput|flops|memory)\b)"
+    r"|\b(?:training|fine-?tuning|pre-?training)\s+(?:speed(?:\s?ups?)?|acceleration|optimi[sz]ations?)\b", re.I)
+_OTHER_PHASE_RE = re.compile(r"\b(?:inference|serving|decoding|prefill\w*|generation|deployment|runtime|kernels?)\b",
+                             re.I)
+# The change verb's object is the quantity: "accelerates the training of LLMs with N parameters by"
+_TRAINING_OBJECT_RE = re.compile(
+    r"\b(?:accelerat\w*|speed(?:s|ing)?\s+up|sped\s+up|shorten\w*)\s+(?:the\s+|their\s+|its\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:training|fine-?tuning|pre-?training)\b[^,;:.]{0,100}?" + _BY_TAIL, re.I)
+
+
+def training_process(claim: Any, before: str, main: str) -> bool:
+    """Whether a speed claim is about training: metric `speedup` (or a quantity read only from a
+    modifier of the trained object) becomes `training time`. `before` is the claim's own phrase,
+    `main` the sentence before it."""
+    if claim.blocked is not None:
+        return False
+    if _TRAINING_OBJECT_RE.search(main + before):
+        claim.metric, claim.benefit = "training time", False
+        return True
+    if claim.metric != "speedup" or _OTHER_PHASE_RE.search(before) or not _TRAINING_SPEED_RE.search(main + before):
+        return False
+    claim.metric = "training time"
+    return True
+
+
+_SLASH_PAIR_RE = re.compile(r"(?<![\w/-])([A-Za-z][\w-]*)\s*/\s*([A-Za-z][\w-]*)(?![\w/-])")
+
+
+def slash_metrics(claim: Any, phrase: str) -> None:
+    """ "4x improvement in latency/throughput": one number, two quantities, each with its own
+    polarity (the latency falls, the throughput rises)."""
+    if claim.blocked or claim.metric is None or claim.extra_metric is not None or claim.respective is not None:
+        return
+    for match in _SLASH_PAIR_RE.finditer(phrase):
+        first, second = rules.read_after(match.group(1)), rules.read_after(match.group(2))
+        if not (first.specific and second.specific) or first.metric == second.metric:
+            continue
+        if claim.metric not in (first.metric, second.metric, "speedup"):
+            continue
+        word = claim.direction_word if claim.direction_word != "faster" else None
+        claim.metric, claim.benefit = first.metric, first.benefit
+        claim.extra_metric = (second.metric, rules.resolve_direction(word, second.metric, second.benefit))
+        return

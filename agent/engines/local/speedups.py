@@ -172,6 +172,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         speed_ratio = _bare_ratio(text, group) and not shapes.size_comparative(before, after)
         claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
+    if shapes.training_process(claim, before, masked[sentence.start:pre_start]):
+        claim.evidence_start = sentence.start
     if claim.metric == "speedup" and group.members[-1].unit == "%" \
             and shapes.vague_percent(sentence, before, after):
         claim.blocked = "quality"  # "improves performance by 5%" next to accuracy talk is accuracy
@@ -194,6 +196,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         claim.qualifier = "average"
     claim.extra_metric = (_second_metric(masked, post_end) or _both_phases(claim, before, verb_phrase)
                           or claim.extra_metric)
+    shapes.slash_metrics(claim, before + " " + after)
     if verbless and previous is not None:
         claim.evidence_start = sentence.start
     coordination.apply_respectively(claim, sentence)
