@@ -142,6 +142,17 @@ _SHARE_TAIL_RE = re.compile(r"[\s$]*of\s+(?:the\s+|its\s+|their\s+)?(?P<quantity
                             r"with|without|at|to|by)\b)", re.I)
 
 
+_NOT_A_COMPARISON_RE = re.compile(r"\b(?:rather|other|instead)\s+$", re.I)
+
+
+def _compares(masked: str, sentence: tuple[int, int]) -> bool:
+    """Whether the sentence names what it is compared to ("rather than X" names an alternative)."""
+    for match in rules.lexicon().comparators.finditer(masked, sentence[0], sentence[1]):
+        if not _NOT_A_COMPARISON_RE.search(masked, max(sentence[0], match.start() - 10), match.start()):
+            return True
+    return False
+
+
 def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0)) -> tuple[str, ...] | None:
     """ "N% of the memory of X": a cost quantity stated as a share of a baseline's (not "90% of
     the peak", a level, nor "96% of the teacher's performance", a quality); also "saves N% of the
@@ -153,8 +164,7 @@ def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0
     if match is None:
         match = _SHARE_TAIL_RE.match(masked, group.end)
         verb = _SHARE_VERB_RE.search(masked, max(sentence[0], group.start - 120), group.start) if match else None
-        if verb is None or not (verb.group("saving")
-                                or rules.lexicon().comparators.search(masked, sentence[0], sentence[1])):
+        if verb is None or not (verb.group("saving") or _compares(masked, sentence)):
             return None
     # "50% of the parameters and computations of the teacher": one share, one item per quantity
     metrics = []

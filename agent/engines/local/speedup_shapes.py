@@ -177,3 +177,27 @@ def slash_metrics(claim: Any, phrase: str) -> None:
         claim.metric, claim.benefit = first.metric, first.benefit
         claim.extra_metric = (second.metric, rules.resolve_direction(word, second.metric, second.benefit))
         return
+
+
+# A bound the result is measured against, not the result: "within 99% SLO attainment", "close to the
+# achievable maximum of 2.1x", "the theoretical peak of 8x".
+_BOUND_BEFORE_RE = re.compile(
+    r"(?<!\bby\s)\b(?:within|under|below)[\s$]*$"
+    r"|\b(?:achievable|attainable|theoretical(?:ly)?|ideal|oracle|upper[\s-]+bound)\b[^,;()_]{0,30}$", re.I)
+_FIRST_WORD_RE = re.compile(r"[\s$-]*([a-z]+)\b", re.I)
+_FUNCTION_WORDS = frozenset("of in on by than over to for with and or as at from compared the a an".split())
+
+
+def bound_or_count(group: Any, before: str, after: str) -> bool:
+    """A bound (`_BOUND_BEFORE_RE`), or a word number counting things: "two-fold goals", "threefold
+    contributions" (a "-fold" word followed by a plain noun that names no quantity or direction)."""
+    if _BOUND_BEFORE_RE.search(before[-60:]):
+        return True
+    if group.members[-1].kind != "word":
+        return False
+    first = _FIRST_WORD_RE.match(after)
+    if first is None or first.group(1).lower() in _FUNCTION_WORDS:
+        return False
+    word = first.group(1)
+    return rules.direction_word(word, "") is None and rules.read_after(word).empty \
+        and not rules.lexicon().faster.search(word)

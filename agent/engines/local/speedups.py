@@ -53,6 +53,8 @@ _OFF_LIST_OBJECT_BEFORE = re.compile(
 _MODEL_STORAGE_RE = re.compile(r"\bstorage\b[^,;]{0,40}?\b(?:of|by|for)\s+(?:the\s+|a\s+|deep\s+|neural\s+)*"
                                r"(?:networks?|models?|weights|DNNs?|CNNs?|LLMs?|[A-Z][A-Za-z]*Net\b)", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
+# "accelerations of 65% with A, an additional 12% with B": a further gain, not an added cost
+_FURTHER_GAIN_RE = re.compile(r"\b(?:additional|extra|further)[\s$]*$", re.I)
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
     r"|more(?:\s+efficient)?)[\s$]*", re.I)
@@ -151,7 +153,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         claim.qualifier = _qualifier(masked, group, before, after, previous)
         claim.evidence_end = max(post_end, min(sentence.end, group.end + 60))
         return claim
-    claim.blocked = _configuration_or_overhead(text, masked, group, (before, after), sentence.finding)
+    gain_before = previous is not None and previous.blocked is None and previous.metric is not None
+    claim.blocked = _configuration_or_overhead(text, masked, group, (before, after), (sentence.finding, gain_before))
     if claim.blocked:
         return claim
     verbless = not rules.lexicon().verbs.search(before)
@@ -220,11 +223,13 @@ def _bare_ratio(text: str, group: Group) -> bool:
 
 
 def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tuple[str, str],
-                               finding: bool) -> str | None:
+                               flags: tuple[bool, bool]) -> str | None:
     """§1.1: configuration numbers, absolute levels ("reduced to 6.91%") and added overheads.
 
-    `finding` marks a measurement-study sentence, whose slowdowns are results, not overheads.
+    `flags`: a measurement-study sentence, whose slowdowns are results, not overheads; a gain
+    claimed just before in the sentence, which "an additional N%" continues.
     """
+    finding, gain_before = flags
     lex = rules.lexicon()
     before, after = phrase
     unit = group.members[-1].unit
@@ -237,6 +242,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
         return "setup"  # "each run is repeated 5 times"
     if _CHANGED_TO_RE.search(before[-120:]):
         return "absolute"
+    if shapes.bound_or_count(group, before, after):
+        return "setup"  # "within 99% SLO attainment", "the achievable maximum of 2x", "two-fold goals"
     if shapes.BASELINE_OWNED_RE.search(before[-120:]):
         return "baseline"  # "while the throughput of the baselines drops by 90%": their result, not ours
     if lex.mechanism_before.search(before):
@@ -249,7 +256,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
     if unit == "%" and _SHARE_OF_QUALITY_RE.match(masked, group.end):
         return "quality"  # "96% (of) the accuracy of its teacher": retained quality, not a speed-up
     near = before[-50:] + " " + after
-    if (lex.overhead.search(near) or lex.overhead_after.match(after)) and not lex.shrink.search(near):
+    further = gain_before and _FURTHER_GAIN_RE.search(before) and not lex.overhead.search(after)
+    if (lex.overhead.search(near) or lex.overhead_after.match(after)) and not lex.shrink.search(near) and not further:
         return "overhead"
     if lex.slowdown.search(near) and not finding:
         return "overhead"  # "incurs only a 1.2x slowdown"
