@@ -54,6 +54,9 @@ _MODEL_STORAGE_RE = re.compile(r"\bstorage\b[^,;]{0,40}?\b(?:of|by|for)\s+(?:the
                                r"(?:networks?|models?|weights|DNNs?|CNNs?|LLMs?|[A-Z][A-Za-z]*Net\b)", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
 # "accelerations of 65% with A, an additional 12% with B": a further gain, not an added cost
+# "less than 29% of the time": a bound on a share, not a shrink verb
+_THAN_BOUND_RE = re.compile(r"\b(?:less|fewer|lower|more|greater|higher)\s+than[\s$]*$", re.I)
+_OF_BASELINE_RE = re.compile(r"[\s$]*of\s+(?:that|those)\s+(?:of|used|required|needed|consumed|taken)\b", re.I)
 _FURTHER_GAIN_RE = re.compile(r"\b(?:additional|extra|further)[\s$]*$", re.I)
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
@@ -251,7 +254,8 @@ def _configuration_or_overhead(text: str, masked: str, group: Group, phrase: tup
     if lex.setup_before.search(before[-80:]) and rules.direction_word(after, "") is None \
             and rules.read_before(before).empty and not shapes.ratio_of_quantity(unit, after):
         return "setup"  # "pruning LLaMA-7B by 50%", "at 2:4 sparsity", "with 50%"
-    if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not lex.shrink.search(before):
+    if unit == "%" and _PERCENT_OF_RE.match(masked, group.end) and not _OF_BASELINE_RE.match(masked, group.end) \
+            and not lex.shrink.search(_THAN_BOUND_RE.sub("", before)):
         return "setup"  # "90% of the peak": a level, not a change
     if unit == "%" and _SHARE_OF_QUALITY_RE.match(masked, group.end):
         return "quality"  # "96% (of) the accuracy of its teacher": retained quality, not a speed-up
