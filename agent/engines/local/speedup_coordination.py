@@ -175,3 +175,30 @@ def share_of_quantity(masked: str, group: Any, sentence: tuple[int, int] = (0, 0
         if reading.specific and reading.metric not in metrics:
             metrics.append(reading.metric)
     return tuple(metrics) or None
+
+
+_OPEN_PAREN_RE = re.compile(r"[\s$]*\([\s$]*", re.I)
+_PAIRED_QUANTITIES_RE = re.compile(
+    r"[\s$]*\)\s*(?P<first>(?:[\w-]+\s+){0,3}?[\w-]+)\s*\(\s*(?P<second>[\w\s/-]{1,40}?)\s*\)\s*(?P<head>[\w-]+)?", re.I)
+
+
+def parenthetical_pairs(text: str, claims: list[Any]) -> None:
+    """ "16x (70x) lower latency (energy)": the value in parentheses pairs with the quantity in
+    parentheses, the value outside with the quantity outside; a head after both ("improvement")
+    is shared and gives the direction. Read in the raw text: the masked one blanks "(energy)"."""
+    for claim, inner in zip(claims, claims[1:]):
+        if not _OPEN_PAREN_RE.fullmatch(text, claim.group.end, inner.group.start):
+            continue
+        found = _PAIRED_QUANTITIES_RE.match(text, inner.group.end)
+        if found is None:
+            continue
+        head = found.group("head") or ""
+        outer_q, inner_q = rules.read_after(found.group("first") + " " + head), rules.read_after(
+            found.group("second") + " " + head)
+        if not (outer_q.specific and inner_q.specific) or outer_q.metric == inner_q.metric:
+            continue
+        word = rules.direction_word(found.group("first") + " " + head, "")
+        for target, reading in ((claim, outer_q), (inner, inner_q)):
+            target.metric, target.benefit, target.blocked = reading.metric, reading.benefit, None
+            target.direction_word = word
+            target.evidence_end = max(target.evidence_end, found.end())

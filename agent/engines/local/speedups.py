@@ -138,6 +138,7 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
             claim.evidence_end = max(claim.evidence_end, claim.comparator.np_end)
         claims.append(claim)
     coordination.share_heads(masked, claims)
+    coordination.parenthetical_pairs(text, claims)
     return claims
 
 
