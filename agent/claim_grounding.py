@@ -10,6 +10,8 @@ magnitude" for 10 x, the bare "1.12" of "1.12-1.63x" for 1.12 x).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from core.models import Speedup
 from agent.numbers import quantity_mentions, same_value
 from agent.screening import implausible, in_suspicious_text
@@ -28,9 +30,15 @@ def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str
         -1 if at is not None else abstract.find(evidence))
     if start < 0:
         return "evidence is not a verbatim substring of the abstract"
-    mentions = quantity_mentions(evidence)
+    mentions = _mentions(evidence)
     if any(m.unit == item.unit and same_value(m.value, item.value) for m in mentions):
         return implausible(item) or in_suspicious_text(abstract, start, start + len(evidence))
     written = ", ".join(f"{m.surface(evidence)!r}" for m in mentions[:6]) or "none"
     return f"evidence has no {item.unit!r} number equal to {item.value:g} (numbers with units: {written})"
 
+
+
+@lru_cache(maxsize=256)
+def _mentions(evidence: str) -> tuple:
+    """The items of one claim share their evidence ("2x and 3x ... respectively"): read it once."""
+    return tuple(quantity_mentions(evidence))

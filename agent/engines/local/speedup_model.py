@@ -104,11 +104,10 @@ def item_probability(model: dict[str, Any], names: list[str]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
-def decide(read: ReadAbstract, model: dict[str, Any] | None = None,
+def decide(read: ReadAbstract, model: dict[str, Any] | None,
            verdicts: list[bool] | None = None) -> list[Any]:
     """The claims that become items: the rules' verdict unless the model is confident otherwise.
     (`verdicts` replaces the rules' verdicts: the fit script passes those of an older engine.)"""
-    model = model if model is not None else load_model()
     kept = []
     for i, candidate in enumerate(read.candidates):
         verdict = rule_verdict(candidate) if verdicts is None else verdicts[i]

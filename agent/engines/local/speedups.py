@@ -75,15 +75,17 @@ def extract_speedups(abstract: str) -> list[Speedup]:
     if not abstract or not abstract.strip():
         return []
     text = abstract[:_MAX_CHARS]
-    read = read_claims(text)
+    model = speedup_model.load_model()
+    read = read_claims(text, with_context=model is not None)
     if read is None:
         return []
-    return finalise(abstract, speedup_model.decide(read))
+    return finalise(abstract, speedup_model.decide(read, model))
 
 
-def read_claims(text: str) -> speedup_model.ReadAbstract | None:
+def read_claims(text: str, with_context: bool = True) -> speedup_model.ReadAbstract | None:
     """Every candidate claim of `text` with whether its sentence is context (problem or prior work);
-    blocked claims are kept, with the reason, for the learned decision (speedup_model)."""
+    blocked claims are kept, with the reason, for the learned decision (speedup_model). Context
+    sentences are read only `with_context` (the rules alone never take their claims)."""
     # Real abstracts are a few thousand characters; reading only a prefix of anything far longer
     # keeps hostile input (megabytes of numbers) well under a second.
     text = text[:_MAX_CHARS]
@@ -104,6 +106,8 @@ def read_claims(text: str) -> speedup_model.ReadAbstract | None:
         own = [u for u in units[first:cursor] if u.start >= start]
         if own:
             is_context = context.is_context(index)
+            if is_context and not with_context:
+                continue
             claims += [speedup_model.Candidate(c, is_context, start, end)
                        for c in _sentence_claims(text, masked, start, end, own)]
     return speedup_model.ReadAbstract(text, masked, claims)
