@@ -105,3 +105,8 @@ def test_a_confident_model_overturns_the_rules_verdict_only_past_its_thresholds(
     read = read_claims(text)
     unsure = {"item": {"bias": 0.0, "weights": {}}, "drop_below": 0.3, "add_above": 0.7}
     assert len(speedup_model.decide(read, unsure)) == 1
+
+
+def test_parallel_parentheses_with_two_names_of_one_quantity():
+    got = _items("We present Quux. Quux matches the throughput of Foo with 2x (4x) lower TTFT (TPOT).")
+    assert got == [(2, "x", "latency", "reduction"), (4, "x", "latency", "reduction")]
