@@ -110,3 +110,11 @@ def test_a_confident_model_overturns_the_rules_verdict_only_past_its_thresholds(
 def test_parallel_parentheses_with_two_names_of_one_quantity():
     got = _items("We present Quux. Quux matches the throughput of Foo with 2x (4x) lower TTFT (TPOT).")
     assert got == [(2, "x", "latency", "reduction"), (4, "x", "latency", "reduction")]
+
+
+def test_a_trained_model_is_a_model_not_a_training_process():
+    assert _items("We present Quux. The distilled and trained student runs 3x faster than the teacher.") == [
+        (3, "x", "speedup", "faster")]
+    assert _items("We present Quux. Our trained classifier is 4x faster than Foo.") == [(4, "x", "speedup", "faster")]
+    assert _items("We present Quux. Networks trained with Quux converge 2x faster.") == [
+        (2, "x", "training time", "faster")]
