@@ -1,11 +1,12 @@
 """Score `ask` on the tuning files: qa.jsonl (in-sample), qa_dev.jsonl (dev) and the blind files of
 earlier rounds that are dev material now (qa_blind.jsonl, qa_blind2.jsonl, qa_blind3.jsonl,
-qa_blind4.jsonl, qa_blind5.jsonl); never the current
+qa_blind4.jsonl, qa_blind5.jsonl, qa_blind6.jsonl); never the current
 blind file.
 
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --build   # ingest + extract the seeds once
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev [-v]      # per-file summary, by kind, failures
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --kind set -v   # only one kind of question
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --file qa_blind6.jsonl --quiet   # one file, figures only
 
 Uses the scoring functions of evals/qa_suite.py on an existing store, so tuning loops do not rebuild
 the store each time (`papers eval --suite qa` does, and also scores the blind files).
@@ -20,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "dev_was_blind1"),
                 ("qa_blind2.jsonl", "dev_was_blind2"), ("qa_blind3.jsonl", "dev_was_blind3"),
-                ("qa_blind4.jsonl", "dev_was_blind4"), ("qa_blind5.jsonl", "dev_was_blind5"))
+                ("qa_blind4.jsonl", "dev_was_blind4"), ("qa_blind5.jsonl", "dev_was_blind5"),
+                ("qa_blind6.jsonl", "dev_was_blind6"))
 
 
 def build(settings) -> None:
@@ -32,7 +34,8 @@ def build(settings) -> None:
     extract_batch(get_engine(settings=settings), input_path=None, use_all=True, output=None, save=True, settings=settings)
 
 
-def score(settings, verbose: bool = False, kind: str | None = None) -> dict:
+def score(settings, verbose: bool = False, kind: str | None = None, only: str | None = None,
+          quiet: bool = False) -> dict:
     from agent.corpus import open_store
     from agent.qa import ask
     from evals.corpus_env import EvalCorpus
@@ -42,6 +45,8 @@ def score(settings, verbose: bool = False, kind: str | None = None) -> dict:
     corpus = EvalCorpus(settings, store, True)
     out = {}
     for file, role in TUNING_FILES:
+        if only and file != only:
+            continue
         rows = []
         for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
             q = json.loads(line)
@@ -55,7 +60,7 @@ def score(settings, verbose: bool = False, kind: str | None = None) -> dict:
         print(f"== {file}: " + ", ".join(f"{k} {v:.3f}" for k, v in summary(rows).items() if v is not None))
         for name, figs in by_kind(rows).items():
             print(f"   {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in figs.items()))
-        for r in rows:
+        for r in rows if not quiet else ():
             bad = (r["kind"] == "unanswerable" and not r["declined"]) or \
                   (r["kind"] in ("lookup", "paraphrase") and not (r["answered"] and set(r["sources"][:5]) & set(r["answers"]))) or \
                   (r["kind"] == "set" and not r["set_complete"]) or \
@@ -77,7 +82,8 @@ def main() -> None:
     if "--build" in sys.argv:
         build(settings)
     kind = sys.argv[sys.argv.index("--kind") + 1] if "--kind" in sys.argv else None
-    score(settings, verbose="-v" in sys.argv, kind=kind)
+    only = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else None
+    score(settings, verbose="-v" in sys.argv, kind=kind, only=only, quiet="--quiet" in sys.argv)
 
 
 if __name__ == "__main__":
