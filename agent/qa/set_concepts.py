@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from agent.qa.constraint_words import framing, score_groups
 from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
 from agent.qa.set_words import (FRAME, add_acronyms, add_spellings, main_verb, without_frame_verb,  # noqa: F401
                                 without_main_verb)
@@ -49,6 +50,7 @@ class Group:
     spelled: bool = False    # alternatives the question wrote out ("A, B or C")
     generic: bool = False    # one alternative is a word most papers use: the group filters nothing
     family: bool = False     # the question wrote it as a speed-up word ("speed up"): any of them counts
+    must: float = 1.0        # probability it must hold in every listed paper (agent/qa/constraint_words.py)
 
 
 @dataclass
@@ -66,13 +68,25 @@ class Concepts:
 _EXCLUDE = re.compile(r"(?:\(\s*|[,;]\s*|\bbut\s+|\band\s+)\b(?:not|excluding|except(?:\s+for)?|other\s+than|"
                       r"rather\s+than|apart\s+from)\s+([^()?;.]*)\)?|\b(?:excluding|except\s+for|other\s+than|"
                       r"apart\s+from)\s+([^()?;.,]*)", re.I)
+_EXAMPLES = re.compile(r",?\s*\b(?:such\s+as|for\s+example|for\s+instance|e\.g\.?|including)(?![\w-])", re.I)
 _MERELY = re.compile(r"\b(?:merely|only|just|simply|solely)\b", re.I)
 
 
+# An aside: a clause that says what the set may include or why, not what its members must say:
+# "..., whether as the platform or as the baseline", "so that the model stays accurate",
+# "as they go through the layers", ", to keep data private" (a purpose after a comma).
+_ASIDE = re.compile(r"(?:,\s*|\b)(?:whether|so\s+that|such\s+that|in\s+order\s+to|as\s+(?:they|it|these|those)\s+[a-z]+)\b"
+                    r"[^;?()]*|,\s*(?:in\s+order\s+)?to\s+[a-z]+\b[^;?(),]*", re.I)
+
+
+def without_asides(question: str) -> str:
+    return _ASIDE.sub(" ; ", question)
+
+
 def split_exclusion(question: str) -> tuple[str, list[str]]:
-    """The question without its exclusion clauses (and its "of any X" phrases), and those clauses."""
+    """The question without its exclusion clauses, asides and "of any X" phrases, and the exclusions."""
     clauses = [m.group(1) or m.group(2) or "" for m in _EXCLUDE.finditer(question)]
-    return without_free_words(_EXCLUDE.sub(" ; ", question)), [c for c in clauses if c.strip()]
+    return without_free_words(without_asides(_EXCLUDE.sub(" ; ", question))), [c for c in clauses if c.strip()]
 
 
 def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: list[str] = ()) -> Concepts:
@@ -102,6 +116,7 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)
                         and not (subject is not None and _class_noun(g, subject, index))])
     concepts = Concepts(subject, rest, usage=usage)
+    score_groups(rest, question, index)
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
@@ -148,6 +163,7 @@ def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
     add_acronyms(groups, index)
     add_spellings(groups, index)
     concepts = Concepts(None, groups, usage=usage)
+    score_groups(groups, question, index)
     mark_families(groups, question)
     concepts.subject = Group([tuple(stream(t)) for t in taken if t], " / ".join(t for t in taken if t))
     _read_exclusions(concepts, clauses, index, taken, taken)
@@ -183,7 +199,7 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
     n = max(1, len(index.docs))
     out: list[Group] = []
     run: list[tuple[str, str]] = []          # (stem, surface word)
-    state = {"join": False, "paren": 0, "run": 0, "opened": False}
+    state = {"join": False, "paren": 0, "run": 0, "opened": False, "example": False}
 
     def flush() -> None:
         if run:
@@ -199,7 +215,7 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
             # An alternative is kept whole ("dense prediction"): split, one of its words would
             # stand for the whole alternative.
             head = [x for x in run if x[1] == run[0][1]]      # the stems of the run's first word
-            if joined and _shared_tail(out, run, head, state):
+            if joined and not state["example"] and _shared_tail(out, run, head, state):
                 # "image or video super-resolution": one word stands beside one word, and the words
                 # after it are said of both ("(image | video) super-resolution")
                 parts = [(tuple(w for w, _ in head), head[0][1])] + _split_run(run[len(head):], index)
@@ -221,16 +237,20 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
         run.clear()
         state["join"] = state["paren"] > 0
 
+    text = _EXAMPLES.sub(" , EXAMPLES_ ", text)
     for tok in re.findall(r"\(|\)|,|/|;|\?|[A-Za-z0-9][\w.+-]*", text):
         low = tok.lower()
-        if low == "(":
+        if low == "examples_":     # "X, such as A or B": each example is an alternative of X, written whole
+            flush()
+            state["join"] = state["example"] = True
+        elif low == "(":
             flush()
             state["paren"] += 1
             state["join"] = state["opened"] = True
         elif low == ")":
             flush()
             state["paren"] = max(0, state["paren"] - 1)
-            state["join"] = False
+            state["join"] = state["example"] = False
         elif low in ("or", ",", "/"):
             flush()
             state["join"] = True
@@ -240,6 +260,7 @@ def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Grou
                 join = state["join"] and not run     # "or the X": the join waits for X
                 flush()
                 state["join"] = (join or state["join"]) and low not in ("and", "?", ";")
+                state["example"] &= low not in ("and", "?", ";")
                 continue
             run.extend((stem(t), tok) for t in words)
             if _EXAMPLE.search(tok):      # "Mamba-style X": Mamba is one kind of X, an alternative
@@ -336,7 +357,8 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     the most common is ignored first (the question chose it freely), then the next."""
     n = max(1, len(index.docs))
     met = [{pid for pid in ids if meets_qualifier(g, pid, index, subject, strict)} for g in qualifiers]
-    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n)]
+    # a word the question frames with ("as they go") that no member writes is no unmet constraint
+    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g)]
     if missing:
         return set(), missing, []
     ignored = [g for g, m in zip(qualifiers, met) if not m]

@@ -1,0 +1,154 @@
+"""Fit the set-question constraint-word model (agent/qa/constraint_words.py) and measure it
+leave-one-FILE-out.
+
+    PAPERS_HOME=/tmp/somewhere python -m bench.constraint_words          # LOFO figures, no write
+    PAPERS_HOME=/tmp/somewhere python -m bench.constraint_words --write  # refit on all files, write JSON
+    PAPERS_HOME=/tmp/somewhere python -m bench.constraint_words --ask    # LOFO set completeness of `ask`
+
+Rows: every concept group the set reader finds in every set question of the tuning files
+(bench.qa_dev.TUNING_FILES). Label: 1 when every gold paper of the question writes the group (any of
+its alternatives, words apart allowed), else 0. The fit is deterministic (Newton steps from zero,
+L2 on standardised features, classes weighted equally); the cut-off is the best balanced accuracy of
+the training rows' leave-one-file-out probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from bench.qa_calibrate import fit, predict
+from bench.qa_dev import ROOT, TUNING_FILES
+
+L2 = 3.0
+
+
+def question_groups(question: str, index) -> list:
+    """Every concept group of the question, as the topic/facet reader sees them (no words taken)."""
+    from agent.qa import set_concepts as sc
+
+    return sc.topic_groups(question, index, []).qualifiers
+
+
+def rows(store, settings) -> list[tuple[str, str, str, dict, int]]:
+    from agent.qa import constraint_words as cw
+    from agent.qa import set_concepts as sc
+    from agent.qa.term_index import build_index
+    from evals.corpus_env import EvalCorpus
+
+    corpus = EvalCorpus(settings, store, True)
+    index = build_index(store.all())
+    out = []
+    for file, _ in TUNING_FILES:
+        for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
+            q = json.loads(line)
+            gold = [p for p in corpus.paper_ids(q["answers"]) if p in index.docs] if q["kind"] == "set" else []
+            if not gold:
+                continue
+            for i, g in enumerate(question_groups(q["question"], index)):
+                label = int(all(sc.mentions(g, pid, index, loose=True)[0] > 0 for pid in gold))
+                out.append((file, q["id"], g.surface, cw.features(g, q["question"], index, first=i == 0), label))
+    return out
+
+
+def fit_model(raw: np.ndarray, y: np.ndarray, files: np.ndarray) -> dict:
+    from agent.qa.constraint_words import FEATURES
+    from bench.qa_calibrate import best_cutoff
+
+    mean, scale = raw.mean(axis=0), np.maximum(raw.std(axis=0), 1e-3)
+    x = (raw - mean) / scale
+    loo = np.empty(len(y))
+    for held in dict.fromkeys(files):     # the cut-off from held-out probabilities, file by file
+        test = files == held
+        loo[test] = predict(fit(x[~test], y[~test], l2=L2), x[test])
+    w = fit(x, y, l2=L2)
+    return {"features": list(FEATURES), "mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(),
+            "weights": w[:-1].round(6).tolist(), "bias": round(float(w[-1]), 6),
+            "cutoff": best_cutoff(loo, y), "l2": L2, "trained_on": sorted(set(files.tolist()))}
+
+
+def lofo(data, raw, y, files) -> dict[str, dict]:
+    """Each file's groups scored by a model fitted on the other files."""
+    from agent.qa.constraint_words import probability
+
+    out = {}
+    for held in dict.fromkeys(files):
+        m = fit_model(raw[files != held], y[files != held], files[files != held])
+        idx = np.where(files == held)[0]
+        p = np.array([probability(data[i][3], m) for i in idx])
+        keep = p >= m["cutoff"]
+        lab = y[idx] == 1
+        out[held] = {"groups": len(idx), "accuracy": float((keep == lab).mean()),
+                     "must_kept": float(keep[lab].mean()) if lab.any() else None,
+                     "framing_dropped": float((~keep[~lab]).mean()) if (~lab).any() else None, "cutoff": m["cutoff"]}
+    return out
+
+
+def ask_lofo(data, raw, y, files, settings, store) -> None:
+    """Set completeness of `ask` per file with the model fitted on the other files only."""
+    from agent.qa import ask, constraint_words
+    from evals.corpus_env import EvalCorpus
+    from evals.qa_suite import score_answer
+
+    corpus = EvalCorpus(settings, store, True)
+    shipped = constraint_words.MODEL_PATH
+    total = [0, 0]
+    with tempfile.TemporaryDirectory() as tmp:
+        constraint_words.MODEL_PATH = Path(tmp) / "constraint_words.json"
+        try:
+            for file, _ in TUNING_FILES:
+                held = files != file
+                constraint_words.MODEL_PATH.write_text(json.dumps(fit_model(raw[held], y[held], files[held])))
+                constraint_words.model.cache_clear()
+                done = n = 0
+                for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
+                    q = json.loads(line)
+                    if q["kind"] != "set":
+                        continue
+                    row = score_answer(q, corpus.paper_ids(q["answers"]), ask(q["question"], settings=settings, store=store))
+                    n += 1
+                    done += bool(row["set_complete"])
+                total[0] += done
+                total[1] += n
+                print(f"  held out {file}: set complete {done}/{n}")
+        finally:
+            constraint_words.MODEL_PATH = shipped
+            constraint_words.model.cache_clear()
+    print(f"LOFO set complete {total[0]}/{total[1]}")
+
+
+def main() -> None:
+    from agent.corpus import open_store
+    from agent.qa import constraint_words
+    from agent.qa.constraint_words import FEATURES
+    from core.settings import get_settings
+
+    settings = get_settings()
+    store = open_store(settings)
+    data = rows(store, settings)
+    files = np.array([d[0] for d in data])
+    raw = np.array([[d[3][k] for k in FEATURES] for d in data])
+    y = np.array([d[4] for d in data], dtype=float)
+    print(f"{len(data)} groups from {len({d[1] for d in data})} set questions; {int(y.sum())} must hold")
+    for file, figs in lofo(data, raw, y, files).items():
+        print(f"  held out {file}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                                 for k, v in figs.items()))
+    model = fit_model(raw, y, files)
+    print("weights:", dict(zip(FEATURES, model["weights"])), "cutoff", model["cutoff"])
+    if "-v" in sys.argv:
+        from agent.qa.constraint_words import probability
+        for d in data:
+            print(f"  {d[1]:8s} {d[4]} {probability(d[3], model):.2f} {d[2]}")
+    if "--write" in sys.argv:
+        constraint_words.MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n")
+        print(f"wrote {constraint_words.MODEL_PATH}")
+    if "--ask" in sys.argv:
+        ask_lofo(data, raw, y, files, settings, store)
+
+
+if __name__ == "__main__":
+    main()
