@@ -172,6 +172,7 @@ _ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|plat
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     from agent.qa import baselines, claim_sets, quantities, sets, thresholds
+    from agent.qa.set_concepts import excluded_span
 
     th = thresholds.find(question)
     if th is not None:
@@ -181,6 +182,7 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     if (bound := quantities.find(question)) is not None:
         return claim_sets.quantity_set(question, ctx, r, bound, _set)
     entities = sets.entity_constraints(question)
+    r.facets = [f for f in r.facets if not excluded_span(f.span, question)]    # the clause filters out (sets.py)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
     matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])

@@ -29,7 +29,8 @@ _TOP = re.compile(r"\b(?:top|largest|biggest|highest|greatest|best|fastest|most)
                   r"\brank(?:ed)?\s+by\s+speed-?up\b|\bsort(?:ed)?\s+by\s+speed-?up\b", re.I)
 _COMPARE = re.compile(r"^\s*compare\b|\bvs\.?\s|\bversus\b|\bdifference(?:s)?\s+between\b", re.I)
 # "Which work ... studies what ...": a question about one work is not a set, whatever verbs follow.
-_SET = re.compile(r"^\s*(?!(?:which|what)\s+(?:single\s+)?(?:work|paper|study|system|method|approach|framework)\b)"
+# A fronted clause ("Apart from federated learning, which papers ...") does not change the question's kind.
+_SET = re.compile(r"^(?:[^,?]{1,80},\s*)?\s*(?!(?:which|what)\s+(?:single\s+)?(?:work|paper|study|system|method|approach|framework)\b)"
                   r"(?:which|what|list|show|find|name|give\s+me|are\s+there)\b[^?]*?\b(?:papers|works|"
                   r"systems|studies|methods|approaches|techniques|frameworks|ones)\b|\ball\s+(?:the\s+)?papers\b|"
                   r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"

@@ -79,6 +79,11 @@ _ASIDE = re.compile(r"(?:,\s*|\b)(?:whether|so\s+that|such\s+that|in\s+order\s+t
                     r"[^;?()]*|,\s*(?:in\s+order\s+)?to\s+[a-z]+\b[^;?(),]*", re.I)
 
 
+def excluded_span(span: tuple[int, int], question: str) -> bool:
+    """Does the span lie in an exclusion clause ("Apart from federated learning, ...")?"""
+    return any(m.start() <= span[0] and span[1] <= m.end() for m in _EXCLUDE.finditer(question))
+
+
 def without_asides(question: str) -> str:
     return _ASIDE.sub(" ; ", question)
 
@@ -362,8 +367,10 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     if missing:
         return set(), missing, []
     ignored = [g for g, m in zip(qualifiers, met) if not m]
+    # relaxed in the order of the constraint-word model: a framing word before a qualifier, then the
+    # most common first
     active = sorted(((g, m) for g, m in zip(qualifiers, met) if m),
-                    key=lambda gm: -max(len(index.papers(p)) for p in gm[0].phrases))
+                    key=lambda gm: (not framing(gm[0]), -max(len(index.papers(p)) for p in gm[0].phrases)))
     while active:
         keep = set(ids).intersection(*(m for _, m in active))
         if keep:
