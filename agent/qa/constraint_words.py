@@ -25,7 +25,7 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "constraint_words.json"
 
-FEATURES = ("log_share", "log_share_min", "title_share", "unused", "phrase_words", "alternatives", "spelled",
+FEATURES = ("log_share", "log_share_min", "title_share", "phrase_words", "alternatives", "spelled",
             "verb_form", "adverb", "capitals", "digit", "position", "example", "aside", "paren", "first")
 
 _EXAMPLE = re.compile(r"\b(?:such\s+as|for\s+example|for\s+instance|e\.g\.|e\.g|like|including|say)\W+(?:\w+\W+){0,3}$", re.I)
@@ -58,7 +58,6 @@ def features(group, question: str, index, first: bool = False) -> dict[str, floa
         "log_share": math.log((used + 0.5) / n),
         "log_share_min": math.log((min(s for s, _ in shares) + 0.5) / n),
         "title_share": max((t / s if s else 0.0) for s, t in shares),
-        "unused": float(used == 0),
         "phrase_words": float(max(len(p) for p in group.phrases) if group.phrases else 0),
         "alternatives": float(len(group.phrases)),
         "spelled": float(group.spelled),
@@ -85,7 +84,11 @@ def probability(feats: dict[str, float], m: dict | None = None) -> float:
     m = m or model()
     if m is None:
         return 1.0
-    z = m["bias"] + sum(w * (feats[k] - mu) / sd for k, w, mu, sd in zip(m["features"], m["weights"], m["mean"], m["scale"]))
+    # a feature is clipped to the range seen in fitting: a phrase no paper writes (its share is below
+    # any fitted row's) is judged by its shape, not by an extrapolated share
+    lo, hi = m.get("lo", [-math.inf] * len(m["features"])), m.get("hi", [math.inf] * len(m["features"]))
+    z = m["bias"] + sum(w * (min(max(feats[k], a), b) - mu) / sd
+                        for k, w, mu, sd, a, b in zip(m["features"], m["weights"], m["mean"], m["scale"], lo, hi))
     return 1 / (1 + math.exp(-z))
 
 

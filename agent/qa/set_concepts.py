@@ -112,8 +112,9 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         if any(p in topic_stems for p in g.phrases):
             subject = g
             break
-    if subject is None and groups:
-        subject = groups[0]
+    if subject is None and groups:     # the first group the constraint-word model does not read as framing
+        score_groups(groups, question, index)
+        subject = next((g for g in groups if not framing(g)), groups[0])
     if subject is not None and subject.run >= 0:   # `missing` names the subject as the question wrote it
         whole = " ".join(g.surface for g in groups if g.run == subject.run)
         subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
