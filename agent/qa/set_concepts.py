@@ -23,10 +23,11 @@ import re
 from dataclasses import dataclass, field
 
 from agent.qa.constraint_words import framing, score_groups
+from agent.qa.set_groups import Group, groups as _groups, merge_runs as _merge_runs  # noqa: F401 (Group: the API)
 from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
 from agent.qa.set_words import (FRAME, add_acronyms, add_spellings, main_verb, without_frame_verb,  # noqa: F401
                                 without_main_verb)
-from agent.qa.text import MANNER, STOP, stem, term_set, tokens, without_free_words
+from agent.qa.text import without_free_words
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
 # Verbs that ask only for use of the subject, not for papers about it.
@@ -35,22 +36,7 @@ _USAGE = re.compile(r"\b(?:use[sd]?|using|appl(?:y|ies|ied)|employ\w*|leverag\w*
                     r"giv(?:e|es|ing)|provid\w*|quot\w*|stat(?:e|es|ing)|work(?:s|ing)?\s+with)\b", re.I)
 _ABOUT = re.compile(r"\b(?:about|on|propos\w*|design\w*|build\w*|built|introduc\w*|present\w*|develop\w*|"
                     r"focus\w*|stud(?:y|ies)|address\w*|tackl\w*|speed\w*|accelerat\w*|shrink\w*|learn\w*)\b", re.I)
-_EXAMPLE = re.compile(r"\w-(?:style|like|based|type|family)$", re.I)
-_GENERIC_SHARE = 0.2     # a single word used by more of the store's papers than this is no concept
 _RARE_SHARE = 0.02       # a word fewer papers than this use is a term: a qualifier no member meets is missing
-
-
-@dataclass
-class Group:
-    """Alternative phrases (tuples of stems) for one concept, and how the question wrote it."""
-
-    phrases: list[tuple[str, ...]]
-    surface: str
-    run: int = -1        # the run of question words it came from
-    spelled: bool = False    # alternatives the question wrote out ("A, B or C")
-    generic: bool = False    # one alternative is a word most papers use: the group filters nothing
-    family: bool = False     # the question wrote it as a speed-up word ("speed up"): any of them counts
-    must: float = 1.0        # probability it must hold in every listed paper (agent/qa/constraint_words.py)
 
 
 @dataclass
@@ -68,7 +54,6 @@ class Concepts:
 _EXCLUDE = re.compile(r"(?:\(\s*|[,;]\s*|\bbut\s+|\band\s+)\b(?:not|excluding|except(?:\s+for)?|other\s+than|"
                       r"rather\s+than|apart\s+from)\s+([^()?;.]*)\)?|\b(?:excluding|except\s+for|other\s+than|"
                       r"apart\s+from)\s+([^()?;.,]*)", re.I)
-_EXAMPLES = re.compile(r",?\s*\b(?:such\s+as|for\s+example|for\s+instance|e\.g\.?|including)(?![\w-])", re.I)
 _MERELY = re.compile(r"\b(?:merely|only|just|simply|solely)\b", re.I)
 
 
@@ -112,9 +97,8 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         if any(p in topic_stems for p in g.phrases):
             subject = g
             break
-    if subject is None and groups:     # the first group the constraint-word model does not read as framing
-        score_groups(groups, question, index)
-        subject = next((g for g in groups if not framing(g)), groups[0])
+    if subject is None and groups:
+        subject = groups[0]
     if subject is not None and subject.run >= 0:   # `missing` names the subject as the question wrote it
         whole = " ".join(g.surface for g in groups if g.run == subject.run)
         subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
@@ -182,146 +166,10 @@ def excluded_members(ids: set[str], concepts: Concepts, index: TermIndex) -> set
     return {pid for pid in ids for g in concepts.excluded if about(g, pid, index, usage=concepts.exclude_use)}
 
 
-def _merge_runs(groups: list[Group]) -> list[Group]:
-    """Qualifier words written together ("scientific simulation data") are one qualifier: a paper
-    meets it with any of them, since no two papers write the whole run."""
-    out: list[Group] = []
-    for g in groups:
-        if out and g.run >= 0 and out[-1].run == g.run:
-            out[-1] = Group(out[-1].phrases + g.phrases, f"{out[-1].surface} {g.surface}", g.run,
-                            out[-1].spelled or g.spelled)
-        else:
-            out.append(g)
-    return out
-
-
 def asks_use(question: str) -> bool:
     """Does the question's first verb ask for use ("use", "report results on") rather than aboutness?"""
     use, topic = _USAGE.search(question), _ABOUT.search(question)
     return bool(use) and (topic is None or use.start() < topic.start())
-
-
-def _groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Group]:
-    n = max(1, len(index.docs))
-    out: list[Group] = []
-    run: list[tuple[str, str]] = []          # (stem, surface word)
-    state = {"join": False, "paren": 0, "run": 0, "opened": False, "example": False}
-
-    def flush() -> None:
-        if run:
-            joined = (state["join"] or state["paren"]) and out
-            if joined and state["opened"] and out[-1].generic:
-                # "visual data (images, ...)": the paren names kinds of the run's concept, not of "data";
-                # "LLM (evicting, ...)" after a run of its own: the paren is a concept of its own
-                dropped = out.pop()
-                joined = bool(out) and out[-1].run == dropped.run
-            gloss, state["opened"] = state["opened"], False
-            if joined:
-                _rejoin_pieces(out, index, gloss)
-            # An alternative is kept whole ("dense prediction"): split, one of its words would
-            # stand for the whole alternative.
-            head = [x for x in run if x[1] == run[0][1]]      # the stems of the run's first word
-            if joined and not state["example"] and _shared_tail(out, run, head, state):
-                # "image or video super-resolution": one word stands beside one word, and the words
-                # after it are said of both ("(image | video) super-resolution")
-                parts = [(tuple(w for w, _ in head), head[0][1])] + _split_run(run[len(head):], index)
-            elif joined:
-                words = _trim_generic(run, index, n)
-                parts = [(tuple(w for w, _ in words), " ".join(dict.fromkeys(s for _, s in words)))]
-            else:
-                parts = _split_run(run, index)
-            for i, (phrase, surface) in enumerate(parts):
-                generic = len(phrase) == 1 and len(index.vocab.get(phrase[0], ())) > _GENERIC_SHARE * n
-                if joined and i == 0:
-                    out[-1].phrases.append(phrase)
-                    out[-1].surface += f" / {surface}"
-                    out[-1].spelled = True
-                    out[-1].generic |= generic
-                else:
-                    out.append(Group([phrase], surface, state["run"], generic=generic))
-            state["run"] += 1
-        run.clear()
-        state["join"] = state["paren"] > 0
-
-    text = _EXAMPLES.sub(" , EXAMPLES_ ", text)
-    for tok in re.findall(r"\(|\)|,|/|;|\?|[A-Za-z0-9][\w.+-]*", text):
-        low = tok.lower()
-        if low == "examples_":     # "X, such as A or B": each example is an alternative of X, written whole
-            flush()
-            state["join"] = state["example"] = True
-        elif low == "(":
-            flush()
-            state["paren"] += 1
-            state["join"] = state["opened"] = True
-        elif low == ")":
-            flush()
-            state["paren"] = max(0, state["paren"] - 1)
-            state["join"] = state["example"] = False
-        elif low in ("or", ",", "/"):
-            flush()
-            state["join"] = True
-        else:
-            words = [t for t in tokens(tok) if len(t) > 1 and t not in STOP and stem(t) not in FRAME and not MANNER.search(t)]
-            if not words:
-                join = state["join"] and not run     # "or the X": the join waits for X
-                flush()
-                state["join"] = (join or state["join"]) and low not in ("and", "?", ";")
-                state["example"] &= low not in ("and", "?", ";")
-                continue
-            run.extend((stem(t), tok) for t in words)
-            if _EXAMPLE.search(tok):      # "Mamba-style X": Mamba is one kind of X, an alternative
-                flush()
-                state["join"] = True
-    flush()
-    return [g for g in out if not g.generic or keep_common and not g.spelled]
-
-
-def _shared_tail(out: list[Group], run: list[tuple[str, str]], head: list, state: dict) -> bool:
-    """"A or B C" where A and B are single words ("training or fine-tuning large language models"):
-    C is the object of both, not part of the second alternative. Not inside parentheses, which
-    name kinds whole ("(images, dense prediction or human motion)"), nor after "X-style", whose
-    next words name what X is a kind of."""
-    prev = out[-1]
-    alone = sum(g.run == prev.run for g in out) == 1 and all(len(p) == 1 for p in prev.phrases)
-    example = any(_EXAMPLE.search(w) for w in prev.surface.split())
-    return not state["paren"] and len(run) > len(head) and alone and not example
-
-
-def _rejoin_pieces(out: list[Group], index: TermIndex, gloss: bool = False) -> None:
-    """The run an alternative is joined to ("carbon emissions" of "carbon emissions or carbon
-    footprint") is one concept: when a paper writes it whole, or a parenthesis glosses it ("frame
-    rate (frames per second)"), the pieces it was cut into become one phrase again, or the
-    alternative would stand beside its last word only."""
-    run = out[-1].run
-    pieces = []
-    while out and out[-1].run == run and len(out[-1].phrases) == 1 and not out[-1].spelled:
-        pieces.insert(0, out.pop())
-    whole = tuple(w for g in pieces for w in g.phrases[0])
-    if len(pieces) < 2 or not (gloss or index.papers(whole)):
-        out.extend(pieces)
-        return
-    out.append(Group([whole], " ".join(g.surface for g in pieces), run))
-
-
-def _trim_generic(run: list[tuple[str, str]], index: TermIndex, n: int) -> list[tuple[str, str]]:
-    """The run without common words at its ends ("data" of "visual data"); one inside stays, or the
-    phrase would never be found in a text ("selective state space")."""
-    rare = [i for i, (w, _) in enumerate(run) if len(index.vocab.get(w, ())) <= _GENERIC_SHARE * n]
-    return run[rare[0]: rare[-1] + 1] if rare else run
-
-
-def _split_run(run: list[tuple[str, str]], index: TermIndex) -> list[tuple[tuple[str, ...], str]]:
-    """The run as its longest phrases at least two papers write (one paper's wording is no term)."""
-    out = []
-    i = 0
-    while i < len(run):
-        j = len(run)
-        while j > i + 1 and len(index.papers(tuple(w for w, _ in run[i:j]))) < 2:
-            j -= 1
-        surface = " ".join(dict.fromkeys(s for _, s in run[i:j]))
-        out.append((tuple(w for w, _ in run[i:j]), surface))
-        i = j
-    return out
 
 
 # -- checking papers -----------------------------------------------------------------------------------
