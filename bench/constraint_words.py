@@ -3,7 +3,10 @@ leave-one-FILE-out.
 
     PAPERS_HOME=/tmp/somewhere python -m bench.constraint_words          # LOFO figures, no write
     PAPERS_HOME=/tmp/somewhere python -m bench.constraint_words --write  # refit on all files, write JSON
+    PAPERS_HOME=/tmp/somewhere python -m bench.constraint_words --check  # the shipped JSON is the refit
     PAPERS_HOME=/tmp/somewhere python -m bench.constraint_words --ask    # LOFO set completeness of `ask`
+
+Needs a store built from the seeds (`python -m bench.qa_dev --build`).
 
 Rows: every concept group the set reader finds in every set question of the tuning files
 (bench.qa_dev.TUNING_FILES). Label: 1 when at least half the question's gold papers write the group (any
@@ -173,6 +176,11 @@ def main() -> None:
         from agent.qa.constraint_words import probability
         for d in data:
             print(f"  {d[1]:8s} {d[4]} {probability(d[3], model):.2f} {d[2]}")
+    if "--check" in sys.argv:     # the shipped JSON is this fit (run after changing the reader or the files)
+        same = json.loads(constraint_words.MODEL_PATH.read_text()) == json.loads(json.dumps(model))
+        print("shipped model is the refit" if same else "shipped model differs from the refit: run --write")
+        if not same:
+            sys.exit(1)
     if "--write" in sys.argv:
         constraint_words.MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n")
         print(f"wrote {constraint_words.MODEL_PATH}")
