@@ -181,6 +181,9 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
         return claim_sets.baseline_set(question, ctx, r, base, _set)
     if (bound := quantities.find(question)) is not None:
         return claim_sets.quantity_set(question, ctx, r, bound, _set)
+    if r.metric and not sets.metric_asked(question, r.metric, ctx):
+        r.metric = None      # "texture memory of mobile GPUs": the metric word names a thing (sets.py)
+    r.facets = [f for f in r.facets if not (f.kind == "topic" and sets.listed_alternative(f, question))]
     entities = sets.entity_constraints(question)
     r.facets = [f for f in r.facets if not excluded_span(f.span, question)]    # the clause filters out (sets.py)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
