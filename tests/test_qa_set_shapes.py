@@ -84,3 +84,38 @@ def test_an_unmet_framing_word_is_not_named_missing_but_an_unmet_term_is():
     assert not missing and framing in ignored
     keep, missing, _ = sc.qualified({"bt1", "bt3"}, [term], INDEX)
     assert keep == set() and missing == [term]
+
+
+def test_a_figure_frame_is_no_concept():
+    text = sc.split_exclusion("Which papers report by what percentage they cut memory use?")[0]
+    assert "percentage" not in text and "memory" in text
+    assert "much" not in sc.split_exclusion("Which papers say by how much they lower latency?")[0]
+
+
+class _Ctx:
+    store = None
+
+
+def test_a_metric_word_inside_a_noun_phrase_asks_for_no_metric_claim():
+    from agent.qa.sets import metric_asked
+
+    assert not metric_asked("Which papers exploit the texture memory of mobile GPUs?", "memory", _Ctx())
+    assert metric_asked("Which papers cut memory use on phones?", "memory", _Ctx())
+    assert metric_asked("Which papers report the energy reduction of their accelerator?", "energy", _Ctx())
+
+
+class _Facet:
+    def __init__(self, question: str, surface: str):
+        start = question.index(surface)
+        self.span = (start, start + len(surface))
+
+
+def test_a_topic_that_is_one_item_of_a_spelled_list_is_not_the_asked_tag():
+    from agent.qa.sets import listed_alternative
+
+    q = "Which papers handle outliers in the weights, activations or KV cache of language models?"
+    assert listed_alternative(_Facet(q, "KV cache"), q)
+    q = "Which papers compress the KV cache of language models?"
+    assert not listed_alternative(_Facet(q, "KV cache"), q)
+    q = "Apart from federated learning, which papers train on phones or watches?"
+    assert not listed_alternative(_Facet(q, "federated learning"), q)

@@ -69,8 +69,13 @@ def excluded_span(span: tuple[int, int], question: str) -> bool:
     return any(m.start() <= span[0] and span[1] <= m.end() for m in _EXCLUDE.finditer(question))
 
 
+# The question asks for a figure: "by what percentage", "by how much", "how many times" frame it.
+_FIGURE_FRAME = re.compile(r"\bby\s+(?:what|which)\s+(?:percentage|factor|fraction|margin|amount|ratio)\b|"
+                           r"\b(?:by\s+)?how\s+(?:much|many\s+times)\b", re.I)
+
+
 def without_asides(question: str) -> str:
-    return _ASIDE.sub(" ; ", question)
+    return _FIGURE_FRAME.sub(" ; ", _ASIDE.sub(" ; ", question))
 
 
 def split_exclusion(question: str) -> tuple[str, list[str]]:

@@ -417,5 +417,5 @@ def listed_alternative(facet, question: str) -> bool:
     start, end = facet.span
     before, after = question[:start], question[end:]
     later = re.search(r",[^,?;()]{1,40}(?:,|\bor|\band)\s+(?:the\s+|an?\s+)?$", before)    # "A, B or <item>"
-    first = re.match(r"\s*,\s*(?!which\b|what\b)[^,?;()]{1,40}(?:,|\bor\b|\band\b)", after, re.I)   # "<item>, B or C"
+    first = re.match(r"\s*,(?!\s*(?:which|what)\b)\s*[^,?;()]{1,40}(?:,|\bor\b|\band\b)", after, re.I)   # "<item>, B or C"
     return bool(later or first)
