@@ -97,7 +97,7 @@ class _Ctx:
 
 
 def test_a_metric_word_inside_a_noun_phrase_asks_for_no_metric_claim():
-    from agent.qa.sets import metric_asked
+    from agent.qa.set_shapes import metric_asked
 
     assert not metric_asked("Which papers exploit the texture memory of mobile GPUs?", "memory", _Ctx())
     assert metric_asked("Which papers cut memory use on phones?", "memory", _Ctx())
@@ -111,7 +111,7 @@ class _Facet:
 
 
 def test_a_topic_that_is_one_item_of_a_spelled_list_is_not_the_asked_tag():
-    from agent.qa.sets import listed_alternative
+    from agent.qa.set_shapes import listed_alternative
 
     q = "Which papers handle outliers in the weights, activations or KV cache of language models?"
     assert listed_alternative(_Facet(q, "KV cache"), q)

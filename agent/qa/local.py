@@ -172,7 +172,7 @@ _ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|plat
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     from agent.qa import baselines, claim_sets, quantities, sets, thresholds
-    from agent.qa.set_concepts import excluded_span
+    from agent.qa.set_shapes import asked_filters
 
     th = thresholds.find(question)
     if th is not None:
@@ -181,11 +181,8 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
         return claim_sets.baseline_set(question, ctx, r, base, _set)
     if (bound := quantities.find(question)) is not None:
         return claim_sets.quantity_set(question, ctx, r, bound, _set)
-    if r.metric and not sets.metric_asked(question, r.metric, ctx):
-        r.metric = None      # "texture memory of mobile GPUs": the metric word names a thing (sets.py)
-    r.facets = [f for f in r.facets if not (f.kind == "topic" and sets.listed_alternative(f, question))]
+    asked_filters(question, r, ctx)     # only the filters the question asks for (agent/qa/set_shapes.py)
     entities = sets.entity_constraints(question)
-    r.facets = [f for f in r.facets if not excluded_span(f.span, question)]    # the clause filters out (sets.py)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]
     matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])

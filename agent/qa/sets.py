@@ -314,27 +314,6 @@ def metric_words(question: str, metric: str, ctx) -> list[str]:
     return [m.group(0) for p in phrases for m in re.finditer(rf"(?<![\w-]){re.escape(p)}{_MEASURE}(?![\w-])", question, re.I)]
 
 
-# Words that ask for a measure of the metric: a change, a comparison, a figure ("cut memory use",
-# "energy reduction", "beating a GPU on speed", "report latency"); a metric word inside a noun phrase
-# with none of them ("texture memory of mobile GPUs") names a thing, it asks for no metric claim.
-_ASKED = re.compile(r"\b(?:cut\w*|reduc\w*|lower\w*|decreas\w*|sav\w*|shrink\w*|improv\w*|increas\w*|boost\w*|"
-                    r"rais\w*|gain\w*|compar\w*|beat\w*|outperform\w*|report\w*|measur\w*|quantif\w*|"
-                    r"higher|lower|less|more|faster|better|by\s+how\s+much|how\s+much|factor|percent\w*|speedups?)\b", re.I)
-
-
-def metric_asked(question: str, metric: str, ctx) -> bool:
-    """Does the question ask for a measure of the metric, not just name a thing the metric word is part of?"""
-    for said in metric_words(question, metric, ctx):
-        i = question.lower().find(said.lower())
-        if i < 0:
-            return True
-        before = " ".join(question[:i].split()[-6:])
-        after = " ".join(question[i + len(said):].split()[:3])
-        if _ASKED.search(before) or _ASKED.search(after) or said.lower() != said.split()[0].lower():
-            return True
-    return not metric_words(question, metric, ctx)
-
-
 # Verbs of change before a metric ("cut memory consumption", "lower latency"): a claim on the metric
 # states the change, in its own words.
 _CHANGE_WORDS = ["cut", "cuts", "reduce", "reduces", "reduced", "lower", "lowers", "decrease", "decreases",
@@ -409,13 +388,3 @@ def narrower_alias(topic) -> str | None:
     if any(a[-1] == said[-1] and a != said for a in siblings):
         return " ".join(said)
     return None
-
-
-def listed_alternative(facet, question: str) -> bool:
-    """The facet is one item of a list the question spells out ("the weights, activations or KV cache"):
-    the list as a whole qualifies the subject, the item's tag is not what the question asks for."""
-    start, end = facet.span
-    before, after = question[:start], question[end:]
-    later = re.search(r",[^,?;()]{1,40}(?:,|\bor|\band)\s+(?:the\s+|an?\s+)?$", before)    # "A, B or <item>"
-    first = re.match(r"\s*,(?!\s*(?:which|what)\b)\s*[^,?;()]{1,40}(?:,|\bor\b|\band\b)", after, re.I)   # "<item>, B or C"
-    return bool(later or first)
