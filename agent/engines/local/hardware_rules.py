@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, spread_through_lists
+from agent.engines.local.hardware_shapes import shape_products
 from agent.engines.local.hardware_lexicon import ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from core.models import Hardware
 
@@ -104,7 +105,22 @@ def _products(text: str, lowered: str, gazetteer: HardwareGazetteer) -> list[Ite
     confirmed = {id(c) for c in candidates if c.strong}
     listable = [c for c in candidates if c.strong or _LIST_ITEM_END.match(text, c.end)]
     spread_through_lists(text, listable, confirmed, _LIST_GAP)
-    return [c for c in candidates if id(c) in confirmed]
+    return _with_shapes(text, [c for c in candidates if id(c) in confirmed])
+
+
+def _with_shapes(text: str, known: list[Item]) -> list[Item]:
+    """Add the products recognised by shape (hardware_shapes). A shape mention that overlaps a catalog
+    product replaces it only when it starts with it and runs on past it ("Intel Gaudi 4" over "Gaudi"):
+    then it keeps the catalog's class, which knows the product line better than the vendor does."""
+    out = list(known)
+    for start, end, name, hw_class in shape_products(text):
+        overlapping = [k for k in out if k.start < end and start < k.end]
+        if not overlapping:
+            out.append(Item(start, end, name, hw_class, "specific"))
+        elif len(overlapping) == 1 and start <= overlapping[0].start and end > overlapping[0].end:
+            old = overlapping[0]
+            out[out.index(old)] = Item(start, end, name, old.hw_class, "specific")
+    return sorted(out, key=lambda item: item.start)
 
 
 # "Raspberry Pi-4", "A100-80GB": a hyphen-joined variant is part of the name as written (LABELLING §3).

@@ -1,0 +1,230 @@
+"""Hardware products the catalog does not know, recognised by the shape of the phrase (LABELLING §3).
+
+A new board, chip or phone is rarely written as a bare word: it carries a model number ("RK3566",
+"Apollo4", "Gaudi 4") and a vendor before it ("Rockchip RK3566") or a hardware noun after it
+("an RK3566 board", "the Apollo4 MCU", "a Pixel 9 phone"), or stands in parentheses after a generic
+hardware term ("a microcontroller (STM32L476)"). Three shapes are accepted:
+
+- vendor + model:   a known vendor word, then up to four name words of which one holds a digit;
+- model + head:     a model token (a letter, then letters and a digit) before a hardware head noun;
+- term (model):     a model token in parentheses right after a generic hardware term.
+
+A model token is never a number with a unit ("28nm", "8-bit", "16GB"), a number format ("INT8",
+"FP16") or a model/method/software name (the dataset gazetteer's block list: "Llama 3", "GPT-4").
+Research accelerators named as methods are left to the class term (§3), so "accelerator" is no head
+noun here. The class comes from the head noun, else from the vendor's usual class in the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from agent.engines.local.gazetteer import load_yaml
+
+# Head noun -> class; None: the vendor's usual class decides (a "processor" or "SoC" from a
+# phone-chip vendor is a mobile part, from an MCU vendor an edge part).
+_HEAD_CLASS = {
+    "gpu": "gpu", "graphics card": "gpu", "fpga": "fpga", "fpga board": "fpga", "fpga card": "fpga",
+    "board": None, "development board": None, "dev board": None, "devkit": None, "dev kit": None,
+    "developer kit": None, "development kit": None, "evaluation board": None, "module": None, "som": None,
+    "mcu": "edge", "microcontroller": "edge", "soc": None, "processor": None, "cpu": "cpu", "chip": None,
+    "npu": "accelerator", "smartphone": "mobile", "phone": "mobile", "handset": "mobile", "tablet": "mobile",
+    "supercomputer": "datacenter", "vpu": "accelerator", "dsp": "accelerator", "tpu": "tpu",
+}
+_BOARD_HEADS = {"board", "development board", "dev board", "devkit", "dev kit", "developer kit",
+                "development kit", "evaluation board", "module", "som"}
+_HEADS = "|".join(re.escape(h).replace(r"\ ", r"[\s-]+") for h in sorted(_HEAD_CLASS, key=len, reverse=True))
+_HEAD_AFTER = re.compile(rf"[\s-]+(?P<head>{_HEADS})s?(?![A-Za-z0-9])", re.IGNORECASE)
+# A name word: capitalised or alphanumeric, hyphen- or dot-joined parts allowed ("i.MX", "ESP32-S3").
+_WORD = r"(?:[A-Z][A-Za-z0-9]*(?:[.\-+][A-Za-z0-9]+)*\+?|[a-z]{1,2}[.\-]?[A-Z][A-Za-z0-9]*|\d+[A-Za-z]*\+?)"
+_MODEL_PHRASE = re.compile(rf"{_WORD}(?:[ \-]{_WORD}){{0,3}}")
+_HAS_DIGIT = re.compile(r"\d")
+_MODEL_TOKEN = re.compile(r"(?<![\w.\-])(?:[A-Z][a-z]{2,} \d{1,4}[A-Za-z]{0,2}|(?=[A-Za-z][\w.+\-]*\d)[A-Za-z][A-Za-z0-9]*"
+                          r"(?:[.\-+][A-Za-z0-9]+)*\+?)(?![\w-])")
+# Words that name a variant of a model and belong to its name after the number ("Snapdragon 8 Elite").
+_VARIANT = re.compile(r"(?:[ \-](?:Pro|Max|Ultra|Plus|Elite|Mini|mini|Nano|Lite|Super|XL|SE|NX|AGX|Edge|Blue|"
+                      r"Gen ?\d+|Turbo|HX|[A-Z]\d{0,2}))+(?![\w-])")
+# A named machine needs no model number before "supercomputer" ("the Alps supercomputer").
+_MACHINE_NAME = re.compile(r"(?<![\w-])(?<![.!?] )([A-Z][A-Za-z]+(?:[ \-][A-Z0-9][A-Za-z0-9]*)?)[ \-]supercomputer",
+                           )
+# Quantities and number formats written like model numbers.
+_NOT_MODEL = re.compile(r"(?i:\d[\d.]*\s?[-]?(?:nm|bits?|b|gb|mb|kb|tb|ghz|mhz|khz|w|mw|v|mm|cores?|x|d|k|"
+                        r"threads?|nodes?|gpus?|st|nd|rd|th|ways?|layers?)|(?:u?int|fp|bf|mx|nf|tf|e\d?m)\d+)")
+_APPOSITION = re.compile(r"\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|namely)[,:]?\s*)?")
+_GENERIC_TERM_BEFORE = re.compile(
+    r"(?:gpus?|fpgas?|boards?|mcus?|microcontrollers?|smartphones?|phones?|socs?|processors?|cpus?|"
+    r"devices?|platforms?|npus?|chips?)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _vendors() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
+    """The vendor matcher, spelling -> display name, display name -> the vendor's usual class."""
+    data = load_yaml("hardware.yaml")
+    spellings = {s: display for display, written in data["vendors"].items() for s in written}
+    usual: dict[str, Counter[str]] = {}
+    for group in data["product_groups"]:
+        for canonical, spec in group["products"].items():
+            aliases = spec.get("aliases", []) if isinstance(spec, dict) else spec or []
+            # a product of a vendor-less group counts for the vendor written in its aliases ("Rockchip RK3588")
+            vendors = {group["vendor"]} if group.get("vendor") else {
+                spellings[w] for a in [canonical, *aliases] for w in str(a).lstrip("~=").split()[:1] if w in spellings}
+            for vendor in vendors:
+                usual.setdefault(vendor, Counter())[group["class"]] += 1
+    words = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    matcher = re.compile(rf"(?<![\w-])(?P<vendor>{words})(?:['’]s)?[ \-]+(?=[A-Za-z0-9])")
+    return matcher, spellings, {v: c.most_common(1)[0][0] for v, c in usual.items()}
+
+
+@lru_cache(maxsize=1)
+def _vendor_before() -> re.Pattern[str]:
+    words = "|".join(re.escape(s) for s in sorted(_vendors()[1], key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?P<vendor>{words})(?:['’]s)?[ \-]+$")
+
+
+# Vendors that also name language models and cloud services: their name + version is hardware only
+# with a hardware noun after it ("Google Tensor G4 chip"), not alone ("Google Gemma 2").
+_MODEL_MAKERS = {"Google", "Meta", "Microsoft", "Alibaba", "Baidu", "Amazon", "AWS", "Tesla"}
+
+
+def _blocked(name: str) -> bool:
+    from agent.engines.local.dataset_rules import dataset_gazetteer  # the model/software block list
+    blocked = dataset_gazetteer().blocked
+    return any(blocked.fullmatch(w) for w in _words_and_prefixes(name))
+
+
+def _words_and_prefixes(name: str) -> list[str]:
+    words = name.split()
+    return [" ".join(words[:i]) for i in range(1, len(words) + 1)] + words
+
+
+# Capitalised words that number parts of a paper or a scheme, not products ("Table 3", "Stage 2").
+_NUMBERED_WORDS = re.compile(r"(?:Table|Tables|Figure|Fig|Section|Sec|Eq|Equation|Algorithm|Appendix|Step|Stage|Level|"
+                             r"Layer|Version|Phase|Chapter|Type|Class|Tier|Round|Case|Option|Setting|Model)\b")
+
+
+def _is_model(token: str) -> bool:
+    return (bool(_HAS_DIGIT.search(token)) and not _NOT_MODEL.fullmatch(token)
+            and not _NUMBERED_WORDS.match(token))
+
+
+def _class_for(head: str | None, vendor: str | None) -> str:
+    usual = _vendors()[2].get(vendor or "")
+    key = re.sub(r"[\s-]+", " ", head.casefold()) if head else None
+    if key is not None and _HEAD_CLASS.get(key):
+        return _HEAD_CLASS[key]
+    if key in _BOARD_HEADS:
+        return "fpga" if usual == "fpga" else "edge"
+    if usual:
+        return usual
+    if key == "processor":
+        return "cpu"
+    return "edge" if key in ("soc", "chip") or key in _BOARD_HEADS else "accelerator"
+
+
+def _name(vendor: str | None, model: str) -> str:
+    model = " ".join(model.split())
+    if vendor == "NVIDIA":
+        model = re.sub(r"^(?:Tesla|GeForce|Geforce)\s+", "", model)
+    return f"{vendor} {model}" if vendor else model
+
+
+def shape_products(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, class) of product mentions found by shape, in text order."""
+    found: list[tuple[int, int, str, str]] = []
+    found += _vendor_led(text)
+    found += _head_led(text)
+    found += _in_apposition(text)
+    found += [(m.start(1), m.end(), m.group(1), "datacenter") for m in _MACHINE_NAME.finditer(text)
+              if not _blocked(m.group(1))]
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, str, str]] = []
+    for item in found:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
+
+
+_WORD_RE = re.compile(_WORD)
+_WORD_GAP = re.compile(r"[ \-](?=[A-Za-z0-9])")
+
+
+def _vendor_led(text: str) -> list[tuple[int, int, str, str]]:
+    matcher, spellings, _ = _vendors()
+    out = []
+    for lead in matcher.finditer(text):
+        # The name runs to its last word with a digit: "Rockchip RK3566", "Intel Gaudi 4".
+        pos, model_end = lead.end(), None
+        for _ in range(5):
+            word = _WORD_RE.match(text, pos)
+            if word is None or _GENERIC_TERM_BEFORE.fullmatch(word.group()):
+                break
+            if _is_model(word.group()):
+                model_end = word.end()
+            gap = _WORD_GAP.match(text, word.end())
+            if gap is None:
+                break
+            pos = gap.end()
+        if model_end is None:
+            continue
+        variant = _VARIANT.match(text, model_end)
+        model_end = variant.end() if variant else model_end
+        model = text[lead.end():model_end]
+        if not re.search(r"[A-Za-z]", model) or text.startswith(":", model_end):
+            continue  # "NVIDIA 2:4 sparsity": a number alone is no model name
+        vendor = spellings[lead.group("vendor")]
+        head = _HEAD_AFTER.match(text, model_end)
+        if _blocked(model) or (vendor in _MODEL_MAKERS and head is None):
+            continue
+        end = head.end() if head else model_end
+        out.append((lead.start(), end, _name(vendor, model), _class_for(head and head.group("head"), vendor)))
+    return out
+
+
+def _head_led(text: str) -> list[tuple[int, int, str, str]]:
+    out = []
+    for token in _MODEL_TOKEN.finditer(text):
+        if not _is_model(token.group()) or _blocked(token.group()):
+            continue
+        variant = _VARIANT.match(text, token.end())
+        head = _HEAD_AFTER.match(text, variant.end() if variant else token.end())
+        if head is None or head.group("head").casefold() == "chip":
+            continue  # a research chip named as a method is recorded only by its class term
+        start = _name_start(text, token.start())
+        model = text[start:variant.end() if variant else token.end()]
+        vendor_match = _vendor_before().search(text, max(0, start - 30), start)
+        vendor = _vendors()[1][vendor_match.group("vendor")] if vendor_match else None
+        start = vendor_match.start() if vendor_match else start
+        if _blocked(model):
+            continue
+        out.append((start, head.end(), _name(vendor, model), _class_for(head.group("head"), vendor)))
+    return out
+
+
+_FAMILY_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z]+[A-Z]?[a-z]*|[A-Z]{2,5})\s+$")
+
+
+def _name_start(text: str, start: int) -> int:
+    """'the Apollo4 Blue', 'Kria K26': one capitalised family word before the model token belongs to it,
+    unless it starts the sentence or is a generic word written with a capital."""
+    before = _FAMILY_WORD_BEFORE.search(text, max(0, start - 20), start)
+    if before is None or re.search(r"(?:^|[.!?]\s+)$", text[:before.start()]):
+        return start
+    word = before.group(1)
+    if _GENERIC_TERM_BEFORE.fullmatch(word) or word.lower() in _HEAD_CLASS or _blocked(word):
+        return start
+    return before.start()
+
+
+def _in_apposition(text: str) -> list[tuple[int, int, str, str]]:
+    out = []
+    for term in re.finditer(r"(?<![\w-])(?P<head>" + _HEADS + r")s?(?=\s*\()", text, re.IGNORECASE):
+        opening = _APPOSITION.match(text, term.end())
+        token = _MODEL_TOKEN.match(text, opening.end()) if opening else None
+        if token is None or not _is_model(token.group()) or _blocked(token.group()):
+            continue
+        if not re.match(r"\s*[,;)]|\s+(?:and|or)\b", text[token.end():]):
+            continue
+        out.append((token.start(), token.end(), token.group(), _class_for(term.group("head"), None)))
+    return out

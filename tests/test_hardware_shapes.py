@@ -1,0 +1,51 @@
+"""Round-5: hardware products the catalog does not know, recognised by phrase shape (LABELLING.md §3).
+Every sentence is invented; the product names are made up so the catalog cannot know them."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.engines.local.entities import extract_hardware
+
+
+def hw(text: str) -> list[tuple[str, str, str]]:
+    return [(h.name, h.hw_class, h.level) for h in extract_hardware(text)]
+
+
+@pytest.mark.parametrize("text, item", [
+    # vendor + model number
+    ("We port the tracker to a Rockchip RZ7731 and measure power.", ("Rockchip RZ7731", "edge", "specific")),
+    ("On the Qualcomm Snapdragon 9 Elite the model runs at 40 FPS.",
+     ("Qualcomm Snapdragon 9 Elite", "mobile", "specific")),
+    ("Kernels are tuned for the Xilinx Zorvex X4410 card.", ("Xilinx Zorvex X4410", "fpga", "specific")),
+    # model number + hardware head noun (the noun gives the class and no class item)
+    ("Inference fits on a Tarvo4 Blue MCU with 256 KB of SRAM.", ("Tarvo4 Blue", "edge", "specific")),
+    ("The detector runs on an Ultrix 7 phone in real time.", ("Ultrix 7", "mobile", "specific")),
+    ("We evaluate on a Velox K80x development board.", ("Velox K80x", "edge", "specific")),
+    ("Training used 512 GPUs of the Borealis supercomputer.", ("Borealis", "datacenter", "specific")),
+    # a model number in parentheses after a generic term
+    ("It targets a low-cost microcontroller (QX3302) with no FPU.", ("QX3302", "edge", "specific")),
+])
+def test_unknown_product_by_shape(text, item):
+    assert item in hw(text)
+
+
+def test_head_noun_of_a_shape_product_gives_no_class_item():
+    items = hw("We compare a Zentra 5X GPU with the CPU baseline.")
+    assert ("Zentra 5X", "gpu", "specific") in items
+    assert [n for n, _, level in items if level == "class"] == ["CPU"]
+
+
+def test_a_known_family_with_an_unknown_model_number_keeps_the_written_name_and_catalog_class():
+    assert ("Intel Gaudi 7", "accelerator", "specific") in hw("Serving on Intel Gaudi 7 cuts cost by half.")
+
+
+@pytest.mark.parametrize("text", [
+    "The 28nm chip and the 8-bit MCU both use INT8 processors.",  # quantities and number formats
+    "Google Gemma 2 and Meta Llama 3 are distilled into a 1B model.",  # models of hardware vendors
+    "We exploit NVIDIA 2:4 sparsity on the tensor cores.",  # a ratio, not a model number
+    "Table 3 GPU results are averaged over five runs.",  # a numbered part of the paper
+    "Our design is 3x faster than the Eyeriss v2 chip.",  # a research chip named as a method: class only
+])
+def test_shapes_that_are_no_product(text):
+    assert [n for n, _, level in hw(text) if level == "specific"] == []
