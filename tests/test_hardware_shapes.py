@@ -49,3 +49,9 @@ def test_a_known_family_with_an_unknown_model_number_keeps_the_written_name_and_
 ])
 def test_shapes_that_are_no_product(text):
     assert [n for n, _, level in hw(text) if level == "specific"] == []
+
+
+def test_model_numbers_listed_after_a_generic_term_are_all_products():
+    names = [n for n, _, level in hw("We test two MCUs (QX3302 and ZR-9, both Arm-based) and a phone.")
+             if level == "specific"]
+    assert names == ["QX3302", "ZR-9"]

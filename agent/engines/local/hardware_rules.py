@@ -113,13 +113,13 @@ def _with_shapes(text: str, known: list[Item]) -> list[Item]:
     product replaces it only when it starts with it and runs on past it ("Intel Gaudi 4" over "Gaudi"):
     then it keeps the catalog's class, which knows the product line better than the vendor does."""
     out = list(known)
-    for start, end, name, hw_class in shape_products(text):
-        overlapping = [k for k in out if k.start < end and start < k.end]
+    for shape in shape_products(text):
+        overlapping = [k for k in out if k.start < shape.end and shape.start < k.end]
         if not overlapping:
-            out.append(Item(start, end, name, hw_class, "specific"))
-        elif len(overlapping) == 1 and start <= overlapping[0].start and end > overlapping[0].end:
+            out.append(Item(shape.start, shape.end, shape.name, shape.hw_class, "specific"))
+        elif len(overlapping) == 1 and shape.start <= overlapping[0].start and shape.name_end > overlapping[0].end:
             old = overlapping[0]
-            out[out.index(old)] = Item(start, end, name, old.hw_class, "specific")
+            out[out.index(old)] = Item(shape.start, shape.end, shape.name, old.hw_class, "specific")
     return sorted(out, key=lambda item: item.start)
 
 

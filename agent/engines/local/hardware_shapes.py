@@ -19,9 +19,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 from agent.engines.local.gazetteer import load_yaml
+
+@dataclass(frozen=True)
+class Shape:
+    start: int
+    end: int  # after a consumed head noun
+    name_end: int  # after the model name itself
+    name: str
+    hw_class: str
+
 
 # Head noun -> class; None: the vendor's usual class decides (a "processor" or "SoC" from a
 # phone-chip vendor is a mobile part, from an MCU vendor an edge part).
@@ -130,18 +140,18 @@ def _name(vendor: str | None, model: str) -> str:
     return f"{vendor} {model}" if vendor else model
 
 
-def shape_products(text: str) -> list[tuple[int, int, str, str]]:
+def shape_products(text: str) -> list[Shape]:
     """(start, end, name, class) of product mentions found by shape, in text order."""
-    found: list[tuple[int, int, str, str]] = []
+    found: list[Shape] = []
     found += _vendor_led(text)
     found += _head_led(text)
     found += _in_apposition(text)
-    found += [(m.start(1), m.end(), m.group(1), "datacenter") for m in _MACHINE_NAME.finditer(text)
+    found += [Shape(m.start(1), m.end(), m.end(1), m.group(1), "datacenter") for m in _MACHINE_NAME.finditer(text)
               if not _blocked(m.group(1))]
-    found.sort(key=lambda f: (f[0], -f[1]))
-    kept: list[tuple[int, int, str, str]] = []
+    found.sort(key=lambda f: (f.start, -f.end))
+    kept: list[Shape] = []
     for item in found:
-        if not kept or item[0] >= kept[-1][1]:
+        if not kept or item.start >= kept[-1].end:
             kept.append(item)
     return kept
 
@@ -150,7 +160,7 @@ _WORD_RE = re.compile(_WORD)
 _WORD_GAP = re.compile(r"[ \-](?=[A-Za-z0-9])")
 
 
-def _vendor_led(text: str) -> list[tuple[int, int, str, str]]:
+def _vendor_led(text: str) -> list[Shape]:
     matcher, spellings, _ = _vendors()
     out = []
     for lead in matcher.finditer(text):
@@ -178,11 +188,12 @@ def _vendor_led(text: str) -> list[tuple[int, int, str, str]]:
         if _blocked(model) or (vendor in _MODEL_MAKERS and head is None):
             continue
         end = head.end() if head else model_end
-        out.append((lead.start(), end, _name(vendor, model), _class_for(head and head.group("head"), vendor)))
+        out.append(Shape(lead.start(), end, model_end, _name(vendor, model),
+                         _class_for(head and head.group("head"), vendor)))
     return out
 
 
-def _head_led(text: str) -> list[tuple[int, int, str, str]]:
+def _head_led(text: str) -> list[Shape]:
     out = []
     for token in _MODEL_TOKEN.finditer(text):
         if not _is_model(token.group()) or _blocked(token.group()):
@@ -198,7 +209,7 @@ def _head_led(text: str) -> list[tuple[int, int, str, str]]:
         start = vendor_match.start() if vendor_match else start
         if _blocked(model):
             continue
-        out.append((start, head.end(), _name(vendor, model), _class_for(head.group("head"), vendor)))
+        out.append(Shape(start, head.end(), head.start(), _name(vendor, model), _class_for(head.group("head"), vendor)))
     return out
 
 
@@ -217,14 +228,22 @@ def _name_start(text: str, start: int) -> int:
     return before.start()
 
 
-def _in_apposition(text: str) -> list[tuple[int, int, str, str]]:
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
+_ITEM_END = re.compile(r"\s*(?:[,;)/]|and\b|or\b)")
+
+
+def _in_apposition(text: str) -> list[Shape]:
+    """'two MCUs (QX3302 and ZR-9)': model tokens listed in parentheses after a generic hardware term."""
     out = []
     for term in re.finditer(r"(?<![\w-])(?P<head>" + _HEADS + r")s?(?=\s*\()", text, re.IGNORECASE):
-        opening = _APPOSITION.match(text, term.end())
-        token = _MODEL_TOKEN.match(text, opening.end()) if opening else None
-        if token is None or not _is_model(token.group()) or _blocked(token.group()):
-            continue
-        if not re.match(r"\s*[,;)]|\s+(?:and|or)\b", text[token.end():]):
-            continue
-        out.append((token.start(), token.end(), token.group(), _class_for(term.group("head"), None)))
+        pos = _APPOSITION.match(text, term.end()).end()
+        hw_class = _class_for(term.group("head"), None)
+        while (token := _MODEL_TOKEN.match(text, pos)) is not None:
+            if not _is_model(token.group()) or _blocked(token.group()) or not _ITEM_END.match(text, token.end()):
+                break
+            out.append(Shape(token.start(), token.end(), token.end(), token.group(), hw_class))
+            gap = _LIST_GAP.match(text, token.end())
+            if gap is None or gap.end() == token.end():
+                break
+            pos = gap.end()
     return out
