@@ -55,3 +55,8 @@ def test_model_numbers_listed_after_a_generic_term_are_all_products():
     names = [n for n, _, level in hw("We test two MCUs (QX3302 and ZR-9, both Arm-based) and a phone.")
              if level == "specific"]
     assert names == ["QX3302", "ZR-9"]
+
+
+def test_a_catalog_product_keeps_the_separators_written_and_is_listed_once():
+    items = hw("Kernels for the GAP-9 are 3x faster; on GAP9 the energy drops too. We compare to TPUv2.")
+    assert [n for n, _, level in items if level == "specific"] == ["GAP-9", "TPU v2"]

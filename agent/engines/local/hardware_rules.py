@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, spread_through_lists
+from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, alias_key, spread_through_lists
 from agent.engines.local.hardware_shapes import shape_products
 from agent.engines.local.hardware_lexicon import ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from core.models import Hardware
@@ -75,12 +75,13 @@ def find_hardware(text: str) -> list[Hardware]:
     products = _products(text, lowered, gazetteer)
     items = sorted(products + _class_items(text, lowered, gazetteer, products), key=lambda item: item.start)
     result: dict[str, Hardware] = {}
-    # "Intel's Loihi 2 ... on Loihi 2": a later bare mention is the product named with its vendor
-    with_vendor = {item.name.split(" ", 1)[1]: item.name for item in items
+    # "Intel's Loihi 2 ... on Loihi 2": a later bare mention is the product named with its vendor;
+    # "GAP8 ... GAP-8": one product, named as first written
+    with_vendor = {alias_key(item.name.split(" ", 1)[1], False): item.name for item in items
                    if item.level == "specific" and " " in item.name}
     for item in items:
-        name = with_vendor.get(item.name, item.name) if item.level == "specific" else item.name
-        result.setdefault(name, Hardware(name=name, hw_class=item.hw_class, level=item.level))
+        name = with_vendor.get(alias_key(item.name, False), item.name) if item.level == "specific" else item.name
+        result.setdefault(alias_key(name, False), Hardware(name=name, hw_class=item.hw_class, level=item.level))
     return list(result.values())
 
 
@@ -206,7 +207,7 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     confirmed = bool(vendor or brand or suffix or (head and head.group("confirming")))
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
-    name, hw_class = _product_name(alias, vendor, suffix, gazetteer)
+    name, hw_class = _product_name(alias, vendor, suffix, gazetteer, hit.surface)
     name += (variant.group() if variant else "") + (f" {soc.group(1)}" if soc else "")
     mobile_gpu = product.microarchitecture and head is not None and "gpu" in head.group().lower() and (
         mobile is not None or "mobile" in head.group().lower())
@@ -217,15 +218,32 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
 
 
 def _product_name(alias: ProductAlias, vendor: str | None, suffix: str,
-                  gazetteer: HardwareGazetteer) -> tuple[str, str]:
+                  gazetteer: HardwareGazetteer, surface: str = "") -> tuple[str, str]:
     product = alias.product
     if product.vendor_prefixed:
         return f"{product.vendor} {product.canonical}", product.hw_class
-    written = re.sub(r"\s+", " ", f"{alias.written}{suffix}").strip()
+    written = re.sub(r"\s+", " ", f"{_as_written(surface, alias.written)}{suffix}").strip()
     shown_vendor = gazetteer.vendor_display.get(vendor or "")
     if shown_vendor and not written.startswith(shown_vendor):
         written = f"{shown_vendor} {written}"
     return written, product.hw_class
+
+
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
+def _as_written(surface: str, listed: str) -> str:
+    """'GAP-8', 'EdgeTPU': a product is named with the separators the abstract wrote (LABELLING §3 keeps the
+    name as written), when the letters are the listed alias's own, case included."""
+    if surface.endswith("s") and not listed.endswith("s"):
+        surface = surface[:-1]
+    same_letters = _SEPARATORS.sub("", surface) == _SEPARATORS.sub("", listed)
+    if not (same_letters and surface):
+        return listed
+    return _GLUED_VERSION.sub(" ", " ".join(surface.split()))  # "TPUv3" is spaced as a version: "TPU v3"
+
+
+_GLUED_VERSION = re.compile(r"(?<=[A-Z])(?:-|(?=v\d))(?=v\d+[a-z]?$)")
 
 
 def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products: list[Item]) -> list[Item]:
