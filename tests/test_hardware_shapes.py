@@ -60,3 +60,24 @@ def test_model_numbers_listed_after_a_generic_term_are_all_products():
 def test_a_catalog_product_keeps_the_separators_written_and_is_listed_once():
     items = hw("Kernels for the GAP-9 are 3x faster; on GAP9 the energy drops too. We compare to TPUv2.")
     assert [n for n, _, level in items if level == "specific"] == ["GAP-9", "TPU v2"]
+
+
+@pytest.mark.parametrize("text, names", [
+    # digits-first model number in apposition to a generic term: the term gives no class item
+    ("The kernel is 9x faster than the CPU (7713P) baseline.", ["7713P"]),
+    # a colon list after a generic term: an item without a model number counts next to a known product
+    ("We profile three boards: Tarsio Edge Mini, Raspberry Pi 5 and NVIDIA Jetson Nano.",
+     ["Tarsio Edge Mini", "Raspberry Pi 5", "NVIDIA Jetson Nano"]),
+    # the company's full name stays with the product, and a later bare mention is the same product
+    ("We target GreenWaves Technologies GAP9; on GAP-9 the network runs at 20 fps.",
+     ["GreenWaves Technologies GAP9"]),
+    # a hyphen before a model number is written as such
+    ("It beats an STM32-H735 MCU by 4x.", ["STM32-H735"]),
+])
+def test_products_named_in_lists_apposition_and_with_company_names(text, names):
+    assert [(n, level) for n, _, level in hw(text)] == [(n, "specific") for n in names]
+
+
+def test_a_list_of_capitalised_words_without_a_known_product_is_no_hardware():
+    items = hw("We compare three boards: Orbit Flux and Delta Wave, all designed in-house.")
+    assert [n for n, _, level in items if level == "specific"] == []

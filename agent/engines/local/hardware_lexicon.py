@@ -44,6 +44,12 @@ class HardwareGazetteer:
     head_noun_after: re.Pattern[str]
 
 
+# "GreenWaves Technologies GAP8": the company's full name as written stays with the product.
+COMPANY_WORDS = ("Technologies", "Technology", "Semiconductor", "Semiconductors", "Microsystems", "Systems", "Labs",
+                 "Electronics", "Inc.", "Inc", "Corp.", "Corp")
+_COMPANY_WORDS = f"(?:{'|'.join(re.escape(w) for w in COMPANY_WORDS)})"
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"[\s\-]+") for w in sorted(set(words), key=len, reverse=True))
 
@@ -80,7 +86,8 @@ def hardware_gazetteer() -> HardwareGazetteer:
     spellings = {spelling: display for display, written in data["vendors"].items() for spelling in written}
     brands = _alternation(data["dropped_brands"])
     vendor_before = re.compile(
-        rf"(?:(?<![A-Za-z0-9])(?P<vendor>{_alternation(list(spellings))})(?:['’]s)?[\s\-]+)?"
+        rf"(?:(?<![A-Za-z0-9])(?P<vendor>{_alternation(list(spellings))})(?P<company>\s+{_COMPANY_WORDS})?"
+        rf"(?:['’]s)?[\s\-]+)?"
         rf"(?:(?<![A-Za-z0-9])(?P<brand>{brands})[\s\-]+)?(?P<mobile>(?<![A-Za-z0-9])mobile[\s\-]+)?$")
     nouns = data["head_nouns"]
     head_noun_after = re.compile(

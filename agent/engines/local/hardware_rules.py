@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, alias_key, spread_through_lists
-from agent.engines.local.hardware_shapes import shape_products
-from agent.engines.local.hardware_lexicon import ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
+from agent.engines.local.hardware_shapes import Shape, shape_products
+from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from core.models import Hardware
 
 
@@ -31,7 +31,9 @@ class Item:
 _MULTIPLIER_X = re.compile(r"(?<=\d)x(?=[a-z]{1,3}\d)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*|vs\.?\s+|versus\s+)")
 _LIST_ITEM_END = re.compile(r"\s*(?:[,;:)/.]|and\b|or\b|vs\b|versus\b|$)")
-_APPOSITION = re.compile(r"\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|including|namely)[,:]?\s*)?")
+# "GPUs (e.g., A100)", "four SoCs: X, Y", "consumer GPUs with 24GB memory (e.g., RTX 4090)"
+_APPOSITION = re.compile(r"(?:\s+(?:with|of)\s+[\w\s.-]{1,24}?)?\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|including|"
+                         r"namely)[,:]?\s*)?|\s*:\s*")
 _ATTACHED = re.compile(r"\s+(?:on|of|in)\s+(?:(?:the|a|an|our|their)\s+)?|\s*/\s*")
 _COORDINATED_MODIFIER = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|and|or|/|and/or)\s*$")
 _CLOUD_NOT_HARDWARE = re.compile(r"(?:point|word|tag)[\s\-]*$", re.IGNORECASE)
@@ -77,12 +79,19 @@ def find_hardware(text: str) -> list[Hardware]:
     result: dict[str, Hardware] = {}
     # "Intel's Loihi 2 ... on Loihi 2": a later bare mention is the product named with its vendor;
     # "GAP8 ... GAP-8": one product, named as first written
-    with_vendor = {alias_key(item.name.split(" ", 1)[1], False): item.name for item in items
-                   if item.level == "specific" and " " in item.name}
+    with_vendor = {alias_key(tail, False): item.name for item in items if item.level == "specific"
+                   for tail in _vendor_tails(item.name)}
     for item in items:
         name = with_vendor.get(alias_key(item.name, False), item.name) if item.level == "specific" else item.name
         result.setdefault(alias_key(name, False), Hardware(name=name, hw_class=item.hw_class, level=item.level))
     return list(result.values())
+
+
+def _vendor_tails(name: str) -> list[str]:
+    """'GreenWaves Technologies GAP8' -> ['GAP8']: the name without its (one- or two-word) vendor."""
+    words = name.split()
+    return [" ".join(words[i:]) for i in (1, 2) if len(words) > i
+            and (i == 1 or words[1] in COMPANY_WORDS)]
 
 
 def _products(text: str, lowered: str, gazetteer: HardwareGazetteer) -> list[Item]:
@@ -117,11 +126,18 @@ def _with_shapes(text: str, known: list[Item]) -> list[Item]:
     for shape in shape_products(text):
         overlapping = [k for k in out if k.start < shape.end and shape.start < k.end]
         if not overlapping:
+            if shape.weak and not _has_company(shape, out):
+                continue
             out.append(Item(shape.start, shape.end, shape.name, shape.hw_class, "specific"))
         elif len(overlapping) == 1 and shape.start <= overlapping[0].start and shape.name_end > overlapping[0].end:
             old = overlapping[0]
             out[out.index(old)] = Item(shape.start, shape.end, shape.name, old.hw_class, "specific")
     return sorted(out, key=lambda item: item.start)
+
+
+def _has_company(shape: Shape, products: list[Item]) -> bool:
+    """A list item without a model number is a product when its list also names a known product."""
+    return any(shape.list_start <= p.start < shape.list_end for p in products)
 
 
 # "Raspberry Pi-4", "A100-80GB": a hyphen-joined variant is part of the name as written (LABELLING §3).
@@ -193,8 +209,9 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     if product.suffix is not None:
         model = product.suffix.match(text, end)
         if model:
-            # "iPhone-X" is written "iPhone X"; a hyphen before digits stays ("Core i7-8700K").
-            suffix, end = re.sub(r"^-(?=[A-Za-z])|\s+", " ", model.group()), model.end()
+            # "iPhone-X" is written "iPhone X"; a hyphen before a model number stays ("Core i7-8700K",
+            # "STM32-F746").
+            suffix, end = re.sub(r"^-(?=[A-Za-z]+$)|\s+", " ", model.group()), model.end()
         elif end < len(text) and text[end].isalnum():
             return None  # "Mi" in "Microsoft", "Atom" in "Atomic"
     variant = _HYPHEN_VARIANT.match(text, end)
@@ -208,6 +225,9 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
     name, hw_class = _product_name(alias, vendor, suffix, gazetteer, hit.surface)
+    company = lead.group("company") if lead else None
+    if company and vendor and name.startswith(gazetteer.vendor_display[vendor] + " "):
+        name = f"{gazetteer.vendor_display[vendor]}{company} {name.split(' ', 1)[1]}"
     name += (variant.group() if variant else "") + (f" {soc.group(1)}" if soc else "")
     mobile_gpu = product.microarchitecture and head is not None and "gpu" in head.group().lower() and (
         mobile is not None or "mobile" in head.group().lower())

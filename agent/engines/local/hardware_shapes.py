@@ -31,6 +31,9 @@ class Shape:
     name_end: int  # after the model name itself
     name: str
     hw_class: str
+    weak: bool = False  # a list item without a model number: needs a known product in its list
+    list_start: int = 0
+    list_end: int = 0
 
 
 # Head noun -> class; None: the vendor's usual class decides (a "processor" or "SoC" from a
@@ -62,7 +65,10 @@ _MACHINE_NAME = re.compile(r"(?<![\w-])(?<![.!?] )([A-Z][A-Za-z]+(?:[ \-][A-Z0-9
 # Quantities and number formats written like model numbers.
 _NOT_MODEL = re.compile(r"(?i:\d[\d.]*\s?[-]?(?:nm|bits?|b|gb|mb|kb|tb|ghz|mhz|khz|w|mw|v|mm|cores?|x|d|k|"
                         r"threads?|nodes?|gpus?|st|nd|rd|th|ways?|layers?)|(?:u?int|fp|bf|mx|nf|tf|e\d?m)\d+)")
-_APPOSITION = re.compile(r"\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|namely)[,:]?\s*)?")
+_APPOSITION = re.compile(r"\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|namely)[,:]?\s*)?|\s*:\s*")
+# In apposition a model number may start with its digits: "CPU (6226R)", "GPU (4090)"; not a year.
+_APPOSED_NUMBER = re.compile(r"(?<![\w.\-])(?!(?:19|20)\d\d(?![\w-]))\d{3,5}[A-Za-z]{0,3}(?![\w-])")
+_NAME_WORDS = re.compile(rf"{_WORD}(?: {_WORD}){{1,3}}")
 _GENERIC_TERM_BEFORE = re.compile(
     r"(?:gpus?|fpgas?|boards?|mcus?|microcontrollers?|smartphones?|phones?|socs?|processors?|cpus?|"
     r"devices?|platforms?|npus?|chips?)$", re.IGNORECASE)
@@ -100,8 +106,11 @@ _MODEL_MAKERS = {"Google", "Meta", "Microsoft", "Alibaba", "Baidu", "Amazon", "A
 
 def _blocked(name: str) -> bool:
     from agent.engines.local.dataset_rules import dataset_gazetteer  # the model/software block list
-    blocked = dataset_gazetteer().blocked
-    return any(blocked.fullmatch(w) for w in _words_and_prefixes(name))
+    blocked, vendors = dataset_gazetteer().blocked, _vendors()[1]
+    words = name.split()
+    if words and words[0] in vendors:  # a company is on the block list; its product is not
+        words = words[1:]
+    return any(blocked.fullmatch(w) for w in _words_and_prefixes(" ".join(words)))
 
 
 def _words_and_prefixes(name: str) -> list[str]:
@@ -233,17 +242,31 @@ _ITEM_END = re.compile(r"\s*(?:[,;)/]|and\b|or\b)")
 
 
 def _in_apposition(text: str) -> list[Shape]:
-    """'two MCUs (QX3302 and ZR-9)': model tokens listed in parentheses after a generic hardware term."""
+    """'two MCUs (QX3302 and ZR-9)', 'four SoCs: A, B, C': products listed after a generic hardware
+    term. An item without a model number ("Asus Tinker Edge R") is weak: see Shape.weak."""
     out = []
-    for term in re.finditer(r"(?<![\w-])(?P<head>" + _HEADS + r")s?(?=\s*\()", text, re.IGNORECASE):
-        pos = _APPOSITION.match(text, term.end()).end()
+    for term in re.finditer(r"(?<![\w-])(?P<head>" + _HEADS + r")s?(?=\s*[(:])", text, re.IGNORECASE):
+        opening = _APPOSITION.match(text, term.end())
+        pos = opening.end() if opening else term.end()
         hw_class = _class_for(term.group("head"), None)
-        while (token := _MODEL_TOKEN.match(text, pos)) is not None:
-            if not _is_model(token.group()) or _blocked(token.group()) or not _ITEM_END.match(text, token.end()):
+        items: list[Shape] = []
+        while (token := _list_item(text, pos)) is not None:
+            if _blocked(token.group()) or not _ITEM_END.match(text, token.end()):
                 break
-            out.append(Shape(token.start(), token.end(), token.end(), token.group(), hw_class))
+            weak = not _is_model(token.group())
+            items.append(Shape(token.start(), token.end(), token.end(), token.group(), hw_class, weak))
             gap = _LIST_GAP.match(text, token.end())
             if gap is None or gap.end() == token.end():
                 break
             pos = gap.end()
+        end = items[-1].end if items else pos
+        out += [Shape(s.start, s.end, s.name_end, s.name, s.hw_class, s.weak, term.start(), end) for s in items]
     return out
+
+
+def _list_item(text: str, pos: int) -> re.Match[str] | None:
+    model = _MODEL_TOKEN.match(text, pos) or _APPOSED_NUMBER.match(text, pos)
+    if model is not None and _is_model(model.group()):
+        phrase = _NAME_WORDS.match(text, pos)  # "Raspberry Pi 4": the whole name, not its first word
+        return phrase if phrase and phrase.end() > model.end() and _is_model(phrase.group()) else model
+    return _NAME_WORDS.match(text, pos)
