@@ -81,3 +81,13 @@ def test_products_named_in_lists_apposition_and_with_company_names(text, names):
 def test_a_list_of_capitalised_words_without_a_known_product_is_no_hardware():
     items = hw("We compare three boards: Orbit Flux and Delta Wave, all designed in-house.")
     assert [n for n, _, level in items if level == "specific"] == []
+
+
+def test_an_acronym_spelled_out_as_no_hardware_gives_no_class_item():
+    assert hw("Kernels use the digital signal processing (DSP) instructions of the core.") == []
+    assert [n for n, _, _ in hw("It offloads to a digital signal processor (DSP).")] == ["DSP"]
+
+
+def test_a_bare_model_name_in_apposition_to_a_generic_term_is_confirmed():
+    assert [(n, level) for n, _, level in hw("We run it on the DSP (Hexagon) of a phone.")] == \
+        [("Hexagon", "specific"), ("mobile phone", "class")]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, alias_key, spread_through_lists
-from agent.engines.local.hardware_shapes import Shape, shape_products
+from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from core.models import Hardware
 
@@ -221,7 +221,8 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     lead = gazetteer.vendor_before.search(text, max(0, hit.start - 48), hit.start)
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
-    confirmed = bool(vendor or brand or suffix or (head and head.group("confirming")))
+    confirmed = bool(vendor or brand or suffix or (head and head.group("confirming"))
+                     or after_generic_term(text, hit.start))
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
     name, hw_class = _product_name(alias, vendor, suffix, gazetteer, hit.surface)
@@ -365,8 +366,28 @@ def _follower_start(text: str, end: int) -> int | None:
     return None
 
 
+_EXPANSION_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,4})\(\s*$")
+_HARDWARE_NOUN = re.compile(r"(?:processors?|units?|arrays?|circuits?|chips?|devices?|cores?|accelerators?|cards?)$",
+                            re.IGNORECASE)
+
+
+def _defines_other_acronym(text: str, hit: Hit[ClassTerm]) -> bool:
+    """'digital signal processing (DSP) extensions': an acronym in parentheses that the abstract
+    spells out as something other than a piece of hardware (the spelled-out head is no hardware noun)."""
+    if not hit.surface.isupper() or not text.startswith(")", hit.end) and not re.match(r"s?\)", text[hit.end:]):
+        return False
+    expansion = _EXPANSION_BEFORE.search(text, max(0, hit.start - 80), hit.start)
+    if expansion is None:
+        return False
+    words = expansion.group(1).split()[-len(hit.surface):]
+    initials = "".join(w[0] for w in words).upper()
+    return initials == hit.surface.upper() and not _HARDWARE_NOUN.search(words[-1])
+
+
 def _is_hardware(text: str, hit: Hit[ClassTerm]) -> bool:
     term = hit.payload
+    if _defines_other_acronym(text, hit):
+        return False
     before = text[max(0, hit.start - 40):hit.start]
     if term.term == "cloud":
         return not _CLOUD_NOT_HARDWARE.search(before)

@@ -264,6 +264,15 @@ def _in_apposition(text: str) -> list[Shape]:
     return out
 
 
+_TERM_THEN_OPENING = re.compile(r"(?<![\w-])(?:" + _HEADS + r")s?\s*(?:\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|"
+                                r"namely)[,:]?\s*)?|:\s*)$", re.IGNORECASE)
+
+
+def after_generic_term(text: str, pos: int) -> bool:
+    """'the DSP (Hexagon)', 'GPUs: Ampere': a name right after a generic hardware term and its opening."""
+    return _TERM_THEN_OPENING.search(text, max(0, pos - 40), pos) is not None
+
+
 def _list_item(text: str, pos: int) -> re.Match[str] | None:
     model = _MODEL_TOKEN.match(text, pos) or _APPOSED_NUMBER.match(text, pos)
     if model is not None and _is_model(model.group()):
