@@ -91,3 +91,10 @@ def test_an_acronym_spelled_out_as_no_hardware_gives_no_class_item():
 def test_a_bare_model_name_in_apposition_to_a_generic_term_is_confirmed():
     assert [(n, level) for n, _, level in hw("We run it on the DSP (Hexagon) of a phone.")] == \
         [("Hexagon", "specific"), ("mobile phone", "class")]
+
+
+def test_the_class_of_an_unknown_product_follows_the_words_of_its_sentence():
+    text = "The Intel Zephyr 9 runs spiking networks as a neuromorphic accelerator."
+    assert ("Intel Zephyr 9", "accelerator", "specific") in hw(text)
+    # no cue word: the vendor's usual class in the catalog
+    assert ("Intel Zephyr 9", "cpu", "specific") in hw("We compile the model for the Intel Zephyr 9.")

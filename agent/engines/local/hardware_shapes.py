@@ -128,18 +128,56 @@ def _is_model(token: str) -> bool:
             and not _NUMBERED_WORDS.match(token))
 
 
-def _class_for(head: str | None, vendor: str | None) -> str:
+# Words around a product that tell its class when its head noun does not (LABELLING §3 classes):
+# "GAP9, an ultra-low-power MCU-class device", "the X5 runs Android".
+_CLASS_CUES = {
+    "edge": r"mcus?|microcontrollers?|embedded|iot|edge|tinyml|tiny|ultra-low-power|low-power|milliwatts?|mw|"
+            r"battery|wearables?|drones?|risc-v|sbc|single-board",
+    "mobile": r"phones?|smartphones?|mobile|android|ios|handsets?",
+    "fpga": r"fpgas?|luts?|brams?|hls|bitstream|programmable logic|vivado",
+    "accelerator": r"neuromorphic|npus?|vpus?|accelerators?|spiking|asics?",
+    "gpu": r"gpus?|cuda|graphics",
+    "cpu": r"cpus?|x86|server processors?|multi-core|cores",
+    "datacenter": r"supercomputers?|clusters?|datacenters?|data centers?|nodes",
+}
+_CUE_WORDS = {cls: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE) for cls, words in _CLASS_CUES.items()}
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start))
+    right = min((i for i in (text.find(". ", end), text.find("; ", end)) if i >= 0), default=len(text))
+    return text[left + 1:right]
+
+
+def _cued_class(context: str, usual: str | None = None) -> str | None:
+    """The class most cue words of the mention's sentence point to, the vendor's usual class counting
+    as one more cue; None on no cue or a tie."""
+    counts = Counter({cls: len(cue.findall(context)) for cls, cue in _CUE_WORDS.items()})
+    if usual:
+        counts[usual] += 1
+    ranked = [(cls, n) for cls, n in counts.most_common(2) if n]
+    if not ranked or len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _class_for(head: str | None, vendor: str | None, context: str = "") -> str:
+    """The head noun decides when it names a class; else the words of the sentence; else the vendor's
+    usual class in the catalog; else what a board, processor or chip usually is."""
     usual = _vendors()[2].get(vendor or "")
     key = re.sub(r"[\s-]+", " ", head.casefold()) if head else None
     if key is not None and _HEAD_CLASS.get(key):
         return _HEAD_CLASS[key]
     if key in _BOARD_HEADS:
-        return "fpga" if usual == "fpga" else "edge"
+        return "fpga" if usual == "fpga" or _cued_class(context) == "fpga" else "edge"
+    cued = _cued_class(context, usual)
+    if cued:
+        return cued
     if usual:
         return usual
     if key == "processor":
         return "cpu"
-    return "edge" if key in ("soc", "chip") or key in _BOARD_HEADS else "accelerator"
+    return "edge" if key in ("soc", "chip") else "accelerator"
 
 
 def _name(vendor: str | None, model: str) -> str:
@@ -198,7 +236,7 @@ def _vendor_led(text: str) -> list[Shape]:
             continue
         end = head.end() if head else model_end
         out.append(Shape(lead.start(), end, model_end, _name(vendor, model),
-                         _class_for(head and head.group("head"), vendor)))
+                         _class_for(head and head.group("head"), vendor, _sentence(text, lead.start(), end))))
     return out
 
 
@@ -218,7 +256,9 @@ def _head_led(text: str) -> list[Shape]:
         start = vendor_match.start() if vendor_match else start
         if _blocked(model):
             continue
-        out.append(Shape(start, head.end(), head.start(), _name(vendor, model), _class_for(head.group("head"), vendor)))
+        context = _sentence(text, start, head.end())
+        out.append(Shape(start, head.end(), head.start(), _name(vendor, model),
+                         _class_for(head.group("head"), vendor, context)))
     return out
 
 
@@ -248,7 +288,7 @@ def _in_apposition(text: str) -> list[Shape]:
     for term in re.finditer(r"(?<![\w-])(?P<head>" + _HEADS + r")s?(?=\s*[(:])", text, re.IGNORECASE):
         opening = _APPOSITION.match(text, term.end())
         pos = opening.end() if opening else term.end()
-        hw_class = _class_for(term.group("head"), None)
+        hw_class = _class_for(term.group("head"), None, _sentence(text, term.start(), term.end()))
         items: list[Shape] = []
         while (token := _list_item(text, pos)) is not None:
             if _blocked(token.group()) or not _ITEM_END.match(text, token.end()):
