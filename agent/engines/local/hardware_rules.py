@@ -9,6 +9,7 @@ direct apposition to a product ("a server GPU (Nvidia Tesla-V100)", "GPUs (A100,
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -115,29 +116,34 @@ def _products(text: str, lowered: str, gazetteer: HardwareGazetteer) -> list[Ite
     confirmed = {id(c) for c in candidates if c.strong}
     listable = [c for c in candidates if c.strong or _LIST_ITEM_END.match(text, c.end)]
     spread_through_lists(text, listable, confirmed, _LIST_GAP)
-    return _with_shapes(text, [c for c in candidates if id(c) in confirmed])
+    return _with_shapes(text, lowered, [c for c in candidates if id(c) in confirmed])
 
 
-def _with_shapes(text: str, known: list[Item]) -> list[Item]:
+def _with_shapes(text: str, lowered: str, known: list[Item]) -> list[Item]:
     """Add the products recognised by shape (hardware_shapes). A shape mention that overlaps a catalog
     product replaces it only when it starts with it and runs on past it ("Intel Gaudi 4" over "Gaudi"):
     then it keeps the catalog's class, which knows the product line better than the vendor does."""
-    out = list(known)
-    for shape in shape_products(text):
-        overlapping = [k for k in out if k.start < shape.end and shape.start < k.end]
+    out = list(known)  # in text order, not overlapping: searched by start
+    starts = [k.start for k in out]
+    added: list[Item] = []
+    for shape in shape_products(text, lowered):
+        first = max(0, bisect.bisect_left(starts, shape.start) - 1)
+        overlapping = [i for i in range(first, bisect.bisect_left(starts, shape.end))
+                       if out[i].start < shape.end and shape.start < out[i].end]
         if not overlapping:
-            if shape.weak and not _has_company(shape, out):
-                continue
-            out.append(Item(shape.start, shape.end, shape.name, shape.hw_class, "specific"))
-        elif len(overlapping) == 1 and shape.start <= overlapping[0].start and shape.name_end > overlapping[0].end:
-            old = overlapping[0]
-            out[out.index(old)] = Item(shape.start, shape.end, shape.name, old.hw_class, "specific")
-    return sorted(out, key=lambda item: item.start)
+            if not shape.weak or _has_company(shape, known):
+                added.append(Item(shape.start, shape.end, shape.name, shape.hw_class, "specific"))
+        elif len(overlapping) == 1 and shape.start <= out[overlapping[0]].start \
+                and shape.name_end > out[overlapping[0]].end:
+            old = out[overlapping[0]]
+            out[overlapping[0]] = Item(shape.start, shape.end, shape.name, old.hw_class, "specific")
+    return sorted(out + added, key=lambda item: item.start)
 
 
 def _has_company(shape: Shape, products: list[Item]) -> bool:
     """A list item without a model number is a product when its list also names a known product."""
-    return any(shape.list_start <= p.start < shape.list_end for p in products)
+    first = bisect.bisect_left([p.start for p in products], shape.list_start)
+    return first < len(products) and products[first].start < shape.list_end
 
 
 # "Raspberry Pi-4", "A100-80GB": a hyphen-joined variant is part of the name as written (LABELLING §3).
@@ -222,7 +228,7 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
     confirmed = bool(vendor or brand or suffix or (head and head.group("confirming"))
-                     or after_generic_term(text, hit.start))
+                     or (alias.weak or product.microarchitecture) and after_generic_term(text, hit.start))
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
     name, hw_class = _product_name(alias, vendor, suffix, gazetteer, hit.surface)

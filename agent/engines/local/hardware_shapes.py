@@ -50,6 +50,24 @@ _BOARD_HEADS = {"board", "development board", "dev board", "devkit", "dev kit", 
                 "development kit", "evaluation board", "module", "som"}
 _HEADS = "|".join(re.escape(h).replace(r"\ ", r"[\s-]+") for h in sorted(_HEAD_CLASS, key=len, reverse=True))
 _HEAD_AFTER = re.compile(rf"[\s-]+(?P<head>{_HEADS})s?(?![A-Za-z0-9])", re.IGNORECASE)
+# Found by plain substring search (much cheaper than a regex alternation over every position of the text),
+# then checked: the last word of every head noun, and the words that may come before it.
+_HEAD_WORDS = sorted({h.split()[-1] for h in _HEAD_CLASS})
+_HEAD_WORD = re.compile(rf"(?P<head>{'|'.join(_HEAD_WORDS)})s?(?![A-Za-z0-9])", re.IGNORECASE)
+# what to search for: no word inside another ("phone" finds "smartphone"), no "chip" (see _head_led)
+_HEAD_LITERALS = [w for w in _HEAD_WORDS if w != "chip" and not any(o != w and o in w for o in _HEAD_WORDS)]
+_HEAD_PREFIXES = sorted({h.rsplit(" ", 1)[0] for h in _HEAD_CLASS if " " in h}, key=len, reverse=True)
+
+
+def _literal_starts(lowered: str, literals: list[str]) -> list[int]:
+    """Sorted positions where any of the lowercase literals occurs in the lowercased text."""
+    found = set()
+    for literal in literals:
+        i = lowered.find(literal)
+        while i >= 0:
+            found.add(i)
+            i = lowered.find(literal, i + 1)
+    return sorted(found)
 # A name word: capitalised or alphanumeric, hyphen- or dot-joined parts allowed ("i.MX", "ESP32-S3").
 _WORD = r"(?:[A-Z][A-Za-z0-9]*(?:[.\-+][A-Za-z0-9]+)*\+?|[a-z]{1,2}[.\-]?[A-Z][A-Za-z0-9]*|\d+[A-Za-z]*\+?)"
 _MODEL_PHRASE = re.compile(rf"{_WORD}(?:[ \-]{_WORD}){{0,3}}")
@@ -59,6 +77,9 @@ _MODEL_TOKEN = re.compile(r"(?<![\w.\-])(?:[A-Z][a-z]{2,} \d{1,4}[A-Za-z]{0,2}|(
 # Words that name a variant of a model and belong to its name after the number ("Snapdragon 8 Elite").
 _VARIANT = re.compile(r"(?:[ \-](?:Pro|Max|Ultra|Plus|Elite|Mini|mini|Nano|Lite|Super|XL|SE|NX|AGX|Edge|Blue|"
                       r"Gen ?\d+|Turbo|HX|[A-Z]\d{0,2}))+(?![\w-])")
+_PREFIX_ALTERNATION = "|".join(p.replace(" ", r"[\s-]+") for p in _HEAD_PREFIXES)
+_MODEL_BEFORE = re.compile(rf"(?P<model>{_MODEL_TOKEN.pattern})(?P<variant>{_VARIANT.pattern})?[\s-]+"
+                           rf"(?:(?P<prefix>(?i:{_PREFIX_ALTERNATION}))[\s-]+)?$")
 # A named machine needs no model number before "supercomputer" ("the Alps supercomputer").
 _MACHINE_NAME = re.compile(r"(?<![\w-])(?<![.!?] )([A-Z][A-Za-z]+(?:[ \-][A-Z0-9][A-Za-z0-9]*)?)[ \-]supercomputer",
                            )
@@ -91,6 +112,16 @@ def _vendors() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
     words = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
     matcher = re.compile(rf"(?<![\w-])(?P<vendor>{words})(?:['’]s)?[ \-]+(?=[A-Za-z0-9])")
     return matcher, spellings, {v: c.most_common(1)[0][0] for v, c in usual.items()}
+
+
+# Vendors are found among the capitalised words (a set lookup each), cheaper than any search for them.
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z]*")
+
+
+@lru_cache(maxsize=1)
+def _vendor_first_words() -> frozenset[str]:
+    return frozenset(_CAPITALISED.match(spelling).group() for spelling in _vendors()[1]
+                     if _CAPITALISED.match(spelling))
 
 
 @lru_cache(maxsize=1)
@@ -143,9 +174,11 @@ _CLASS_CUES = {
 _CUE_WORDS = {cls: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE) for cls, words in _CLASS_CUES.items()}
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start))
-    right = min((i for i in (text.find(". ", end), text.find("; ", end)) if i >= 0), default=len(text))
+def _sentence(text: str, start: int, end: int, reach: int = 400) -> str:
+    """The sentence (or clause after ';') around a mention, looked for within `reach` characters."""
+    lo, hi = max(0, start - reach), min(len(text), end + reach)
+    left = max(text.rfind(". ", lo, start), text.rfind("; ", lo, start), lo - 1)
+    right = min((i for i in (text.find(". ", end, hi), text.find("; ", end, hi)) if i >= 0), default=hi)
     return text[left + 1:right]
 
 
@@ -187,14 +220,17 @@ def _name(vendor: str | None, model: str) -> str:
     return f"{vendor} {model}" if vendor else model
 
 
-def shape_products(text: str) -> list[Shape]:
-    """(start, end, name, class) of product mentions found by shape, in text order."""
+def shape_products(text: str, lowered: str | None = None) -> list[Shape]:
+    """Product mentions found by shape, in text order, not overlapping. `lowered`: the text in lower
+    case, same length (the caller's, if it has one)."""
+    lowered = text.lower() if lowered is None else lowered
     found: list[Shape] = []
-    found += _vendor_led(text)
-    found += _head_led(text)
+    found += _vendor_led(text, lowered)
+    found += _head_led(text, lowered)
     found += _in_apposition(text)
-    found += [Shape(m.start(1), m.end(), m.end(1), m.group(1), "datacenter") for m in _MACHINE_NAME.finditer(text)
-              if not _blocked(m.group(1))]
+    if "upercomputer" in text:
+        found += [Shape(m.start(1), m.end(), m.end(1), m.group(1), "datacenter")
+                  for m in _MACHINE_NAME.finditer(text) if not _blocked(m.group(1))]
     found.sort(key=lambda f: (f.start, -f.end))
     kept: list[Shape] = []
     for item in found:
@@ -207,10 +243,17 @@ _WORD_RE = re.compile(_WORD)
 _WORD_GAP = re.compile(r"[ \-](?=[A-Za-z0-9])")
 
 
-def _vendor_led(text: str) -> list[Shape]:
+def _vendor_led(text: str, lowered: str) -> list[Shape]:
     matcher, spellings, _ = _vendors()
     out = []
-    for lead in matcher.finditer(text):
+    end_of_last = 0
+    first_words = _vendor_first_words()
+    for word in _CAPITALISED.finditer(text):
+        i = word.start()
+        lead = matcher.match(text, i) if i >= end_of_last and word.group() in first_words else None
+        if lead is None:
+            continue
+        end_of_last = lead.end()
         # The name runs to its last word with a digit: "Rockchip RK3566", "Intel Gaudi 4".
         pos, model_end = lead.end(), None
         for _ in range(5):
@@ -240,25 +283,29 @@ def _vendor_led(text: str) -> list[Shape]:
     return out
 
 
-def _head_led(text: str) -> list[Shape]:
+def _head_led(text: str, lowered: str) -> list[Shape]:
+    """Found from the head noun backwards: heads are few, word-shaped tokens many."""
     out = []
-    for token in _MODEL_TOKEN.finditer(text):
-        if not _is_model(token.group()) or _blocked(token.group()):
+    for i in _literal_starts(lowered, _HEAD_LITERALS):
+        if i == 0 or text[i - 1] not in " -" or (head := _HEAD_WORD.match(text, i)) is None:
             continue
-        variant = _VARIANT.match(text, token.end())
-        head = _HEAD_AFTER.match(text, variant.end() if variant else token.end())
-        if head is None or head.group("head").casefold() == "chip":
+        before = _MODEL_BEFORE.search(text, max(0, i - 64), i)
+        if before is None:
+            continue
+        word = head.group("head").casefold()
+        key = f"{before.group('prefix').casefold()} {word}" if before.group("prefix") else word
+        if word == "chip" or not _is_model(before.group("model")) or _blocked(before.group("model")):
             continue  # a research chip named as a method is recorded only by its class term
-        start = _name_start(text, token.start())
-        model = text[start:variant.end() if variant else token.end()]
+        start = _name_start(text, before.start())
+        model = text[start:before.end("variant") if before.group("variant") else before.end("model")]
         vendor_match = _vendor_before().search(text, max(0, start - 30), start)
         vendor = _vendors()[1][vendor_match.group("vendor")] if vendor_match else None
         start = vendor_match.start() if vendor_match else start
         if _blocked(model):
             continue
-        context = _sentence(text, start, head.end())
-        out.append(Shape(start, head.end(), head.start(), _name(vendor, model),
-                         _class_for(head.group("head"), vendor, context)))
+        name_end = before.end("variant") if before.group("variant") else before.end("model")
+        out.append(Shape(start, head.end(), name_end, _name(vendor, model),
+                         _class_for(key, vendor, _sentence(text, start, head.end()))))
     return out
 
 
@@ -281,11 +328,29 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 _ITEM_END = re.compile(r"\s*(?:[,;)/]|and\b|or\b)")
 
 
+_OPENING = re.compile(r"[(:]")
+_TERM_BEFORE = re.compile(r"(?<![\w-])(?P<head>" + _HEADS + r")s?\s*$", re.IGNORECASE)
+
+
+_HEAD_WORD_SET = frozenset(_HEAD_WORDS)
+
+
+def _ends_with_head_word(text: str, pos: int) -> bool:
+    words = text[max(0, pos - 20):pos].split()
+    last = words[-1].lower().rstrip(":") if words else ""
+    return last in _HEAD_WORD_SET or last[:-1] in _HEAD_WORD_SET
+
+
 def _in_apposition(text: str) -> list[Shape]:
     """'two MCUs (QX3302 and ZR-9)', 'four SoCs: A, B, C': products listed after a generic hardware
     term. An item without a model number ("Asus Tinker Edge R") is weak: see Shape.weak."""
     out = []
-    for term in re.finditer(r"(?<![\w-])(?P<head>" + _HEADS + r")s?(?=\s*[(:])", text, re.IGNORECASE):
+    for opening_mark in _OPENING.finditer(text):
+        if not _ends_with_head_word(text, opening_mark.start()):
+            continue  # a cheap test first: most parentheses follow no hardware term
+        term = _TERM_BEFORE.search(text, max(0, opening_mark.start() - 40), opening_mark.start())
+        if term is None:
+            continue
         opening = _APPOSITION.match(text, term.end())
         pos = opening.end() if opening else term.end()
         hw_class = _class_for(term.group("head"), None, _sentence(text, term.start(), term.end()))
