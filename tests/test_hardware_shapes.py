@@ -21,6 +21,7 @@ def hw(text: str) -> list[tuple[str, str, str]]:
     # model number + hardware head noun (the noun gives the class and no class item)
     ("Inference fits on a Tarvo4 Blue MCU with 256 KB of SRAM.", ("Tarvo4 Blue", "edge", "specific")),
     ("The detector runs on an Ultrix 7 phone in real time.", ("Ultrix 7", "mobile", "specific")),
+    ("The detector runs on an Ultrix 8 Pro smartphone.", ("Ultrix 8 Pro", "mobile", "specific")),
     ("We evaluate on a Velox K80x development board.", ("Velox K80x", "edge", "specific")),
     ("Training used 512 GPUs of the Borealis supercomputer.", ("Borealis", "datacenter", "specific")),
     # a model number in parentheses after a generic term

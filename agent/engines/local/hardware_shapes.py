@@ -53,7 +53,8 @@ _HEAD_AFTER = re.compile(rf"[\s-]+(?P<head>{_HEADS})s?(?![A-Za-z0-9])", re.IGNOR
 # Found by plain substring search (much cheaper than a regex alternation over every position of the text),
 # then checked: the last word of every head noun, and the words that may come before it.
 _HEAD_WORDS = sorted({h.split()[-1] for h in _HEAD_CLASS})
-_HEAD_WORD = re.compile(rf"(?P<head>{'|'.join(_HEAD_WORDS)})s?(?![A-Za-z0-9])", re.IGNORECASE)
+_HEAD_WORD = re.compile(rf"(?P<head>{'|'.join(sorted(_HEAD_WORDS, key=len, reverse=True))})s?(?![A-Za-z0-9])",
+                        re.IGNORECASE)
 # what to search for: no word inside another ("phone" finds "smartphone"), no "chip" (see _head_led)
 _HEAD_LITERALS = [w for w in _HEAD_WORDS if w != "chip" and not any(o != w and o in w for o in _HEAD_WORDS)]
 _HEAD_PREFIXES = sorted({h.rsplit(" ", 1)[0] for h in _HEAD_CLASS if " " in h}, key=len, reverse=True)
@@ -286,9 +287,13 @@ def _vendor_led(text: str, lowered: str) -> list[Shape]:
 def _head_led(text: str, lowered: str) -> list[Shape]:
     """Found from the head noun backwards: heads are few, word-shaped tokens many."""
     out = []
+    seen = set()
     for i in _literal_starts(lowered, _HEAD_LITERALS):
-        if i == 0 or text[i - 1] not in " -" or (head := _HEAD_WORD.match(text, i)) is None:
+        while i > 0 and text[i - 1].isalpha():  # "phone" found in "smartphone"
+            i -= 1
+        if i in seen or i == 0 or text[i - 1] not in " -" or (head := _HEAD_WORD.match(text, i)) is None:
             continue
+        seen.add(i)
         before = _MODEL_BEFORE.search(text, max(0, i - 64), i)
         if before is None:
             continue
