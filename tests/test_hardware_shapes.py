@@ -99,3 +99,12 @@ def test_the_class_of_an_unknown_product_follows_the_words_of_its_sentence():
     assert ("Intel Zephyr 9", "accelerator", "specific") in hw(text)
     # no cue word: the vendor's usual class in the catalog
     assert ("Intel Zephyr 9", "cpu", "specific") in hw("We compile the model for the Intel Zephyr 9.")
+
+
+def test_a_vendor_without_catalog_products_gives_its_usual_class():
+    assert ("NXP i.MX RT1180", "edge", "specific") in hw("Inference runs on an NXP i.MX RT1180 at 50 mW.")
+
+
+def test_another_vendors_name_does_not_confirm_a_bare_model_number():
+    # "P40" alone is an NVIDIA GPU in the catalog; written after Huawei with a phone noun it is a phone
+    assert hw("Latency is measured on Huawei P40 smartphones.") == [("Huawei P40", "mobile", "specific")]

@@ -227,6 +227,10 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     lead = gazetteer.vendor_before.search(text, max(0, hit.start - 48), hit.start)
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
+    if vendor and product.vendor and product.vendor not in gazetteer.vendor_display[vendor]:
+        vendor = None  # "Huawei P40" is no NVIDIA P40: another vendor's name confirms nothing
+        if alias.weak:
+            return None
     confirmed = bool(vendor or brand or suffix or (head and head.group("confirming"))
                      or (alias.weak or product.microarchitecture) and after_generic_term(text, hit.start))
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):

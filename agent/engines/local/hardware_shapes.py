@@ -112,7 +112,7 @@ def _vendors() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
                 usual.setdefault(vendor, Counter())[group["class"]] += 1
     words = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
     matcher = re.compile(rf"(?<![\w-])(?P<vendor>{words})(?:['’]s)?[ \-]+(?=[A-Za-z0-9])")
-    return matcher, spellings, {v: c.most_common(1)[0][0] for v, c in usual.items()}
+    return matcher, spellings, {**data.get("vendor_classes", {}), **{v: c.most_common(1)[0][0] for v, c in usual.items()}}
 
 
 # Vendors are found among the capitalised words (a set lookup each), cheaper than any search for them.
