@@ -100,6 +100,7 @@ def find_datasets(text: str) -> list[str]:
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
     strong += _accept_context_only(text, pending, strong)
+    strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     return _finalise([m for m in kept if m.identity not in tasks])
@@ -272,6 +273,47 @@ def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -
     known = gazetteer.strong_keys.get(alias_key(name, False))
     name = known.canonical if known else name
     return Mention(start, end, name, alias_key(name, False))
+
+
+# A name written like a dataset: inner capitals or digits ("ZetaQA", "Omega-1K", "GSM8K"), or all capitals.
+_NAME_SHAPE = r"(?:[A-Z][a-z0-9]*[A-Z0-9][\w-]*|[A-Z]{3,}[\w-]*|[A-Z][A-Za-z]*-?\d[\w-]*)"
+_COORDINATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
+# A comma joins clauses as well as list items ("... on ImageNet, MoGA-B meets ..."): after a comma the
+# name must go on as a list item (another comma, "and", "or", a closing bracket or the end of the phrase).
+_NEXT_NAME = re.compile(rf"(?:\s*,\s*(?:and\s+|or\s+)|\s+and\s+|\s+or\s+)(?P<name>{_NAME_SHAPE})(?![\w-])"
+                        rf"|\s*,\s*(?P<listed>{_NAME_SHAPE})(?=\s*(?:,|and\b|or\b|\)|datasets?\b|benchmarks?\b))")
+_PREVIOUS_NAME = re.compile(rf"(?:^|(?<=[\s(]))(?P<name>{_NAME_SHAPE}){_COORDINATOR}$")
+_LIST_START_BEFORE = re.compile(r"(?:\b(?:on|in|across|over|from|of|with|and|both|the)\s+|[,(:]\s*)$", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)$")
+
+
+def _coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazetteer) -> list[Mention]:
+    """'On ZetaQA and ImageNet', 'ImageNet, ZetaQA and COCO': a name-shaped word coordinated with a
+    dataset is a dataset too (a list holds things of one kind), unless it is a model, method, tool
+    or hardware name."""
+    taken = SpanSet((m.start, m.end) for m in known)
+    found: list[Mention] = []
+    frontier = list(known)
+    while frontier:
+        mention = frontier.pop()
+        for match in (_NEXT_NAME.match(text, mention.end),
+                      _PREVIOUS_NAME.search(text, max(0, mention.start - 40), mention.start)):
+            if match is None:
+                continue
+            group = "name" if match.groupdict().get("name") else "listed"
+            if taken.overlaps(*match.span(group)) or any(
+                    f.start < match.end(group) and match.start(group) < f.end for f in found):
+                continue
+            name, start = match.group(group), match.start(group)
+            if (not _is_name_token(name, gazetteer) or _is_hardware_name(name)
+                    or _SENTENCE_START.search(text, max(0, start - 3), start)
+                    or match.re is _PREVIOUS_NAME and not _LIST_START_BEFORE.search(text, max(0, start - 12), start)):
+                continue
+            known_name = gazetteer.strong_keys.get(alias_key(name, False))
+            new = Mention(start, match.end(group), known_name.canonical if known_name else name, alias_key(name, False))
+            found.append(new)
+            frontier.append(new)
+    return found
 
 
 def _is_hardware_name(name: str) -> bool:

@@ -1,0 +1,26 @@
+"""Round-5: a dataset named only by being coordinated with a known one (LABELLING.md §2). Invented names."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.engines.local.entities import extract_datasets
+
+
+@pytest.mark.parametrize("text, names", [
+    ("On QuokkaQA and ImageNet the pruned model keeps its accuracy.", ["QuokkaQA", "ImageNet"]),
+    ("We evaluate on COCO, Harbor-3K and Cityscapes.", ["COCO", "Harbor-3K", "Cityscapes"]),
+    ("Results on GSM8K or TallyMath17 improve by 3 points.", ["GSM8K", "TallyMath17"]),
+])
+def test_a_name_coordinated_with_a_known_dataset_is_a_dataset(text, names):
+    assert extract_datasets(text) == names
+
+
+@pytest.mark.parametrize("text, names", [
+    # a comma that joins clauses, not list items
+    ("Our model reaches 80% on ImageNet, WarpNet-S runs 2x faster.", ["ImageNet"]),
+    # models, tools and hardware coordinated with a dataset stay out
+    ("We fine-tune BERT and ResNet-50 on SQuAD and ImageNet with PyTorch and A100 GPUs.", ["SQuAD", "ImageNet"]),
+])
+def test_coordination_that_names_no_dataset(text, names):
+    assert extract_datasets(text) == names
