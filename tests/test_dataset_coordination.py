@@ -24,3 +24,10 @@ def test_a_name_coordinated_with_a_known_dataset_is_a_dataset(text, names):
 ])
 def test_coordination_that_names_no_dataset(text, names):
     assert extract_datasets(text) == names
+
+
+def test_a_comma_list_set_off_after_a_plural_dataset_word_names_datasets():
+    assert extract_datasets("We test on two benchmarks, Lumen-QA and OrbitSum, and report latency.") == \
+        ["Lumen-QA", "OrbitSum"]
+    # names followed by a verb start a clause: no list
+    assert extract_datasets("On both datasets, FooNet and BarNet win.") == []

@@ -79,6 +79,8 @@ _ANCHOR = re.compile(
     r"test\s?beds?|(?:test|validation|dev|evaluation) sets?|challenge|competition|contest)(?![a-z])"
     r"(?:\s*,?\s*(?P<list>(?:such as|including|like|namely|e\.g\.|i\.e\.|viz\.)[,:]?\s+|\(\s*(?:(?:e\.g\.|"
     r"i\.e\.|such as|including)[,:]?\s*)?|:\s*)|,?\s+(?P<called>called|named|dubbed|termed|coined)\s+)?")
+_COMMA_AFTER = re.compile(r",\s+(?=[A-Z0-9])")
+_SET_OFF = re.compile(r"\s*[,.;)]")
 _NAME_AFTER_TRIGGER = re.compile(r"\s+(?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+(?![A-Za-z0-9])")
 _NAME_IN_COMMAS = re.compile(r"\s*[,:]\s+((?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+)(?=\s*[,;(])")
 _APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?$")
@@ -178,6 +180,12 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
         start, end = anchor.span("trigger")
         if anchor.group("list"):
             groups += _groups_after(text, anchor.end(), gazetteer)
+        elif trigger.endswith("s") and (comma := _COMMA_AFTER.match(text, end)):
+            # "three benchmarks, ZetaQA, OmegaSum and PiTrans": a comma list of two or more names; a
+            # single name after the comma may start a clause ("On all benchmarks, FooNet wins").
+            listed = _groups_after(text, comma.end(), gazetteer)
+            set_off = listed and _SET_OFF.match(text, listed[-1][-1][1])  # "..., A and B, show" / "B."
+            groups += listed if len(listed) >= 2 and set_off else []
         named = _NAME_AFTER_TRIGGER.match(text, end) if anchor.group("called") is None else None
         if anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
             groups += _groups_after(text, anchor.end() if anchor.group("called") else end, gazetteer, single=True)
