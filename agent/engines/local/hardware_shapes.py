@@ -244,6 +244,25 @@ _WORD_RE = re.compile(_WORD)
 _WORD_GAP = re.compile(r"[ \-](?=[A-Za-z0-9])")
 
 
+# Words that make a vendor's name + number a software release, not a device.
+_SOFTWARE_WORD = re.compile(r"SDK|API|Toolkit|Library|Compiler|Runtime|Framework|Studio|Suite|Direct|Engine|Driver")
+_VERSION_OR_YEAR = re.compile(r"\.\d|(?<![\d])(?:19|20)\d\d(?!\d)")
+_ON_BEFORE = re.compile(r"\b(?:on|onto|across|over)\s+(?:(?:the|a|an|one|two|four|eight|\d+)\s+)?(?:[x×]\s*)?$",
+                        re.IGNORECASE)
+
+
+def _numbered_product(text: str, start: int, model_end: int) -> bool:
+    """A vendor name whose model is a bare number ("Intel Gaudi 4") is a device when something says so:
+    the text runs on it ("on Intel Gaudi 4") or its sentence speaks of hardware; a dotted version or a
+    year after it marks a software release."""
+    if _VERSION_OR_YEAR.match(text, model_end) or _VERSION_OR_YEAR.search(text[start:model_end]):
+        return False
+    if _ON_BEFORE.search(text, max(0, start - 24), start):
+        return True
+    context = _sentence(text, start, model_end)
+    return any(_CUE_WORDS[cls].search(context) for cls in ("edge", "mobile", "fpga", "accelerator", "gpu", "cpu"))
+
+
 def _vendor_led(text: str, lowered: str) -> list[Shape]:
     matcher, spellings, _ = _vendors()
     out = []
@@ -256,13 +275,13 @@ def _vendor_led(text: str, lowered: str) -> list[Shape]:
             continue
         end_of_last = lead.end()
         # The name runs to its last word with a digit: "Rockchip RK3566", "Intel Gaudi 4".
-        pos, model_end = lead.end(), None
+        pos, model_end, numbers_only = lead.end(), None, True
         for _ in range(5):
             word = _WORD_RE.match(text, pos)
-            if word is None or _GENERIC_TERM_BEFORE.fullmatch(word.group()):
+            if word is None or _GENERIC_TERM_BEFORE.fullmatch(word.group()) or _SOFTWARE_WORD.fullmatch(word.group()):
                 break
             if _is_model(word.group()):
-                model_end = word.end()
+                model_end, numbers_only = word.end(), numbers_only and word.group().isdigit()
             gap = _WORD_GAP.match(text, word.end())
             if gap is None:
                 break
@@ -278,6 +297,8 @@ def _vendor_led(text: str, lowered: str) -> list[Shape]:
         head = _HEAD_AFTER.match(text, model_end)
         if _blocked(model) or (vendor in _MODEL_MAKERS and head is None):
             continue
+        if numbers_only and head is None and not _numbered_product(text, lead.start(), model_end):
+            continue  # "AMD ROCm 6.0", "Intel MKL 2019", "NVIDIA NeMo 2": a release of a software product
         end = head.end() if head else model_end
         out.append(Shape(lead.start(), end, model_end, _name(vendor, model),
                          _class_for(head and head.group("head"), vendor, _sentence(text, lead.start(), end))))
