@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, alias_key, spread_through_lists
+from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, alias_key, literal_starts, spread_through_lists
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from core.models import Hardware
@@ -282,7 +282,7 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
     hits = [h for h in gazetteer.class_terms.find(text, lowered)
             if not taken.overlaps(h.start, h.end) and _is_hardware(text, h)]
     hits = _shared_modifier_terms(text, gazetteer, hits)
-    hits = sorted(hits + _shared_head_terms(text, gazetteer, hits) + _distributed_heads(text, gazetteer, hits),
+    hits = sorted(hits + _shared_head_terms(text, gazetteer, hits) + _distributed_heads(text, lowered, gazetteer, hits),
                   key=lambda h: h.start)
     anchors = {p.start for p in products}
     free: list[Hit[ClassTerm]] = []
@@ -325,20 +325,25 @@ def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[C
 
 
 # Found from the head noun backwards: scanning every word for a coordination would cost more.
-_DISTRIBUTABLE_HEAD = re.compile(r"(?<=\s)(?:platforms?|devices?|processors?|systems?|boards?|hardware)(?![\w-])",
+_DISTRIBUTABLE_HEAD = re.compile(r"(?:platforms?|devices?|processors?|systems?|boards?|hardware)(?![\w-])",
                                  re.IGNORECASE)
+_DISTRIBUTABLE_LITERALS = ["platform", "device", "processor", "system", "board", "hardware"]
 _COORDINATED_BEFORE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|or|and|/|and/or)\s+(?:[A-Za-z][\w-]*\s+)?$",
                                  re.IGNORECASE)
 
 
-def _distributed_heads(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
+def _distributed_heads(text: str, lowered: str, gazetteer: HardwareGazetteer,
+                       hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
     """'as mobile or server platforms' names a mobile platform: the head after the second conjunct
     distributes to the first modifier, even when the second pair is no lexicon term."""
     if " or " not in text and " and " not in text and "/" not in text:
         return []
     taken = SpanSet((h.start, h.end) for h in hits)
     extra = []
-    for head in _DISTRIBUTABLE_HEAD.finditer(text):
+    for start in literal_starts(lowered, _DISTRIBUTABLE_LITERALS):
+        head = _DISTRIBUTABLE_HEAD.match(text, start) if start and text[start - 1].isspace() else None
+        if head is None:
+            continue
         match = _COORDINATED_BEFORE.search(text, max(0, head.start() - 60), head.start())
         if match is None or taken.overlaps(match.start(1), match.end(1)):
             continue

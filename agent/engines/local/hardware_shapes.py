@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from agent.engines.local.gazetteer import load_yaml
+from agent.engines.local.gazetteer import literal_starts, load_yaml
 
 @dataclass(frozen=True)
 class Shape:
@@ -59,16 +59,6 @@ _HEAD_WORD = re.compile(rf"(?P<head>{'|'.join(sorted(_HEAD_WORDS, key=len, rever
 _HEAD_LITERALS = [w for w in _HEAD_WORDS if w != "chip" and not any(o != w and o in w for o in _HEAD_WORDS)]
 _HEAD_PREFIXES = sorted({h.rsplit(" ", 1)[0] for h in _HEAD_CLASS if " " in h}, key=len, reverse=True)
 
-
-def _literal_starts(lowered: str, literals: list[str]) -> list[int]:
-    """Sorted positions where any of the lowercase literals occurs in the lowercased text."""
-    found = set()
-    for literal in literals:
-        i = lowered.find(literal)
-        while i >= 0:
-            found.add(i)
-            i = lowered.find(literal, i + 1)
-    return sorted(found)
 # A name word: capitalised or alphanumeric, hyphen- or dot-joined parts allowed ("i.MX", "ESP32-S3").
 _WORD = r"(?:[A-Z][A-Za-z0-9]*(?:[.\-+][A-Za-z0-9]+)*\+?|[a-z]{1,2}[.\-]?[A-Z][A-Za-z0-9]*|\d+[A-Za-z]*\+?)"
 _MODEL_PHRASE = re.compile(rf"{_WORD}(?:[ \-]{_WORD}){{0,3}}")
@@ -309,7 +299,7 @@ def _head_led(text: str, lowered: str) -> list[Shape]:
     """Found from the head noun backwards: heads are few, word-shaped tokens many."""
     out = []
     seen = set()
-    for i in _literal_starts(lowered, _HEAD_LITERALS):
+    for i in literal_starts(lowered, _HEAD_LITERALS):
         while i > 0 and text[i - 1].isalpha():  # "phone" found in "smartphone"
             i -= 1
         if i in seen or i == 0 or text[i - 1] not in " -" or (head := _HEAD_WORD.match(text, i)) is None:
