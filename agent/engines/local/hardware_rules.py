@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, alias_key, literal_starts, spread_through_lists
+from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, literal_starts, spread_through_lists
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from core.models import Hardware
@@ -80,12 +80,17 @@ def find_hardware(text: str) -> list[Hardware]:
     result: dict[str, Hardware] = {}
     # "Intel's Loihi 2 ... on Loihi 2": a later bare mention is the product named with its vendor;
     # "GAP8 ... GAP-8": one product, named as first written
-    with_vendor = {alias_key(tail, False): item.name for item in items if item.level == "specific"
+    with_vendor = {_identity(tail): item.name for item in items if item.level == "specific"
                    for tail in _vendor_tails(item.name)}
     for item in items:
-        name = with_vendor.get(alias_key(item.name, False), item.name) if item.level == "specific" else item.name
-        result.setdefault(alias_key(name, False), Hardware(name=name, hw_class=item.hw_class, level=item.level))
+        name = with_vendor.get(_identity(item.name), item.name) if item.level == "specific" else item.name
+        result.setdefault(_identity(name), Hardware(name=name, hw_class=item.hw_class, level=item.level))
     return list(result.values())
+
+
+def _identity(name: str) -> str:
+    """One key for the spellings of one product ("GAP8", "GAP-8", "gap 8"); str methods, not a regex."""
+    return name.casefold().replace(" ", "").replace("-", "")
 
 
 def _vendor_tails(name: str) -> list[str]:
