@@ -131,7 +131,7 @@ def _with_shapes(text: str, lowered: str, known: list[Item]) -> list[Item]:
     out = list(known)  # in text order, not overlapping: searched by start
     starts = [k.start for k in out]
     added: list[Item] = []
-    for shape in shape_products(text, lowered):
+    for shape in shape_products(text, lowered, [(k.start, k.end) for k in known]):
         first = max(0, bisect.bisect_left(starts, shape.start) - 1)
         overlapping = [i for i in range(first, bisect.bisect_left(starts, shape.end))
                        if out[i].start < shape.end and shape.start < out[i].end]

@@ -17,6 +17,7 @@ noun here. The class comes from the head noun, else from the vendor's usual clas
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -211,13 +212,27 @@ def _name(vendor: str | None, model: str) -> str:
     return f"{vendor} {model}" if vendor else model
 
 
-def shape_products(text: str, lowered: str | None = None) -> list[Shape]:
+class _Known:
+    """Spans of products the catalog found: a shape inside one of them adds nothing, so it is skipped
+    before the costlier checks."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.spans[i][0] <= start and end <= self.spans[i][1]
+
+
+def shape_products(text: str, lowered: str | None = None, known: list[tuple[int, int]] = ()) -> list[Shape]:
     """Product mentions found by shape, in text order, not overlapping. `lowered`: the text in lower
-    case, same length (the caller's, if it has one)."""
+    case, same length (the caller's, if it has one); `known`: spans of catalog products."""
     lowered = text.lower() if lowered is None else lowered
+    covered = _Known(list(known))
     found: list[Shape] = []
-    found += _vendor_led(text, lowered)
-    found += _head_led(text, lowered)
+    found += _vendor_led(text, lowered, covered)
+    found += _head_led(text, lowered, covered)
     found += _in_apposition(text)
     if "upercomputer" in text:
         found += [Shape(m.start(1), m.end(), m.end(1), m.group(1), "datacenter")
@@ -253,7 +268,7 @@ def _numbered_product(text: str, start: int, model_end: int) -> bool:
     return any(_CUE_WORDS[cls].search(context) for cls in ("edge", "mobile", "fpga", "accelerator", "gpu", "cpu"))
 
 
-def _vendor_led(text: str, lowered: str) -> list[Shape]:
+def _vendor_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
     matcher, spellings, _ = _vendors()
     out = []
     end_of_last = 0
@@ -281,7 +296,7 @@ def _vendor_led(text: str, lowered: str) -> list[Shape]:
         variant = _VARIANT.match(text, model_end)
         model_end = variant.end() if variant else model_end
         model = text[lead.end():model_end]
-        if not re.search(r"[A-Za-z]", model) or text.startswith(":", model_end):
+        if covered.covers(lead.start(), model_end) or not re.search(r"[A-Za-z]", model) or text.startswith(":", model_end):
             continue  # "NVIDIA 2:4 sparsity": a number alone is no model name
         vendor = spellings[lead.group("vendor")]
         head = _HEAD_AFTER.match(text, model_end)
@@ -295,7 +310,7 @@ def _vendor_led(text: str, lowered: str) -> list[Shape]:
     return out
 
 
-def _head_led(text: str, lowered: str) -> list[Shape]:
+def _head_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
     """Found from the head noun backwards: heads are few, word-shaped tokens many."""
     out = []
     seen = set()
@@ -306,7 +321,7 @@ def _head_led(text: str, lowered: str) -> list[Shape]:
             continue
         seen.add(i)
         before = _MODEL_BEFORE.search(text, max(0, i - 64), i)
-        if before is None:
+        if before is None or covered.covers(before.start(), head.end()):
             continue
         word = head.group("head").casefold()
         key = f"{before.group('prefix').casefold()} {word}" if before.group("prefix") else word
