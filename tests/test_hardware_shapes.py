@@ -116,3 +116,8 @@ def test_another_vendors_name_does_not_confirm_a_bare_model_number():
 ])
 def test_a_software_release_of_a_hardware_vendor_is_no_product(text):
     assert hw(text) == []
+
+
+def test_a_machines_bare_name_counts_after_on_in_a_sentence_about_processors():
+    assert ("Aurora", "datacenter", "specific") in hw("We reach 2 PFLOPS on Aurora using 512 GPUs.")
+    assert hw("The team met on Aurora Street to plan the study.") == []

@@ -160,6 +160,18 @@ _PAREN_LIST = re.compile(r"\s*\(\s*")
 _BARE_MODEL = re.compile(r"[A-Za-z]{0,3}\d[\w]*")
 
 
+_ON_BEFORE = re.compile(r"\b(?:on|at)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _runs_on_machine(text: str, hit: Hit[ProductAlias]) -> bool:
+    """'... on Frontier while training on 512 GPUs': a machine's bare name (a common word too) counts
+    after 'on'/'at' in a sentence about processors or nodes."""
+    if not _ON_BEFORE.search(text, max(0, hit.start - 12), hit.start):
+        return False
+    sentence = text[text.rfind(". ", 0, hit.start) + 1:_sentence_end(text, hit.end)]
+    return _COMPUTE_WORDS.search(sentence) is not None
+
+
 def _juxtaposed(text: str, first: Item, second: Item) -> bool:
     """Two product names written side by side with one space, nothing else: one product named by
     its family and its model ("Nvidia Jetson Tegra X2", "NVIDIA Ampere A100")."""
@@ -237,7 +249,8 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
         if alias.weak:
             return None
     confirmed = bool(vendor or brand or suffix or (head and head.group("confirming"))
-                     or (alias.weak or product.microarchitecture) and after_generic_term(text, hit.start))
+                     or (alias.weak or product.microarchitecture) and after_generic_term(text, hit.start)
+                     or alias.weak and product.hw_class == "datacenter" and _runs_on_machine(text, hit))
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
     name, hw_class = _product_name(alias, vendor, suffix, gazetteer, hit.surface)
