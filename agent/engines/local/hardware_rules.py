@@ -5,6 +5,10 @@ and the hardware noun written after it ("Jetson TX2 GPU", "Samsung S8 phone"); t
 of the product mention, so it gives no class item (the head-noun exception). A lexicon term in
 direct apposition to a product ("a server GPU (Nvidia Tesla-V100)", "GPUs (A100, RTX 6000, 4090,
 3090)") or attached to one ("GPU on Samsung Galaxy S20") gives no class item either.
+
+Products the catalog does not know come from their phrase shape (hardware_shapes: vendor + model
+number, model number + hardware noun, a model number in apposition to a generic term); whether a
+lexicon term means hardware where it is written is decided in hardware_term_sense.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import re
 from dataclasses import dataclass
 
 from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, literal_starts, spread_through_lists
-from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
+from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
+from agent.engines.local.hardware_term_sense import COMPUTE_WORDS, is_hardware_term, sentence_end
 from core.models import Hardware
 
 
@@ -37,40 +42,6 @@ _APPOSITION = re.compile(r"(?:\s+(?:with|of)\s+[\w\s.-]{1,24}?)?\s*\(\s*(?:(?:e\
                          r"namely)[,:]?\s*)?|\s*:\s*")
 _ATTACHED = re.compile(r"\s+(?:on|of|in)\s+(?:(?:the|a|an|our|their)\s+)?|\s*/\s*")
 _COORDINATED_MODIFIER = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|and|or|/|and/or)\s*$")
-_CLOUD_NOT_HARDWARE = re.compile(r"(?:point|word|tag)[\s\-]*$", re.IGNORECASE)
-_COMPUTE_CLUSTER_BEFORE = re.compile(
-    r"(?:gpu|ai|hpc|compute|computing|computer|production|training|inference|serving|datacenter|"
-    r"data center|kubernetes|k8s|server|shared|multi-tenant|heterogeneous|homogeneous|large-scale|"
-    r"commodity|cloud|slurm|hadoop|spark|cpu|tpu|\d+-node|\d+-gpu|multi-node|multi-gpu|distributed|"
-    r"physical|on-premises?|research|enterprise|local|real|edge|accelerator|ray|prefill|decod\w*)[\s\-]+(?:[\w-]+\s+)?$",
-    re.IGNORECASE)
-_COMPUTE_CLUSTER_AFTER = re.compile(
-    r"(?:\s+(?:of|with)\s+(?:[\w-]+\s+){0,2}(?:gpus|machines|nodes|servers|workers|accelerators|cpus|"
-    r"tpus|devices|instances|hosts)\b|[\s\-]+(?:scheduler|scheduling|management|manager|utili[sz]ation|"
-    r"throughput|resources?|operators?|administrators?|nodes?|level|wide|size|environments?|traces?|"
-    r"workloads?|jobs?)\b)", re.IGNORECASE)
-# "cluster" names machines unless the abstract uses the word in its data sense (clustering tokens,
-# semantic clusters, k-means): then only a compute context counts. A hyphen compound ("Cluster-GCN")
-# is a method name.
-_CLUSTERING_SENSE = re.compile(r"\bclustering\b|\bclustered\b|k-?means|centroids?\b|\bcluster\s+(?:the|these|them|similar)\b",
-                               re.IGNORECASE)
-_HYPHEN_COMPOUND = re.compile(r"-[A-Za-z]")
-_DATA_CLUSTER_BEFORE = re.compile(r"(?:semantic|tokens?|features?|topics?|data|points?|words?|keys?|vectors?|"
-                                  r"embeddings?|similar|into)[\s\-]+(?:[\w-]+\s+)?$", re.IGNORECASE)
-_CLUSTER_PLACE = re.compile(r"\b(?:on|in|across|onto|over)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
-_COMPUTE_WORDS = re.compile(r"\b(?:[GCT]PUs?|nodes|machines|servers?|accelerators?|interconnects?|bandwidth|"
-                            r"data ?centers?|infiniband|nvlink|parallelism)\b", re.IGNORECASE)
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    end = text.find(". ", pos)
-    return len(text) if end < 0 else end
-
-
-_FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
-                             r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
-
-
 def find_hardware(text: str) -> list[Hardware]:
     gazetteer = hardware_gazetteer()
     # "8xA100": the multiplier's x would hide the product from the word-boundary match.
@@ -168,8 +139,8 @@ def _runs_on_machine(text: str, hit: Hit[ProductAlias]) -> bool:
     after 'on'/'at' in a sentence about processors or nodes."""
     if not _ON_BEFORE.search(text, max(0, hit.start - 12), hit.start):
         return False
-    sentence = text[text.rfind(". ", 0, hit.start) + 1:_sentence_end(text, hit.end)]
-    return _COMPUTE_WORDS.search(sentence) is not None
+    sentence = text[text.rfind(". ", 0, hit.start) + 1:sentence_end(text, hit.end)]
+    return COMPUTE_WORDS.search(sentence) is not None
 
 
 def _juxtaposed(text: str, first: Item, second: Item) -> bool:
@@ -298,7 +269,7 @@ _GLUED_VERSION = re.compile(r"(?<=[A-Z])(?:-|(?=v\d))(?=v\d+[a-z]?$)")
 def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products: list[Item]) -> list[Item]:
     taken = SpanSet((p.start, p.end) for p in products)
     hits = [h for h in gazetteer.class_terms.find(text, lowered)
-            if not taken.overlaps(h.start, h.end) and _is_hardware(text, h)]
+            if not taken.overlaps(h.start, h.end) and is_hardware_term(text, h)]
     hits = _shared_modifier_terms(text, gazetteer, hits)
     hits = sorted(hits + _shared_head_terms(text, gazetteer, hits) + _distributed_heads(text, lowered, gazetteer, hits),
                   key=lambda h: h.start)
@@ -397,47 +368,3 @@ def _follower_start(text: str, end: int) -> int | None:
         if match and match.end() > end:
             return match.end()
     return None
-
-
-_EXPANSION_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,4})\(\s*$")
-_HARDWARE_NOUN = re.compile(r"(?:processors?|units?|arrays?|circuits?|chips?|devices?|cores?|accelerators?|cards?)$",
-                            re.IGNORECASE)
-
-
-def _defines_other_acronym(text: str, hit: Hit[ClassTerm]) -> bool:
-    """'digital signal processing (DSP) extensions': an acronym in parentheses that the abstract
-    spells out as something other than a piece of hardware (the spelled-out head is no hardware noun)."""
-    if not hit.surface.isupper() or not text.startswith(")", hit.end) and not re.match(r"s?\)", text[hit.end:]):
-        return False
-    expansion = _EXPANSION_BEFORE.search(text, max(0, hit.start - 80), hit.start)
-    if expansion is None:
-        return False
-    words = expansion.group(1).split()[-len(hit.surface):]
-    initials = "".join(w[0] for w in words).upper()
-    return initials == hit.surface.upper() and not _HARDWARE_NOUN.search(words[-1])
-
-
-def _is_hardware(text: str, hit: Hit[ClassTerm]) -> bool:
-    term = hit.payload
-    if _defines_other_acronym(text, hit):
-        return False
-    before = text[max(0, hit.start - 40):hit.start]
-    if term.term == "cloud":
-        return not _CLOUD_NOT_HARDWARE.search(before)
-    if term.term == "cluster":
-        if _COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
-            return True
-        if _HYPHEN_COMPOUND.match(text, hit.end) or _DATA_CLUSTER_BEFORE.search(before) or _CLUSTERING_SENSE.search(text):
-            return False
-        # "on two different clusters", "in a cluster" in an abstract about machines; or a sentence
-        # that names the machines ("hyper-clusters: thousands of GPUs")
-        sentence = text[text.rfind(". ", 0, hit.start) + 1:_sentence_end(text, hit.end)]
-        return bool(_COMPUTE_WORDS.search(sentence)
-                    or _CLUSTER_PLACE.search(before) and _COMPUTE_WORDS.search(text))
-    if term.name == "DSP":
-        return not _FPGA_RESOURCES.search(text, max(0, hit.start - 80), hit.end + 80)
-    if term.name == "accelerator":
-        return not before.rstrip().lower().endswith("particle")
-    if term.name == "SoC":
-        return "state of charge" not in text[max(0, hit.start - 400):hit.end + 400].lower()
-    return True

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from agent.engines.local.gazetteer import literal_starts, load_yaml
+from agent.engines.local.hardware_context import CUE_WORDS, cued_class, sentence
 
 @dataclass(frozen=True)
 class Shape:
@@ -62,7 +63,6 @@ _HEAD_PREFIXES = sorted({h.rsplit(" ", 1)[0] for h in _HEAD_CLASS if " " in h}, 
 
 # A name word: capitalised or alphanumeric, hyphen- or dot-joined parts allowed ("i.MX", "ESP32-S3").
 _WORD = r"(?:[A-Z][A-Za-z0-9]*(?:[.\-+][A-Za-z0-9]+)*\+?|[a-z]{1,2}[.\-]?[A-Z][A-Za-z0-9]*|\d+[A-Za-z]*\+?)"
-_MODEL_PHRASE = re.compile(rf"{_WORD}(?:[ \-]{_WORD}){{0,3}}")
 _HAS_DIGIT = re.compile(r"\d")
 _MODEL_TOKEN = re.compile(r"(?<![\w.\-])(?:[A-Z][a-z]{2,} \d{1,4}[A-Za-z]{0,2}|(?=[A-Za-z][\w.+\-]*\d)[A-Za-z][A-Za-z0-9]*"
                           r"(?:[.\-+][A-Za-z0-9]+)*\+?)(?![\w-])")
@@ -151,41 +151,6 @@ def _is_model(token: str) -> bool:
             and not _NUMBERED_WORDS.match(token))
 
 
-# Words around a product that tell its class when its head noun does not (LABELLING §3 classes):
-# "GAP9, an ultra-low-power MCU-class device", "the X5 runs Android".
-_CLASS_CUES = {
-    "edge": r"mcus?|microcontrollers?|embedded|iot|edge|tinyml|tiny|ultra-low-power|low-power|milliwatts?|mw|"
-            r"battery|wearables?|drones?|risc-v|sbc|single-board",
-    "mobile": r"phones?|smartphones?|mobile|android|ios|handsets?",
-    "fpga": r"fpgas?|luts?|brams?|hls|bitstream|programmable logic|vivado",
-    "accelerator": r"neuromorphic|npus?|vpus?|accelerators?|spiking|asics?",
-    "gpu": r"gpus?|cuda|graphics",
-    "cpu": r"cpus?|x86|server processors?|multi-core|cores",
-    "datacenter": r"supercomputers?|clusters?|datacenters?|data centers?|nodes",
-}
-_CUE_WORDS = {cls: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE) for cls, words in _CLASS_CUES.items()}
-
-
-def _sentence(text: str, start: int, end: int, reach: int = 400) -> str:
-    """The sentence (or clause after ';') around a mention, looked for within `reach` characters."""
-    lo, hi = max(0, start - reach), min(len(text), end + reach)
-    left = max(text.rfind(". ", lo, start), text.rfind("; ", lo, start), lo - 1)
-    right = min((i for i in (text.find(". ", end, hi), text.find("; ", end, hi)) if i >= 0), default=hi)
-    return text[left + 1:right]
-
-
-def _cued_class(context: str, usual: str | None = None) -> str | None:
-    """The class most cue words of the mention's sentence point to, the vendor's usual class counting
-    as one more cue; None on no cue or a tie."""
-    counts = Counter({cls: len(cue.findall(context)) for cls, cue in _CUE_WORDS.items()})
-    if usual:
-        counts[usual] += 1
-    ranked = [(cls, n) for cls, n in counts.most_common(2) if n]
-    if not ranked or len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
-
-
 def _class_for(head: str | None, vendor: str | None, context: str = "") -> str:
     """The head noun decides when it names a class; else the words of the sentence; else the vendor's
     usual class in the catalog; else what a board, processor or chip usually is."""
@@ -194,8 +159,8 @@ def _class_for(head: str | None, vendor: str | None, context: str = "") -> str:
     if key is not None and _HEAD_CLASS.get(key):
         return _HEAD_CLASS[key]
     if key in _BOARD_HEADS:
-        return "fpga" if usual == "fpga" or _cued_class(context) == "fpga" else "edge"
-    cued = _cued_class(context, usual)
+        return "fpga" if usual == "fpga" or cued_class(context) == "fpga" else "edge"
+    cued = cued_class(context, usual)
     if cued:
         return cued
     if usual:
@@ -264,8 +229,8 @@ def _numbered_product(text: str, start: int, model_end: int) -> bool:
         return False
     if _ON_BEFORE.search(text, max(0, start - 24), start):
         return True
-    context = _sentence(text, start, model_end)
-    return any(_CUE_WORDS[cls].search(context) for cls in ("edge", "mobile", "fpga", "accelerator", "gpu", "cpu"))
+    context = sentence(text, start, model_end)
+    return any(CUE_WORDS[cls].search(context) for cls in ("edge", "mobile", "fpga", "accelerator", "gpu", "cpu"))
 
 
 def _vendor_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
@@ -306,7 +271,7 @@ def _vendor_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
             continue  # "AMD ROCm 6.0", "Intel MKL 2019", "NVIDIA NeMo 2": a release of a software product
         end = head.end() if head else model_end
         out.append(Shape(lead.start(), end, model_end, _name(vendor, model),
-                         _class_for(head and head.group("head"), vendor, _sentence(text, lead.start(), end))))
+                         _class_for(head and head.group("head"), vendor, sentence(text, lead.start(), end))))
     return out
 
 
@@ -336,7 +301,7 @@ def _head_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
             continue
         name_end = before.end("variant") if before.group("variant") else before.end("model")
         out.append(Shape(start, head.end(), name_end, _name(vendor, model),
-                         _class_for(key, vendor, _sentence(text, start, head.end()))))
+                         _class_for(key, vendor, sentence(text, start, head.end()))))
     return out
 
 
@@ -384,7 +349,7 @@ def _in_apposition(text: str) -> list[Shape]:
             continue
         opening = _APPOSITION.match(text, term.end())
         pos = opening.end() if opening else term.end()
-        hw_class = _class_for(term.group("head"), None, _sentence(text, term.start(), term.end()))
+        hw_class = _class_for(term.group("head"), None, sentence(text, term.start(), term.end()))
         items: list[Shape] = []
         while (token := _list_item(text, pos)) is not None:
             if _blocked(token.group()) or not _ITEM_END.match(text, token.end()):

@@ -1,0 +1,87 @@
+"""Whether a generic hardware term of the lexicon means hardware where it is written (LABELLING §3):
+"cluster" of machines, not of data points; "cloud" of servers, not of points; a DSP processor, not
+FPGA DSP slices; an acronym the abstract spells out as hardware, not as something else."""
+
+from __future__ import annotations
+
+import re
+
+from agent.engines.local.gazetteer import Hit
+from agent.engines.local.hardware_lexicon import ClassTerm
+
+_CLOUD_NOT_HARDWARE = re.compile(r"(?:point|word|tag)[\s\-]*$", re.IGNORECASE)
+_COMPUTE_CLUSTER_BEFORE = re.compile(
+    r"(?:gpu|ai|hpc|compute|computing|computer|production|training|inference|serving|datacenter|"
+    r"data center|kubernetes|k8s|server|shared|multi-tenant|heterogeneous|homogeneous|large-scale|"
+    r"commodity|cloud|slurm|hadoop|spark|cpu|tpu|\d+-node|\d+-gpu|multi-node|multi-gpu|distributed|"
+    r"physical|on-premises?|research|enterprise|local|real|edge|accelerator|ray|prefill|decod\w*)[\s\-]+(?:[\w-]+\s+)?$",
+    re.IGNORECASE)
+_COMPUTE_CLUSTER_AFTER = re.compile(
+    r"(?:\s+(?:of|with)\s+(?:[\w-]+\s+){0,2}(?:gpus|machines|nodes|servers|workers|accelerators|cpus|"
+    r"tpus|devices|instances|hosts)\b|[\s\-]+(?:scheduler|scheduling|management|manager|utili[sz]ation|"
+    r"throughput|resources?|operators?|administrators?|nodes?|level|wide|size|environments?|traces?|"
+    r"workloads?|jobs?)\b)", re.IGNORECASE)
+# "cluster" names machines unless the abstract uses the word in its data sense (clustering tokens,
+# semantic clusters, k-means): then only a compute context counts. A hyphen compound ("Cluster-GCN")
+# is a method name.
+_CLUSTERING_SENSE = re.compile(r"\bclustering\b|\bclustered\b|k-?means|centroids?\b|\bcluster\s+(?:the|these|them|similar)\b",
+                               re.IGNORECASE)
+_HYPHEN_COMPOUND = re.compile(r"-[A-Za-z]")
+_DATA_CLUSTER_BEFORE = re.compile(r"(?:semantic|tokens?|features?|topics?|data|points?|words?|keys?|vectors?|"
+                                  r"embeddings?|similar|into)[\s\-]+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_CLUSTER_PLACE = re.compile(r"\b(?:on|in|across|onto|over)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+COMPUTE_WORDS = re.compile(r"\b(?:[GCT]PUs?|nodes|machines|servers?|accelerators?|interconnects?|bandwidth|"
+                            r"data ?centers?|infiniband|nvlink|parallelism)\b", re.IGNORECASE)
+
+
+def sentence_end(text: str, pos: int) -> int:
+    end = text.find(". ", pos)
+    return len(text) if end < 0 else end
+
+
+_FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
+                             r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
+
+
+_EXPANSION_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,4})\(\s*$")
+_HARDWARE_NOUN = re.compile(r"(?:processors?|units?|arrays?|circuits?|chips?|devices?|cores?|accelerators?|cards?)$",
+                            re.IGNORECASE)
+
+
+def _defines_other_acronym(text: str, hit: Hit[ClassTerm]) -> bool:
+    """'digital signal processing (DSP) extensions': an acronym in parentheses that the abstract
+    spells out as something other than a piece of hardware (the spelled-out head is no hardware noun)."""
+    if not hit.surface.isupper() or not text.startswith(")", hit.end) and not re.match(r"s?\)", text[hit.end:]):
+        return False
+    expansion = _EXPANSION_BEFORE.search(text, max(0, hit.start - 80), hit.start)
+    if expansion is None:
+        return False
+    words = expansion.group(1).split()[-len(hit.surface):]
+    initials = "".join(w[0] for w in words).upper()
+    return initials == hit.surface.upper() and not _HARDWARE_NOUN.search(words[-1])
+
+
+def is_hardware_term(text: str, hit: Hit[ClassTerm]) -> bool:
+    term = hit.payload
+    if _defines_other_acronym(text, hit):
+        return False
+    before = text[max(0, hit.start - 40):hit.start]
+    if term.term == "cloud":
+        return not _CLOUD_NOT_HARDWARE.search(before)
+    if term.term == "cluster":
+        if _COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
+            return True
+        if _HYPHEN_COMPOUND.match(text, hit.end) or _DATA_CLUSTER_BEFORE.search(before) or _CLUSTERING_SENSE.search(text):
+            return False
+        # "on two different clusters", "in a cluster" in an abstract about machines; or a sentence
+        # that names the machines ("hyper-clusters: thousands of GPUs")
+        sentence = text[text.rfind(". ", 0, hit.start) + 1:sentence_end(text, hit.end)]
+        return bool(COMPUTE_WORDS.search(sentence)
+                    or _CLUSTER_PLACE.search(before) and COMPUTE_WORDS.search(text))
+    if term.name == "DSP":
+        return not _FPGA_RESOURCES.search(text, max(0, hit.start - 80), hit.end + 80)
+    if term.name == "accelerator":
+        return not before.rstrip().lower().endswith("particle")
+    if term.name == "SoC":
+        return "state of charge" not in text[max(0, hit.start - 400):hit.end + 400].lower()
+    return True
