@@ -135,6 +135,19 @@ class TopicTagger:
                                                   "labelled-neighbours") if self._fixtures else None
             return self._fixtures, self._fixture_vecs
 
+    def without(self, abstracts: set[str]) -> "TopicTagger":
+        """A tagger whose labelled neighbours exclude these abstracts (leave-one-file-out: a held-out
+        file's papers must not vote for each other, as a new blind file's papers cannot)."""
+        import copy
+
+        fixtures, vecs = self._neighbour_index()
+        other = copy.copy(self)
+        other._lock = threading.Lock()
+        keep = [i for i, f in enumerate(fixtures) if f.abstract not in abstracts]
+        other._fixtures = [fixtures[i] for i in keep]
+        other._fixture_vecs = vecs[keep] if vecs is not None and keep else None
+        return other
+
     # -- signals ---------------------------------------------------------------------------------
     def embedding_evidence(self, title: str | None, abstract: str) -> dict[str, float]:
         """Embedding signal per tag for one paper (loads the embedding model on first use)."""
