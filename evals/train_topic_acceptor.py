@@ -8,14 +8,17 @@ Training data: every labelled fixture EXCEPT blind-ext files (held out, scored o
 from the tagger's own signals with its leave-one-out neighbours (a fixture never votes for itself).
 The report gives 5-fold cross-validated topic F1 per fixture group, grouped by abstract text so a
 paper repeated on two pages never sits in both train and test folds, and leave-one-file-out F1 per
-fixture file (each file's abstracts predicted by a model fitted on the other files: the closest
-stand-in for a new blind file). The keep-threshold ships by the pooled leave-one-file-out dev-ext F1.
+fixture file: each held-out file's abstracts are predicted by a model fitted on the other files AND
+with neighbour votes from the other files only (a new blind file's papers cannot vote for each
+other either), the closest stand-in for a new blind file. A file labelled in two halves (`..._4a`,
+`..._4b`) is held out as one. The keep-threshold ships by the pooled leave-one-file-out dev-ext F1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -32,16 +35,25 @@ L2, THRESHOLD, MIN_TOP, FOLDS = 1.0, 0.5, 0.2, 5
 THRESHOLDS = (0.5, 0.45, 0.4)
 
 
-def paper_rows(tagger, fixtures: list[dict], use_embeddings: bool):
+def held_out_unit(file_stem: str) -> str:
+    """The unit a file is held out with: the two halves of one labelled file (4a, 4b) are one."""
+    return re.sub(r"(?<=[0-9])[ab]$", "", file_stem)
+
+
+def fixture_vectors(fixtures: list[dict], use_embeddings: bool) -> list:
+    if not use_embeddings:
+        return [None] * len(fixtures)
+    from agent.engines.local.topics import embed_text
+    from store.embeddings import embed
+
+    return list(embed([embed_text(f.get("title"), f["abstract"]) for f in fixtures]))
+
+
+def paper_rows(tagger, fixtures: list[dict], use_embeddings: bool, vecs: list | None = None):
     """Per fixture: candidate tags, their feature rows and 0/1 labels."""
     from agent.engines.local.topics import ABS_MIN, ABS_MIN_KEYWORDS_ONLY, W_EMBEDDING, W_KEYWORDS, W_NEIGHBOURS
-    from agent.engines.local.topics import embed_text
 
-    vecs = [None] * len(fixtures)
-    if use_embeddings:
-        from store.embeddings import embed
-
-        vecs = embed([embed_text(f.get("title"), f["abstract"]) for f in fixtures])
+    vecs = vecs if vecs is not None else fixture_vectors(fixtures, use_embeddings)
     weights = {"keywords": W_KEYWORDS, "embedding": W_EMBEDDING, "neighbours": W_NEIGHBOURS} \
         if use_embeddings else {"keywords": 1.0}
     floor = ABS_MIN if use_embeddings else ABS_MIN_KEYWORDS_ONLY
@@ -99,22 +111,29 @@ def cross_validate(papers, fixtures, groups, threshold: float = THRESHOLD) -> di
     return {g: round(2 * tp[g] / (2 * tp[g] + fp[g] + fn[g]), 3) for g in tp}
 
 
-def leave_one_file_out(papers, fixtures, files: list[str], threshold: float = THRESHOLD) -> dict[str, float]:
-    """Topic F1 per fixture file, each predicted by a model fitted on every other file, plus
-    "dev_ext" (pooled over the dev-ext files)."""
-    counts: dict[str, list[int]] = {}
-    for held in sorted(set(files)):
-        train = [i for i in range(len(papers)) if files[i] != held]
+def leave_one_file_out(tagger, fixtures, files: list[str], use_embeddings: bool, vecs: list,
+                       thresholds=THRESHOLDS) -> dict[float, dict[str, float]]:
+    """Per threshold: topic F1 per fixture file, each held-out unit predicted by a model fitted on
+    every other file with neighbours from the other files only, plus "dev_ext" (pooled)."""
+    counts: dict[float, dict[str, list[int]]] = {th: {} for th in thresholds}
+    units = [held_out_unit(f) for f in files]
+    for held in sorted(set(units)):
+        inside = [i for i in range(len(fixtures)) if units[i] == held]
+        view = tagger.without({fixtures[i]["abstract"].strip() for i in inside}) if use_embeddings else tagger
+        papers = paper_rows(view, fixtures, use_embeddings, vecs)
+        train = [i for i in range(len(papers)) if units[i] != held]
         w = fit(np.array([r for i in train for r in papers[i][1]]), np.array([v for i in train for v in papers[i][2]]))
-        for i in (i for i in range(len(papers)) if files[i] == held):
-            pred, gold = predict(w, papers[i][0], papers[i][1], threshold), set(fixtures[i]["topics"])
-            for key in {held, "dev_ext"} if fixture_group(held) == "dev_ext" else {held}:
-                c = counts.setdefault(key, [0, 0, 0])
-                c[0] += len(pred & gold)
-                c[1] += len(pred - gold)
-                c[2] += len(gold - pred)
+        for th in thresholds:
+            for i in inside:
+                pred, gold = predict(w, papers[i][0], papers[i][1], th), set(fixtures[i]["topics"])
+                for key in {files[i], "dev_ext"} if fixture_group(files[i]) == "dev_ext" else {files[i]}:
+                    c = counts[th].setdefault(key, [0, 0, 0])
+                    c[0] += len(pred & gold)
+                    c[1] += len(pred - gold)
+                    c[2] += len(gold - pred)
     # sorted: the key order must not follow set iteration (hash-seeded), or --check could not reproduce the file
-    return {k: round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0 for k, (tp, fp, fn) in sorted(counts.items())}
+    return {th: {k: round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0
+                 for k, (tp, fp, fn) in sorted(c.items())} for th, c in counts.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,9 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     tagger = TopicTagger(fixture_paths=default_fixture_paths())
     model: dict = {"features": list(FEATURES)}
     for mode, use in (("with_embeddings", True), ("keywords_only", False)):
-        papers = paper_rows(tagger, fixtures, use)
+        vecs = fixture_vectors(fixtures, use)
+        papers = paper_rows(tagger, fixtures, use, vecs)
         reports = {th: cross_validate(papers, fixtures, groups, th) for th in THRESHOLDS}
-        by_file = {th: leave_one_file_out(papers, fixtures, files, th) for th in THRESHOLDS}
+        by_file = leave_one_file_out(tagger, fixtures, files, use, vecs)
         for th, report in reports.items():
             print(f"{mode}: threshold {th}: 5-fold CV topic F1 by group: {report}")
             print(f"{mode}: threshold {th}: leave-one-file-out topic F1: {by_file[th]}")
