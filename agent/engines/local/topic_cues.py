@@ -119,28 +119,37 @@ def load_taxonomy(path: str | None = None) -> dict[str, TagSpec]:
     return specs
 
 
-def _regions(title: str | None, abstract: str) -> tuple[str, str, str, str]:
-    """(title, main-claim sentence, rest of the abstract, opening sentence when it is not the
-    claim), each normalised."""
+def _sentence_counts(index: CueIndex, abstract: str, title: str | None):
+    """Cue counts of each sentence (normalised) and the index of the main-claim sentence."""
     sentences = split_sentences(abstract)
     if not sentences:
-        return normalise(title or ""), "", "", ""
-    claim = main_claim_index(sentences, title)
-    body = " ".join(s for i, s in enumerate(sentences) if i != claim)
-    opening = normalise(sentences[0]) if claim != 0 else ""
-    return normalise(title or ""), normalise(sentences[claim]), normalise(body), opening
+        return [], 0
+    return [index.count(normalise(s)) for s in sentences], main_claim_index(sentences, title)
 
 
-def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],
-                     index: CueIndex | None = None) -> dict[str, tuple[float, list[str]]]:
-    """Raw keyword score per tag and the cues that fired, best first."""
+def _add(total: dict, counts: dict) -> dict:
+    for key, n in counts.items():
+        total[key] = total.get(key, 0) + n
+    return total
+
+
+def keyword_scan(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],
+                 index: CueIndex | None = None) -> tuple[dict[str, tuple[float, list[str]]], dict[str, float]]:
+    """(raw keyword score per tag with the cues that fired, best first; share of the abstract's
+    sentences where the tag has a cue). The share tells a tag the whole abstract is about from one
+    mentioned in passing. Each sentence is scanned once; the regions are sums of sentences."""
     index = index or CueIndex(taxonomy)
-    title_text, claim_text, body_text, opening_text = _regions(title, abstract)
-    t_cnt, c_cnt, b_cnt = (index.count(x) for x in (title_text, claim_text, body_text))
+    per_sentence, claim = _sentence_counts(index, abstract, title)
+    t_cnt = index.count(normalise(title or ""))
+    c_cnt = per_sentence[claim] if per_sentence else {}
+    b_cnt: dict = {}
+    for i, counts in enumerate(per_sentence):
+        if i != claim:
+            _add(b_cnt, counts)
     # The opening sentence states the problem the paper sets itself ("Deploying networks on
     # microcontrollers is constrained by ..."): a platform named there is central (marked only;
     # the score is the same)
-    o_cnt = index.count(opening_text) if opening_text else {}
+    o_cnt = per_sentence[0] if per_sentence and claim != 0 else {}
     scores: dict[str, float] = {}
     fired: dict[str, list[tuple[float, str]]] = {}
     for key in set(t_cnt) | set(c_cnt) | set(b_cnt):  # only cues that occur: most never do
@@ -156,5 +165,15 @@ def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSp
         if contrib > 0:
             where = " (title)" if t else " (claim)" if c_cnt.get(key) else " (opening)" if o_cnt.get(key) else ""
             fired.setdefault(tag, []).append((contrib, cue.phrase + where))
-    return {tag: (score, [p for _, p in sorted(fired.get(tag, []), reverse=True)])
-            for tag, score in scores.items() if score > 0}
+    found = {tag: (score, [p for _, p in sorted(fired.get(tag, []), reverse=True)])
+             for tag, score in scores.items() if score > 0}
+    spread = {tag: sum(1 for counts in per_sentence
+                       if any(taxonomy[t].cues[i].weight > 0 for t, i in counts if t == tag)) / len(per_sentence)
+              for tag in found} if per_sentence else {}
+    return found, spread
+
+
+def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],
+                     index: CueIndex | None = None) -> dict[str, tuple[float, list[str]]]:
+    """Raw keyword score per tag and the cues that fired, best first."""
+    return keyword_scan(title, abstract, taxonomy, index)[0]

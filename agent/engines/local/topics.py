@@ -25,7 +25,7 @@ from typing import Any
 
 from agent.engines.local.topic_acceptor import accept, load_model
 from agent.engines.local.topic_cues import (TAXONOMY_PATH, Cue, CueIndex, TagSpec,  # noqa: F401 (re-exported)
-                                            keyword_evidence, load_taxonomy, normalise)
+                                            keyword_evidence, keyword_scan, load_taxonomy, normalise)
 from core.models import TopicTag
 
 KW_HALF = 4.0            # raw keyword score that maps to 0.5
@@ -47,6 +47,8 @@ class Evidence:
     keywords: float = 0.0
     embedding: float = 0.0
     neighbours: float = 0.0
+    spread: float = 0.0         # share of sentences with a cue of the tag (keyword_scan)
+    centroid: float = 0.0       # how far the paper stands out towards the tag's labelled papers (z)
     cues: list[str] = field(default_factory=list)
     neighbour_ids: list[str] = field(default_factory=list)
 
@@ -110,6 +112,7 @@ class TopicTagger:
         self._protos: Any = None
         self._fixtures: list[_Fixture] | None = None
         self._fixture_vecs: Any = None
+        self._centroids: Any = None
 
     # -- lazily built embedding state ------------------------------------------------------------
     def _prototypes(self) -> Any:
@@ -146,7 +149,22 @@ class TopicTagger:
         keep = [i for i, f in enumerate(fixtures) if f.abstract not in abstracts]
         other._fixtures = [fixtures[i] for i in keep]
         other._fixture_vecs = vecs[keep] if vecs is not None and keep else None
+        other._centroids = None
         return other
+
+    def _centroid_sums(self) -> Any:
+        """Per tag: the sum of its labelled papers' vectors and their count, and each fixture's
+        row index by text (to leave the input itself out)."""
+        import numpy as np
+
+        fixtures, vecs = self._neighbour_index()
+        with self._lock:
+            if self._centroids is None and fixtures:
+                names = [n for n in self.taxonomy if n != "other"]
+                labels = np.array([[float(n in f.topics) for n in names] for f in fixtures])
+                self._centroids = (names, labels, labels.T @ vecs, labels.sum(axis=0),
+                                   {f.abstract: i for i, f in enumerate(fixtures)})
+            return self._centroids
 
     # -- signals ---------------------------------------------------------------------------------
     def embedding_evidence(self, title: str | None, abstract: str) -> dict[str, float]:
@@ -188,15 +206,37 @@ class TopicTagger:
                 votes[tag] = (v + w / total, ids + [f.id])
         return votes
 
+    def _centroid_signal(self, vec: Any, abstract: str) -> dict[str, float]:
+        """Cosine of the paper to the mean of each tag's labelled papers (a nearest-centroid
+        classifier: it sees every labelled paper of a tag, where neighbour votes see five),
+        z-scored across tags. The paper's own fixture is taken out of the sums first."""
+        import numpy as np
+
+        built = self._centroid_sums()
+        if built is None:
+            return {}
+        names, labels, sums, counts, row_of = built
+        own = row_of.get(abstract.strip())
+        if own is not None:
+            _, vecs = self._neighbour_index()
+            sums = sums - np.outer(labels[own], vecs[own])
+            counts = counts - labels[own]
+        present = counts > 0
+        sims = (sums[present] @ vec) / (np.linalg.norm(sums[present], axis=1) + 1e-9)
+        z = (sims - sims.mean()) / (sims.std() + 1e-6)
+        return {n: float(zi) for n, zi in zip((n for n, p in zip(names, present) if p), z)}
+
     def evidence(self, title: str | None, abstract: str, vec: Any = None) -> dict[str, Evidence]:
         """All signals for one paper; `vec` is its embedding, or None for keywords only."""
         ev: dict[str, Evidence] = {}
-        for tag, (raw, cues) in keyword_evidence(title, abstract, self.taxonomy,
-                                                        self.index).items():
-            ev[tag] = Evidence(keywords=raw / (raw + KW_HALF), cues=cues)
+        found, spread = keyword_scan(title, abstract, self.taxonomy, self.index)
+        for tag, (raw, cues) in found.items():
+            ev[tag] = Evidence(keywords=raw / (raw + KW_HALF), spread=spread.get(tag, 0.0), cues=cues)
         if vec is not None:
             for tag, val in self._embedding_signal(vec).items():
                 ev.setdefault(tag, Evidence()).embedding = val
+            for tag, val in self._centroid_signal(vec, abstract).items():
+                ev.setdefault(tag, Evidence()).centroid = val
             for tag, (val, ids) in self._neighbour_signal(vec, abstract).items():
                 if tag in self.taxonomy:
                     e = ev.setdefault(tag, Evidence())
