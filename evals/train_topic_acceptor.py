@@ -51,17 +51,14 @@ def fixture_vectors(fixtures: list[dict], use_embeddings: bool) -> list:
 
 def paper_rows(tagger, fixtures: list[dict], use_embeddings: bool, vecs: list | None = None):
     """Per fixture: candidate tags, their feature rows and 0/1 labels."""
-    from agent.engines.local.topics import ABS_MIN, ABS_MIN_KEYWORDS_ONLY, W_EMBEDDING, W_KEYWORDS, W_NEIGHBOURS
+    from agent.engines.local.topics import ABS_MIN, ABS_MIN_KEYWORDS_ONLY, rank_candidates
 
     vecs = vecs if vecs is not None else fixture_vectors(fixtures, use_embeddings)
-    weights = {"keywords": W_KEYWORDS, "embedding": W_EMBEDDING, "neighbours": W_NEIGHBOURS} \
-        if use_embeddings else {"keywords": 1.0}
     floor = ABS_MIN if use_embeddings else ABS_MIN_KEYWORDS_ONLY
     out = []
     for fx, vec in zip(fixtures, vecs):
         ev = tagger.evidence(fx.get("title"), fx["abstract"], vec)
-        scored = sorted(((sum(w * getattr(e, k) for k, w in weights.items()), t) for t, e in ev.items()
-                         if t != "other"), reverse=True)[:CANDIDATES]
+        scored = [(s, t) for s, t, _ in rank_candidates(ev, use_embeddings)[:CANDIDATES]]
         scored = [(s, t) for s, t in scored if t not in tagger.central or prominent(ev[t])]  # as accept()
         top = scored[0][0] if scored else 0.0
         above = sum(1 for s, _ in scored if s >= floor)
@@ -119,7 +116,7 @@ def leave_one_file_out(tagger, fixtures, files: list[str], use_embeddings: bool,
     units = [held_out_unit(f) for f in files]
     for held in sorted(set(units)):
         inside = [i for i in range(len(fixtures)) if units[i] == held]
-        view = tagger.without({fixtures[i]["abstract"].strip() for i in inside}) if use_embeddings else tagger
+        view = tagger.without({fixtures[i]["abstract"].strip() for i in inside})
         papers = paper_rows(view, fixtures, use_embeddings, vecs)
         train = [i for i in range(len(papers)) if units[i] != held]
         w = fit(np.array([r for i in train for r in papers[i][1]]), np.array([v for i in train for v in papers[i][2]]))

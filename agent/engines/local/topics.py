@@ -126,29 +126,37 @@ class TopicTagger:
                 self._protos = (names, embed_cached(texts, "tag-prototypes"))
             return self._protos
 
-    def _neighbour_index(self) -> tuple[list[_Fixture], Any]:
+    def _labelled(self) -> list[_Fixture]:
+        """The labelled fixtures (no embedding needed: keyword-only tagging reads their tags)."""
         with self._lock:
             if self._fixtures is None:
-                from store.embeddings import embed_cached
-
                 paths = self.fixture_paths if self.fixture_paths is not None \
                     else default_fixture_paths()
                 self._fixtures = load_fixtures(paths)
+            return self._fixtures
+
+    def _neighbour_index(self) -> tuple[list[_Fixture], Any]:
+        self._labelled()
+        with self._lock:
+            if self._fixture_vecs is None and self._fixtures:
+                from store.embeddings import embed_cached
+
                 self._fixture_vecs = embed_cached([f.abstract for f in self._fixtures],
                                                   "labelled-neighbours") if self._fixtures else None
             return self._fixtures, self._fixture_vecs
 
     def without(self, abstracts: set[str]) -> "TopicTagger":
-        """A tagger whose labelled neighbours exclude these abstracts (leave-one-file-out: a held-out
+        """A tagger whose labelled papers exclude these abstracts (leave-one-file-out: a held-out
         file's papers must not vote for each other, as a new blind file's papers cannot)."""
         import copy
 
-        fixtures, vecs = self._neighbour_index()
+        fixtures = self._labelled()
         other = copy.copy(self)
         other._lock = threading.Lock()
         keep = [i for i, f in enumerate(fixtures) if f.abstract not in abstracts]
         other._fixtures = [fixtures[i] for i in keep]
-        other._fixture_vecs = vecs[keep] if vecs is not None and keep else None
+        if self._fixture_vecs is not None:
+            other._fixture_vecs = self._fixture_vecs[keep] if keep else None
         other._centroids = None
         return other
 
@@ -246,16 +254,8 @@ class TopicTagger:
     # -- decisions -------------------------------------------------------------------------------
     def decide(self, ev: dict[str, Evidence], use_embeddings: bool, max_tags: int) -> list[TopicTag]:
         """Weighted sum of signals, then the LABELLING §4 rules."""
-        weights = {"keywords": W_KEYWORDS, "embedding": W_EMBEDDING, "neighbours": W_NEIGHBOURS} \
-            if use_embeddings else {"keywords": 1.0, "embedding": 0.0, "neighbours": 0.0}
         floor = ABS_MIN if use_embeddings else ABS_MIN_KEYWORDS_ONLY
-        scored = []
-        for tag, e in ev.items():
-            if tag == "other":          # never a candidate: it is what is left when none fits
-                continue
-            parts = {k: w * getattr(e, k) for k, w in weights.items() if w}
-            scored.append((sum(parts.values()), tag, parts))
-        scored.sort(reverse=True)
+        scored = rank_candidates(ev, use_embeddings)
         top = scored[0][0] if scored else 0.0
         model = load_model()
         params = model and model["with_embeddings" if use_embeddings else "keywords_only"]
@@ -295,6 +295,19 @@ class TopicTagger:
                     "neighbours": round(e.neighbours, 3), "cues": e.cues[:6],
                     "neighbour_ids": e.neighbour_ids}
                 for t, e in sorted(ev.items(), key=lambda kv: -kv[1].keywords)}
+
+
+def rank_candidates(ev: dict[str, Evidence], use_embeddings: bool) -> list[tuple[float, str, dict[str, float]]]:
+    """(hand-weighted score, tag, weighted parts) of every tag but `other`, best first."""
+    weights = {"keywords": W_KEYWORDS, "embedding": W_EMBEDDING, "neighbours": W_NEIGHBOURS} \
+        if use_embeddings else {"keywords": 1.0}
+    scored = []
+    for tag, e in ev.items():
+        if tag == "other":          # never a candidate: it is what is left when none fits
+            continue
+        parts = {k: w * getattr(e, k) for k, w in weights.items()}
+        scored.append((sum(parts.values()), tag, parts))
+    return sorted(scored, key=lambda c: (-c[0], c[1]))
 
 
 def _embedding_rescue(ev: dict[str, Evidence]) -> list[tuple[float, str, dict[str, float]]]:
