@@ -18,10 +18,11 @@ ABSTRACT = ("We study post-training quantization of recurrent speech models. "
 
 
 def test_spread_is_the_share_of_sentences_with_a_cue_of_the_tag():
-    found, spread = keyword_scan(None, ABSTRACT, load_taxonomy())
+    found, shares = keyword_scan(None, ABSTRACT, load_taxonomy())
+    spread = {t: s for t, (s, _) in shares.items()}
     assert spread["quantization"] == 0.75
     assert spread["edge-mobile"] == 0.25
-    assert set(spread) == set(found)
+    assert set(shares) == set(found)
 
 
 def test_keyword_evidence_is_the_scan_without_the_spread():
@@ -71,3 +72,9 @@ def test_a_file_labelled_in_two_halves_is_held_out_as_one():
     assert held_out_unit("dev_ext_6_was_blind_4a") == held_out_unit("dev_ext_6_was_blind_4b")
     assert held_out_unit("dev_ext_1") == "dev_ext_1"
     assert held_out_unit("dev_ext_5_was_blind_3") != held_out_unit("dev_ext_6_was_blind_4a")
+
+
+def test_own_work_share_counts_only_sentences_where_the_authors_speak_of_their_work():
+    _, shares = keyword_scan(None, ABSTRACT, load_taxonomy())
+    assert shares["quantization"][1] == 1.0      # both "we"/"our" sentences name quantization
+    assert shares["edge-mobile"][1] == 0.0       # the microcontroller is named in a plain sentence

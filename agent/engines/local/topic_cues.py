@@ -119,12 +119,19 @@ def load_taxonomy(path: str | None = None) -> dict[str, TagSpec]:
     return specs
 
 
+# A sentence where the authors speak of their own work ("we propose", "our kernels", "this paper").
+OWN_WORK = re.compile(r" (?:we|our|this (?:paper|work|article|study)) ")
+
+
 def _sentence_counts(index: CueIndex, abstract: str, title: str | None):
-    """Cue counts of each sentence (normalised) and the index of the main-claim sentence."""
+    """Cue counts of each sentence (normalised), which sentences speak of the authors' own work,
+    and the index of the main-claim sentence."""
     sentences = split_sentences(abstract)
     if not sentences:
-        return [], 0
-    return [index.count(normalise(s)) for s in sentences], main_claim_index(sentences, title)
+        return [], [], 0
+    texts = [normalise(s) for s in sentences]
+    return ([index.count(t) for t in texts], [bool(OWN_WORK.search(t)) for t in texts],
+            main_claim_index(sentences, title))
 
 
 def _add(total: dict, counts: dict) -> dict:
@@ -134,12 +141,13 @@ def _add(total: dict, counts: dict) -> dict:
 
 
 def keyword_scan(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],
-                 index: CueIndex | None = None) -> tuple[dict[str, tuple[float, list[str]]], dict[str, float]]:
-    """(raw keyword score per tag with the cues that fired, best first; share of the abstract's
-    sentences where the tag has a cue). The share tells a tag the whole abstract is about from one
-    mentioned in passing. Each sentence is scanned once; the regions are sums of sentences."""
+                 index: CueIndex | None = None) -> tuple[dict[str, tuple[float, list[str]]], dict[str, tuple[float, float]]]:
+    """(raw keyword score per tag with the cues that fired, best first; per tag, the share of the
+    abstract's sentences with a cue of it and the share of the sentences about the authors' own
+    work with one). The shares tell a tag the paper is about from one mentioned in passing or only
+    as background. Each sentence is scanned once; the regions are sums of sentences."""
     index = index or CueIndex(taxonomy)
-    per_sentence, claim = _sentence_counts(index, abstract, title)
+    per_sentence, own_work, claim = _sentence_counts(index, abstract, title)
     t_cnt = index.count(normalise(title or ""))
     c_cnt = per_sentence[claim] if per_sentence else {}
     b_cnt: dict = {}
@@ -167,10 +175,12 @@ def keyword_scan(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],
             fired.setdefault(tag, []).append((contrib, cue.phrase + where))
     found = {tag: (score, [p for _, p in sorted(fired.get(tag, []), reverse=True)])
              for tag, score in scores.items() if score > 0}
-    spread = {tag: sum(1 for counts in per_sentence
-                       if any(taxonomy[t].cues[i].weight > 0 for t, i in counts if t == tag)) / len(per_sentence)
-              for tag in found} if per_sentence else {}
-    return found, spread
+    with_cue = {tag: [any(taxonomy[t].cues[i].weight > 0 for t, i in counts if t == tag) for counts in per_sentence]
+                for tag in found}
+    n_own = sum(own_work)
+    return found, {tag: (sum(hit) / len(hit) if hit else 0.0,
+                         sum(h and o for h, o in zip(hit, own_work)) / n_own if n_own else 0.0)
+                   for tag, hit in with_cue.items()}
 
 
 def keyword_evidence(title: str | None, abstract: str, taxonomy: dict[str, TagSpec],

@@ -48,6 +48,7 @@ class Evidence:
     embedding: float = 0.0
     neighbours: float = 0.0
     spread: float = 0.0         # share of sentences with a cue of the tag (keyword_scan)
+    own_work: float = 0.0       # share of the sentences about the authors' own work with a cue of it
     centroid: float = 0.0       # how far the paper stands out towards the tag's labelled papers (z)
     cues: list[str] = field(default_factory=list)
     neighbour_ids: list[str] = field(default_factory=list)
@@ -237,9 +238,10 @@ class TopicTagger:
     def evidence(self, title: str | None, abstract: str, vec: Any = None) -> dict[str, Evidence]:
         """All signals for one paper; `vec` is its embedding, or None for keywords only."""
         ev: dict[str, Evidence] = {}
-        found, spread = keyword_scan(title, abstract, self.taxonomy, self.index)
+        found, shares = keyword_scan(title, abstract, self.taxonomy, self.index)
         for tag, (raw, cues) in found.items():
-            ev[tag] = Evidence(keywords=raw / (raw + KW_HALF), spread=spread.get(tag, 0.0), cues=cues)
+            spread, own_work = shares.get(tag, (0.0, 0.0))
+            ev[tag] = Evidence(keywords=raw / (raw + KW_HALF), spread=spread, own_work=own_work, cues=cues)
         if vec is not None:
             for tag, val in self._embedding_signal(vec).items():
                 ev.setdefault(tag, Evidence()).embedding = val
