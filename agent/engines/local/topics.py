@@ -50,6 +50,7 @@ class Evidence:
     spread: float = 0.0         # share of sentences with a cue of the tag (keyword_scan)
     own_work: float = 0.0       # share of the sentences about the authors' own work with a cue of it
     centroid: float = 0.0       # how far the paper stands out towards the tag's labelled papers (z)
+    probe: float = 0.0          # ridge read-out of the embedding for the tag (topic_profiles.py)
     cues: list[str] = field(default_factory=list)
     neighbour_ids: list[str] = field(default_factory=list)
 
@@ -113,7 +114,7 @@ class TopicTagger:
         self._protos: Any = None
         self._fixtures: list[_Fixture] | None = None
         self._fixture_vecs: Any = None
-        self._centroids: Any = None
+        self._learned_profiles: Any = None
 
     # -- lazily built embedding state ------------------------------------------------------------
     def _prototypes(self) -> Any:
@@ -158,22 +159,20 @@ class TopicTagger:
         other._fixtures = [fixtures[i] for i in keep]
         if self._fixture_vecs is not None:
             other._fixture_vecs = self._fixture_vecs[keep] if keep else None
-        other._centroids = None
+        other._learned_profiles = None
         return other
 
-    def _centroid_sums(self) -> Any:
-        """Per tag: the sum of its labelled papers' vectors and their count, and each fixture's
-        row index by text (to leave the input itself out)."""
-        import numpy as np
-
+    def _profiles(self) -> Any:
+        """Centroids and the ridge probe of the labelled papers (topic_profiles.py), built once."""
         fixtures, vecs = self._neighbour_index()
         with self._lock:
-            if self._centroids is None and fixtures:
-                names = [n for n in self.taxonomy if n != "other"]
-                labels = np.array([[float(n in f.topics) for n in names] for f in fixtures])
-                self._centroids = (names, labels, labels.T @ vecs, labels.sum(axis=0),
-                                   {f.abstract: i for i, f in enumerate(fixtures)})
-            return self._centroids
+            if self._learned_profiles is None and len(fixtures) >= 2:
+                from agent.engines.local.topic_profiles import LabelledProfiles
+
+                self._learned_profiles = LabelledProfiles([n for n in self.taxonomy if n != "other"],
+                                                   [f.topics for f in fixtures],
+                                                   [f.abstract for f in fixtures], vecs)
+            return self._learned_profiles
 
     # -- signals ---------------------------------------------------------------------------------
     def embedding_evidence(self, title: str | None, abstract: str) -> dict[str, float]:
@@ -215,26 +214,6 @@ class TopicTagger:
                 votes[tag] = (v + w / total, ids + [f.id])
         return votes
 
-    def _centroid_signal(self, vec: Any, abstract: str) -> dict[str, float]:
-        """Cosine of the paper to the mean of each tag's labelled papers (a nearest-centroid
-        classifier: it sees every labelled paper of a tag, where neighbour votes see five),
-        z-scored across tags. The paper's own fixture is taken out of the sums first."""
-        import numpy as np
-
-        built = self._centroid_sums()
-        if built is None:
-            return {}
-        names, labels, sums, counts, row_of = built
-        own = row_of.get(abstract.strip())
-        if own is not None:
-            _, vecs = self._neighbour_index()
-            sums = sums - np.outer(labels[own], vecs[own])
-            counts = counts - labels[own]
-        present = counts > 0
-        sims = (sums[present] @ vec) / (np.linalg.norm(sums[present], axis=1) + 1e-9)
-        z = (sims - sims.mean()) / (sims.std() + 1e-6)
-        return {n: float(zi) for n, zi in zip((n for n, p in zip(names, present) if p), z)}
-
     def evidence(self, title: str | None, abstract: str, vec: Any = None) -> dict[str, Evidence]:
         """All signals for one paper; `vec` is its embedding, or None for keywords only."""
         ev: dict[str, Evidence] = {}
@@ -245,8 +224,12 @@ class TopicTagger:
         if vec is not None:
             for tag, val in self._embedding_signal(vec).items():
                 ev.setdefault(tag, Evidence()).embedding = val
-            for tag, val in self._centroid_signal(vec, abstract).items():
-                ev.setdefault(tag, Evidence()).centroid = val
+            profiles = self._profiles()
+            if profiles is not None:
+                for tag, val in profiles.centroid(vec, abstract).items():
+                    ev.setdefault(tag, Evidence()).centroid = val
+                for tag, val in profiles.probe(vec, abstract).items():
+                    ev.setdefault(tag, Evidence()).probe = val
             for tag, (val, ids) in self._neighbour_signal(vec, abstract).items():
                 if tag in self.taxonomy:
                     e = ev.setdefault(tag, Evidence())
