@@ -111,9 +111,11 @@ def cross_validate(papers, fixtures, groups, threshold: float = THRESHOLD) -> di
 def leave_one_file_out(tagger, fixtures, files: list[str], use_embeddings: bool, vecs: list,
                        thresholds=THRESHOLDS) -> dict[float, dict[str, float]]:
     """Per threshold: topic F1 per fixture file, each held-out unit predicted by a model fitted on
-    every other file with neighbours from the other files only, plus "dev_ext" (pooled)."""
+    every other file with neighbours from the other files only, plus pooled per unit (4a+4b) and
+    per group ("dev_ext", "in_sample")."""
     counts: dict[float, dict[str, list[int]]] = {th: {} for th in thresholds}
     units = [held_out_unit(f) for f in files]
+    split_units = {u for u in units if len({f for f, v in zip(files, units) if v == u}) > 1}  # also pooled
     for held in sorted(set(units)):
         inside = [i for i in range(len(fixtures)) if units[i] == held]
         view = tagger.without({fixtures[i]["abstract"].strip() for i in inside})
@@ -123,7 +125,7 @@ def leave_one_file_out(tagger, fixtures, files: list[str], use_embeddings: bool,
         for th in thresholds:
             for i in inside:
                 pred, gold = predict(w, papers[i][0], papers[i][1], th), set(fixtures[i]["topics"])
-                for key in {files[i], "dev_ext"} if fixture_group(files[i]) == "dev_ext" else {files[i]}:
+                for key in {files[i], fixture_group(files[i])} | ({held} & split_units):
                     c = counts[th].setdefault(key, [0, 0, 0])
                     c[0] += len(pred & gold)
                     c[1] += len(pred - gold)
