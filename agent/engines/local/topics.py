@@ -1,14 +1,18 @@
 """Topic tags from the fixed taxonomy (LABELLING.md §4), explainably, without a network.
 
-Three signals, each normalised to [0, 1] per tag:
+Three signals rank the candidate tags, each normalised to [0, 1] per tag:
 - keywords: weighted cue phrases from agent/data/taxonomy.yaml. Title hits count double; tags
   marked `central` (platform/domain tags that §4 only wants when central) count body mentions at
   a fraction, because only the title and the main-claim sentence make them central.
 - embedding: cosine similarity of title+abstract to each tag's description (bundled MiniLM).
 - neighbours: votes of the most similar hand-labelled fixture abstracts (evals/fixtures/claims),
   skipping any fixture whose abstract is the input itself so evaluation is not self-fulfilling.
+The learned acceptor (topic_acceptor.py) then decides which candidates to keep, from those signals
+plus: the share of sentences with a cue of the tag and of the authors'-own-work sentences with one
+(topic_cues.keyword_scan), and, with embeddings, a nearest-centroid score and a ridge probe fitted
+at run time on the labelled papers, each leaving the input itself out (topic_profiles.py).
 The cue machinery (taxonomy parsing, the cue index, region-weighted keyword scores) is topic_cues.py.
-A weighted sum decides the tags; then the §4 rules apply: 1-4 tags, `nlp` dropped when
+Then the §4 rules apply: 1-4 tags, `nlp` dropped when
 `llm-serving` or `kv-cache` is present, `other` only when nothing clears the bar, techniques
 ordered before workloads and platforms. Every TopicTag lists the signals that carried it;
 `TopicTagger.explain()` gives the matched cues and neighbour ids behind them.
@@ -277,8 +281,9 @@ class TopicTagger:
             vec = embed([embed_text(title, abstract)])[0]
         ev = self.evidence(title, abstract, vec)
         return {t: {"keywords": round(e.keywords, 3), "embedding": round(e.embedding, 3),
-                    "neighbours": round(e.neighbours, 3), "cues": e.cues[:6],
-                    "neighbour_ids": e.neighbour_ids}
+                    "neighbours": round(e.neighbours, 3), "spread": round(e.spread, 3),
+                    "own_work": round(e.own_work, 3), "centroid": round(e.centroid, 3),
+                    "probe": round(e.probe, 3), "cues": e.cues[:6], "neighbour_ids": e.neighbour_ids}
                 for t, e in sorted(ev.items(), key=lambda kv: -kv[1].keywords)}
 
 
