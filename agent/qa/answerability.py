@@ -284,6 +284,7 @@ def check_constraints(question: str, answer, ctx):
     agent): when no cited paper meets every constraint the question names, the answer becomes the
     `closest` shape with `missing`; cited papers that miss one are reported in `notes`."""
     from agent.qa.constraints import paper_facts, question_constraints, unmet
+    from agent.qa.figure_check import with_unreported
     from agent.qa.tools import paper_extraction
 
     wanted = question_constraints(question)
@@ -293,6 +294,7 @@ def check_constraints(question: str, answer, ctx):
     for c in answer.citations:
         ext = paper_extraction(ctx, c.id)
         misses[c.id] = unmet(wanted, paper_facts(c.title, c.abstract, ext, ext.get("tldr")))
+        misses[c.id] = with_unreported(misses[c.id], wanted, c.abstract, question)
     for c in answer.citations:
         if misses[c.id]:
             answer.notes.append(f"[{c.n}] does not meet: " + ", ".join(m.surface for m in misses[c.id]))

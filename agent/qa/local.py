@@ -66,6 +66,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     constraint of the question; otherwise the closest papers, saying what they do not cover."""
     from agent.qa import answerability
     from agent.qa.constraints import paper_facts, question_constraints, unmet
+    from agent.qa.figure_check import with_unreported
 
     hits = search_papers(ctx, question, k=10)
     if not hits:
@@ -79,6 +80,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         ext = paper_extraction(ctx, src.id)
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
+        missing = with_unreported(missing, wanted, src.abstract, question)   # named, with no figure of it
         judged.append((src, ev, lookup_pick.with_unknown(missing, unknown)))
     judged = lookup_pick.owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     named = next((j for j in judged if j[1].named), None)

@@ -36,6 +36,7 @@ def owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm2
     retrieval missed it); a paper that only mentions the name (as a baseline) is not "named"."""
     from agent.qa import answerability
     from agent.qa.constraints import paper_facts, unmet
+    from agent.qa.figure_check import with_unreported
 
     owned = answerability.owners(question, all_sources(ctx), ctx.stats())
     if not owned:
@@ -49,6 +50,7 @@ def owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm2
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         ev.owner = ev.named = True
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
+        missing = with_unreported(missing, wanted, src.abstract, question)
         judged.insert(0, (src, ev, with_unknown(missing, unknown)))
     first = next(j for j in judged if j[0].id in ids)
     judged.remove(first)

@@ -1,0 +1,73 @@
+"""Does the abstract *report* the metric a question asks a figure for, or only mention it?
+
+A numeric question ("What mAP does X reach on KITTI?", "What decode latency does Y achieve?") names a
+metric (agent/qa/constraints.py). That check passes when a word for the metric appears anywhere in
+the text, so an abstract that speaks of a "feature map" or of a "latency predictor" meets "mAP" or
+"latency" while stating no figure of it, and the answer quotes an unrelated sentence. Here the metric
+counts as reported only when one sentence of the abstract has both a figure (a number with a unit,
+a percentage, an "x") and a word for the metric: the sentence an answer would quote.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from core.text import split_sentences
+
+SHORT = 4
+# A score written bare ("41.3 mAP", "BLEU of 27.4", "by 2 points") besides the figures with units of QUANTITY.
+SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])|\b\d+(?:\.\d+)?\s+points?\b", re.I)   # metric words this short ("map", "fid", "auc") must end where the word ends ("mapping" is not mAP)
+
+
+@lru_cache(maxsize=64)
+def _metric_rx(metric: str) -> re.Pattern:
+    """A word for `metric` at a word start; longer words may take a suffix ("energy-efficient", "latencies")."""
+    from agent.qa.constraints import METRICS
+
+    words = METRICS.get(metric, (metric,))
+    parts = [re.escape(w) + (r"(?![a-z0-9])" if len(w) <= SHORT else "") for w in words]
+    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + ")", re.I)
+
+
+def figure_sentence(metric: str, abstract: str) -> str | None:
+    """The first sentence of `abstract` that states a figure and names `metric`, else None."""
+    from agent.qa.closest import QUANTITY
+
+    rx = _metric_rx(metric)
+    return next((s for s in split_sentences(abstract or "")
+                 if (QUANTITY.search(s) or SCORE.search(s)) and rx.search(s)), None)
+
+
+def unreported(wanted: list, abstract: str, question: str | None = None) -> list:
+    """The metric constraints of `wanted` no sentence of `abstract` states a figure of (with the
+    question's own modifiers of the metric in `surface` when `question` is given)."""
+    from dataclasses import replace
+
+    out = [c for c in wanted if c.kind == "metric" and figure_sentence(c.value, abstract) is None]
+    return [replace(c, surface=with_modifiers(question, c.surface)) if question else c for c in out]
+
+
+def with_unreported(missing: list, wanted: list, abstract: str, question: str) -> list:
+    """`missing` plus the metrics of `wanted` the abstract names but states no figure of."""
+    said = {(m.kind, m.value) for m in missing}
+    return missing + [c for c in unreported(wanted, abstract, question) if (c.kind, c.value) not in said]
+
+
+MODIFIERS = 2   # words before the metric that say which figure of it is asked ("99th-percentile decode")
+
+
+def with_modifiers(question: str, surface: str) -> str:
+    """`surface` with up to MODIFIERS content words the question writes right before it."""
+    from agent.qa.text import STOP
+
+    at = question.find(surface)
+    if at < 0:
+        return surface
+    words = re.findall(r"[\w][\w.-]*", question[:at])
+    mods: list[str] = []
+    for w in reversed(words[-MODIFIERS:]):
+        if w.lower() in STOP or w.lower() in ("what", "which", "how", "much", "many"):
+            break
+        mods.insert(0, w)
+    return " ".join(mods + [surface])

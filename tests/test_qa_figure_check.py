@@ -1,0 +1,47 @@
+"""A numeric question's metric must be *reported*: a sentence of the abstract states a figure and
+names the metric. An abstract that only mentions the word ("feature map", "latency predictor",
+"low latency") does not answer "what mAP / what latency", and the answer says which metric it
+lacks. Questions are invented for the test corpus (tests/qa_support.py), not taken from a QA file."""
+
+from __future__ import annotations
+
+from qa_support import qa_home, qa_settings, qa_store  # noqa: F401
+
+from agent.qa import ask
+from agent.qa.constraints import question_constraints
+from agent.qa.figure_check import figure_sentence, unreported, with_modifiers
+
+
+def _metric(question: str):
+    return [c for c in question_constraints(question) if c.kind == "metric"]
+
+
+def test_a_metric_word_without_a_figure_is_unreported():
+    q = "What mAP does the detector get?"
+    assert [c.surface for c in unreported(_metric(q), "A feature map is rebuilt. It ranks first.", q)] == ["mAP"]
+    assert not unreported(_metric(q), "It reaches 41.3 mAP on the validation set.", q)
+
+
+def test_the_figure_and_the_metric_word_must_share_a_sentence():
+    abstract = "We design a latency predictor for decode latency modeling. Throughput rises by 46.2%."
+    q = "What tail decode latency does the server reach?"
+    (c,) = unreported(_metric(q), abstract, q)
+    assert c.surface == "tail decode latency"        # the question's own modifiers of the metric
+    assert figure_sentence("latency", "Latency drops to 12 ms per token.") is not None
+
+
+def test_a_metric_word_with_a_suffix_counts_and_a_short_one_must_end():
+    assert figure_sentence("energy", "It is 3.1x more energy-efficient than a GPU.") is not None
+    assert figure_sentence("mAP", "Mapping takes 3 ms.") is None
+
+
+def test_modifiers_stop_at_question_words():
+    assert with_modifiers("How much energy per request does it save?", "energy per request") == "energy per request"
+    assert with_modifiers("What p99 latency does it reach?", "latency") == "p99 latency"
+
+
+def test_a_metric_only_mentioned_is_declined_and_a_reported_one_answered(qa_settings, qa_store):
+    no = ask("How much latency does MonoATT save compared with grid-token detectors?", qa_settings, store=qa_store)
+    assert no.insufficient and no.confidence == "closest" and any("latency" in m for m in no.missing), no.answer
+    yes = ask("How much power does BlinkBud draw on the earbud?", qa_settings, store=qa_store)
+    assert not yes.insufficient and "29.8 mW" in yes.answer, yes.answer
