@@ -21,6 +21,10 @@ def vocab() -> Vocabulary:
 @pytest.mark.parametrize("question, kind", [
     ("Which paper does recallable KV-cache compression by semantic clusters?", "lookup"),
     ("Which system co-locates PEFT jobs with LLM decode instances?", "lookup"),
+    # one work whose description names other works in the plural ("... of X systems") is still one work
+    ("Which survey of mobile inference systems compares five on-device runtimes?", "lookup"),
+    ("Which compiler for sparse training frameworks fuses gradient kernels?", "lookup"),
+    ("Which inference systems compress the KV cache?", "set"),
     ("Which papers report experiments on the KITTI dataset/benchmark?", "set"),
     ("List all papers about federated learning", "set"),
     ("How many papers evaluate on ImageNet?", "set"),

@@ -30,7 +30,9 @@ _TOP = re.compile(r"\b(?:top|largest|biggest|highest|greatest|best|fastest|most)
 _COMPARE = re.compile(r"^\s*compare\b|\bvs\.?\s|\bversus\b|\bdifference(?:s)?\s+between\b", re.I)
 # "Which work ... studies what ...": a question about one work is not a set, whatever verbs follow.
 # A fronted clause ("Apart from federated learning, which papers ...") does not change the question's kind.
-_SET = re.compile(r"^(?:[^,?]{1,80},\s*)?\s*(?!(?:which|what)\s+(?:single\s+)?(?:work|paper|study|system|method|approach|framework)\b)"
+_SET = re.compile(r"^(?:[^,?]{1,80},\s*)?\s*(?!(?:which|what)\s+(?:single\s+)?(?:work|paper|study|system|method|approach|"
+                  r"framework|review|survey|overview|tutorial|tool|library|model|technique|algorithm|accelerator|"
+                  r"architecture|compiler)\b)"
                   r"(?:which|what|list|show|find|name|give\s+me|are\s+there)\b[^?]*?\b(?:papers|works|"
                   r"systems|studies|methods|approaches|techniques|frameworks|ones)\b|\ball\s+(?:the\s+)?papers\b|"
                   r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"
