@@ -45,3 +45,11 @@ def test_a_metric_only_mentioned_is_declined_and_a_reported_one_answered(qa_sett
     assert no.insufficient and no.confidence == "closest" and any("latency" in m for m in no.missing), no.answer
     yes = ask("How much power does BlinkBud draw on the earbud?", qa_settings, store=qa_store)
     assert not yes.insufficient and "29.8 mW" in yes.answer, yes.answer
+
+
+def test_the_largest_figure_a_named_paper_reports_comes_from_that_paper(qa_settings, qa_store):
+    from qa_support import ref_id
+
+    ans = ask("What is the biggest speedup ClusterKV claims?", qa_settings, store=qa_store)
+    assert not ans.insufficient and ans.citations[0].id == ref_id(qa_store, "000_8528321f52109f11.txt#15"), ans.answer
+    assert len(ans.citations) == 1      # that paper's own claims, not the corpus's largest

@@ -339,8 +339,13 @@ def _search_set(question: str, ctx: QAContext, r: Route) -> Answer:
 
 
 def _top(question: str, ctx: QAContext, r: Route) -> Answer:
+    from agent.qa.answerability import owners
+
     ids = None
-    if r.facets or r.year:
+    named = owners(question, lookup_pick.all_sources(ctx), ctx.stats())
+    if named:       # "the largest speedup X reports": X's own claims, not the corpus's largest
+        ids = [s.id for s in named]
+    elif r.facets or r.year:
         ids = [m.source.id for m in _set_members(question, ctx, r) or []]
     elif ctx.flt or ctx.scope is not None:
         ids = [s.id for s in lookup_pick.all_sources(ctx)]
@@ -350,6 +355,8 @@ def _top(question: str, ctx: QAContext, r: Route) -> Answer:
     for row in rows:                    # sorted by value: the first row of a paper is its best
         best.setdefault(row["paper_id"], row)
     rows = list(best.values())[:r.limit or 10]
+    if not rows and named:      # no claim row for the named paper: its abstract's own sentence
+        return _lookup(question, ctx, r)
     if not rows:
         return _insufficient(question, [], r, [], f"No speedup claim in the store matches ({r.describe() or 'this'}).")
     draft = Draft()
