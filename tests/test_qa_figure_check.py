@@ -53,3 +53,16 @@ def test_the_largest_figure_a_named_paper_reports_comes_from_that_paper(qa_setti
     ans = ask("What is the biggest speedup ClusterKV claims?", qa_settings, store=qa_store)
     assert not ans.insufficient and ans.citations[0].id == ref_id(qa_store, "000_8528321f52109f11.txt#15"), ans.answer
     assert len(ans.citations) == 1      # that paper's own claims, not the corpus's largest
+
+
+def test_the_quoted_figure_is_not_one_the_question_already_writes():
+    from types import SimpleNamespace
+
+    from agent.qa.local import _numeric_sentence
+    from agent.qa.text import term_set
+
+    ctx = SimpleNamespace(stats=lambda: SimpleNamespace(idf=lambda t: 1.0))
+    abstract = ("We built a labelling tool that makes annotation 4.1x faster. "
+                "Our co-designed accelerator runs inference 9.3x faster than a GPU.")
+    q = "Which thesis built a 4.1x faster annotation tool, and how much faster is its accelerator's inference?"
+    assert "9.3x" in _numeric_sentence(abstract, term_set(q), ctx, q)

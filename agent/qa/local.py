@@ -113,7 +113,7 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     if numeric:
         from agent.qa.baselines import comparing_sentence
 
-        picked = [comparing_sentence(ctx, best, question, r.metric) or _numeric_sentence(best.abstract, q_terms, ctx)]
+        picked = [comparing_sentence(ctx, best, question, r.metric) or _numeric_sentence(best.abstract, q_terms, ctx, question)]
     else:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
@@ -133,10 +133,19 @@ def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> lis
     return relevance.judge(query, hits, ctx.stats(), dense_scores(ctx, query), top=top)
 
 
-def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext) -> str:
+def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext, question: str = "") -> str:
+    """The sentence with a figure the question does not already write ("which work built a 6.2x faster
+    tool, and how much faster is its inference?" asks for the other figure), most question words first."""
+    from agent.qa.closest import _value
+
     sents = split_sentences(abstract) or [abstract]
     overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
-    best = max(range(len(sents)), key=lambda i: (bool(_QUANTITY.search(sents[i])), overlaps[i], -i))
+    given = {_value(m.group(0)) for m in _QUANTITY.finditer(question)}
+
+    def new_figure(s: str) -> bool:
+        return any(_value(m.group(0)) not in given for m in _QUANTITY.finditer(s))
+
+    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), overlaps[i], -i))
     return sents[best]
 
 
