@@ -30,6 +30,12 @@ def test_the_figure_and_the_metric_word_must_share_a_sentence():
     assert figure_sentence("latency", "Latency drops to 12 ms per token.") is not None
 
 
+def test_a_figure_in_the_metric_unit_reports_it_without_the_word():
+    assert figure_sentence("latency", "We aim at low latency. The model runs in 18 ms on a phone.") is not None
+    assert figure_sentence("memory", "Memory matters. It fits in 3.5 GB.") is not None
+    assert figure_sentence("latency", "Latency matters. Accuracy rises by 2%.") is None
+
+
 def test_a_metric_word_with_a_suffix_counts_and_a_short_one_must_end():
     assert figure_sentence("energy", "It is 3.1x more energy-efficient than a GPU.") is not None
     assert figure_sentence("mAP", "Mapping takes 3 ms.") is None

@@ -30,13 +30,25 @@ def _metric_rx(metric: str) -> re.Pattern:
     return re.compile(r"(?<![\w])(?:" + "|".join(parts) + ")", re.I)
 
 
+# A figure whose unit says which metric it is, whether or not the sentence names the metric
+# ("X runs in 18 ms on a phone" reports a latency).
+UNIT_OF = {
+    "latency": re.compile(r"\d\s*(?:ms|µs|us|ns|milliseconds?|microseconds?|seconds?)\b", re.I),
+    "energy": re.compile(r"\d\s*(?:[mµkM]?J|joules?|[mk]?Wh)\b"),
+    "power": re.compile(r"\d\s*(?:[mµkM]?W|watts?)\b"),
+    "memory": re.compile(r"\d\s*(?:[KMGT]i?B|bytes?)\b"),
+    "FPS": re.compile(r"\d\s*(?:fps|frames?\s+per\s+second)\b", re.I),
+}
+
+
 def figure_sentence(metric: str, abstract: str) -> str | None:
-    """The first sentence of `abstract` that states a figure and names `metric`, else None."""
+    """The first sentence of `abstract` that states a figure and names `metric` (or states a figure in
+    the metric's own unit), else None."""
     from agent.qa.closest import QUANTITY
 
-    rx = _metric_rx(metric)
+    rx, unit = _metric_rx(metric), UNIT_OF.get(metric)
     return next((s for s in split_sentences(abstract or "")
-                 if (QUANTITY.search(s) or SCORE.search(s)) and rx.search(s)), None)
+                 if ((QUANTITY.search(s) or SCORE.search(s)) and rx.search(s)) or (unit and unit.search(s))), None)
 
 
 def unreported(wanted: list, abstract: str, question: str | None = None) -> list:
