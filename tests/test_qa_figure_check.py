@@ -9,7 +9,7 @@ from qa_support import qa_home, qa_settings, qa_store  # noqa: F401
 
 from agent.qa import ask
 from agent.qa.constraints import question_constraints
-from agent.qa.figure_check import figure_sentence, unreported, with_modifiers
+from agent.qa.figure_check import figure_sentence, numeric_sentence, unreported, with_modifiers
 
 
 def _metric(question: str):
@@ -64,11 +64,10 @@ def test_the_largest_figure_a_named_paper_reports_comes_from_that_paper(qa_setti
 def test_the_quoted_figure_is_not_one_the_question_already_writes():
     from types import SimpleNamespace
 
-    from agent.qa.local import _numeric_sentence
     from agent.qa.text import term_set
 
     ctx = SimpleNamespace(stats=lambda: SimpleNamespace(idf=lambda t: 1.0))
     abstract = ("We built a labelling tool that makes annotation 4.1x faster. "
                 "Our co-designed accelerator runs inference 9.3x faster than a GPU.")
     q = "Which thesis built a 4.1x faster annotation tool, and how much faster is its accelerator's inference?"
-    assert "9.3x" in _numeric_sentence(abstract, term_set(q), ctx, q)
+    assert "9.3x" in numeric_sentence(abstract, term_set(q), ctx, q)

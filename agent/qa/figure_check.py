@@ -83,3 +83,20 @@ def with_modifiers(question: str, surface: str) -> str:
             break
         mods.insert(0, w)
     return " ".join(mods + [surface])
+
+
+def numeric_sentence(abstract: str, q_terms: set[str], ctx, question: str = "") -> str:
+    """The sentence a numeric answer quotes: one with a figure the question does not already write
+    ("which work built a 6.2x faster tool, and how much faster is its inference?" asks for the other
+    figure), then most question words (IDF-weighted), then the earliest."""
+    from agent.qa.closest import QUANTITY, _value, sentence_overlaps
+
+    sents = split_sentences(abstract) or [abstract]
+    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
+    given = {_value(m.group(0)) for m in QUANTITY.finditer(question)}
+
+    def new_figure(s: str) -> bool:
+        return any(_value(m.group(0)) not in given for m in QUANTITY.finditer(s))
+
+    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), overlaps[i], -i))
+    return sents[best]

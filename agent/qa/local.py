@@ -10,8 +10,7 @@ import re
 
 from agent.qa import lookup_pick, relevance
 from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
-from agent.qa.closest import QUANTITY as _QUANTITY
-from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, sentence_overlaps
+from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set
 from agent.qa.closest import support_sentences as _support
 from agent.qa.drafting import Draft
 from agent.qa.drafting import finish as _finish
@@ -112,8 +111,9 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
     if numeric:
         from agent.qa.baselines import comparing_sentence
+        from agent.qa.figure_check import numeric_sentence
 
-        picked = [comparing_sentence(ctx, best, question, r.metric) or _numeric_sentence(best.abstract, q_terms, ctx, question)]
+        picked = [comparing_sentence(ctx, best, question, r.metric) or numeric_sentence(best.abstract, q_terms, ctx, question)]
     else:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
@@ -131,22 +131,6 @@ def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> lis
     """Hybrid search, re-ranked by relevance (dense similarity + coverage of the query's words)."""
     hits = search_papers(ctx, query, k=k)
     return relevance.judge(query, hits, ctx.stats(), dense_scores(ctx, query), top=top)
-
-
-def _numeric_sentence(abstract: str, q_terms: set[str], ctx: QAContext, question: str = "") -> str:
-    """The sentence with a figure the question does not already write ("which work built a 6.2x faster
-    tool, and how much faster is its inference?" asks for the other figure), most question words first."""
-    from agent.qa.closest import _value
-
-    sents = split_sentences(abstract) or [abstract]
-    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
-    given = {_value(m.group(0)) for m in _QUANTITY.finditer(question)}
-
-    def new_figure(s: str) -> bool:
-        return any(_value(m.group(0)) not in given for m in _QUANTITY.finditer(s))
-
-    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), overlaps[i], -i))
-    return sents[best]
 
 
 def _describe(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:
