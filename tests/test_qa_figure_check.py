@@ -9,7 +9,8 @@ from qa_support import qa_home, qa_settings, qa_store  # noqa: F401
 
 from agent.qa import ask
 from agent.qa.constraints import question_constraints
-from agent.qa.figure_check import figure_sentence, numeric_sentence, unreported, with_modifiers
+from agent.qa.closest import numeric_sentence
+from agent.qa.figure_check import figure_sentence, unreported, with_modifiers
 
 
 def _metric(question: str):

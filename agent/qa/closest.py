@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from agent.qa.drafting import Draft, finish, insufficient, mention, strip_end
+from agent.qa.figure_check import QUANTITY
 from agent.qa.text import display, label, term_set
 from agent.qa.types import Answer
 from core.text import split_sentences as sentences
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
     from agent.qa.tools import QAContext
 
 CLOSEST_MIN = 0.2   # P(answerable) from which a retrieved paper is shown as a closest match
-# A figure in a sentence: 2.8x, 2.8$\times$, 40%, 147.5 hours, 57GB, 26 ms, 33 FPS.
-QUANTITY = re.compile(r"\d[\d,.]*\s*(?:\$?\\times\$?|×|x\b|X\b|times\b|-fold|fold\b|\\?%|percent\b|"
-                       r"hours?\b|minutes?\b|seconds?\b|[KMGT]B\b|[mµun]s\b|FPS\b|[mk]?W\b|[mµ]?J\b|[GT]OPS\b|"
-                       r"FLOPs?\b|dB\b)")
 # A question that asks for a figure even when the router files it as a look-up ("how low is the latency",
 # "what minimal evolution time"): the answer must quote the sentence carrying the figure.
 ASKS_FIGURE = re.compile(r"^\s*(?:how\s+(?:low|high|much|many|fast|large|long|small|big|quick|short|often)\b|"
@@ -229,3 +226,18 @@ def support_sentences(abstract: str, q_terms: set[str], ctx: QAContext, want: in
         if nums and not any(i in nums for i in picked):
             picked = sorted(picked + [nums[0]])
     return [sents[i] for i in picked]
+
+
+def numeric_sentence(abstract: str, q_terms: set[str], ctx, question: str = "") -> str:
+    """The sentence a numeric answer quotes: one with a figure the question does not already write
+    ("which work built a 6.2x faster tool, and how much faster is its inference?" asks for the other
+    figure), then most question words (IDF-weighted), then the earliest."""
+    sents = sentences(abstract) or [abstract]
+    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
+    given = {_value(m.group(0)) for m in QUANTITY.finditer(question)}
+
+    def new_figure(s: str) -> bool:
+        return any(_value(m.group(0)) not in given for m in QUANTITY.finditer(s))
+
+    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), overlaps[i], -i))
+    return sents[best]

@@ -15,9 +15,13 @@ from functools import lru_cache
 
 from core.text import split_sentences
 
-SHORT = 4
+# A figure in a sentence: 2.8x, 2.8$\times$, 40%, 147.5 hours, 57GB, 26 ms, 33 FPS.
+QUANTITY = re.compile(r"\d[\d,.]*\s*(?:\$?\\times\$?|×|x\b|X\b|times\b|-fold|fold\b|\\?%|percent\b|"
+                       r"hours?\b|minutes?\b|seconds?\b|[KMGT]B\b|[mµun]s\b|FPS\b|[mk]?W\b|[mµ]?J\b|[GT]OPS\b|"
+                       r"FLOPs?\b|dB\b)")
+SHORT = 4   # metric words this short ("map", "fid", "auc") must end where the word ends ("mapping" is not mAP)
 # A score written bare ("41.3 mAP", "BLEU of 27.4", "by 2 points") besides the figures with units of QUANTITY.
-SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])|\b\d+(?:\.\d+)?\s+points?\b", re.I)   # metric words this short ("map", "fid", "auc") must end where the word ends ("mapping" is not mAP)
+SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])|\b\d+(?:\.\d+)?\s+points?\b", re.I)
 
 
 @lru_cache(maxsize=64)
@@ -44,8 +48,6 @@ UNIT_OF = {
 def figure_sentence(metric: str, abstract: str) -> str | None:
     """The first sentence of `abstract` that states a figure and names `metric` (or states a figure in
     the metric's own unit), else None."""
-    from agent.qa.closest import QUANTITY
-
     rx, unit = _metric_rx(metric), UNIT_OF.get(metric)
     return next((s for s in split_sentences(abstract or "")
                  if ((QUANTITY.search(s) or SCORE.search(s)) and rx.search(s)) or (unit and unit.search(s))), None)
@@ -84,19 +86,3 @@ def with_modifiers(question: str, surface: str) -> str:
         mods.insert(0, w)
     return " ".join(mods + [surface])
 
-
-def numeric_sentence(abstract: str, q_terms: set[str], ctx, question: str = "") -> str:
-    """The sentence a numeric answer quotes: one with a figure the question does not already write
-    ("which work built a 6.2x faster tool, and how much faster is its inference?" asks for the other
-    figure), then most question words (IDF-weighted), then the earliest."""
-    from agent.qa.closest import QUANTITY, _value, sentence_overlaps
-
-    sents = split_sentences(abstract) or [abstract]
-    overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
-    given = {_value(m.group(0)) for m in QUANTITY.finditer(question)}
-
-    def new_figure(s: str) -> bool:
-        return any(_value(m.group(0)) not in given for m in QUANTITY.finditer(s))
-
-    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), overlaps[i], -i))
-    return sents[best]

@@ -10,7 +10,7 @@ import re
 
 from agent.qa import lookup_pick, relevance
 from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
-from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set
+from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, numeric_sentence
 from agent.qa.closest import support_sentences as _support
 from agent.qa.drafting import Draft
 from agent.qa.drafting import finish as _finish
@@ -111,7 +111,6 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
     if numeric:
         from agent.qa.baselines import comparing_sentence
-        from agent.qa.figure_check import numeric_sentence
 
         picked = [comparing_sentence(ctx, best, question, r.metric) or numeric_sentence(best.abstract, q_terms, ctx, question)]
     else:
