@@ -1,7 +1,8 @@
 """The typer application every command module registers on, and the error edge of the CLI.
 
 Every failure leaves as `error:` and `hint:` lines on stderr and a non-zero exit: library errors
-(PapersError), usage errors (exit 2) and, as a safety net, a damaged SQLite file anywhere.
+(PapersError), usage errors (exit 2) and, as safety nets, a file-system error on a named path and a
+damaged SQLite file anywhere.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ class PapersGroup(TyperGroup):
             if hint:
                 typer.echo(f"hint: {hint}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            if getattr(exc, "filename", None) is None or isinstance(exc, BrokenPipeError) or debug_enabled():
+                raise
+            # a safety net: outputs are checked where they are opened, but a file can fail anywhere
+            typer.echo(f"error: {exc.filename}: {exc.strerror or type(exc).__name__}", err=True)
+            typer.echo("hint: check the path and its permissions (PAPERS_DEBUG=1 shows the traceback)", err=True)
+            ctx.exit(1)
         except Exception as exc:
             if type(exc).__module__ not in ("sqlite3", "_sqlite3") or debug_enabled():
                 raise

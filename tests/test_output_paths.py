@@ -1,0 +1,72 @@
+"""Output files the user names (-o, --failures, backup -o) that cannot be written: one `error:` line
+and a `hint:` line, exit 1, no traceback, and nothing extracted before the check."""
+
+from __future__ import annotations
+
+from conftest import DATA
+
+
+def _blocked(tmp_path):
+    """A path whose parent is a regular file: unwritable for every user, root included."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    return blocker / "out"
+
+
+def _assert_one_error(result, path_fragment: str):
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith("error: cannot write") and path_fragment in errors[0], lines
+    assert any(line.startswith("hint: ") for line in lines), lines
+
+
+def _ingest(cli):
+    assert cli("ingest", "--no-index", str(DATA / "arxiv_query.atom.xml")).exit_code == 0
+
+
+def test_export_to_an_unwritable_path_is_an_error_line(cli, tmp_path):
+    _ingest(cli)
+    out = _blocked(tmp_path)
+    for name in ("x.jsonl", "x.csv", "x.bib"):
+        _assert_one_error(cli("export", "-o", str(out / name)), name)
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()
+    _assert_one_error(cli("export", "-o", str(folder), "--force"), "folder.jsonl")
+
+
+def test_extract_checks_its_output_before_extracting(cli, tmp_path):
+    _ingest(cli)
+    out = _blocked(tmp_path)
+    result = cli("extract", "--all", "--no-embeddings", "-o", str(out / "x.jsonl"))
+    _assert_one_error(result, "x.jsonl")
+    assert "extracting" not in result.stderr   # refused before any paper was extracted
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    (folder / "keep").write_text("x")
+    _assert_one_error(cli("extract", "--all", "--no-embeddings", "-o", str(folder), "--force"), "folder.csv")
+    failures = cli("extract", "--all", "--no-embeddings", "-o", str(tmp_path / "ok.jsonl"),
+                   "--failures", str(out / "f.jsonl"))
+    _assert_one_error(failures, "f.jsonl")
+
+
+def test_backup_to_an_unwritable_path_blames_the_path_not_the_store(cli, tmp_path):
+    _ingest(cli)
+    result = cli("backup", "-o", str(_blocked(tmp_path) / "b.db"))
+    _assert_one_error(result, "b.db")
+    assert "unreadable" not in result.stderr and "doctor" not in result.stderr
+
+
+def test_an_unexpected_file_error_is_an_error_line(cli, monkeypatch, tmp_path):
+    """The CLI edge's safety net: any file-system error on a named path, wherever it is raised."""
+    import store.export
+
+    def boom(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "somewhere"))
+
+    _ingest(cli)
+    monkeypatch.setattr(store.export, "write_export", boom)
+    result = cli("export", "-o", str(tmp_path / "x.jsonl"))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {tmp_path / 'somewhere'}: Permission denied\nhint: ")
