@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.errors import InputFileError
 from store.records import ParseIssue, ParseResult
+from store.sources.common import tidy_occurrence
 from store.sources.structured import NoAbstractField
 
 FORMATS = ("alphaxiv", "profile", "arxiv", "hf-daily", "jsonl", "json", "csv", "atom")
@@ -30,6 +31,7 @@ def read_source(path: Path, *, max_bytes: int) -> ParseResult:
     if not papers and not raw_issues:
         raise InputFileError(f"{path.name}: no papers found in this {fmt} file")
     for paper in papers:
+        tidy_occurrence(paper)
         paper.source = path.name
     issues = [ParseIssue(file=path.name, line=line, reason=reason) for line, reason in raw_issues]
     return ParseResult(file=path.name, path=str(path.resolve()), format=fmt,
