@@ -70,3 +70,22 @@ def test_an_unexpected_file_error_is_an_error_line(cli, monkeypatch, tmp_path):
     result = cli("export", "-o", str(tmp_path / "x.jsonl"))
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: {tmp_path / 'somewhere'}: Permission denied\nhint: ")
+
+
+def test_config_names_its_file_and_aligns_every_value(tmp_path):
+    """`papers config` says which papers.toml it read, and long keys (prompt_tokens_per_second) do not
+    push their values out of the column; a value with brackets is printed as written."""
+    from test_cli_conventions import papers
+
+    toml = tmp_path / "papers.toml"
+    toml.write_text('model = "my-[local]-model"\n')
+    home = tmp_path / "home"
+    data = __import__("json").loads(papers("config", "--json", env={"PAPERS_CONFIG": str(toml)}, home=home).stdout)
+    assert data["config_file"] == str(toml) and data["model"] == "my-[local]-model"
+    result = papers("config", env={"PAPERS_CONFIG": str(toml), "COLUMNS": "200"}, home=home)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    columns = {line.index(key) + len(key) for line in lines for key in data if line.strip().startswith(key + " ")}
+    assert len(columns) == 1, lines
+    assert any(line.endswith(" my-[local]-model") for line in lines)
+    assert any(line.strip() == f"config_file {toml}" for line in lines)

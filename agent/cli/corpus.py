@@ -206,9 +206,11 @@ def config(as_json: bool = JSON):
     """Show the effective settings (PAPERS_* env, papers.toml, defaults). Secrets are never shown."""
     import os
 
-    from core.settings import get_settings
+    from core.settings import config_file, get_settings
 
     data = get_settings().public_dict()
+    found = config_file()
+    data["config_file"] = str(found) if found else None    # where the papers.toml values came from
     data["openai_api_key"] = "set" if os.environ.get("OPENAI_API_KEY") else "not set"
     data["openai_base_url"] = os.environ.get("OPENAI_BASE_URL") or "(OpenAI default)"
     from agent.engines.llm.modes import known_modes
@@ -216,5 +218,8 @@ def config(as_json: bool = JSON):
     data["llm_output_modes"] = known_modes(get_settings())
     if as_json:
         return print_json(data)
+    from rich.markup import escape
+
+    width = max(map(len, data))     # every value starts in one column, however long the key
     for key, value in data.items():
-        console().print(f"[dim]{key:>16}[/] {value}")
+        console().print(f"[dim]{key:>{width}}[/] {escape(str(value))}", highlight=False)
