@@ -26,3 +26,9 @@ def test_answer_display_of_a_range_answer():
     answer = r"Nimbus achieves $2.9\times \sim 12.5\times$ performance improvements [1]."
     data = Answer(question="q", answer=answer).to_json()
     assert data["answer"] == answer and data["answer_display"] == "Nimbus achieves 2.9× ~ 12.5× performance improvements [1]."
+
+
+def test_a_times_that_lost_its_backslash_is_a_multiplication_sign():
+    """Seed pages carry "Vim is 2.8times faster … 1248times1248" (the scrape dropped `\\`)."""
+    assert display("Vim is 2.8times faster at 1248times1248") == "Vim is 2.8× faster at 1248×1248"
+    assert display("three times faster, 2 times more, sometimes") == "three times faster, 2 times more, sometimes"

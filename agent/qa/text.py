@@ -28,7 +28,10 @@ _LATEX = ((re.compile(r"\$\s*\\times\s*\$|\\times"), "×"), (re.compile(r"\\%"),
           (re.compile(r"\\pm(?![A-Za-z])\s*"), "±"),
           (re.compile(r"\\leq?(?![A-Za-z])\s*"), "≤ "), (re.compile(r"\\geq?(?![A-Za-z])\s*"), "≥ "),
           (re.compile(r"\\([A-Za-z]+)\{\}"), r"\1"),
-          (re.compile(r"\$([^$]{0,40})\$"), r"\1"))
+          (re.compile(r"\$([^$]{0,40})\$"), r"\1"),
+          # a scrape that lost the backslash leaves "2.8times faster", "1248times1248": a digit glued to
+          # "times" is never the English word
+          (re.compile(r"(?<=\d)times(?![A-Za-z])"), "×"))
 
 
 def tokens(text: str) -> list[str]:
