@@ -32,3 +32,25 @@ def test_a_times_that_lost_its_backslash_is_a_multiplication_sign():
     """Seed pages carry "Vim is 2.8times faster … 1248times1248" (the scrape dropped `\\`)."""
     assert display("Vim is 2.8times faster at 1248times1248") == "Vim is 2.8× faster at 1248×1248"
     assert display("three times faster, 2 times more, sometimes") == "three times faster, 2 times more, sometimes"
+
+
+def test_a_wrapped_citation_quote_keeps_its_indent_and_has_no_trailing_blanks():
+    import io
+
+    from rich.console import Console
+
+    from agent.qa.render import answer_text
+    from agent.qa.types import Answer, Citation
+
+    quote = ("Experiment results on the real-world KITTI dataset demonstrate that MonoATT can effectively "
+             "improve the Mono3D accuracy for both near and far objects and guarantee low latency.")
+    cite = Citation(id="2303.13018", title="MonoATT", arxiv_id="2303.13018", year=2023, abstract=quote, score=1.0,
+                    n=1, support=quote)
+    buf = io.StringIO()
+    Console(file=buf, width=60, color_system=None).print(answer_text(Answer(question="q", answer="A [1].",
+                                                                            citations=[cite])))
+    lines = buf.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("[1] MonoATT"))
+    quoted = lines[start + 1:]
+    assert len(quoted) >= 3 and all(line.startswith("    ") and line == line.rstrip() for line in quoted), lines
+    assert " ".join(line.strip() for line in quoted) == f'"{quote}"'
