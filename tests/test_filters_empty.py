@@ -40,3 +40,15 @@ def test_unknown_values_name_the_closest_known_ones(cli, store):
     found = cli("list", "--topic", "kv-cache")
     assert "1 paper\n" in found.stdout and found.stderr == ""
     assert json.loads(cli("list", "--topic", "kv-cache", "--json").stdout)["id"] == pid
+
+
+def test_hardware_class_in_any_case_singular_or_plural(cli, store):
+    """`--hardware-class GPUs` is the class gpu, as `--topic "KV caches"` is kv-cache (not 'no paper has
+    --hardware-class' with gpu as the closest known value)."""
+    cli("ingest", "--no-index", str(SEEDS))
+    pid = store.all()[0].id
+    assert save_extraction(store, Extraction.from_json({"id": pid, "engine": "local", **EXTRACTED}))
+    for value in ("gpu", "GPU", "gpus", "GPUs"):
+        result = cli("list", "--hardware-class", value, "--json")
+        assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [pid], value
+        assert "note:" not in result.stderr, value
