@@ -89,3 +89,15 @@ def test_config_names_its_file_and_aligns_every_value(tmp_path):
     assert len(columns) == 1, lines
     assert any(line.endswith(" my-[local]-model") for line in lines)
     assert any(line.strip() == f"config_file {toml}" for line in lines)
+
+
+def test_every_command_summary_in_papers_help_is_one_line():
+    """`papers --help` lists each command with the first paragraph of its docstring: a paragraph that
+    wraps in the source breaks mid-sentence there ("… or BibTeX" / "(@misc …")."""
+    from agent.cli import app
+    from typer.main import get_command
+
+    group = get_command(app)
+    for name, command in group.commands.items():
+        first = (command.help or "").strip().split("\n\n")[0]
+        assert "\n" not in first, (name, first)

@@ -64,6 +64,7 @@ def _report_problems(rejected, issues) -> None:
 @app.command()
 def parse(paths: List[Path] = typer.Argument(..., help="files or folders to parse"), as_json: bool = JSON_LINES):
     """Parse files and print every paper occurrence in page order, without storing anything.
+
     Large JSON Lines files (the arXiv snapshot) are streamed: records print as they are read."""
     from agent.corpus import iter_parse
     from core.text import visible_text
@@ -133,8 +134,9 @@ def export(output: Path = typer.Option(..., "-o", "--output", help="FILE.jsonl, 
            topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization"),
            min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
            force: bool = typer.Option(False, "--force", help="overwrite an existing file")):
-    """Export stored papers and their extracted claims (no re-extraction): JSON Lines, CSV, or BibTeX
-    (@misc with eprint/archivePrefix for arXiv papers). Filters as in `list`."""
+    """Export stored papers and their extracted claims (no re-extraction) as JSON Lines, CSV or BibTeX.
+
+    BibTeX entries are @misc with eprint/archivePrefix for arXiv papers. Filters as in `list`."""
     from agent.corpus import open_store
     from store.export import export_records, write_export
     from store.papers import PaperFilter
