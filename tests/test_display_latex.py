@@ -54,3 +54,23 @@ def test_a_wrapped_citation_quote_keeps_its_indent_and_has_no_trailing_blanks():
     quoted = lines[start + 1:]
     assert len(quoted) >= 3 and all(line.startswith("    ") and line == line.rstrip() for line in quoted), lines
     assert " ".join(line.strip() for line in quoted) == f'"{quote}"'
+
+
+def test_claims_read_as_a_reader_says_them():
+    """`papers claims` / `show` / `demo`: an energy claim that goes up is an efficiency gain (LABELLING:
+    "2.5x energy efficiency improvement" -> energy/increase), and speedup/faster is said once."""
+    from agent.cli.render import claim_phrase, extraction_text
+    from core.models import Extraction
+
+    assert claim_phrase("energy", "increase") == "energy efficiency increase"
+    assert claim_phrase("speedup", "faster") == "faster"
+    assert claim_phrase("search cost", "faster", "up_to") == "faster (search cost, up to)"
+    assert claim_phrase("memory", "reduction", "average") == "memory reduction (average)"
+    ext = Extraction.from_json({"id": "p1", "engine": "local", "speedups": [
+        {"value": 2.8, "unit": "x", "metric": "speedup", "direction": "faster", "baseline": "accelerators",
+         "qualifier": None, "evidence": "2.8x speedup"},
+        {"value": 2.5, "unit": "x", "metric": "energy", "direction": "increase", "baseline": "accelerators",
+         "qualifier": None, "evidence": "2.5x energy efficiency improvement"}]})
+    text = extraction_text(ext).plain
+    assert "2.8x faster vs accelerators" in text and "2.5x energy efficiency increase vs accelerators" in text
+    assert "energy increase" not in text and "speedup faster" not in text
