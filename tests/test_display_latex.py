@@ -74,3 +74,26 @@ def test_claims_read_as_a_reader_says_them():
     text = extraction_text(ext).plain
     assert "2.8x faster vs accelerators" in text and "2.5x energy efficiency increase vs accelerators" in text
     assert "energy increase" not in text and "speedup faster" not in text
+
+
+def test_search_passages_wrap_with_their_indent_and_keep_highlights():
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from agent.cli.search import _hits_text
+
+    passage = ("Large Language Models are increasingly being deployed in datacenters. Serving these models "
+               "requires careful memory management of key-value caches and activations.")
+    paper = SimpleNamespace(year=None, title="eLLM: Elastic Memory Management", id="pfa483e054c")
+    buf = io.StringIO()
+    Console(file=buf, width=60, color_system="truecolor", force_terminal=True).print(
+        _hits_text([SimpleNamespace(paper=paper, score=0.0328, passage=passage)], "memory management"))
+    plain = __import__("re").sub(r"\x1b\[[0-9;]*m", "", buf.getvalue()).splitlines()
+    assert plain[0].startswith(" 1. 0.0328 [----] eLLM")
+    head_end = next(i for i, line in enumerate(plain) if line.rstrip().endswith("pfa483e054c"))
+    body = [line for line in plain[head_end + 1:] if line]
+    assert len(body) >= 3 and all(line.startswith("    ") and line == line.rstrip() for line in body), plain
+    assert " ".join(line.strip() for line in body) == passage
+    assert "\x1b[1;33mmemory" in buf.getvalue()      # the query's words are still highlighted

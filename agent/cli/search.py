@@ -67,19 +67,22 @@ def reindex(as_json: bool = JSON):
 
 
 def _hits_text(hits, query: str):
+    """Each hit's header line, then its passage indented by 4 on every wrapped line."""
+    from rich.console import Group
     from rich.text import Text
 
+    from agent.qa.render import Indented
     from store.bm25 import highlight_spans
     from core.text import visible_text
 
-    out = Text()
+    parts: list = []
     for i, hit in enumerate(hits, start=1):
         p = hit.paper
-        out.append(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
-        out.append(f"[{p.year or '----'}] ", style="dim").append(visible_text(p.title) or "(untitled)", style="bold")
-        out.append(f"  {p.id}\n", style="cyan")
-        passage = Text("    " + hit.passage + "\n\n")
+        head = Text(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
+        head.append(f"[{p.year or '----'}] ", style="dim").append(visible_text(p.title) or "(untitled)", style="bold")
+        head.append(f"  {p.id}", style="cyan")
+        passage = Text(hit.passage)
         for start, end in highlight_spans(hit.passage, query):
-            passage.stylize("bold yellow", start + 4, end + 4)
-        out.append_text(passage)
-    return out
+            passage.stylize("bold yellow", start, end)
+        parts += [head, Indented(passage, 4), Text("")]
+    return Group(*parts)

@@ -28,7 +28,7 @@ def answer_text(ans: Answer, *, with_body: bool = True):
         for c in ans.citations:
             out.append(f"[{c.n}] ", style="bold cyan").append(paper_line(c), style="bold")
             if c.support:
-                parts += [out, _Indented(Text(f'"{display(c.support)}"', style="dim"), 4)]
+                parts += [out, Indented(Text(f'"{display(c.support)}"', style="dim"), 4)]
                 out = Text()
             else:
                 out.append("\n")
@@ -39,7 +39,7 @@ def answer_text(ans: Answer, *, with_body: bool = True):
     return Group(*parts, *([out] if out.plain else []))
 
 
-class _Indented:
+class Indented:
     """Text wrapped to the console's width with every line indented (no trailing blanks)."""
 
     def __init__(self, text, indent: int):
