@@ -27,6 +27,10 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
            year: Optional[str] = typer.Option(None, help="2023, 2021-2023, >=2023"),
            category: Optional[str] = typer.Option(None, help="arXiv category, e.g. LG, CV"),
            topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization (needs extraction)"),
+           dataset: Optional[str] = typer.Option(None, help="extracted dataset, e.g. KITTI"),
+           hardware: Optional[str] = typer.Option(None, help="part of an extracted hardware name"),
+           hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
+           min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
            as_json: bool = JSON_LINES):
     """Find the papers most relevant to a question; works offline (local embeddings + BM25)."""
     from agent.corpus import open_store
@@ -34,7 +38,8 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
     from store.index import search as run
     from store.papers import PaperFilter
 
-    flt = PaperFilter(year=year, category=category, topic=topic)
+    flt = PaperFilter(year=year, category=category, topic=topic, dataset=dataset, hardware=hardware,
+                      hardware_class=hardware_class, min_speedup=min_speedup)   # the filters of `list`
     from agent.cli.output import note, progress
 
     store = open_store()
