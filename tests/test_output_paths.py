@@ -101,3 +101,17 @@ def test_every_command_summary_in_papers_help_is_one_line():
     for name, command in group.commands.items():
         first = (command.help or "").strip().split("\n\n")[0]
         assert "\n" not in first, (name, first)
+
+
+def test_ctrl_c_during_ingest_says_how_to_finish(cli, monkeypatch):
+    """Ctrl-C in the embed phase left "interrupted; finished work was kept" and nothing else; running
+    the same ingest again finishes the job (unchanged files are kept, missing embeddings are made)."""
+    import agent.corpus
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(agent.corpus, "ingest", interrupted)
+    result = cli("ingest", str(DATA / "arxiv_query.atom.xml"))
+    assert result.exit_code == 130
+    assert result.stderr.startswith("interrupted; finished work was kept\nhint: run the same command again")

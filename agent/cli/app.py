@@ -32,6 +32,15 @@ def _usage_error(exc) -> None:
     raise typer.Exit(2)
 
 
+# What to do after Ctrl-C, for the long jobs that pick up where they stopped (`extract` reports its
+# own stop and has --resume).
+_RESUME_HINTS = {
+    "ingest": "run the same command again: stored papers are kept and only what is missing (records, "
+              "embeddings) is done",
+    "reindex": "run `papers reindex` again; `papers doctor` says what the index holds meanwhile",
+}
+
+
 class PapersGroup(TyperGroup):
     """Converts library errors into one clear line and an exit code, at the edge."""
 
@@ -84,6 +93,9 @@ class PapersGroup(TyperGroup):
             if debug_enabled():
                 raise
             typer.echo("interrupted; finished work was kept", err=True)
+            hint = _RESUME_HINTS.get(getattr(ctx, "invoked_subcommand", None) or "")
+            if hint:
+                typer.echo(f"hint: {hint}", err=True)
             ctx.exit(130)
 
 
