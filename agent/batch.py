@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from agent.engines.base import Engine, ExtractionFailure, extract_many
 from core.claim_columns import CLAIM_COLUMNS, claim_cells
-from core.errors import InputFileError, UsageError
+from core.errors import InputFileError, UsageError, output_error
 from core.models import Extraction, PaperText
 
 CSV_FIELDS = ["id", "title", *CLAIM_COLUMNS]   # the claim columns are those of `export -o x.csv`
@@ -77,8 +77,7 @@ class FailureLog:
     """`--failures FILE`: one JSON line per failed paper (id, stage, error, message; no secrets)."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("a", encoding="utf-8")
+        self._fh = _open_append(path, newline=None)
 
     def write(self, failure: dict) -> None:
         self._fh.write(json.dumps({k: failure[k] for k in ("id", "stage", "error", "message")},
@@ -108,10 +107,12 @@ class RowWriter:
         if resume:
             _cut_partial_last_line(path)
         elif path.exists():
-            path.unlink()   # --force: start afresh (appending below would mix two runs)
+            try:
+                path.unlink()   # --force: start afresh (appending below would mix two runs)
+            except OSError as exc:
+                raise output_error(path, exc) from exc
         self.done_ids = self._read_done_ids() if resume else set()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("a", encoding="utf-8", newline="")
+        self._fh = _open_append(path, newline="")
         if self.is_csv and self._fh.tell() == 0:
             self._write_text(_csv_line(dict(zip(CSV_FIELDS, CSV_FIELDS))))
 
@@ -134,6 +135,15 @@ class RowWriter:
 
     def close(self) -> None:
         self._fh.close()
+
+
+def _open_append(path: Path, newline: str | None):
+    """The output file, checked before any work is done: a bad -o path fails at once, not after the batch."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("a", encoding="utf-8", newline=newline)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
 
 
 def _csv_line(row: dict) -> str:

@@ -35,6 +35,18 @@ class InputFileError(PapersError):
     hint = "run `papers parse FILE --json` to see what the parser makes of it"
 
 
+class OutputFileError(PapersError):
+    """A file the user asked us to write (-o, --failures, a backup) cannot be created or written."""
+
+    hint = "check that the folder exists and is writable, or choose another file"
+
+
+def output_error(path, exc: OSError) -> OutputFileError:
+    """`cannot write PATH: reason` for an OSError met while creating or writing a user's output file."""
+    reason = exc.strerror or type(exc).__name__
+    return OutputFileError(f"cannot write {path}: {reason}")
+
+
 class StoreError(PapersError):
     hint = "run `papers doctor`: it checks the store and the index and names the command that repairs them"
 

@@ -33,6 +33,11 @@ def _default_cache_dir() -> Path:
     return Path(base).expanduser() / "papers"
 
 
+def config_file() -> Path | None:
+    """The papers.toml the settings are read from (None: environment and defaults only)."""
+    return _config_file()
+
+
 def _config_file() -> Path | None:
     explicit = os.environ.get("PAPERS_CONFIG")
     if explicit:

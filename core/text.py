@@ -56,6 +56,12 @@ def visible_text(text: str | None) -> str:
     return " ".join(_INVISIBLE.sub("", strip_controls(text or "")).split())
 
 
+def drop_invisible(text: str) -> str:
+    """Zero-width, byte-order-mark and bidi-control characters removed; spacing and everything else
+    kept (an abstract stays the text its evidence spans are quoted from)."""
+    return _INVISIBLE.sub("", text)
+
+
 # Function words, plus the boilerplate every abstract uses ("we propose a novel approach") that says
 # nothing about its topic. BM25 terms and the question router's content words both drop these; the
 # router adds the words that frame a question ("tell me", "list") in agent/qa/text.py.

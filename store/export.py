@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from core.claim_columns import CLAIM_COLUMNS, claim_cells
-from core.errors import UsageError
+from core.errors import UsageError, output_error
 from core.models import Extraction
 from store.extractions import latest_extraction
 from store.papers import PaperFilter, PaperStore
@@ -59,10 +59,14 @@ def write_export(path: Path, records: Iterable[dict[str, Any]], *, force: bool =
         raise UsageError(f"{path} exists", hint="choose another file name, or add --force to overwrite it")
     rows = list(records)
     text = {".jsonl": _jsonl, ".csv": _csv, ".bib": _bibtex}[suffix](rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True) if tmp.is_file() else None
+        raise output_error(path, exc) from exc
     return len(rows)
 
 

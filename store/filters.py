@@ -92,7 +92,7 @@ def _unknown_value(name: str, value: str, known: list[str], *, substring: bool) 
     if name == "category":
         value = value.split(".")[-1]
     exact = value.strip().lower()  # what the SQL filter compares (case-insensitively)
-    forms = topic_forms(value) if name == "topic" else [exact]
+    forms = topic_forms(value) if name in ("topic", "hardware_class") else [exact]
     if any((exact in k.lower()) if substring else k.lower() in forms for k in known):
         return None
     wanted = _norm(value)

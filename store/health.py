@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import StoreError
+from core.errors import StoreError, output_error
 from core.settings import Settings
 
 DOCTOR_HINT = "run `papers doctor`: it checks the store and names the command that recovers it"
@@ -147,7 +147,11 @@ def backup_store(settings: Settings, dest: Path | None = None) -> tuple[Path, in
     dest = Path(dest) if dest else backup_dir(settings) / f"papers-{_stamp()}.db"
     if dest.exists():
         raise StoreError(f"{dest} already exists", hint="choose another file name")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a bad -o is the user's path, not a damaged store: say so before copying anything
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.with_name(dest.name + ".partial").touch()
+    except OSError as exc:
+        raise output_error(dest, exc) from exc
     _copy_db(settings.db_path, dest)
     return dest, check_database(dest).papers or 0
 

@@ -205,11 +205,13 @@ def _where(flt: PaperFilter) -> tuple[str, list]:
     for value, subquery, wrap in (
             (flt.source, "SELECT paper_id FROM occurrences WHERE file LIKE ?", "%{}%"),
             (flt.dataset, "SELECT paper_id FROM claim_datasets WHERE name = ? COLLATE NOCASE", "{}"),
-            (flt.hardware, "SELECT paper_id FROM claim_hardware WHERE name LIKE ?", "%{}%"),
-            (flt.hardware_class, "SELECT paper_id FROM claim_hardware WHERE class = lower(?)", "{}")):
+            (flt.hardware, "SELECT paper_id FROM claim_hardware WHERE name LIKE ?", "%{}%")):
         if value:
             clauses.append(f"id IN ({subquery})")
             params.append(wrap.format(value))
+    if flt.hardware_class:   # a class in any case, singular or plural ("GPUs" = gpu), like --topic
+        clauses.append("id IN (SELECT paper_id FROM claim_hardware WHERE class IN (?, ?))")
+        params += topic_forms(flt.hardware_class)
     if flt.topic:
         clauses.append("id IN (SELECT paper_id FROM claim_topics WHERE tag IN (?, ?))")
         params += topic_forms(flt.topic)

@@ -26,7 +26,7 @@ from core.errors import InputFileError, UsageError
 from store.ingest import FileOutcome, IngestReport, collect_files, forget_file, ingest_paths, write_batch
 from store.papers import PaperStore
 from store.records import Paper, ParseIssue, ParseResult
-from store.sources.common import normalise_category
+from store.sources.common import normalise_category, tidy_occurrence
 from store.sources.structured import rows_to_papers
 
 SCHEMA = """
@@ -185,6 +185,8 @@ def read_jsonl_line(raw: bytes, line: int) -> tuple[list[Paper], list[str], int]
         papers, problems = rows_to_papers([(line, obj)], "jsonl")
     except (ValueError, TypeError, AttributeError) as exc:  # one odd record must not stop a resumable run
         return [], [f"cannot read this record ({type(exc).__name__}); line skipped"], 1
+    for paper in papers:
+        tidy_occurrence(paper)
     return papers, [reason for _, reason in problems], 1
 
 

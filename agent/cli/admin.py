@@ -15,8 +15,9 @@ JSON = typer.Option(False, "--json", help=JSON_DOC_HELP)
 
 @app.command()
 def doctor(as_json: bool = JSON):
-    """Check the store of record (SQLite) and the search index (Chroma); say what is recoverable
-    from which copy and the exact command. Exit 1 when something needs repair."""
+    """Check the store of record (SQLite) and the search index (Chroma); exit 1 when something needs repair.
+
+    Says what is recoverable from which copy, and the exact command."""
     from agent.cli.render import diagnosis_lines
     from core.settings import get_settings
     from store.doctor import diagnose
@@ -46,8 +47,9 @@ def backup(output: Optional[Path] = typer.Option(None, "-o", "--output",
 def restore(backup_file: Optional[Path] = typer.Argument(None, help="a file made by `papers backup`"),
             salvage: bool = typer.Option(False, "--salvage",
                                          help="no backup: rebuild papers.db from its readable rows and the index")):
-    """Make a backup the store of record, or salvage a damaged one. The current papers.db is moved
-    aside (papers.db.replaced-TIME / .damaged-TIME), never deleted."""
+    """Make a backup the store of record, or salvage a damaged one.
+
+    The current papers.db is moved aside (papers.db.replaced-TIME / .damaged-TIME), never deleted."""
     from core.errors import UsageError
     from core.settings import get_settings
 

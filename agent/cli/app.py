@@ -1,7 +1,8 @@
 """The typer application every command module registers on, and the error edge of the CLI.
 
 Every failure leaves as `error:` and `hint:` lines on stderr and a non-zero exit: library errors
-(PapersError), usage errors (exit 2) and, as a safety net, a damaged SQLite file anywhere.
+(PapersError), usage errors (exit 2) and, as safety nets, a file-system error on a named path and a
+damaged SQLite file anywhere.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ def _usage_error(exc) -> None:
     typer.echo(f"error: {exc.format_message()}", err=True)
     typer.echo(f"hint: {_help_hint(getattr(exc, 'ctx', None))}", err=True)
     raise typer.Exit(2)
+
+
+# What to do after Ctrl-C, for the long jobs that pick up where they stopped (`extract` reports its
+# own stop and has --resume).
+_RESUME_HINTS = {
+    "ingest": "run the same command again: stored papers are kept and only what is missing (records, "
+              "embeddings) is done",
+    "reindex": "run `papers reindex` again; `papers doctor` says what the index holds meanwhile",
+}
 
 
 class PapersGroup(TyperGroup):
@@ -64,6 +74,13 @@ class PapersGroup(TyperGroup):
             if hint:
                 typer.echo(f"hint: {hint}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            if getattr(exc, "filename", None) is None or isinstance(exc, BrokenPipeError) or debug_enabled():
+                raise
+            # a safety net: outputs are checked where they are opened, but a file can fail anywhere
+            typer.echo(f"error: {exc.filename}: {exc.strerror or type(exc).__name__}", err=True)
+            typer.echo("hint: check the path and its permissions (PAPERS_DEBUG=1 shows the traceback)", err=True)
+            ctx.exit(1)
         except Exception as exc:
             if type(exc).__module__ not in ("sqlite3", "_sqlite3") or debug_enabled():
                 raise
@@ -76,6 +93,9 @@ class PapersGroup(TyperGroup):
             if debug_enabled():
                 raise
             typer.echo("interrupted; finished work was kept", err=True)
+            hint = _RESUME_HINTS.get(getattr(ctx, "invoked_subcommand", None) or "")
+            if hint:
+                typer.echo(f"hint: {hint}", err=True)
             ctx.exit(130)
 
 

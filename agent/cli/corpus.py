@@ -64,6 +64,7 @@ def _report_problems(rejected, issues) -> None:
 @app.command()
 def parse(paths: List[Path] = typer.Argument(..., help="files or folders to parse"), as_json: bool = JSON_LINES):
     """Parse files and print every paper occurrence in page order, without storing anything.
+
     Large JSON Lines files (the arXiv snapshot) are streamed: records print as they are read."""
     from agent.corpus import iter_parse
     from core.text import visible_text
@@ -133,8 +134,9 @@ def export(output: Path = typer.Option(..., "-o", "--output", help="FILE.jsonl, 
            topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization"),
            min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
            force: bool = typer.Option(False, "--force", help="overwrite an existing file")):
-    """Export stored papers and their extracted claims (no re-extraction): JSON Lines, CSV, or BibTeX
-    (@misc with eprint/archivePrefix for arXiv papers). Filters as in `list`."""
+    """Export stored papers and their extracted claims (no re-extraction) as JSON Lines, CSV or BibTeX.
+
+    BibTeX entries are @misc with eprint/archivePrefix for arXiv papers. Filters as in `list`."""
     from agent.corpus import open_store
     from store.export import export_records, write_export
     from store.papers import PaperFilter
@@ -206,9 +208,11 @@ def config(as_json: bool = JSON):
     """Show the effective settings (PAPERS_* env, papers.toml, defaults). Secrets are never shown."""
     import os
 
-    from core.settings import get_settings
+    from core.settings import config_file, get_settings
 
     data = get_settings().public_dict()
+    found = config_file()
+    data["config_file"] = str(found) if found else None    # where the papers.toml values came from
     data["openai_api_key"] = "set" if os.environ.get("OPENAI_API_KEY") else "not set"
     data["openai_base_url"] = os.environ.get("OPENAI_BASE_URL") or "(OpenAI default)"
     from agent.engines.llm.modes import known_modes
@@ -216,5 +220,8 @@ def config(as_json: bool = JSON):
     data["llm_output_modes"] = known_modes(get_settings())
     if as_json:
         return print_json(data)
+    from rich.markup import escape
+
+    width = max(map(len, data))     # every value starts in one column, however long the key
     for key, value in data.items():
-        console().print(f"[dim]{key:>16}[/] {value}")
+        console().print(f"[dim]{key:>{width}}[/] {escape(str(value))}", highlight=False)

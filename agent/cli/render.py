@@ -45,6 +45,21 @@ def paper_panel(paper, extraction: "Extraction | None" = None):
     return Panel(Group(*parts), expand=True)
 
 
+def claim_phrase(metric: str, direction: str, qualifier: str | None = None) -> str:
+    """A claim's metric, direction and qualifier as a reader says them. By the labelling convention an
+    `energy` or `cost` claim that goes up is an efficiency gain ("2.5x energy efficiency
+    improvement"), not more energy spent; and "2.8x speedup faster" says the same thing twice."""
+    details = [qualifier.replace("_", " ")] if qualifier else []
+    if direction == "faster":
+        phrase = "faster"
+        details = ([] if metric == "speedup" else [metric]) + details
+    elif direction == "increase" and metric in ("energy", "cost"):
+        phrase = f"{metric} efficiency increase"
+    else:
+        phrase = f"{metric} {direction}"
+    return phrase + (f" ({', '.join(details)})" if details else "")
+
+
 def extraction_text(ext: "Extraction | Claims", paper=None):
     """An extraction (or just the claims of one) as rich text; empty fields are left out. With
     `paper` (`papers claims ID`), a first line says which paper the claims are of."""
@@ -57,9 +72,8 @@ def extraction_text(ext: "Extraction | Claims", paper=None):
     if tldr:
         out.append("TL;DR: ", style="bold green").append(tldr + "\n")
     for s in ext.speedups:
-        qual = f" ({s.qualifier})" if s.qualifier else ""
         base = f" vs {s.baseline}" if s.baseline else ""
-        out.append("  • ", style="dim").append(f"{s.value:g}{s.unit} {s.metric} {s.direction}{qual}{base}",
+        out.append("  • ", style="dim").append(f"{s.value:g}{s.unit} {claim_phrase(s.metric, s.direction, s.qualifier)}{base}",
                                                 style="yellow").append(f'  "{s.evidence}"\n', style="dim")
     if ext.datasets:
         out.append("datasets: ", style="bold").append(", ".join(ext.datasets) + "\n")

@@ -27,6 +27,10 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
            year: Optional[str] = typer.Option(None, help="2023, 2021-2023, >=2023"),
            category: Optional[str] = typer.Option(None, help="arXiv category, e.g. LG, CV"),
            topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization (needs extraction)"),
+           dataset: Optional[str] = typer.Option(None, help="extracted dataset, e.g. KITTI"),
+           hardware: Optional[str] = typer.Option(None, help="part of an extracted hardware name"),
+           hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
+           min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
            as_json: bool = JSON_LINES):
     """Find the papers most relevant to a question; works offline (local embeddings + BM25)."""
     from agent.corpus import open_store
@@ -34,7 +38,8 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
     from store.index import search as run
     from store.papers import PaperFilter
 
-    flt = PaperFilter(year=year, category=category, topic=topic)
+    flt = PaperFilter(year=year, category=category, topic=topic, dataset=dataset, hardware=hardware,
+                      hardware_class=hardware_class, min_speedup=min_speedup)   # the filters of `list`
     from agent.cli.output import note, progress
 
     store = open_store()
@@ -67,19 +72,22 @@ def reindex(as_json: bool = JSON):
 
 
 def _hits_text(hits, query: str):
+    """Each hit's header line, then its passage indented by 4 on every wrapped line."""
+    from rich.console import Group
     from rich.text import Text
 
+    from agent.qa.render import Indented
     from store.bm25 import highlight_spans
     from core.text import visible_text
 
-    out = Text()
+    parts: list = []
     for i, hit in enumerate(hits, start=1):
         p = hit.paper
-        out.append(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
-        out.append(f"[{p.year or '----'}] ", style="dim").append(visible_text(p.title) or "(untitled)", style="bold")
-        out.append(f"  {p.id}\n", style="cyan")
-        passage = Text("    " + hit.passage + "\n\n")
+        head = Text(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
+        head.append(f"[{p.year or '----'}] ", style="dim").append(visible_text(p.title) or "(untitled)", style="bold")
+        head.append(f"  {p.id}", style="cyan")
+        passage = Text(hit.passage)
         for start, end in highlight_spans(hit.passage, query):
-            passage.stylize("bold yellow", start + 4, end + 4)
-        out.append_text(passage)
-    return out
+            passage.stylize("bold yellow", start, end)
+        parts += [head, Indented(passage, 4), Text("")]
+    return Group(*parts)

@@ -14,23 +14,43 @@ def paper_line(src: Source) -> str:
 
 
 def answer_text(ans: Answer, *, with_body: bool = True):
-    """A rich Text: the answer, then each cited paper with its supporting sentence."""
+    """The answer, then each cited paper with its supporting sentence (a rich renderable). A quote
+    that wraps keeps its indent, so the citation list stays readable at any width."""
+    from rich.console import Group
     from rich.text import Text
 
+    parts: list = []
     out = Text()
     if with_body:
         out.append(display(ans.answer) + "\n", style="yellow" if ans.insufficient else "")
     if ans.citations:
         out.append("\n")
         for c in ans.citations:
-            out.append(f"[{c.n}] ", style="bold cyan").append(paper_line(c) + "\n", style="bold")
+            out.append(f"[{c.n}] ", style="bold cyan").append(paper_line(c), style="bold")
             if c.support:
-                out.append(f'    "{display(c.support)}"\n', style="dim")
+                parts += [out, Indented(Text(f'"{display(c.support)}"', style="dim"), 4)]
+                out = Text()
+            else:
+                out.append("\n")
     elif ans.insufficient and ans.sources:
         out.append("\nclosest (none answers it exactly):\n", style="dim")
         for s in ans.sources[:3]:
             out.append(f"  - {paper_line(s)}\n", style="dim")
-    return out
+    return Group(*parts, *([out] if out.plain else []))
+
+
+class Indented:
+    """Text wrapped to the console's width with every line indented (no trailing blanks)."""
+
+    def __init__(self, text, indent: int):
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        for line in self.text.wrap(console, max(options.max_width - self.indent, 20)):
+            line.rstrip()
+            yield Text.assemble(" " * self.indent, line)
 
 
 def print_answer(console, ans: Answer, streamed: str | None = None) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from core.errors import InputFileError
 from store.records import ParseIssue, ParseResult
-from store.sources.structured import NoAbstractField
+from store.sources.common import tidy_occurrence
+from store.sources.structured import CSV_DELIMITERS, NoAbstractField
 
 FORMATS = ("alphaxiv", "profile", "arxiv", "hf-daily", "jsonl", "json", "csv", "atom")
 
@@ -30,6 +31,7 @@ def read_source(path: Path, *, max_bytes: int) -> ParseResult:
     if not papers and not raw_issues:
         raise InputFileError(f"{path.name}: no papers found in this {fmt} file")
     for paper in papers:
+        tidy_occurrence(paper)
         paper.source = path.name
     issues = [ParseIssue(file=path.name, line=line, reason=reason) for line, reason in raw_issues]
     return ParseResult(file=path.name, path=str(path.resolve()), format=fmt,
@@ -126,7 +128,7 @@ def _json_kind(text: str) -> str | None:
 
 def _looks_like_csv_header(head: str) -> bool:
     first = head.split("\n", 1)[0].lower()
-    return ("abstract" in first or "summary" in first) and ("," in first or "\t" in first) and len(first) < 500
+    return ("abstract" in first or "summary" in first) and any(d in first for d in CSV_DELIMITERS) and len(first) < 500
 
 
 def _parse(path: Path, text: str, fmt: str):

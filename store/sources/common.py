@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from core.text import drop_invisible, visible_text
+
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 MONTH_RE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -128,3 +130,19 @@ def split_title_authors(line: str) -> tuple[str, list[str], str | None]:
 
 
 _CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def tidy_occurrence(paper) -> None:
+    """What any input format may smuggle in from a scraped page or a spreadsheet: byte-order marks,
+    zero-width and bidi-control characters (a right-to-left override makes a title print reversed),
+    no-break spaces. Names lose them and have their spaces collapsed; the abstract only loses the
+    invisible characters. Applied to every parsed occurrence, so `show --json`, `list --json`, search
+    and de-duplication all see the same clean title."""
+    if paper.title is not None:
+        paper.title = visible_text(paper.title) or None
+    paper.authors = [name for name in (visible_text(a) for a in paper.authors) if name]
+    for field in ("org", "venue"):
+        value = getattr(paper, field)
+        if value is not None:
+            setattr(paper, field, visible_text(value) or None)
+    paper.abstract = drop_invisible(paper.abstract)

@@ -87,11 +87,16 @@ def _item_lines(text: str, n: int) -> list[int]:
     return lines if len(lines) == n else list(range(1, n + 1))
 
 
+CSV_DELIMITERS = (",", "\t", ";", "|")
+
+
 def parse_csv(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
     first = text.split("\n", 1)[0]
-    dialect = csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
+    # Spreadsheets save with the locale's separator (";" where "," is the decimal comma), or tabs or
+    # pipes: the header line says which. A tie (none at all) is a comma.
+    delimiter = max(CSV_DELIMITERS, key=first.count)
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # the file-size limit applies instead
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=csv.excel, delimiter=delimiter)
     rows, issues = [], []
     while True:
         start = reader.line_num + 1
