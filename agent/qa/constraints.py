@@ -144,14 +144,14 @@ def task_mentions(question: str) -> list[Constraint]:
 def _vendor_level(question: str, found: list[Constraint]) -> list[Constraint]:
     """"Intel processors", "Apple hardware": any product of the vendor (agent/qa/vendors.py); products
     of that vendor the question names are its examples, not a narrower filter."""
-    from agent.qa.vendors import vendor_mentions, vendor_of
+    from agent.qa.vendors import level_mentions, within_level
 
-    named = vendor_mentions(question)
+    named = level_mentions(question, [c.surface for c in found if c.kind == "hardware"])
     if not named:
         return found
-    vendors = {v for _, v in named}
-    kept = [c for c in found if not (c.kind == "hardware" and vendor_of(c.value) in vendors)]
-    return kept + [Constraint("hardware", surface, f"vendor:{vendor}") for surface, vendor in named]
+    levels = {v for _, v in named}
+    kept = [c for c in found if not (c.kind == "hardware" and within_level(c.value, levels))]
+    return kept + [Constraint("hardware", surface, f"vendor:{key}") for surface, key in named]
 
 
 # A hardware family word with a version the gazetteer may not list yet: "TPU v5", "TPUs v5", "TPUv5".
@@ -276,9 +276,9 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
     if c.kind == "dataset":
         return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text)
     if c.kind == "hardware" and c.value.startswith("vendor:"):
-        from agent.qa.vendors import meets_vendor
+        from agent.qa.vendors import meets_level
 
-        return meets_vendor(c.value[len("vendor:"):], [" ".join(h) for h in facts.hardware], facts.text)
+        return meets_level(c.value[len("vendor:"):], [" ".join(h) for h in facts.hardware], facts.text)
     if c.kind == "hardware":
         return hardware_covers(c.value, facts.hardware) or _written(c.surface, facts.text)
     if c.kind == "model" and c.value.startswith("variant:"):

@@ -92,3 +92,98 @@ def vendor_written(vendor: str, text: str) -> bool:
 
 def meets_vendor(vendor: str, hardware_names: list[str], text: str) -> bool:
     return any(vendor_of(n) == vendor for n in hardware_names) or vendor_written(vendor, text)
+
+
+# -- families: architectures, product lines and kinds of hardware ------------------------------------
+# Nouns that confirm a weak family spelling ("Turing GPUs", "Volta architecture", "Ampere-based").
+_FAMILY_HEAD = (r"(?:[\s-]+(?:generation|architecture|microarchitecture|class|series|family|based|era|line|"
+                r"gpus?|graphics\s+cards?|cards?|chips?|hardware|devices?|boards?|processors?|cpus?|socs?))")
+
+
+@lru_cache(maxsize=1)
+def _families() -> dict[str, dict]:
+    """Family name -> {"rx": question/abstract matcher, "members": token tuples, "patterns": regexes,
+    "vendor": its vendor or None} from hardware.yaml's `families`."""
+    from agent.engines.local.gazetteer import load_yaml
+
+    vendor_names = "|".join(re.escape(a) for a in _vendor_aliases())
+    out = {}
+    for name, spec in (load_yaml("hardware.yaml").get("families") or {}).items():
+        forms = []
+        for raw in spec.get("written", []):
+            body = r"[\s-]*".join(re.escape(w) for w in raw.lstrip("~").split())
+            if raw.startswith("~"):     # a common word too: only with the vendor before or a hardware noun after
+                forms.append(rf"(?:(?:{vendor_names})[\s-]+{body}(?:s)?{_FAMILY_HEAD}?|{body}{_FAMILY_HEAD})")
+            else:
+                forms.append(rf"{body}(?:e?s)?{_FAMILY_HEAD}?")
+        out[name] = {"rx": re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])", re.I),
+                     "members": [_tokens(m) for m in spec.get("members", [])],
+                     "patterns": [re.compile(p, re.I) for p in spec.get("patterns", [])],
+                     "vendor": spec.get("vendor")}
+    return out
+
+
+def family_mentions(question: str, products: list[str] = ()) -> list[tuple[str, str]]:
+    """(surface, family) of each family the question names at the family level: "Ampere GPUs",
+    "edge boards", "any Snapdragon chip". A family word that begins a longer product name the
+    question writes ("Jetson AGX Xavier", given in `products` as written) is that product, not the family."""
+    out = []
+    for name, fam in _families().items():
+        for m in fam["rx"].finditer(question):
+            word = m.group(0)
+            longer = [p for p in products if word.lower() in p.lower() and len(p) > len(word.rstrip("s")) + 1
+                      and not _same_name(p, name)]
+            if not longer and name not in [f for _, f in out]:
+                out.append((word, name))
+    return out
+
+
+def _same_name(product: str, family: str) -> bool:
+    toks = _tokens(product)
+    return toks == _tokens(family) or (len(toks) > 1 and toks[1:] == _tokens(family))
+
+
+def family_member(family: str, name: str) -> bool:
+    """Is the product (as the claims table stores it, "NVIDIA RTX 3090") a member of the family?"""
+    fam = _families()[family]
+    toks = _tokens(name)
+    if fam["vendor"] and vendor_of(name) not in (fam["vendor"], None):
+        return False
+    bare = [toks, toks[1:]] if len(toks) > 1 and toks[0] in {a.lower() for a in _vendor_aliases()} else [toks]
+    for t in bare:
+        if any(len(mem) <= len(t) and t[:len(mem)] == mem for mem in fam["members"]):
+            return True
+        if any(p.fullmatch(" ".join(t)) for p in fam["patterns"]):
+            return True
+    return False
+
+
+def meets_family(family: str, hardware_names: list[str], text: str) -> bool:
+    return any(family_member(family, n) for n in hardware_names) or bool(_families()[family]["rx"].search(text))
+
+
+def level_mentions(question: str, products: list[str] = ()) -> list[tuple[str, str]]:
+    """(surface, level key) of every vendor ("Intel") and family ("family:Ampere") the question names."""
+    families = family_mentions(question, products)
+    # "edge boards such as a Raspberry Pi": a family named as an example of a wider one illustrates it
+    families = [(s, f) for s, f in families if not any(g != f and family_member(g, f) for _, g in families)]
+    return vendor_mentions(question) + [(s, f"family:{f}") for s, f in families]
+
+
+def meets_level(key: str, hardware_names: list[str], text: str) -> bool:
+    if key.startswith("family:"):
+        return meets_family(key[len("family:"):], hardware_names, text)
+    return meets_vendor(key, hardware_names, text)
+
+
+def within_level(product: str, keys: set[str]) -> bool:
+    """Is a product the question names an example of (or the name of) one of its vendor/family levels?
+    "Ampere GPUs such as the A100": the A100 illustrates the family; it does not narrow it."""
+    if vendor_of(product) in keys:
+        return True
+    for key in keys:
+        if key.startswith("family:"):
+            family = key[len("family:"):]
+            if family_member(family, product) or _same_name(product, family):
+                return True
+    return False
