@@ -43,6 +43,10 @@ def find(question: str) -> Threshold | None:
     m = _THRESHOLD.search(question)
     if not m:
         return None
+    from agent.qa.quantities import score_bound
+
+    if score_bound(question) is not None:    # "top-1 accuracy above 75%": a reported score, not a claim
+        return None
     number, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
     op = (m.group("op") or "").lower()
     strict = bool(op) and not re.match(r"at\s+least|no\s+less|>=|≥", op)
@@ -92,7 +96,12 @@ def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | Non
         from agent.qa.lookup_pick import all_sources
 
         ids = [s.id for s in all_sources(ctx)]
-    rows = top_speedups(ctx, ids, metrics=metrics, unit=th.unit, limit=100000)
+    # "faster" with no named metric: the speed metrics, and any other claim the extractor read as
+    # "faster" ("search cost ... up to 5,000x faster")
+    generic_speed = metrics == SPEED_METRICS
+    rows = top_speedups(ctx, ids, metrics=() if generic_speed else metrics, unit=th.unit, limit=100000)
+    if generic_speed:
+        rows = [row for row in rows if row["metric"] in SPEED_METRICS or row.get("direction") == "faster"]
     best: dict[str, dict] = {}
     for row in rows:                 # sorted by value: a paper's first row is its largest
         if th.admits(row["value"]) and (baseline is None or name_rx(baseline).search(row.get("baseline") or "")):

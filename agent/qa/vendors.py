@@ -127,14 +127,20 @@ def family_mentions(question: str, products: list[str] = ()) -> list[tuple[str, 
     """(surface, family) of each family the question names at the family level: "Ampere GPUs",
     "edge boards", "any Snapdragon chip". A family word that begins a longer product name the
     question writes ("Jetson AGX Xavier", given in `products` as written) is that product, not the family."""
-    out = []
+    found = []
     for name, fam in _families().items():
         for m in fam["rx"].finditer(question):
             word = m.group(0)
             longer = [p for p in products if word.lower() in p.lower() and len(p) > len(word.rstrip("s")) + 1
                       and not _same_name(p, name)]
-            if not longer and name not in [f for _, f in out]:
-                out.append((word, name))
+            if not longer:
+                found.append((m.span(), word, name))
+    # "GeForce RTX": the longest family written at a place, not also the "GeForce" inside it
+    out: list[tuple[str, str]] = []
+    for (a, b), word, name in found:
+        inside = any(a2 <= a and b <= b2 and b2 - a2 > b - a for (a2, b2), _, _ in found)
+        if not inside and name not in [f for _, f in out]:
+            out.append((word, name))
     return out
 
 
