@@ -151,7 +151,12 @@ def covered_facet(facet, constraints: list[Constraint]) -> bool:
     if facet.kind not in ("dataset", "hardware"):
         return False
     surf = facet.surface.lower()
-    return any(surf in c.surface.lower() or c.surface.lower() in surf for c in constraints)
+    if any(surf in c.surface.lower() or c.surface.lower() in surf for c in constraints):
+        return True
+    from agent.qa.vendors import within_level     # "edge boards such as a Raspberry Pi": an example
+
+    levels = {c.value[len("vendor:"):] for c in constraints if c.kind == "hardware" and c.value.startswith("vendor:")}
+    return facet.kind == "hardware" and bool(levels) and within_level(facet.surface, levels)
 
 
 def qualify(question: str, matches: list, used_surfaces: list[str], ctx) -> tuple[list, list[str]]:

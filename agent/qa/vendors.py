@@ -173,7 +173,9 @@ def level_mentions(question: str, products: list[str] = ()) -> list[tuple[str, s
     families = family_mentions(question, products)
     # "edge boards such as a Raspberry Pi": a family named as an example of a wider one illustrates it
     families = [(s, f) for s, f in families if not any(g != f and family_member(g, f) for _, g in families)]
-    return vendor_mentions(question) + [(s, f"family:{f}") for s, f in families]
+    # "NVIDIA GPUs of the Volta generation": the family says the vendor
+    vendors = [(s, v) for s, v in vendor_mentions(question) if not any(_families()[f]["vendor"] == v for _, f in families)]
+    return vendors + [(s, f"family:{f}") for s, f in families]
 
 
 def meets_level(key: str, hardware_names: list[str], text: str) -> bool:
