@@ -96,6 +96,7 @@ def question_constraints(question: str) -> list[Constraint]:
     out = _vendor_level(question, out)
     for surface, family, size in model_mentions(question):
         out.append(Constraint("model", surface, f"{family} {size}"))
+    out += _model_family_level(question)
     for surface, family, code in variant_mentions(question):
         if not _inside((question.find(surface), question.find(surface) + len(surface)), question, out):
             out.append(Constraint("model", surface, f"variant:{family}:{code}"))
@@ -139,6 +140,14 @@ def task_mentions(question: str) -> list[Constraint]:
             # words before that describe its input in the user's own words ("point-cloud")
             out.append(Constraint("task", " ".join(mods + [m.group(0)]), f"{mods[-1]} {m.group(0)}".lower()))
     return out
+
+
+def _model_family_level(question: str) -> list[Constraint]:
+    """"BERT models of any variant": every model of the family (agent/qa/model_families.py)."""
+    from agent.qa.model_families import family_mentions
+
+    narrower = [s for s, _, _ in model_mentions(question)] + [s for s, _, _ in variant_mentions(question)]
+    return [Constraint("model", surface, f"family:{family}") for surface, family in family_mentions(question, narrower)]
 
 
 def _vendor_level(question: str, found: list[Constraint]) -> list[Constraint]:
@@ -281,6 +290,10 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
         return meets_level(c.value[len("vendor:"):], [" ".join(h) for h in facts.hardware], facts.text)
     if c.kind == "hardware":
         return hardware_covers(c.value, facts.hardware) or _written(c.surface, facts.text)
+    if c.kind == "model" and c.value.startswith("family:"):
+        from agent.qa.model_families import meets_family
+
+        return meets_family(c.value[len("family:"):], facts.text)
     if c.kind == "model" and c.value.startswith("variant:"):
         _, family, code = c.value.split(":")
         return _variant_written(family, code, facts.text)
