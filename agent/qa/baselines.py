@@ -67,13 +67,15 @@ def members(ctx, name: str, papers: dict) -> dict[str, str]:
     """Paper id -> the sentence comparing it with `name`: a claim whose baseline names it, else an
     abstract sentence with a comparison word followed, in the same clause, by the name."""
     from agent.qa.drafting import sentence_with
+    from agent.qa.vendors import baseline_covers     # "Volta GPUs" covers a "V100 GPU" baseline
     from core.text import split_sentences
     from store.extractions import ClaimQuery, claims_rows
 
     rx = name_rx(name)
     out: dict[str, str] = {}
     for row in claims_rows(ctx.store, ClaimQuery(paper_ids=list(papers))):
-        if row["paper_id"] not in out and row.get("baseline") and rx.search(row["baseline"]):
+        if row["paper_id"] not in out and row.get("baseline") and (rx.search(row["baseline"])
+                                                                  or baseline_covers(name, row["baseline"])):
             out[row["paper_id"]] = sentence_with(papers[row["paper_id"]].abstract, row["evidence"])
     stated = re.compile(rf"\b(?:{_CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", re.I)
     for pid, paper in papers.items():

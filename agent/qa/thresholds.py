@@ -90,6 +90,7 @@ def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | Non
     names one, baseline: "more than 2x over vLLM"), within the session filter and scope."""
     from agent.qa.baselines import name_rx
     from agent.qa.tools import top_speedups
+    from agent.qa.vendors import baseline_covers
 
     ids = None
     if ctx.flt is not None or ctx.scope is not None:
@@ -104,7 +105,8 @@ def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | Non
         rows = [row for row in rows if row["metric"] in SPEED_METRICS or row.get("direction") == "faster"]
     best: dict[str, dict] = {}
     for row in rows:                 # sorted by value: a paper's first row is its largest
-        if th.admits(row["value"]) and (baseline is None or name_rx(baseline).search(row.get("baseline") or "")):
+        if th.admits(row["value"]) and (baseline is None or name_rx(baseline).search(row.get("baseline") or "")
+                                        or baseline_covers(baseline, row.get("baseline") or "")):
             best.setdefault(row["paper_id"], row)
     return best
 

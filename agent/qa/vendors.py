@@ -195,3 +195,30 @@ def within_level(product: str, keys: set[str]) -> bool:
             if family_member(family, product) or _same_name(product, family):
                 return True
     return False
+
+
+def baseline_covers(asked: str, baseline: str) -> bool:
+    """Does a claim's baseline ("NVIDIA V100 GPU", "baseline Volta architecture") fall under the
+    baseline a question asks for at a wider level: a family ("Volta GPUs"), a vendor ("Intel CPUs")
+    or a kind of hardware ("a GPU": any GPU product)?"""
+    from agent.engines.local.entities import extract_hardware
+
+    keys, classes = _asked_level(asked)
+    if not keys and not classes:
+        return False
+    named = extract_hardware(baseline)
+    if keys:
+        return any(meets_level(k, [h.name for h in named if h.level == "specific"], baseline) for k in keys)
+    return any(h.hw_class in classes for h in named)
+
+
+@lru_cache(maxsize=64)
+def _asked_level(asked: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The vendor/family keys of an asked baseline, else its hardware classes when it names only
+    classes ("a GPU"; not "an NVIDIA V100", which is a product)."""
+    from agent.engines.local.entities import extract_hardware
+
+    keys = frozenset(k for _, k in level_mentions(asked))
+    hw = extract_hardware(asked)
+    only_classes = bool(hw) and all(h.level == "class" for h in hw)
+    return keys, frozenset(h.hw_class for h in hw) if only_classes and not keys else frozenset()
