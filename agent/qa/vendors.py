@@ -64,7 +64,7 @@ def vendor_mentions(question: str) -> list[tuple[str, str]]:
     for m in _vendor_rx().finditer(question):
         vendor = _vendor_aliases()[m.group("v")]
         if vendor not in [v for _, v in out]:
-            out.append((m.group(0), vendor))
+            out.append((m.group(0) + _example_gloss(question[m.end():]), vendor))
     return out
 
 
@@ -140,8 +140,21 @@ def family_mentions(question: str, products: list[str] = ()) -> list[tuple[str, 
     for (a, b), word, name in found:
         inside = any(a2 <= a and b <= b2 and b2 - a2 > b - a for (a2, b2), _, _ in found)
         if not inside and name not in [f for _, f in out]:
-            out.append((word, name))
+            out.append((word + _example_gloss(question[b:]), name))
     return out
+
+
+# Examples written right after a level ("Volta GPUs (for example a V100 or V100S)", "Ampere GPUs such
+# as the A100"): they illustrate the level, so they belong to its surface, not to the question's terms.
+_GLOSS = re.compile(r"^(?:\s*\((?i:for\s+example|for\s+instance|e\.\s?g\.|such\s+as|like|i\.\s?e\.|an?\s|the\s)[^()]*\)"
+                    r"|,?\s+(?i:such\s+as|like|e\.\s?g\.,?|for\s+example)\s+(?:an?\s+|the\s+)?"
+                    r"[A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)*(?:(?:,\s*|\s+or\s+|\s+and\s+)(?:an?\s+|the\s+)?"
+                    r"[A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)*)*)")
+
+
+def _example_gloss(after: str) -> str:
+    m = _GLOSS.match(after)
+    return m.group(0) if m else ""
 
 
 def _same_name(product: str, family: str) -> bool:
@@ -174,7 +187,10 @@ def level_mentions(question: str, products: list[str] = ()) -> list[tuple[str, s
     # "edge boards such as a Raspberry Pi": a family named as an example of a wider one illustrates it
     families = [(s, f) for s, f in families if not any(g != f and family_member(g, f) for _, g in families)]
     # "NVIDIA GPUs of the Volta generation": the family says the vendor
-    vendors = [(s, v) for s, v in vendor_mentions(question) if not any(_families()[f]["vendor"] == v for _, f in families)]
+    vendors = vendor_mentions(question)
+    # "Apple hardware (an iPhone or an Apple-silicon Mac)": a family inside a vendor's examples is one
+    families = [(s, f) for s, f in families if not any(s in v_surface and s != v_surface for v_surface, _ in vendors)]
+    vendors = [(s, v) for s, v in vendors if not any(_families()[f]["vendor"] == v for _, f in families)]
     return vendors + [(s, f"family:{f}") for s, f in families]
 
 
