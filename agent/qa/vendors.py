@@ -97,7 +97,7 @@ def meets_vendor(vendor: str, hardware_names: list[str], text: str) -> bool:
 # -- families: architectures, product lines and kinds of hardware ------------------------------------
 # Nouns that confirm a weak family spelling ("Turing GPUs", "Volta architecture", "Ampere-based").
 _FAMILY_HEAD = (r"(?:[\s-]+(?:generation|architecture|microarchitecture|class|series|family|based|era|line|"
-                r"gpus?|graphics\s+cards?|cards?|chips?|hardware|devices?|boards?|processors?|cpus?|socs?))")
+                r"gpus?|graphics\s+cards?|cards?|chips?|hardware|devices?|boards?|processors?|cpus?|socs?|platforms?|modules?|kits?))")
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +133,7 @@ def family_mentions(question: str, products: list[str] = ()) -> list[tuple[str, 
             word = m.group(0)
             longer = [p for p in products if word.lower() in p.lower() and len(p) > len(word.rstrip("s")) + 1
                       and not _same_name(p, name)]
-            if not longer:
+            if not longer and not _product_at(question, m, name):
                 found.append((m.span(), word, name))
     # "GeForce RTX": the longest family written at a place, not also the "GeForce" inside it
     out: list[tuple[str, str]] = []
@@ -155,6 +155,18 @@ _GLOSS = re.compile(r"^(?:\s*\((?i:for\s+example|for\s+instance|e\.\s?g\.|such\s
 def _example_gloss(after: str) -> str:
     m = _GLOSS.match(after)
     return m.group(0) if m else ""
+
+
+def _product_at(question: str, m: re.Match, family: str) -> bool:
+    """Does a member product start at the family word ("Jetson Orin", "GeForce RTX 3090")? Then the
+    question names that product. A family word with its head noun ("Jetson boards") names the family."""
+    from agent.engines.local.entities import extract_hardware
+
+    if re.search(_FAMILY_HEAD + "$", m.group(0), re.I):
+        return False
+    window = question[m.start():m.end()] + " ".join(question[m.end():].split(" ")[:4])
+    return any(h.level == "specific" and family_member(family, h.name) and not _same_name(h.name, family)
+               for h in extract_hardware(window))
 
 
 def _same_name(product: str, family: str) -> bool:
