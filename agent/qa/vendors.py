@@ -54,8 +54,10 @@ def _tokens(name: str) -> tuple[str, ...]:
 def _vendor_rx() -> re.Pattern:
     names = sorted(_vendor_aliases(), key=len, reverse=True)
     generic = "|".join(_GENERIC)
+    # "a Xilinx (AMD) FPGA device": a parenthesised other name may stand between vendor and noun
     return re.compile(r"(?<![\w-])(?P<v>" + "|".join(re.escape(n) for n in names) + r")(?:'s)?"
-                      r"(?P<g>[\s-]+(?i:" + generic + r")s?)(?![\w-])")
+                      r"(?:\s*\((?:" + "|".join(re.escape(n) for n in names) + r")\))?"
+                      r"(?P<g>[\s-]+(?:(?i:fpga|gpu|cpu|asic|arm|mobile|edge|server|desktop|embedded)[\s-]+)?(?i:" + generic + r")s?)(?![\w-])")
 
 
 def vendor_mentions(question: str) -> list[tuple[str, str]]:
@@ -217,6 +219,9 @@ def within_level(product: str, keys: set[str]) -> bool:
     "Ampere GPUs such as the A100": the A100 illustrates the family; it does not narrow it."""
     if vendor_of(product) in keys:
         return True
+    if _tokens(product) and " ".join(_tokens(product)) in {a.lower() for a in _vendor_aliases()} and any(
+            k.startswith("family:") and _families()[k[len("family:"):]]["vendor"] == vendor_of(product) for k in keys):
+        return True     # "NVIDIA GPUs of the Volta generation": the family says the vendor
     for key in keys:
         if key.startswith("family:"):
             family = key[len("family:"):]
