@@ -111,3 +111,17 @@ def test_a_speed_threshold_in_other_phrasings():
         th = thresholds.find(q)
         assert th is not None and th.value == 100 and th.unit == "x", q
         assert thresholds.metrics_asked(q, None, th) == thresholds.SPEED_METRICS
+
+
+SUITES = [
+    P("glue", "Encoder pruning", "We keep 99% of the GLUE score."),
+    P("tasks", "Sparse attention", "Results on SST-2, MNLI and QQP show a 2x speedup."),
+    P("one", "Sentiment", "We fine-tune on SST-2 only."),
+    P("lra", "Long sequences", "Our model solves ListOps and Path-X."),
+]
+
+
+def test_a_benchmark_suite_is_met_by_its_name_or_by_several_of_its_tasks():
+    assert entity_members("Which papers report results on the GLUE benchmark?", SUITES) == {"glue", "tasks"}
+    assert entity_members("Which papers evaluate on SST-2?", SUITES) == {"tasks", "one"}     # a task is not widened
+    assert entity_members("Which papers report Long Range Arena results?", SUITES) == {"lra"}

@@ -283,7 +283,10 @@ def _tokens(name: str) -> tuple[str, ...]:
 
 def meets(c: Constraint, facts: PaperFacts) -> bool:
     if c.kind == "dataset":
-        return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text)
+        from agent.qa.suites import meets_suite     # a suite is also met by its tasks
+
+        return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text) \
+            or meets_suite(c.value, facts.datasets, facts.text)
     if c.kind == "hardware" and c.value.startswith("vendor:"):
         from agent.qa.vendors import meets_level
 
