@@ -125,3 +125,39 @@ def test_a_benchmark_suite_is_met_by_its_name_or_by_several_of_its_tasks():
     assert entity_members("Which papers report results on the GLUE benchmark?", SUITES) == {"glue", "tasks"}
     assert entity_members("Which papers evaluate on SST-2?", SUITES) == {"tasks", "one"}     # a task is not widened
     assert entity_members("Which papers report Long Range Arena results?", SUITES) == {"lra"}
+
+
+def test_factor_thresholds_in_words_and_orders_of_magnitude():
+    cases = {"Which papers are more than three times faster than a GPU?": (3, True),
+             "Which papers speed up inference by over an order of magnitude?": (10, True),
+             "Which papers report speedups of two orders of magnitude or more?": (100, False),
+             "Which papers report more than a 2x reduction in memory?": (2, True),
+             "Which papers cut energy by more than ten-fold?": (10, True)}
+    for q, (value, strict) in cases.items():
+        th = thresholds.find(q)
+        assert th is not None and (th.value, th.unit, th.strict) == (value, "x", strict), q
+    assert thresholds.find("Which papers report a 2.5x speedup over TVM?") is None    # a figure, no bound
+
+
+def test_absolute_bounds_in_other_phrasings():
+    cases = {"Which papers report latency of 10 ms or less?": ("time", 10, True, True),
+             "Which papers report sub-10 ms latency?": ("time", 10, True, False),
+             "Which papers report latency < 10 ms?": ("time", 10, True, False),
+             "Which papers run in under a second?": ("time", 1000, True, False),
+             "Which papers run at 30 FPS or more?": ("rate", 30, False, True),
+             "Which papers run faster than 30 frames per second?": ("rate", 30, False, False),
+             "Which papers generate more than 100 tokens per second?": ("token rate", 100, False, False),
+             "Which papers need less than 5 mJ per inference?": ("energy", 5, True, False)}
+    for q, want in cases.items():
+        b = quantities.find(q)
+        assert b is not None and (b.kind, b.value, b.upper, b.inclusive) == want, q
+    papers = {"fast": P("fast", "Detector", "The detector runs at 45 FPS on a Jetson Nano."),
+              "slow": P("slow", "Segmenter", "Segmentation runs at 12 FPS and draws 10 W.")}
+    assert set(quantities.members(papers, quantities.find("Which papers run at 30 FPS or more?"))) == {"fast"}
+
+
+def test_a_figure_after_faster_than_is_a_bound_not_a_baseline():
+    from agent.qa import baselines
+
+    assert baselines.asked("Which papers run faster than 30 frames per second?") is None
+    assert baselines.asked("Which papers run faster than TensorRT?") == "TensorRT"

@@ -29,7 +29,15 @@ def asked(question: str) -> str | None:
     name = _LEAD.sub("", name.strip()).strip(" .")
     name = re.sub(r"\s*\([^()]*\)$", "", name)      # "MobileNet model (V2 or V3)": the gloss names versions
     name = re.sub(r"\s+(?:baselines?|systems?|models?)$", "", name, flags=re.I)
+    if _quantity(name):     # "faster than 30 FPS": a bound on a figure (agent/qa/quantities.py), no baseline
+        return None
     return name if 2 <= len(name) and len(name.split()) <= 5 and _name_like(name) else None
+
+
+def _quantity(name: str) -> bool:
+    from agent.qa.quantities import find
+
+    return find(f"under {name}") is not None and bool(re.match(r"\d", name))
 
 
 def _name_like(name: str) -> bool:

@@ -14,15 +14,24 @@ from dataclasses import dataclass
 _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
     "time": ((r"ms|milliseconds?|msecs?", 1.0), (r"s|secs?|seconds?", 1000.0), (r"µs|us|microseconds?", 0.001)),
     "rate": ((r"fps|FPS|frames?\s+per\s+second", 1.0),),
+    "token rate": ((r"tokens?/s|tok/s|tokens?\s+per\s+second", 1.0),),
     "memory": ((r"GB|gigabytes?", 1024.0), (r"MB|megabytes?", 1.0), (r"KB|kilobytes?", 1.0 / 1024)),
     "power": ((r"W|watts?", 1000.0), (r"mW|milliwatts?", 1.0)),
+    "energy": ((r"J|joules?", 1000.0), (r"mJ|millijoules?", 1.0), (r"µJ|uJ|microjoules?", 0.001)),
 }
+_CASED = ("power", "energy")     # "W" and "J" are units only in capitals
 _UNIT_RX = "|".join(u for units in _UNITS.values() for u, _ in units)
 _FIGURE = re.compile(rf"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT_RX})(?![\w/])")
-_BOUND = re.compile(r"\b(?P<op>under|below|less\s+than|lower\s+than|fewer\s+than|within|at\s+most|no\s+more\s+than|"
-                    r"above|over|more\s+than|higher\s+than|at\s+least|exceeding)\s+(?:~\s*)?"
-                    rf"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT_RX})(?![\w/])", re.I)
-_UPPER = re.compile(r"under|below|less|lower|fewer|within|at\s+most|no\s+more", re.I)
+_N = r"\d+(?:\.\d+)?|an?|one"     # "under a second"
+# "under 10 ms", "< 10 ms", "10 ms or less", "sub-10 ms", "faster than 30 FPS"
+_BOUND = re.compile(r"(?:\b(?P<op>under|below|less\s+than|lower\s+than|fewer\s+than|within|at\s+most|no\s+more\s+than|"
+                    r"above|over|more\s+than|higher\s+than|at\s+least|exceeding|faster\s+than|quicker\s+than)|"
+                    r"(?P<sym><=|≤|>=|≥|<|>))\s*(?:~\s*)?"
+                    rf"(?P<n>{_N})\s*-?\s*(?P<unit>{_UNIT_RX})(?![\w/])"
+                    rf"|(?<![\w.])(?P<n2>\d+(?:\.\d+)?)\s*-?\s*(?P<unit2>{_UNIT_RX})\s+or\s+(?P<op2>less|lower|fewer|under|below|"
+                    r"more|higher|above|greater|faster|better)\b"
+                    rf"|\bsub-?(?P<n3>\d+(?:\.\d+)?)\s*-?\s*(?P<unit3>{_UNIT_RX})(?![\w/])", re.I)
+_UPPER = re.compile(r"under|below|less|lower|fewer|within|at\s+most|no\s+more|<|≤|sub", re.I)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class Bound:
 def _unit(unit: str) -> tuple[str, float] | None:
     for kind, units in _UNITS.items():
         for rx, factor in units:
-            if re.fullmatch(rx, unit, re.I if kind != "power" else 0):
+            if re.fullmatch(rx, unit, re.I if kind not in _CASED else 0):
                 return kind, factor
     return None
 
@@ -58,13 +67,19 @@ def find(question: str) -> Bound | None:
     """The bound on an absolute quantity (or on a reported score) the question writes, if any."""
     if (score := score_bound(question)) is not None:
         return score
-    m = _BOUND.search(question)
-    if not m or (u := _unit(m.group("unit"))) is None:
-        return None
-    op = m.group("op").lower()
-    upper = bool(_UPPER.match(op))
-    inclusive = bool(re.match(r"at\s+(?:most|least)|within|no\s+more", op))
-    return Bound(u[0], float(m.group("n")) * u[1], upper, inclusive, m.group(0).strip(), m.span())
+    for m in _BOUND.finditer(question):
+        number, unit = next((m.group(n), m.group(u)) for n, u in (("n", "unit"), ("n2", "unit2"), ("n3", "unit3"))
+                            if m.group(n))
+        if (u := _unit(unit)) is None:
+            continue
+        op = (m.group("op") or m.group("sym") or m.group("op2") or "sub").lower()
+        upper = bool(_UPPER.match(op))
+        if re.match(r"faster|quicker", op):     # faster than 10 ms is under it; faster than 30 FPS above it
+            upper = u[0] == "time"
+        inclusive = bool(re.match(r"at\s+(?:most|least)|within|no\s+more|<=|≤|>=|≥", op)) or bool(m.group("op2"))
+        value = 1.0 if number.lower() in ("a", "an", "one") else float(number)
+        return Bound(u[0], value * u[1], upper, inclusive, m.group(0).strip(), m.span())
+    return None
 
 
 def meeting_sentence(abstract: str, bound: Bound) -> str | None:
