@@ -161,3 +161,13 @@ def test_a_figure_after_faster_than_is_a_bound_not_a_baseline():
 
     assert baselines.asked("Which papers run faster than 30 frames per second?") is None
     assert baselines.asked("Which papers run faster than TensorRT?") == "TensorRT"
+
+
+def test_a_software_baseline_in_another_spelling_or_by_a_member():
+    from agent.qa.baselines import name_rx
+
+    tflite = name_rx("TensorFlow-Lite")
+    assert all(tflite.search(t) for t in ("compared with TFLite", "over TF Lite", "than TensorFlowLite"))
+    assert not tflite.search("than TensorFlow")
+    tvm = name_rx("TVM")
+    assert tvm.search("outperforms Ansor by 1.5x") and not name_rx("Ansor").search("outperforms TVM")

@@ -59,7 +59,35 @@ def name_rx(name: str) -> re.Pattern:
     # a family name without a version covers its versions ("MobileNet" finds "MobileNetV2", "MobileNet-V3")
     # and a version may carry a size ("MobileNetV2-1.3", "MobileNet-V3-Large")
     versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?:-[\w.]+)?(?![\w-])"] if not re.search(r"\d$", name) else []
-    return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name)), re.I)
+    others = [phrase_rx(a).pattern for a in other_names(name)]
+    return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name) + others), re.I)
+
+
+def other_names(name: str) -> list[str]:
+    """The catalog's other spellings of a software baseline ("TFLite" for "TensorFlow-Lite") and its
+    members ("Ansor" for "TVM"), from agent/data/software.yaml."""
+    key = _squash(name)
+    for canonical, spec in _software().items():
+        names = [canonical, *spec.get("aliases", [])]
+        if key in {_squash(n) for n in names}:
+            return [n for n in names + spec.get("members", []) if _squash(n) != key]
+    return []
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[\s_-]+", "", name.lower())
+
+
+def _software() -> dict:
+    from agent.engines.local.gazetteer import load_yaml
+
+    global _SOFTWARE
+    if _SOFTWARE is None:
+        _SOFTWARE = load_yaml("software.yaml")["software"]
+    return _SOFTWARE
+
+
+_SOFTWARE: dict | None = None
 
 
 def spellings(name: str) -> list[str]:
