@@ -171,3 +171,7 @@ def test_a_software_baseline_in_another_spelling_or_by_a_member():
     assert not tflite.search("than TensorFlow")
     tvm = name_rx("TVM")
     assert tvm.search("outperforms Ansor by 1.5x") and not name_rx("Ansor").search("outperforms TVM")
+    from agent.qa.baselines import without_citations
+
+    # an example aside's dots do not end the comparing clause
+    assert without_citations("better than GPUs (e.g., NVIDIA V100S) using vLLM") == "better than GPUs using vLLM"

@@ -123,12 +123,13 @@ def members(ctx, name: str, papers: dict) -> dict[str, str]:
     return out
 
 
-_CITATION = re.compile(r"\s*\((?:[^()]*\bet\s+al\.?[^()]*|[^()]*\b(?:19|20)\d\d[a-z]?)\)")
+_CITATION = re.compile(r"\s*\((?:[^()]*\bet\s+al\.?[^()]*|[^()]*\b(?:19|20)\d\d[a-z]?|(?:e\.\s?g\.|i\.\s?e\.)[^()]*)\)")
 
 
 def without_citations(sentence: str) -> str:
-    """The sentence without its author-year citations ("(Touvron et al., 2023)"): their "et al." is no
-    clause end, and their length would part a comparison word from the system it names."""
+    """The sentence without its author-year citations ("(Touvron et al., 2023)") and example asides
+    ("(e.g., NVIDIA V100S)"): their dots are no clause end, and their length would part a comparison
+    word from the system it names."""
     return _CITATION.sub("", sentence)
 
 
