@@ -36,7 +36,10 @@ def _families() -> dict[str, dict]:
         out[name] = {
             "question": [re.compile(rf"(?<![\w-]){b}(?:e?s)?{_LEVEL_AFTER}", f) for b, f in written],
             "named": [re.compile(rf"(?<![\w-]){b}(?:e?s)?(?![\w-])", f) for b, f in written],
-            "member": [re.compile(rf"(?<![A-Za-z]){b}(?![a-z])", f) for b, f in members],
+            # one pattern per case mode, and the lower-case names for a quick test before searching
+            "member": [re.compile(r"(?<![A-Za-z])(?:" + "|".join(b for b, f in members if f == flag) + r")(?![a-z])", flag)
+                       for flag in {f for _, f in members}],
+            "words": tuple({re.sub(r"[^a-z0-9]", "", w.lower())[:3] for w in [*spec.get("written", []), *spec.get("members", [])]}),
         }
     return out
 
@@ -63,4 +66,8 @@ def family_mentions(question: str, narrower: list[str] = ()) -> list[tuple[str, 
 
 def meets_family(family: str, text: str) -> bool:
     """Does the text write a model of the family (any version, size or variant)?"""
-    return any(rx.search(text) for rx in _families()[family]["member"])
+    fam = _families()[family]
+    low = text.lower()
+    if not any(w in low for w in fam["words"]):
+        return False
+    return any(rx.search(text) for rx in fam["member"])

@@ -75,7 +75,7 @@ def vendor_of(name: str) -> str | None:
     toks = _tokens(name)
     if not toks:
         return None
-    lowered = {k.lower(): v for k, v in _vendor_aliases().items()}
+    lowered = _lowered_aliases()
     for n in (2, 1):     # a written vendor first ("AMD Xilinx Alveo U280", "Intel Xeon")
         if " ".join(toks[:n]) in lowered:
             return lowered[" ".join(toks[:n])]
@@ -84,6 +84,11 @@ def vendor_of(name: str) -> str | None:
         if toks[:end] in products:
             return products[toks[:end]]
     return None
+
+
+@lru_cache(maxsize=1)
+def _lowered_aliases() -> dict[str, str]:
+    return {k.lower(): v for k, v in _vendor_aliases().items()}
 
 
 def vendor_written(vendor: str, text: str) -> bool:
@@ -121,7 +126,9 @@ def _families() -> dict[str, dict]:
         out[name] = {"rx": re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])", re.I),
                      "members": [_tokens(m) for m in spec.get("members", [])],
                      "patterns": [re.compile(p, re.I) for p in spec.get("patterns", [])],
-                     "vendor": spec.get("vendor")}
+                     "vendor": spec.get("vendor"),
+                     # lower-case words one of which a text must contain before the pattern is tried
+                     "words": tuple({raw.lstrip("~").split()[0].lower() for raw in spec.get("written", [])})}
     return out
 
 
@@ -182,7 +189,7 @@ def family_member(family: str, name: str) -> bool:
     toks = _tokens(name)
     if fam["vendor"] and vendor_of(name) not in (fam["vendor"], None):
         return False
-    bare = [toks, toks[1:]] if len(toks) > 1 and toks[0] in {a.lower() for a in _vendor_aliases()} else [toks]
+    bare = [toks, toks[1:]] if len(toks) > 1 and toks[0] in _lowered_aliases() else [toks]
     for t in bare:
         if any(len(mem) <= len(t) and t[:len(mem)] == mem for mem in fam["members"]):
             return True
@@ -192,7 +199,11 @@ def family_member(family: str, name: str) -> bool:
 
 
 def meets_family(family: str, hardware_names: list[str], text: str) -> bool:
-    return any(family_member(family, n) for n in hardware_names) or bool(_families()[family]["rx"].search(text))
+    if any(family_member(family, n) for n in hardware_names):
+        return True
+    fam = _families()[family]
+    low = text.lower()
+    return any(w in low for w in fam["words"]) and bool(fam["rx"].search(text))
 
 
 def level_mentions(question: str, products: list[str] = ()) -> list[tuple[str, str]]:
@@ -234,15 +245,21 @@ def baseline_covers(asked: str, baseline: str) -> bool:
     """Does a claim's baseline ("NVIDIA V100 GPU", "baseline Volta architecture") fall under the
     baseline a question asks for at a wider level: a family ("Volta GPUs"), a vendor ("Intel CPUs")
     or a kind of hardware ("a GPU": any GPU product)?"""
-    from agent.engines.local.entities import extract_hardware
-
     keys, classes = _asked_level(asked)
     if not keys and not classes:
         return False
-    named = extract_hardware(baseline)
+    named = _baseline_hardware(baseline)
     if keys:
         return any(meets_level(k, [h.name for h in named if h.level == "specific"], baseline) for k in keys)
     return any(h.hw_class in classes for h in named)
+
+
+@lru_cache(maxsize=4096)
+def _baseline_hardware(baseline: str) -> tuple:
+    """The hardware a claim's baseline names (claims rows repeat across questions: read once)."""
+    from agent.engines.local.entities import extract_hardware
+
+    return tuple(extract_hardware(baseline))
 
 
 @lru_cache(maxsize=64)
