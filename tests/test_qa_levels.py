@@ -175,3 +175,13 @@ def test_a_software_baseline_in_another_spelling_or_by_a_member():
 
     # an example aside's dots do not end the comparing clause
     assert without_citations("better than GPUs (e.g., NVIDIA V100S) using vLLM") == "better than GPUs using vLLM"
+
+
+def test_a_narrower_family_as_modifier_or_as_example_of_a_wider_kind():
+    arm = [P("pi", "Pi", "We run on a Raspberry Pi 4 with a Cortex-A72 CPU."),
+           P("mcu", "MCU", "On an STM32 board with a Cortex-M4 core."),
+           P("esp", "ESP", "The model runs on an ESP32 microcontroller.")]
+    assert entity_members("Which papers deploy on Cortex-M microcontrollers?", arm) == {"mcu"}
+    assert entity_members("Which papers deploy on microcontrollers (e.g. a Cortex-M part)?", arm) == {"mcu", "esp"}
+    assert entity_members("Which papers run on Arm Cortex-A CPUs?", arm) == {"pi"}
+    assert family_member("Ampere", "NVIDIA RTX A6000")

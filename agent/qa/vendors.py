@@ -125,7 +125,8 @@ def _families() -> dict[str, dict]:
                 forms.append(rf"{body}(?:e?s)?{_FAMILY_HEAD}?")
         out[name] = {"rx": re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])", re.I),
                      "members": [_tokens(m) for m in spec.get("members", [])],
-                     "patterns": [re.compile(p, re.I) for p in spec.get("patterns", [])],
+                     # matched against the name's tokens joined by spaces: a written "-" or " " is either
+                     "patterns": [re.compile(re.sub(r"\\?[- ]", r"[\\s-]?", p), re.I) for p in spec.get("patterns", [])],
                      "vendor": spec.get("vendor"),
                      # lower-case words one of which a text must contain before the pattern is tried
                      "words": tuple({raw.lstrip("~").split()[0].lower() for raw in spec.get("written", [])})}
@@ -174,8 +175,21 @@ def _product_at(question: str, m: re.Match, family: str) -> bool:
     if re.search(_FAMILY_HEAD + "$", m.group(0), re.I):
         return False
     window = question[m.start():m.end()] + " ".join(question[m.end():].split(" ")[:4])
+    word = tuple(t for t in _tokens(m.group(0)) if t not in _dropped_brands())    # "GeForce RTX 3090" is "RTX 3090"
+
+    def starts_with_word(name: str) -> bool:
+        toks = _tokens(name)
+        return any(t[:len(word)] == word for t in (toks, toks[1:]))
+
     return any(h.level == "specific" and family_member(family, h.name) and not _same_name(h.name, family)
-               for h in extract_hardware(window))
+               and starts_with_word(h.name) for h in extract_hardware(window))
+
+
+@lru_cache(maxsize=1)
+def _dropped_brands() -> frozenset[str]:
+    from agent.engines.local.gazetteer import load_yaml
+
+    return frozenset(b.lower() for b in load_yaml("hardware.yaml").get("dropped_brands", []))
 
 
 def _same_name(product: str, family: str) -> bool:
@@ -210,7 +224,15 @@ def level_mentions(question: str, products: list[str] = ()) -> list[tuple[str, s
     """(surface, level key) of every vendor ("Intel") and family ("family:Ampere") the question names."""
     families = family_mentions(question, products)
     # "edge boards such as a Raspberry Pi": a family named as an example of a wider one illustrates it
-    families = [(s, f) for s, f in families if not any(g != f and family_member(g, f) for _, g in families)]
+    # ... but "Cortex-M microcontrollers": a narrower family written as the modifier of a wider kind is
+    # the constraint, and the wider kind only its head noun
+    def narrower_example(s: str, f: str) -> bool:
+        return any(g != f and family_member(g, f) and s in sg for sg, g in families)
+
+    def wider_head(s: str, f: str) -> bool:
+        return any(g != f and family_member(f, g) and sg not in s for sg, g in families)
+
+    families = [(s, f) for s, f in families if not narrower_example(s, f) and not wider_head(s, f)]
     # "NVIDIA GPUs of the Volta generation": the family says the vendor
     vendors = vendor_mentions(question)
     # "Apple hardware (an iPhone or an Apple-silicon Mac)": a family inside a vendor's examples is one
