@@ -63,6 +63,7 @@ MODELS = [
     P("llama70", "Serving big models", "We serve Llama-3-70B on 8 GPUs."),
     P("vim", "Vision SSM", "PlainMamba-L3 reaches 81.7% top-1 accuracy on ImageNet."),
     P("vit", "Token pruning", "DeiT-S with our pruning keeps 79.8% accuracy on ImageNet."),
+    P("derived", "Caching", "We propose LazyDiT, which skips redundant steps."),
 ]
 
 
@@ -185,3 +186,25 @@ def test_a_narrower_family_as_modifier_or_as_example_of_a_wider_kind():
     assert entity_members("Which papers deploy on microcontrollers (e.g. a Cortex-M part)?", arm) == {"mcu", "esp"}
     assert entity_members("Which papers run on Arm Cortex-A CPUs?", arm) == {"pi"}
     assert family_member("Ampere", "NVIDIA RTX A6000")
+
+
+def test_a_plural_names_the_family_and_a_wider_family_holds_the_narrower():
+    nets = [P("r50", "CNN", "We prune ResNet-50 and ResNeXt-101."), P("mb", "Mobile", "MobileNetV2 runs in 8 ms."),
+            P("s4", "Long", "S4 layers model long sequences."), P("vm", "Vision", "VMamba matches ViT accuracy.")]
+    assert entity_members("Which papers report results on ResNets?", nets) == {"r50"}
+    assert entity_members("Which papers build on state space models (SSMs) of any kind?", nets) == {"s4", "vm"}
+    assert entity_members("Which papers use Mamba-style models?", nets) == {"vm"}
+
+
+def test_a_model_family_in_a_parenthetical_gloss_is_no_constraint_of_its_own():
+    from agent.qa.model_families import family_mentions
+
+    assert family_mentions("Which papers accelerate diffusion models on a Transformer backbone (Diffusion Transformers, DiT)?") == []
+    assert [f for _, f in family_mentions("Which papers study state space models (Mamba-style)?")] == ["state space model"]
+
+
+def test_a_model_named_after_its_family_is_a_member():
+    from agent.qa.model_families import meets_family
+
+    assert meets_family("DiT", "We propose LazyDiT, which skips redundant steps.")
+    assert meets_family("BERT", "TinyBERT is distilled.") and not meets_family("BERT", "Bertrand Russell")

@@ -34,11 +34,16 @@ def _families() -> dict[str, dict]:
         members = written + [_form(m) for m in spec.get("members", [])]
         # a member with any version/size/variant after it, but not inside a longer word ("Bertrand")
         out[name] = {
-            "question": [re.compile(rf"(?<![\w-]){b}(?:e?s)?{_LEVEL_AFTER}", f) for b, f in written],
+            # "ResNets", "BERT models", "YOLO-based": a plural or a level word after the name
+            "question": [re.compile(rf"(?<![\w-]){b}(?:(?-i:s){_LEVEL_AFTER}?(?![\w-])|{_LEVEL_AFTER})", f) for b, f in written],
             "named": [re.compile(rf"(?<![\w-]){b}(?:e?s)?(?![\w-])", f) for b, f in written],
             # one pattern per case mode, and the lower-case names for a quick test before searching
-            "member": [re.compile(r"(?<![A-Za-z])(?:" + "|".join(b for b, f in members if f == flag) + r")(?![a-z])", flag)
+            "member": [re.compile(r"(?<![A-Za-z])(?:" + "|".join(b for b, f in members if f == flag) + r")(?:(?-i:e?s))?(?![a-z])", flag)
                        for flag in {f for _, f in members}],
+            # a model named after the family, its name the CamelCase tail of a longer one ("LazyDiT",
+            # "TinyBERT", "MobileViT", "PlainMamba"): case kept, so "Bertrand" is no BERT
+            "derived": re.compile(r"(?<=[a-z])(?:" + "|".join(b for b, _ in written + members if b[:1].isupper())
+                                  + r")s?(?![a-z])"),
             "words": tuple({re.sub(r"[^a-z0-9]", "", w.lower())[:3] for w in [*spec.get("written", []), *spec.get("members", [])]}),
         }
     return out
@@ -51,7 +56,9 @@ def family_mentions(question: str, narrower: list[str] = ()) -> list[tuple[str, 
     for name, fam in _families().items():
         for rx in fam["question"]:
             for m in rx.finditer(question):
-                at_level = True
+                # "diffusion models built on a Transformer backbone (Diffusion Transformers, DiT)": a name in
+                # parentheses glosses the words before it, which the set reader keeps as alternatives
+                at_level = not _in_parentheses(question, m.start())
                 name_part = re.match(r"[^\s-]+(?:[\s-][A-Z][^\s-]*)*", m.group(0)).group(0)
                 if any(name_part.lower() in n.lower() and len(n) > len(name_part) for n in narrower):
                     at_level = False
@@ -59,9 +66,14 @@ def family_mentions(question: str, narrower: list[str] = ()) -> list[tuple[str, 
                     out.append((m.group(0), name))
         for rx in fam["named"]:      # "any BERT", "all LLaMA models"
             for m in rx.finditer(question):
-                if re.search(_LEVEL_BEFORE, question[:m.start()], re.I) and name not in [f for _, f in out]:
+                if re.search(_LEVEL_BEFORE, question[:m.start()], re.I) and name not in [f for _, f in out] \
+                        and not _in_parentheses(question, m.start()):
                     out.append((m.group(0), name))
     return out
+
+
+def _in_parentheses(text: str, at: int) -> bool:
+    return text.rfind("(", 0, at) > text.rfind(")", 0, at)
 
 
 def meets_family(family: str, text: str) -> bool:
@@ -70,4 +82,4 @@ def meets_family(family: str, text: str) -> bool:
     low = text.lower()
     if not any(w in low for w in fam["words"]):
         return False
-    return any(rx.search(text) for rx in fam["member"])
+    return any(rx.search(text) for rx in fam["member"]) or bool(fam["derived"].search(text))
