@@ -29,7 +29,15 @@ def asked(question: str) -> str | None:
     name = _LEAD.sub("", name.strip()).strip(" .")
     name = re.sub(r"\s*\([^()]*\)$", "", name)      # "MobileNet model (V2 or V3)": the gloss names versions
     name = re.sub(r"\s+(?:baselines?|systems?|models?)$", "", name, flags=re.I)
+    if _quantity(name):     # "faster than 30 FPS": a bound on a figure (agent/qa/quantities.py), no baseline
+        return None
     return name if 2 <= len(name) and len(name.split()) <= 5 and _name_like(name) else None
+
+
+def _quantity(name: str) -> bool:
+    from agent.qa.quantities import find
+
+    return find(f"under {name}") is not None and bool(re.match(r"\d", name))
 
 
 def _name_like(name: str) -> bool:
@@ -51,7 +59,35 @@ def name_rx(name: str) -> re.Pattern:
     # a family name without a version covers its versions ("MobileNet" finds "MobileNetV2", "MobileNet-V3")
     # and a version may carry a size ("MobileNetV2-1.3", "MobileNet-V3-Large")
     versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?:-[\w.]+)?(?![\w-])"] if not re.search(r"\d$", name) else []
-    return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name)), re.I)
+    others = [phrase_rx(a).pattern for a in other_names(name)]
+    return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name) + others), re.I)
+
+
+def other_names(name: str) -> list[str]:
+    """The catalog's other spellings of a software baseline ("TFLite" for "TensorFlow-Lite") and its
+    members ("Ansor" for "TVM"), from agent/data/software.yaml."""
+    key = _squash(name)
+    for canonical, spec in _software().items():
+        names = [canonical, *spec.get("aliases", [])]
+        if key in {_squash(n) for n in names}:
+            return [n for n in names + spec.get("members", []) if _squash(n) != key]
+    return []
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[\s_-]+", "", name.lower())
+
+
+def _software() -> dict:
+    from agent.engines.local.gazetteer import load_yaml
+
+    global _SOFTWARE
+    if _SOFTWARE is None:
+        _SOFTWARE = load_yaml("software.yaml")["software"]
+    return _SOFTWARE
+
+
+_SOFTWARE: dict | None = None
 
 
 def spellings(name: str) -> list[str]:
@@ -67,13 +103,15 @@ def members(ctx, name: str, papers: dict) -> dict[str, str]:
     """Paper id -> the sentence comparing it with `name`: a claim whose baseline names it, else an
     abstract sentence with a comparison word followed, in the same clause, by the name."""
     from agent.qa.drafting import sentence_with
+    from agent.qa.vendors import baseline_covers     # "Volta GPUs" covers a "V100 GPU" baseline
     from core.text import split_sentences
     from store.extractions import ClaimQuery, claims_rows
 
     rx = name_rx(name)
     out: dict[str, str] = {}
     for row in claims_rows(ctx.store, ClaimQuery(paper_ids=list(papers))):
-        if row["paper_id"] not in out and row.get("baseline") and rx.search(row["baseline"]):
+        if row["paper_id"] not in out and row.get("baseline") and (rx.search(row["baseline"])
+                                                                  or baseline_covers(name, row["baseline"])):
             out[row["paper_id"]] = sentence_with(papers[row["paper_id"]].abstract, row["evidence"])
     stated = re.compile(rf"\b(?:{_CUE})\s+[^.;:]{{0,80}}?(?:{rx.pattern})", re.I)
     for pid, paper in papers.items():
@@ -85,12 +123,13 @@ def members(ctx, name: str, papers: dict) -> dict[str, str]:
     return out
 
 
-_CITATION = re.compile(r"\s*\((?:[^()]*\bet\s+al\.?[^()]*|[^()]*\b(?:19|20)\d\d[a-z]?)\)")
+_CITATION = re.compile(r"\s*\((?:[^()]*\bet\s+al\.?[^()]*|[^()]*\b(?:19|20)\d\d[a-z]?|(?:e\.\s?g\.|i\.\s?e\.)[^()]*)\)")
 
 
 def without_citations(sentence: str) -> str:
-    """The sentence without its author-year citations ("(Touvron et al., 2023)"): their "et al." is no
-    clause end, and their length would part a comparison word from the system it names."""
+    """The sentence without its author-year citations ("(Touvron et al., 2023)") and example asides
+    ("(e.g., NVIDIA V100S)"): their dots are no clause end, and their length would part a comparison
+    word from the system it names."""
     return _CITATION.sub("", sentence)
 
 

@@ -129,3 +129,37 @@ def _listing(question: str, ctx: QAContext, r: Route, used: str, items: list) ->
         n = draft.cite(src, sent)
         draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {_strip_end(sent)} [{n}].")
     return _finish(question, draft, draft.cited, r)
+
+
+# "by what percentage / by what factor / by how much": the unit the figure must be given in
+_PERCENT = re.compile(r"\bpercent(?:age)?s?\b|%", re.I)
+_FACTOR = re.compile(r"\b(?:factor|times|fold)\b", re.I)
+_ASKS_FIGURE = re.compile(r"\bby\s+(?:what|how\s+much|how\s+many)\b|\bhow\s+much\b", re.I)
+
+
+def metric_set(question: str, ctx: QAContext, r: Route, set_answer) -> Answer | None:
+    """"Which papers report by what percentage they cut the number of tokens an LLM consumes?": the
+    papers with a claim of the asked metric (in the asked unit), each with its figure. Only for a
+    question whose filter is the metric alone (no facet, entity or year); None otherwise."""
+    from agent.qa import sets
+    from agent.qa.tools import metric_family, top_speedups
+
+    if not (r.numbers and r.metric and _ASKS_FIGURE.search(question)) or r.facets or r.year \
+            or sets.entity_constraints(question):
+        return None
+    unit = "%" if _PERCENT.search(question) else "x" if _FACTOR.search(question) else None
+    metrics = metric_family(r.metric)
+    rows = [row for u in ((unit,) if unit else ("x", "%")) for row in top_speedups(ctx, None, metrics=metrics, unit=u, limit=100000)]
+    if ctx.scope is not None:
+        rows = [row for row in rows if row["paper_id"] in set(ctx.scope)]
+    best: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda row: -row["value"]):
+        best.setdefault(row["paper_id"], row)
+    if not best:
+        return None
+    used = f"claim metric={'/'.join(metrics)}" + (f", unit={unit}" if unit else "")
+    ctx.log("claim_metric", filter=used)
+    papers = {p.id: p for p in ctx.store.get_many(list(best))}
+    items = [(Source.of(papers[pid], row["value"]), _sentence_with(papers[pid].abstract, row["evidence"]))
+             for pid, row in best.items()]
+    return _listing(question, ctx, r, used, items)

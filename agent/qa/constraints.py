@@ -96,6 +96,7 @@ def question_constraints(question: str) -> list[Constraint]:
     out = _vendor_level(question, out)
     for surface, family, size in model_mentions(question):
         out.append(Constraint("model", surface, f"{family} {size}"))
+    out += _model_family_level(question)
     for surface, family, code in variant_mentions(question):
         if not _inside((question.find(surface), question.find(surface) + len(surface)), question, out):
             out.append(Constraint("model", surface, f"variant:{family}:{code}"))
@@ -141,17 +142,25 @@ def task_mentions(question: str) -> list[Constraint]:
     return out
 
 
+def _model_family_level(question: str) -> list[Constraint]:
+    """"BERT models of any variant": every model of the family (agent/qa/model_families.py)."""
+    from agent.qa.model_families import family_mentions
+
+    narrower = [s for s, _, _ in model_mentions(question)] + [s for s, _, _ in variant_mentions(question)]
+    return [Constraint("model", surface, f"family:{family}") for surface, family in family_mentions(question, narrower)]
+
+
 def _vendor_level(question: str, found: list[Constraint]) -> list[Constraint]:
     """"Intel processors", "Apple hardware": any product of the vendor (agent/qa/vendors.py); products
     of that vendor the question names are its examples, not a narrower filter."""
-    from agent.qa.vendors import vendor_mentions, vendor_of
+    from agent.qa.vendors import level_mentions, within_level
 
-    named = vendor_mentions(question)
+    named = level_mentions(question, [c.surface for c in found if c.kind == "hardware"])
     if not named:
         return found
-    vendors = {v for _, v in named}
-    kept = [c for c in found if not (c.kind == "hardware" and vendor_of(c.value) in vendors)]
-    return kept + [Constraint("hardware", surface, f"vendor:{vendor}") for surface, vendor in named]
+    levels = {v for _, v in named}
+    kept = [c for c in found if not (c.kind == "hardware" and within_level(c.value, levels))]
+    return kept + [Constraint("hardware", surface, f"vendor:{key}") for surface, key in named]
 
 
 # A hardware family word with a version the gazetteer may not list yet: "TPU v5", "TPUs v5", "TPUv5".
@@ -274,13 +283,20 @@ def _tokens(name: str) -> tuple[str, ...]:
 
 def meets(c: Constraint, facts: PaperFacts) -> bool:
     if c.kind == "dataset":
-        return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text)
-    if c.kind == "hardware" and c.value.startswith("vendor:"):
-        from agent.qa.vendors import meets_vendor
+        from agent.qa.suites import meets_suite     # a suite is also met by its tasks
 
-        return meets_vendor(c.value[len("vendor:"):], [" ".join(h) for h in facts.hardware], facts.text)
+        return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text) \
+            or meets_suite(c.value, facts.datasets, facts.text)
+    if c.kind == "hardware" and c.value.startswith("vendor:"):
+        from agent.qa.vendors import meets_level
+
+        return meets_level(c.value[len("vendor:"):], [" ".join(h) for h in facts.hardware], facts.text)
     if c.kind == "hardware":
         return hardware_covers(c.value, facts.hardware) or _written(c.surface, facts.text)
+    if c.kind == "model" and c.value.startswith("family:"):
+        from agent.qa.model_families import meets_family
+
+        return meets_family(c.value[len("family:"):], facts.text)
     if c.kind == "model" and c.value.startswith("variant:"):
         _, family, code = c.value.split(":")
         return _variant_written(family, code, facts.text)

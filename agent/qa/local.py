@@ -176,6 +176,8 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     if (bound := quantities.find(question)) is not None:
         return claim_sets.quantity_set(question, ctx, r, bound, _set)
     asked_filters(question, r, ctx)     # only the filters the question asks for (agent/qa/set_shapes.py)
+    if (by_metric := claim_sets.metric_set(question, ctx, r, _set)) is not None:
+        return by_metric
     entities = sets.entity_constraints(question)
     covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
     r.facets = [f for f in r.facets if f not in covered]

@@ -93,8 +93,23 @@ def background_only(c: Constraint, abstract: str) -> bool:
     from core.text import split_sentences
 
     names = [n for n in {c.value, c.surface} if n]
-    naming = [s for s in split_sentences(abstract) if any(n.lower() in s.lower() for n in names)]
+    naming = [s for s in split_sentences(abstract) if any(n.lower() in s.lower() for n in names) or _names_level(c, s)]
     return bool(naming) and all(BACKGROUND.search(s) and not _OWN.search(s) and not RESULT.search(s) for s in naming)
+
+
+def _names_level(c: Constraint, sentence: str) -> bool:
+    """Does the sentence name a member of the family (or vendor) the constraint asks for ("PlainMamba-L3"
+    for Mamba-style models)? Then it is one of the sentences that decide whether the paper uses it."""
+    if c.kind == "model" and c.value.startswith("family:"):
+        from agent.qa.model_families import meets_family
+
+        return meets_family(c.value[len("family:"):], sentence)
+    if c.kind == "hardware" and c.value.startswith("vendor:"):
+        from agent.engines.local.entities import extract_hardware
+        from agent.qa.vendors import meets_level
+
+        return meets_level(c.value[len("vendor:"):], [h.name for h in extract_hardware(sentence)], sentence)
+    return False
 
 
 def _groups(constraints: list[Constraint], question: str) -> list[list[Constraint]]:
@@ -151,7 +166,12 @@ def covered_facet(facet, constraints: list[Constraint]) -> bool:
     if facet.kind not in ("dataset", "hardware"):
         return False
     surf = facet.surface.lower()
-    return any(surf in c.surface.lower() or c.surface.lower() in surf for c in constraints)
+    if any(surf in c.surface.lower() or c.surface.lower() in surf for c in constraints):
+        return True
+    from agent.qa.vendors import within_level     # "edge boards such as a Raspberry Pi": an example
+
+    levels = {c.value[len("vendor:"):] for c in constraints if c.kind == "hardware" and c.value.startswith("vendor:")}
+    return facet.kind == "hardware" and bool(levels) and within_level(facet.surface, levels)
 
 
 def qualify(question: str, matches: list, used_surfaces: list[str], ctx) -> tuple[list, list[str]]:

@@ -103,7 +103,7 @@ class CorpusStats:
 # Adverbs of manner or degree ("specifically", "explicitly", "efficiently") say how, not what about.
 MANNER = re.compile(r"(?:al|ic|iv|en|an|at|ous|it|ict|ful|less|ive)ly$")
 # "(any vendor)", "of any size", "any kind of": the question lifts a constraint, it does not add one.
-_ANY = re.compile(r"\(?\s*\b(?:of\s+)?any\s+(?!papers?\b|works?\b|of\s)[a-z]+\b(?:\s*\))?", re.I)
+_ANY = re.compile(r"\(?\s*\b(?:of\s+)?any\s+(?!papers?\b|works?\b|of\s)(?-i:[a-z]+)\b(?:\s*\))?", re.I)
 
 
 # Frame verbs that may head a list of alternative verbs ("implement, deploy or design for X"): the

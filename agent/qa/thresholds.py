@@ -12,10 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUM = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>x\b|×|times\b|-?fold\b|%|percent\b)"
+# A factor in words ("three times", "ten-fold") or as an order of magnitude ("an order of magnitude": 10x)
+WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+         "twenty": 20, "fifty": 50, "a hundred": 100, "one hundred": 100, "hundred": 100, "a thousand": 1000,
+         "one thousand": 1000, "thousand": 1000}
+_ORDERS = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
+_NUM = (r"(?:(?P<n>\d+(?:\.\d+)?|" + "|".join(sorted(WORDS, key=len, reverse=True)) + r")\s*(?P<unit>x\b|×|times\b|-?fold\b|%|percent\b)"
+        r"|(?P<orders>an|one|two|three|four)\s+orders?\s+of\s+magnitude)")
 _THRESHOLD = re.compile(
     r"(?:(?P<op>more\s+than|greater\s+than|higher\s+than|larger\s+than|over|above|exceeding|beyond|in\s+excess\s+of|"
-    r"at\s+least|no\s+less\s+than|>=|≥|>)\s*" + _NUM + r"|" + _NUM.replace("?P<n>", "?P<n2>").replace("?P<unit>", "?P<unit2>")
+    r"at\s+least|no\s+less\s+than|>=|≥|>)\s*(?:an?\s+(?=\d))?" + _NUM + r"|"
+    + _NUM.replace("?P<n>", "?P<n2>").replace("?P<unit>", "?P<unit2>").replace("?P<orders>", "?P<orders2>")
     + r"\s+or\s+(?P<op2>more|higher|greater|above|better))", re.I)
 _SPEED = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b", re.I)
 _REDUCE = re.compile(r"\b(?:reduc\w*|sav\w*|cut\w*|lower\w*|less|shrink\w*|decreas\w*|smaller)\b", re.I)
@@ -43,11 +50,20 @@ def find(question: str) -> Threshold | None:
     m = _THRESHOLD.search(question)
     if not m:
         return None
-    number, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
+    from agent.qa.quantities import score_bound
+
+    if score_bound(question) is not None:    # "top-1 accuracy above 75%": a reported score, not a claim
+        return None
+    orders = m.group("orders") or m.group("orders2")
+    if orders:
+        value, unit = 10.0 ** _ORDERS[orders.lower()], "x"
+    else:
+        number, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
+        value = float(WORDS.get(number.lower(), 0) or number)
+        unit = "%" if unit.lower() in ("%", "percent") else "x"
     op = (m.group("op") or "").lower()
     strict = bool(op) and not re.match(r"at\s+least|no\s+less|>=|≥", op)
-    unit = "%" if unit.lower() in ("%", "percent") else "x"
-    return Threshold(float(number), unit, strict, m.group(0).strip(), m.span())
+    return Threshold(value, unit, strict, m.group(0).strip(), m.span())
 
 
 def metrics_asked(question: str, metric: str | None, th: Threshold) -> tuple[str, ...]:
@@ -86,16 +102,23 @@ def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | Non
     names one, baseline: "more than 2x over vLLM"), within the session filter and scope."""
     from agent.qa.baselines import name_rx
     from agent.qa.tools import top_speedups
+    from agent.qa.vendors import baseline_covers
 
     ids = None
     if ctx.flt is not None or ctx.scope is not None:
         from agent.qa.lookup_pick import all_sources
 
         ids = [s.id for s in all_sources(ctx)]
-    rows = top_speedups(ctx, ids, metrics=metrics, unit=th.unit, limit=100000)
+    # "faster" with no named metric: the speed metrics, and any other claim the extractor read as
+    # "faster" ("search cost ... up to 5,000x faster")
+    generic_speed = metrics == SPEED_METRICS
+    rows = top_speedups(ctx, ids, metrics=() if generic_speed else metrics, unit=th.unit, limit=100000)
+    if generic_speed:
+        rows = [row for row in rows if row["metric"] in SPEED_METRICS or row.get("direction") == "faster"]
     best: dict[str, dict] = {}
     for row in rows:                 # sorted by value: a paper's first row is its largest
-        if th.admits(row["value"]) and (baseline is None or name_rx(baseline).search(row.get("baseline") or "")):
+        if th.admits(row["value"]) and (baseline is None or name_rx(baseline).search(row.get("baseline") or "")
+                                        or baseline_covers(baseline, row.get("baseline") or "")):
             best.setdefault(row["paper_id"], row)
     return best
 
