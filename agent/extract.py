@@ -68,6 +68,8 @@ def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, out
     if resume and force:
         raise UsageError("--resume continues the -o file and --force overwrites it", hint="give one of them")
     papers, problems = batch_inputs(input_path, use_all, settings, retry_failed)
+    if save:
+        engine = _with_store(engine, settings)
     writer = RowWriter(output, resume=resume, force=force) if output else None
     abstracts = {p.id: p.abstract for p in papers} if input_path else {}
     on_record = _saver(settings, emit, abstracts) if save else emit
@@ -89,6 +91,16 @@ def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, out
             log.close()
     report.input_problems = problems
     return report
+
+
+def _with_store(engine: Engine, settings: Settings) -> Engine:
+    """An engine that can keep work in the store (the local engine's topic vectors) gets to."""
+    using_store = getattr(engine, "using_store", None)
+    if using_store is None:
+        return engine
+    from agent.corpus import open_store
+
+    return using_store(open_store(settings))
 
 
 def _failure_saver(settings: Settings, log, save: bool):

@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS claim_topics (paper_id TEXT NOT NULL, tag TEXT NOT NU
 CREATE TABLE IF NOT EXISTS llm_cache (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, value TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (datetime('now')));
+-- whole-text vectors (the topic tagger's title + abstract) by embedding model and text hash (store/text_vectors.py)
+CREATE TABLE IF NOT EXISTS text_vectors (
+    model TEXT NOT NULL, text_sha TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (model, text_sha));
 CREATE TABLE IF NOT EXISTS extraction_failures (
     paper_id TEXT PRIMARY KEY, stage TEXT NOT NULL, error TEXT NOT NULL, message TEXT NOT NULL,
     engine TEXT, at TEXT NOT NULL DEFAULT (datetime('now')));

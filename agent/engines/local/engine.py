@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from agent.engines.base import ExtractionFailure
 from core.models import Claims, Extraction, PaperText, TopicTag
@@ -11,9 +11,22 @@ from core.models import Claims, Extraction, PaperText, TopicTag
 class LocalEngine:
     name = "local"
 
-    def __init__(self, use_embeddings: bool = True):
+    def __init__(self, use_embeddings: bool = True, embed_texts: Callable[[list[str]], Any] | None = None):
         # Embeddings only sharpen topic tags; without them everything stays rule-based and instant.
         self.use_embeddings = use_embeddings
+        # Where topic vectors come from: None embeds them (topics.embed_each); a caller with a store
+        # passes one that reuses the vectors stored by earlier runs (store/text_vectors.py).
+        self.embed_texts = embed_texts
+
+    def using_store(self, store: Any) -> "LocalEngine":
+        """The same engine, with its topic vectors kept in `store` (a PaperStore): a text embedded by an
+        earlier run is read back, bit for bit the vector it would embed again, instead of re-embedded."""
+        if not self.use_embeddings:
+            return self
+        from agent.engines.local.topics import EMBED_RECIPE, embed_each
+        from store.text_vectors import stored_embedder
+
+        return LocalEngine(self.use_embeddings, stored_embedder(store, embed_each, EMBED_RECIPE))
 
     def tldr(self, paper: PaperText) -> str:
         from agent.engines.local.tldr import make_tldr
@@ -31,7 +44,8 @@ class LocalEngine:
     def tag(self, paper: PaperText) -> list[TopicTag]:
         from agent.engines.local.topics import tag_topics
 
-        return tag_topics(paper.title, paper.abstract, use_embeddings=self.use_embeddings)
+        return tag_topics(paper.title, paper.abstract, use_embeddings=self.use_embeddings,
+                          embed_texts=self.embed_texts)
 
     def extract(self, paper: PaperText) -> Extraction:
         return self._record(paper, self.tag(paper))
@@ -53,7 +67,8 @@ class LocalEngine:
             yield from self._extract_batch(default_tagger(), batch)
 
     def _extract_batch(self, tagger, batch: list[PaperText]) -> Iterator[Extraction]:
-        tag_lists = tagger.tag_many([(p.title, p.abstract) for p in batch], use_embeddings=self.use_embeddings)
+        tag_lists = tagger.tag_many([(p.title, p.abstract) for p in batch], use_embeddings=self.use_embeddings,
+                                    embed_texts=self.embed_texts)
         for paper, tags in zip(batch, tag_lists):
             yield self._record(paper, tags)
 
