@@ -65,6 +65,9 @@ def run_extract(bench: Bench) -> None:
               "(model, tag prototypes, labelled neighbours)")
     bench.add(s, "  peak RSS of that process", emb["rss_peak_mb"], "MB", emb["runs"],
               f"{emb['rss_mb']:.0f} MB after the first call (model loaded), before the batch")
+    again = extract_runs(bench.sizes.mid_runs, "--seeds", "--limit", str(n), "--embeddings", "--stored")
+    bench.add(s, f"  the same, vectors stored by an earlier run ({again['abstracts']})", again["rate"], "abstracts/s",
+              again["runs"], "a repeated `extract --all`: topic vectors read from the store, none embedded")
     rate, n_claims = claims_rate(bench.sizes.mid_runs)
     bench.add(s, f"local claims only (speedups, datasets, hardware), {n_claims} fixture abstracts", rate,
               "abstracts/CPU-s", bench.sizes.mid_runs, "in-process, no topics/TL;DR; target >= 1,000 (issue 13)")
