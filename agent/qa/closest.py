@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from agent.qa.drafting import Draft, finish, insufficient, mention, strip_end
-from agent.qa.figure_check import QUANTITY
+from agent.qa.figure_check import QUANTITY, in_range
 from agent.qa.text import display, label, term_set
 from agent.qa.types import Answer
 from core.text import split_sentences as sentences
@@ -77,6 +77,8 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
     if len(best) > 1 and not _WANTS_MAX.search(question):
         return None         # a range or a list and no "at most": quote the sentence, state nothing
     pick = max(best, key=lambda m: _value(m.group(0)))
+    if in_range(sentence, pick.start(), pick.end()):
+        return None         # "1.3-2.1x": a range, no one figure of it is the answer (quote the sentence)
     return display(pick.group(0).replace("$", "")).strip()
 
 

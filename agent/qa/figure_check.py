@@ -19,9 +19,23 @@ from core.text import split_sentences
 QUANTITY = re.compile(r"\d[\d,.]*\s*(?:\$?\\times\$?|×|x\b|X\b|times\b|-fold|fold\b|\\?%|percent\b|"
                        r"hours?\b|minutes?\b|seconds?\b|[KMGT]B\b|[mµun]s\b|FPS\b|[mk]?W\b|[mµ]?J\b|[GT]OPS\b|"
                        r"FLOPs?\b|dB\b)")
+# A figure that ends or opens a range ("1.3-2.1x", "1.3 to 2.1x", "1.3x–2.1x", "between 1.3 and 2.1x"):
+# neither end is the figure (a change "from 42GB to 11GB" is no range: its end is the new value).
+_RANGE_BEFORE = re.compile(r"(?:(?<!from\s)(?<![\w.,])\d[\d,.]*\s*(?:\$?\\times\$?|×|x|X|%)?\s*(?:-|–|—|~|to)\s*"
+                           r"|\bbetween\s+\d[\d,.]*\s*(?:\$?\\times\$?|×|x|X|%)?\s*and\s+)$")
+_RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|~|to)\s*\d")
 SHORT = 4   # metric words this short ("map", "fid", "auc") must end where the word ends ("mapping" is not mAP)
 # A score written bare ("41.3 mAP", "BLEU of 27.4", "by 2 points") besides the figures with units of QUANTITY.
 SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])|\b\d+(?:\.\d+)?\s+points?\b", re.I)
+
+
+@lru_cache(maxsize=64)
+def in_range(sentence: str, start: int, end: int) -> bool:
+    """The figure at sentence[start:end] is one end of a range (not a change "from A to B")."""
+    before = sentence[max(0, start - 40):start]
+    if _RANGE_AFTER.match(sentence[end:]):
+        return not re.search(r"\bfrom\s+$", before)
+    return bool(_RANGE_BEFORE.search(before))
 
 
 @lru_cache(maxsize=64)
