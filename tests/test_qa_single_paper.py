@@ -25,3 +25,40 @@ def test_a_figure_that_ends_a_range_is_not_stated_alone():
     assert asked_figure(sent, "How much does FooServe speed up prefill?", STATS, "FooServe") == "3.1x"
     # a change "from A to B" is no range: B is the new value
     assert asked_figure("Peak memory drops from 42GB to 11GB.", "What peak memory, from 42GB?", STATS) == "11GB"
+
+
+def test_an_entity_question_reads_the_asked_kind_and_level():
+    from agent.qa.asked_entity import asked_kind, entities, unmet
+
+    assert asked_kind("What GPU was FooNet evaluated on?") == ("GPU", "gpu")
+    assert asked_kind("Which datasets does FooNet use?") == ("datasets", "dataset")
+    assert asked_kind("Which papers report results on an A100 GPU?") is None
+    assert asked_kind("What speedup does FooNet get on GPUs?") is None
+    class_only = {"hardware": [{"name": "GPU", "class": "gpu", "level": "class"}]}
+    assert [c.surface for c in unmet("What GPU was FooNet evaluated on?", class_only)] == ["GPU"]
+    assert entities("hardware", class_only) == ["GPU"]      # "what hardware": the class word answers
+    product = {"hardware": [{"name": "NVIDIA A100", "class": "gpu", "level": "specific"},
+                            {"name": "Intel Xeon", "class": "cpu", "level": "specific"}]}
+    assert entities("gpu", product) == ["NVIDIA A100"] and not unmet("Which GPU did FooNet use?", product)
+    claims = {"speedups": [{"baseline": "BarKernel"}, {"baseline": "BarKernel"}, {"baseline": None}]}
+    assert entities("baseline", claims) == ["BarKernel"]
+
+
+def test_a_gpu_question_about_a_paper_naming_no_gpu_is_closest_with_gpu_missing(qa_settings, qa_store):
+    ans = ask("Which GPU did Harli run its experiments on?", qa_settings, store=qa_store)
+    assert ans.confidence == "closest" and ans.missing == ["GPU"], ans.answer
+    assert ans.citations and "Harli" in ans.citations[0].title
+
+
+def test_a_dataset_question_is_answered_with_the_dataset(qa_settings, qa_store):
+    ans = ask("Which dataset does MonoATT evaluate on?", qa_settings, store=qa_store)
+    assert ans.confidence == "answer" and "names dataset: KITTI" in ans.answer, ans.answer
+
+
+def test_who_wrote_a_paper_is_answered_with_its_stored_authors(qa_settings, qa_store):
+    paper = qa_store.get_many([ref_id(qa_store, "000_8528321f52109f11.txt#0")])[0]
+    head = paper.title.split(":")[0]
+    for q in (f"Who wrote {head}?", f"Who are the authors of {head}?"):
+        ans = ask(q, qa_settings, store=qa_store)
+        assert ans.confidence == "answer", ans.answer
+        assert paper.authors and all(a in ans.answer for a in paper.authors), ans.answer

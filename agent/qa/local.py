@@ -63,7 +63,7 @@ def _ordinal(sources: list[Source], n: int) -> Source | None:
 def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     """The best hybrid hit, answered from when retrieval is confident about it and it meets every
     constraint of the question; otherwise the closest papers, saying what they do not cover."""
-    from agent.qa import answerability
+    from agent.qa import answerability, asked_entity
     from agent.qa.constraints import paper_facts, question_constraints, unmet
     from agent.qa.figure_check import with_unreported
 
@@ -80,6 +80,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
         missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
         missing = with_unreported(missing, wanted, src.abstract, question)   # named, with no figure of it
+        missing += asked_entity.unmet(question, ext)    # "what GPU ...?" and the paper names none
         judged.append((src, ev, lookup_pick.with_unknown(missing, unknown)))
     judged = lookup_pick.owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     named = next((j for j in judged if j[1].named), None)
@@ -105,8 +106,14 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
 
 
 def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources: list[Source]) -> Answer:
+    from agent.qa import asked_entity
+
     draft = Draft()
     n = draft.cite(best)
+    name = label(best.title, best.abstract, best.arxiv_id)
+    entity_line = asked_entity.named_line(question, paper_extraction(ctx, best.id), _strip_end(name), n)
+    if entity_line or asked_entity.asks_authors(question):
+        return _entity_answer(question, ctx, r, best, sources, draft, entity_line)
     q_terms = term_set(question)
     numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
     if numeric:
@@ -116,13 +123,36 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     else:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
-    name = label(best.title, best.abstract, best.arxiv_id)
     figure = asked_figure(picked[0], question, ctx.stats(), best.title) if numeric else None
     if figure:      # state the figure asked for, then the sentence that carries it
         draft.lines.append(f"{figure} according to {_strip_end(name)} [{n}]:")
     else:
         draft.lines.append(f"{_strip_end(name)} [{n}]." if not numeric else f"According to {_strip_end(name)} [{n}]:")
     draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)
+    return _finish(question, draft, sources, r)
+
+
+def _entity_answer(question: str, ctx: QAContext, r: Route, best: Source, sources: list[Source], draft: Draft,
+                   entity_line: str | None) -> Answer:
+    """The entity asked for (agent/qa/asked_entity.py) with the sentence naming it, or the stored authors."""
+    from agent.qa import asked_entity
+
+    name = _strip_end(label(best.title, best.abstract, best.arxiv_id))
+    if entity_line:
+        asked = asked_entity.asked_kind(question)
+        found = asked_entity.entities(asked[1], paper_extraction(ctx, best.id)) if asked else []
+        sent = _mention(best.abstract, found) or claim_sentence(best.abstract, term_set(question), ctx)
+        draft.support[best.id] = sent
+        draft.lines.append(f"{entity_line} {_strip_end(sent)} [1].")
+        return _finish(question, draft, sources, r)
+    paper = next(iter(ctx.store.get_many([best.id])), None)
+    authors = list(getattr(paper, "authors", None) or [])
+    draft.support[best.id] = claim_sentence(best.abstract, term_set(question), ctx)
+    if authors:
+        draft.lines.append(f"{name} [1] is by {', '.join(authors)} (authors as stored with the paper) [1].")
+    else:
+        draft.lines.append(f"{name} [1]: the store keeps no authors for this paper [1].")
+    draft.lines.append(f"{_strip_end(draft.support[best.id])} [1].")
     return _finish(question, draft, sources, r)
 
 

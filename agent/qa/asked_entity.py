@@ -1,0 +1,71 @@
+"""Questions about one paper that ask for an entity or a stored field, not for a summary.
+
+"What GPU was X evaluated on?", "Which datasets does X use?", "What baselines does X compare
+against?" ask for the entity itself: the answer names it from the paper's extracted claims (which
+come from its abstract), or, when the paper names none at the asked level (a bare "GPU" is the
+class, not "which GPU"), the paper is the `closest` answer with `missing` naming the asked kind as
+the question wrote it. "Who wrote X?" asks for the authors the store keeps with the paper.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "what/which [kind of] GPU was|does|...": the entity kind right after the question word, then a verb
+# (so "Which papers report results on an A100 GPU?" and "What speedup on GPUs ...?" are not matched).
+_ASKS = re.compile(r"^\s*(?:on\s+|with\s+|against\s+|in\s+)?(?:what|which)\s+(?:kinds?\s+of\s+|types?\s+of\s+|specific\s+)?"
+                   r"(?P<kind>GPUs?|CPUs?|FPGAs?|TPUs?|NPUs?|hardware|devices?|platforms?|chips?|processors?|"
+                   r"datasets?|data\s+sets?|benchmarks?|baselines?)\s+(?:was|were|did|does|do|is|are|has|have|had)\b",
+                   re.I)
+_HARDWARE_CLASS = {"gpu": "gpu", "cpu": "cpu", "fpga": "fpga", "tpu": "tpu", "npu": "accelerator",
+                   "processor": None, "hardware": None, "device": None, "platform": None, "chip": None}
+_AUTHORS = re.compile(r"\b(?:who\s+(?:wrote|authored|are\s+the\s+authors|is\s+the\s+author|were\s+the\s+authors)|"
+                      r"(?:the\s+)?authors?\s+of|who\s+(?:is|are)\s+behind)\b", re.I)
+
+
+def asked_kind(question: str) -> tuple[str, str] | None:
+    """(surface as written, kind key: "gpu"/"hardware"/.../"dataset"/"baseline") of the entity asked for."""
+    m = _ASKS.search(question)
+    if not m:
+        return None
+    word = re.sub(r"s$", "", re.sub(r"\s+", " ", m.group("kind").lower()))
+    key = "dataset" if word in ("dataset", "data set", "benchmark") else word
+    return m.group("kind"), key
+
+
+def entities(key: str, ext: dict) -> list[str]:
+    """The paper's entities of the asked kind, from its extraction; for "which GPU/CPU/FPGA" only at
+    product level (a bare class word "GPU" does not say which GPU)."""
+    if key == "dataset":
+        return list(ext.get("datasets") or [])
+    if key == "baseline":
+        return list(dict.fromkeys(s["baseline"] for s in ext.get("speedups") or [] if s.get("baseline")))
+    want = _HARDWARE_CLASS.get(key)
+    out = []
+    for h in ext.get("hardware") or []:
+        name, cls, level = (h.get("name"), h.get("class"), h.get("level")) if isinstance(h, dict) \
+            else (h.name, h.hw_class, h.level)
+        if want is None or (level != "class" and cls == want):   # "what hardware": the class word answers
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def unmet(question: str, ext: dict) -> list:
+    """[Constraint] naming the asked kind when the paper names no entity of it, else []."""
+    from agent.qa.constraints import Constraint
+
+    asked = asked_kind(question)
+    if asked is None or entities(asked[1], ext):
+        return []
+    return [Constraint("asked", asked[0], asked[1])]
+
+
+def named_line(question: str, ext: dict, name: str, n: int) -> str | None:
+    """"X [n] names GPU: NVIDIA A100 [n]." for a question asking for an entity the paper names."""
+    asked = asked_kind(question)
+    found = entities(asked[1], ext) if asked else []
+    return f"{name} [{n}] names {asked[0]}: {', '.join(found)} [{n}]." if found else None
+
+
+def asks_authors(question: str) -> bool:
+    return bool(_AUTHORS.search(question))
