@@ -62,3 +62,12 @@ def test_who_wrote_a_paper_is_answered_with_its_stored_authors(qa_settings, qa_s
         ans = ask(q, qa_settings, store=qa_store)
         assert ans.confidence == "answer", ans.answer
         assert paper.authors and all(a in ans.answer for a in paper.authors), ans.answer
+
+
+def test_an_unknown_system_on_a_known_dataset_misses_only_the_name(qa_settings, qa_store):
+    from qa_support import KITTI
+
+    ans = ask("How accurate is WombatDet on KITTI?", qa_settings, store=qa_store)
+    assert ans.confidence == "closest" and ans.missing == ["WombatDet"], (ans.missing, ans.answer)
+    kitti = {ref_id(qa_store, k) for k in KITTI}
+    assert ans.citations and all(c.id in kitti for c in ans.citations), ans.answer

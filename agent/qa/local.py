@@ -63,9 +63,8 @@ def _ordinal(sources: list[Source], n: int) -> Source | None:
 def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     """The best hybrid hit, answered from when retrieval is confident about it and it meets every
     constraint of the question; otherwise the closest papers, saying what they do not cover."""
-    from agent.qa import answerability, asked_entity
-    from agent.qa.constraints import paper_facts, question_constraints, unmet
-    from agent.qa.figure_check import with_unreported
+    from agent.qa import answerability
+    from agent.qa.constraints import question_constraints
 
     hits = search_papers(ctx, question, k=10)
     if not hits:
@@ -74,15 +73,9 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     hits = lookup_pick.fused_hits(ctx, hits, cosines, bm25)
     wanted = question_constraints(question)
     unknown = answerability.unknown_names(question, ctx.stats())   # no paper can meet these
-    judged = []
-    for src in hits[:5]:
-        ext = paper_extraction(ctx, src.id)
-        ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
-        missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
-        missing = with_unreported(missing, wanted, src.abstract, question)   # named, with no figure of it
-        missing += asked_entity.unmet(question, ext)    # "what GPU ...?" and the paper names none
-        judged.append((src, ev, lookup_pick.with_unknown(missing, unknown)))
+    judged = [lookup_pick.judge_one(question, ctx, src, hits, cosines, bm25, wanted, unknown) for src in hits[:5]]
     judged = lookup_pick.owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
+    judged = lookup_pick.meeting_the_rest_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     named = next((j for j in judged if j[1].named), None)
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
         judged.remove(named)

@@ -57,6 +57,41 @@ def owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm2
     return [first] + judged
 
 
+def judge_one(question: str, ctx: QAContext, src, hits, cosines, bm25, wanted, unknown) -> tuple:
+    """(src, Evidence, unmet constraints) of one retrieved paper for a look-up."""
+    from agent.qa import answerability, asked_entity
+    from agent.qa.constraints import paper_facts, unmet
+    from agent.qa.figure_check import with_unreported
+
+    ext = paper_extraction(ctx, src.id)
+    ev = answerability.evidence(question, src, hits, cosines, bm25, ctx.stats(), ext.get("tldr"))
+    missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
+    missing = with_unreported(missing, wanted, src.abstract, question)   # named, with no figure of it
+    missing += asked_entity.unmet(question, ext)    # "what GPU ...?" and the paper names none
+    return src, ev, with_unknown(missing, unknown)
+
+
+def meeting_the_rest_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm25, wanted, unknown) -> list:
+    """A question naming a system no paper uses ("How fast is FooNet on KITTI?"): only the name is
+    missing when papers meet the rest (the dataset), and those papers are the closest. Retrieval is
+    run again without the unknown names (a made-up word pulls it anywhere), and papers whose only
+    unmet constraints are the unknown names come first."""
+    import re
+
+    if not unknown or not wanted:
+        return judged
+    rest = question
+    for c in unknown:
+        rest = re.sub(rf"(?<![\w-]){re.escape(c.surface)}(?![\w-])", " ", rest)
+    from agent.qa.tools import search_papers
+
+    have = {j[0].id for j in judged}
+    extra = [s for s in search_papers(ctx, rest, k=10) if s.id not in have][:5]
+    judged = judged + [judge_one(question, ctx, s, hits, cosines, bm25, wanted, unknown) for s in extra]
+    names_only = [j for j in judged if all(c.kind == "name" for c in j[2])]
+    return names_only + [j for j in judged if j not in names_only]
+
+
 FUSE_K = 60   # reciprocal-rank constant of the paper-level fusion below
 
 
