@@ -71,3 +71,11 @@ def test_an_unknown_system_on_a_known_dataset_misses_only_the_name(qa_settings, 
     assert ans.confidence == "closest" and ans.missing == ["WombatDet"], (ans.missing, ans.answer)
     kitti = {ref_id(qa_store, k) for k in KITTI}
     assert ans.citations and all(c.id in kitti for c in ans.citations), ans.answer
+
+
+def test_a_plain_what_speedup_states_the_largest_up_to_figure():
+    sent = "Results show that FooGEMM achieves up to 2.7x speedup over prior kernels and up to 5.1x end-to-end speedup."
+    assert asked_figure(sent, "What speedup does FooGEMM achieve?", STATS, "FooGEMM: fast kernels") == "5.1x"
+    # figures that are not each an "up to" maximum: nothing is stated
+    sent = "FooGEMM achieves 2.7x speedup over prior kernels and 5.1x end-to-end speedup."
+    assert asked_figure(sent, "What speedup does FooGEMM achieve?", STATS, "FooGEMM: fast kernels") is None
