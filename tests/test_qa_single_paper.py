@@ -79,3 +79,26 @@ def test_a_plain_what_speedup_states_the_largest_up_to_figure():
     # figures that are not each an "up to" maximum: nothing is stated
     sent = "FooGEMM achieves 2.7x speedup over prior kernels and 5.1x end-to-end speedup."
     assert asked_figure(sent, "What speedup does FooGEMM achieve?", STATS, "FooGEMM: fast kernels") is None
+
+
+def test_a_lay_word_with_a_technical_sense_in_the_corpus_is_not_unknown():
+    from agent.qa.answerability import unknown_terms, uncovered_phrase
+    from agent.qa.closest import lay_paraphrase
+    from agent.qa.text import term_set
+
+    stats = SimpleNamespace(df={"llm": 9, "serv": 5, "slow": 2, "weather": 0}, vocab=("llm", "serving", "slow"),
+                            idf=lambda t: 1.0)
+    q = "My chatbot is slow"
+    assert "chatbot" not in unknown_terms(q, term_set(q), stats)
+    q = "My weather is slow"
+    assert unknown_terms(q, term_set(q), stats) == {"weather"}     # no lay sense: still unknown
+    doc = "FooServe is an LLM serving system."
+    assert uncovered_phrase("Is my chatbot's server quick?", doc, stats) != "chatbot's"
+    assert lay_paraphrase("my chatbot's replies lag", doc, stats)
+    assert not lay_paraphrase("my weather model lags", doc, stats)
+
+
+def test_a_chatbot_paraphrase_does_not_report_chatbot_missing(qa_settings, qa_store):
+    ans = ask("Why does my chatbot take forever to start replying when I paste a whole book into it?",
+              qa_settings, store=qa_store)
+    assert not any("chatbot" in m.lower() for m in ans.missing), ans.missing

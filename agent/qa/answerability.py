@@ -255,13 +255,14 @@ def _identifiers(question: str) -> set[str]:
 def uncovered_phrase(question: str, doc_text: str, stats, max_words: int = 4) -> str | None:
     """The run of adjacent question words the paper does not use that weighs most (IDF): what a
     decline names as not covered ("photonic optical" for a photonic-accelerator question)."""
+    from agent.qa.synonyms import covered_by_senses
     from agent.qa.text import STOP, stem, tokens
 
     have = term_set(doc_text)
     runs: list[list[str]] = [[]]
     for word in _surface_words(question):
         content = [t for t in tokens(word.lower()) if t not in STOP and len(t) > 1]
-        if content and all(stem(t) not in have for t in content):
+        if content and all(stem(t) not in have for t in content) and not covered_by_senses(word, have):
             runs[-1].append(word)
         elif runs[-1]:
             runs.append([])

@@ -167,7 +167,8 @@ def closest(question: str, ctx: QAContext, r: Route, judged: list, ev, missing: 
     # a paper that misses only names no paper uses ("QuokkaNet" on KITTI) is as close as any can be
     names_only = bool(missing) and all(c.kind == "name" for c in missing)
     close = [j for j in judged[:3] if j[1].probability >= CLOSEST_MIN or j[1].named or j is judged[0] and missing
-             or names_only and all(c.kind == "name" for c in j[2])]
+             or names_only and all(c.kind == "name" for c in j[2])
+             or j is judged[0] and lay_paraphrase(question, f"{best.title or ''} {best.abstract}", ctx.stats())]
     text_missing = "; ".join(f'"{w}"' for w in what)
     head = "No paper here answers this exactly" + (f" (not covered: {text_missing})" if what else "")
     if not close:
@@ -191,6 +192,17 @@ def closest(question: str, ctx: QAContext, r: Route, judged: list, ev, missing: 
     answer.insufficient, answer.confidence, answer.missing = True, "closest", what
     answer.notes.insert(0, ev.describe())
     return answer
+
+
+def lay_paraphrase(question: str, doc_text: str, stats) -> bool:
+    """The question says in everyday words ("my chatbot") what the paper's text says technically
+    (agent/data/lay_terms.yaml): a word no paper uses whose technical sense the paper uses. Retrieval
+    scores such a paraphrase low, yet its top paper is a fair closest match, not a flat decline."""
+    from agent.qa.synonyms import covered_by_senses
+
+    have = term_set(doc_text)
+    words = re.findall(r"[A-Za-z][\w'’-]*", question)
+    return any(not any(stats.df.get(t, 0) for t in term_set(w)) and covered_by_senses(w, have) for w in words)
 
 
 def closest_set(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:

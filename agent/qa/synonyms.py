@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 SYNONYM_MIN = 0.70
 VOCAB_MIN_DF = 2        # a word only one abstract uses is no evidence of what the corpus talks about
@@ -40,10 +41,37 @@ def top_vocabulary(df: dict[str, int], stop: frozenset = frozenset()) -> tuple[s
 
 
 def everyday(word: str, vocab: tuple[str, ...]) -> bool:
-    """`word` (as the question writes it) is a plain word the corpus vocabulary has a near synonym of."""
+    """`word` (as the question writes it) is a plain word the corpus vocabulary has a near synonym of:
+    by the embedding model, or by the lay vocabulary (agent/data/lay_terms.yaml: "chatbot" ~ "LLM")."""
     if not vocab or _NAME_LIKE.search(word):
         return False
+    if any(all(w in vocab for w in sense.split()) for sense in lay_senses(word)):
+        return True
     return _nearest(word.lower(), vocab) >= SYNONYM_MIN
+
+
+LAY_TERMS = Path(__file__).resolve().parents[1] / "data" / "lay_terms.yaml"
+
+
+@lru_cache(maxsize=1)
+def _lay_table() -> dict[str, tuple[str, ...]]:
+    import yaml
+
+    data = yaml.safe_load(LAY_TERMS.read_text()) or {}
+    return {str(k).lower(): tuple(str(v).lower() for v in vs) for k, vs in data.items()}
+
+
+def lay_senses(word: str) -> tuple[str, ...]:
+    """The technical senses of an everyday word ("chatbot's" -> "llm", "chat", ...), () when none."""
+    key = re.sub(r"(?:'s|’s|')$", "", word.lower()).replace("-", "")
+    return _lay_table().get(key, ())
+
+
+def covered_by_senses(word: str, have: set[str]) -> bool:
+    """An everyday `word` counts as used by a text whose stemmed terms `have` include one of its senses."""
+    from agent.qa.text import term_set
+
+    return any(term_set(sense) and term_set(sense) <= have for sense in lay_senses(word))
 
 
 @lru_cache(maxsize=4096)
