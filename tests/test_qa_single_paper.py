@@ -102,3 +102,22 @@ def test_a_chatbot_paraphrase_does_not_report_chatbot_missing(qa_settings, qa_st
     ans = ask("Why does my chatbot take forever to start replying when I paste a whole book into it?",
               qa_settings, store=qa_store)
     assert not any("chatbot" in m.lower() for m in ans.missing), ans.missing
+
+
+def test_what_about_a_subject_asks_for_its_papers():
+    from agent.qa.router import route, vocabulary
+
+    vocab = vocabulary()
+    for q in ("What about quantization?", "And what about knowledge distillation?", "Anything on pruning?"):
+        assert route(q, vocab).kind == "set", q
+    assert route("What about quantization makes LLM serving hard?", vocab).kind != "set"
+
+
+def test_what_about_a_topic_under_a_year_filter_lists_that_years_papers(qa_settings, qa_store):
+    from store.papers import PaperFilter
+
+    years = sorted(p.year for p in qa_store.all() if p.year)
+    flt = PaperFilter(year=f">={years[len(years) // 2]}")
+    ans = ask("What about KV cache?", qa_settings, store=qa_store, flt=flt)
+    assert ans.confidence == "answer" and ans.route == "set" and ans.citations, ans.answer
+    assert all(c.year is None or c.year >= years[len(years) // 2] for c in ans.citations)

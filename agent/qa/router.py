@@ -38,6 +38,10 @@ _SET = re.compile(r"^(?:[^,?]{1,80},\s*)?\s*(?!(?:which|what)\s+(?:single\s+)?(?
                   r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"
                   r"^\s*how\s+many\s+papers\b|^\s*(?:which|what)\s+of\s+(?:those|these|them)\b", re.I)
 _COUNT = re.compile(r"^\s*how\s+many\s+papers\b", re.I)
+# "What about quantization?", "And KITTI?", "Anything on FPGAs?": a question that is only a subject asks
+# for the papers of that subject (a topic, dataset or hardware facet), not for one paper.
+_ONLY_SUBJECT = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and|anything\s+(?:on|about)|"
+                           r"(?:any|some)\s+(?:papers?|work)\s+(?:on|about))\s+(?:the\s+)?(?P<rest>.+?)[\s?.!]*$", re.I)
 _FOLLOW = re.compile(r"\b(?:of\s+(?:those|these|them)|those|these|them|above|previous(?:ly)?|"
                      r"the\s+(?:first|second|third|last)\s+one|that\s+(?:paper|one|system|work))\b", re.I)
 _FOLLOW_WEAK = re.compile(r"\b(?:it|its|they|their)\b", re.I)   # also common in fresh questions
@@ -300,6 +304,19 @@ def route(question: str, vocab: Vocabulary, *, has_context: bool = False) -> Rou
         r.phrases = subject_phrases(q)
     elif _NUMERIC.search(q):
         r.kind = "numeric"
+    elif _only_subject(q, r.facets):
+        r.kind = "set"
     elif follow and r.ordinal is None and (r.facets or r.year):
         r.kind = "set"   # "do any of them use FPGAs?" narrows the previous set
     return r
+
+
+def _only_subject(question: str, facets: list[Facet]) -> bool:
+    """The question is "what about <facet>?" and nothing else (agent/qa/router.py _ONLY_SUBJECT)."""
+    m = _ONLY_SUBJECT.match(question)
+    if not m or not facets:
+        return False
+    rest = m.group("rest")
+    for f in facets:
+        rest = phrase_rx(f.surface).sub(" ", rest)
+    return not re.sub(r"\b(?:and|or|papers?|works?|ones?)\b|[\s,]", "", rest, flags=re.I)
