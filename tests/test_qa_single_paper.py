@@ -121,3 +121,25 @@ def test_what_about_a_topic_under_a_year_filter_lists_that_years_papers(qa_setti
     ans = ask("What about KV cache?", qa_settings, store=qa_store, flt=flt)
     assert ans.confidence == "answer" and ans.route == "set" and ans.citations, ans.answer
     assert all(c.year is None or c.year >= years[len(years) // 2] for c in ans.citations)
+
+
+def test_a_name_the_paper_never_writes_is_missing_and_plural_acronyms_are_not_names():
+    from agent.qa.answerability import unwritten_names
+
+    src = SimpleNamespace(title="FooServe: fast serving", abstract="FooServe serves LLMs on GPUs 2x faster than BarLLM.")
+    assert [c.surface for c in unwritten_names("How much faster is it than QuxRT?", src)] == ["QuxRT"]
+    assert not unwritten_names("How much faster is it than BarLLM on GPUs?", src)
+    assert not unwritten_names("Does it help TPUs or LLMs?", src)
+
+
+def test_it_is_one_paper_and_those_stay_the_previous_list(qa_settings, qa_store):
+    from agent.qa.service import Conversation
+
+    conv = Conversation()
+    first = ask("Which papers use the KITTI dataset?", qa_settings, store=qa_store, conversation=conv)
+    assert len(first.citations) > 1, first.answer
+    one = ask("How much faster is it than QuxRT?", qa_settings, store=qa_store, conversation=conv)
+    assert one.confidence == "closest" and one.missing == ["QuxRT"], one.answer
+    assert len(one.citations) == 1 and one.citations[0].id == first.citations[0].id
+    assert {s.id for s in conv.last_papers("Which of those run on GPUs?")} == {c.id for c in first.citations}
+    assert [s.id for s in conv.last_papers("What hardware does it use?")] == [first.citations[0].id]

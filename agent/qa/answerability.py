@@ -242,6 +242,26 @@ def unknown_names(question: str, stats) -> list:
     return out
 
 
+def unwritten_names(question: str, src, said: list[str] = ()) -> list:
+    """[Constraint("name")] for names the question writes like names ("vLLM", "FlashAttention") that
+    the paper's title and abstract never use: a question about that paper and that name ("how much
+    faster is it than vLLM?") is not answered by it."""
+    from agent.qa.constraints import Constraint
+
+    text = _TEX_SUPERSCRIPT.sub(r"\1", f"{src.title or ''} {src.abstract}")
+    have = term_set(text)
+    out = []
+    for m in _IDENTIFIER.finditer(question):
+        word = m.group(1)
+        stem_word = re.sub(r"(?<=[A-Z])s$", "", word)    # "GPUs", "LLMs": plural acronyms are topic words
+        mixed = any(c.isupper() for c in stem_word[1:]) and any(c.islower() for c in stem_word)
+        if not mixed or len(word) < 3 or any(word.lower() in s.lower() for s in said):
+            continue
+        if term_set(word) and not term_set(word) <= have and not re.search(re.escape(word), text, re.I):
+            out.append(Constraint("name", word, word))
+    return out
+
+
 def _identifiers(question: str) -> set[str]:
     """Stemmed words of the question written like names: an upper-case letter after the first."""
     out = set()

@@ -44,7 +44,9 @@ def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | 
         if r.ordinal is not None:
             pick = _ordinal(last_sources, r.ordinal)
             if pick is not None:
-                return _describe(question, ctx, pick, r)
+                answer = _describe_or_closest(question, ctx, pick, r)
+                answer.about_one_earlier = True
+                return answer
     handler = {"set": _scored_set, "top": _top, "numeric": _lookup, "compare": _compare}.get(r.kind, _lookup)
     answer = handler(question, ctx, r)
     if answer.insufficient and ctx.scope is not None and (r.weak_follow_up or r.kind in ("lookup", "numeric")):
@@ -153,6 +155,22 @@ def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> lis
     """Hybrid search, re-ranked by relevance (dense similarity + coverage of the query's words)."""
     hits = search_papers(ctx, query, k=k)
     return relevance.judge(query, hits, ctx.stats(), dense_scores(ctx, query), top=top)
+
+
+def _describe_or_closest(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:
+    """A follow-up about one earlier paper, or the `closest` shape when the question names something
+    that paper does not (a baseline "than vLLM" its abstract never mentions, a dataset, a GPU)."""
+    from agent.qa import asked_entity
+    from agent.qa.answerability import Evidence, unwritten_names
+    from agent.qa.constraints import paper_facts, question_constraints, unmet
+
+    ext = paper_extraction(ctx, src.id)
+    missing = unmet(question_constraints(question), paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
+    missing += asked_entity.unmet(question, ext) + unwritten_names(question, src, [m.surface for m in missing])
+    if not missing:
+        return _describe(question, ctx, src, r)
+    ev = Evidence({}, named=True, notes=["a follow-up about one paper of the previous answer"])
+    return closest(question, ctx, r, [(src, ev, missing)], ev, missing)
 
 
 def _describe(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:

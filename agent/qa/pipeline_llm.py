@@ -51,7 +51,7 @@ def evidence(question: str, ctx, conversation=None, extra: list[Source] = ()) ->
     """Papers for the model to answer from: what the local engine cites, then what it retrieved."""
     from agent.qa.local import answer_local
 
-    local = answer_local(question, ctx, last_sources=conversation.last_papers() if conversation else None)
+    local = answer_local(question, ctx, last_sources=conversation.last_papers(question) if conversation else None)
     picked: dict[str, Source] = {}
     for src in [*extra, *local.citations, *local.sources]:
         picked.setdefault(src.id, src)

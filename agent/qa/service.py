@@ -19,9 +19,15 @@ class Conversation:
     def last(self) -> Answer | None:
         return self.turns[-1][1] if self.turns else None
 
-    def last_papers(self) -> list[Source]:
-        """What "those" refers to: the papers the last answer cited, else what it retrieved."""
+    def last_papers(self, question: str | None = None) -> list[Source]:
+        """What "those" refers to: the papers the last answer cited, else what it retrieved. A plural
+        reference ("those", "them") skips answers about one paper of an earlier list ("it")."""
+        import re
+
+        plural = bool(question and re.search(r"\b(?:those|these|them|they|their)\b", question, re.I))
         for _, ans in reversed(self.turns):
+            if plural and ans.about_one_earlier:
+                continue
             if ans.citations:
                 return list(ans.citations)
             if ans.sources:
@@ -77,7 +83,7 @@ def _dispatch(question, name, settings, store, flt, conversation, on_token, mode
     else:
         from agent.qa.local import answer_local
 
-        answer = answer_local(question, ctx, last_sources=conversation.last_papers() if conversation else None)
+        answer = answer_local(question, ctx, last_sources=conversation.last_papers(question) if conversation else None)
     answer.tools = ctx.calls + answer.tools
     return answer
 

@@ -65,6 +65,9 @@ class Answer:
     confidence: str = ""
     missing: list[str] = field(default_factory=list)   # unmet constraints, as the question wrote them
     usage: LLMUsage | None = None   # LLM engines: requests, tokens and cost of this answer
+    # a chat follow-up about one paper of the previous answer ("how fast is it?"): "those" in a later
+    # question still means the previous list, not this one paper (agent/qa/service.py Conversation)
+    about_one_earlier: bool = False
 
     def __post_init__(self) -> None:
         if not self.confidence:
