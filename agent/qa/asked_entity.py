@@ -69,3 +69,31 @@ def named_line(question: str, ext: dict, name: str, n: int) -> str | None:
 
 def asks_authors(question: str) -> bool:
     return bool(_AUTHORS.search(question))
+
+
+def entity_answer(question: str, ctx, r, best, sources: list, draft, entity_line: str | None):
+    """The entity asked for with the sentence naming it, or the authors stored with the paper."""
+    from agent.qa.closest import claim_sentence
+    from agent.qa.drafting import finish as _finish
+    from agent.qa.drafting import mention as _mention
+    from agent.qa.drafting import strip_end as _strip_end
+    from agent.qa.text import label, term_set
+    from agent.qa.tools import paper_extraction
+
+    name = _strip_end(label(best.title, best.abstract, best.arxiv_id))
+    if entity_line:
+        asked = asked_kind(question)
+        found = entities(asked[1], paper_extraction(ctx, best.id)) if asked else []
+        sent = _mention(best.abstract, found) or claim_sentence(best.abstract, term_set(question), ctx)
+        draft.support[best.id] = sent
+        draft.lines.append(f"{entity_line} {_strip_end(sent)} [1].")
+        return _finish(question, draft, sources, r)
+    paper = next(iter(ctx.store.get_many([best.id])), None)
+    authors = list(getattr(paper, "authors", None) or [])
+    draft.support[best.id] = claim_sentence(best.abstract, term_set(question), ctx)
+    if authors:
+        draft.lines.append(f"{name} [1] is by {', '.join(authors)} (authors as stored with the paper) [1].")
+    else:
+        draft.lines.append(f"{name} [1]: the store keeps no authors for this paper [1].")
+    draft.lines.append(f"{_strip_end(draft.support[best.id])} [1].")
+    return _finish(question, draft, sources, r)

@@ -108,7 +108,7 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     name = label(best.title, best.abstract, best.arxiv_id)
     entity_line = asked_entity.named_line(question, paper_extraction(ctx, best.id), _strip_end(name), n)
     if entity_line or asked_entity.asks_authors(question):
-        return _entity_answer(question, ctx, r, best, sources, draft, entity_line)
+        return asked_entity.entity_answer(question, ctx, r, best, sources, draft, entity_line)
     q_terms = term_set(question)
     numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
     if numeric:
@@ -124,30 +124,6 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     else:
         draft.lines.append(f"{_strip_end(name)} [{n}]." if not numeric else f"According to {_strip_end(name)} [{n}]:")
     draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)
-    return _finish(question, draft, sources, r)
-
-
-def _entity_answer(question: str, ctx: QAContext, r: Route, best: Source, sources: list[Source], draft: Draft,
-                   entity_line: str | None) -> Answer:
-    """The entity asked for (agent/qa/asked_entity.py) with the sentence naming it, or the stored authors."""
-    from agent.qa import asked_entity
-
-    name = _strip_end(label(best.title, best.abstract, best.arxiv_id))
-    if entity_line:
-        asked = asked_entity.asked_kind(question)
-        found = asked_entity.entities(asked[1], paper_extraction(ctx, best.id)) if asked else []
-        sent = _mention(best.abstract, found) or claim_sentence(best.abstract, term_set(question), ctx)
-        draft.support[best.id] = sent
-        draft.lines.append(f"{entity_line} {_strip_end(sent)} [1].")
-        return _finish(question, draft, sources, r)
-    paper = next(iter(ctx.store.get_many([best.id])), None)
-    authors = list(getattr(paper, "authors", None) or [])
-    draft.support[best.id] = claim_sentence(best.abstract, term_set(question), ctx)
-    if authors:
-        draft.lines.append(f"{name} [1] is by {', '.join(authors)} (authors as stored with the paper) [1].")
-    else:
-        draft.lines.append(f"{name} [1]: the store keeps no authors for this paper [1].")
-    draft.lines.append(f"{_strip_end(draft.support[best.id])} [1].")
     return _finish(question, draft, sources, r)
 
 
