@@ -143,3 +143,16 @@ def test_it_is_one_paper_and_those_stay_the_previous_list(qa_settings, qa_store)
     assert len(one.citations) == 1 and one.citations[0].id == first.citations[0].id
     assert {s.id for s in conv.last_papers("Which of those run on GPUs?")} == {c.id for c in first.citations}
     assert [s.id for s in conv.last_papers("What hardware does it use?")] == [first.citations[0].id]
+
+
+def test_an_llm_answer_naming_no_asked_gpu_becomes_closest(qa_settings, qa_store):
+    """The openai engine's answers pass the same asked-entity check (agent/qa/answerability.py)."""
+    from agent.qa.answerability import check_constraints
+    from agent.qa.tools import QAContext
+    from agent.qa.types import Answer, Citation, Source
+
+    harli = next(p for p in qa_store.all() if (p.title or "").startswith("Harli"))
+    cite = Citation.from_source(Source.of(harli), 1, harli.abstract.split(".")[0])
+    drafted = Answer(question="Which GPU did Harli use?", answer="Harli runs on GPUs [1].", citations=[cite])
+    checked = check_constraints(drafted.question, drafted, QAContext(qa_store, qa_settings, None))
+    assert checked.confidence == "closest" and checked.missing == ["GPU"], checked.answer

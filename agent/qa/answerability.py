@@ -308,14 +308,16 @@ def check_constraints(question: str, answer, ctx):
     from agent.qa.figure_check import with_unreported
     from agent.qa.tools import paper_extraction
 
+    from agent.qa import asked_entity
+
     wanted = question_constraints(question)
-    if answer.insufficient or not wanted or not answer.citations:
+    if answer.insufficient or not (wanted or asked_entity.asked_kind(question)) or not answer.citations:
         return answer
     misses = {}
     for c in answer.citations:
         ext = paper_extraction(ctx, c.id)
         misses[c.id] = unmet(wanted, paper_facts(c.title, c.abstract, ext, ext.get("tldr")))
-        misses[c.id] = with_unreported(misses[c.id], wanted, c.abstract, question)
+        misses[c.id] = with_unreported(misses[c.id], wanted, c.abstract, question) + asked_entity.unmet(question, ext)
     for c in answer.citations:
         if misses[c.id]:
             answer.notes.append(f"[{c.n}] does not meet: " + ", ".join(m.surface for m in misses[c.id]))
