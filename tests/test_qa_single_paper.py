@@ -147,7 +147,7 @@ def test_it_is_one_paper_and_those_stay_the_previous_list(qa_settings, qa_store)
 
 def test_an_llm_answer_naming_no_asked_gpu_becomes_closest(qa_settings, qa_store):
     """The openai engine's answers pass the same asked-entity check (agent/qa/answerability.py)."""
-    from agent.qa.answerability import check_constraints
+    from agent.qa.asked_entity import check_constraints
     from agent.qa.tools import QAContext
     from agent.qa.types import Answer, Citation, Source
 

@@ -273,7 +273,7 @@ def _answer(question, ctx, engine, conversation, on_token) -> Answer:
     answer = finalize(question, cited, reg.numbered(), reg.numbered(), route="agent", engine="openai")
     answer.notes.insert(0, f"model answer before the grounding check: {text!r}" if answer.notes else "")
     answer.notes = [n for n in answer.notes if n]
-    from agent.qa.answerability import check_constraints
+    from agent.qa.asked_entity import check_constraints
 
     return check_constraints(question, answer, ctx)
 

@@ -275,7 +275,7 @@ def _identifiers(question: str) -> set[str]:
 def uncovered_phrase(question: str, doc_text: str, stats, max_words: int = 4) -> str | None:
     """The run of adjacent question words the paper does not use that weighs most (IDF): what a
     decline names as not covered ("photonic optical" for a photonic-accelerator question)."""
-    from agent.qa.synonyms import covered_by_senses
+    from agent.qa.text import covered_by_senses
     from agent.qa.text import STOP, stem, tokens
 
     have = term_set(doc_text)
@@ -298,32 +298,3 @@ def _surface_words(question: str) -> list[str]:
     import re
 
     return [w.strip("().,;:") for w in re.findall(r"[A-Za-z0-9(][\w.+/()-]*", question.rstrip("?"))]
-
-
-def check_constraints(question: str, answer, ctx):
-    """The constraint check of the local engine, applied to an answer drafted elsewhere (the LLM
-    agent): when no cited paper meets every constraint the question names, the answer becomes the
-    `closest` shape with `missing`; cited papers that miss one are reported in `notes`."""
-    from agent.qa.constraints import paper_facts, question_constraints, unmet
-    from agent.qa.figure_check import with_unreported
-    from agent.qa.tools import paper_extraction
-
-    from agent.qa import asked_entity
-
-    wanted = question_constraints(question)
-    if answer.insufficient or not (wanted or asked_entity.asked_kind(question)) or not answer.citations:
-        return answer
-    misses = {}
-    for c in answer.citations:
-        ext = paper_extraction(ctx, c.id)
-        misses[c.id] = unmet(wanted, paper_facts(c.title, c.abstract, ext, ext.get("tldr")))
-        misses[c.id] = with_unreported(misses[c.id], wanted, c.abstract, question) + asked_entity.unmet(question, ext)
-    for c in answer.citations:
-        if misses[c.id]:
-            answer.notes.append(f"[{c.n}] does not meet: " + ", ".join(m.surface for m in misses[c.id]))
-    if all(misses.values()):
-        surfaces = list(dict.fromkeys(m.surface for ms in misses.values() for m in ms))
-        answer.answer = ("No paper here answers this exactly (not covered: " + "; ".join(f'"{m}"' for m in surfaces)
-                         + "); closest:\n" + answer.answer)
-        answer.insufficient, answer.confidence, answer.missing = True, "closest", surfaces
-    return answer

@@ -97,3 +97,30 @@ def entity_answer(question: str, ctx, r, best, sources: list, draft, entity_line
         draft.lines.append(f"{name} [1]: the store keeps no authors for this paper [1].")
     draft.lines.append(f"{_strip_end(draft.support[best.id])} [1].")
     return _finish(question, draft, sources, r)
+
+
+def check_constraints(question: str, answer, ctx):
+    """The constraint check of the local engine, applied to an answer drafted elsewhere (the LLM
+    agent): when no cited paper meets every constraint the question names, the answer becomes the
+    `closest` shape with `missing`; cited papers that miss one are reported in `notes`."""
+    from agent.qa.constraints import paper_facts, question_constraints, unmet as unmet_constraints
+    from agent.qa.figure_check import with_unreported
+    from agent.qa.tools import paper_extraction
+
+    wanted = question_constraints(question)
+    if answer.insufficient or not (wanted or asked_kind(question)) or not answer.citations:
+        return answer
+    misses = {}
+    for c in answer.citations:
+        ext = paper_extraction(ctx, c.id)
+        misses[c.id] = unmet_constraints(wanted, paper_facts(c.title, c.abstract, ext, ext.get("tldr")))
+        misses[c.id] = with_unreported(misses[c.id], wanted, c.abstract, question) + unmet(question, ext)
+    for c in answer.citations:
+        if misses[c.id]:
+            answer.notes.append(f"[{c.n}] does not meet: " + ", ".join(m.surface for m in misses[c.id]))
+    if all(misses.values()):
+        surfaces = list(dict.fromkeys(m.surface for ms in misses.values() for m in ms))
+        answer.answer = ("No paper here answers this exactly (not covered: " + "; ".join(f'"{m}"' for m in surfaces)
+                         + "); closest:\n" + answer.answer)
+        answer.insufficient, answer.confidence, answer.missing = True, "closest", surfaces
+    return answer

@@ -13,7 +13,7 @@ from agent.qa.drafting import finish as _finish
 from agent.qa.drafting import insufficient as _insufficient
 from agent.qa.drafting import sentence_with as _sentence_with
 from agent.qa.drafting import strip_end as _strip_end
-from agent.qa.lookup_pick import all_sources as _all_sources
+from agent.qa.tools import all_sources as _all_sources
 from agent.qa.router import Route, route, vocabulary
 from agent.qa.text import label
 from agent.qa.tools import QAContext

@@ -198,7 +198,7 @@ def lay_paraphrase(question: str, doc_text: str, stats) -> bool:
     """The question says in everyday words ("my chatbot") what the paper's text says technically
     (agent/data/lay_terms.yaml): a word no paper uses whose technical sense the paper uses. Retrieval
     scores such a paraphrase low, yet its top paper is a fair closest match, not a flat decline."""
-    from agent.qa.synonyms import covered_by_senses
+    from agent.qa.text import covered_by_senses
 
     have = term_set(doc_text)
     words = re.findall(r"[A-Za-z][\w'’-]*", question)

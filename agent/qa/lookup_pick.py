@@ -3,16 +3,8 @@ the paper whose own name the question writes, and a paper stating every fact the
 
 from __future__ import annotations
 
-from agent.qa.tools import QAContext, paper_extraction
+from agent.qa.tools import QAContext, all_sources, paper_extraction  # noqa: F401 (all_sources re-exported)
 from agent.qa.types import Source
-
-
-def all_sources(ctx: QAContext) -> list[Source]:
-    """Every paper of the session (its filter and follow-up scope) as a Source."""
-    papers = ctx.store.list(ctx.flt) if ctx.flt else ctx.store.all()
-    if ctx.scope is not None:
-        papers = [p for p in papers if p.id in set(ctx.scope)]
-    return [Source.of(p) for p in papers]
 
 
 def with_unknown(missing: list, unknown: list) -> list:

@@ -67,13 +67,6 @@ def lay_senses(word: str) -> tuple[str, ...]:
     return _lay_table().get(key, ())
 
 
-def covered_by_senses(word: str, have: set[str]) -> bool:
-    """An everyday `word` counts as used by a text whose stemmed terms `have` include one of its senses."""
-    from agent.qa.text import term_set
-
-    return any(term_set(sense) and term_set(sense) <= have for sense in lay_senses(word))
-
-
 @lru_cache(maxsize=4096)
 def _nearest(word: str, vocab: tuple[str, ...]) -> float:
     from store.embeddings import embed

@@ -124,3 +124,10 @@ def _frame_verb_lists(question: str) -> str:
         return " ; " if any(term_set(i) & _FRAME_VERBS for i in items) and len(items) > 1 else m.group(0)
 
     return _VERB_LIST.sub(drop, question)
+
+
+def covered_by_senses(word: str, have: set[str]) -> bool:
+    """An everyday `word` counts as used by a text whose stemmed terms `have` include one of its senses."""
+    from agent.qa.synonyms import lay_senses
+
+    return any(term_set(sense) and term_set(sense) <= have for sense in lay_senses(word))

@@ -106,7 +106,7 @@ def qualifying(ctx, th: Threshold, metrics: tuple[str, ...], baseline: str | Non
 
     ids = None
     if ctx.flt is not None or ctx.scope is not None:
-        from agent.qa.lookup_pick import all_sources
+        from agent.qa.tools import all_sources
 
         ids = [s.id for s in all_sources(ctx)]
     # "faster" with no named metric: the speed metrics, and any other claim the extractor read as

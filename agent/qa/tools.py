@@ -247,3 +247,11 @@ def compare_papers(ctx: QAContext, refs: list[str]) -> list[dict[str, Any]]:
         ctx.calls.pop()   # the nested get_paper is part of this call
         rows.append(info)
     return rows
+
+
+def all_sources(ctx: QAContext) -> list[Source]:
+    """Every paper of the session (its filter and follow-up scope) as a Source."""
+    papers = ctx.store.list(ctx.flt) if ctx.flt else ctx.store.all()
+    if ctx.scope is not None:
+        papers = [p for p in papers if p.id in set(ctx.scope)]
+    return [Source.of(p) for p in papers]
