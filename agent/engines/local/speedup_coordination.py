@@ -35,6 +35,55 @@ def share_heads(masked: str, claims: list[Any]) -> None:
             claim.direction_word = rules.direction_word(tail, "") or claim.direction_word
 
 
+# the masked text blanks a parenthesised aside to underscores
+_LIST_JOIN_RE = re.compile(r"[\s$]*(?:_{2,}[\s$]*)?(?:,[\s$]*(?:and[\s$]+)?|and[\s$]+)", re.I)
+
+
+def share_quality_heads(masked: str, claims: list[Any]) -> None:
+    """ "with 78.2%, 75% (X level), and 71% (Y level) top-1 accuracy": a list whose last conjunct
+    ends in a quality noun measures quality throughout (LABELLING §1.1.3); an aside in parentheses
+    splits the numbers into several groups, so the veto runs back through the list. A conjunct
+    that names its own quantity after it keeps it ("2x speedup, and 3% accuracy")."""
+    for index in range(len(claims) - 1, 0, -1):
+        claim, sibling = claims[index - 1], claims[index]
+        if sibling.blocked != "quality" or claim.blocked or claim.respective is not None:
+            continue
+        if claim.group.members[-1].unit != sibling.group.members[0].unit:
+            continue
+        if not _LIST_JOIN_RE.fullmatch(masked, claim.group.end, sibling.group.start):
+            continue
+        if not rules.read_after(masked[claim.group.end:claim.group.post_end]).empty:
+            continue
+        claim.blocked = "quality"
+
+
+_HEAD_WORD_RE = re.compile(r"[a-z][\w-]*", re.I)
+
+
+def parallel_heads(masked: str, claims: list[Any]) -> None:
+    """ "53% computational savings with 15% quality improvement on A, 60% savings with 16%
+    improvement on B": a conjunct that repeats only the head noun ("savings") elides the quantity
+    of the earlier claim with the same head, not the nearest claim's (which may be a quality)."""
+    for index, claim in enumerate(claims):
+        if claim.respective is not None or len(claim.group.members) != 1:
+            continue
+        own_after = masked[claim.group.end:claim.group.post_end]
+        words = _HEAD_WORD_RE.findall(own_after)
+        own_before = masked[claim.group.pre_start:claim.group.start]
+        if len(words) != 1 or not rules.read_after(own_after).empty or not rules.read_before(own_before).empty \
+                or rules.direction_word(own_after, "") is None:
+            continue
+        for earlier in reversed(claims[:index]):
+            earlier_after = masked[earlier.group.end:earlier.group.post_end]
+            if words[0].lower() not in (w.lower() for w in _HEAD_WORD_RE.findall(earlier_after)):
+                continue
+            reading = rules.read_after(earlier_after)
+            if not reading.empty and earlier.respective is None:
+                claim.metric, claim.benefit, claim.blocked = reading.metric, reading.benefit, reading.blocked
+                claim.direction_word = rules.direction_word(own_after, "")
+            break
+
+
 _RESPECTIVELY_RE = re.compile(r"\brespectively\b", re.I)
 _LIST_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
 _LIST_LEAD_RE = re.compile(r"^[\s$\\{}]*(?:\\?times)?[\s$}]*(?:(?:in|of|for|on|at)\s+)?", re.I)

@@ -129,6 +129,8 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
             claim.evidence_end = max(claim.evidence_end, claim.comparator.np_end)
         claims.append(claim)
     coordination.share_heads(masked, claims)
+    coordination.share_quality_heads(masked, claims)
+    coordination.parallel_heads(masked, claims)
     coordination.parenthetical_pairs(text, claims)
     return claims
 
@@ -170,7 +172,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         speed_ratio = _bare_ratio(text, group) and not shapes.size_comparative(before, after)
         claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
-    if shapes.training_process(claim, before, masked[sentence.start:pre_start]):
+    if shapes.training_process(claim, before, masked[sentence.start:pre_start], after):
         claim.evidence_start = sentence.start
     if claim.metric == "speedup" and group.members[-1].unit == "%" \
             and shapes.vague_percent(sentence, before, after):
