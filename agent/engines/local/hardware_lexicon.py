@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,7 @@ def _alternation(words: list[str]) -> str:
 def _group_aliases(group: dict[str, Any]) -> list[tuple[str, ProductAlias, bool, bool]]:
     """(alias, payload, exact_case, is_family) for every alias of every product of a group."""
     out = []
+    canonicals = [_words(name) for name in group["products"]]
     for canonical, spec in group["products"].items():
         spec = spec if isinstance(spec, dict) else {"aliases": spec or []}
         product = Product(
@@ -68,9 +70,24 @@ def _group_aliases(group: dict[str, Any]) -> list[tuple[str, ProductAlias, bool,
             alias, exact, weak = parse_alias(raw)
             # A spacing variant of the canonical name prints as the canonical ("SpiNNaker 2").
             shown = canonical if alias_key(alias, False) == alias_key(canonical, False) else alias
-            payload = ProductAlias(product, shown, weak or product.microarchitecture)
+            named = product
+            if shown != canonical and not weak and _names_a_line(alias, canonical, canonicals):
+                named = dataclasses.replace(product, canonical=alias)
+            payload = ProductAlias(named, shown, weak or product.microarchitecture)
             out.append((alias, payload, exact, product.suffix is not None))
     return out
+
+
+def _names_a_line(alias: str, canonical: str, canonicals: list[str]) -> bool:
+    """ "Jetson Orin" is short for "Jetson AGX Orin" but also begins "Jetson Orin NX" and "Jetson
+    Orin Nano": an alias that starts other products' names names their whole line, so it is kept
+    at the level written (LABELLING §3), not widened to one product."""
+    key, own = _words(alias), _words(canonical)
+    return any(other != own and other[:len(key)] == key and len(other) > len(key) for other in canonicals)
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(re.split(r"[\s\-]+", name.casefold()))
 
 
 def _same_product(a: ProductAlias, b: ProductAlias) -> bool:

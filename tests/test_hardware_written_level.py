@@ -1,0 +1,20 @@
+"""LABELLING §3: a product line written without its model ("Jetson Orin", whose line also holds
+Orin NX and Orin Nano) is named at the level written, not widened to one product of the line."""
+
+from __future__ import annotations
+
+from agent.engines.local.hardware_rules import find_hardware
+
+
+def _names(text: str) -> list[str]:
+    return [h.name for h in find_hardware(text)]
+
+
+def test_an_alias_that_begins_other_products_names_is_kept_as_written():
+    names = _names("We deploy Quux on an NVIDIA Jetson Orin and on a Jetson Xavier NX.")
+    assert names == ["NVIDIA Jetson Orin", "NVIDIA Jetson Xavier NX"]
+
+
+def test_unambiguous_aliases_still_map_to_their_product():
+    names = _names("Quux runs on the Orin AGX and on a Drive PX.")
+    assert names == ["NVIDIA Jetson AGX Orin", "NVIDIA DRIVE PX"]
