@@ -67,7 +67,7 @@ def baseline_set(question: str, ctx: QAContext, r: Route, base: str, set_answer)
         answer = _insufficient(question, [], r, [], f"No paper in the store compares against {base} ({used}).")
         answer.missing = [base]
         return answer
-    ranked = sorted(found, key=lambda pid: -(papers[pid].year or 0))
+    ranked = sorted(found, key=lambda pid: (-(papers[pid].year or 0), pid))     # ties in id order
     return _listing(question, ctx, r, used, [(papers[pid], found[pid]) for pid in ranked])
 
 
@@ -90,7 +90,7 @@ def quantity_set(question: str, ctx: QAContext, r: Route, bound, set_answer) -> 
         answer = _insufficient(question, [], r, [], f"No abstract in the store states a figure matching ({used}).")
         answer.missing = [bound.surface]
         return answer
-    ranked = sorted(found, key=lambda pid: -(papers[pid].year or 0))
+    ranked = sorted(found, key=lambda pid: (-(papers[pid].year or 0), pid))     # ties in id order
     return _listing(question, ctx, r, used, [(papers[pid], found[pid]) for pid in ranked])
 
 
@@ -153,7 +153,7 @@ def metric_set(question: str, ctx: QAContext, r: Route, set_answer) -> Answer | 
     if ctx.scope is not None:
         rows = [row for row in rows if row["paper_id"] in set(ctx.scope)]
     best: dict[str, dict] = {}
-    for row in sorted(rows, key=lambda row: -row["value"]):
+    for row in sorted(rows, key=lambda row: (-row["value"], row["paper_id"])):
         best.setdefault(row["paper_id"], row)
     if not best:
         return None

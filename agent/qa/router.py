@@ -52,6 +52,12 @@ _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|third|fourth|fifth|last|\d+(?
                       r"(?:one|paper|result|source)\b|\b(?:paper|source)\s+\[?(\d+)\]?", re.I)
 _LIMIT = re.compile(r"\btop[\s-]*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|best|fastest)\b", re.I)
 _YEAR = [
+    # "from 2023 or later", "in 2019 or earlier": an open range written after the year
+    (re.compile(r"\b(?:(?:in|from|of)\s+)?((?:19|20)\d\d)\s+(?:or|and)\s+(?:later|after|newer|onwards?|beyond)\b",
+                re.I), ">={0}"),
+    (re.compile(r"\b(?:(?:in|from|of)\s+)?((?:19|20)\d\d)\s+(?:or|and)\s+(?:earlier|before|older)\b", re.I),
+     "<={0}"),
+    (re.compile(r"\b(?:in|from)\s+((?:19|20)\d\d)\s+onwards?\b", re.I), ">={0}"),
     (re.compile(r"\b(?:between|from)\s+((?:19|20)\d\d)\s+(?:and|to|-)\s+((?:19|20)\d\d)\b", re.I), "{0}-{1}"),
     (re.compile(r"\b(?:since|after|starting(?:\s+(?:in|from))?)\s+((?:19|20)\d\d)\b", re.I), ">={0}"),
     (re.compile(r"\b(?:before|prior\s+to|until)\s+((?:19|20)\d\d)\b", re.I), "<{0}"),
@@ -256,6 +262,22 @@ def _year(question: str) -> str | None:
     for rx, fmt in _YEAR:
         if (m := rx.search(question)):
             return fmt.format(*m.groups())
+    return None
+
+
+# The verb that says a year is a publication date ("were published in 2019", "came out since 2022").
+_PUBLISHED_BEFORE = re.compile(r"(?:\b(?:were|was|been|are|is|got|first)\s+)*\b(?:published|released|appeared|"
+                               r"posted|written|submitted|presented|came\s+out|come\s+out|dated)\s+$", re.I)
+
+
+def year_phrase(question: str) -> str | None:
+    """The words of the question that state its year filter, with the publication verb before them
+    ("were published in 2019", "from 2023 or later"): the stored year answers them, so they are no
+    concept a paper's text must mention."""
+    for rx, _ in _YEAR:
+        if (m := rx.search(question)):
+            verb = _PUBLISHED_BEFORE.search(question, 0, m.start())
+            return question[verb.start() if verb else m.start():m.end()]
     return None
 
 

@@ -221,7 +221,7 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     from agent.qa.tools import merge_filters
 
     index = set_concepts.term_index(ctx)
-    concepts = set_concepts.read(question, index, taken)
+    concepts = set_concepts.read(question, index, list(taken) + _year_words(question, r))
     if concepts.subject is None:
         return None, []
     ctx.log("concept_set", subject=concepts.subject.surface, qualifiers=[g.surface for g in concepts.qualifiers],
@@ -244,6 +244,14 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     return claim_matches(ctx, chosen, {pid: [] for pid in chosen}, r.metric, "year"), []
 
 
+def _year_words(question: str, r) -> list[str]:
+    """ "were published in 2019": a filter on the stored year (the route's `year`), not a concept."""
+    from agent.qa.router import year_phrase
+
+    phrase = year_phrase(question) if r.year else None
+    return [phrase] if phrase else []
+
+
 def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) -> tuple[list, list[str], list[str]]:
     """A topic-tag set with the question's other words as qualifier groups (agent/qa/set_concepts.py):
     alternatives ("evicting, pruning or quantizing") are one group, a qualifier counts near the
@@ -253,7 +261,8 @@ def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) 
     from agent.qa import set_concepts as sc
 
     index = sc.term_index(ctx)
-    concepts = sc.topic_groups(question, index, list(dict.fromkeys([topic.surface] + list(topic.aliases) + used)))
+    concepts = sc.topic_groups(question, index, list(dict.fromkeys([topic.surface] + list(topic.aliases) + used
+                                                                   + _year_words(question, r))))
     ids = {m.source.id for m in matches}
     kind = narrower_alias(topic)
     if kind is not None:
@@ -286,7 +295,8 @@ def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tupl
     if not matches:
         return matches, [], []
     index = sc.term_index(ctx)
-    said = list(used) + (_CHANGE_WORDS + metric_words(question, r.metric, ctx) if r.metric else [])
+    said = list(used) + _year_words(question, r) + (_CHANGE_WORDS + metric_words(question, r.metric, ctx)
+                                                    if r.metric else [])
     # "cut memory consumption": the metric's claim says how, and what is measured
     concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in said if u)))
     concepts.qualifiers = [part for g in concepts.qualifiers for part in _term_apart(g, index)]
