@@ -26,7 +26,10 @@ _NUMERIC = re.compile(
     r"smaller|less|lower|more|higher)\b", re.I)
 _TOP = re.compile(r"\b(?:top|largest|biggest|highest|greatest|best|fastest|most)\b[\w\s-]{0,30}?"
                   r"\b(?:speed-?ups?|gains?|reductions?|improvements?|savings?|accelerations?)\b|"
-                  r"\brank(?:ed)?\s+by\s+speed-?up\b|\bsort(?:ed)?\s+by\s+speed-?up\b", re.I)
+                  r"\brank(?:ed)?\s+by\s+speed-?up\b|\bsort(?:ed)?\s+by\s+speed-?up\b|"
+                  # a superlative over a change verb's metric: "reduces KV cache memory the most", "the fastest"
+                  r"\b(?:reduc|cut|sav|lower|decreas|shrink|compress|improv|increas|boost|rais|accelerat|speed)\w*"
+                  r"\b[^?.;]{0,60}?\bthe\s+most\b|\b(?:is|are|runs?|was|were)\s+the\s+fastest\b", re.I)
 _COMPARE = re.compile(r"^\s*compare\b|\bvs\.?\s|\bversus\b|\bdifference(?:s)?\s+between\b", re.I)
 # "Which work ... studies what ...": a question about one work is not a set, whatever verbs follow.
 # A fronted clause ("Apart from federated learning, which papers ...") does not change the question's kind.

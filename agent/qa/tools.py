@@ -201,14 +201,38 @@ def metric_family(metric: str | None) -> tuple[str, ...]:
 
 
 def top_speedups(ctx: QAContext, ids: Iterable[str] | None = None, metrics: Iterable[str] | None = None,
-                 unit: str = "x", limit: int = 10) -> list[dict]:
-    """Claims sorted by value (one row per claim) with one of `metrics`, optionally within `ids`."""
+                 unit: str | None = "auto", limit: int = 10) -> list[dict]:
+    """Claims sorted by value (one row per claim) with one of `metrics`, optionally within `ids`.
+
+    `unit` "auto": ratio claims for a speed-up; for a named quantity ("reduces KV cache memory the
+    most", "the largest latency reduction") its percent claims too, ranked with the ratios on one
+    scale (a 75% reduction is a 4x one, a 40% increase 1.4x). The rows keep the written figures."""
     from store.extractions import ClaimQuery, claims_rows
 
     metrics = list(metrics or [])
+    if unit == "auto":
+        unit = None if metrics and metrics[0] != "speedup" else "x"
     ctx.log("top_speedups", metrics=metrics, unit=unit, limit=limit)
     query = ClaimQuery(paper_ids=None if ids is None else list(ids), unit=unit, metrics=metrics)
-    return claims_rows(ctx.store, query)[:limit]
+    rows = claims_rows(ctx.store, query)
+    if unit is None:
+        rows.sort(key=lambda row: (-as_factor(row), row["paper_id"]))
+    return rows[:limit]
+
+
+def as_factor(row: dict) -> float:
+    """A claim's change as a factor, only to rank ratio and percent claims together."""
+    if row["unit"] != "%":
+        return row["value"]
+    share = row["value"] / 100
+    if row.get("direction") != "reduction":
+        return 1 + share
+    if share < 1 and row.get("metric") not in _BENEFIT_METRICS:
+        return 1 / (1 - share)      # a cost cut by 75% is a 4x smaller cost
+    return 1 / (1 + share)          # a drop in speed, or "180% less": a loss ranks below every gain
+
+
+_BENEFIT_METRICS = ("speedup", "throughput")
 
 
 def text_matches(ctx: QAContext, phrases: list[str], year: str | None = None) -> list[Source]:
