@@ -294,6 +294,11 @@ def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tupl
 
     if not matches:
         return matches, [], []
+    if sc.asks_use(question):     # "which papers use FPGAs?": not those that only compare with one
+        from agent.qa.hardware_use import compared_only
+
+        hardware = [f for f in r.facets if f.kind in ("hardware", "hardware_class")]
+        matches = [m for m in matches if not any(compared_only(f, m.source.abstract) for f in hardware)]
     index = sc.term_index(ctx)
     said = list(used) + _year_words(question, r) + (_CHANGE_WORDS + metric_words(question, r.metric, ctx)
                                                     if r.metric else [])
