@@ -18,3 +18,16 @@ def test_an_alias_that_begins_other_products_names_is_kept_as_written():
 def test_unambiguous_aliases_still_map_to_their_product():
     names = _names("Quux runs on the Orin AGX and on a Drive PX.")
     assert names == ["NVIDIA Jetson AGX Orin", "NVIDIA DRIVE PX"]
+
+
+def test_a_question_on_the_line_is_met_by_its_products_but_not_by_other_boards():
+    from agent.qa.constraints import hardware_covers
+
+    def covers(asked: str, named: str) -> bool:
+        return hardware_covers(asked, [tuple(named.lower().split())])
+
+    assert covers("NVIDIA Jetson Orin", "NVIDIA Jetson AGX Orin")
+    assert covers("NVIDIA Jetson Orin", "NVIDIA Jetson Orin NX")
+    assert covers("NVIDIA Jetson Orin", "NVIDIA Jetson Orin")
+    assert not covers("NVIDIA Jetson Orin", "NVIDIA Jetson Nano")
+    assert not covers("NVIDIA Jetson AGX Orin", "NVIDIA Jetson Orin")     # the paper wrote the wider line

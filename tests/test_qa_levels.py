@@ -26,7 +26,7 @@ CORPUS = [
 def test_a_product_is_not_widened_to_its_family_or_vendor():
     assert entity_members("Which papers report results on an NVIDIA V100?", CORPUS) == {"v100"}
     assert entity_members("Which works deploy on the Jetson AGX Orin?", CORPUS) == {"orin"}
-    assert entity_members("Which papers use a Jetson Orin?", CORPUS) == {"orin"}   # the product, not the line
+    assert entity_members("Which papers use a Jetson Orin?", CORPUS) == {"orin"}   # the line's AGX Orin, not all Jetsons
 
 
 def test_a_gpu_architecture_lists_its_products_and_papers_naming_it():

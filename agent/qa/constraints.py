@@ -315,7 +315,11 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
 
 def hardware_covers(asked: str, names: list[tuple[str, ...]]) -> bool:
     """Is the asked product (or family) one the paper names, at the same or a finer level?"""
+    from agent.engines.local.hardware_lexicon import line_members
+
     wants = _without_vendor(_tokens(asked))
+    lines = line_members()      # "a Jetson Orin": the line's products (Jetson AGX Orin, Orin NX, ...)
+    wants += [_tokens(m) for a in list(wants) for m in lines.get(" ".join(a), ())]
     for have in names:
         for a in wants:
             for h in _without_vendor(have):

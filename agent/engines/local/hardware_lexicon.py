@@ -90,6 +90,27 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(re.split(r"[\s\-]+", name.casefold()))
 
 
+@lru_cache(maxsize=1)
+def line_members() -> dict[str, tuple[str, ...]]:
+    """Names kept as a product line (see `_names_a_line`), lower case, with the canonical products they
+    cover: the product the alias abbreviates and those whose names it begins ("jetson orin" ->
+    Jetson AGX Orin, Jetson Orin NX, Jetson Orin Nano). A set question on the line lists them all."""
+    out: dict[str, tuple[str, ...]] = {}
+    for group in load_yaml("hardware.yaml")["product_groups"]:
+        canonicals = [_words(name) for name in group["products"]]
+        for canonical, spec in group["products"].items():
+            spec = spec if isinstance(spec, dict) else {"aliases": spec or []}
+            for raw in spec.get("aliases") or []:
+                alias, _, weak = parse_alias(raw)
+                if weak or alias_key(alias, False) == alias_key(canonical, False) \
+                        or not _names_a_line(alias, canonical, canonicals):
+                    continue
+                key = _words(alias)
+                members = [canonical] + [n for n in group["products"] if _words(n)[:len(key)] == key]
+                out[" ".join(key)] = tuple(dict.fromkeys(members))
+    return out
+
+
 def _same_product(a: ProductAlias, b: ProductAlias) -> bool:
     return a.product == b.product
 
