@@ -179,9 +179,10 @@ def _with_claims(ctx: QAContext, papers: dict, why: dict, metric: str | None, so
         row = best.get(pid)
         out.append(ClaimMatch(Source.of(paper, row["value"] if row else 0.0), row and row["value"],
                               row and row["unit"], row and row["metric"], row and row["evidence"], why.get(pid, [])))
-    # ties (same year, same figure) in id order: `papers` may come from a set, whose order follows
-    # the hash seed, and the same question must list the same papers in the same order every run
+    # ties in the store's listing order (year, date, then id): `papers` may come from a set, whose
+    # order follows the hash seed, and a question must list its papers in the same order every run
     out.sort(key=lambda m: m.source.id)
+    out.sort(key=lambda m: (m.source.year or 0, getattr(papers[m.source.id], "date", None) or ""), reverse=True)
     if sort == "speedup":
         out.sort(key=lambda m: (m.unit == "x", m.value or 0.0), reverse=True)
     elif sort == "year":
