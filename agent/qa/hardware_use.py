@@ -18,6 +18,12 @@ _USE_AGAIN = re.compile(r"\b(?:running|runs?|deployed|implemented|executed|evalu
                         r"mapped|synthesi[sz]ed)\s+(?:it\s+|them\s+)?on\b", re.I)
 
 
+def users(matches: list, facets: list) -> list:
+    """The set's members (ClaimMatches) that use the hardware facets' hardware, not only compare with it."""
+    hardware = [f for f in facets if f.kind in ("hardware", "hardware_class")]
+    return [m for m in matches if not any(compared_only(f, m.source.abstract) for f in hardware)]
+
+
 def compared_only(facet, abstract: str) -> bool:
     """Every mention of the facet's hardware (a class such as `fpga`, or a product name part) sits
     in a comparison's baseline; False when the abstract never names it (the facet came from the

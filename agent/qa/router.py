@@ -273,6 +273,12 @@ _PUBLISHED_BEFORE = re.compile(r"(?:\b(?:were|was|been|are|is|got|first)\s+)*\b(
                                r"posted|written|submitted|presented|came\s+out|come\s+out|dated)\s+$", re.I)
 
 
+def year_words(question: str, year: str | None) -> list[str]:
+    """The year phrase of a question routed with a `year` filter, as a surface set readers skip."""
+    phrase = year_phrase(question) if year else None
+    return [phrase] if phrase else []
+
+
 def year_phrase(question: str) -> str | None:
     """The words of the question that state its year filter, with the publication verb before them
     ("were published in 2019", "from 2023 or later"): the stored year answers them, so they are no

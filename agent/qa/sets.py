@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 from agent.qa.constraints import Constraint, PaperFacts, meets, paper_facts, question_constraints
+from agent.qa.router import year_words
 from agent.qa.text import term_set
 
 ENTITY_KINDS = ("dataset", "hardware", "model")
@@ -221,7 +222,7 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     from agent.qa.tools import merge_filters
 
     index = set_concepts.term_index(ctx)
-    concepts = set_concepts.read(question, index, list(taken) + _year_words(question, r))
+    concepts = set_concepts.read(question, index, list(taken) + year_words(question, r.year))
     if concepts.subject is None:
         return None, []
     ctx.log("concept_set", subject=concepts.subject.surface, qualifiers=[g.surface for g in concepts.qualifiers],
@@ -244,14 +245,6 @@ def concept_set(ctx, question: str, r, taken: list[str]):
     return claim_matches(ctx, chosen, {pid: [] for pid in chosen}, r.metric, "year"), []
 
 
-def _year_words(question: str, r) -> list[str]:
-    """ "were published in 2019": a filter on the stored year (the route's `year`), not a concept."""
-    from agent.qa.router import year_phrase
-
-    phrase = year_phrase(question) if r.year else None
-    return [phrase] if phrase else []
-
-
 def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) -> tuple[list, list[str], list[str]]:
     """A topic-tag set with the question's other words as qualifier groups (agent/qa/set_concepts.py):
     alternatives ("evicting, pruning or quantizing") are one group, a qualifier counts near the
@@ -262,7 +255,7 @@ def topic_qualify(question: str, matches: list, used: list[str], topic, ctx, r) 
 
     index = sc.term_index(ctx)
     concepts = sc.topic_groups(question, index, list(dict.fromkeys([topic.surface] + list(topic.aliases) + used
-                                                                   + _year_words(question, r))))
+                                                                   + year_words(question, r.year))))
     ids = {m.source.id for m in matches}
     kind = narrower_alias(topic)
     if kind is not None:
@@ -295,12 +288,11 @@ def facet_qualify(question: str, matches: list, used: list[str], ctx, r) -> tupl
     if not matches:
         return matches, [], []
     if sc.asks_use(question):     # "which papers use FPGAs?": not those that only compare with one
-        from agent.qa.hardware_use import compared_only
+        from agent.qa.hardware_use import users
 
-        hardware = [f for f in r.facets if f.kind in ("hardware", "hardware_class")]
-        matches = [m for m in matches if not any(compared_only(f, m.source.abstract) for f in hardware)]
+        matches = users(matches, r.facets)
     index = sc.term_index(ctx)
-    said = list(used) + _year_words(question, r) + (_CHANGE_WORDS + metric_words(question, r.metric, ctx)
+    said = list(used) + year_words(question, r.year) + (_CHANGE_WORDS + metric_words(question, r.metric, ctx)
                                                     if r.metric else [])
     # "cut memory consumption": the metric's claim says how, and what is measured
     concepts = sc.topic_groups(question, index, list(dict.fromkeys(u for u in said if u)))
