@@ -64,14 +64,14 @@ def parallel_heads(masked: str, claims: list[Any]) -> None:
     """ "53% computational savings with 15% quality improvement on A, 60% savings with 16%
     improvement on B": a conjunct that repeats only the head noun ("savings") elides the quantity
     of the earlier claim with the same head, not the nearest claim's (which may be a quality)."""
-    for index, claim in enumerate(claims):
+    for index, claim in enumerate(claims[1:], start=1):
         if claim.respective is not None or len(claim.group.members) != 1:
             continue
         own_after = masked[claim.group.end:claim.group.post_end]
         words = _HEAD_WORD_RE.findall(own_after)
-        own_before = masked[claim.group.pre_start:claim.group.start]
-        if len(words) != 1 or not rules.read_after(own_after).empty or not rules.read_before(own_before).empty \
-                or rules.direction_word(own_after, "") is None:
+        if len(words) != 1 or masked[claim.group.pre_start:claim.group.start].strip(" $,"):
+            continue    # only a bare "N% savings": no words of its own before the number
+        if rules.direction_word(own_after, "") is None or not rules.read_after(own_after).empty:
             continue
         for earlier in reversed(claims[:index]):
             earlier_after = masked[earlier.group.end:earlier.group.post_end]
