@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "dev_was_blind1"),
                 ("qa_blind2.jsonl", "dev_was_blind2"), ("qa_blind3.jsonl", "dev_was_blind3"),
                 ("qa_blind4.jsonl", "dev_was_blind4"), ("qa_blind5.jsonl", "dev_was_blind5"),
-                ("qa_blind6.jsonl", "dev_was_blind6"))
+                ("qa_blind6.jsonl", "dev_was_blind6"), ("qa_blind7.jsonl", "dev_was_blind7"))
 
 
 def build(settings) -> None:
