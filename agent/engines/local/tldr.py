@@ -30,8 +30,9 @@ def make_tldr(abstract: str, title: str | None = None) -> str:
     ranked = rank_candidates(sentences)
     for _, cand in ranked:
         out = finish(cand.text)
-        if out and len(words(out)) <= HARD_MAX_WORDS and usable(out, abstract):
+        # one sentence once LaTeX is rendered: "... optimizations. \\emph{X} optimizes ..." is two
+        if out and len(words(out)) <= HARD_MAX_WORDS and usable(out, abstract) and len(split_sentences(out)) == 1:
             return out
     # Nothing passed (every candidate too long or carrying a rewritten number): cut the top one.
     first = strip_boilerplate(sentences[ranked[0][1].index] if ranked else sentences[0])
-    return finish(DANGLING.sub("", " ".join(words(first)[:HARD_MAX_WORDS])))
+    return finish(split_sentences(DANGLING.sub("", " ".join(words(first)[:HARD_MAX_WORDS])))[0])
