@@ -92,7 +92,9 @@ _TIME = {"second": "second", "seconds": "second", "sec": "second", "s": "second"
          "minutes": "minute", "min": "minute", "hour": "hour", "hours": "hour", "hr": "hour", "h": "hour",
          "day": "day", "days": "day"}
 _TIME_WORDS = "|".join(sorted(_TIME, key=len, reverse=True))
-_RATE_Q = re.compile(rf"\b([a-z]{{3,}}s)\s*(?:per|/|each|a)\s*({_TIME_WORDS})\b", re.I)
+_SPELT = "|".join(sorted((t for t in _TIME if len(t) > 1), key=len, reverse=True))
+# "tokens per second", "frames a second", "tokens/s": short time units only after a slash
+_RATE_Q = re.compile(rf"\b([a-z]{{3,}}s)(?:\s+(?:per|each|a|an)\s+({_SPELT})|\s*/\s*({_TIME_WORDS}))\b", re.I)
 _ABBREVIATION = {("frame", "second"): ("fps",), ("query", "second"): ("qps",), ("request", "second"): ("rps",),
                  ("token", "second"): ("tps", "tok/s"), ("image", "second"): ("img/s",),
                  ("sample", "second"): ("samples/s",)}
@@ -105,21 +107,24 @@ def asked_rates(question: str) -> list[tuple[str, str, str]]:
 
     if not _ASKS_RATE.search(question):
         return []
-    return [(m.group(0), stem(m.group(1).lower()), _TIME[m.group(2).lower()]) for m in _RATE_Q.finditer(question)
-            if m.group(2).lower() in _TIME]
+    return [(m.group(0), stem(m.group(1).lower()), _TIME[_time(m)]) for m in _RATE_Q.finditer(question)]
+
+
+def _time(m: re.Match) -> str:
+    return (m.group(2) or m.group(3)).lower()
 
 
 def states_rate(thing: str, time: str, abstract: str) -> bool:
     """A sentence of `abstract` states a number in the rate `thing` per `time` (or its short form)."""
     from agent.qa.text import stem
 
-    short = _ABBREVIATION.get((thing, time), ())
+    short = next((v for (k, t), v in _ABBREVIATION.items() if stem(k) == thing and t == time), ())
     words = [t for t, unit in _TIME.items() if unit == time]
     for sent in split_sentences(abstract or ""):
         if not re.search(r"\d", sent):
             continue
         for m in _RATE_Q.finditer(sent):
-            if stem(m.group(1).lower()) == thing and m.group(2).lower() in words:
+            if stem(m.group(1).lower()) == thing and _time(m) in words:
                 return True
         if any(re.search(rf"(?<![\w/]){re.escape(a)}(?![\w/])", sent, re.I) for a in short):
             return True
