@@ -18,6 +18,8 @@ import numpy as np
 
 from bench.qa_dev import ROOT, TUNING_FILES
 
+L2 = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--l2=")), 3.0))   # as bench.qa_calibrate
+
 
 def rows(store, settings) -> list[tuple[str, str, dict, int]]:
     from agent.qa import answerability, uncovered_weight
@@ -47,11 +49,12 @@ def rows(store, settings) -> list[tuple[str, str, dict, int]]:
 
 def fitted(raw: np.ndarray, y: np.ndarray) -> dict:
     from agent.qa.uncovered_weight import FEATURES
-    from bench.qa_calibrate import fit_scaled
+    from bench.qa_calibrate import fit
 
-    w, mean, scale = fit_scaled(raw, y)
+    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
+    w = fit((raw - mean) / scale, y, l2=L2)
     return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
-            "weights": w[:-1].tolist(), "bias": float(w[-1]), "cutoff": 0.5}
+            "weights": w[:-1].tolist(), "bias": float(w[-1]), "cutoff": 0.5, "l2": L2}
 
 
 def main() -> None:
