@@ -25,6 +25,7 @@ def test_a_document_type_word_asks_for_one_work_and_is_no_constraint_word():
     assert route("Which thesis studies cache misses when training recommender models on GPUs?", vocab).kind == "lookup"
     assert route("Which dissertation introduces a compiler for sparse tensors?", vocab).kind == "lookup"
     assert route("Which preprint studies pruning of vision transformers?", vocab).kind == "lookup"
+    assert route("Which white paper studies FP8 number formats for phones?", vocab).kind == "lookup"
     assert route("Which papers study pruning of vision transformers?", vocab).kind == "set"
     assert "thesis" not in term_set("Which thesis studies cache misses?")
     assert "dissertation" not in term_set("This dissertation studies cache misses.")

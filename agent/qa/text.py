@@ -20,7 +20,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*|\d+[A-Za-z]+[A-Z
 # asks for one work, and the word is never a constraint an abstract must write (a thesis abstract says
 # "this dissertation", or neither). Ambiguous ones ("book", "article" as data) are left out of STOP.
 DOCUMENT_TYPES = frozenset("thesis theses dissertation dissertations preprint preprints manuscript manuscripts "
-                           "monograph monographs".split())
+                           "monograph monographs whitepaper whitepapers".split())
 STOP = STOPWORDS | DOCUMENT_TYPES | frozenset("""
 tell list find name named explain detail details please let lets get gets give gives take takes
 """.split())
