@@ -43,6 +43,7 @@ def test_a_rate_is_read_from_the_question_only_as_a_unit():
 def test_a_rate_is_stated_by_a_number_in_that_unit_or_its_short_form():
     assert states_rate("token", "second", "The engine decodes 1,450 tokens/s on one GPU.")
     assert states_rate("token", "second", "It produces 300 tokens per second.")
+    assert states_rate("token", "second", "Decoding reaches 52 token/s on a laptop.")
     assert states_rate("query", "second", "The index answers 12k QPS.")
     assert not states_rate("token", "second", "It is 2x faster than the baseline.")
     assert not states_rate("token", "second", "Tokens per second matter for chat.")     # no number

@@ -95,6 +95,7 @@ _TIME_WORDS = "|".join(sorted(_TIME, key=len, reverse=True))
 _SPELT = "|".join(sorted((t for t in _TIME if len(t) > 1), key=len, reverse=True))
 # "tokens per second", "frames a second", "tokens/s": short time units only after a slash
 _RATE_Q = re.compile(rf"\b([a-z]{{3,}}s)(?:\s+(?:per|each|a|an)\s+({_SPELT})|\s*/\s*({_TIME_WORDS}))\b", re.I)
+_RATE_TEXT = re.compile(rf"\b([a-z]{{3,}})(?:\s+(?:per|each|a|an)\s+({_SPELT})|\s*/\s*({_TIME_WORDS}))\b", re.I)   # "token/s" too
 _ABBREVIATION = {("frame", "second"): ("fps",), ("query", "second"): ("qps",), ("request", "second"): ("rps",),
                  ("token", "second"): ("tps", "tok/s"), ("image", "second"): ("img/s",),
                  ("sample", "second"): ("samples/s",)}
@@ -123,7 +124,7 @@ def states_rate(thing: str, time: str, abstract: str) -> bool:
     for sent in split_sentences(abstract or ""):
         if not re.search(r"\d", sent):
             continue
-        for m in _RATE_Q.finditer(sent):
+        for m in _RATE_TEXT.finditer(sent):
             if stem(m.group(1).lower()) == thing and _time(m) in words:
                 return True
         if any(re.search(rf"(?<![\w/]){re.escape(a)}(?![\w/])", sent, re.I) for a in short):
