@@ -112,3 +112,15 @@ def test_weigh_drops_only_the_outweighed_miss_and_says_so():
 def test_a_task_missing_from_the_paper_the_question_names_always_stands():
     task = Constraint("task", "multi-signal forecasting", "x")
     assert not outweighed(LONG, task, PAPER, _ev(0.999, named=True), _Stats())
+
+
+def test_the_figure_stated_for_a_rate_question_is_the_one_in_that_unit():
+    from agent.qa.closest import asked_figure
+    from agent.qa.figure_check import rate_figure
+
+    sentence = "The tiny model reaches 71.2% accuracy at 4.1 ms latency (244 frames per second) on a phone."
+    q = "How many frames per second does the tiny model reach on a phone?"
+    assert rate_figure(sentence, q) == "244 frames per second"
+    assert asked_figure(sentence, q, _Stats()) == "244 frames per second"
+    assert rate_figure("The store serves 8k QPS at 2 ms.", "How many queries per second does the store serve?") == "8k QPS"
+    assert rate_figure("It is 2x faster than the baseline.", "How many tokens per second does it decode?") is None

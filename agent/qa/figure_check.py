@@ -132,6 +132,25 @@ def states_rate(thing: str, time: str, abstract: str) -> bool:
     return False
 
 
+def rate_figure(sentence: str, question: str) -> str | None:
+    """The figure of `sentence` in the rate the question asks ("345 frames per second", "12k QPS"), as written."""
+    from agent.qa.text import stem
+
+    for _, thing, time in asked_rates(question):
+        short = next((v for (k, t), v in _ABBREVIATION.items() if stem(k) == thing and t == time), ())
+        for m in _RATED_NUMBER.finditer(sentence):
+            rate = _RATE_TEXT.match(m.group("unit"))
+            if rate and stem(rate.group(1).lower()) == thing and _time(rate) in _TIME_OF[time] or \
+                    m.group("unit").lower() in short:
+                return m.group(0).strip()
+    return None
+
+
+_RATED_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\s?[kKM]?\s?(?P<unit>[A-Za-z]+(?:\s+(?:per|each|a|an)\s+[a-z]+|"
+                           r"\s*/\s*[a-z]+)?)")
+_TIME_OF = {unit: [t for t, u in _TIME.items() if u == unit] for unit in set(_TIME.values())}
+
+
 def unreported_rates(question: str, abstract: str) -> list:
     """[Constraint("metric", "tokens per second")] for each rate the question asks that no sentence states."""
     from agent.qa.constraints import Constraint
