@@ -51,6 +51,10 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
     when the question asks for a maximum ("at most", "largest"), else the first. As the abstract wrote
     it (so the grounding check finds it). None for a "respectively" list, whose figures map to items
     by position, not by clause."""
+    from agent.qa.figure_check import rate_figure
+
+    if (rate := rate_figure(sentence, question)):     # "how many frames per second": the figure in that unit
+        return display(rate)
     found = list(QUANTITY.finditer(sentence))
     if not found:
         return None

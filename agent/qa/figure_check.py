@@ -77,9 +77,86 @@ def unreported(wanted: list, abstract: str, question: str | None = None) -> list
 
 
 def with_unreported(missing: list, wanted: list, abstract: str, question: str) -> list:
-    """`missing` plus the metrics of `wanted` the abstract names but states no figure of."""
+    """`missing` plus the metrics of `wanted` the abstract names but states no figure of, and the rate
+    the question asks a figure in ("tokens per second") when no sentence states one in that unit."""
     said = {(m.kind, m.value) for m in missing}
-    return missing + [c for c in unreported(wanted, abstract, question) if (c.kind, c.value) not in said]
+    out = missing + [c for c in unreported(wanted, abstract, question) if (c.kind, c.value) not in said]
+    return out + [c for c in unreported_rates(question, abstract) if not any(c.surface in m.surface for m in out)]
+
+
+# -- rates: a figure asked in "<things> per <time>" -------------------------------------------------
+# A question asking for a rate names its unit ("how many tokens per second", "what images/s"); a
+# figure in another unit ("2x speedup", "40% lower latency") does not answer it. The time units, and
+# the short forms abstracts write for common rates ("1,200 QPS" is queries per second).
+_TIME = {"second": "second", "seconds": "second", "sec": "second", "s": "second", "minute": "minute",
+         "minutes": "minute", "min": "minute", "hour": "hour", "hours": "hour", "hr": "hour", "h": "hour",
+         "day": "day", "days": "day"}
+_TIME_WORDS = "|".join(sorted(_TIME, key=len, reverse=True))
+_SPELT = "|".join(sorted((t for t in _TIME if len(t) > 1), key=len, reverse=True))
+# "tokens per second", "frames a second", "tokens/s": short time units only after a slash
+_RATE_Q = re.compile(rf"\b([a-z]{{3,}}s)(?:\s+(?:per|each|a|an)\s+({_SPELT})|\s*/\s*({_TIME_WORDS}))\b", re.I)
+_RATE_TEXT = re.compile(rf"\b([a-z]{{3,}})(?:\s+(?:per|each|a|an)\s+({_SPELT})|\s*/\s*({_TIME_WORDS}))\b", re.I)   # "token/s" too
+_ABBREVIATION = {("frame", "second"): ("fps",), ("query", "second"): ("qps",), ("request", "second"): ("rps",),
+                 ("token", "second"): ("tps", "tok/s"), ("image", "second"): ("img/s",),
+                 ("sample", "second"): ("samples/s",)}
+_ASKS_RATE = re.compile(r"\bhow\s+(?:many|much|fast)\b|^\s*(?:what|which)\b|\bat\s+what\b|\brate\b", re.I)
+
+
+def asked_rates(question: str) -> list[tuple[str, str, str]]:
+    """(surface, thing, time) of each rate the question asks a figure in: ("tokens per second", "token", "second")."""
+    from agent.qa.text import stem
+
+    if not _ASKS_RATE.search(question):
+        return []
+    return [(m.group(0), stem(m.group(1).lower()), _TIME[_time(m)]) for m in _RATE_Q.finditer(question)]
+
+
+def _time(m: re.Match) -> str:
+    return (m.group(2) or m.group(3)).lower()
+
+
+def states_rate(thing: str, time: str, abstract: str) -> bool:
+    """A sentence of `abstract` states a number in the rate `thing` per `time` (or its short form)."""
+    from agent.qa.text import stem
+
+    short = next((v for (k, t), v in _ABBREVIATION.items() if stem(k) == thing and t == time), ())
+    words = [t for t, unit in _TIME.items() if unit == time]
+    for sent in split_sentences(abstract or ""):
+        if not re.search(r"\d", sent):
+            continue
+        for m in _RATE_TEXT.finditer(sent):
+            if stem(m.group(1).lower()) == thing and _time(m) in words:
+                return True
+        if any(re.search(rf"(?<![\w/]){re.escape(a)}(?![\w/])", sent, re.I) for a in short):
+            return True
+    return False
+
+
+def rate_figure(sentence: str, question: str) -> str | None:
+    """The figure of `sentence` in the rate the question asks ("345 frames per second", "12k QPS"), as written."""
+    from agent.qa.text import stem
+
+    for _, thing, time in asked_rates(question):
+        short = next((v for (k, t), v in _ABBREVIATION.items() if stem(k) == thing and t == time), ())
+        for m in _RATED_NUMBER.finditer(sentence):
+            rate = _RATE_TEXT.match(m.group("unit"))
+            if rate and stem(rate.group(1).lower()) == thing and _time(rate) in _TIME_OF[time] or \
+                    m.group("unit").lower() in short:
+                return m.group(0).strip()
+    return None
+
+
+_RATED_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*\s?[kKM]?\s?(?P<unit>[A-Za-z]+(?:\s+(?:per|each|a|an)\s+[a-z]+|"
+                           r"\s*/\s*[a-z]+)?)")
+_TIME_OF = {unit: [t for t, u in _TIME.items() if u == unit] for unit in set(_TIME.values())}
+
+
+def unreported_rates(question: str, abstract: str) -> list:
+    """[Constraint("metric", "tokens per second")] for each rate the question asks that no sentence states."""
+    from agent.qa.constraints import Constraint
+
+    return [Constraint("metric", surface, f"rate:{thing}/{time}") for surface, thing, time in asked_rates(question)
+            if not states_rate(thing, time, abstract)]
 
 
 MODIFIERS = 2   # words before the metric that say which figure of it is asked ("99th-percentile decode")

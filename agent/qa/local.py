@@ -65,7 +65,7 @@ def _ordinal(sources: list[Source], n: int) -> Source | None:
 def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     """The best hybrid hit, answered from when retrieval is confident about it and it meets every
     constraint of the question; otherwise the closest papers, saying what they do not cover."""
-    from agent.qa import answerability
+    from agent.qa import answerability, uncovered_weight
     from agent.qa.constraints import question_constraints
 
     hits = search_papers(ctx, question, k=10)
@@ -78,6 +78,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     judged = [lookup_pick.judge_one(question, ctx, src, hits, cosines, bm25, wanted, unknown) for src in hits[:5]]
     judged = lookup_pick.owners_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
     judged = lookup_pick.meeting_the_rest_first(question, ctx, judged, hits, cosines, bm25, wanted, unknown)
+    judged = uncovered_weight.weigh(question, judged, ctx.stats())   # a task worded otherwise, on a sure paper
     named = next((j for j in judged if j[1].named), None)
     if named is not None and named is not judged[0]:   # a title/acronym match ranked lower is the paper asked about
         judged.remove(named)
@@ -96,7 +97,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
     if not (ev.confident or lookup_pick.states_every_fact(wanted, missing, ev)) or missing:
         return closest(question, ctx, r, judged, ev, missing)
     answer = _answer_from(question, ctx, r, best, hits)
-    answer.notes.insert(0, ev.describe())
+    answer.notes[:0] = [ev.describe(), *ev.notes]
     return answer
 
 

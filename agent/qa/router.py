@@ -35,7 +35,8 @@ _COMPARE = re.compile(r"^\s*compare\b|\bvs\.?\s|\bversus\b|\bdifference(?:s)?\s+
 # A fronted clause ("Apart from federated learning, which papers ...") does not change the question's kind.
 _SET = re.compile(r"^(?:[^,?]{1,80},\s*)?\s*(?!(?:which|what)\s+(?:single\s+)?(?:work|paper|study|system|method|approach|"
                   r"framework|review|survey|overview|tutorial|tool|library|model|technique|algorithm|accelerator|"
-                  r"architecture|compiler)\b)"
+                  r"architecture|compiler|thesis|dissertation|article|preprint|publication|manuscript|report|"
+                  r"monograph|whitepaper|white\s+paper)\b)"
                   r"(?:which|what|list|show|find|name|give\s+me|are\s+there)\b[^?]*?\b(?:papers|works|"
                   r"systems|studies|methods|approaches|techniques|frameworks|ones)\b|\ball\s+(?:the\s+)?papers\b|"
                   r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"

@@ -16,7 +16,12 @@ from core.text import STOPWORDS, label, named_system, stem  # noqa: F401 (label,
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*|\d+[A-Za-z]+[A-Za-z0-9]*")
 # The shared stopword list plus the words that frame a question ("tell me", "list every", "which
 # paper"), which say nothing about the topic being asked for.
-STOP = STOPWORDS | frozenset("""
+# Words naming the kind of document asked for ("which thesis ...", "which preprint ..."): the question
+# asks for one work, and the word is never a constraint an abstract must write (a thesis abstract says
+# "this dissertation", or neither). Ambiguous ones ("book", "article" as data) are left out of STOP.
+DOCUMENT_TYPES = frozenset("thesis theses dissertation dissertations preprint preprints manuscript manuscripts "
+                           "monograph monographs whitepaper whitepapers".split())
+STOP = STOPWORDS | DOCUMENT_TYPES | frozenset("""
 tell list find name named explain detail details please let lets get gets give gives take takes
 """.split())
 # Abstracts keep their authors' LaTeX; a terminal shows what it means. Font commands keep their
