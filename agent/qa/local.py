@@ -196,7 +196,7 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     if (by_metric := claim_sets.metric_set(question, ctx, r, _set)) is not None:
         return by_metric
     entities = sets.entity_constraints(question)
-    covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
+    covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question), question)]
     r.facets = [f for f in r.facets if f not in covered]
     matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])
     if missing:
