@@ -19,6 +19,7 @@ stays declined.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def report(rows: list[dict]) -> None:
 def main() -> None:
     from core.settings import get_settings
 
-    cache = Path("/tmp") / "set_membership_rows.json"
+    cache = Path(os.environ.get("PAPERS_HOME") or "/tmp") / "set_membership_rows.json"   # per store
     if "--cached" in sys.argv and cache.exists():
         rows = json.loads(cache.read_text())
     else:

@@ -29,7 +29,7 @@ _SPEED = re.compile(r"\bspeed-?ups?\b|\bfast(?:er|est)?\b|\bspeed\b", re.I)
 SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
 _DESCRIBE_WORDS = term_set("tell more about first second third fourth fifth last one paper it that this "
                            "summarize summary details")
-_TOPIC_MIN_MENTIONS = 2   # a topic phrase counts in an abstract only if said this often (or in the title)
+_TOPIC_MIN_MENTIONS = 1   # recall first: a topic phrase the abstract says once counts (the qualifiers then narrow)
 
 
 def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | None = None) -> Answer:
@@ -197,7 +197,7 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
     if (by_metric := claim_sets.metric_set(question, ctx, r, _set)) is not None:
         return by_metric
     entities = sets.entity_constraints(question)
-    covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question))]
+    covered = [f for f in r.facets if sets.covered_facet(f, entities + sets.excluded_entities(question), question)]
     r.facets = [f for f in r.facets if f not in covered]
     matches, missing = sets.entity_matches(ctx, entities, question, r) if entities else (None, [])
     if missing:
@@ -307,10 +307,7 @@ def _set_members(question: str, ctx: QAContext, r: Route):
         if topic is None:
             return others
         tagged = query_claims(ctx, **args, topic=topic.value)
-        from agent.qa.set_concepts import asks_use
-
-        least = 1 if asks_use(question) else _TOPIC_MIN_MENTIONS
-        return tagged + _topic_mentions(topic, others, {m.source.id for m in tagged}, least)
+        return tagged + _topic_mentions(topic, others, {m.source.id for m in tagged})
     if r.phrases:
         from agent.qa.tools import ClaimMatch
 
@@ -320,7 +317,7 @@ def _set_members(question: str, ctx: QAContext, r: Route):
 
 
 def _topic_mentions(topic, candidates: list, have: set[str], least: int = _TOPIC_MIN_MENTIONS) -> list:
-    """Papers the tagger missed but whose title names the topic, or whose abstract keeps saying it."""
+    """Papers the tagger missed but whose title or abstract names the topic."""
     from agent.qa.router import phrase_rx
 
     rxs = [phrase_rx(a) for a in topic.aliases]

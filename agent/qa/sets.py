@@ -160,10 +160,13 @@ def _facts_cache(key: tuple) -> dict[str, PaperFacts]:
     return {}
 
 
-def covered_facet(facet, constraints: list[Constraint]) -> bool:
-    """A router facet the entity constraints replace (the vendor word of a product, its class)."""
+def covered_facet(facet, constraints: list[Constraint], question: str = "") -> bool:
+    """A router facet the entity constraints replace (the vendor word of a product, its class; a
+    topic phrase sharing words with a named entity, as a model's name can hold a topic word)."""
     if facet.kind == "hardware_class":
         return any(c.kind == "hardware" for c in constraints)
+    if facet.kind == "topic":
+        return any(_overlaps(facet.span, span) for span in _entity_spans(question, constraints))
     if facet.kind not in ("dataset", "hardware"):
         return False
     surf = facet.surface.lower()
@@ -173,6 +176,15 @@ def covered_facet(facet, constraints: list[Constraint]) -> bool:
 
     levels = {c.value[len("vendor:"):] for c in constraints if c.kind == "hardware" and c.value.startswith("vendor:")}
     return facet.kind == "hardware" and bool(levels) and within_level(facet.surface, levels)
+
+
+def _entity_spans(question: str, constraints: list[Constraint]) -> list[tuple[int, int]]:
+    low = question.lower()
+    return [(i, i + len(c.surface)) for c in constraints if c.surface and (i := low.find(c.surface.lower())) >= 0]
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def qualify(question: str, matches: list, used_surfaces: list[str], ctx) -> tuple[list, list[str]]:
