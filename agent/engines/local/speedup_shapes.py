@@ -66,6 +66,32 @@ def match_speed_word(claim: Any, masked: str, after: str, span: tuple[int, int])
             claim.metric, claim.benefit = reading.metric, reading.benefit
 
 
+# "by 1.5x to 14.5x on average latency", "5.6x improvement on the frame rate", "2x speedup in latency":
+# the quantity is named after the number, behind "in/on (terms of)"; the words up to the next stop.
+_TRAILING_IN_RE = re.compile(r"[\s$]*(?:in|on)\s+(?:terms\s+of\s+)?(?:the\s+|its\s+|their\s+)?", re.I)
+# A process or a setting after "on"/"in" says where the claim was measured, not what it measures
+# ("2x speedup on large batch sizes", "3x speedup in training ResNet").
+_NOT_TRAILING_QUANTITY = frozenset({"batch size", "training time", "search cost", "model size", "tokens"})
+
+
+def trailing_quantity(masked: str, post_end: int, limit: int) -> tuple[rules.Reading, int] | None:
+    """The §1.3 quantity named right after the claim's own phrase behind "in"/"on", and where its
+    words end; None when nothing specific is named there."""
+    opening = _TRAILING_IN_RE.match(masked, post_end, limit)
+    if opening is None or opening.end() == post_end:
+        return None
+    stop = rules.lexicon().post_stop.search(masked, opening.end(), min(limit, opening.end() + 60))
+    end = stop.start() if stop else min(limit, opening.end() + 60)
+    phrase = masked[opening.end():end].split("_", 1)[0].rstrip(" $")  # "_": a masked number or aside
+    cues = rules.cues_of(phrase)
+    if not cues or phrase[max(c.end for c in cues):].strip():
+        return None  # the quantity only modifies another head: "on energy efficient MCUs" is a platform
+    reading = rules.read_after(phrase)
+    if not reading.specific or reading.weak or reading.metric in _NOT_TRAILING_QUANTITY:
+        return None
+    return reading, end
+
+
 def off_list_object(before: str) -> bool:
     """ "increases the epoch budget by 8x", "improves its ability to encode syntax by 8%": the number
     measures the object of a change verb, a common noun phrase that names nothing on the §1.3 list

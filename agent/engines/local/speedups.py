@@ -159,7 +159,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     previous, verb_phrase = _continuation(masked, group, previous, back)
     lookback = (masked[back:pre_start], text[back:pre_start]) if verbless else None
     head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - LOOKBACK))
-    if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
+    if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous, (masked, sentence.end)):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
     shapes.match_speed_word(claim, masked, after, (group.end, sentence.end))
     if shapes.main_clause_quantity(claim, before, masked[back:pre_start]):
@@ -220,12 +220,12 @@ def _bare_ratio(text: str, group: Group) -> bool:
 
 
 def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str] | None,
-                   previous: Claim | None) -> bool:
+                   previous: Claim | None, sentence: tuple[str, int]) -> bool:
     """Specific quantity words beat generic speed words; the claim's own words beat inherited ones.
 
     `own` is the masked (before, after) phrase and the verb phrase that leads to the number;
     `lookback` the masked and raw sentence text before it, given only when the claim has no verb
-    of its own. Returns whether the decision used words before the claim's own phrase.
+    of its own; `sentence` the masked text and the end of the claim's sentence. Returns whether the decision used words before the claim's own phrase.
     """
     before, after, verb_phrase, head = own
     read_after, read_before = rules.read_after(after), rules.read_before(_without_outperformed(before))
@@ -248,6 +248,11 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
             if claim.metric == "storage" and _MODEL_STORAGE_RE.search(before + after):
                 claim.metric = "model size"  # "the storage of neural networks": a model's size
             return False
+    trailing = shapes.trailing_quantity(sentence[0], claim.group.post_end, sentence[1])
+    if trailing is not None and not read_after.blocked:
+        _adopt(claim, trailing[0])
+        claim.evidence_end = max(claim.evidence_end, trailing[1])
+        return False
     if read_before.blocked and read_after.metric is None:
         claim.blocked = read_before.blocked
         return False
