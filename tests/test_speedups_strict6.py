@@ -27,3 +27,17 @@ def test_a_quantity_word_that_only_modifies_a_platform_after_on_is_no_metric():
     got = _items("We present Quux. Quux outperforms the reference kernels by 3.3x on energy efficient "
                  "microcontrollers.")
     assert got == [(3.3, "x", "speedup", "faster")]
+
+
+def test_cutting_remote_fetches_is_a_communication_reduction_not_the_previous_claims_quantity():
+    got = _items("We present Quux. Quux raises sampling throughput by 2.1x over DistFoo, while cutting remote "
+                 "data fetches by 6x.")
+    assert got == [(2.1, "x", "throughput", "increase"), (6, "x", "communication", "reduction")]
+
+
+def test_a_hedged_second_number_shares_the_quantity_of_the_number_it_is_coordinated_with():
+    got = _items("We present Quux. Quux has a model size of 2.0MB (>9x and ~4x smaller than Foo and Bar, "
+                 "respectively) and needs 1.2B operations per image (>40% and ~22% lower than Foo and Bar, "
+                 "respectively).")
+    assert [(v, m) for v, _, m, _ in got] == [(9, "model size"), (4, "model size"), (40, "compute"),
+                                              (22, "compute")]

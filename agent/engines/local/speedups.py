@@ -46,6 +46,10 @@ _OFF_LIST_OBJECT_BEFORE = re.compile(
     r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least)[\s$]*)*$", re.I)
 _MODEL_STORAGE_RE = re.compile(r"\bstorage\b[^,;]{0,40}?\b(?:of|by|for)\s+(?:the\s+|a\s+|deep\s+|neural\s+)*"
                                r"(?:networks?|models?|weights|DNNs?|CNNs?|LLMs?|[A-Z][A-Za-z]*Net\b)", re.I)
+# Two numbers joined by "and"/a comma, the second with its own hedge ("~", ">", "about"), a
+# coordination the number grouping does not merge because each keeps its qualifier.
+_HEDGED_JOIN_RE = re.compile(r"[\s$]*(?:,\s*and|,|and)[\s$]*(?:~|>|<|≈|about|around|nearly|over|approximately)"
+                             r"[\s$]*", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
@@ -233,6 +237,11 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = read_after.blocked
         return False
     bare = _BARE_COMPARATIVE_RE.fullmatch(after)
+    if bare and not read_before.specific and _coordinated_with(previous, claim.group, sentence[0]):
+        # "(>34% and ~17% lower than A and B)": a number coordinated with the previous one (split
+        # only by its own hedge) shares that claim's quantity, not an older antecedent's
+        _adopt(claim, rules.Reading(metric=previous.metric, benefit=previous.benefit))
+        return False
     if lookback is not None and bare and not read_before.specific:
         # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity
         # (unless the claim's own words name one: "... converge up to 6x faster").
@@ -284,6 +293,11 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
     claim.metric, claim.blocked, claim.benefit = inherited.metric, inherited.blocked, inherited.benefit
     claim.direction_word, claim.extra_metric = inherited.direction_word, inherited.extra_metric
     return True
+
+
+def _coordinated_with(previous: Claim | None, group: Group, masked: str) -> bool:
+    return (previous is not None and previous.blocked is None and previous.metric is not None
+            and _HEDGED_JOIN_RE.fullmatch(masked, previous.group.end, group.start) is not None)
 
 
 def _without_outperformed(before: str) -> str:
