@@ -41,3 +41,28 @@ def test_a_hedged_second_number_shares_the_quantity_of_the_number_it_is_coordina
                  "respectively).")
     assert [(v, m) for v, _, m, _ in got] == [(9, "model size"), (4, "model size"), (40, "compute"),
                                               (22, "compute")]
+
+
+def test_a_relative_quality_loss_after_a_compression_claim_is_no_item():
+    got = _items("We present Quux. Quux shrinks the ranking model by 20x while incurring only a 2% relative "
+                 "drop in MRR.")
+    assert got == [(20, "x", "model size", "reduction")]
+
+
+def test_relative_to_still_ends_the_claims_own_phrase():
+    got = _items("We present Quux. Quux cuts the memory footprint by 3x relative to the dense baseline.")
+    assert [(s.value, s.metric, s.baseline) for s in extract_speedups(
+        "We present Quux. Quux cuts the memory footprint by 3x relative to the dense baseline.")] \
+        == [(3, "memory", "dense baseline")]
+    assert got == [(3, "x", "memory", "reduction")]
+
+
+def test_improving_an_averaged_acronym_metric_off_the_list_is_no_speed_claim():
+    got = _items("We present Quux. Compared to Foo, Quux improves the mean QoS by up to 2.7x, or serves "
+                 "up to 1.4x higher request rate.")
+    assert got == [(1.4, "x", "throughput", "increase")]
+
+
+def test_improving_a_named_system_stays_a_speed_claim():
+    got = _items("We present Quux. Quux improves FooServe by 2.2x on long prompts.")
+    assert got == [(2.2, "x", "speedup", "faster")]

@@ -92,6 +92,9 @@ def trailing_quantity(masked: str, post_end: int, limit: int) -> tuple[rules.Rea
     return reading, end
 
 
+_STATISTIC_WORDS = frozenset({"average", "mean", "median", "overall", "total", "aggregate", "per-user"})
+
+
 def off_list_object(before: str) -> bool:
     """ "increases the epoch budget by 8x", "improves its ability to encode syntax by 8%": the number
     measures the object of a change verb, a common noun phrase that names nothing on the §1.3 list
@@ -101,7 +104,10 @@ def off_list_object(before: str) -> bool:
         return False
     phrase = match.group("object")
     words = phrase.split()
-    if not words or any(c.isupper() or c.isdigit() for w in words for c in w) \
+    # a statistic of it ("the average QoE", "the median TTFT") makes a capitalised word a measured
+    # quantity, not a system's name
+    measured = len(words) > 1 and words[0].lower() in _STATISTIC_WORDS
+    if not words or (not measured and any(c.isupper() or c.isdigit() for w in words for c in w)) \
             or words[0].lower() in ("it", "this", "them", "these", "that", "performance"):
         return False
     return rules.read_after(phrase).empty and not rules.lexicon().faster.search(phrase)
