@@ -9,6 +9,8 @@ method or tool), so "real-world datasets", "30 benchmarks" and "NLP and CV bench
 
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -137,9 +139,12 @@ def _task_acronyms(text: str, identities: set[str]) -> set[str]:
 def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
     strong: list[Mention] = []
     pending: list[Mention] = []
-    for hit in gazetteer.index.find(text, lowered):
+    hits = list(gazetteer.index.find(text, lowered))
+    # "the ImageNet validation set and ILSVRC2012": named two ways, the dataset gets its canonical name
+    named = Counter(hit.payload.canonical for hit in hits)
+    for hit in hits:
         alias = hit.payload
-        name, end = with_variant(text, hit.start, hit.end, alias.canonical)
+        name, end = with_variant(text, hit.start, hit.end, alias.canonical, alone=named[alias.canonical] == 1)
         long_form = " " in alias.written and " " not in alias.canonical and (
             is_expanded(text, end, alias, gazetteer) or is_full_name(alias))
         mention = Mention(hit.start, end, alias.written if long_form else name,
