@@ -20,3 +20,8 @@ def test_separator_and_case_variants_and_brand_prefixes_print_the_canonical_name
 
 def test_a_dataset_named_two_ways_in_one_abstract_gets_its_canonical_name_once():
     assert find_datasets("We train on the ImageNet training set and report top-1 on ILSVRC2012.") == ["ImageNet"]
+
+
+def test_plurals_descriptive_full_names_and_acronyms_still_print_the_canonical_name():
+    assert find_datasets("We caption images from the COCO Caption set.") == ["COCO Captions"]
+    assert find_datasets("Perplexity on PTB improves.") == ["Penn Treebank"]

@@ -83,6 +83,7 @@ _LANGUAGES = (r"(?:English|German|French|Romanian|Chinese|Japanese|Czech|Russian
               r"En|De|Fr|Ro|Zh|Ja|Cs|Ru|Fi|Tr|Et|Lv|Kk|Lt|Gu|Es|It|Nl|Pt|Ar|Ko|Vi|Hi)")
 _LANGUAGE_PAIR = re.compile(rf"\s+({_LANGUAGES}\s*(?:-to-|-|\u2013|\u2192|/|\s+to\s+)\s*{_LANGUAGES})(?![A-Za-z])")
 _STEM = re.compile(r"[a-z]+?(?=v?\d|$)")
+_DESCRIPTIVE_END = re.compile(r"\b(?:data\s?set|benchmark|corpus|suite)s?$", re.I)
 _MARKUP = re.compile(r"[$^\\{}]")
 _APOSTROPHE_YEAR = re.compile(r"['’]\d{2}(?!\d)")
 
@@ -105,11 +106,12 @@ def _is_other_spelling(surface: str, canonical: str) -> bool:
     """'CriteoTB' or 'criteo-tb' for Criteo Terabyte, 'VOC 2007' for PASCAL VOC 2007: a name written in
     another spelling than the canonical one is kept as written (§2: a stated variant stays). Printed
     canonical instead: a separator or case variant ('CIFAR10', 'long-range arena'), a brand-prefixed
-    form that contains the canonical name ('MS COCO', 'Microsoft COCO') and the canonical's acronym."""
+    form that contains the canonical name ('MS COCO', 'Microsoft COCO'), a plural, a descriptive name
+    ending in 'dataset' and an all-capitals acronym of a multi-word name ('PTB')."""
     if _MARKUP.search(surface):
         return False  # "$τ^2$-bench": LaTeX markup is no spelling of its own
     written, known = alias_key(surface, False), alias_key(canonical, False)
-    if written == known or known in written:
-        return False
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", canonical)).casefold()
-    return written != initials
+    if written.rstrip("s") == known.rstrip("s") or known in written or _DESCRIPTIVE_END.search(surface):
+        return False  # a plural, a brand prefix, "the Foo Question Answering Dataset" (§2 drops "dataset")
+    # an acronym of a multi-word name ("PTB", "VWW") is the name's short form, not a variant of it
+    return not (" " in canonical and surface.isupper() and len(written) <= 6)
