@@ -66,3 +66,12 @@ def test_improving_an_averaged_acronym_metric_off_the_list_is_no_speed_claim():
 def test_improving_a_named_system_stays_a_speed_claim():
     got = _items("We present Quux. Quux improves FooServe by 2.2x on long prompts.")
     assert got == [(2.2, "x", "speedup", "faster")]
+
+
+def test_better_than_a_baseline_in_a_cost_quantity_is_a_reduction_of_it():
+    got = _items("We present Quux. On the edge board, Quux is 35% better than FooNet in energy.")
+    assert got == [(35, "%", "energy", "reduction")]
+
+
+def test_a_quality_number_never_takes_a_trailing_quantity():
+    assert _items("We present Quux. Quux improves top-1 accuracy by 2% on latency benchmarks.") == []

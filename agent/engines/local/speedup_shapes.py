@@ -68,7 +68,9 @@ def match_speed_word(claim: Any, masked: str, after: str, span: tuple[int, int])
 
 # "by 1.5x to 14.5x on average latency", "5.6x improvement on the frame rate", "2x speedup in latency":
 # the quantity is named after the number, behind "in/on (terms of)"; the words up to the next stop.
-_TRAILING_IN_RE = re.compile(r"[\s$]*(?:in|on)\s+(?:terms\s+of\s+)?(?:the\s+|its\s+|their\s+)?", re.I)
+# ... also behind the comparator: "20% better than Foo in energy"
+_TRAILING_IN_RE = re.compile(r"[\s$]*(?:(?:than|over|compared\s+(?:to|with))\s+[^,;:()_]{1,60}?\s+)?"
+                             r"(?:in|on)\s+(?:terms\s+of\s+)?(?:the\s+|its\s+|their\s+)?", re.I)
 # A process or a setting after "on"/"in" says where the claim was measured, not what it measures
 # ("2x speedup on large batch sizes", "3x speedup in training ResNet").
 _NOT_TRAILING_QUANTITY = frozenset({"batch size", "training time", "search cost", "model size", "tokens"})

@@ -258,7 +258,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
                 claim.metric = "model size"  # "the storage of neural networks": a model's size
             return False
     trailing = shapes.trailing_quantity(sentence[0], claim.group.post_end, sentence[1])
-    if trailing is not None and not read_after.blocked:
+    if trailing is not None and not read_after.blocked and not read_before.blocked:
         _adopt(claim, trailing[0])
         claim.evidence_end = max(claim.evidence_end, trailing[1])
         return False
