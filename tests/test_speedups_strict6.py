@@ -75,3 +75,10 @@ def test_better_than_a_baseline_in_a_cost_quantity_is_a_reduction_of_it():
 
 def test_a_quality_number_never_takes_a_trailing_quantity():
     assert _items("We present Quux. Quux improves top-1 accuracy by 2% on latency benchmarks.") == []
+
+
+def test_on_average_after_the_comparator_still_qualifies_the_number():
+    got = [(s.value, s.qualifier) for s in extract_speedups(
+        "We present Quux. Quux lowers the per-request latency by 2.7x over Foo on average, and by up to 4x "
+        "over Bar.")]
+    assert got == [(2.7, "average"), (4, "up_to")]

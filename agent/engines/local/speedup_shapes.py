@@ -125,6 +125,15 @@ def average_earlier(sentence: Any, group: Any) -> bool:
     return found is not None and not any(c.isdigit() for c in sentence.text[sentence.start:group.start])
 
 
+# "by 2.7x over Foo on average": the hedge may follow the comparator, in the same clause and before
+# the next number (masked "_")
+_AVERAGE_LATER_RE = re.compile(r"[^,;:._()]{0,80}?\b(?:on|in)\s+(?:the\s+)?average\b", re.I)
+
+
+def average_later(masked: str, post_end: int) -> bool:
+    return ON_AVERAGE_RE.match(masked, post_end) is not None or _AVERAGE_LATER_RE.match(masked, post_end) is not None
+
+
 def ratio_of_quantity(unit: str | None, after: str) -> bool:
     """ "runs at 1.3x the throughput of X": a ratio to a baseline's named quantity, not a setting."""
     return unit == "x" and _TIMES_THE_RE.match(after) is not None and rules.read_after(after).metric is not None

@@ -357,7 +357,7 @@ def _qualifier(masked: str, group: Group, before: str, after: str, previous: Cla
             and _DETERMINERS_ONLY_RE.fullmatch(before)
             and not _CLAUSE_BREAK_RE.search(masked, previous.group.end, group.start)):
         return previous.qualifier  # "up to a 2x speedup ... and a 2.5x improvement"
-    if rules.mentions_average(before + " " + after) or shapes.ON_AVERAGE_RE.match(masked, group.post_end):
+    if rules.mentions_average(before + " " + after) or shapes.average_later(masked, group.post_end):
         return "average"
     return None
 
