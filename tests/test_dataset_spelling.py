@@ -25,3 +25,8 @@ def test_a_dataset_named_two_ways_in_one_abstract_gets_its_canonical_name_once()
 def test_plurals_descriptive_full_names_and_acronyms_still_print_the_canonical_name():
     assert find_datasets("We caption images from the COCO Caption set.") == ["COCO Captions"]
     assert find_datasets("Perplexity on PTB improves.") == ["Penn Treebank"]
+
+
+def test_a_named_collection_the_abstract_introduces_as_new_data_is_a_dataset():
+    assert find_datasets("To test scaling, we build a new Zorb5M graph with 5 million nodes.") == ["Zorb5M"]
+    assert find_datasets("We build a new TVM graph executor and a new GPU graph with 3 nodes.") == []

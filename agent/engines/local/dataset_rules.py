@@ -103,11 +103,21 @@ def find_datasets(text: str) -> list[str]:
     taken = SpanSet((m.start, m.end) for m in strong + pending)
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
+    strong += [Mention(m.start("name"), m.end("name"), m.group("name"), alias_key(m.group("name"), False))
+               for m in _NEW_NAMED_DATA.finditer(text) if not taken.overlaps(m.start("name"), m.end("name"))
+               and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
+               and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
     strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     return _finalise([m for m in kept if m.identity not in tasks])
+
+
+# "we create a new Foo2M graph/data with ...": a named collection the abstract introduces
+_NEW_NAMED_DATA = re.compile(r"\bnew\s+(?P<name>(?=[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Z][A-Za-z0-9-]+)\s+"
+                            r"(?:data|graph|collection)(?=\s*[,.;:(]|\s+(?:with|of|that|which|containing|from|"
+                            r"consisting|comprising|for|to|and)\b)")
 
 
 # "Real-world image super-resolution (RealSR)": an acronym the abstract defines for a lowercase
