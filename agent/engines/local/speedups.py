@@ -229,7 +229,8 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
 
     `own` is the masked (before, after) phrase and the verb phrase that leads to the number;
     `lookback` the masked and raw sentence text before it, given only when the claim has no verb
-    of its own; `sentence` the masked text and the end of the claim's sentence. Returns whether the decision used words before the claim's own phrase.
+    of its own; `sentence` the masked text and the end of the claim's sentence. Returns whether
+    the decision used words before the claim's own phrase.
     """
     before, after, verb_phrase, head = own
     read_after, read_before = rules.read_after(after), rules.read_before(_without_outperformed(before))
@@ -237,10 +238,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = read_after.blocked
         return False
     bare = _BARE_COMPARATIVE_RE.fullmatch(after)
-    if bare and not read_before.specific and _coordinated_with(previous, claim.group, sentence[0]):
-        # "(>34% and ~17% lower than A and B)": a number coordinated with the previous one (split
-        # only by its own hedge) shares that claim's quantity, not an older antecedent's
-        _adopt(claim, rules.Reading(metric=previous.metric, benefit=previous.benefit))
+    if bare and not read_before.specific and _take_coordinated(claim, previous, sentence[0]):
         return False
     if lookback is not None and bare and not read_before.specific:
         # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity
@@ -257,10 +255,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
             if claim.metric == "storage" and _MODEL_STORAGE_RE.search(before + after):
                 claim.metric = "model size"  # "the storage of neural networks": a model's size
             return False
-    trailing = shapes.trailing_quantity(sentence[0], claim.group.post_end, sentence[1])
-    if trailing is not None and not read_after.blocked and not read_before.blocked:
-        _adopt(claim, trailing[0])
-        claim.evidence_end = max(claim.evidence_end, trailing[1])
+    if not read_before.blocked and _take_trailing(claim, sentence):
         return False
     if read_before.blocked and read_after.metric is None:
         claim.blocked = read_before.blocked
@@ -295,9 +290,24 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
     return True
 
 
-def _coordinated_with(previous: Claim | None, group: Group, masked: str) -> bool:
-    return (previous is not None and previous.blocked is None and previous.metric is not None
-            and _HEDGED_JOIN_RE.fullmatch(masked, previous.group.end, group.start) is not None)
+def _take_coordinated(claim: Claim, previous: Claim | None, masked: str) -> bool:
+    """ "(>34% and ~17% lower than A and B)": a number coordinated with the previous one (split only
+    by its own hedge) shares that claim's quantity, not an older antecedent's."""
+    if previous is None or previous.blocked is not None or previous.metric is None \
+            or _HEDGED_JOIN_RE.fullmatch(masked, previous.group.end, claim.group.start) is None:
+        return False
+    _adopt(claim, rules.Reading(metric=previous.metric, benefit=previous.benefit))
+    return True
+
+
+def _take_trailing(claim: Claim, sentence: tuple[str, int]) -> bool:
+    """ "by 2x on p99 latency", "20% better than X in energy": the quantity named after the number."""
+    trailing = shapes.trailing_quantity(sentence[0], claim.group.post_end, sentence[1])
+    if trailing is None:
+        return False
+    _adopt(claim, trailing[0])
+    claim.evidence_end = max(claim.evidence_end, trailing[1])
+    return True
 
 
 def _without_outperformed(before: str) -> str:
