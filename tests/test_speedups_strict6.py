@@ -82,3 +82,14 @@ def test_on_average_after_the_comparator_still_qualifies_the_number():
         "We present Quux. Quux lowers the per-request latency by 2.7x over Foo on average, and by up to 4x "
         "over Bar.")]
     assert got == [(2.7, "average"), (4, "up_to")]
+
+
+def test_a_figure_restated_by_an_anaphoric_subject_takes_the_previous_claims_quantity():
+    got = _items("We present Quux. Quux beats the FooSched schedule by up to 18% in throughput at equal memory. "
+                 "This gain can be raised to 27% when more memory is allowed.")
+    assert got == [(18, "%", "throughput", "increase"), (27, "%", "throughput", "increase")]
+
+
+def test_an_absolute_level_without_an_anaphoric_subject_stays_blocked():
+    got = _items("We present Quux. Quux beats FooSched by 18% in throughput. Memory use is reduced to 27%.")
+    assert got == [(18, "%", "throughput", "increase")]

@@ -89,18 +89,21 @@ def read_claims(text: str, with_context: bool = True) -> speedup_model.ReadAbstr
     sentences = sentence_spans(text)
     context = rules.ContextReader(text, masked, sentences)
     claims: list[speedup_model.Candidate] = []
-    cursor = 0
+    cursor, antecedent = 0, None
     for index, (start, end) in enumerate(sentences):
         first = cursor
         while cursor < len(units) and units[cursor].start < end:
             cursor += 1
         own = [u for u in units[first:cursor] if u.start >= start]
+        last, antecedent = antecedent, None
         if own:
             is_context = context.is_context(index)
             if is_context and not with_context:
                 continue
-            claims += [speedup_model.Candidate(c, is_context, start, end)
-                       for c in _sentence_claims(text, masked, start, end, own)]
+            read = _sentence_claims(text, masked, start, end, own)
+            coordination.restated_figure(masked, start, read[0], last)
+            claims += [speedup_model.Candidate(c, is_context, start, end) for c in read]
+            antecedent = next((c for c in reversed(read) if c.blocked is None and c.metric), None)
     return speedup_model.ReadAbstract(text, masked, claims)
 
 
