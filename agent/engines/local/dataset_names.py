@@ -57,16 +57,17 @@ def is_full_name(alias: DatasetAlias) -> bool:
             and all(w[:1].isupper() or w in _FUNCTION_WORDS for w in words))
 
 
-def with_variant(text: str, start: int, end: int, canonical: str) -> tuple[str, int]:
+def with_variant(text: str, start: int, end: int, canonical: str, alone: bool = True) -> tuple[str, int]:
     """The name to print for a gazetteer hit. LABELLING §2 keeps a stated version or variant as
     written ("ImageNet-1K", "SQuAD v1.1", "WMT 2014 English-to-German"); a derived benchmark keeps
-    its own written name ("PTB-XL" is not "Penn Treebank-XL"); other aliases print the canonical."""
+    its own written name ("PTB-XL" is not "Penn Treebank-XL"); another spelling of the name is kept
+    as written when it is the `alone` way the abstract names that dataset; otherwise the canonical."""
     surface = " ".join(text[start:end].split())
     derived = _DERIVED_SUFFIX.match(text, end)
     if derived:
         base = canonical if alias_key(surface, False) == alias_key(canonical, False) else surface
         return f"{base}-{derived.group(1)}", derived.end()
-    if _is_written_variant(surface, canonical):
+    if _is_written_variant(surface, canonical) or (alone and _is_other_spelling(surface, canonical)):
         name, end = surface, end
     elif not canonical[-1].isdigit() and (version := _VERSION.match(text, end)):
         name, end = f"{canonical} {version.group(1)}", version.end()
@@ -82,6 +83,8 @@ _LANGUAGES = (r"(?:English|German|French|Romanian|Chinese|Japanese|Czech|Russian
               r"En|De|Fr|Ro|Zh|Ja|Cs|Ru|Fi|Tr|Et|Lv|Kk|Lt|Gu|Es|It|Nl|Pt|Ar|Ko|Vi|Hi)")
 _LANGUAGE_PAIR = re.compile(rf"\s+({_LANGUAGES}\s*(?:-to-|-|\u2013|\u2192|/|\s+to\s+)\s*{_LANGUAGES})(?![A-Za-z])")
 _STEM = re.compile(r"[a-z]+?(?=v?\d|$)")
+_DESCRIPTIVE_END = re.compile(r"\b(?:data\s?set|benchmark|corpus|suite)s?$", re.I)
+_MARKUP = re.compile(r"[$^\\{}]")
 _APOSTROPHE_YEAR = re.compile(r"['’]\d{2}(?!\d)")
 
 
@@ -97,3 +100,18 @@ def _is_written_variant(surface: str, canonical: str) -> bool:
     stem_w, stem_k = _STEM.match(written), _STEM.match(known)
     # "ImageNet ILSVRC-2012" extends the family name with an edition: kept as written
     return bool(stem_w and stem_k and stem_w.group().startswith(stem_k.group()))
+
+
+def _is_other_spelling(surface: str, canonical: str) -> bool:
+    """'CriteoTB' or 'criteo-tb' for Criteo Terabyte, 'VOC 2007' for PASCAL VOC 2007: a name written in
+    another spelling than the canonical one is kept as written (§2: a stated variant stays). Printed
+    canonical instead: a separator or case variant ('CIFAR10', 'long-range arena'), a brand-prefixed
+    form that contains the canonical name ('MS COCO', 'Microsoft COCO'), a plural, a descriptive name
+    ending in 'dataset' and an all-capitals acronym of a multi-word name ('PTB')."""
+    if _MARKUP.search(surface):
+        return False  # "$τ^2$-bench": LaTeX markup is no spelling of its own
+    written, known = alias_key(surface, False), alias_key(canonical, False)
+    if written.rstrip("s") == known.rstrip("s") or known in written or _DESCRIPTIVE_END.search(surface):
+        return False  # a plural, a brand prefix, "the Foo Question Answering Dataset" (§2 drops "dataset")
+    # an acronym of a multi-word name ("PTB", "VWW") is the name's short form, not a variant of it
+    return not (" " in canonical and surface.isupper() and len(written) <= 6)

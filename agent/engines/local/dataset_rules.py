@@ -9,6 +9,8 @@ method or tool), so "real-world datasets", "30 benchmarks" and "NLP and CV bench
 
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -101,11 +103,21 @@ def find_datasets(text: str) -> list[str]:
     taken = SpanSet((m.start, m.end) for m in strong + pending)
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
+    strong += [Mention(m.start("name"), m.end("name"), m.group("name"), alias_key(m.group("name"), False))
+               for m in _NEW_NAMED_DATA.finditer(text) if not taken.overlaps(m.start("name"), m.end("name"))
+               and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
+               and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
     strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     return _finalise([m for m in kept if m.identity not in tasks])
+
+
+# "we create a new Foo2M graph/data with ...": a named collection the abstract introduces
+_NEW_NAMED_DATA = re.compile(r"\bnew\s+(?P<name>(?=[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Z][A-Za-z0-9-]+)\s+"
+                            r"(?:data|graph|collection)(?=\s*[,.;:(]|\s+(?:with|of|that|which|containing|from|"
+                            r"consisting|comprising|for|to|and)\b)")
 
 
 # "Real-world image super-resolution (RealSR)": an acronym the abstract defines for a lowercase
@@ -137,9 +149,12 @@ def _task_acronyms(text: str, identities: set[str]) -> set[str]:
 def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
     strong: list[Mention] = []
     pending: list[Mention] = []
-    for hit in gazetteer.index.find(text, lowered):
+    hits = list(gazetteer.index.find(text, lowered))
+    # "the ImageNet validation set and ILSVRC2012": named two ways, the dataset gets its canonical name
+    named = Counter(hit.payload.canonical for hit in hits)
+    for hit in hits:
         alias = hit.payload
-        name, end = with_variant(text, hit.start, hit.end, alias.canonical)
+        name, end = with_variant(text, hit.start, hit.end, alias.canonical, alone=named[alias.canonical] == 1)
         long_form = " " in alias.written and " " not in alias.canonical and (
             is_expanded(text, end, alias, gazetteer) or is_full_name(alias))
         mention = Mention(hit.start, end, alias.written if long_form else name,

@@ -251,3 +251,23 @@ def parenthetical_pairs(text: str, claims: list[Any]) -> None:
             target.metric, target.benefit, target.blocked = reading.metric, reading.benefit, None
             target.direction_word = word
             target.evidence_end = max(target.evidence_end, found.end())
+
+
+# "This number can be further pushed to 31%", "The gain grows to 2.4x with batching": the subject
+# refers back to the previous sentence's claim, so the number is that claim's figure restated.
+_ANAPHORIC_SUBJECT_RE = re.compile(
+    r"\W*(?:this|that|the|these|such)\s+(?:numbers?|figures?|improvements?|gains?|speed[\s-]?ups?|advantages?|"
+    r"reductions?|savings?|benefits?|margins?)\b(?![\s-]+(?:of|in|for)\b)[^,;:_]{0,80}$", re.I)
+
+
+def restated_figure(masked: str, sentence_start: int, claim: Any, antecedent: Any | None) -> bool:
+    """Give `claim` (blocked as an absolute level or unnamed) the quantity of `antecedent`, the last
+    claim of the previous sentence, when its sentence opens with an anaphoric subject."""
+    if antecedent is None or claim.blocked not in ("absolute", "unnamed") or antecedent.metric is None \
+            or antecedent.group.members[-1].unit != claim.group.members[0].unit \
+            or not _ANAPHORIC_SUBJECT_RE.match(masked, sentence_start, claim.group.start):
+        return False
+    claim.metric, claim.benefit, claim.blocked = antecedent.metric, antecedent.benefit, None
+    claim.direction_word, claim.qualifier = antecedent.direction_word, None
+    claim.evidence_start = sentence_start
+    return True

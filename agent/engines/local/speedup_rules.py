@@ -119,6 +119,11 @@ def _cues(phrase: str) -> list[Cue]:
     return cues
 
 
+def cues_of(phrase: str) -> list[Cue]:
+    """The quantity, quality and proxy words of `phrase`, in order (for phrase-shape checks)."""
+    return _cues(phrase)
+
+
 def _reading(phrase: str, anchor: Cue, cues: list[Cue]) -> Reading:
     if anchor.kind != "metric":
         return Reading(blocked=anchor.kind)

@@ -66,6 +66,37 @@ def match_speed_word(claim: Any, masked: str, after: str, span: tuple[int, int])
             claim.metric, claim.benefit = reading.metric, reading.benefit
 
 
+# "by 1.5x to 14.5x on average latency", "5.6x improvement on the frame rate", "2x speedup in latency":
+# the quantity is named after the number, behind "in/on (terms of)"; the words up to the next stop.
+# ... also behind the comparator: "20% better than Foo in energy"
+_TRAILING_IN_RE = re.compile(r"[\s$]*(?:(?:than|over|compared\s+(?:to|with))\s+[^,;:()_]{1,60}?\s+)?"
+                             r"(?:in|on)\s+(?:terms\s+of\s+)?(?:the\s+|its\s+|their\s+)?", re.I)
+# A process or a setting after "on"/"in" says where the claim was measured, not what it measures
+# ("2x speedup on large batch sizes", "3x speedup in training ResNet").
+_NOT_TRAILING_QUANTITY = frozenset({"batch size", "training time", "search cost", "model size", "tokens"})
+
+
+def trailing_quantity(masked: str, post_end: int, limit: int) -> tuple[rules.Reading, int] | None:
+    """The §1.3 quantity named right after the claim's own phrase behind "in"/"on", and where its
+    words end; None when nothing specific is named there."""
+    opening = _TRAILING_IN_RE.match(masked, post_end, limit)
+    if opening is None or opening.end() == post_end:
+        return None
+    stop = rules.lexicon().post_stop.search(masked, opening.end(), min(limit, opening.end() + 60))
+    end = stop.start() if stop else min(limit, opening.end() + 60)
+    phrase = masked[opening.end():end].split("_", 1)[0].rstrip(" $")  # "_": a masked number or aside
+    cues = rules.cues_of(phrase)
+    if not cues or phrase[max(c.end for c in cues):].strip():
+        return None  # the quantity only modifies another head: "on energy efficient MCUs" is a platform
+    reading = rules.read_after(phrase)
+    if not reading.specific or reading.weak or reading.metric in _NOT_TRAILING_QUANTITY:
+        return None
+    return reading, end
+
+
+_STATISTIC_WORDS = frozenset({"average", "mean", "median", "overall", "total", "aggregate", "per-user"})
+
+
 def off_list_object(before: str) -> bool:
     """ "increases the epoch budget by 8x", "improves its ability to encode syntax by 8%": the number
     measures the object of a change verb, a common noun phrase that names nothing on the §1.3 list
@@ -75,7 +106,10 @@ def off_list_object(before: str) -> bool:
         return False
     phrase = match.group("object")
     words = phrase.split()
-    if not words or any(c.isupper() or c.isdigit() for w in words for c in w) \
+    # a statistic of it ("the average QoE", "the median TTFT") makes a capitalised word a measured
+    # quantity, not a system's name
+    measured = len(words) > 1 and words[0].lower() in _STATISTIC_WORDS
+    if not words or (not measured and any(c.isupper() or c.isdigit() for w in words for c in w)) \
             or words[0].lower() in ("it", "this", "them", "these", "that", "performance"):
         return False
     return rules.read_after(phrase).empty and not rules.lexicon().faster.search(phrase)
@@ -89,6 +123,15 @@ def average_earlier(sentence: Any, group: Any) -> bool:
         pass
     # only before the sentence's first number: "32% ... on average ..., and 59% on X" keeps it with the 32%
     return found is not None and not any(c.isdigit() for c in sentence.text[sentence.start:group.start])
+
+
+# "by 2.7x over Foo on average": the hedge may follow the comparator, in the same clause and before
+# the next number (masked "_")
+_AVERAGE_LATER_RE = re.compile(r"[^,;:._()]{0,80}?\b(?:on|in)\s+(?:the\s+)?average\b", re.I)
+
+
+def average_later(masked: str, post_end: int) -> bool:
+    return ON_AVERAGE_RE.match(masked, post_end) is not None or _AVERAGE_LATER_RE.match(masked, post_end) is not None
 
 
 def ratio_of_quantity(unit: str | None, after: str) -> bool:

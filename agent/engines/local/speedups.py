@@ -46,6 +46,10 @@ _OFF_LIST_OBJECT_BEFORE = re.compile(
     r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least)[\s$]*)*$", re.I)
 _MODEL_STORAGE_RE = re.compile(r"\bstorage\b[^,;]{0,40}?\b(?:of|by|for)\s+(?:the\s+|a\s+|deep\s+|neural\s+)*"
                                r"(?:networks?|models?|weights|DNNs?|CNNs?|LLMs?|[A-Z][A-Za-z]*Net\b)", re.I)
+# Two numbers joined by "and"/a comma, the second with its own hedge ("~", ">", "about"), a
+# coordination the number grouping does not merge because each keeps its qualifier.
+_HEDGED_JOIN_RE = re.compile(r"[\s$]*(?:,\s*and|,|and)[\s$]*(?:~|>|<|≈|about|around|nearly|over|approximately)"
+                             r"[\s$]*", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
@@ -85,18 +89,21 @@ def read_claims(text: str, with_context: bool = True) -> speedup_model.ReadAbstr
     sentences = sentence_spans(text)
     context = rules.ContextReader(text, masked, sentences)
     claims: list[speedup_model.Candidate] = []
-    cursor = 0
+    cursor, antecedent = 0, None
     for index, (start, end) in enumerate(sentences):
         first = cursor
         while cursor < len(units) and units[cursor].start < end:
             cursor += 1
         own = [u for u in units[first:cursor] if u.start >= start]
+        last, antecedent = antecedent, None
         if own:
             is_context = context.is_context(index)
             if is_context and not with_context:
                 continue
-            claims += [speedup_model.Candidate(c, is_context, start, end)
-                       for c in _sentence_claims(text, masked, start, end, own)]
+            read = _sentence_claims(text, masked, start, end, own)
+            coordination.restated_figure(masked, start, read[0], last)
+            claims += [speedup_model.Candidate(c, is_context, start, end) for c in read]
+            antecedent = next((c for c in reversed(read) if c.blocked is None and c.metric), None)
     return speedup_model.ReadAbstract(text, masked, claims)
 
 
@@ -159,7 +166,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     previous, verb_phrase = _continuation(masked, group, previous, back)
     lookback = (masked[back:pre_start], text[back:pre_start]) if verbless else None
     head = coordination.parenthesis_head(masked, pre_start, max(sentence.start, bounds[0] - LOOKBACK))
-    if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous):
+    if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous, (masked, sentence.end)):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
     shapes.match_speed_word(claim, masked, after, (group.end, sentence.end))
     if shapes.main_clause_quantity(claim, before, masked[back:pre_start]):
@@ -220,12 +227,13 @@ def _bare_ratio(text: str, group: Group) -> bool:
 
 
 def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str] | None,
-                   previous: Claim | None) -> bool:
+                   previous: Claim | None, sentence: tuple[str, int]) -> bool:
     """Specific quantity words beat generic speed words; the claim's own words beat inherited ones.
 
     `own` is the masked (before, after) phrase and the verb phrase that leads to the number;
     `lookback` the masked and raw sentence text before it, given only when the claim has no verb
-    of its own. Returns whether the decision used words before the claim's own phrase.
+    of its own; `sentence` the masked text and the end of the claim's sentence. Returns whether
+    the decision used words before the claim's own phrase.
     """
     before, after, verb_phrase, head = own
     read_after, read_before = rules.read_after(after), rules.read_before(_without_outperformed(before))
@@ -233,6 +241,8 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = read_after.blocked
         return False
     bare = _BARE_COMPARATIVE_RE.fullmatch(after)
+    if bare and not read_before.specific and _take_coordinated(claim, previous, sentence[0]):
+        return False
     if lookback is not None and bare and not read_before.specific:
         # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity
         # (unless the claim's own words name one: "... converge up to 6x faster").
@@ -248,6 +258,8 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
             if claim.metric == "storage" and _MODEL_STORAGE_RE.search(before + after):
                 claim.metric = "model size"  # "the storage of neural networks": a model's size
             return False
+    if not read_before.blocked and _take_trailing(claim, sentence):
+        return False
     if read_before.blocked and read_after.metric is None:
         claim.blocked = read_before.blocked
         return False
@@ -278,6 +290,26 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         return False
     claim.metric, claim.blocked, claim.benefit = inherited.metric, inherited.blocked, inherited.benefit
     claim.direction_word, claim.extra_metric = inherited.direction_word, inherited.extra_metric
+    return True
+
+
+def _take_coordinated(claim: Claim, previous: Claim | None, masked: str) -> bool:
+    """ "(>34% and ~17% lower than A and B)": a number coordinated with the previous one (split only
+    by its own hedge) shares that claim's quantity, not an older antecedent's."""
+    if previous is None or previous.blocked is not None or previous.metric is None \
+            or _HEDGED_JOIN_RE.fullmatch(masked, previous.group.end, claim.group.start) is None:
+        return False
+    _adopt(claim, rules.Reading(metric=previous.metric, benefit=previous.benefit))
+    return True
+
+
+def _take_trailing(claim: Claim, sentence: tuple[str, int]) -> bool:
+    """ "by 2x on p99 latency", "20% better than X in energy": the quantity named after the number."""
+    trailing = shapes.trailing_quantity(sentence[0], claim.group.post_end, sentence[1])
+    if trailing is None:
+        return False
+    _adopt(claim, trailing[0])
+    claim.evidence_end = max(claim.evidence_end, trailing[1])
     return True
 
 
@@ -338,7 +370,7 @@ def _qualifier(masked: str, group: Group, before: str, after: str, previous: Cla
             and _DETERMINERS_ONLY_RE.fullmatch(before)
             and not _CLAUSE_BREAK_RE.search(masked, previous.group.end, group.start)):
         return previous.qualifier  # "up to a 2x speedup ... and a 2.5x improvement"
-    if rules.mentions_average(before + " " + after) or shapes.ON_AVERAGE_RE.match(masked, group.post_end):
+    if rules.mentions_average(before + " " + after) or shapes.average_later(masked, group.post_end):
         return "average"
     return None
 
