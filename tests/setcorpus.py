@@ -32,3 +32,37 @@ def entity_members(question: str, papers: list[P]) -> set[str]:
     assert groups, f"no entity read from {question!r}"
     facts = {p.id: paper_facts(p.title, p.abstract) for p in papers}
     return {pid for pid, f in facts.items() if all(any(meets(c, f) for c in g) for g in groups)}
+
+
+def build_extracted_corpus(root, papers) -> "Path":
+    """Ingest (title, date, category, abstract) rows under `root` and extract them with the local engine
+    (keyword topics): the home of a small store for end-to-end `ask` tests. Returns that home."""
+    import json
+
+    from agent.corpus import ingest
+    from agent.engines.local.engine import LocalEngine
+    from agent.extract import extract_batch
+    from core.settings import Settings
+    from store.index import close_all
+
+    src = root / "src"
+    src.mkdir()
+    rows = [{"title": t, "date": d, "category": c, "abstract": a} for t, d, c, a in papers]
+    (src / "papers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    settings = Settings(home=root / "home", seeds_dir=src)
+    ingest([src], settings)
+    extract_batch(LocalEngine(use_embeddings=False), input_path=None, use_all=True, output=None, settings=settings)
+    close_all()
+    return root / "home"
+
+
+def store_env(corpus_home, papers_home):
+    """(settings, store) over a fresh copy of a built corpus home; close with store.index.close_all()."""
+    import shutil
+
+    from agent.corpus import open_store
+    from core.settings import Settings
+
+    shutil.copytree(corpus_home, papers_home, dirs_exist_ok=True)
+    settings = Settings(home=papers_home)
+    return settings, open_store(settings)

@@ -5,9 +5,7 @@ the hash seed; a hardware named only as a compared baseline is not used."""
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 
 import agent
 from agent.qa import ask
+from setcorpus import build_extracted_corpus, store_env
 
 REPO = Path(agent.__file__).resolve().parent.parent     # the code under test, also in the subprocesses
 PAPERS = [
@@ -53,33 +52,14 @@ PAPERS = [
 
 @pytest.fixture(scope="module")
 def corpus_home(tmp_path_factory):
-    from agent.corpus import ingest
-    from agent.engines.local.engine import LocalEngine
-    from agent.extract import extract_batch
-    from core.settings import Settings
-    from store.index import close_all
-
-    root = tmp_path_factory.mktemp("lists-corpus")
-    src = root / "src"
-    src.mkdir()
-    rows = [{"title": t, "date": d, "category": c, "abstract": a} for t, d, c, a in PAPERS]
-    (src / "papers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    settings = Settings(home=root / "home", seeds_dir=src)
-    ingest([src], settings)
-    extract_batch(LocalEngine(use_embeddings=False), input_path=None, use_all=True, output=None, settings=settings)
-    close_all()
-    return root / "home"
+    return build_extracted_corpus(tmp_path_factory.mktemp("lists-corpus"), PAPERS)
 
 
 @pytest.fixture
 def env(corpus_home, papers_home):
-    from agent.corpus import open_store
-    from core.settings import Settings
     from store.index import close_all
 
-    shutil.copytree(corpus_home, papers_home, dirs_exist_ok=True)
-    settings = Settings(home=papers_home)
-    yield settings, open_store(settings)
+    yield store_env(corpus_home, papers_home)
     close_all()
 
 
