@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from agent.qa.text import SPEED_METRICS, SPEED_WORDS
+
 _CUE = (r"compar\w*\s+(?:[\w-]+\s+){0,3}?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|surpass\w*|"
         r"(?:faster|better|higher|lower|smaller|cheaper)\s+(?:[\w-]+\s+){0,2}?than|(?:speed-?ups?|improvements?|gains?)\s+(?:over|against)|"
         r"(?:over|against|versus|vs\.?)")
@@ -135,8 +137,6 @@ def without_citations(sentence: str) -> str:
 
 _THAN = re.compile(r"\b(?:than|over|against|compared\s+(?:to|with)|relative\s+to|vs\.?|versus)\s+(?:the\s+|a\s+|an\s+)?"
                    r"(?P<x>[^?,;]+)", re.I)
-_SPEED = re.compile(r"\bfaster\b|\bspeed-?ups?\b|\bquicker\b|\baccelerat\w*", re.I)
-SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
 
 
 def compared_with(question: str) -> str | None:
@@ -161,7 +161,7 @@ def comparing_sentence(ctx, src, question: str, metric: str | None = None) -> st
     if name is None:
         return None
     rx = name_rx(name)
-    wanted = set(metric_family(metric)) or (set(SPEED_METRICS) if _SPEED.search(question) else set())
+    wanted = set(metric_family(metric)) or (set(SPEED_METRICS) if SPEED_WORDS.search(question) else set())
     rows = [row for row in claims_rows(ctx.store, ClaimQuery(paper_ids=[src.id]))
             if row.get("baseline") and rx.search(row["baseline"])]
     if rows:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from agent.qa.drafting import Draft, finish, insufficient, mention, strip_end
 from agent.qa.figure_check import QUANTITY, in_range
-from agent.qa.text import display, label, term_set
+from agent.qa.text import SPEED_WORDS, display, label, term_set
 from agent.qa.types import Answer
 from core.text import split_sentences as sentences
 
@@ -89,9 +89,6 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
     return display(pick.group(0).replace("$", "")).strip()
 
 
-_SPEED_WORDS = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b", re.I)
-
-
 def figure_metrics(text: str) -> set[str]:
     """The metrics `text` names (the vocabulary's metric words, or "speedup" for speed-up words): for a
     question, what it asks; for the words right after a figure, what the figure measures. So "What
@@ -100,7 +97,7 @@ def figure_metrics(text: str) -> set[str]:
     from agent.qa.thresholds import named_metrics
 
     named = set(named_metrics(text))
-    return named or ({"speedup"} if _SPEED_WORDS.search(text) else set())
+    return named or ({"speedup"} if SPEED_WORDS.search(text) else set())
 
 
 # The last comparison word before "respectively" opens the list of items (greedy prefix).

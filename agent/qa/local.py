@@ -19,14 +19,13 @@ from agent.qa.drafting import mention as _mention
 from agent.qa.drafting import sentence_with as _sentence_with
 from agent.qa.drafting import strip_end as _strip_end
 from agent.qa.router import Facet, Route, route, vocabulary
-from agent.qa.text import label, term_set
+from agent.qa.text import SPEED_METRICS, label, term_set
 from agent.qa.tools import (QAContext, bm25_scores, dense_scores, metric_family, paper_extraction,
                             query_claims, search_papers, text_matches, top_speedups)
 from agent.qa.types import Answer, Source
 from core.text import split_sentences
 
 _SPEED = re.compile(r"\bspeed-?ups?\b|\bfast(?:er|est)?\b|\bspeed\b", re.I)
-SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
 _DESCRIBE_WORDS = term_set("tell more about first second third fourth fifth last one paper it that this "
                            "summarize summary details")
 _TOPIC_MIN_MENTIONS = 1   # recall first: a topic phrase the abstract says once counts (the qualifiers then narrow)

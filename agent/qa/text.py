@@ -64,6 +64,10 @@ def display(text: str) -> str:
     return text
 
 
+# Words that ask about speed ("speedup", "faster", "accelerate", "quicker") when no metric is named.
+SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")   # what those words ask for
+SPEED_WORDS = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b", re.I)
+
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{2,}(?![\w-])")
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agent.qa.text import SPEED_METRICS, SPEED_WORDS  # noqa: F401 (SPEED_METRICS re-exported)
+
 # A factor in words ("three times", "ten-fold") or as an order of magnitude ("an order of magnitude": 10x)
 WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
          "twenty": 20, "fifty": 50, "a hundred": 100, "one hundred": 100, "hundred": 100, "a thousand": 1000,
@@ -24,9 +26,7 @@ _THRESHOLD = re.compile(
     r"at\s+least|no\s+less\s+than|>=|≥|>)\s*(?:an?\s+(?=\d))?" + _NUM + r"|"
     + _NUM.replace("?P<n>", "?P<n2>").replace("?P<unit>", "?P<unit2>").replace("?P<orders>", "?P<orders2>")
     + r"\s+or\s+(?P<op2>more|higher|greater|above|better))", re.I)
-_SPEED = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b", re.I)
 _REDUCE = re.compile(r"\b(?:reduc\w*|sav\w*|cut\w*|lower\w*|less|shrink\w*|decreas\w*|smaller)\b", re.I)
-SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def metrics_asked(question: str, metric: str | None, th: Threshold) -> tuple[str
         if th.unit == "%":
             return tuple(named)
         return tuple(dict.fromkeys(m for n in named for m in metric_family(n) if m != "speedup"))
-    if _SPEED.search(question):
+    if SPEED_WORDS.search(question):
         return SPEED_METRICS
     return ()
 
