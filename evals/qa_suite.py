@@ -14,7 +14,7 @@ qa_blind.jsonl (`blind`, labelled before the answerability work, scored once aft
 and qa_blind2.jsonl (`blind2`, labelled by someone who never ran the QA code, while the second
 answerability pass was being written; scored once after it) and qa_blind3.jsonl / qa_blind4.jsonl (`blind3`, `blind4`), the same way for the round-3 passes, and
 qa_blind5.jsonl (`blind5`) and qa_blind6.jsonl (`blind6`, list questions) for round 4, and
-qa_blind7.jsonl (`blind7`) and qa_blind8.jsonl (`blind8`, a second round-5 file) for round 5 (absent from a checkout -> not reported). Each file's
+qa_blind7.jsonl (`blind7`) and qa_blind8.jsonl (`blind8`, a second round-5 file) for round 5, and qa_blind9.jsonl (`blind9`) for round 6 (absent from a checkout -> not reported). Each file's
 summary field has:
 - answered:          answerable questions not declined;
 - decline_precision: declined questions that are really unanswerable / all declined;
@@ -196,7 +196,7 @@ def run_qa(corpus, questions: list[dict], *, ask: AskFn | None = None, engine: s
 QA_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "blind"),
             ("qa_blind2.jsonl", "blind2"), ("qa_blind3.jsonl", "blind3"), ("qa_blind4.jsonl", "blind4"),
             ("qa_blind5.jsonl", "blind5"), ("qa_blind6.jsonl", "blind6"), ("qa_blind7.jsonl", "blind7"),
-            ("qa_blind8.jsonl", "blind8"))
+            ("qa_blind8.jsonl", "blind8"), ("qa_blind9.jsonl", "blind9"))
 
 
 def run_qa_files(corpus, question_sets: dict[str, list[dict]], **kwargs) -> SuiteResult:
