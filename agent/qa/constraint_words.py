@@ -93,65 +93,12 @@ def probability(feats: dict[str, float], m: dict | None = None) -> float:
 
 
 def score_groups(groups, question: str, index, subject=None) -> None:
-    """Set each group's `must` probability (1.0 when no model is shipped) and `declines` (the decline
-    model's, when one is shipped)."""
-    d = decline_model()
+    """Set each group's `must` probability (1.0 when no model is shipped)."""
     for i, g in enumerate(groups):
-        first = g is subject or (subject is None and i == 0)
-        g.must = probability(features(g, question, index, first=first))
-        if d is not None:
-            g.declines = decline_probability(decline_features(g, question, index, first=first), d)
+        g.must = probability(features(g, question, index, first=(g is subject or (subject is None and i == 0))))
 
 
 def framing(group) -> bool:
-    """The question wrote this group to frame or describe, not to constrain: the must-hold model says
-    so, or the decline model says a set answer must not be declined on it (`decline_probability`)."""
-    m, d = model(), decline_model()
-    return (m is not None and getattr(group, "must", 1.0) < m["cutoff"]) or \
-        (d is not None and getattr(group, "declines", 1.0) < d["cutoff"])
-
-
-# -- the decline decision ----------------------------------------------------------------------------
-# The must-hold model above is fitted on every group of a set question, labelled by whether the gold
-# papers write it. A set answer is declined on one decision only: a group no paper of the subject
-# writes, read as a constraint. Framing words ("work", "approaches", "entries", "decide") reach that
-# decision because no member writes them the way the question does; a real unmet constraint ("6-bit",
-# "machine translation") reaches it too. The decline model is fitted on exactly those decisions in the
-# dev files (bench/decline_words.py: label 1 when the question is not covered and the group is what its
-# label names missing, 0 when the question is answerable), over corpus statistics of the group: how many
-# papers write it, how many in a title, and how *bursty* it is (a topical term is repeated by the
-# abstracts that use it, a framing word is written once and spread over every topic: Church & Gale's
-# burstiness), beside its shape and place in the question.
-DECLINE_PATH = MODEL_PATH.parent / "decline_words.json"
-DECLINE_FEATURES = ("log_share", "title_share", "burst", "repeat_share", "phrase_words", "alternatives", "verb_form",
-                    "capitals", "digit", "position", "first")
-
-
-def _burst(index, phrases) -> tuple[float, float]:
-    """(log of the mean count in the papers writing it, share of those that write it at least twice),
-    the most topical alternative's; (0, 0) when no paper writes it."""
-    best = (0.0, 0.0)
-    for p in phrases:
-        ids = index.papers(p)
-        if ids:
-            counts = [index.count(p, pid) for pid in ids]
-            best = max(best, (math.log(max(1.0, sum(counts) / len(counts))), sum(c >= 2 for c in counts) / len(counts)))
-    return best
-
-
-def decline_features(group, question: str, index, first: bool = False) -> dict[str, float]:
-    f = features(group, question, index, first)
-    f["burst"], f["repeat_share"] = _burst(index, group.phrases)
-    return {k: f[k] for k in DECLINE_FEATURES}
-
-
-@lru_cache(maxsize=1)
-def decline_model() -> dict | None:
-    if not DECLINE_PATH.exists():
-        return None
-    return json.loads(DECLINE_PATH.read_text())
-
-
-def decline_probability(feats: dict[str, float], m: dict | None = None) -> float:
-    """P(a set answer is rightly declined on this group, when no paper of the subject writes it)."""
-    return probability(feats, m or decline_model())
+    """The model says the question wrote this group to frame or describe, not to constrain."""
+    m = model()
+    return m is not None and getattr(group, "must", 1.0) < m["cutoff"]
