@@ -68,21 +68,43 @@ def rows(store, settings) -> list[tuple[str, str, str, dict, int]]:
         cw.model.cache_clear()
 
 
+# Round 6: the rows of rounds 4-5 came from answerable set questions only, so the model never saw the
+# constraint of a question the corpus does not cover ("... on photonic chips") and learned that a
+# word the gold papers do not write is framing. Not-covered questions the router reads as set questions
+# add their labelled constraint (`missing`) as must-hold rows; a group no paper writes is kept (label 0
+# on an answerable question: its gold papers say it otherwise; 1 when it is the labelled constraint).
+# Measured leave-one-file-out end to end (`--uncovered-rows --ask-current --ask`): no file gains, qa_blind8
+# loses two set answers (20/28 -> 18/28), so the shipped model keeps the round-5 rows (the default).
+UNCOVERED_ROWS = "--uncovered-rows" in sys.argv
+
+
 def _rows(corpus, index) -> list:
     from agent.qa import constraint_words as cw
-    from agent.qa import set_concepts as sc
+    from agent.qa.router import route, vocabulary
+    from agent.qa.text import term_set
 
+    vocab = vocabulary()
     out = []
     for file, _ in TUNING_FILES:
         for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
             q = json.loads(line)
             gold = [p for p in corpus.paper_ids(q["answers"]) if p in index.docs] if q["kind"] == "set" else []
-            if not gold:
+            labelled = term_set(" ".join(q.get("missing") or [])) if q["kind"] == "unanswerable" else set()
+            uncovered = UNCOVERED_ROWS and bool(labelled) and route(q["question"], vocab).kind == "set"
+            if not gold and not uncovered:
                 continue
             for i, g in enumerate(question_groups(q["question"], index)):
-                if not any(index.papers(p) for p in g.phrases):
-                    continue      # no paper writes it: no gold paper can, so the label would only say that
-                label = must_label(g, gold, index)
+                written = any(index.papers(p) for p in g.phrases)
+                if uncovered:
+                    if not term_set(g.surface) & labelled:
+                        continue      # another word of a not-covered question: neither label is honest
+                    label = 1
+                elif not written:
+                    if not UNCOVERED_ROWS:
+                        continue      # (round 5) no paper writes it: no gold paper can
+                    label = 0
+                else:
+                    label = must_label(g, gold, index)
                 out.append((file, q["id"], g.surface, cw.features(g, q["question"], index, first=i == 0), label))
     return out
 
@@ -121,37 +143,41 @@ def lofo(data, raw, y, files) -> dict[str, dict]:
     return out
 
 
-def ask_lofo(data, raw, y, files, settings, store) -> None:
-    """Set completeness of `ask` per file with the model fitted on the other files only."""
+def ask_lofo(data, raw, y, files, settings, store, current: bool = False) -> None:
+    """Per file, with the model fitted on the other files only (`current`: the shipped model): set
+    questions answered and complete, not-covered questions declined with `missing` named."""
     from agent.qa import ask, constraint_words
     from evals.corpus_env import EvalCorpus
     from evals.qa_suite import score_answer
 
     corpus = EvalCorpus(settings, store, True)
     shipped = constraint_words.MODEL_PATH
-    total = [0, 0]
+    total = np.zeros(5, dtype=int)
     with tempfile.TemporaryDirectory() as tmp:
-        constraint_words.MODEL_PATH = Path(tmp) / "constraint_words.json"
         try:
             for file, _ in TUNING_FILES:
-                held = files != file
-                constraint_words.MODEL_PATH.write_text(json.dumps(fit_model(raw[held], y[held], files[held])))
+                if not current:
+                    held = files != file
+                    constraint_words.MODEL_PATH = Path(tmp) / "constraint_words.json"
+                    constraint_words.MODEL_PATH.write_text(json.dumps(fit_model(raw[held], y[held], files[held])))
                 constraint_words.model.cache_clear()
-                done = n = 0
+                f = np.zeros(5, dtype=int)     # sets, answered, complete, not covered, declined
                 for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
                     q = json.loads(line)
-                    if q["kind"] != "set":
+                    if q["kind"] not in ("set", "unanswerable"):
                         continue
                     row = score_answer(q, corpus.paper_ids(q["answers"]), ask(q["question"], settings=settings, store=store))
-                    n += 1
-                    done += bool(row["set_complete"])
-                total[0] += done
-                total[1] += n
-                print(f"  held out {file}: set complete {done}/{n}")
+                    if q["kind"] == "set":
+                        f += (1, row["answered"] == 1.0, bool(row["set_complete"]), 0, 0)
+                    else:
+                        f += (0, 0, 0, 1, row["declined"] == 1.0)
+                total += f
+                print(f"  {'shipped' if current else 'held out'} {file:18} sets answered {f[1]}/{f[0]}, complete {f[2]}/{f[0]}; "
+                      f"not covered declined {f[4]}/{f[3]}", flush=True)
         finally:
             constraint_words.MODEL_PATH = shipped
             constraint_words.model.cache_clear()
-    print(f"LOFO set complete {total[0]}/{total[1]}")
+    print(f"  total: sets answered {total[1]}/{total[0]}, complete {total[2]}/{total[0]}; not covered declined {total[4]}/{total[3]}")
 
 
 def main() -> None:
@@ -184,6 +210,8 @@ def main() -> None:
     if "--write" in sys.argv:
         constraint_words.MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n")
         print(f"wrote {constraint_words.MODEL_PATH}")
+    if "--ask-current" in sys.argv:
+        ask_lofo(data, raw, y, files, settings, store, current=True)
     if "--ask" in sys.argv:
         ask_lofo(data, raw, y, files, settings, store)
 
