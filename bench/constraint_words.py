@@ -75,6 +75,10 @@ def rows(store, settings) -> list[tuple[str, str, str, dict, int]]:
 # on an answerable question: its gold papers say it otherwise; 1 when it is the labelled constraint).
 # Measured leave-one-file-out end to end (`--uncovered-rows --ask-current --ask`): no file gains, qa_blind8
 # loses two set answers (20/28 -> 18/28), so the shipped model keeps the round-5 rows (the default).
+# The plain refit on all ten files (round-5 rows) was measured too: 149/164 sets answered vs 148 for the
+# shipped eight-file model, leave-one-file-out, but in sample it turns a paraphrase of qa_blind8 into a
+# decline; one question is noise, so the shipped model stays the eight-file fit (`--check` fails on
+# purpose until a refit beats it by more).
 UNCOVERED_ROWS = "--uncovered-rows" in sys.argv
 
 
