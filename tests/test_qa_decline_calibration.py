@@ -4,7 +4,7 @@ answer, on invented text and an invented corpus (no fixture question):
 - the uncovered-task-phrase model (agent/qa/uncovered_weight.py), now fitted on every paper a look-up
   weighs: a task the paper does not write stands on a paper retrieval only leans towards, and is
   outweighed on a paper retrieval is sure of;
-- the set-question constraint-word model (agent/qa/constraint_words.py), refitted on all ten dev files:
+- the set-question constraint-word model (agent/qa/constraint_words.py; measured refits were not adopted):
   framing words ("works", "try", a purpose verb) never become an unmet constraint, a name the question
   writes that no subject paper uses does.
 """
