@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from agent.qa.head_noun import set_shape
+
 VOCAB_FILE = Path(__file__).resolve().parent.parent / "data" / "qa_vocab.yaml"
 
 _NUMERIC = re.compile(
@@ -41,7 +43,7 @@ _SET = re.compile(r"^(?:[^,?]{1,80},\s*)?\s*(?!(?:which|what)\s+(?:single\s+)?(?
                   r"systems|studies|methods|approaches|techniques|frameworks|ones)\b|\ball\s+(?:the\s+)?papers\b|"
                   r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"
                   r"^\s*how\s+many\s+papers\b|^\s*(?:which|what)\s+of\s+(?:those|these|them)\b", re.I)
-_COUNT = re.compile(r"^\s*how\s+many\s+papers\b", re.I)
+_COUNT = re.compile(r"^\s*how\s+many\b", re.I)
 # "What about quantization?", "And KITTI?", "Anything on FPGAs?": a question that is only a subject asks
 # for the papers of that subject (a topic, dataset or hardware facet), not for one paper.
 _ONLY_SUBJECT = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and|anything\s+(?:on|about)|"
@@ -99,6 +101,7 @@ class Route:
     entities: list[str] = field(default_factory=list)     # named entities filtered on (kind=value)
     qualifiers: list[str] = field(default_factory=list)   # words every listed paper had to use
     near: list[str] = field(default_factory=list)   # a set no paper meets: ids that meet the rest of it
+    head: str | None = None                # the question's head noun ("entries", "thesis"): framing, no constraint
 
     def describe(self) -> str:
         parts = list(self.entities) + [f"{f.kind}={f.value}" for f in self.facets]
@@ -326,11 +329,13 @@ def route(question: str, vocab: Vocabulary, *, has_context: bool = False) -> Rou
     if follow and (m := _ORDINAL.search(q)):
         word = (m.group(1) or m.group(2) or "").lower()
         r.ordinal = -1 if word == "last" else _ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 0) or None
+    shape, head = set_shape(q)
+    r.head = head.word if head else None
     if _COMPARE.search(q):
         r.kind = "compare"
     elif _TOP.search(q):
         r.kind = "top"
-    elif _SET.search(q):
+    elif shape is True or (shape is None and _SET.search(q)):
         r.kind = "set"
         r.count_only = bool(_COUNT.search(q))
         r.phrases = subject_phrases(q)
