@@ -278,10 +278,15 @@ def uncovered_phrase(question: str, doc_text: str, stats, max_words: int = 4) ->
     from agent.qa.text import covered_by_senses
     from agent.qa.text import STOP, stem, tokens
 
+    from agent.qa.head_noun import set_shape
+
     have = term_set(doc_text)
+    head = set_shape(question)[1]       # "Which entry/thesis ...": the head noun frames, it is no constraint
     runs: list[list[str]] = [[]]
     for word in _surface_words(question):
         content = [t for t in tokens(word.lower()) if t not in STOP and len(t) > 1]
+        if head is not None and word == head.word:
+            content = []
         if content and all(stem(t) not in have for t in content) and not covered_by_senses(word, have):
             runs[-1].append(word)
         elif runs[-1]:

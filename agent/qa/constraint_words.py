@@ -94,8 +94,13 @@ def probability(feats: dict[str, float], m: dict | None = None) -> float:
 
 def score_groups(groups, question: str, index, subject=None) -> None:
     """Set each group's `must` probability (1.0 when no model is shipped)."""
+    from agent.qa.head_noun import set_shape
+
+    head = set_shape(question)[1]
     for i, g in enumerate(groups):
         g.must = probability(features(g, question, index, first=(g is subject or (subject is None and i == 0))))
+        if head is not None and g.surface.split()[:1] == [head.word]:
+            g.must = 0.0    # "entries", "efforts ...": the question's head noun frames the set (agent/qa/head_noun.py)
 
 
 def framing(group) -> bool:
