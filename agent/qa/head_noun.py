@@ -46,6 +46,11 @@ _DET = {"the", "a", "an", "its", "their", "our", "this", "these", "those", "each
 _CONJ = {"and", "or", "but", "nor", "so", "yet", "not", "also", "only", "first", "still", "actually",
          "really", "ever", "most", "best"}
 _STOP = _AUX | _PREP | _REL | _DET | _CONJ
+# Nouns that name one piece of work (the router's single-work words, agent/qa/router.py _SET): before
+# an "-s" word they are the head, not a modifier ("Which thesis studies cache misses ...").
+WORK_NOUNS = {"work", "paper", "study", "system", "method", "approach", "framework", "review", "survey",
+              "tool", "technique", "thesis", "dissertation", "article", "preprint", "publication", "report",
+              "manuscript", "whitepaper", "entry"}
 _DO = {"do", "does", "did", "can", "could", "will", "would", "should"}
 
 _NOUN_SUFFIX = re.compile(r"(?:tions|sions|ments|ors|ities|ances|ences|isms|ists|ants|ents|ures|ies|"
@@ -129,7 +134,7 @@ def noun_phrase_head(text: str, offset: int = 0) -> Head | None:
             nxt = toks[i + 1].group(0) if i + 1 < len(toks) else None
             if head.plural and (not plural(w) or _s_word(w) and _verb_odds(w, nxt) > 0):
                 break                    # "efforts compress ...": the verb of a plural head
-            if not head.plural and _s_word(w) and _verb_odds(w, nxt) >= 0:
+            if not head.plural and _s_word(w) and (head.word.lower() in WORK_NOUNS or _verb_odds(w, nxt) >= 0):
                 break                    # "thesis studies efficient ...": the verb of a singular head
             if not head.plural and re.search(r"[a-z]ed$", w) and not w[:1].isupper():
                 break                    # "paper introduced ...": a past-tense verb
