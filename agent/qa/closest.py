@@ -170,6 +170,8 @@ def closest(question: str, ctx: QAContext, r: Route, judged: list, ev, missing: 
     close = [j for j in judged[:3] if j[1].probability >= CLOSEST_MIN or j[1].named or j is judged[0] and missing
              or names_only and all(c.kind == "name" for c in j[2])
              or j is judged[0] and lay_paraphrase(question, f"{best.title or ''} {best.abstract}", ctx.stats())]
+    if not close and not what and judged:
+        close = judged[:1]   # nothing content-bearing is unmet (only a framing word, "Which thesis ..."): closest
     text_missing = "; ".join(f'"{w}"' for w in what)
     head = "No paper here answers this exactly" + (f" (not covered: {text_missing})" if what else "")
     if not close:
