@@ -112,3 +112,18 @@ def test_framing_head_is_never_missing(question, head):
     doc = "We run diffusion models on mobile phones and describe a study of it."
     missing = uncovered_phrase(question, doc, stats) or ""
     assert head not in missing.lower()
+
+
+def test_set_path_drops_the_head_noun_group():
+    """"What research exists on X", "What efforts compress Y": the head noun (and the "exists" of that
+    shape) is cut from the set's concept groups, so no listed paper must write it."""
+    from agent.qa.constraint_words import drop_head_noun
+    from agent.qa.set_groups import Group
+
+    groups = [Group([("research",), ("exist",)], "research exists"), Group([("differenti", "privaci")],
+                                                                            "differential privacy")]
+    drop_head_noun(groups, "What research exists on federated learning with differential privacy?")
+    assert [g.surface for g in groups] == ["differential privacy"]
+    groups = [Group([("effort",), ("compress", "larg")], "efforts compress large")]
+    drop_head_noun(groups, "What efforts compress large language models?")
+    assert [(g.surface, g.phrases) for g in groups] == [("compress large", [("compress", "larg")])]

@@ -94,13 +94,41 @@ def probability(feats: dict[str, float], m: dict | None = None) -> float:
 
 def score_groups(groups, question: str, index, subject=None) -> None:
     """Set each group's `must` probability (1.0 when no model is shipped)."""
-    from agent.qa.head_noun import set_shape
-
-    head = set_shape(question)[1]
+    drop_head_noun(groups, question)
     for i, g in enumerate(groups):
         g.must = probability(features(g, question, index, first=(g is subject or (subject is None and i == 0))))
-        if head is not None and g.surface.split()[:1] == [head.word]:
-            g.must = 0.0    # "entries", "efforts ...": the question's head noun frames the set (agent/qa/head_noun.py)
+
+
+def drop_head_noun(groups: list, question: str) -> None:
+    """The question's head noun ("Which entries ...", "What efforts compress ...", "What research exists
+    on ...", agent/qa/head_noun.py) frames the set: it says what kind of answer is wanted, so no listed
+    paper must write it. It is cut from the front of its group (with the "exists" of that shape), and a
+    group left empty is removed from `groups` in place."""
+    from agent.qa.head_noun import set_shape
+    from agent.qa.text import stem
+
+    head = set_shape(question)[1]
+    if head is None:
+        return
+    drop = {stem(head.word.lower())}
+    if re.match(r"\s+exists?\b", question[head.end:], re.I):
+        drop.add(stem("exists"))
+    for g in list(groups):
+        words = g.surface.split()
+        if not words or words[0].lower() != head.word.lower():
+            continue
+        kept = [p for p in (_strip_front(p, drop) for p in g.phrases) if p]
+        if not kept:
+            groups.remove(g)
+            continue
+        g.phrases = kept
+        g.surface = " ".join(w for i, w in enumerate(words) if not (i < 2 and stem(w.lower()) in drop))
+
+
+def _strip_front(phrase: tuple, drop: set) -> tuple:
+    while phrase and phrase[0] in drop:
+        phrase = phrase[1:]
+    return phrase
 
 
 def framing(group) -> bool:
