@@ -64,7 +64,7 @@ _IMPERATIVE = re.compile(r"^(?:please\s+)?(?:list|show|find|name|give\s+me|enume
 _QUANTIFIER = re.compile(r"^(?:all|every|each|any)\b", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Head:
     word: str            # the head noun as the question wrote it
     plural: bool
@@ -148,6 +148,7 @@ def _after(text: str, head: Head, offset: int) -> list[str]:
     return [t.group(0).lower() for t in _tokens(text[head.end - offset:])]
 
 
+@lru_cache(maxsize=512)     # the router, the decline reason and the set reader all ask
 def set_shape(question: str) -> tuple[bool | None, Head | None]:
     """(True: a set question, False: about one paper, None: no wh/imperative shape) and its head noun."""
     q = question.strip()
