@@ -127,3 +127,14 @@ def test_set_path_drops_the_head_noun_group():
     groups = [Group([("effort",), ("compress", "larg")], "efforts compress large")]
     drop_head_noun(groups, "What efforts compress large language models?")
     assert [(g.surface, g.phrases) for g in groups] == [("compress large", [("compress", "larg")])]
+
+
+@pytest.mark.parametrize("question, is_set", [
+    ("What hardware do the papers use?", True),               # object question: the subject is a set
+    ("What hardware is used by the papers on KV cache compression?", True),   # passive, plural agent
+    ("Which GPUs did FlexQ use?", False),                     # the subject is one paper
+    ("What hardware is used by FlexQ?", False),
+    ("What average speedup does MoE-Lens achieve over the baseline?", False),   # a name ending in "s"
+])
+def test_object_and_passive_questions(vocab, question, is_set):
+    assert (route(question, vocab).kind == "set") == is_set

@@ -90,6 +90,8 @@ def plural(word: str) -> bool:
     """Number of a head noun from its form: "GPUs", "entries", "theses" are plural; "thesis", "work" not."""
     if re.fullmatch(r"[A-Z0-9][A-Za-z0-9-]*[A-Z0-9]s", word):   # an acronym's plural: GPUs, LLMs, SoCs
         return True
+    if any(c.isupper() for c in word):
+        return False                      # a name ("MoE-Lens", "Atlas"): one system, whatever its last letter
     return _s_word(word) or word.lower() in ("data", "criteria", "phenomena", "people")
 
 
@@ -192,17 +194,24 @@ def set_shape(question: str) -> tuple[bool | None, Head | None]:
     after = _after(q, head, 0)
     if re.match(r"exists?\b|are\s+there\b", " ".join(after)):
         return True, head                 # "what work exists on ...", "what techniques are there ..."
-    aux = next((w for w in after if w in _STOP or not w[0].isalnum()), None)
-    if head.plural and aux in _DO and not _plural_subject(q, head) or aux == "does":
-        return None, head                 # "what speedups does FlexQ report": a figure of one paper
+    tail = q[head.end:]
+    aux = next((t for t in _tokens(tail) if t.group(0).lower() in _STOP or not t.group(0)[0].isalnum()), None)
+    word = aux.group(0).lower() if aux else ""
+    if word in _DO:
+        # the wh-phrase is the object ("which GPUs do the serving systems run on", "what speedups does
+        # FlexQ report"): the subject after the auxiliary says whether a set of papers is asked about
+        return (True if _plural_np(tail[aux.end():]) else None), head
+    if word in ("is", "are", "was", "were") and (m := re.match(r"\s+\w+(?:ed|en)\b[^?]*?\bby\s+", tail[aux.end():])):
+        if _plural_np(tail[aux.end() + m.end():]):
+            return True, head             # "what hardware is used by the papers on ...": a set
     return head.plural, head
 
 
-def _plural_subject(question: str, head: Head) -> bool:
-    """"Which GPUs do the serving systems run on": the subject after the auxiliary is a set of papers."""
-    m = re.match(r"\s*\w+\s+(?:(?:the|these|those|all|such)\s+)?", question[head.end:])
-    subject = noun_phrase_head(question[head.end + m.end():]) if m else None
-    return subject is not None and subject.plural
+def _plural_np(text: str) -> bool:
+    """The noun phrase starting `text` (after a determiner) is plural: a set of papers."""
+    m = re.match(r"\s*(?:(?:the|these|those|all|such)\s+)?", text, re.I)
+    np = noun_phrase_head(text[m.end():])
+    return np is not None and np.plural
 
 
 def _copula(text: str, offset: int) -> tuple[bool | None, Head | None]:
