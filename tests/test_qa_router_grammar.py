@@ -138,3 +138,10 @@ def test_set_path_drops_the_head_noun_group():
 ])
 def test_object_and_passive_questions(vocab, question, is_set):
     assert (route(question, vocab).kind == "set") == is_set
+
+
+def test_posthoc_probe_routes(vocab):
+    """20 more questions written after the change and not tuned on (old router: 11/20)."""
+    rows = [json.loads(line) for line in (PROBE.parent / "router_probe_posthoc.jsonl").read_text().splitlines()]
+    wrong = [r["question"] for r in rows if _kind(r["question"], vocab) != r["route"]]
+    assert 1 - len(wrong) / len(rows) >= 0.9, wrong
