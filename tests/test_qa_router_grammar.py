@@ -145,3 +145,16 @@ def test_posthoc_probe_routes(vocab):
     rows = [json.loads(line) for line in (PROBE.parent / "router_probe_posthoc.jsonl").read_text().splitlines()]
     wrong = [r["question"] for r in rows if _kind(r["question"], vocab) != r["route"]]
     assert 1 - len(wrong) / len(rows) >= 0.9, wrong
+
+
+@pytest.mark.parametrize("question, is_set", [
+    ("I'd like to know which studies use FPGAs for inference.", True),      # embedded question
+    ("Tell me what approaches exist for KV cache eviction.", True),
+    ("I'm looking for papers that prune transformers.", True),
+    ("Looking for any work on federated learning.", True),
+    ("I'm looking for a small language model that runs on a Raspberry Pi.", False),
+    ("Our cluster is slow. Which efforts make distributed training faster?", True),   # last sentence
+    ("My phone app runs several networks. Which work streams the weights in on demand?", False),
+])
+def test_embedded_and_last_sentence_questions(vocab, question, is_set):
+    assert (route(question, vocab).kind == "set") == is_set

@@ -60,7 +60,10 @@ _ADJ = re.compile(r"(?:al|ient|ive|ic|ous|able|ible|ful|less|ary)$")
 _ADVERB = re.compile(r"(?:ally|ently|antly|ously|ively|ably|ibly|fully|ately|ingly|edly)$")
 _TOKEN = re.compile(r"[A-Za-z0-9][\w.+-]*[\w+]|[A-Za-z0-9]|[?,;:.!()]")
 _FRONTED = re.compile(r"^(?!\s*(?:which|what|how|list|show|find|name|give|are|is)\b)[^,?]{1,80},\s*(?=(?:which|what|list|show|find|name|give|are|how|is)\b)", re.I)
-_IMPERATIVE = re.compile(r"^(?:please\s+)?(?:list|show|find|name|give\s+me|enumerate|identify)\b(?:\s+me)?\s*", re.I)
+_IMPERATIVE = re.compile(r"^(?:please\s+)?(?:list|show|find|name|give\s+me|enumerate|identify|"
+                         r"(?:i\s*'?\s*a?m\s+|we\s*'?\s*re\s+)?(?:looking|searching)\s+for)\b(?:\s+me)?\s*", re.I)
+# "I'd like to know which ...", "tell me what ...": the embedded question is read as the question
+_EMBEDDED = re.compile(r"\b(?:know|tell\s+me|wonder(?:ing)?|find\s+out|curious)\s+(?=(?:which|what)\b)", re.I)
 _QUANTIFIER = re.compile(r"^(?:all|every|each|any)\b", re.I)
 
 
@@ -152,10 +155,26 @@ def _after(text: str, head: Head, offset: int) -> list[str]:
 
 @lru_cache(maxsize=512)     # the router, the decline reason and the set reader all ask
 def set_shape(question: str) -> tuple[bool | None, Head | None]:
-    """(True: a set question, False: about one paper, None: no wh/imperative shape) and its head noun."""
+    """(True: a set question, False: about one paper, None: no wh/imperative shape) and its head noun.
+    The shape is read where the question starts (after a fronted clause), else where an embedded
+    question starts ("I'd like to know which ..."), else in its last sentence ("My phone app ...
+    Which work streams ...?")."""
     q = question.strip()
     m = _FRONTED.match(q)
-    start = m.end() if m else 0
+    starts = [m.end() if m else 0]
+    if (m := _EMBEDDED.search(q)):
+        starts.append(m.end())
+    sentences = [m.end() for m in re.finditer(r"[.?!]\s+(?=[A-Z])", q)]
+    if sentences:
+        starts.append(sentences[-1])
+    for start in starts:
+        shape, head = _shape_at(q, start)
+        if shape is not None or head is not None:
+            return shape, head
+    return None, None
+
+
+def _shape_at(q: str, start: int) -> tuple[bool | None, Head | None]:
     rest = q[start:]
     if (m := re.match(r"(?:are|were)\s+there\s+(?:any\s+)?", rest, re.I)):
         return True, noun_phrase_head(rest[m.end():], start + m.end())
