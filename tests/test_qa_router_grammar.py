@@ -158,3 +158,11 @@ def test_posthoc_probe_routes(vocab):
 ])
 def test_embedded_and_last_sentence_questions(vocab, question, is_set):
     assert (route(question, vocab).kind == "set") == is_set
+
+
+def test_a_content_head_is_the_facet_of_the_set(vocab):
+    """"Which GPUs do the serving systems run on?": the head noun names hardware, so the set is the
+    papers whose claims use that hardware class (listed with what they ran on), not a list of GPUs."""
+    r = route("Which GPUs do the LLM serving systems run on?", vocab)
+    assert r.kind == "set" and r.head == "GPUs"
+    assert ("hardware_class", "gpu") in {(f.kind, f.value) for f in r.facets}
