@@ -111,7 +111,7 @@ def _verb_odds(word: str, nxt: str | None) -> float:
         if n in _DET or n in ("whether", "how", "what", "up", "down", "out", "away"):
             z += 4.0                      # "compresses the ...", "speeds up ...": a verb with its object
         elif n in _AUX or n in ("which", "who", "whose"):
-            z -= 2.0                      # "boards were ...", "entries in ...": a plural subject
+            z -= 2.0                      # "boards were ...", "entries which ...": a plural subject
         elif nxt[:1].isupper() or nxt[:1].isdigit():
             z += 4.0                      # "models LLM ...": a name is no plural head's verb
         elif _ADJ.search(n):
