@@ -166,3 +166,13 @@ def test_a_content_head_is_the_facet_of_the_set(vocab):
     r = route("Which GPUs do the LLM serving systems run on?", vocab)
     assert r.kind == "set" and r.head == "GPUs"
     assert ("hardware_class", "gpu") in {(f.kind, f.value) for f in r.facets}
+
+
+@pytest.mark.parametrize("question, is_set", [
+    ("What datasets is FlexQ evaluated on?", False),               # inverted copula: one paper's datasets
+    ("Which datasets are the detection papers evaluated on?", True),
+    ("Which GPUs are available in the corpus?", True),             # a predicate adjective, no subject
+    ("Which tasks are covered?", True),
+])
+def test_copula_questions(vocab, question, is_set):
+    assert (route(question, vocab).kind == "set") == is_set

@@ -216,20 +216,29 @@ def _shape_at(q: str, start: int) -> tuple[bool | None, Head | None]:
     tail = q[head.end:]
     aux = next((t for t in _tokens(tail) if t.group(0).lower() in _STOP or not t.group(0)[0].isalnum()), None)
     word = aux.group(0).lower() if aux else ""
-    if word in _DO:
+    inverted = word in ("is", "are", "was", "were") and not re.match(r"\s+(?:\w+(?:ed|en)|there|not)\b",
+                                                                    tail[aux.end():])
+    subject = _subject(tail[aux.end():]) if word in _DO or inverted else None
+    if subject is not None and (word in _DO or not _ADJ.search(subject.word.lower())):
         # the wh-phrase is the object ("which GPUs do the serving systems run on", "what speedups does
-        # FlexQ report"): the subject after the auxiliary says whether a set of papers is asked about
-        return (True if _plural_np(tail[aux.end():]) else None), head
+        # FlexQ report", "what datasets is FlexQ evaluated on"): the subject after the auxiliary says
+        # whether a set of papers is asked about ("which GPUs are available": a predicate, no subject)
+        return (True if subject.plural else None), head
     if word in ("is", "are", "was", "were") and (m := re.match(r"\s+\w+(?:ed|en)\b[^?]*?\bby\s+", tail[aux.end():])):
         if _plural_np(tail[aux.end() + m.end():]):
             return True, head             # "what hardware is used by the papers on ...": a set
     return head.plural, head
 
 
-def _plural_np(text: str) -> bool:
-    """The noun phrase starting `text` (after a determiner) is plural: a set of papers."""
+def _subject(text: str) -> Head | None:
+    """The noun phrase starting `text`, after a determiner."""
     m = re.match(r"\s*(?:(?:the|these|those|all|such)\s+)?", text, re.I)
-    np = noun_phrase_head(text[m.end():])
+    return noun_phrase_head(text[m.end():])
+
+
+def _plural_np(text: str) -> bool:
+    """The noun phrase starting `text` is plural: a set of papers."""
+    np = _subject(text)
     return np is not None and np.plural
 
 
