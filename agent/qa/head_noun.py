@@ -50,7 +50,7 @@ _STOP = _AUX | _PREP | _REL | _DET | _CONJ
 # an "-s" word they are the head, not a modifier ("Which thesis studies cache misses ...").
 WORK_NOUNS = {"work", "paper", "study", "system", "method", "approach", "framework", "review", "survey",
               "tool", "technique", "thesis", "dissertation", "article", "preprint", "publication", "report",
-              "manuscript", "whitepaper", "entry"}
+              "manuscript", "whitepaper"}
 _DO = {"do", "does", "did", "can", "could", "will", "would", "should"}
 
 _NOUN_SUFFIX = re.compile(r"(?:tions|sions|ments|ors|ities|ances|ences|isms|ists|ants|ents|ures|ies|"
