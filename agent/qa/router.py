@@ -1,8 +1,12 @@
 """The deterministic question router of the local engine.
 
 It reads a question and decides which tool answers it:
-- `set`: "which papers ..." with a facet of the claims tables (dataset, hardware, topic, year) or a
-  subject phrase -> a complete structured query, not the top-k chunks;
+- `set`: a question about a set of papers -> a complete structured query over the claims tables
+  (dataset, hardware, topic, year) or a subject phrase, not the top-k chunks. Set or single is read
+  from the question's grammar (agent/qa/head_noun.py): a wh-determiner before a plural head noun
+  ("Which entries / efforts / Jetson boards ..."), "list/find all ...", "what X exists", "are there",
+  "how many X <verb>"; a singular head ("which paper / thesis ...") is one paper. The `_SET` pattern
+  only decides questions that have none of these shapes;
 - `top`: "top/largest speedups ..." -> the claims table sorted by value;
 - `numeric`: "how much / by what factor ..." -> search, then the sentence with the number;
 - `compare`: "compare A and B" -> both papers side by side;
