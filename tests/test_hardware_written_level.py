@@ -44,3 +44,24 @@ def test_written_separators_stay_but_glued_seams_and_shortened_names_are_complet
     assert "NVIDIA RTX 2080 Ti" in _names("We time it on an RTX 2080-Ti and a GTX1080 Ti.")
     assert "NVIDIA RTX 3060" in _names("Inference on a single RTX3060 card.")
     assert "NVIDIA RTX 2080 Ti" in _names("Measured on a 2080 Ti GPU.")
+
+
+def _items(text: str) -> list[tuple[str, str]]:
+    return [(h.name, h.hw_class) for h in find_hardware(text)]
+
+
+def test_a_modified_term_spelled_out_with_its_acronym_is_one_mention():
+    items = _items("Quux runs 3x faster on a mobile Graphics Processing Unit (GPU) and a mobile "
+                   "neural processing unit (NPU).")
+    assert items == [("mobile GPU", "mobile"), ("mobile NPU", "mobile")]
+
+
+def test_an_acronym_that_does_not_spell_the_term_before_it_still_counts():
+    names = _names("The design is an accelerator (NPU) for phones.")
+    assert "accelerator" in names and "NPU" in names
+
+
+def test_a_cluster_of_data_is_no_machine_but_a_cluster_of_machines_or_products_is():
+    assert "cluster" not in _names("The PE groups local clusters of non-zero weights on the accelerator.")
+    assert "cluster" in _names("We train on local clusters of up to 512 GPUs.")
+    assert "cluster" in _names("Storage servers built from clusters of the Zorba drive run the jobs.")

@@ -115,12 +115,23 @@ def _same_product(a: ProductAlias, b: ProductAlias) -> bool:
     return a.product == b.product
 
 
+def _modified_spellings(entry: dict[str, Any], entries: list[dict[str, Any]]) -> list[str]:
+    """A term named '<modifier> <other term's name>' ("mobile GPU") is also written with the modifier
+    before every spelling of that other term ("mobile graphics processing unit")."""
+    terms = list(entry["terms"])
+    modifier, _, base = entry["name"].partition(" ")
+    for other in entries:
+        if base and other["name"] == base:
+            terms += [f"{modifier} {t}" for t in other["terms"] if f"{modifier} {t}" not in terms]
+    return terms
+
+
 @lru_cache(maxsize=1)
 def hardware_gazetteer() -> HardwareGazetteer:
     data = load_yaml("hardware.yaml")
     aliases = [a for group in data["product_groups"] for a in _group_aliases(group)]
     terms = [(term, ClassTerm(entry["name"], entry["class"], term), parse_alias(term)[1])
-             for entry in data["class_terms"] for term in entry["terms"]]
+             for entry in data["class_terms"] for term in _modified_spellings(entry, data["class_terms"])]
     spellings = {spelling: display for display, written in data["vendors"].items() for spelling in written}
     brands = _alternation(data["dropped_brands"])
     vendor_before = re.compile(

@@ -304,6 +304,7 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
     taken = SpanSet((p.start, p.end) for p in products)
     hits = [h for h in gazetteer.class_terms.find(text, lowered)
             if not taken.overlaps(h.start, h.end) and is_hardware_term(text, h)]
+    hits = _without_defined_acronyms(text, hits)
     hits = _shared_modifier_terms(text, gazetteer, hits)
     hits = sorted(hits + _shared_head_terms(text, gazetteer, hits) + _distributed_heads(text, lowered, gazetteer, hits),
                   key=lambda h: h.start)
@@ -320,6 +321,25 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
         items += _implied_processor(h, gazetteer)
         items.append(Item(h.start, h.end, h.payload.name, h.payload.hw_class, "class"))
     return items
+
+
+_OPEN_PAREN = re.compile(r"\s*\(\s*")
+_CLOSE_PAREN = re.compile(r"s?\s*\)")
+
+
+def _without_defined_acronyms(text: str, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
+    """'mobile Graphics Processing Unit (GPU)': the acronym in parentheses defines the term spelled out
+    before it, so it is the same mention, not a second (unmodified) one."""
+    kept: list[Hit[ClassTerm]] = []
+    for hit in hits:
+        prev = kept[-1] if kept else None
+        if (prev is not None and hit.surface.isupper() and not prev.surface.isupper()
+                and _OPEN_PAREN.fullmatch(text, prev.end, hit.start) and _CLOSE_PAREN.match(text, hit.end)):
+            words = prev.surface.replace("-", " ").split()[-len(hit.surface.rstrip("s")):]
+            if "".join(w[0] for w in words).upper() == hit.surface.rstrip("s"):
+                continue
+        kept.append(hit)
+    return kept
 
 
 def _implied_processor(hit: Hit[ClassTerm], gazetteer: HardwareGazetteer) -> list[Item]:

@@ -30,6 +30,10 @@ _HYPHEN_COMPOUND = re.compile(r"-[A-Za-z]")
 _DATA_CLUSTER_BEFORE = re.compile(r"(?:semantic|tokens?|features?|topics?|data|points?|words?|keys?|vectors?|"
                                   r"embeddings?|similar|into)[\s\-]+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CLUSTER_PLACE = re.compile(r"\b(?:on|in|across|onto|over)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+# "a cluster of <things>" where neither a machine noun nor a (capitalised) product name comes in the
+# next few words: "clusters of non-zero values", not "clusters of 64 GPUs" or "clusters of the Zeta".
+_MADE_OF = re.compile(r"s?\s+of\s+(?!(?:[\w,.-]+\s+){0,3}?(?:(?i:[GCTN]PUs?|machines?|nodes?|servers?|workers?|"
+                      r"accelerators?|devices?|instances?|hosts?|computers?|boards?|chips?)\b|[A-Z]))")
 COMPUTE_WORDS = re.compile(r"\b(?:[GCT]PUs?|nodes|machines|servers?|accelerators?|interconnects?|bandwidth|"
                             r"data ?centers?|infiniband|nvlink|parallelism)\b", re.IGNORECASE)
 
@@ -69,7 +73,11 @@ def is_hardware_term(text: str, hit: Hit[ClassTerm]) -> bool:
     if term.term == "cloud":
         return not _CLOUD_NOT_HARDWARE.search(before)
     if term.term == "cluster":
-        if _COMPUTE_CLUSTER_BEFORE.search(before) or _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
+        if _COMPUTE_CLUSTER_AFTER.match(text, hit.end):
+            return True
+        if _MADE_OF.match(text, hit.end):
+            return False  # what it is a cluster of decides: "clusters of non-zero values"
+        if _COMPUTE_CLUSTER_BEFORE.search(before):
             return True
         if _HYPHEN_COMPOUND.match(text, hit.end) or _DATA_CLUSTER_BEFORE.search(before) or _CLUSTERING_SENSE.search(text):
             return False
