@@ -40,23 +40,48 @@ SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 def suspicious_spans(abstract: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, reason) of every instruction-like sentence in the abstract."""
     spans = []
+    # The unanchored searches are run once over the whole abstract: a sentence matches only if the
+    # abstract does (sentences are stripped substrings cut at punctuation, so word boundaries agree).
+    # Most abstracts match neither, and then only the sentence-start patterns are tried per sentence.
+    search_meta, search_addressed = _may_match(abstract)
     for m in SENTENCE.finditer(abstract):
         sentence = m.group(0).strip()
         if not sentence:
             continue
         start = m.start() + m.group(0).index(sentence)
-        reason = _instruction_reason(sentence)
+        reason = _instruction_reason(sentence, search_meta, search_addressed)
         if reason:
             spans.append((start, start + len(sentence), reason))
     return tuple(spans)
 
 
-def _instruction_reason(sentence: str) -> str | None:
-    if META.search(sentence):
+# Literals that an unanchored match of META / ADDRESSED must contain. Only for ASCII text, where
+# IGNORECASE is exactly str.lower() (elsewhere a few letters fold to ASCII ones: "ſ", "ı", "K").
+_META_LITERALS = ("instruction", "prompt", "message", "rule", "<|im_", "inst]")
+_ADDRESSED_LITERALS = ("you", "assistant", "language", "chatbot")
+_AI_WORD = re.compile(r"\sai\b")
+
+
+def _may_match(abstract: str) -> tuple[bool, bool]:
+    """Whether META / ADDRESSED may match anywhere in the abstract (a cheap test first)."""
+    if abstract.isascii():
+        lowered = abstract.lower()
+        meta = any(w in lowered for w in _META_LITERALS) and META.search(abstract) is not None
+        addressed = (any(w in lowered for w in _ADDRESSED_LITERALS) or _AI_WORD.search(lowered) is not None) \
+            and ADDRESSED.search(abstract) is not None
+        return meta, addressed
+    return META.search(abstract) is not None, ADDRESSED.search(abstract) is not None
+
+
+def _instruction_reason(sentence: str, search_meta: bool = True, search_addressed: bool = True) -> str | None:
+    """`search_meta` / `search_addressed` False: the whole text has no unanchored match of META /
+    ADDRESSED, so only META's sentence-start alternative, which needs a colon, can match (META.match tries
+    position 0 alone)."""
+    if META.search(sentence) if search_meta else ":" in sentence and META.match(sentence):
         return "talks about instructions or prompts"
     if sentence[0].isupper() and DIRECTIVE_START.match(sentence):  # a sentence, not a fragment after "e.g."
         return "gives an order to its reader"
-    if ADDRESSED.search(sentence):
+    if search_addressed and ADDRESSED.search(sentence):
         return "tells the reader what to do"
     return None
 
