@@ -97,7 +97,10 @@ _DESCRIPTOR_SUFFIX_RE = re.compile(r"-(?:intensive|bound|heavy|hungry|constraine
 _TOKEN_START_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9¤+/]")
 
 
-def _cues(phrase: str) -> list[Cue]:
+# The readers below are pure functions of the phrase, and one claim's phrases are read several times
+# (its own words, its clause, a neighbour's): cached, they are computed once (mechanical, same output).
+@lru_cache(maxsize=4096)
+def _cues(phrase: str) -> tuple[Cue, ...]:
     lex = lexicon()
     cues: list[Cue] = []
     covered = 0
@@ -116,12 +119,12 @@ def _cues(phrase: str) -> list[Cue]:
             cues.append(Cue("metric", lex.metric_names[rank], rank, m.start(), m.end()))
         else:
             cues.append(Cue(group, group, 99, m.start(), m.end()))
-    return cues
+    return tuple(cues)
 
 
 def cues_of(phrase: str) -> list[Cue]:
     """The quantity, quality and proxy words of `phrase`, in order (for phrase-shape checks)."""
-    return _cues(phrase)
+    return list(_cues(phrase))
 
 
 def _reading(phrase: str, anchor: Cue, cues: list[Cue]) -> Reading:
@@ -142,6 +145,7 @@ def _same_compound(phrase: str, cue: Cue, anchor: Cue) -> bool:
     return hi.start - lo.end <= 25 and not _COMPOUND_BREAK_RE.search(phrase, lo.end, hi.start)
 
 
+@lru_cache(maxsize=4096)
 def read_after(phrase: str) -> Reading:
     """The words right after a number: the first thing named decides ("2.5x energy efficiency")."""
     cues = _cues(phrase)
@@ -171,6 +175,7 @@ def _compound_head(phrase: str, first: Cue, cues: list[Cue]) -> Cue:
     return head
 
 
+@lru_cache(maxsize=4096)
 def read_before(phrase: str) -> Reading:
     """The words before a number: the quantity nearest to it, preferring a head noun followed
     by "of" ("the average latency of a ResNet-101 ... reduced by")."""
