@@ -64,7 +64,9 @@ def dataset_gazetteer() -> DatasetGazetteer:
 
 _VERSIONED_NAME = re.compile(r"v?\d+(?:\.\d+)*")
 _SLASH_NUMBER = re.compile(r"/(\d{1,4})(?![\w.])")
-_PREFIX_DERIVED = re.compile(r"(?<![A-Za-z0-9\-])([A-Z][a-z]{1,4}-?|[A-Z]{1,3}-)([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
+# A capital letter, then the look-behind (two characters back): the engine skips to capitals instead of
+# trying a look-behind at every position. Same matches as "(?<![A-Za-z0-9-])([A-Z][a-z]{1,4}-?|[A-Z]{1,3}-)...".
+_PREFIX_DERIVED = re.compile(r"([A-Z](?<![A-Za-z0-9\-][\s\S])(?:[a-z]{1,4}-?|[A-Z]{0,2}-))([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
 # A dot belongs to a token only between digits ("MultiWOZ 2.1"), so "weights.We" is two tokens.
 _TOKEN = re.compile(r"\(\s*[A-Za-z][A-Za-z0-9\-]{0,11}\s*\)"
                     r"|[A-Za-z0-9](?:[A-Za-z0-9+&]|(?<=\d)\.(?=\d)|[\-'](?=[A-Za-z0-9]))*|\S")
@@ -104,7 +106,7 @@ def find_datasets(text: str) -> list[str]:
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
     strong += [Mention(m.start("name"), m.end("name"), m.group("name"), alias_key(m.group("name"), False))
-               for m in _NEW_NAMED_DATA.finditer(text) if not taken.overlaps(m.start("name"), m.end("name"))
+               for m in (_NEW_NAMED_DATA.finditer(text) if "new" in text else ()) if not taken.overlaps(m.start("name"), m.end("name"))
                and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)

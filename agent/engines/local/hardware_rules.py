@@ -34,7 +34,8 @@ class Item:
     strong: bool = True
 
 
-_MULTIPLIER_X = re.compile(r"(?<=\d)x(?=[a-z]{1,3}\d)")
+# the literal "x" first lets the regex engine skip to it (a leading look-behind is tried at every position)
+_MULTIPLIER_X = re.compile(r"x(?<=\dx)(?=[a-z]{1,3}\d)")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*|vs\.?\s+|versus\s+)")
 _LIST_ITEM_END = re.compile(r"\s*(?:[,;:)/.]|and\b|or\b|vs\b|versus\b|$)")
 # "GPUs (e.g., A100)", "four SoCs: X, Y", "consumer GPUs with 24GB memory (e.g., RTX 4090)"
