@@ -66,7 +66,7 @@ _AI_WORD = re.compile(r"\sai\b")
 
 def _may_match(abstract: str) -> tuple[bool, bool]:
     """Whether META / ADDRESSED may match anywhere in the abstract (a cheap test first)."""
-    if abstract.isascii() or not any(c in FOLDS_TO_ASCII for c in abstract):
+    if abstract.isascii() or FOLDS_TO_ASCII.isdisjoint(abstract):
         lowered = abstract.lower()
         meta = any(w in lowered for w in _META_LITERALS) and META.search(abstract) is not None
         addressed = (any(w in lowered for w in _ADDRESSED_LITERALS) or _AI_WORD.search(lowered) is not None) \

@@ -117,6 +117,25 @@ def _vendor_first_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _vendor_first_word_runs() -> re.Pattern[str]:
+    """A whole capitalised run that is a vendor's first word (the regex engine skips to capitals)."""
+    words = "|".join(re.escape(w) for w in sorted(_vendor_first_words(), key=len, reverse=True))
+    return re.compile(rf"(?:{words})(?![A-Za-z])")
+
+
+def _capitalised_runs_in(text: str, pattern: re.Pattern[str]):
+    """The matches of `pattern` that are whole runs of _CAPITALISED.finditer(text) (the same words the
+    loop over every capitalised run would test): a capital starts a run unless a capital comes before
+    it in the same unbroken stretch of ASCII letters ("McDonald" is one run)."""
+    for match in pattern.finditer(text):
+        i = match.start() - 1
+        while i >= 0 and text[i].isascii() and text[i].isalpha() and not text[i].isupper():
+            i -= 1
+        if i < 0 or not (text[i].isascii() and text[i].isalpha()):
+            yield match
+
+
+@lru_cache(maxsize=1)
 def _vendor_before() -> re.Pattern[str]:
     words = "|".join(re.escape(s) for s in sorted(_vendors()[1], key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?P<vendor>{words})(?:['’]s)?[ \-]+$")
@@ -237,10 +256,9 @@ def _vendor_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
     matcher, spellings, _ = _vendors()
     out = []
     end_of_last = 0
-    first_words = _vendor_first_words()
-    for word in _CAPITALISED.finditer(text):
+    for word in _capitalised_runs_in(text, _vendor_first_word_runs()):
         i = word.start()
-        lead = matcher.match(text, i) if i >= end_of_last and word.group() in first_words else None
+        lead = matcher.match(text, i) if i >= end_of_last else None
         if lead is None:
             continue
         end_of_last = lead.end()
