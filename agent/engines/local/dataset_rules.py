@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, load_yaml, parse_alias,
-                                          spread_through_lists, with_canonical)
+from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, ascii_lowered, load_yaml,
+                                          parse_alias, spread_through_lists, with_canonical)
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
                                                with_variant)
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
@@ -100,7 +100,7 @@ _PAREN_CLOSE = re.compile(r"\s*\)")
 
 def find_datasets(text: str) -> list[str]:
     gazetteer = dataset_gazetteer()
-    lowered = text.translate(ASCII_LOWER)
+    lowered = ascii_lowered(text)
     strong, pending = _gazetteer_mentions(text, lowered, gazetteer)
     taken = SpanSet((m.start, m.end) for m in strong + pending)
     strong += _prefix_derived(text, gazetteer, taken)

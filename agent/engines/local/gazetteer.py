@@ -33,6 +33,13 @@ ASCII_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=2)
+def ascii_lowered(text: str) -> str:
+    """text.translate(ASCII_LOWER), kept for the next caller: the dataset and hardware extractors
+    read the same abstract one after the other (two entries: no gain across abstracts)."""
+    return text.translate(ASCII_LOWER)
+
+
 def alias_key(surface: str, exact_case: bool) -> str:
     """Separator-free lookup key: 'MS-COCO', 'MS COCO' and 'MSCOCO' share one key."""
     key = _SEP_STRIP.sub("", surface)

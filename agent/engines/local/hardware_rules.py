@@ -17,7 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from agent.engines.local.gazetteer import ASCII_LOWER, Hit, SpanSet, literal_starts, spread_through_lists
+from agent.engines.local.gazetteer import ascii_lowered, Hit, SpanSet, literal_starts, spread_through_lists
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_term_sense import COMPUTE_WORDS, is_hardware_term, sentence_end
@@ -46,7 +46,7 @@ _COORDINATED_MODIFIER = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|and|or|/|
 def find_hardware(text: str) -> list[Hardware]:
     gazetteer = hardware_gazetteer()
     # "8xA100": the multiplier's x would hide the product from the word-boundary match.
-    lowered = _MULTIPLIER_X.sub(" ", text.translate(ASCII_LOWER))
+    lowered = _MULTIPLIER_X.sub(" ", ascii_lowered(text))
     products = _products(text, lowered, gazetteer)
     items = sorted(products + _class_items(text, lowered, gazetteer, products), key=lambda item: item.start)
     result: dict[str, Hardware] = {}
