@@ -303,7 +303,8 @@ def _head_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
         if i in seen or i == 0 or text[i - 1] not in " -" or (head := _HEAD_WORD.match(text, i)) is None:
             continue
         seen.add(i)
-        before = _MODEL_BEFORE.search(text, max(0, i - 64), i)
+        # a model token holds a digit: without one in the window there is nothing to search for
+        before = _MODEL_BEFORE.search(text, max(0, i - 64), i) if _HAS_DIGIT.search(text, max(0, i - 64), i) else None
         if before is None or covered.covers(before.start(), head.end()):
             continue
         word = head.group("head").casefold()

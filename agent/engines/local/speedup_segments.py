@@ -78,7 +78,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def url_spans(text: str) -> list[tuple[int, int]]:
     if "/" not in text and "www." not in text:
         return []
-    spans = [m.span() for m in _URL_RE.finditer(text)]
+    # _URL_RE needs "://" or "www." (no letter outside ASCII lowercases to "w"): most "/" are "CPU/GPU"
+    spans = [m.span() for m in _URL_RE.finditer(text)] if "://" in text or "www." in text.lower() else []
     for m in _DOMAIN_RE.finditer(text):  # "github.com/x/y" written without a scheme
         start = m.start()
         while start and (text[start - 1].isalnum() or text[start - 1] in "._-"):
