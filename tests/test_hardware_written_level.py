@@ -65,3 +65,12 @@ def test_a_cluster_of_data_is_no_machine_but_a_cluster_of_machines_or_products_i
     assert "cluster" not in _names("The PE groups local clusters of non-zero weights on the accelerator.")
     assert "cluster" in _names("We train on local clusters of up to 512 GPUs.")
     assert "cluster" in _names("Storage servers built from clusters of the Zorba drive run the jobs.")
+
+
+def test_an_acronym_spelled_out_before_a_device_noun_names_a_platform():
+    assert _items("Inference fits the ZAP (zero-area processing) MCU of the glider.") == [("ZAP", "edge")]
+    # a lexicon term or a method-like head stays a class term or nothing
+    assert _names("We add an NPU (neural processing unit) board.") == ["NPU"]
+    assert _names("Our PIM (processing-in-memory) processor is 3x faster.") == []
+    # the words must spell the acronym
+    assert _names("A ZAP (fast tiny engine) MCU.") == []

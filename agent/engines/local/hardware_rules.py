@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from agent.engines.local.gazetteer import ascii_lowered, Hit, SpanSet, literal_starts, spread_through_lists
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
+from agent.engines.local.hardware_acronyms import acronym_products
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_term_sense import COMPUTE_WORDS, is_hardware_term, sentence_end
 from core.models import Hardware
@@ -103,7 +104,8 @@ def _with_shapes(text: str, lowered: str, known: list[Item]) -> list[Item]:
     out = list(known)  # in text order, not overlapping: searched by start
     starts = [k.start for k in out]
     added: list[Item] = []
-    for shape in shape_products(text, lowered, [(k.start, k.end) for k in known]):
+    for shape in _without_overlaps(shape_products(text, lowered, [(k.start, k.end) for k in known])
+                                   + acronym_products(text)):
         first = max(0, bisect.bisect_left(starts, shape.start) - 1)
         overlapping = [i for i in range(first, bisect.bisect_left(starts, shape.end))
                        if out[i].start < shape.end and shape.start < out[i].end]
@@ -115,6 +117,14 @@ def _with_shapes(text: str, lowered: str, known: list[Item]) -> list[Item]:
             old = out[overlapping[0]]
             out[overlapping[0]] = Item(shape.start, shape.end, shape.name, old.hw_class, "specific")
     return sorted(out + added, key=lambda item: item.start)
+
+
+def _without_overlaps(shapes: list[Shape]) -> list[Shape]:
+    kept: list[Shape] = []
+    for shape in sorted(shapes, key=lambda s: (s.start, -s.end)):
+        if not kept or shape.start >= kept[-1].end:
+            kept.append(shape)
+    return kept
 
 
 def _has_company(shape: Shape, products: list[Item]) -> bool:
