@@ -74,3 +74,8 @@ def test_an_acronym_spelled_out_before_a_device_noun_names_a_platform():
     assert _names("Our PIM (processing-in-memory) processor is 3x faster.") == []
     # the words must spell the acronym
     assert _names("A ZAP (fast tiny engine) MCU.") == []
+
+
+def test_a_vendor_word_that_is_an_nvidia_brand_confirms_an_nvidia_model_number():
+    assert _names("Serving runs on one Tesla T4.") == ["NVIDIA T4"]
+    assert _names("Training used 512 Tesla P40 GPUs.") == ["NVIDIA P40"]

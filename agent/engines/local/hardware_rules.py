@@ -16,8 +16,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from agent.engines.local.gazetteer import ascii_lowered, Hit, SpanSet, literal_starts, spread_through_lists
+from agent.engines.local.gazetteer import Hit, SpanSet, ascii_lowered, literal_starts, load_yaml, spread_through_lists
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from agent.engines.local.hardware_acronyms import acronym_products
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
@@ -226,6 +227,9 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     lead = gazetteer.vendor_before.search(text, max(0, hit.start - 48), hit.start)
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
+    if vendor and product.vendor and product.vendor not in gazetteer.vendor_display[vendor] \
+            and product.vendor_prefixed and vendor in _dropped_brands():
+        vendor, brand = None, vendor  # "Tesla T4": the vendor's word is the NVIDIA brand here (LABELLING §3)
     if vendor and product.vendor and product.vendor not in gazetteer.vendor_display[vendor]:
         vendor = None  # "Huawei P40" is no NVIDIA P40: another vendor's name confirms nothing
         if alias.weak:
@@ -246,6 +250,11 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
         name, hw_class = f"{name} mobile GPU", "mobile"
     start = lead.start() if lead and lead.group() and (vendor or brand or mobile_gpu) else hit.start
     return Item(start, head.end() if head else end, name, hw_class, "specific", not alias.weak or confirmed)
+
+
+@lru_cache(maxsize=1)
+def _dropped_brands() -> frozenset[str]:
+    return frozenset(load_yaml("hardware.yaml")["dropped_brands"])
 
 
 def _product_name(alias: ProductAlias, vendor: str | None, suffix: str,
