@@ -79,3 +79,8 @@ def test_an_acronym_spelled_out_before_a_device_noun_names_a_platform():
 def test_a_vendor_word_that_is_an_nvidia_brand_confirms_an_nvidia_model_number():
     assert _names("Serving runs on one Tesla T4.") == ["NVIDIA T4"]
     assert _names("Training used 512 Tesla P40 GPUs.") == ["NVIDIA P40"]
+
+
+def test_model_numbers_listed_after_such_as_are_products():
+    names = _names("It is deployed on microcontrollers, such as Zorb7c, Quix42 and on a phone.")
+    assert "Zorb7c" in names and "Quix42" in names

@@ -78,7 +78,8 @@ _MACHINE_NAME = re.compile(r"(?<![\w-])(?<![.!?] )([A-Z][A-Za-z]+(?:[ \-][A-Z0-9
 # Quantities and number formats written like model numbers.
 _NOT_MODEL = re.compile(r"(?i:\d[\d.]*\s?[-]?(?:nm|bits?|b|gb|mb|kb|tb|ghz|mhz|khz|w|mw|v|mm|cores?|x|d|k|"
                         r"threads?|nodes?|gpus?|st|nd|rd|th|ways?|layers?)|(?:u?int|fp|bf|mx|nf|tf|e\d?m)\d+)")
-_APPOSITION = re.compile(r"\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|namely)[,:]?\s*)?|\s*:\s*")
+# "MCUs (A, B)", "MCUs: A, B", "MCUs, such as A, B"
+_APPOSITION = re.compile(r"\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|namely)[,:]?\s*)?|\s*:\s*|,?\s+such\s+as\s+")
 # In apposition a model number may start with its digits: "CPU (6226R)", "GPU (4090)"; not a year.
 _APPOSED_NUMBER = re.compile(r"(?<![\w.\-])(?!(?:19|20)\d\d(?![\w-]))\d{3,5}[A-Za-z]{0,3}(?![\w-])")
 _NAME_WORDS = re.compile(rf"{_WORD}(?: {_WORD}){{1,3}}")
@@ -343,7 +344,7 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 _ITEM_END = re.compile(r"\s*(?:[,;)/]|and\b|or\b)")
 
 
-_OPENING = re.compile(r"[(:]")
+_OPENING = re.compile(r"[(:]|,?\s+such\s+as\s")
 _TERM_BEFORE = re.compile(r"(?<![\w-])(?P<head>" + _HEADS + r")s?\s*$", re.IGNORECASE)
 
 
