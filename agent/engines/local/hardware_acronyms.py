@@ -15,25 +15,36 @@ import re
 from agent.engines.local.hardware_shapes import Shape, _blocked, _class_for
 from agent.engines.local.hardware_context import sentence
 
-_DEFINED = re.compile(
-    r"(?<![\w-])(?P<name>[A-Z]{2,6})\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s-]{2,60}?)\s*\)\s+"
-    r"(?P<head>MCUs?|microcontrollers?|SoCs?|boards?)(?![\w-])", re.IGNORECASE)
+# Found from each "(": the acronym right before it, its spelled-out words and a device noun after it.
+_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z]{2,6})\s*$")
+_DEFINED_AFTER = re.compile(r"\(\s*(?P<words>[A-Za-z][A-Za-z\s-]{2,60}?)\s*\)\s+"
+                            r"(?P<head>(?i:MCUs?|microcontrollers?|SoCs?|boards?))(?![\w-])")
 
 
 def acronym_products(text: str) -> list[Shape]:
-    if "(" not in text:
-        return []
+    out = []
+    at = text.find("(")
+    while at >= 0:
+        shape = _defined_at(text, at)
+        if shape is not None:
+            out.append(shape)
+        at = text.find("(", at + 1)
+    return out
+
+
+def _defined_at(text: str, at: int) -> Shape | None:
+    name = _NAME_BEFORE.search(text, max(0, at - 12), at)
+    after = _DEFINED_AFTER.match(text, at) if name else None
+    if after is None:
+        return None
+    acronym, words = name.group(1), re.split(r"[\s-]+", after.group("words").strip())
+    if "".join(w[0] for w in words).upper() != acronym:
+        return None
     from agent.engines.local.hardware_lexicon import hardware_gazetteer
 
-    terms = hardware_gazetteer().class_terms
-    out = []
-    for match in _DEFINED.finditer(text):
-        name, words = match.group("name"), re.split(r"[\s-]+", match.group("words").strip())
-        if not name.isupper() or "".join(w[0] for w in words).upper() != name:
-            continue
-        if terms.lookup(name) is not None or _blocked(name):
-            continue
-        head = match.group("head").rstrip("s") if match.group("head").lower() != "socs" else "SoC"
-        out.append(Shape(match.start("name"), match.end(), match.end("name"), name,
-                         _class_for(head, None, sentence(text, match.start(), match.end()))))
-    return out
+    if hardware_gazetteer().class_terms.lookup(acronym) is not None or _blocked(acronym):
+        return None
+    head = after.group("head")
+    head = "SoC" if head.lower() == "socs" else head.rstrip("s")
+    return Shape(name.start(1), after.end(), name.end(1), acronym,
+                 _class_for(head, None, sentence(text, name.start(1), after.end())))

@@ -344,7 +344,8 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 _ITEM_END = re.compile(r"\s*(?:[,;)/]|and\b|or\b)")
 
 
-_OPENING = re.compile(r"[(:]|,?\s+such\s+as\s")
+_OPENING = re.compile(r"[(:]")
+_SUCH_AS = re.compile(r",?\s+such\s+as\s")
 _TERM_BEFORE = re.compile(r"(?<![\w-])(?P<head>" + _HEADS + r")s?\s*$", re.IGNORECASE)
 
 
@@ -361,7 +362,10 @@ def _in_apposition(text: str) -> list[Shape]:
     """'two MCUs (QX3302 and ZR-9)', 'four SoCs: A, B, C': products listed after a generic hardware
     term. An item without a model number ("Asus Tinker Edge R") is weak: see Shape.weak."""
     out = []
-    for opening_mark in _OPENING.finditer(text):
+    openings = list(_OPENING.finditer(text))
+    if "such as" in text:  # "MCUs, such as A, B": searched only where written (a literal is cheap)
+        openings = sorted(openings + list(_SUCH_AS.finditer(text)), key=lambda m: m.start())
+    for opening_mark in openings:
         if not _ends_with_head_word(text, opening_mark.start()):
             continue  # a cheap test first: most parentheses follow no hardware term
         term = _TERM_BEFORE.search(text, max(0, opening_mark.start() - 40), opening_mark.start())
