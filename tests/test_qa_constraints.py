@@ -134,3 +134,11 @@ def test_openai_answers_pass_the_same_constraint_check(fake_openai, qa_settings,
     ans = ask("Which papers run on an NVIDIA H200?", qa_settings, store=qa_store, engine="openai")
     assert ans.insufficient and ans.confidence == "closest" and ans.missing == ["NVIDIA H200"]
     assert ans.citations[0].id == flight and ans.answer.startswith("No paper here answers this exactly")
+
+
+def test_a_product_named_as_written_is_still_a_member_of_its_family():
+    from agent.qa.vendors import family_member
+
+    assert family_member("Hopper", "NVIDIA Grace Hopper")   # another name of the member GH200
+    assert family_member("Hopper", "NVIDIA DGX-H100")
+    assert not family_member("Hopper", "NVIDIA A100")

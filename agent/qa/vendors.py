@@ -124,7 +124,8 @@ def _families() -> dict[str, dict]:
             else:
                 forms.append(rf"{body}(?:e?s)?{_FAMILY_HEAD}?")
         out[name] = {"rx": re.compile(r"(?<![\w-])(?:" + "|".join(forms) + r")(?![\w-])", re.I),
-                     "members": [_tokens(m) for m in spec.get("members", [])],
+                     # a product is named as written (LABELLING §3): "Grace Hopper" is the member GH200
+                     "members": [_tokens(a) for m in spec.get("members", []) for a in _written_names().get(m, [m])],
                      # matched against the name's tokens joined by spaces: a written "-" or " " is either
                      "patterns": [re.compile(re.sub(r"\\?[- ]", r"[\\s-]?", p), re.I) for p in spec.get("patterns", [])],
                      "vendor": spec.get("vendor"),
@@ -190,6 +191,22 @@ def _dropped_brands() -> frozenset[str]:
     from agent.engines.local.gazetteer import load_yaml
 
     return frozenset(b.lower() for b in load_yaml("hardware.yaml").get("dropped_brands", []))
+
+
+@lru_cache(maxsize=1)
+def _written_names() -> dict[str, list[str]]:
+    """Catalog product name -> the names a claims table may store for it: itself and its strong
+    aliases (the extractor keeps another name of a product as written)."""
+    from agent.engines.local.gazetteer import load_yaml, parse_alias
+
+    out: dict[str, list[str]] = {}
+    for group in load_yaml("hardware.yaml")["product_groups"]:
+        for canonical, spec in group["products"].items():
+            aliases = spec.get("aliases", []) if isinstance(spec, dict) else spec or []
+            strong = [parse_alias(str(a))[0] for a in aliases if not parse_alias(str(a))[2]]
+            out.setdefault(canonical, [canonical])
+            out[canonical] += [a for a in strong if a not in out[canonical]]
+    return out
 
 
 def _same_name(product: str, family: str) -> bool:
