@@ -16,11 +16,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from agent.engines.local.gazetteer import Hit, SpanSet, ascii_lowered, literal_starts, load_yaml, spread_through_lists
+from agent.engines.local.gazetteer import Hit, SpanSet, ascii_lowered, literal_starts, spread_through_lists
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from agent.engines.local.hardware_acronyms import acronym_products
+from agent.engines.local.hardware_names import dropped_brands, product_name
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_term_sense import COMPUTE_WORDS, is_hardware_term, sentence_end
 from core.models import Hardware
@@ -228,7 +228,7 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     vendor, brand, mobile = (lead.group("vendor"), lead.group("brand"), lead.group("mobile")) if lead else (None,) * 3
     head = gazetteer.head_noun_after.match(text, end)
     if vendor and product.vendor and product.vendor not in gazetteer.vendor_display[vendor] \
-            and product.vendor_prefixed and vendor in _dropped_brands():
+            and product.vendor_prefixed and vendor in dropped_brands():
         vendor, brand = None, vendor  # "Tesla T4": the vendor's word is the NVIDIA brand here (LABELLING §3)
     if vendor and product.vendor and product.vendor not in gazetteer.vendor_display[vendor]:
         vendor = None  # "Huawei P40" is no NVIDIA P40: another vendor's name confirms nothing
@@ -239,7 +239,7 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
                      or alias.weak and product.hw_class == "datacenter" and _runs_on_machine(text, hit))
     if product.microarchitecture and not (vendor or brand or (head and head.group("confirming"))):
         confirmed = False  # "Turing", "Pascal", "Volta" need "NVIDIA" or a GPU noun
-    name, hw_class = _product_name(alias, vendor, suffix, gazetteer, hit.surface)
+    name, hw_class = product_name(alias, vendor, suffix, gazetteer, hit.surface)
     company = lead.group("company") if lead else None
     if company and vendor and name.startswith(gazetteer.vendor_display[vendor] + " "):
         name = f"{gazetteer.vendor_display[vendor]}{company} {name.split(' ', 1)[1]}"
@@ -250,74 +250,6 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
         name, hw_class = f"{name} mobile GPU", "mobile"
     start = lead.start() if lead and lead.group() and (vendor or brand or mobile_gpu) else hit.start
     return Item(start, head.end() if head else end, name, hw_class, "specific", not alias.weak or confirmed)
-
-
-@lru_cache(maxsize=1)
-def _dropped_brands() -> frozenset[str]:
-    return frozenset(load_yaml("hardware.yaml")["dropped_brands"])
-
-
-def _product_name(alias: ProductAlias, vendor: str | None, suffix: str,
-                  gazetteer: HardwareGazetteer, surface: str = "") -> tuple[str, str]:
-    product = alias.product
-    if product.vendor_prefixed:
-        return f"{product.vendor} {_prefixed_as_written(surface, alias, gazetteer)}", product.hw_class
-    written = re.sub(r"\s+", " ", f"{_as_written(surface, alias.written)}{suffix}").strip()
-    shown_vendor = gazetteer.vendor_display.get(vendor or "")
-    if shown_vendor and not written.startswith(shown_vendor):
-        written = f"{shown_vendor} {written}"
-    return written, product.hw_class
-
-
-_SEPARATORS = re.compile(r"[\s\-_]+")
-
-
-def _as_written(surface: str, listed: str) -> str:
-    """'GAP-8', 'EdgeTPU': a product is named with the separators the abstract wrote (LABELLING §3 keeps the
-    name as written), when the letters are the listed alias's own, case included."""
-    if surface.endswith("s") and not listed.endswith("s"):
-        surface = surface[:-1]
-    same_letters = _SEPARATORS.sub("", surface) == _SEPARATORS.sub("", listed)
-    if not (same_letters and surface):
-        return listed
-    return _GLUED_VERSION.sub(" ", " ".join(surface.split()))  # "TPUv3" is spaced as a version: "TPU v3"
-
-
-_HYPHEN_BEFORE_WORD = re.compile(r"-(?=[A-Za-z]+(?![\w-]))")
-
-
-def _letters(name: str) -> str:
-    return _SEPARATORS.sub("", name).casefold()
-
-
-def _prefixed_as_written(surface: str, alias: ProductAlias, gazetteer: HardwareGazetteer) -> str:
-    """The name of a vendor-prefixed (NVIDIA) product, LABELLING §3. The catalog's name completes a
-    shortened or reordered one (its words are all the catalog name's: "2080 Ti" -> "RTX 2080 Ti") and
-    spaces a glued seam ("RTX3060"); a hyphen or space the abstract wrote stays ("DGX-H100"); another
-    name of the product is kept as written, less a trailing hardware noun ("Grace Hopper Superchip" ->
-    "Grace Hopper", not the model number "GH200")."""
-    canonical = alias.product.canonical
-    if surface.endswith("s") and not alias.written.endswith("s"):
-        surface = surface[:-1]
-    written, listed = _letters(surface), _letters(canonical)
-    if written == listed and written:
-        if len(_SEPARATORS.split(surface.strip())) < len(_SEPARATORS.split(canonical)):
-            return canonical
-        letters = iter(ch for ch in canonical if ch.isalnum())
-        spelled = "".join(next(letters) if ch.isalnum() else ch for ch in " ".join(surface.split()))
-        return _HYPHEN_BEFORE_WORD.sub(" ", spelled)  # as for suffixes: "2080-Ti" is "2080 Ti", "DGX-H100" stays
-    words = surface.split()
-    while len(words) > 1 and gazetteer.head_noun_after.fullmatch(" " + words[-1]):
-        words.pop()
-    if not words or set(_TOKEN.findall(" ".join(words).casefold())) <= set(_TOKEN.findall(canonical.casefold())):
-        return canonical
-    return " ".join(words)
-
-
-_TOKEN = re.compile(r"[a-z]+|\d+")
-
-
-_GLUED_VERSION = re.compile(r"(?<=[A-Z])(?:-|(?=v\d))(?=v\d+[a-z]?$)")
 
 
 def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products: list[Item]) -> list[Item]:
