@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from agent.engines.local.hardware_shapes import Shape, _blocked, _class_for
+from agent.engines.local.hardware_shapes import Shape, blocked_name, class_for
 from agent.engines.local.hardware_context import sentence
 
 # Found from each "(": the acronym right before it, its spelled-out words and a device noun after it.
@@ -42,9 +42,9 @@ def _defined_at(text: str, at: int) -> Shape | None:
         return None
     from agent.engines.local.hardware_lexicon import hardware_gazetteer
 
-    if hardware_gazetteer().class_terms.lookup(acronym) is not None or _blocked(acronym):
+    if hardware_gazetteer().class_terms.lookup(acronym) is not None or blocked_name(acronym):
         return None
     head = after.group("head")
     head = "SoC" if head.lower() == "socs" else head.rstrip("s")
     return Shape(name.start(1), after.end(), name.end(1), acronym,
-                 _class_for(head, None, sentence(text, name.start(1), after.end())))
+                 class_for(head, None, sentence(text, name.start(1), after.end())))

@@ -147,7 +147,7 @@ def _vendor_before() -> re.Pattern[str]:
 _MODEL_MAKERS = {"Google", "Meta", "Microsoft", "Alibaba", "Baidu", "Amazon", "AWS", "Tesla"}
 
 
-def _blocked(name: str) -> bool:
+def blocked_name(name: str) -> bool:
     from agent.engines.local.dataset_rules import dataset_gazetteer  # the model/software block list
     blocked, vendors = dataset_gazetteer().blocked, _vendors()[1]
     words = name.split()
@@ -171,7 +171,7 @@ def _is_model(token: str) -> bool:
             and not _NUMBERED_WORDS.match(token))
 
 
-def _class_for(head: str | None, vendor: str | None, context: str = "") -> str:
+def class_for(head: str | None, vendor: str | None, context: str = "") -> str:
     """The head noun decides when it names a class; else the words of the sentence; else the vendor's
     usual class in the catalog; else what a board, processor or chip usually is."""
     usual = _vendors()[2].get(vendor or "")
@@ -221,7 +221,7 @@ def shape_products(text: str, lowered: str | None = None, known: list[tuple[int,
     found += _in_apposition(text)
     if "upercomputer" in text:
         found += [Shape(m.start(1), m.end(), m.end(1), m.group(1), "datacenter")
-                  for m in _MACHINE_NAME.finditer(text) if not _blocked(m.group(1))]
+                  for m in _MACHINE_NAME.finditer(text) if not blocked_name(m.group(1))]
     found.sort(key=lambda f: (f.start, -f.end))
     kept: list[Shape] = []
     for item in found:
@@ -284,13 +284,13 @@ def _vendor_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
             continue  # "NVIDIA 2:4 sparsity": a number alone is no model name
         vendor = spellings[lead.group("vendor")]
         head = _HEAD_AFTER.match(text, model_end)
-        if _blocked(model) or (vendor in _MODEL_MAKERS and head is None):
+        if blocked_name(model) or (vendor in _MODEL_MAKERS and head is None):
             continue
         if numbers_only and head is None and not _numbered_product(text, lead.start(), model_end):
             continue  # "AMD ROCm 6.0", "Intel MKL 2019", "NVIDIA NeMo 2": a release of a software product
         end = head.end() if head else model_end
         out.append(Shape(lead.start(), end, model_end, _name(vendor, model),
-                         _class_for(head and head.group("head"), vendor, sentence(text, lead.start(), end))))
+                         class_for(head and head.group("head"), vendor, sentence(text, lead.start(), end))))
     return out
 
 
@@ -310,18 +310,18 @@ def _head_led(text: str, lowered: str, covered: _Known) -> list[Shape]:
             continue
         word = head.group("head").casefold()
         key = f"{before.group('prefix').casefold()} {word}" if before.group("prefix") else word
-        if word == "chip" or not _is_model(before.group("model")) or _blocked(before.group("model")):
+        if word == "chip" or not _is_model(before.group("model")) or blocked_name(before.group("model")):
             continue  # a research chip named as a method is recorded only by its class term
         start = _name_start(text, before.start())
         model = text[start:before.end("variant") if before.group("variant") else before.end("model")]
         vendor_match = _vendor_before().search(text, max(0, start - 30), start)
         vendor = _vendors()[1][vendor_match.group("vendor")] if vendor_match else None
         start = vendor_match.start() if vendor_match else start
-        if _blocked(model):
+        if blocked_name(model):
             continue
         name_end = before.end("variant") if before.group("variant") else before.end("model")
         out.append(Shape(start, head.end(), name_end, _name(vendor, model),
-                         _class_for(key, vendor, sentence(text, start, head.end()))))
+                         class_for(key, vendor, sentence(text, start, head.end()))))
     return out
 
 
@@ -335,7 +335,7 @@ def _name_start(text: str, start: int) -> int:
     if before is None or re.search(r"(?:^|[.!?]\s+)$", text[:before.start()]):
         return start
     word = before.group(1)
-    if _GENERIC_TERM_BEFORE.fullmatch(word) or word.lower() in _HEAD_CLASS or _blocked(word):
+    if _GENERIC_TERM_BEFORE.fullmatch(word) or word.lower() in _HEAD_CLASS or blocked_name(word):
         return start
     return before.start()
 
@@ -373,10 +373,10 @@ def _in_apposition(text: str) -> list[Shape]:
             continue
         opening = _APPOSITION.match(text, term.end())
         pos = opening.end() if opening else term.end()
-        hw_class = _class_for(term.group("head"), None, sentence(text, term.start(), term.end()))
+        hw_class = class_for(term.group("head"), None, sentence(text, term.start(), term.end()))
         items: list[Shape] = []
         while (token := _list_item(text, pos)) is not None:
-            if _blocked(token.group()) or not _ITEM_END.match(text, token.end()):
+            if blocked_name(token.group()) or not _ITEM_END.match(text, token.end()):
                 break
             weak = not _is_model(token.group())
             items.append(Shape(token.start(), token.end(), token.end(), token.group(), hw_class, weak))
