@@ -52,9 +52,10 @@ elsewhere in the abstract 37.94/18.53/31.73, dev 41.20; kind x feature interacti
 expected-ROUGE objective (Adam from this model's weights) 37.84/18.33/31.56, dev 41.72; the single
 candidate's compression budget (tldr_compress.TARGET_WORDS) 22 / 24 / 30 instead of 27: 37.92 / 37.90 /
 37.87, dev 41.18 / 41.25 / 41.18. Where CV rises (context, IDF) dev falls, also against dev's author
-TL;DRs alone (IDF: 36.49 -> 36.10 R1), so those CV gains (+0.15, about the noise) do not transfer. The
-oracle within the picked sentence's own candidates is only +1.2 R1 over the pick on dev (42.4), against
-48.6 over all candidates: the loss is in which sentence is chosen, not in how it is cut.
+TL;DRs alone (IDF: 36.49 -> 36.10 R1), so those CV gains do not transfer (IDF, paired per abstract: CV
++0.14 R1, standard error 0.08; dev -0.41, SE 0.27). The oracle within the picked sentence's own
+candidates is only +1.2 R1 over the pick on dev (42.4), against 48.6 over all candidates: the loss is in
+which sentence is chosen, not in how it is cut.
 """
 
 from __future__ import annotations
