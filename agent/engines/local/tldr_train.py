@@ -28,6 +28,34 @@ cue sentence, acronym, ...) giving expected-overlap features 37.90/18.51/31.72 b
 within-abstract gap-to-best and is-best features 37.87/18.46/31.69; temperature 0.05 / 0.2, l2 0.001
 / 0.01 and an R1-only target all within 0.1 or worse. The single-sentence picker is near what cheap
 candidate-level features can tell apart: the oracle rises with more candidates, the pick does not.
+Round 6 (a harness that keeps only candidates make_tldr could emit; baseline CV 37.92/18.49/31.70, dev
+41.22/19.53/33.58 at 20.9 words, dev = the 200-abstract sample, max over its references): title-anchored
+candidates are void: the engine is given the abstract alone (evals/tldr_suite.py, the published
+abstract-only setting) and the train file has no titles. A length bias b * words added to the score
+lowers both at every b (b -0.05: CV 36.41, dev 38.65 at 17 words; +0.03: 37.29 / 40.26 at 25 words;
++0.1: 34.64 / 38.19 at 29 words), so the fitted length features already sit at the best length (the dev
+oracle within 28-35-word candidates, 37.4 R1, beats the 15-28-word bands' 34.4-34.9, yet choosing longer
+loses). Pair fusion (every earlier sentence at a 16-word budget + a later results / "we show" sentence,
+joined by "and" when both open with "we", else ";", with the second sentence's position, cues,
+centrality and the gap as pair features; 11.5 candidates per abstract, dev oracle 48.6 -> 49.0)
+37.89/18.41/31.65, dev 41.33/19.52/33.74. Parenthesis-free variants of each sentence 37.91/18.51/31.69,
+dev 41.26. A cross-fitted word-deletion lexicon from the train alignment (non-stopwords of the picked
+candidate that the author TL;DR lacks, drop rate >= 0.8-0.95 at support >= 10-20) deleted from the pick:
+CV -0.04 to -0.24 R1, dev -0.1 to -0.3. Learned lexical features (candidate word indicators for the 156
+words in >= 200 train abstracts) 37.85/18.24/31.58, dev 41.08; opening-bigram indicators
+37.91/18.41/31.66, dev 41.65. Neighbour-sentence context (previous sentence is background / a contrast /
+a question, next sentence shows results) 38.08/18.51/31.80 but dev 40.54; corpus IDF of the candidate's
+words (train abstracts) 38.07/18.64/31.81 but dev 40.81; the repeated acronym/name of the abstract in
+the candidate 37.94/18.51/31.72, dev 41.24; the TL;DR words of the 10 / 30 TF-IDF-nearest train
+abstracts 37.77 / 37.81, dev 41.11 / 41.18; the share of the candidate's word bigrams that recur
+elsewhere in the abstract 37.94/18.53/31.73, dev 41.20; kind x feature interactions 37.79, dev 41.13; an
+expected-ROUGE objective (Adam from this model's weights) 37.84/18.33/31.56, dev 41.72; the single
+candidate's compression budget (tldr_compress.TARGET_WORDS) 22 / 24 / 30 instead of 27: 37.92 / 37.90 /
+37.87, dev 41.18 / 41.25 / 41.18. Where CV rises (context, IDF) dev falls, also against dev's author
+TL;DRs alone (IDF: 36.49 -> 36.10 R1), so those CV gains do not transfer (IDF, paired per abstract: CV
++0.14 R1, standard error 0.08; dev -0.41, SE 0.27). The oracle within the picked sentence's own
+candidates is only +1.2 R1 over the pick on dev (42.4), against 48.6 over all candidates: the loss is in
+which sentence is chosen, not in how it is cut.
 """
 
 from __future__ import annotations
