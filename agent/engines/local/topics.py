@@ -55,6 +55,7 @@ class Evidence:
     own_work: float = 0.0       # share of the sentences about the authors' own work with a cue of it
     centroid: float = 0.0       # how far the paper stands out towards the tag's labelled papers (z)
     probe: float = 0.0          # ridge read-out of the embedding for the tag (topic_profiles.py)
+    text: float = 0.0           # ridge read-out of the paper's words and word pairs (topic_text.py)
     cues: list[str] = field(default_factory=list)
     neighbour_ids: list[str] = field(default_factory=list)
 
@@ -64,6 +65,7 @@ class _Fixture:
     id: str
     abstract: str
     topics: list[str]
+    title: str | None = None
 
 
 
@@ -85,7 +87,7 @@ def load_fixtures(paths: list[Path]) -> list[_Fixture]:
             text = rec.get("abstract", "").strip()
             if text and text not in seen and rec.get("topics"):
                 seen.add(text)
-                out.append(_Fixture(rec.get("id", ""), text, list(rec["topics"])))
+                out.append(_Fixture(rec.get("id", ""), text, list(rec["topics"]), rec.get("title")))
     return out
 
 
@@ -132,6 +134,7 @@ class TopicTagger:
         self._fixtures: list[_Fixture] | None = None
         self._fixture_vecs: Any = None
         self._learned_profiles: Any = None
+        self._text_probe: Any = None
 
     # -- lazily built embedding state ------------------------------------------------------------
     def _prototypes(self) -> Any:
@@ -177,6 +180,7 @@ class TopicTagger:
         if self._fixture_vecs is not None:
             other._fixture_vecs = self._fixture_vecs[keep] if keep else None
         other._learned_profiles = None
+        other._text_probe = None
         return other
 
     def _profiles(self) -> Any:
@@ -190,6 +194,18 @@ class TopicTagger:
                                                    [f.topics for f in fixtures],
                                                    [f.abstract for f in fixtures], vecs)
             return self._learned_profiles
+
+    def _text_model(self) -> Any:
+        """The ridge text model of the labelled papers (topic_text.py), fitted once."""
+        fixtures = self._labelled()
+        with self._lock:
+            if self._text_probe is None and len(fixtures) >= 2:
+                from agent.engines.local.topic_text import TextProbe
+
+                self._text_probe = TextProbe([n for n in self.taxonomy if n != "other"],
+                                             [f.topics for f in fixtures], [f.abstract for f in fixtures],
+                                             [f.title for f in fixtures])
+            return self._text_probe
 
     # -- signals ---------------------------------------------------------------------------------
     def embedding_evidence(self, title: str | None, abstract: str) -> dict[str, float]:
@@ -245,6 +261,10 @@ class TopicTagger:
                     ev.setdefault(tag, Evidence()).centroid = val
                 for tag, val in profiles.probe(vec, abstract).items():
                     ev.setdefault(tag, Evidence()).probe = val
+            text_model = self._text_model()
+            if text_model is not None:
+                for tag, val in text_model.scores(title, abstract).items():
+                    ev.setdefault(tag, Evidence()).text = val
             for tag, (val, ids) in self._neighbour_signal(vec, abstract).items():
                 if tag in self.taxonomy:
                     e = ev.setdefault(tag, Evidence())

@@ -1,0 +1,85 @@
+"""A linear text model of topic tags, fitted at run time on the labelled papers' words.
+
+The embedding signals (description, neighbours, centroid, probe) see a paper through MiniLM's 256
+word pieces, and the keyword cues only through the taxonomy's phrases. This model reads every word
+and word pair of title + abstract: ridge regression from a bag of uni/bigrams (sublinear counts, unit
+length) to each tag's 0/1 label, so words the labellers' papers share beyond the cue lists
+("scheduler", "operator", "latency on the device") count for the tag they go with.
+
+It is fitted in the dual (kernel ridge: one n x n solve over the labelled papers, n ~ 450) and
+evaluated in the primal (a weight per word and tag). A labelled paper is never its own training row:
+when the input is one of them, its score is the exact leave-one-out prediction of ridge regression,
+(f(x) - h·y)/(1 - h) with h the paper's leverage, as the ridge probe of topic_profiles.py does.
+Deterministic: no random state, no hashing seeds; words are indexed in sorted order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+TEXT_RIDGE = 1.0         # ridge penalty; chosen by leave-one-file-out dev-ext F1 (evals/topic_signal_report)
+CHUNK = 8192             # vocabulary columns densified at a time while building the kernel
+_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z]+[a-z0-9]*")
+
+
+def text_terms(title: str | None, abstract: str) -> dict[str, float]:
+    """Unit-length bag of words and adjacent word pairs (1 + log count); bare numbers are dropped."""
+    words = _WORD.findall(f"{title or ''} . {abstract}".lower())
+    counts = Counter(words)
+    counts.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+    return {t: v / norm for t, v in weights.items()}
+
+
+class TextProbe:
+    """Ridge regression from text_terms to each tag's label, over one set of labelled papers."""
+
+    def __init__(self, names: list[str], topics: list[list[str]], abstracts: list[str],
+                 titles: list[str | None] | None = None, ridge: float = TEXT_RIDGE):
+        self.names = names
+        docs = [text_terms(t, a) for t, a in zip(titles or [None] * len(abstracts), abstracts)]
+        self.vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+        labels = np.array([[float(n in t) for n in names] for t in topics])
+        rows = np.concatenate([np.full(len(d), i) for i, d in enumerate(docs)]) if docs else np.zeros(0, int)
+        cols = np.array([self.vocab[t] for d in docs for t in d], dtype=np.int64)
+        vals = np.array([v for d in docs for v in d.values()])
+        kernel = np.ones((len(docs), len(docs)))              # the constant feature: an intercept
+        self.weights = np.zeros((len(self.vocab), len(names)))
+        for start in range(0, len(self.vocab), CHUNK):
+            kernel += self._dense(rows, cols, vals, len(docs), start) @ self._dense(rows, cols, vals, len(docs), start).T
+        solved = np.linalg.solve(kernel + ridge * np.eye(len(docs)), np.hstack([labels, np.eye(len(docs))]))
+        alpha = solved[:, :len(names)]
+        for start in range(0, len(self.vocab), CHUNK):
+            block = self._dense(rows, cols, vals, len(docs), start)
+            self.weights[start:start + block.shape[1]] = block.T @ alpha
+        self.bias = alpha.sum(axis=0)
+        fitted = kernel @ alpha
+        self.leverage = np.einsum("ij,ji->i", kernel, solved[:, len(names):])
+        self.leave_one_out = (fitted - self.leverage[:, None] * labels) / (1.0 - self.leverage[:, None])
+        self.row_of = {a.strip(): i for i, a in enumerate(abstracts)}
+
+    def _dense(self, rows: Any, cols: Any, vals: Any, n: int, start: int) -> Any:
+        width = min(CHUNK, len(self.vocab) - start)
+        block = np.zeros((n, width))
+        inside = (cols >= start) & (cols < start + width)
+        block[rows[inside], cols[inside] - start] = vals[inside]
+        return block
+
+    def scores(self, title: str | None, abstract: str) -> dict[str, float]:
+        """Per tag, the model's estimate of the 0/1 label (leave-one-out for a labelled paper)."""
+        own = self.row_of.get(abstract.strip())
+        if own is not None:
+            values = self.leave_one_out[own]
+        else:
+            terms = [(self.vocab[t], v) for t, v in text_terms(title, abstract).items() if t in self.vocab]
+            values = self.bias.copy()
+            if terms:
+                idx, val = zip(*terms)
+                values += np.asarray(val) @ self.weights[list(idx)]
+        return {n: float(v) for n, v in zip(self.names, values)}
