@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 TEXT_RIDGE = 1.0         # ridge penalty; chosen by leave-one-file-out dev-ext F1 (evals/topic_signal_report)
-CHUNK = 8192             # vocabulary columns densified at a time while building the kernel
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z]+[a-z0-9]*")
 
 
@@ -44,32 +43,26 @@ class TextProbe:
                  titles: list[str | None] | None = None, ridge: float = TEXT_RIDGE):
         self.names = names
         docs = [text_terms(t, a) for t, a in zip(titles or [None] * len(abstracts), abstracts)]
-        self.vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+        # Only terms shared by two labelled papers can carry weight from one paper to another; the
+        # rest would only sit on the kernel's diagonal. Dropping them (label-free) keeps the dense
+        # design matrix small: ~450 x 12k instead of x 54k, a tenth of a second to fit.
+        shared = Counter(t for d in docs for t in d)
+        self.vocab = {t: i for i, t in enumerate(sorted(t for t, n in shared.items() if n >= 2))}
+        design = np.zeros((len(docs), len(self.vocab)), dtype=np.float32)
+        for row, doc in enumerate(docs):
+            cols = [(self.vocab[t], v) for t, v in doc.items() if t in self.vocab]
+            if cols:
+                idx, val = zip(*cols)
+                design[row, list(idx)] = val
         labels = np.array([[float(n in t) for n in names] for t in topics])
-        rows = np.concatenate([np.full(len(d), i) for i, d in enumerate(docs)]) if docs else np.zeros(0, int)
-        cols = np.array([self.vocab[t] for d in docs for t in d], dtype=np.int64)
-        vals = np.array([v for d in docs for v in d.values()])
-        kernel = np.ones((len(docs), len(docs)))              # the constant feature: an intercept
-        self.weights = np.zeros((len(self.vocab), len(names)))
-        for start in range(0, len(self.vocab), CHUNK):
-            kernel += self._dense(rows, cols, vals, len(docs), start) @ self._dense(rows, cols, vals, len(docs), start).T
-        solved = np.linalg.solve(kernel + ridge * np.eye(len(docs)), np.hstack([labels, np.eye(len(docs))]))
-        alpha = solved[:, :len(names)]
-        for start in range(0, len(self.vocab), CHUNK):
-            block = self._dense(rows, cols, vals, len(docs), start)
-            self.weights[start:start + block.shape[1]] = block.T @ alpha
+        kernel = (design @ design.T).astype(np.float64) + 1.0          # + the constant feature: an intercept
+        inverse = np.linalg.inv(kernel + ridge * np.eye(len(docs)))
+        alpha = inverse @ labels
+        self.weights = design.T @ alpha.astype(np.float32)
         self.bias = alpha.sum(axis=0)
-        fitted = kernel @ alpha
-        self.leverage = np.einsum("ij,ji->i", kernel, solved[:, len(names):])
-        self.leave_one_out = (fitted - self.leverage[:, None] * labels) / (1.0 - self.leverage[:, None])
+        leverage = (kernel * inverse).sum(axis=1)      # diag(K (K + λI)^-1); both symmetric
+        self.leave_one_out = (kernel @ alpha - leverage[:, None] * labels) / (1.0 - leverage[:, None])
         self.row_of = {a.strip(): i for i, a in enumerate(abstracts)}
-
-    def _dense(self, rows: Any, cols: Any, vals: Any, n: int, start: int) -> Any:
-        width = min(CHUNK, len(self.vocab) - start)
-        block = np.zeros((n, width))
-        inside = (cols >= start) & (cols < start + width)
-        block[rows[inside], cols[inside] - start] = vals[inside]
-        return block
 
     def scores(self, title: str | None, abstract: str) -> dict[str, float]:
         """Per tag, the model's estimate of the 0/1 label (leave-one-out for a labelled paper)."""
