@@ -10,7 +10,9 @@ Three signals rank the candidate tags, each normalised to [0, 1] per tag:
 The learned acceptor (topic_acceptor.py) then decides which candidates to keep, from those signals
 plus: the share of sentences with a cue of the tag and of the authors'-own-work sentences with one
 (topic_cues.keyword_scan), and, with embeddings, a nearest-centroid score and a ridge probe fitted
-at run time on the labelled papers, each leaving the input itself out (topic_profiles.py).
+at run time on the labelled papers, each leaving the input itself out (topic_profiles.py), and a
+ridge text model over the words and word pairs of the labelled papers, also fitted at run time and
+leave-one-out for a labelled input (topic_text.py).
 The cue machinery (taxonomy parsing, the cue index, region-weighted keyword scores) is topic_cues.py.
 Then the §4 rules apply: 1-4 tags, `nlp` dropped when
 `llm-serving` or `kv-cache` is present, `other` only when nothing clears the bar, techniques
