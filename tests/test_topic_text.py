@@ -6,6 +6,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 
 from agent.engines.local.topic_text import TextProbe, text_terms
 from agent.engines.local.topics import TopicTagger
@@ -68,3 +69,23 @@ def test_tagger_gives_the_text_signal_with_embeddings_only_and_refits_it_without
     assert all(e.text == 0.0 for e in tagger.evidence(None, text, None).values())   # keyword-only: unchanged
     held = tagger.without({PAPERS[2][0], PAPERS[3][0]})
     assert len(held._text_model().row_of) == len(PAPERS) - 2
+
+
+def test_a_cached_fit_is_the_same_model_and_is_read_not_refitted(tmp_path, monkeypatch):
+    from agent.engines.local import topic_text
+    from core.settings import reset_settings_cache
+
+    monkeypatch.setenv("PAPERS_CACHE_DIR", str(tmp_path))
+    reset_settings_cache()
+    abstracts, topics = [a for a, _ in PAPERS], [t for _, t in PAPERS]
+    plain = TextProbe(NAMES, topics, abstracts)
+    TextProbe(NAMES, topics, abstracts, cache=True)                # fits and stores
+    assert len(list((tmp_path / "arrays").glob("topic-text-*.npz"))) == 1
+    monkeypatch.setattr(topic_text, "fit_arrays", lambda *a: (_ for _ in ()).throw(AssertionError("refitted")))
+    again = TextProbe(NAMES, topics, abstracts, cache=True)        # reads
+    assert again.vocab == plain.vocab and np.array_equal(again.weights, plain.weights)
+    assert np.array_equal(again.leave_one_out, plain.leave_one_out)
+    assert again.scores(None, "A compiler fuses operators.") == plain.scores(None, "A compiler fuses operators.")
+    with pytest.raises(AssertionError):                            # other labels: another key
+        TextProbe(NAMES, [["edge-mobile"]] + topics[1:], abstracts, cache=True)
+    reset_settings_cache()

@@ -137,6 +137,7 @@ class TopicTagger:
         self._fixture_vecs: Any = None
         self._learned_profiles: Any = None
         self._text_probe: Any = None
+        self._keep_text_fit = True      # the default labelled set: its text-model fit is cached on disk
 
     # -- lazily built embedding state ------------------------------------------------------------
     def _prototypes(self) -> Any:
@@ -183,6 +184,7 @@ class TopicTagger:
             other._fixture_vecs = self._fixture_vecs[keep] if keep else None
         other._learned_profiles = None
         other._text_probe = None
+        other._keep_text_fit = False    # held-out variants are evaluation-only: not worth a cache file
         return other
 
     def _profiles(self) -> Any:
@@ -206,7 +208,7 @@ class TopicTagger:
 
                 self._text_probe = TextProbe([n for n in self.taxonomy if n != "other"],
                                              [f.topics for f in fixtures], [f.abstract for f in fixtures],
-                                             [f.title for f in fixtures])
+                                             [f.title for f in fixtures], cache=self._keep_text_fit)
             return self._text_probe
 
     # -- signals ---------------------------------------------------------------------------------
