@@ -26,7 +26,7 @@ TAGS = tuple(t for t in yaml.load((Path(__file__).resolve().parents[2] / "data" 
                                   .read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
              ["tags"] if t != "other")
 FEATURES = ("bias", "score", "relative", "inverse_rank", "keywords", "embedding", "neighbours", "title_cue",
-            "claim_cue", "opening_cue", "n_cues", "spread", "own_work", "centroid", "probe", *(f"kind_{k}" for k in KINDS), "n_above_floor",
+            "claim_cue", "opening_cue", "n_cues", "spread", "own_work", "centroid", "probe", "text", *(f"kind_{k}" for k in KINDS), "n_above_floor",
             *(f"tag_{t}" for t in TAGS))
 
 
@@ -37,7 +37,7 @@ def features(score: float, top: float, rank: int, evidence: Any, kind: str, n_ab
                              for where in ("(title)", "(claim)", "(opening)"))
     return [1.0, score, score / top if top > 0 else 0.0, 1.0 / (1.0 + rank), evidence.keywords,
             evidence.embedding, evidence.neighbours, float(title), float(claim), float(opening),
-            math.log1p(len(evidence.cues)), evidence.spread, evidence.own_work, evidence.centroid, evidence.probe,
+            math.log1p(len(evidence.cues)), evidence.spread, evidence.own_work, evidence.centroid, evidence.probe, evidence.text,
             *(float(kind == k) for k in KINDS), float(n_above_floor), *(float(tag == t) for t in TAGS)]
 
 

@@ -10,7 +10,9 @@ Three signals rank the candidate tags, each normalised to [0, 1] per tag:
 The learned acceptor (topic_acceptor.py) then decides which candidates to keep, from those signals
 plus: the share of sentences with a cue of the tag and of the authors'-own-work sentences with one
 (topic_cues.keyword_scan), and, with embeddings, a nearest-centroid score and a ridge probe fitted
-at run time on the labelled papers, each leaving the input itself out (topic_profiles.py).
+at run time on the labelled papers, each leaving the input itself out (topic_profiles.py), and a
+ridge text model over the words and word pairs of the labelled papers, also fitted at run time and
+leave-one-out for a labelled input (topic_text.py).
 The cue machinery (taxonomy parsing, the cue index, region-weighted keyword scores) is topic_cues.py.
 Then the §4 rules apply: 1-4 tags, `nlp` dropped when
 `llm-serving` or `kv-cache` is present, `other` only when nothing clears the bar, techniques
@@ -55,6 +57,7 @@ class Evidence:
     own_work: float = 0.0       # share of the sentences about the authors' own work with a cue of it
     centroid: float = 0.0       # how far the paper stands out towards the tag's labelled papers (z)
     probe: float = 0.0          # ridge read-out of the embedding for the tag (topic_profiles.py)
+    text: float = 0.0           # ridge read-out of the paper's words and word pairs (topic_text.py)
     cues: list[str] = field(default_factory=list)
     neighbour_ids: list[str] = field(default_factory=list)
 
@@ -64,6 +67,7 @@ class _Fixture:
     id: str
     abstract: str
     topics: list[str]
+    title: str | None = None
 
 
 
@@ -85,7 +89,7 @@ def load_fixtures(paths: list[Path]) -> list[_Fixture]:
             text = rec.get("abstract", "").strip()
             if text and text not in seen and rec.get("topics"):
                 seen.add(text)
-                out.append(_Fixture(rec.get("id", ""), text, list(rec["topics"])))
+                out.append(_Fixture(rec.get("id", ""), text, list(rec["topics"]), rec.get("title")))
     return out
 
 
@@ -132,6 +136,8 @@ class TopicTagger:
         self._fixtures: list[_Fixture] | None = None
         self._fixture_vecs: Any = None
         self._learned_profiles: Any = None
+        self._text_probe: Any = None
+        self._keep_text_fit = True      # the default labelled set: its text-model fit is cached on disk
 
     # -- lazily built embedding state ------------------------------------------------------------
     def _prototypes(self) -> Any:
@@ -177,6 +183,8 @@ class TopicTagger:
         if self._fixture_vecs is not None:
             other._fixture_vecs = self._fixture_vecs[keep] if keep else None
         other._learned_profiles = None
+        other._text_probe = None
+        other._keep_text_fit = False    # held-out variants are evaluation-only: not worth a cache file
         return other
 
     def _profiles(self) -> Any:
@@ -190,6 +198,18 @@ class TopicTagger:
                                                    [f.topics for f in fixtures],
                                                    [f.abstract for f in fixtures], vecs)
             return self._learned_profiles
+
+    def _text_model(self) -> Any:
+        """The ridge text model of the labelled papers (topic_text.py), fitted once."""
+        fixtures = self._labelled()
+        with self._lock:
+            if self._text_probe is None and len(fixtures) >= 2:
+                from agent.engines.local.topic_text import TextProbe
+
+                self._text_probe = TextProbe([n for n in self.taxonomy if n != "other"],
+                                             [f.topics for f in fixtures], [f.abstract for f in fixtures],
+                                             [f.title for f in fixtures], cache=self._keep_text_fit)
+            return self._text_probe
 
     # -- signals ---------------------------------------------------------------------------------
     def embedding_evidence(self, title: str | None, abstract: str) -> dict[str, float]:
@@ -245,6 +265,10 @@ class TopicTagger:
                     ev.setdefault(tag, Evidence()).centroid = val
                 for tag, val in profiles.probe(vec, abstract).items():
                     ev.setdefault(tag, Evidence()).probe = val
+            text_model = self._text_model()
+            if text_model is not None:
+                for tag, val in text_model.scores(title, abstract).items():
+                    ev.setdefault(tag, Evidence()).text = val
             for tag, (val, ids) in self._neighbour_signal(vec, abstract).items():
                 if tag in self.taxonomy:
                     e = ev.setdefault(tag, Evidence())
