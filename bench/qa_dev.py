@@ -7,6 +7,7 @@ blind file.
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev [-v]      # per-file summary, by kind, failures
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --kind set -v   # only one kind of question
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --file qa_blind6.jsonl --quiet   # one file, figures only
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --path bench/probes/qa_list_probe7.jsonl -v   # any file
 
 Uses the scoring functions of evals/qa_suite.py on an existing store, so tuning loops do not rebuild
 the store each time (`papers eval --suite qa` does, and also scores the blind files).
@@ -36,7 +37,7 @@ def build(settings) -> None:
 
 
 def score(settings, verbose: bool = False, kind: str | None = None, only: str | None = None,
-          quiet: bool = False) -> dict:
+          quiet: bool = False, path: str | None = None) -> dict:
     from agent.corpus import open_store
     from agent.qa import ask
     from evals.corpus_env import EvalCorpus
@@ -45,11 +46,12 @@ def score(settings, verbose: bool = False, kind: str | None = None, only: str | 
     store = open_store(settings)
     corpus = EvalCorpus(settings, store, True)
     out = {}
-    for file, role in TUNING_FILES:
+    files = ((path, "probe"),) if path else TUNING_FILES
+    for file, role in files:
         if only and file != only:
             continue
         rows = []
-        for line in (ROOT / "evals" / "fixtures" / file).read_text().splitlines():
+        for line in (Path(path) if path else ROOT / "evals" / "fixtures" / file).read_text().splitlines():
             q = json.loads(line)
             if kind and q["kind"] != kind:
                 continue
@@ -84,7 +86,8 @@ def main() -> None:
         build(settings)
     kind = sys.argv[sys.argv.index("--kind") + 1] if "--kind" in sys.argv else None
     only = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else None
-    score(settings, verbose="-v" in sys.argv, kind=kind, only=only, quiet="--quiet" in sys.argv)
+    path = sys.argv[sys.argv.index("--path") + 1] if "--path" in sys.argv else None
+    score(settings, verbose="-v" in sys.argv, kind=kind, only=only, quiet="--quiet" in sys.argv, path=path)
 
 
 if __name__ == "__main__":
