@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.qa.constraint_words import framing, score_groups
+from agent.qa.constraint_words import drop_head_noun, framing, score_groups
 from agent.qa.set_groups import Group, groups as _groups, merge_runs as _merge_runs  # noqa: F401 (Group: the API)
 from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
-from agent.qa.set_words import (FRAME, add_acronyms, add_spellings, main_verb, without_frame_verb,  # noqa: F401
-                                without_main_verb)
+from agent.qa.set_words import (FRAME, add_acronyms, add_spellings, main_verb, verb_span,  # noqa: F401
+                                without_frame_verb, without_main_verb)
 from agent.qa.text import without_free_words
 
 # Words that frame a list question or describe its wanted evidence, not its subject.
@@ -93,7 +93,9 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     question, clauses = split_exclusion(question)
     text = _strip(without_frame_verb(question, index), taken)
     groups = _groups(text, index)
+    drop_head_noun(groups, question)        # "What efforts ...": the head noun is never the subject
     groups = without_main_verb(groups, question)
+    mark_verb(groups, question)
     add_acronyms(groups, index)
     add_spellings(groups, index)
     subject = None
@@ -102,8 +104,8 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         if any(p in topic_stems for p in g.phrases):
             subject = g
             break
-    if subject is None and groups:
-        subject = groups[0]
+    if subject is None and groups:    # the verb says what is done to the subject, it is not the subject
+        subject = next((g for g in groups if not g.verb), groups[0])
     if subject is not None and subject.run >= 0:   # `missing` names the subject as the question wrote it
         whole = " ".join(g.surface for g in groups if g.run == subject.run)
         subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
@@ -115,6 +117,18 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
+
+
+def mark_verb(groups: list[Group], question: str) -> None:
+    """Flag the group that is the question's main verb alone ("compress" of "What efforts compress
+    large language models"; agent/qa/set_words.py sets it apart from the noun phrase after it)."""
+    span = verb_span(question)
+    if span is None:
+        return
+    said = tuple(stream(question[span[0]:span[1]]))
+    for g in groups:
+        if g.phrases == [said] and g.surface.lower() == question[span[0]:span[1]].lower():
+            g.verb = True
 
 
 _CLASS_NOUN_RATIO = 3     # a word this many times as common as the name before it is the name's class
@@ -155,6 +169,7 @@ def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
     usage = asks_use(_EXCLUDE.sub(" ; ", question))
     question, clauses = split_exclusion(question)
     groups = _merge_runs(_groups(_strip(without_frame_verb(question, index), taken), index, keep_common=True))
+    mark_verb(groups, question)
     add_acronyms(groups, index)
     add_spellings(groups, index)
     concepts = Concepts(None, groups, usage=usage)
@@ -216,15 +231,17 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     the most common is ignored first (the question chose it freely), then the next."""
     n = max(1, len(index.docs))
     met = [{pid for pid in ids if meets_qualifier(g, pid, index, subject, strict)} for g in qualifiers]
-    # a word the question frames with ("as they go") that no member writes is no unmet constraint
-    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g)]
+    # a word the question frames with ("as they go") or its main verb is no unmet constraint
+    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g) and not g.verb]
     if missing:
         return set(), missing, []
-    ignored = [g for g, m in zip(qualifiers, met) if not m]
-    # relaxed in the order of the constraint-word model: a framing word before a qualifier, then the
-    # most common first
-    active = sorted(((g, m) for g, m in zip(qualifiers, met) if m),
-                    key=lambda gm: (not framing(gm[0]), -max(len(index.papers(p)) for p in gm[0].phrases)))
+    # A group the constraint-word model reads as framing is soft even where some members write it; the
+    # main verb is soft when most members already say it (implied by the subject) -- it must hold only
+    # where it splits the subject's papers.
+    ignored = [g for g, m in zip(qualifiers, met) if not m or framing(g) or (g.verb and 2 * len(m) >= len(ids))]
+    # relaxed from the most common first (the question chose it freely)
+    active = sorted(((g, m) for g, m in zip(qualifiers, met) if g not in ignored),
+                    key=lambda gm: -max(len(index.papers(p)) for p in gm[0].phrases))
     while active:
         keep = set(ids).intersection(*(m for _, m in active))
         if keep:
@@ -239,6 +256,8 @@ _WINDOW = 1     # a qualifier in the subject's sentence or the one either side i
 def meets_qualifier(group: Group, pid: str, index: TermIndex, subject: Group | None = None,
                     strict: bool = False) -> bool:
     where = set().union(*(index.where(p, pid) for p in group.phrases)) | _family_hits(group, pid, index)
+    if not where:    # the informative words of a phrase alone ("outliers" of "outlier values")
+        where = set().union(*(index.where(c, pid) for c in _cores(group, index)))
     if not where:    # the words of a phrase apart ("LiDAR ... point clouds")
         return not strict and mentions(group, pid, index, loose=True)[0] > 0
     if subject is None:
@@ -250,6 +269,28 @@ def meets_qualifier(group: Group, pid: str, index: TermIndex, subject: Group | N
     if -1 in where or -1 in at or not at:
         return True
     return any(abs(a - b) <= _WINDOW for a in where for b in at)
+
+
+_CORE_MASS = 2 / 3     # words carrying this share of a phrase's IDF say what the phrase names
+
+
+def _cores(group: Group, index: TermIndex) -> list[tuple[str, ...]]:
+    """Per multi-word phrase, its informative words alone when they carry most of its IDF mass and
+    differ from it ("outlier" of "outlier values": "values" is a word most papers use); a phrase
+    whose words are all rare keeps needing all of them."""
+    import math
+
+    n = max(1, len(index.docs))
+    out = []
+    for p in group.phrases:
+        if len(p) < 2:
+            continue
+        idf = [math.log((n + 1) / (len(index.vocab.get(w, ())) + 0.5)) for w in p]
+        total = sum(idf)
+        core = tuple(w for w, v in zip(p, idf) if v >= max(idf) / 2)
+        if total > 0 and core != p and sum(v for w, v in zip(p, idf) if w in core) >= _CORE_MASS * total:
+            out.append(core)
+    return out
 
 
 def subject_sentences(subject: Group, pid: str, index: TermIndex) -> set[int]:

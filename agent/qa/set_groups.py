@@ -28,6 +28,7 @@ class Group:
     generic: bool = False    # one alternative is a word most papers use: the group filters nothing
     family: bool = False     # the question wrote it as a speed-up word ("speed up"): any of them counts
     must: float = 1.0        # probability it must hold in every listed paper (agent/qa/constraint_words.py)
+    verb: bool = False       # the question's main verb ("What efforts compress ..."): soft unless it splits the set
 
 
 EXAMPLES = re.compile(r",?\s*\b(?:such\s+as|for\s+example|for\s+instance|e\.g\.?|including)(?![\w-])", re.I)

@@ -43,24 +43,56 @@ def without_main_verb(groups: list, question: str) -> list:
 _TITLE_SHARE = 0.1     # a word under this share of its papers' titles says what papers do, not what they are about
 
 
-def frame_verb(question: str, index: TermIndex) -> re.Match | None:
-    """The question's verb when it frames rather than names a concept ("discuss", "involve", "make",
-    "get"): a word the store's titles (almost) never use for what its papers do. A verb that names
-    a method ("prune", "quantize", "serve") is in the titles of many papers that use it, and stays."""
+# Words after a head noun that are no verb of it ("efforts on X", "systems that ...", "work has been done").
+_NOT_VERB = term_set("""of on in for to from with about at by into over under that which who whose where when
+and or as than have has had having is are was were be been being do does did can could may might will would
+should must shall exist exists existed""")
+_AUX = re.compile(r"\s+(?:(?:that|which|who)\s+)?(?:(?:have|has|had|do|does|did|can|could|will|would|may|might)"
+                  r"\s+(?:been\s+)?)?", re.I)
+
+
+def verb_span(question: str) -> tuple[int, int] | None:
+    """Character span of the question's main verb: the verb slot of "Which papers VERB ..." /
+    "every paper that VERB ...", else the word right after a head noun that is not "papers" ("What
+    efforts compress ...", "Which systems run ...", agent/qa/head_noun.py), skipping "that" and an
+    auxiliary. None when there is none (a preposition or a noun follows the head)."""
     m = _MAIN_VERB.search(question)
-    if m is None:
+    if m is not None:
+        group = 1 if m.group(1) else 2
+        return m.start(group), m.end(group)
+    from agent.qa.head_noun import set_shape
+
+    head = set_shape(question)[1]
+    if head is None:
         return None
-    group = 1 if m.group(1) else 2
-    rest = question[m.end(group):]
+    aux = _AUX.match(question, head.end)
+    v = re.match(r"([a-z]+)\b", question[aux.end():]) if aux else None
+    if v is None or not stream(v.group(1)) or stream(v.group(1))[0] in _NOT_VERB:
+        return None
+    return aux.end(), aux.end() + v.end(1)
+
+
+def frame_verb(question: str, index: TermIndex) -> tuple[int, int] | None:
+    """The question's verb when it frames rather than names a concept ("discuss", "involve", "make",
+    "deliver"): a word the store's titles (almost) never use for what its papers do. A verb that names
+    a method ("prune", "quantize", "serve") is in the titles of many papers that use it, and stays."""
+    span = verb_span(question)
+    if span is None:
+        return None
+    rest = question[span[1]:]
     # nothing follows, or the verb is one of alternatives the question spells out ("accelerate or serve")
     if not rest.strip(" ?.!") or re.match(r"\s*(?:,|/|or\b)", rest, re.I):
         return None
-    stems = stream(m.group(group))
-    if not stems or _speed_word(question[m.start(group):]):
+    stems = stream(question[span[0]:span[1]])
+    if not stems or _speed_word(question[span[0]:]):
         return None
-    ids = index.papers(tuple(stems))
-    titled = sum(1 for pid in ids if index.count(tuple(stems), pid, title_only=True))
-    return m if titled < _TITLE_SHARE * len(ids) or not ids else None
+    return span if not _titled(tuple(stems), index) else None
+
+
+def _titled(stems: tuple[str, ...], index: TermIndex) -> bool:
+    ids = index.papers(stems)
+    titled = sum(1 for pid in ids if index.count(stems, pid, title_only=True))
+    return bool(ids) and titled >= _TITLE_SHARE * len(ids)
 
 
 def _speed_word(text: str) -> bool:
@@ -73,12 +105,16 @@ def _speed_word(text: str) -> bool:
 
 
 def without_frame_verb(question: str, index: TermIndex) -> str:
-    """The question with its framing verb cut out (a break: the words either side are no phrase)."""
-    m = frame_verb(question, index)
-    if m is None:
+    """The question with its framing verb cut out, and a content verb set apart from the noun phrase
+    after it ("What efforts compress ; large language models"): a verb is a concept of its own, never
+    the first word of a phrase that papers must write verbatim (a break either way)."""
+    span = frame_verb(question, index)
+    if span is not None:
+        return question[: span[0]] + " ; " + question[span[1]:]
+    span = verb_span(question)
+    if span is None or _MAIN_VERB.search(question):
         return question
-    group = 1 if m.group(1) else 2
-    return question[: m.start(group)] + " ; " + question[m.end(group):]
+    return question[: span[1]] + " ; " + question[span[1]:]
 
 
 def add_spellings(groups: list, index: TermIndex) -> None:
@@ -114,11 +150,16 @@ def add_acronyms(groups: list, index: TermIndex) -> None:
     frame = FRAME
 
     defined = defined_acronyms(index)
+    expansions: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for expansion, acronyms in defined.items():
+        for acronym in acronyms:
+            expansions.setdefault(acronym, []).append(expansion)
     for g in groups:
         for phrase in list(g.phrases):
-            for acronym in defined.get(tuple(w for w in phrase if w not in frame), ()):
-                if acronym not in g.phrases:
-                    g.phrases.append(acronym)
+            # the other way too: an acronym the question writes counts as its defined expansion ("HLS")
+            for other in [*defined.get(tuple(w for w in phrase if w not in frame), ()), *expansions.get(phrase, ())]:
+                if other and other not in g.phrases:
+                    g.phrases.append(other)
         for alt in g.surface.split(" / "):
             words = re.findall(r"[A-Za-z][\w]*", alt)
             if len(words) < 3:
