@@ -232,13 +232,14 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     n = max(1, len(index.docs))
     met = [{pid for pid in ids if meets_qualifier(g, pid, index, subject, strict)} for g in qualifiers]
     # a word the question frames with ("as they go") or its main verb is no unmet constraint
-    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g) and not g.verb]
+    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g) and not g.verb
+               or _unknown(g, index)]
     if missing:
         return set(), missing, []
     # A group the constraint-word model reads as framing is soft even where some members write it; the
     # main verb is soft when most members already say it (implied by the subject) -- it must hold only
     # where it splits the subject's papers.
-    ignored = [g for g, m in zip(qualifiers, met) if not m or framing(g) or (g.verb and 2 * len(m) >= len(ids))]
+    ignored = [g for g, m in zip(qualifiers, met) if not m or framing(g) or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
     # relaxed from the most common first (the question chose it freely)
     active = sorted(((g, m) for g, m in zip(qualifiers, met) if g not in ignored),
                     key=lambda gm: -max(len(index.papers(p)) for p in gm[0].phrases))
@@ -250,6 +251,7 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     return set(ids), [], ignored
 
 
+_IMPLIED_SHARE = 0.75   # a verb this share of the members already write is implied by the subject
 _WINDOW = 1     # a qualifier in the subject's sentence or the one either side is said of the subject
 
 
@@ -337,6 +339,37 @@ def mark_families(groups: list[Group], question: str) -> None:
 
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:
     return any(len(p) > 1 or len(index.papers(p)) < max(3, _RARE_SHARE * n) for p in g.phrases)
+
+
+def _unknown(g: Group, index: TermIndex) -> bool:
+    """The group names a word no paper writes and the corpus has no near synonym of ("weather" of
+    "weather forecasting", a product code): whatever the model says of its shape, no paper meets it.
+    Of alternatives the question spelt out ("speech or weather"), all must be unknown."""
+    if g.verb:
+        return False
+    from agent.qa.synonyms import everyday
+
+    words = {w.lower(): tuple(stream(w)) for w in re.findall(r"[A-Za-z][\w-]*", g.surface)}
+    unknown = [w for w, st in words.items() if st and len(st) == 1 and st[0] not in FRAME
+               and not index.papers(st) and not everyday(w, _vocabulary(index))]
+    if not unknown:
+        return False
+    return not g.spelled or all(not index.papers(p) for p in g.phrases)
+
+
+_VOCABS: dict[int, tuple[str, ...]] = {}
+
+
+def _vocabulary(index: TermIndex) -> tuple[str, ...]:
+    """The words several of the index's papers use (agent/qa/synonyms.py), once per index."""
+    if id(index) not in _VOCABS:
+        from agent.qa.synonyms import vocabulary
+        from agent.qa.text import STOP
+
+        docs = [" ".join(index.sentences.get(pid, ())) + " " + index.titles.get(pid, "") for pid in index.docs]
+        _VOCABS.clear()
+        _VOCABS[id(index)] = vocabulary(docs, STOP)
+    return _VOCABS[id(index)]
 
 
 def sharing(surfaces: list[str], index: TermIndex) -> set[str]:
