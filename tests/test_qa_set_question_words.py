@@ -77,9 +77,3 @@ def test_an_acronym_the_question_writes_counts_as_its_defined_expansion():
     assert members("Which papers are about TS?") == {"hl1", "hl2"}
     assert members("Which papers speed up tile synthesis?") <= {"hl1", "hl2"}
 
-
-def test_a_qualifier_naming_a_word_no_paper_writes_and_nothing_near_is_missing():
-    concepts = sc.read("Which papers study tensor quantization for zebrafish?", INDEX)
-    found = sc.subject_members(concepts, INDEX)
-    keep, missing, _ = sc.qualified(found, concepts.qualifiers, INDEX, concepts.subject)
-    assert not keep and [g.surface for g in missing] == ["zebrafish"]

@@ -232,8 +232,7 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     n = max(1, len(index.docs))
     met = [{pid for pid in ids if meets_qualifier(g, pid, index, subject, strict)} for g in qualifiers]
     # a word the question frames with ("as they go") or its main verb is no unmet constraint
-    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g) and not g.verb
-               or _unknown(g, index)]
+    missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g) and not g.verb]
     if missing:
         return set(), missing, []
     # A group the constraint-word model reads as framing is soft even where some members write it; the
@@ -339,37 +338,6 @@ def mark_families(groups: list[Group], question: str) -> None:
 
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:
     return any(len(p) > 1 or len(index.papers(p)) < max(3, _RARE_SHARE * n) for p in g.phrases)
-
-
-def _unknown(g: Group, index: TermIndex) -> bool:
-    """The group names a word no paper writes and the corpus has no near synonym of ("weather" of
-    "weather forecasting", a product code): whatever the model says of its shape, no paper meets it.
-    Of alternatives the question spelt out ("speech or weather"), all must be unknown."""
-    if g.verb:
-        return False
-    from agent.qa.synonyms import everyday
-
-    words = {w.lower(): tuple(stream(w)) for w in re.findall(r"[A-Za-z][\w-]*", g.surface)}
-    unknown = [w for w, st in words.items() if st and len(st) == 1 and st[0] not in FRAME
-               and not index.papers(st) and not everyday(w, _vocabulary(index))]
-    if not unknown:
-        return False
-    return not g.spelled or all(not index.papers(p) for p in g.phrases)
-
-
-_VOCABS: dict[int, tuple[str, ...]] = {}
-
-
-def _vocabulary(index: TermIndex) -> tuple[str, ...]:
-    """The words several of the index's papers use (agent/qa/synonyms.py), once per index."""
-    if id(index) not in _VOCABS:
-        from agent.qa.synonyms import vocabulary
-        from agent.qa.text import STOP
-
-        docs = [" ".join(index.sentences.get(pid, ())) + " " + index.titles.get(pid, "") for pid in index.docs]
-        _VOCABS.clear()
-        _VOCABS[id(index)] = vocabulary(docs, STOP)
-    return _VOCABS[id(index)]
 
 
 def sharing(surfaces: list[str], index: TermIndex) -> set[str]:
