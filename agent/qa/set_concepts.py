@@ -238,7 +238,9 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     # A group the constraint-word model reads as framing is soft even where some members write it; the
     # main verb is soft when most members already say it (implied by the subject) -- it must hold only
     # where it splits the subject's papers.
-    ignored = [g for g, m in zip(qualifiers, met) if not m or framing(g) or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
+    # A speed-up word keeps its claim family ("accelerate", "faster"): a claim kind, never framing.
+    ignored = [g for g, m in zip(qualifiers, met)
+               if not m or (framing(g) and not g.family) or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
     # relaxed from the most common first (the question chose it freely)
     active = sorted(((g, m) for g, m in zip(qualifiers, met) if g not in ignored),
                     key=lambda gm: -max(len(index.papers(p)) for p in gm[0].phrases))
