@@ -77,3 +77,12 @@ def test_an_acronym_the_question_writes_counts_as_its_defined_expansion():
     assert members("Which papers are about TS?") == {"hl1", "hl2"}
     assert members("Which papers speed up tile synthesis?") <= {"hl1", "hl2"}
 
+
+
+def test_a_group_near_the_cutoff_is_still_required_where_met_and_relaxed_only_when_it_empties_the_set():
+    from agent.qa.constraint_words import model
+    from agent.qa.set_groups import Group
+
+    near = model()["cutoff"] - 0.01
+    keep, _, ignored = sc.qualified({"ot1", "ot2", "ot3"}, [Group([("fraction",)], "fraction", must=near)], INDEX, None)
+    assert keep == {"ot2"} and not ignored

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.qa.constraint_words import drop_head_noun, framing, score_groups
+from agent.qa.constraint_words import drop_head_noun, framing, score_groups, surely_framing
 from agent.qa.set_groups import Group, groups as _groups, merge_runs as _merge_runs  # noqa: F401 (Group: the API)
 from agent.qa.term_index import TermIndex, stream, term_index  # noqa: F401 (term_index: the API sets.py uses)
 from agent.qa.set_words import (FRAME, add_acronyms, add_spellings, main_verb, verb_span,  # noqa: F401
@@ -235,15 +235,15 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     missing = [g for g, m in zip(qualifiers, met) if not m and _is_term(g, index, n) and not framing(g) and not g.verb]
     if missing:
         return set(), missing, []
-    # A group the constraint-word model reads as framing is soft even where some members write it; the
-    # main verb is soft when most members already say it (implied by the subject) -- it must hold only
-    # where it splits the subject's papers.
-    # A speed-up word keeps its claim family ("accelerate", "faster"): a claim kind, never framing.
+    # A group the constraint-word model is sure frames the question is dropped even where some members
+    # write it; the main verb is soft when most members already say it (implied by the subject) -- it
+    # must hold only where it splits the subject's papers. A speed-up word keeps its claim family
+    # ("accelerate", "faster"): a claim kind, never framing.
     ignored = [g for g, m in zip(qualifiers, met)
-               if not m or (framing(g) and not g.family) or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
-    # relaxed from the most common first (the question chose it freely)
+               if not m or (surely_framing(g) and not g.family) or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
+    # the rest relaxed in the order of the model: a (less surely) framing word first, then the most common
     active = sorted(((g, m) for g, m in zip(qualifiers, met) if g not in ignored),
-                    key=lambda gm: -max(len(index.papers(p)) for p in gm[0].phrases))
+                    key=lambda gm: (not framing(gm[0]), -max(len(index.papers(p)) for p in gm[0].phrases)))
     while active:
         keep = set(ids).intersection(*(m for _, m in active))
         if keep:
