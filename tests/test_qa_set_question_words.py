@@ -86,3 +86,13 @@ def test_a_group_near_the_cutoff_is_still_required_where_met_and_relaxed_only_wh
     near = model()["cutoff"] - 0.01
     keep, _, ignored = sc.qualified({"ot1", "ot2", "ot3"}, [Group([("fraction",)], "fraction", must=near)], INDEX, None)
     assert keep == {"ot2"} and not ignored
+
+
+
+def test_a_defined_acronym_inside_a_longer_qualifier_phrase_counts():
+    from agent.qa.set_words import _inner_acronyms, defined_acronyms
+
+    defined = defined_acronyms(INDEX)
+    phrase = tuple(sc.stream("placing tile synthesis loops"))
+    assert tuple(sc.stream("placing TS loops")) in _inner_acronyms(phrase, defined)
+    assert _inner_acronyms(tuple(sc.stream("tile synthesis")), defined) == []     # the whole: add_acronyms' job

@@ -160,6 +160,9 @@ def add_acronyms(groups: list, index: TermIndex) -> None:
             for other in [*defined.get(tuple(w for w in phrase if w not in frame), ()), *expansions.get(phrase, ())]:
                 if other and other not in g.phrases:
                     g.phrases.append(other)
+            for other in _inner_acronyms(phrase, defined):
+                if other not in g.phrases:
+                    g.phrases.append(other)
         for alt in g.surface.split(" / "):
             words = re.findall(r"[A-Za-z][\w]*", alt)
             if len(words) < 3:
@@ -167,6 +170,20 @@ def add_acronyms(groups: list, index: TermIndex) -> None:
             acronym = tuple(stream("".join(w[0] for w in words)))
             if acronym and acronym not in g.phrases and index.papers(acronym):
                 g.phrases.append(acronym)
+
+
+def _inner_acronyms(phrase: tuple[str, ...], defined: dict) -> list[tuple[str, ...]]:
+    """The phrase with a defined inner part written as its acronym ("quantizing large language" ->
+    "quantizing LLM"): papers write the short form inside longer phrases too (it matches as words
+    apart, agent/qa/set_concepts.py meets_qualifier)."""
+    out = []
+    for i in range(len(phrase)):
+        for j in range(i + 2, len(phrase) + 1):
+            if (i, j) == (0, len(phrase)):
+                continue
+            for acronym in defined.get(phrase[i:j], ()):
+                out.append(phrase[:i] + acronym + phrase[j:])
+    return out
 
 
 _DEFINED = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,6})\(\s*([A-Z][A-Za-z0-9]{1,9}?)s?\s*\)")
