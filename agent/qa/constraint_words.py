@@ -94,7 +94,6 @@ def probability(feats: dict[str, float], m: dict | None = None) -> float:
 
 def score_groups(groups, question: str, index, subject=None) -> None:
     """Set each group's `must` probability (1.0 when no model is shipped)."""
-    drop_head_noun(groups, question)
     for i, g in enumerate(groups):
         g.must = probability(features(g, question, index, first=(g is subject or (subject is None and i == 0))))
 

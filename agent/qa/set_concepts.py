@@ -169,6 +169,7 @@ def topic_groups(question: str, index: TermIndex, taken: list[str]) -> Concepts:
     usage = asks_use(_EXCLUDE.sub(" ; ", question))
     question, clauses = split_exclusion(question)
     groups = _merge_runs(_groups(_strip(without_frame_verb(question, index), taken), index, keep_common=True))
+    drop_head_noun(groups, question)        # "What efforts ...": the head noun frames, no paper must write it
     mark_verb(groups, question)
     add_acronyms(groups, index)
     add_spellings(groups, index)
