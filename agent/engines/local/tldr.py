@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from agent.engines.local.tldr_compress import (DANGLING, HARD_MAX_WORDS, clean_latex, content_words, finish,
                                                foreign_numbers, main_claim_index, shorten, strip_boilerplate,
-                                               usable, words)
+                                               usable, whole_prefix, words)
 from agent.engines.local.tldr_features import rank_candidates
+from agent.engines.local.tldr_grammar import is_whole_sentence
 from core.text import split_sentences
 
 __all__ = ["HARD_MAX_WORDS", "clean_latex", "content_words", "finish", "foreign_numbers", "main_claim_index",
@@ -31,8 +32,13 @@ def make_tldr(abstract: str, title: str | None = None) -> str:
     for _, cand in ranked:
         out = finish(cand.text)
         # one sentence once LaTeX is rendered: "... optimizations. \\emph{X} optimizes ..." is two
-        if out and len(words(out)) <= HARD_MAX_WORDS and usable(out, abstract) and len(split_sentences(out)) == 1:
+        if (out and len(words(out)) <= HARD_MAX_WORDS and usable(out, abstract) and len(split_sentences(out)) == 1
+                and is_whole_sentence(out)):
             return out
-    # Nothing passed (every candidate too long or carrying a rewritten number): cut the top one.
+    # Nothing passed (every candidate too long, a fragment, or carrying a rewritten number): cut the
+    # top one at the last boundary that leaves a whole sentence, else at the word budget.
     first = strip_boilerplate(sentences[ranked[0][1].index] if ranked else sentences[0])
+    whole = whole_prefix(clean_latex(first).rstrip(" .;:"), HARD_MAX_WORDS)
+    if whole:
+        return finish(whole)
     return finish(split_sentences(DANGLING.sub("", " ".join(words(first)[:HARD_MAX_WORDS])))[0])

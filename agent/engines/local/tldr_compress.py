@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
-from core.text import STOPWORDS
 from collections import Counter
+
+from agent.engines.local.tldr_grammar import is_whole_sentence
+from core.text import STOPWORDS
 
 
 # Word budgets. TARGET/MAX were chosen on half of the SciTLDR dev sample (targets average 22.6
@@ -206,7 +208,30 @@ def strip_boilerplate(sentence: str) -> str:
 
 
 def shorten(sentence: str, max_words: int = TARGET_WORDS) -> str:
-    """Remove optional material until the sentence fits, cutting only at clause boundaries."""
+    """Remove optional material until the sentence fits, cutting only at clause boundaries, and only
+    where the rest is a whole sentence (tldr_grammar): a cut that leaves "... an observation that the
+    model." moves to an earlier boundary, else the sentence keeps its words."""
+    cut = _shorten(sentence, max_words)
+    if is_whole_sentence(cut):
+        return cut
+    return whole_prefix(sentence.rstrip(" .;:"), len(words(cut))) or cut
+
+
+def whole_prefix(text: str, max_words: int) -> str | None:
+    """The longest prefix of `text` (at most `max_words`, at least MIN_WORDS words) ending at a clause
+    boundary that reads as a whole sentence, or the text itself when it fits and is whole."""
+    tidy = DANGLING.sub("", _TRAILING_QUALIFIER.sub("", text)).rstrip(" ,;:")
+    if len(words(tidy)) <= max_words and is_whole_sentence(tidy):
+        return tidy
+    starts = sorted({m.start() for rx in (_TRAIL, _CUTS) for m in rx.finditer(text)}, reverse=True)
+    for start in starts:
+        prefix = DANGLING.sub("", text[:start]).rstrip(" ,;:")
+        if MIN_WORDS <= len(words(prefix)) <= max_words and is_whole_sentence(prefix):
+            return prefix
+    return None
+
+
+def _shorten(sentence: str, max_words: int) -> str:
     s = sentence.rstrip(" .;:")
     if len(words(s)) > max_words:
         s = _ACRONYM.sub("", s)

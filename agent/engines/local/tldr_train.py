@@ -72,6 +72,7 @@ import numpy as np
 
 from agent.engines.local import tldr_compress as base
 from agent.engines.local import tldr_features as tf
+from agent.engines.local.tldr_grammar import is_whole_sentence
 from core.text import split_sentences
 
 # Next to the repository as in evals/loaders.py; PAPERS_SCITLDR_TRAIN or --train moves it.
@@ -99,13 +100,18 @@ def build_groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for rec in records:
         abstract = abstract_of(rec)
         cands, feats = tf.featurize(split_sentences(abstract))
-        keep = [(c, f) for c, f in zip(cands, feats) if base.usable(base.finish(c.text), abstract)]
+        keep = [(c, f) for c, f in zip(cands, feats) if emittable(base.finish(c.text), abstract)]
         if len(keep) < 2:
             continue            # nothing to choose between
         rouge = [best_rouge(scorer, base.finish(c.text), rec["target"]) for c, _ in keep]
         groups.append({"features": [f for _, f in keep], "rouge": np.array(rouge),
                        "texts": [c.text for c, _ in keep], "targets": rec["target"], "abstract": abstract})
     return groups
+
+
+def emittable(text: str, abstract: str) -> bool:
+    """The candidates make_tldr may emit: no foreign number or URL, and a whole sentence."""
+    return base.usable(text, abstract) and is_whole_sentence(text)
 
 
 def best_rouge(scorer, prediction: str, targets: list[str]) -> tuple[float, float, float]:
