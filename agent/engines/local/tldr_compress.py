@@ -23,6 +23,7 @@ from core.text import STOPWORDS
 MIN_WORDS, TARGET_WORDS, MAX_WORDS = 12, 27, 34
 HARD_MAX_WORDS = 35     # issue 15: a TL;DR never exceeds this
 HEADLINE_MAX_WORDS = 16
+FRAGMENT_MIN_WORDS = 5  # the shortest whole-sentence prefix offered in place of a fragment
 
 _WORD = re.compile(r"[a-z][a-z0-9\-]*")    # applied to lowercased text
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")   # "2.8", "5,000": compared whole, not digit by digit
@@ -214,11 +215,13 @@ def shorten(sentence: str, max_words: int = TARGET_WORDS) -> str:
     cut = _shorten(sentence, max_words)
     if is_whole_sentence(cut):
         return cut
-    return whole_prefix(sentence.rstrip(" .;:"), len(words(cut))) or cut
+    text = sentence.rstrip(" .;:")
+    # A shorter whole sentence ("We propose a paging cache, X") beats a fragment; the scorer weighs length.
+    return whole_prefix(text, len(words(cut))) or whole_prefix(text, len(words(cut)), FRAGMENT_MIN_WORDS) or cut
 
 
-def whole_prefix(text: str, max_words: int) -> str | None:
-    """The longest prefix of `text` (at most `max_words`, at least MIN_WORDS words) ending at a clause
+def whole_prefix(text: str, max_words: int, min_words: int = MIN_WORDS) -> str | None:
+    """The longest prefix of `text` (at most `max_words`, at least `min_words` words) ending at a clause
     boundary that reads as a whole sentence, or the text itself when it fits and is whole."""
     tidy = DANGLING.sub("", _TRAILING_QUALIFIER.sub("", text)).rstrip(" ,;:")
     if len(words(tidy)) <= max_words and is_whole_sentence(tidy):
@@ -226,7 +229,7 @@ def whole_prefix(text: str, max_words: int) -> str | None:
     starts = sorted({m.start() for rx in (_TRAIL, _CUTS) for m in rx.finditer(text)}, reverse=True)
     for start in starts:
         prefix = DANGLING.sub("", text[:start]).rstrip(" ,;:")
-        if MIN_WORDS <= len(words(prefix)) <= max_words and is_whole_sentence(prefix):
+        if min_words <= len(words(prefix)) <= max_words and is_whole_sentence(prefix):
             return prefix
     return None
 

@@ -48,6 +48,12 @@ IRREGULAR_PAST = frozenset(
 # Words a sentence cannot end on. Determiners that double as pronouns ("accounts for this") may.
 _ENDERS = ARTICLES | PREPOSITIONS | COMPLEMENTIZERS | CONJUNCTIONS | frozenset(
     "its their our his her my your every no we they so such e.g i.e namely".split())
+_SUBORDINATE_OPENER = re.compile(r"(?:based on|inspired by|motivated by|building on|given|due to|thanks to|"
+                                 r"in order to|in contrast to|compared to|as opposed to)\b", re.I)
+# "... by proving that there exist simple instances." A cut existential keeps its noun and loses the
+# "where/such that/for which" coda that carried the point: "there exist(s)/is/are" + a bare noun phrase.
+_EXISTENTIAL_END = re.compile(r"\bthere (?:exists?|is|are)(?: (?!(?:of|in|on|for|with|between|to|that|which|"
+                              r"where|such|when|whose|under|across|among)\b)[\w\-]+){1,4}$", re.I)
 _PRO_SO = frozenset("do does did doing done".split())     # "learn to do so" ends well
 _PERSONAL = frozenset("we they i you he she it".split())
 _RELATIVE = frozenset("that which who".split())
@@ -87,11 +93,12 @@ def is_finite_verb(toks: list[str], k: int) -> bool:
         return prev not in ARTICLES
     if prev in _NOT_VERB_AFTER:
         return False
+    nxt = toks[k + 1] if k + 1 < len(toks) else ""
     if word in IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed") and not word.endswith("eed")):
-        return True
+        # "... and shared links": after a conjunction and before a content word it is an adjective
+        return not ((prev in CONJUNCTIONS or prev == ",") and nxt and nxt not in _FUNCTION and _WORD.match(nxt))
     if word in _FUNCTION:
         return False
-    nxt = toks[k + 1] if k + 1 < len(toks) else ""
     # Right after a relative pronoun, a content word followed by more of the clause is its verb
     # ("that destroy spatial information"); a noun subject would need a verb of its own later.
     if prev in _RELATIVE and nxt and nxt not in (",", ";"):
@@ -164,8 +171,10 @@ def dangling_shapes(text: str) -> list[str]:
     clause = _last_clause_start(toks)
     if clause is not None and clause < len(toks) and not has_finite_verb(_clause_tokens(toks, clause)):
         shapes.append("clause_without_verb")
+    if _EXISTENTIAL_END.search(body):
+        shapes.append("existential_without_coda")
     main_start = 0
-    if toks[0] in SUBORDINATORS:
+    if toks[0] in SUBORDINATORS or _SUBORDINATE_OPENER.match(body):
         # The main clause starts after the first comma, or (unpunctuated) at "we"/"they".
         main_start = next((k + 1 for k, t in enumerate(toks) if t == ","),
                           next((k for k, t in enumerate(toks) if k and t in ("we", "they")), len(toks)))
@@ -222,10 +231,10 @@ def learn_lexicon(train_path: Path, min_count: int = 2) -> list[str]:
         after_it.update(_stem(m.group(1)) for m in _AFTER_IT.finditer(text))
     closed = _ENDERS | AUXILIARIES | frozenset("here instead often still both therefore thus hence also not "
                                                "only then first further now re don be been being".split())
-    keep = {w for w, n in after_we.items() if n >= min_count}
+    keep = {w for w, n in after_we.items() if n >= min_count and not w.endswith("ly")}   # no adverbs
     # "it converges", "which penalizes": a third-person form is a verb unless the stem is a noun shape
     keep |= {w for w, n in after_it.items() if n >= min_count and not w.endswith(("ss", "si", "nes", "u"))}
-    return sorted(w for w in keep if w not in closed and not w.endswith("ly") and len(w) > 2)
+    return sorted(w for w in keep if w not in closed and len(w) > 2)
 
 
 def main(argv: list[str] | None = None) -> int:
