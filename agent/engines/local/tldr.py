@@ -5,7 +5,8 @@ version and fusions with the next sentence or a results sentence's headline numb
 (tldr_features.candidates); a linear model fitted on SciTLDR train (agent/data/tldr_model.json,
 written by tldr_train.py) picks one. Every output word is copied from the abstract (LaTeX rendered),
 and a final guard rejects any candidate containing a number that the abstract does not contain
-(or a URL).
+(or a URL), or that is not a whole sentence (tldr_grammar: a cut before a clause's verb, a trailing
+preposition, an unclosed bracket, a subordinate clause with no main clause, ...).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
     python -m agent.engines.local.tldr_train [--train FILE] [--out FILE] [--check]
 
-Each abstract's candidates (tldr_features.candidates) are scored against the author TL;DR with
+Each abstract's candidates (tldr_features.candidates) that make_tldr could emit (no foreign number or
+URL, and a whole sentence by tldr_grammar.dangling_shapes) are scored against the author TL;DR with
 ROUGE (rouge-score, stemming; the target is the mean of R1/R2/RL F1). The model is a listwise
 softmax regression: within one abstract, softmax(w . x) should match softmax(rouge / temperature),
 with an L2 penalty; it is fitted by Newton's method from zero, so the result does not depend on a
