@@ -9,6 +9,7 @@ that target's R1/R2/RL are reported; the corpus score is 100 x the mean over pap
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -82,6 +83,14 @@ def run_tldr(engine=None, *, data: Path | None = None, limit: int | None = None,
     if engine is None:
         result.unavailable["engine"] = "no engine was run"
     else:
+        # Whole sentences (issue 15): TL;DRs that end as a fragment, by shape (tldr_grammar).
+        from agent.engines.local.tldr_grammar import dangling_shapes
+
+        shapes = Counter(s for r in rows if r["outputs"]["engine"] for s in dangling_shapes(r["outputs"]["engine"]))
+        result.info["fragments"] = sum(1 for r in rows if r["outputs"]["engine"]
+                                       and dangling_shapes(r["outputs"]["engine"]))
+        result.info["fragment_shapes"] = dict(sorted(shapes.items()))
+        result.info["note"] += f"; fragments {result.info['fragments']}"
         result.per_case = {r["id"]: round(100 * r["scores"]["engine"][0], 2) for r in rows}
         result.cases = worst_cases(rows, worst)
     return result

@@ -116,3 +116,12 @@ def test_verb_lexicon_is_learned_from_verb_positions(tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert learn_lexicon(path) == ["converge", "propose", "rely"]
     assert {"propose", "proposes", "converges", "relies"} <= verb_lexicon()
+
+
+def test_shipped_verb_lexicon_matches_a_re_learn_from_train():
+    from agent.engines.local import tldr_grammar
+    from agent.engines.local.tldr_train import DEFAULT_TRAIN
+
+    if not DEFAULT_TRAIN.is_file():
+        pytest.skip(f"SciTLDR train not at {DEFAULT_TRAIN}")
+    assert tldr_grammar.main(["--train", str(DEFAULT_TRAIN)]) == 0
