@@ -19,6 +19,7 @@ FRAGMENTS = [
     ("clause_without_verb", "We propose a paging cache which exploits an observation that the hottest key."),
     ("clause_without_verb", "We ask whether the tiled kernel of a sparse mesh."),
     ("clause_without_verb", "We describe a compiler in which every fused kernel of the pipeline."),
+    ("clause_without_verb", "We tile the attention matrix so that a few blocks of each head."),
     ("unclosed_bracket", "We present TileCache (a cache for sparse tensors that stores blocks on chip."),
     ("unclosed_quote", 'We call this effect "gradient drift and bound it for tiled kernels.'),
     ("subordinate_only", "By proving that there exist compact routing tables for sparse meshes."),
@@ -42,6 +43,7 @@ WHOLE = [
     "The compiler fuses kernels whose outputs fit in shared memory.",
     "We propose (a) a tiled kernel and (b) a scheduler for it.",
     "Most routers rely on static tables.",
+    "We tile the attention matrix so that every block fits in shared memory.",
     "We prove that there exist meshes on which every greedy router fails.",
     "Based on this finding, we design a cache for long prompts.",
 ]

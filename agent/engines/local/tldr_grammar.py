@@ -145,7 +145,7 @@ def _last_clause_start(toks: list[str]) -> int | None:
             continue
         prev = toks[k - 1] if k else ""
         nxt = toks[k + 1] if k + 1 < len(toks) else ""
-        if word == "that" and (prev in PREPOSITIONS or prev in ("so", "such", "than", "now") or nxt == "of"):
+        if word == "that" and (prev in PREPOSITIONS or prev in ("than", "now") or nxt == "of"):
             continue                       # "in that case", "that of standard training": not a clause
         if nxt == "to":
             continue                       # "with which to understand", "whether to stop": complete
