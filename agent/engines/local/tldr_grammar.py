@@ -238,7 +238,7 @@ def learn_lexicon(train_path: Path, min_count: int = 2) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from agent.engines.local.tldr_train import DEFAULT_TRAIN
+    from agent.engines.local.tldr_data import DEFAULT_TRAIN
 
     parser = argparse.ArgumentParser(prog="python -m agent.engines.local.tldr_grammar",
                                      description="regenerate agent/data/tldr_verbs.txt from SciTLDR train")

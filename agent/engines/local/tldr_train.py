@@ -64,7 +64,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -73,12 +72,10 @@ import numpy as np
 
 from agent.engines.local import tldr_compress as base
 from agent.engines.local import tldr_features as tf
+from agent.engines.local.tldr_data import DEFAULT_TRAIN
 from agent.engines.local.tldr_grammar import is_whole_sentence
 from core.text import split_sentences
 
-# Next to the repository as in evals/loaders.py; PAPERS_SCITLDR_TRAIN or --train moves it.
-DEFAULT_TRAIN = Path(os.environ.get("PAPERS_SCITLDR_TRAIN") or Path(__file__).resolve().parents[3].parent
-                     / "shared" / "data" / "scitldr_train.jsonl")
 CONFIG = {"target": "mean", "temperature": 0.1, "l2": 0.003, "newton_steps": 25, "folds": 5}
 DIGITS = 5
 
