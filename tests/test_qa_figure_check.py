@@ -72,3 +72,19 @@ def test_the_quoted_figure_is_not_one_the_question_already_writes():
                 "Our co-designed accelerator runs inference 9.3x faster than a GPU.")
     q = "Which thesis built a 4.1x faster annotation tool, and how much faster is its accelerator's inference?"
     assert "9.3x" in numeric_sentence(abstract, term_set(q), ctx, q)
+
+
+def test_a_numeric_answer_quotes_the_sentence_whose_figure_is_the_asked_metric():
+    """The question repeats the paper's name; the sentence with that name carries another figure (a
+    parameter share, a training time): the quote must be the one whose figure is the asked speedup."""
+    from types import SimpleNamespace
+
+    from agent.qa.text import term_set
+
+    ctx = SimpleNamespace(stats=lambda: SimpleNamespace(idf=lambda t: 1.0))
+    abstract = ("We propose stacked draft decoding that trains only 0.01% extra parameters in just 9 hours. "
+                "Across seven chat models our approach reaches up to 3.17times speedup over greedy decoding.")
+    q = "What speedup does stacked draft decoding achieve?"
+    assert "3.17times speedup" in numeric_sentence(abstract, term_set(q), ctx, q)
+    q = "How much energy does stacked draft decoding save?"      # no sentence reports it: unchanged order
+    assert numeric_sentence(abstract, term_set(q), ctx, q).startswith("We propose")

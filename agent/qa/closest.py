@@ -258,9 +258,24 @@ def numeric_sentence(abstract: str, q_terms: set[str], ctx, question: str = "") 
     sents = sentences(abstract) or [abstract]
     overlaps = sentence_overlaps(sents, q_terms, ctx.stats())
     given = {_value(m.group(0)) for m in QUANTITY.finditer(question)}
+    wanted = figure_metrics(question)
 
     def new_figure(s: str) -> bool:
         return any(_value(m.group(0)) not in given for m in QUANTITY.finditer(s))
 
-    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), overlaps[i], -i))
+    def figure_of_asked_metric(s: str) -> bool:
+        # "What speedup does X achieve?": the sentence whose figure is a speedup, not the one that
+        # repeats X's name beside a parameter count (the words right after a figure say what it measures)
+        return bool(wanted) and any(wanted & figure_metrics(_figure_words(s, m)) for m in QUANTITY.finditer(s)
+                                    if _value(m.group(0)) not in given)
+
+    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), figure_of_asked_metric(sents[i]),
+                                                 overlaps[i], -i))
     return sents[best]
+
+
+def _figure_words(sentence: str, m) -> str:
+    """The words a figure's own clause writes right after it ("2.49times speedup and …": "speedup")."""
+    after = sentence[m.end():m.end() + 60]
+    cut = _CLAUSE.search(after)
+    return after[:cut.start()] if cut else after
