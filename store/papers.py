@@ -96,8 +96,20 @@ class PaperStore:
             raise UsageError(f"{ref!r} matches {len(ids)} papers ({', '.join(ids[:5])}...)",
                              hint="give more of the id")
         if not ids:
-            raise NotFoundError(f"no paper {ref!r} in the store")
+            raise self._not_found(ref)
         return self.get(ids[0])  # type: ignore[return-value]
+
+    def _not_found(self, ref: str) -> NotFoundError:
+        """An empty store is the usual cause for a new user (nothing ingested yet, or PAPERS_HOME
+        pointing elsewhere): say so and where, rather than suggest listing an empty store."""
+        if not self.count():
+            home = self.db.path.parent
+            return NotFoundError(f"no paper {ref!r}: the store at {home} is empty",
+                                 hint="run `papers ingest PATH` first, or set PAPERS_HOME to the folder you "
+                                      "ingested into")
+        return NotFoundError(f"no paper {ref!r} in the store",
+                             hint="find its id with `papers list --grep WORD` (a title or abstract word) or "
+                                  "`papers search \"…\"`")
 
     def id_of_abstract(self, abstract: str) -> str | None:
         """The paper an abstract was merged into (the de-duplication key), if it is stored."""

@@ -129,7 +129,8 @@ def test_cli_rejects_with_one_line_and_nonzero_exit(cli, tmp_path):
 def test_cli_unknown_paper_is_one_clear_line(cli):
     result = cli("show", "does-not-exist")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == "error: no paper 'does-not-exist' in the store"
+    assert result.stderr.splitlines()[0].startswith("error: no paper 'does-not-exist'")
+    assert len(result.stderr.splitlines()) == 2 and result.stderr.splitlines()[1].startswith("hint: ")
 
 
 def test_help_does_not_import_heavy_modules():
