@@ -69,6 +69,12 @@ def diagnose(settings: Settings) -> Diagnosis:
     elif not index.ok:
         out.recoverable.append("the search index, entirely, from the store of record")
         out.commands.append("papers reindex")
+    elif (left := indexes_left_aside(settings)):
+        out.components.append(Component("old index copies", "", True, f"{len(left)} left by a `papers reindex` "
+                                        f"that did not finish: {', '.join(str(p) for p in left)}"))
+        out.recoverable.append("(healthy) the old copies can go: `papers reindex` rebuilds the index from the "
+                               "store of record and deletes them")
+        out.commands.append("papers reindex")
     elif not backups and db.exists and embedding.ok:
         out.recoverable.append("(healthy) no backup yet: `papers backup` makes one")
     return out
@@ -169,7 +175,33 @@ def _check_index(settings: Settings, db: DbHealth) -> Component:
     rows = _index_rows(settings.db_path)
     detail = f"ok, {count} chunks" if count == rows else \
         f"{count} chunks for {rows} recorded (the next search or sync repairs this)"
+    if (waiting := _unindexed_papers(settings.db_path)):
+        detail += (f"; {waiting} papers not indexed yet (the next search embeds them first; "
+                   "`papers reindex` does it now)")
     return Component("search index", where, True, detail)
+
+
+def _unindexed_papers(db_path: Path) -> int:
+    """Papers of the store of record the index does not hold yet (`ingest --no-index`, an interrupted
+    or killed sync): not damage, but the first search pays for embedding them."""
+    try:
+        conn = connect(db_path)
+        try:
+            return conn.execute("SELECT count(*) FROM papers WHERE id NOT IN "
+                                "(SELECT paper_id FROM index_papers)").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return 0
+
+
+def indexes_left_aside(settings: Settings) -> list[Path]:
+    """Index directories `papers reindex` moved aside and never deleted (the process was killed before
+    it could put them back or finish): redundant copies of the store of record, taking disk."""
+    if settings.chroma_url:
+        return []
+    path = Path(settings.chroma_path)
+    return sorted(path.parent.glob(f"{path.name}.old-*"))
 
 
 def _index_rows(db_path: Path) -> int:

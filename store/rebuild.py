@@ -13,6 +13,7 @@ from typing import Callable
 
 from core.errors import StoreError
 from core.settings import Settings
+from store.doctor import indexes_left_aside
 from store.health import DOCTOR_HINT, check_database
 from store.index import save_snapshot
 from store.index_state import close_location, exclusive, index_handle, set_meta
@@ -51,6 +52,8 @@ def reindex(store: PaperStore, settings: Settings,
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        for stale in indexes_left_aside(settings):   # copies a killed reindex could not put back: the new
+            shutil.rmtree(stale, ignore_errors=True)   # index is complete (and we hold the index lock)
         save_snapshot(h, store)
         return report
 
