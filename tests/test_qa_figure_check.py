@@ -88,3 +88,18 @@ def test_a_numeric_answer_quotes_the_sentence_whose_figure_is_the_asked_metric()
     assert "3.17times speedup" in numeric_sentence(abstract, term_set(q), ctx, q)
     q = "How much energy does stacked draft decoding save?"      # no sentence reports it: unchanged order
     assert numeric_sentence(abstract, term_set(q), ctx, q).startswith("We propose")
+
+
+def test_a_duration_question_states_a_time_never_a_speedup_factor():
+    from types import SimpleNamespace
+
+    from agent.qa.closest import asked_figure
+
+    stats = SimpleNamespace(idf=lambda t: 1.0)
+    both = "The planner search takes only 3.5 hours on one GPU, which is 200x faster than prior work."
+    assert asked_figure(both, "How long does the planner search take?", stats) == "3.5 hours"
+    assert asked_figure("Each step takes 12ms, 40x faster.", "How much time does a step take?", stats) == "12ms"
+    # no time written as a figure: quote the sentence, state nothing (not "5,000x")
+    only_factor = "Its search cost is only 8 epochs (30 TPU-hours), which is up to 5,000x faster than prior work."
+    assert asked_figure(only_factor, "How long does its search take?", stats) is None
+    assert asked_figure(both, "How much faster is the planner search?", stats) == "200x"

@@ -43,6 +43,12 @@ def sentence_overlaps(sents: list[str], q_terms: set[str], stats) -> list[float]
 _WANTS_MAX = re.compile(r"\b(?:largest|highest|maximum|max|most|biggest|greatest|peak|best|up\s+to)\b", re.I)
 _UP_TO = re.compile(r"\b(?:up\s+to|as\s+much\s+as|as\s+high\s+as|at\s+most)\s+(?:a\s+|an\s+)?$", re.I)
 _CLAUSE = re.compile(r",|;|\band\b|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\b", re.I)
+# A question about a duration, and the unit words right after a figure that make it one ("16 hours",
+# "30 GPU-hours", "8 epochs", "12 ms").
+_ASKS_DURATION = re.compile(r"\bhow\s+long\s+(?:does|do|did|will|would|can|could|should)\b|\bhow\s+much\s+time\b", re.I)
+_TIME_WORDS = r"(?:hours?|hrs?|h|minutes?|mins?|seconds?|secs?|s|ms|µs|us|ns|days?|weeks?|months?|epochs?|iterations?|steps?)"
+_TIME_UNIT = re.compile(rf"(?<![A-Za-z]){_TIME_WORDS}$", re.I)    # QUANTITY took the unit ("16 hours")
+_TIME_AFTER = re.compile(rf"\s*(?:[\w-]+-)?{_TIME_WORDS}\b", re.I)    # or it follows ("30 TPU-hours", "8 epochs")
 
 
 def asked_figure(sentence: str, question: str, stats, title: str | None = None) -> str | None:
@@ -74,6 +80,8 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
 
     asked = {_value(m.group(0)) for m in QUANTITY.finditer(question)}   # "down to what, from 42GB?"
     found = [m for m in found if _value(m.group(0)) not in asked]
+    if _ASKS_DURATION.search(question):   # "how long does the search take?": a time, never "5,000x faster"
+        found = [m for m in found if _TIME_UNIT.search(m.group(0)) or _TIME_AFTER.match(sentence, m.end())]
     if not found:
         return None
     wanted = figure_metrics(question)
