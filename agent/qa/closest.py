@@ -46,7 +46,8 @@ _CLAUSE = re.compile(r",|;|\band\b|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\b", 
 # A question about a duration, and the unit words right after a figure that make it one ("16 hours",
 # "30 GPU-hours", "8 epochs", "12 ms").
 _ASKS_DURATION = re.compile(r"\bhow\s+long\s+(?:does|do|did|will|would|can|could|should)\b|\bhow\s+much\s+time\b", re.I)
-_TIME_WORDS = r"(?:hours?|hrs?|h|minutes?|mins?|seconds?|secs?|s|ms|µs|us|ns|days?|weeks?|months?|epochs?|iterations?|steps?)"
+_TIME_WORDS = (r"(?:hours?|hrs?|h|minutes?|mins?|seconds?|secs?|s|ms|µs|us|ns|days?|weeks?|months?|"
+               r"epochs?|iterations?|steps?)")
 _TIME_UNIT = re.compile(rf"(?<![A-Za-z]){_TIME_WORDS}$", re.I)    # QUANTITY took the unit ("16 hours")
 _TIME_AFTER = re.compile(rf"\s*(?:[\w-]+-)?{_TIME_WORDS}\b", re.I)    # or it follows ("30 TPU-hours", "8 epochs")
 
