@@ -20,3 +20,24 @@ def test_an_unknown_paper_id_in_a_filled_store_hints_how_to_find_ids(cli):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == "error: no paper 'does-not-exist' in the store"
     assert "papers list --grep" in result.stderr.splitlines()[1]
+
+
+def test_export_takes_the_hardware_and_limit_filters_list_has(cli, papers_home):
+    import json
+
+    rows = [{"id": "g1", "title": "GPUKV", "abstract": "GPUKV compresses the KV cache on an NVIDIA A100 GPU. "
+                                                      "It is 2.1x faster than vLLM."},
+            {"id": "f1", "title": "FPGAConv", "abstract": "FPGAConv maps convolutions to a Xilinx Alveo U250 FPGA. "
+                                                          "It reaches 3.2x higher throughput than a CPU."}]
+    src = papers_home / "two.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert cli("ingest", str(src), "--no-index").exit_code == 0
+    assert cli("extract", "--all", "--no-embeddings", "-o", str(papers_home / "x.jsonl")).exit_code == 0
+    listed = cli("list", "--hardware", "A100", "--json")
+    assert [json.loads(line)["title"] for line in listed.stdout.splitlines()] == ["GPUKV"]
+    out = papers_home / "gpu.jsonl"
+    result = cli("export", "-o", str(out), "--hardware", "A100")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["title"] for line in out.read_text().splitlines()] == ["GPUKV"]
+    result = cli("export", "-o", str(papers_home / "one.csv"), "--limit", "1")
+    assert result.exit_code == 0 and "exported 1 paper to" in result.stderr

@@ -130,9 +130,11 @@ def export(output: Path = typer.Option(..., "-o", "--output", help="FILE.jsonl, 
            source: Optional[str] = typer.Option(None, help="part of a source file name"),
            grep: Optional[str] = typer.Option(None, help="text in title or abstract"),
            dataset: Optional[str] = typer.Option(None, help="extracted dataset, e.g. KITTI"),
+           hardware: Optional[str] = typer.Option(None, help="part of an extracted hardware name"),
            hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
            topic: Optional[str] = typer.Option(None, help="taxonomy tag, e.g. quantization"),
            min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
+           limit: Optional[int] = typer.Option(None, "-n", "--limit", min=1, help="export at most N papers"),
            force: bool = typer.Option(False, "--force", help="overwrite an existing file")):
     """Export stored papers and their extracted claims (no re-extraction) as JSON Lines, CSV or BibTeX.
 
@@ -141,8 +143,8 @@ def export(output: Path = typer.Option(..., "-o", "--output", help="FILE.jsonl, 
     from store.export import export_records, write_export
     from store.papers import PaperFilter
 
-    flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset,
-                      hardware_class=hardware_class, topic=topic, min_speedup=min_speedup)
+    flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset, hardware=hardware,
+                      hardware_class=hardware_class, topic=topic, min_speedup=min_speedup, limit=limit)
     store = open_store()
     n = write_export(output, export_records(store, flt), force=force)
     if not n:
