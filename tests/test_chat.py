@@ -113,3 +113,12 @@ def test_openai_chat_streams_uses_tools_and_keeps_context(fake_openai, qa_home, 
     assert any(m["role"] == "assistant" and f"[{first}]" in (m.get("content") or "") for m in history)
     assert "engine: local" in out[3] and "4 papers match" in out[4]
     assert fake_openai.count == 3
+
+
+def test_a_filter_that_matches_no_paper_says_so_when_set(qa_home, cli, tmp_path):
+    out = turns(chat(cli, "/filter topic=nonsense", "/filter clear", "/filter year=2030", "Which papers use KITTI?",
+                     f"/save {tmp_path / 'one.md'}", "/quit"))
+    assert "note: no paper has --topic 'nonsense'" in out[1] and "known values include" in out[1]
+    assert "/filter clear" in out[1] and "filter: topic=nonsense" in out[1]
+    assert "note: no paper matches --year '2030'" in out[3] and "hint: the store's papers are from" in out[3]
+    assert "saved 1 turn to" in out[5]

@@ -141,8 +141,16 @@ class ChatSession:
             self.flt = None
         elif args:
             flt = parse_filter(args, self.flt)
-            self.store.list(flt)        # validates values (year syntax) before any question uses them
+            matched = self.store.list(flt)   # validates values (year syntax) before any question uses them
             self.flt = flt
+            if not matched:      # say so now, not as "the corpus does not cover this" on every question
+                from store.filters import why_empty
+
+                for reason in why_empty(self.store, flt):
+                    self.console.print(f"note: {reason.message}" + (f"\nhint: {reason.hint}" if reason.hint else ""),
+                                       markup=False, highlight=False)
+                self.console.print("hint: every question now searches no paper; `/filter clear` drops the filter",
+                                   markup=False, highlight=False)
         self.console.print(f"filter: {describe_filter(self.flt)}", markup=False)
 
     def cmd_engine(self, args: list[str]) -> None:
@@ -169,7 +177,8 @@ class ChatSession:
             raise UsageError(f"cannot write {path}: {exc.strerror}",
                              hint=f"the folder {path.parent} does not exist; create it or /save to another path"
                              if missing else "give a file path you can write to, e.g. /save ~/chat.md") from None
-        self.console.print(f"saved {len(self.conversation.turns)} turns to {path}", markup=False)
+        n = len(self.conversation.turns)
+        self.console.print(f"saved {n} turn{'' if n == 1 else 's'} to {path}", markup=False)
 
     def cmd_help(self, args: list[str]) -> None:
         self.console.print(HELP, highlight=False, markup=False)
