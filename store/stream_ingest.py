@@ -79,6 +79,13 @@ def _since(text: str) -> str:
     if re.fullmatch(r"\d{4}", text):
         return f"{text}-01-01"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        from datetime import date
+
+        try:
+            date.fromisoformat(text)    # "2024-13-45" is no date: it must not filter as a string
+        except ValueError as exc:
+            raise UsageError(f"cannot read --since {text!r}: {exc}",
+                             hint="use a real date like 2022-01-01 (or a year, 2022)") from None
         return text
     raise UsageError(f"cannot read --since {text!r}", hint="use a date like 2022-01-01 (or a year, 2022)")
 

@@ -41,3 +41,11 @@ def test_export_takes_the_hardware_and_limit_filters_list_has(cli, papers_home):
     assert [json.loads(line)["title"] for line in out.read_text().splitlines()] == ["GPUKV"]
     result = cli("export", "-o", str(papers_home / "one.csv"), "--limit", "1")
     assert result.exit_code == 0 and "exported 1 paper to" in result.stderr
+
+
+def test_since_that_is_no_calendar_date_is_refused_before_any_work(cli):
+    result = cli("ingest", str(DATA / "papers.csv"), "--since", "2024-13-45", "--no-index")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: cannot read --since '2024-13-45'"), result.stderr
+    assert "hint: use a real date" in result.stderr
+    assert cli("ingest", str(DATA / "papers.csv"), "--since", "2020-02-29", "--no-index").exit_code == 0
