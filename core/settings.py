@@ -111,12 +111,22 @@ def _cached() -> Settings:
 
 
 def _build(**overrides: Any) -> Settings:
+    import tomllib
+
     from pydantic import ValidationError
 
     from core.errors import ConfigError, UsageError
 
+    path = _config_file()
+    if path is not None and not path.is_file():
+        raise ConfigError(f"PAPERS_CONFIG names {path}, which is not a file",
+                          hint="fix the path, or unset PAPERS_CONFIG to use ./papers.toml or "
+                               "$PAPERS_HOME/papers.toml")
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}",
+                          hint='fix its TOML syntax (text values are quoted: engine = "local")') from None
     except ValidationError as exc:
         errors = exc.errors()
         unknown = [e for e in errors if tuple(e.get("loc", ())) == ("engine",)]
@@ -127,6 +137,27 @@ def _build(**overrides: Any) -> Settings:
         name = "PAPERS_" + str(err["loc"][0]).upper() if err.get("loc") else "a setting"
         raise ConfigError(f"invalid {name}={err.get('input')!r}: {err['msg']}",
                           hint=f"fix or unset {name} (environment or papers.toml)") from None
+    if path is not None:
+        _check_keys(path)
+    return settings
+
+
+def _check_keys(path: Path) -> None:
+    """A key papers.toml spells wrong ("engin", "PAPERS_ENGINE") would be ignored silently, and the
+    setting the user meant would keep its default: name it instead."""
+    import difflib
+    import tomllib
+
+    from core.errors import ConfigError
+
+    with path.open("rb") as fh:
+        keys = list(tomllib.load(fh))
+    known = list(Settings.model_fields)
+    for key in keys:
+        if key not in known:
+            close = difflib.get_close_matches(key.lower().removeprefix("papers_"), known, n=1)
+            raise ConfigError(f"{path}: unknown setting {key!r}",
+                              hint=(f"did you mean {close[0]!r}? " if close else "") + "settings: " + ", ".join(known))
 
 
 def get_settings(**overrides: Any) -> Settings:

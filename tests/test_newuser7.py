@@ -49,3 +49,25 @@ def test_since_that_is_no_calendar_date_is_refused_before_any_work(cli):
     assert result.stderr.startswith("error: cannot read --since '2024-13-45'"), result.stderr
     assert "hint: use a real date" in result.stderr
     assert cli("ingest", str(DATA / "papers.csv"), "--since", "2020-02-29", "--no-index").exit_code == 0
+
+
+def test_a_papers_toml_that_is_not_toml_or_misspells_a_key_is_one_error_line(cli, papers_home, monkeypatch):
+    from core.settings import reset_settings_cache
+
+    toml = papers_home / "papers.toml"
+    cases = {'engine = local\n': ("error: cannot read ", 'engine = "local"'),
+             'engin = "local"\n': ("error: " + str(toml) + ": unknown setting 'engin'", "did you mean 'engine'?"),
+             'PAPERS_CONCURRENCY = 2\n': ("unknown setting 'PAPERS_CONCURRENCY'", "did you mean 'concurrency'?")}
+    for text, (error, hint) in cases.items():
+        toml.write_text(text)
+        reset_settings_cache()
+        result = cli("config")
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert error in result.stderr.splitlines()[0] and hint in result.stderr.splitlines()[1], result.stderr
+    toml.write_text('engine = "local"\nconcurrency = 2\n')
+    reset_settings_cache()
+    assert cli("config").exit_code == 0
+    monkeypatch.setenv("PAPERS_CONFIG", str(papers_home / "nope.toml"))
+    reset_settings_cache()
+    result = cli("config")
+    assert result.exit_code == 1 and "PAPERS_CONFIG names" in result.stderr and "not a file" in result.stderr
