@@ -155,6 +155,9 @@ def _check_keys(path: Path) -> None:
     known = list(Settings.model_fields)
     for key in keys:
         if key not in known:
+            if key.lower().startswith("openai"):
+                raise ConfigError(f"{path}: {key!r} is not read from papers.toml",
+                                  hint=f"set {key.upper()} in the environment (secrets stay out of files)")
             close = difflib.get_close_matches(key.lower().removeprefix("papers_"), known, n=1)
             raise ConfigError(f"{path}: unknown setting {key!r}",
                               hint=(f"did you mean {close[0]!r}? " if close else "") + "settings: " + ", ".join(known))
