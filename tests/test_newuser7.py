@@ -71,3 +71,21 @@ def test_a_papers_toml_that_is_not_toml_or_misspells_a_key_is_one_error_line(cli
     reset_settings_cache()
     result = cli("config")
     assert result.exit_code == 1 and "PAPERS_CONFIG names" in result.stderr and "not a file" in result.stderr
+
+
+def test_ctrl_c_says_what_was_kept_only_where_something_was(cli, monkeypatch):
+    import agent.extract
+    import agent.qa
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    assert cli("ingest", str(DATA / "papers.csv"), "--no-index").exit_code == 0
+    monkeypatch.setattr(agent.qa, "ask", interrupted)
+    result = cli("ask", "what is it?")
+    assert result.exit_code == 130 and result.stderr == "interrupted\n"     # a question keeps nothing
+    monkeypatch.setattr(agent.extract, "extract_batch", interrupted)
+    result = cli("extract", "--all", "-o", "out.jsonl")
+    assert result.exit_code == 130
+    assert result.stderr.startswith("interrupted; finished work was kept\nhint: run the same command again")
+    assert "--resume" in result.stderr

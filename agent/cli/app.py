@@ -38,7 +38,11 @@ _RESUME_HINTS = {
     "ingest": "run the same command again: stored papers are kept and only what is missing (records, "
               "embeddings) is done",
     "reindex": "run `papers reindex` again; `papers doctor` says what the index holds meanwhile",
+    "extract": "run the same command again (with -o FILE, add --resume): papers already extracted are skipped",
 }
+# Commands that store or write as they go: an interrupt keeps what they finished. The others only
+# read, and "finished work was kept" would promise something that does not exist.
+_WRITERS = {"ingest", "reindex", "extract", "eval", "demo", "backup", "restore", "remove"}
 
 
 class PapersGroup(TyperGroup):
@@ -92,8 +96,9 @@ class PapersGroup(TyperGroup):
         except KeyboardInterrupt:
             if debug_enabled():
                 raise
-            typer.echo("interrupted; finished work was kept", err=True)
-            hint = _RESUME_HINTS.get(getattr(ctx, "invoked_subcommand", None) or "")
+            command = getattr(ctx, "invoked_subcommand", None) or ""
+            typer.echo("interrupted; finished work was kept" if command in _WRITERS else "interrupted", err=True)
+            hint = _RESUME_HINTS.get(command)
             if hint:
                 typer.echo(f"hint: {hint}", err=True)
             ctx.exit(130)
