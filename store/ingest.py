@@ -64,8 +64,13 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, st
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file()
+            inside = sorted(p for p in path.rglob("*") if p.is_file()
                             and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not inside:      # a wrong folder would otherwise "succeed" with nothing stored
+                rejected.append((str(path), f"{path}: the folder holds no files",
+                                 "give the folder (or files) with your listing pages, JSONL, JSON, CSV or Atom "
+                                 "files; hidden files are skipped"))
+            files += inside
         elif path.is_file():
             files.append(path)
         else:

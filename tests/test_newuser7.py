@@ -89,3 +89,14 @@ def test_ctrl_c_says_what_was_kept_only_where_something_was(cli, monkeypatch):
     assert result.exit_code == 130
     assert result.stderr.startswith("interrupted; finished work was kept\nhint: run the same command again")
     assert "--resume" in result.stderr
+
+
+def test_an_empty_folder_is_reported_not_ingested_as_nothing(cli, papers_home):
+    empty = papers_home / "wrong-folder"
+    (empty / ".hidden").mkdir(parents=True)
+    (empty / ".hidden" / "x.jsonl").write_text("{}\n")
+    result = cli("ingest", str(empty))
+    assert result.exit_code == 1
+    assert f"error: {empty}: the folder holds no files" in result.stderr and "hint: give the folder" in result.stderr
+    result = cli("parse", str(empty), "--json")
+    assert result.exit_code == 1 and "the folder holds no files" in result.stderr and result.stdout == ""
