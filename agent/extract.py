@@ -6,7 +6,7 @@ from pathlib import Path
 
 from agent.batch import BatchReport, FailureLog, RowWriter, iter_store_papers, read_input, run_batch, start_batch
 from agent.engines.base import Engine
-from core.errors import UsageError
+from core.errors import EmptyStoreError, UsageError
 from core.models import Extraction, PaperText
 from core.settings import Settings, get_settings
 
@@ -40,7 +40,7 @@ def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings,
 
     papers = list(iter_store_papers(open_store(settings)))
     if not papers:
-        raise UsageError("the store is empty", hint="run `papers ingest` first")
+        raise EmptyStoreError(settings.home, "nothing to extract")
     return papers, []
 
 

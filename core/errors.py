@@ -55,6 +55,16 @@ class NotFoundError(PapersError):
     hint = "run `papers list` to see the ids in your store"
 
 
+class EmptyStoreError(NotFoundError):
+    """Nothing ingested in this home: a new user's first command, or PAPERS_HOME pointing elsewhere.
+    Every command that needs papers says the same thing, with the home it looked in."""
+
+    hint = "run `papers ingest PATH` first, or set PAPERS_HOME to the folder you ingested into"
+
+    def __init__(self, home, what: str = "the store"):
+        super().__init__(f"{what}: the store at {home} has no papers yet")
+
+
 class EngineError(PapersError):
     hint = "run with `--engine local` to use the offline engine"
 

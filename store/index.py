@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from core.errors import NotFoundError
+from core.errors import EmptyStoreError
 from core.settings import Settings
 from store.chunking import CHUNKER_VERSION
 from store.index_state import (SCHEMA, STALE_SQL, IndexHandle, handles, check_embedding, close_all, close_location,
@@ -158,7 +158,7 @@ def search(store: PaperStore, settings: Settings, query: str, k: int = 10, mode:
     text = clean_query(query)
     check_args(k, mode)
     if store.count() == 0:
-        raise NotFoundError("the store has no papers yet", hint="run `papers ingest` first")
+        raise EmptyStoreError(settings.home, "nothing to search")
     h = index_handle(store, settings)
     if note is not None:
         stale = stale_papers(store)

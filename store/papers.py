@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import NotFoundError, UsageError
+from core.errors import EmptyStoreError, NotFoundError, UsageError
 from store.categories import category_clause
 from store.db import Database
 from store.records import Paper, StoreStats
@@ -103,10 +103,7 @@ class PaperStore:
         """An empty store is the usual cause for a new user (nothing ingested yet, or PAPERS_HOME
         pointing elsewhere): say so and where, rather than suggest listing an empty store."""
         if not self.count():
-            home = self.db.path.parent
-            return NotFoundError(f"no paper {ref!r}: the store at {home} is empty",
-                                 hint="run `papers ingest PATH` first, or set PAPERS_HOME to the folder you "
-                                      "ingested into")
+            return EmptyStoreError(self.db.path.parent, f"no paper {ref!r}")
         return NotFoundError(f"no paper {ref!r} in the store",
                              hint="find its id with `papers list --grep WORD` (a title or abstract word) or "
                                   "`papers search \"…\"`")

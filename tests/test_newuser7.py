@@ -5,13 +5,16 @@ from __future__ import annotations
 from conftest import DATA
 
 
-def test_a_paper_id_in_an_empty_store_says_the_store_is_empty_and_where(cli, papers_home):
-    for command in ("show", "claims", "tldr"):
-        result = cli(command, "2303.13018")
-        assert result.exit_code == 1
+def test_every_command_that_needs_papers_says_the_store_is_empty_and_where(cli, papers_home):
+    """Same words, same exit code (ask said 2, search and show 1), and the home it looked in."""
+    for args in (("show", "2303.13018"), ("claims", "2303.13018"), ("tldr", "2303.13018"), ("ask", "what is it?"),
+                 ("search", "kv cache"), ("extract", "--all"), ("chat",)):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.output)
         error, hint = result.stderr.splitlines()[:2]
-        assert error == f"error: no paper '2303.13018': the store at {papers_home} is empty", error
+        assert error.startswith("error: ") and error.endswith(f": the store at {papers_home} has no papers yet"), error
         assert "papers ingest" in hint and "PAPERS_HOME" in hint, hint
+    assert cli("show", "2303.13018").stderr.startswith("error: no paper '2303.13018': the store at ")
 
 
 def test_an_unknown_paper_id_in_a_filled_store_hints_how_to_find_ids(cli):

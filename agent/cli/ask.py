@@ -75,14 +75,14 @@ def chat(engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
          hardware_class: Optional[str] = HW_CLASS):
     """Interactive questions with follow-ups, slash commands (/help) and history; Ctrl-D leaves."""
     from agent.corpus import open_store
-    from core.errors import UsageError
+    from core.errors import EmptyStoreError
     from agent.cli.chat import ChatSession, line_reader, run
     from core.settings import get_settings
 
     settings = get_settings()
     store = open_store(settings)
     if store.count() == 0:
-        raise UsageError("the store is empty", hint="run `papers ingest` first")
+        raise EmptyStoreError(settings.home, "nothing to chat about")
     _catch_up_index(store, settings)
     from agent.engines.registry import engine_name, uses_llm
 

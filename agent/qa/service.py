@@ -48,7 +48,7 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
     context; `on_token` receives streamed answer text (LLM engine only).
     """
     from agent.corpus import open_store
-    from core.errors import UsageError
+    from core.errors import EmptyStoreError, UsageError
     from core.settings import get_settings
 
     question = (question or "").strip()
@@ -57,7 +57,7 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
     settings = settings or get_settings()
     store = store or open_store(settings)
     if store.count() == 0:
-        raise UsageError("the store is empty", hint="run `papers ingest` first")
+        raise EmptyStoreError(settings.home, "nothing to answer from")
     from agent.engines.registry import engine_name
 
     name = engine_name(engine, settings)
