@@ -103,3 +103,20 @@ def test_an_empty_folder_is_reported_not_ingested_as_nothing(cli, papers_home):
     assert f"error: {empty}: the folder holds no files" in result.stderr and "hint: give the folder" in result.stderr
     result = cli("parse", str(empty), "--json")
     assert result.exit_code == 1 and "the folder holds no files" in result.stderr and result.stdout == ""
+
+
+def test_ask_takes_every_filter_list_has_and_says_when_they_allow_no_paper(cli):
+    import json
+
+    assert cli("ingest", str(DATA / "papers.csv")).exit_code == 0
+    result = cli("ask", "what is it about?", "--topic", "kv-cache")      # nothing extracted yet
+    assert "note: no paper has been extracted yet, so --topic" in result.stderr and "papers extract" in result.stderr
+    result = cli("ask", "what is it about?", "--year", "2030")
+    assert "note: no paper matches --year '2030'" in result.stderr and "hint: the store's papers are from" in result.stderr
+    result = cli("ask", "what is it about?", "--category", "no-such-category", "--json")
+    assert result.exit_code == 0 and "note: no paper matches --category 'no-such-category'" in result.stderr
+    assert json.loads(result.stdout)["insufficient"] is True
+    for flags in (("--hardware", "A100"), ("--min-speedup", "2")):
+        result = cli("ask", "what is it about?", *flags, "--json")
+        assert result.exit_code == 0, (flags, result.output)
+        assert "No such option" not in result.stderr

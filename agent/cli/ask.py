@@ -15,14 +15,31 @@ YEAR = typer.Option(None, help="only papers from 2023, 2021-2023, >=2023 ...")
 TOPIC = typer.Option(None, help="only papers with this topic tag, e.g. kv-cache")
 DATASET = typer.Option(None, help="only papers evaluated on this dataset, e.g. KITTI")
 HW_CLASS = typer.Option(None, "--hardware-class", help="only papers on this hardware class: gpu, fpga, edge…")
+# the rest of `list`/`search`'s filters (and of chat's /filter keys), so one flag means one thing everywhere
+CATEGORY = typer.Option(None, help="only papers of this arXiv category, e.g. LG, cs.DC")
+HARDWARE = typer.Option(None, help="only papers naming this hardware, e.g. A100")
+MIN_SPEEDUP = typer.Option(None, "--min-speedup", help="only papers with an `x` claim ≥ this")
 
 
-def _filter(year, topic, dataset, hardware_class):
-    if not any((year, topic, dataset, hardware_class)):
+def _filter(year, topic, dataset, hardware_class, category=None, hardware=None, min_speedup=None):
+    if all(v is None for v in (year, topic, dataset, hardware_class, category, hardware, min_speedup)):
         return None
     from store.papers import PaperFilter
 
-    return PaperFilter(year=year, topic=topic, dataset=dataset, hardware_class=hardware_class)
+    return PaperFilter(year=year, topic=topic, dataset=dataset, hardware_class=hardware_class, category=category,
+                       hardware=hardware, min_speedup=min_speedup)
+
+
+def _say_if_filter_is_empty(flt) -> None:
+    """A filter that allows no paper would be answered "not covered": say why first (stderr)."""
+    if flt is None:
+        return
+    from agent.cli.corpus import explain_empty
+    from agent.corpus import open_store
+
+    store = open_store()
+    if store.count() and not store.ids(flt, ordered=False):
+        explain_empty(store, flt)
 
 
 def _catch_up_index(store=None, settings=None) -> None:
@@ -41,7 +58,8 @@ def _catch_up_index(store=None, settings=None) -> None:
 def ask(question: str = typer.Argument(..., help="a question about the papers in the store"),
         engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
         year: Optional[str] = YEAR, topic: Optional[str] = TOPIC, dataset: Optional[str] = DATASET,
-        hardware_class: Optional[str] = HW_CLASS,
+        hardware_class: Optional[str] = HW_CLASS, category: Optional[str] = CATEGORY,
+        hardware: Optional[str] = HARDWARE, min_speedup: Optional[float] = MIN_SPEEDUP,
         max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="openai/hybrid: stop at this USD budget"),
         as_json: bool = typer.Option(False, "--json", help="answer, citations, sources, insufficient as JSON")):
     """Answer a question from the corpus, citing papers as [1], [2]; says so when it cannot."""
@@ -57,8 +75,10 @@ def ask(question: str = typer.Argument(..., help="a question about the papers in
         out.file.write(display(text))
         out.file.flush()
 
+    flt = _filter(year, topic, dataset, hardware_class, category, hardware, min_speedup)
     _catch_up_index()
-    answer = run(question, engine=engine, model=model, flt=_filter(year, topic, dataset, hardware_class),
+    _say_if_filter_is_empty(flt)
+    answer = run(question, engine=engine, model=model, flt=flt,
                  on_token=None if as_json else on_token, max_cost=max_cost)
     if answer.usage:   # LLM engines: what this answer cost, as extract prints it
         from agent.cli.output import usage_line
@@ -72,7 +92,8 @@ def ask(question: str = typer.Argument(..., help="a question about the papers in
 @app.command()
 def chat(engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
          year: Optional[str] = YEAR, topic: Optional[str] = TOPIC, dataset: Optional[str] = DATASET,
-         hardware_class: Optional[str] = HW_CLASS):
+         hardware_class: Optional[str] = HW_CLASS, category: Optional[str] = CATEGORY,
+         hardware: Optional[str] = HARDWARE, min_speedup: Optional[float] = MIN_SPEEDUP):
     """Interactive questions with follow-ups, slash commands (/help) and history; Ctrl-D leaves."""
     from agent.corpus import open_store
     from core.errors import EmptyStoreError
@@ -88,7 +109,7 @@ def chat(engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
 
     name = engine_name(engine, settings)
     session = ChatSession(settings, store, engine=name, model=model,
-                          flt=_filter(year, topic, dataset, hardware_class))
+                          flt=_filter(year, topic, dataset, hardware_class, category, hardware, min_speedup))
     if uses_llm(name):
         session.cmd_engine([name])   # fails early, in one line, when the LLM is not configured
     run(session, line_reader())
