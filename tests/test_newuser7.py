@@ -114,7 +114,7 @@ def test_ask_takes_every_filter_list_has_and_says_when_they_allow_no_paper(cli):
     result = cli("ask", "what is it about?", "--year", "2030")
     assert "note: no paper matches --year '2030'" in result.stderr and "hint: the store's papers are from" in result.stderr
     result = cli("ask", "what is it about?", "--category", "no-such-category", "--json")
-    assert result.exit_code == 0 and "note: no paper matches --category 'no-such-category'" in result.stderr
+    assert result.exit_code == 0 and "note: no paper has --category 'no-such-category'" in result.stderr
     assert json.loads(result.stdout)["insufficient"] is True
     for flags in (("--hardware", "A100"), ("--min-speedup", "2")):
         result = cli("ask", "what is it about?", *flags, "--json")
