@@ -98,10 +98,12 @@ def test_session_filter_restricts_every_tool(qa_settings, qa_store):
     assert years == {2023}
 
 
-def test_empty_question_and_empty_store_are_usage_errors(settings, store):
+def test_empty_question_is_a_usage_error_and_an_empty_store_says_so(settings, store):
+    from core.errors import EmptyStoreError
+
     with pytest.raises(UsageError):
         ask("   ", settings, store=store)
-    with pytest.raises(UsageError, match="empty"):
+    with pytest.raises(EmptyStoreError, match="no papers yet"):   # as search and show say it (exit 1)
         ask("Which papers use KITTI?", settings, store=store)
 
 
