@@ -65,7 +65,7 @@ def uncovered_main() -> None:
             uncovered_weight.model.cache_clear()
 
 
-def _score_file(held: str, settings, store) -> str:
+def _score_file(held: str, settings, store, shown: tuple[str, ...] = SHOWN + ("answered",)) -> str:
     from agent.qa import ask
     from evals.corpus_env import EvalCorpus
     from evals.qa_suite import by_kind, score_answer
@@ -80,7 +80,7 @@ def _score_file(held: str, settings, store) -> str:
         row = score_answer(q, answers, ask(q["question"], settings=settings, store=store))
         row["answers"] = answers
         scored.append(row)
-    return "; ".join(f"{kind} " + ", ".join(f"{k} {v:.3f}" for k, v in f.items() if k in SHOWN + ("answered",))
+    return "; ".join(f"{kind} " + ", ".join(f"{k} {v:.3f}" for k, v in f.items() if k in shown)
                      for kind, f in by_kind(scored).items())
 
 
@@ -90,12 +90,10 @@ def main() -> None:
     if "--uncovered" in sys.argv:
         return uncovered_main()
     from agent.corpus import open_store
-    from agent.qa import answerability, ask
+    from agent.qa import answerability
     from agent.qa.answerability import FEATURES
     from bench.qa_calibrate import FILES, rows
     from core.settings import get_settings
-    from evals.corpus_env import EvalCorpus
-    from evals.qa_suite import by_kind, score_answer
 
     settings = get_settings()
     store = open_store(settings)
@@ -103,7 +101,6 @@ def main() -> None:
     files = np.array([name for name, *_ in data])
     raw = np.array([[f[k] for k in FEATURES] for _, _, f, _ in data])
     y = np.array([lab for *_, lab in data], dtype=float)
-    corpus = EvalCorpus(settings, store, True)
     shipped = answerability.MODEL_PATH
     with tempfile.TemporaryDirectory() as tmp:
         answerability.MODEL_PATH = Path(tmp) / "answerability.json"
@@ -112,17 +109,7 @@ def main() -> None:
                 model = held_out_model(raw, y, files != held)
                 answerability.MODEL_PATH.write_text(json.dumps(model))
                 answerability.model.cache_clear()
-                scored = []
-                for line in (ROOT / "evals" / "fixtures" / held).read_text().splitlines():
-                    q = json.loads(line)
-                    if q["kind"] == "set":
-                        continue
-                    answers = corpus.paper_ids(q["answers"])
-                    row = score_answer(q, answers, ask(q["question"], settings=settings, store=store))
-                    row["answers"] = answers
-                    scored.append(row)
-                figs = "; ".join(f"{kind} " + ", ".join(f"{k} {v:.3f}" for k, v in f.items() if k in SHOWN)
-                                 for kind, f in by_kind(scored).items())
+                figs = _score_file(held, settings, store, SHOWN)
                 print(f"{held} (cut-off {model['cutoff']:.2f}): {figs}", flush=True)
         finally:
             answerability.MODEL_PATH = shipped
