@@ -103,7 +103,7 @@ def build_tools(ctx: QAContext, reg: Registry) -> list:
         """One paper by id (or arXiv id): abstract, TL;DR, speedup claims with evidence, datasets,
         hardware and topics. Fetch a paper before quoting details from it."""
         info = T.get_paper(ctx, paper_id)
-        reg.add(Source(info["id"], info["title"], info["arxiv_id"], info["year"], info["abstract"], 1.0))
+        reg.add(Source(info["id"], info["title"], info["arxiv_id"], info["year"], info["abstract"], 0.0))
         return json.dumps(info, ensure_ascii=False)
 
     @tool
@@ -111,7 +111,7 @@ def build_tools(ctx: QAContext, reg: Registry) -> list:
         """Side-by-side claims (speedups, datasets, hardware, topics, TL;DR) of two to five papers."""
         rows = T.compare_papers(ctx, paper_ids[:5])
         for info in rows:
-            reg.add(Source(info["id"], info["title"], info["arxiv_id"], info["year"], info["abstract"], 1.0))
+            reg.add(Source(info["id"], info["title"], info["arxiv_id"], info["year"], info["abstract"], 0.0))
         return json.dumps(rows, ensure_ascii=False)
 
     return [search_papers, query_claims, get_paper, compare_papers]

@@ -273,33 +273,12 @@ def _identifiers(question: str) -> set[str]:
 
 
 def uncovered_phrase(question: str, doc_text: str, stats, max_words: int = 4) -> str | None:
-    """The run of adjacent question words the paper does not use that weighs most (IDF): what a
-    decline names as not covered ("photonic optical" for a photonic-accelerator question)."""
-    from agent.qa.text import covered_by_senses
-    from agent.qa.text import STOP, stem, tokens
-
+    """The whole phrase of the question the paper does not use that weighs most (IDF): what a decline
+    names as not covered ("photonic optical" for a photonic-accelerator question, "KV cache eviction",
+    never "KV" alone); the head noun of a set question and superlatives frame, they are no constraint
+    (agent/qa/missing_phrase.py)."""
+    from agent.qa import missing_phrase
     from agent.qa.head_noun import set_shape
 
-    have = term_set(doc_text)
-    head = set_shape(question)[1]       # "Which entry/thesis ...": the head noun frames, it is no constraint
-    runs: list[list[str]] = [[]]
-    for word in _surface_words(question):
-        content = [t for t in tokens(word.lower()) if t not in STOP and len(t) > 1]
-        if head is not None and word == head.word:
-            content = []
-        if content and all(stem(t) not in have for t in content) and not covered_by_senses(word, have):
-            runs[-1].append(word)
-        elif runs[-1]:
-            runs.append([])
-
-    def weight(run: list[str]) -> float:
-        return sum(stats.idf(stem(t)) for w in run for t in tokens(w.lower()) if t not in STOP)
-
-    best = max((r[:max_words] for r in runs if r), key=weight, default=None)
-    return " ".join(best).strip(" ,.?()") if best else None
-
-
-def _surface_words(question: str) -> list[str]:
-    import re
-
-    return [w.strip("().,;:") for w in re.findall(r"[A-Za-z0-9(][\w.+/()-]*", question.rstrip("?"))]
+    head = set_shape(question)[1]
+    return missing_phrase.uncovered(question, doc_text, stats, head.word if head else None, max_words)

@@ -17,7 +17,7 @@ from agent.qa.tools import all_sources as _all_sources
 from agent.qa.router import Route, route, vocabulary
 from agent.qa.text import label
 from agent.qa.tools import QAContext
-from agent.qa.types import Answer, Source
+from agent.qa.types import Answer, Source, claim_fields
 
 
 def threshold_set(question: str, ctx: QAContext, r: Route, th, set_answer) -> Answer:
@@ -43,7 +43,7 @@ def threshold_set(question: str, ctx: QAContext, r: Route, th, set_answer) -> An
         answer.missing = [th.surface]
         return answer
     papers = {p.id: p for p in ctx.store.get_many(list(best))}
-    items = [(Source.of(papers[pid], row["value"]), _sentence_with(papers[pid].abstract, row["evidence"]))
+    items = [(Source.of(papers[pid], **claim_fields(row)), _sentence_with(papers[pid].abstract, row["evidence"]))
              for pid, row in best.items()]
     return _listing(question, ctx, r, used, items)
 
@@ -160,6 +160,6 @@ def metric_set(question: str, ctx: QAContext, r: Route, set_answer) -> Answer | 
     used = f"claim metric={'/'.join(metrics)}" + (f", unit={unit}" if unit else "")
     ctx.log("claim_metric", filter=used)
     papers = {p.id: p for p in ctx.store.get_many(list(best))}
-    items = [(Source.of(papers[pid], row["value"]), _sentence_with(papers[pid].abstract, row["evidence"]))
+    items = [(Source.of(papers[pid], **claim_fields(row)), _sentence_with(papers[pid].abstract, row["evidence"]))
              for pid, row in best.items()]
     return _listing(question, ctx, r, used, items)

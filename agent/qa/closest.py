@@ -170,17 +170,24 @@ def closest(question: str, ctx: QAContext, r: Route, judged: list, ev, missing: 
 
     best = judged[0][0]
     what = [c.surface for c in missing]
+    apart = None
     if all(c.kind == "name" for c in missing):   # no typed constraint: also the uncovered run of words
         phrase = answerability.uncovered_phrase(question, f"{best.title or ''} {best.abstract}", ctx.stats())
         if phrase and not any(w.lower() in phrase.lower() for w in what):
             what.insert(0, phrase)
+        if not what:    # every word is the paper's: a phrase whose words it never uses together
+            from agent.qa import missing_phrase
+
+            apart = missing_phrase.apart(question, f"{best.title or ''} {best.abstract}", ctx.stats())
+            what += [apart] if apart else []
     # a paper that misses only names no paper uses ("QuokkaNet" on KITTI) is as close as any can be
     names_only = bool(missing) and all(c.kind == "name" for c in missing)
     close = [j for j in judged[:3] if j[1].probability >= CLOSEST_MIN or j[1].named or j is judged[0] and missing
              or names_only and all(c.kind == "name" for c in j[2])
              or j is judged[0] and lay_paraphrase(question, f"{best.title or ''} {best.abstract}", ctx.stats())]
-    if not close and not what and judged:
-        close = judged[:1]   # nothing content-bearing is unmet (only a framing word, "Which thesis ..."): closest
+    if not close and (not what or apart) and judged:
+        close = judged[:1]   # each word is met (only a framing word is not, "Which thesis ..."; or the
+        # words are the paper's, apart): closest
     text_missing = "; ".join(f'"{w}"' for w in what)
     head = "No paper here answers this exactly" + (f" (not covered: {text_missing})" if what else "")
     if not close:

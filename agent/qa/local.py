@@ -22,7 +22,7 @@ from agent.qa.router import Facet, Route, route, vocabulary
 from agent.qa.text import SPEED_METRICS, label, term_set
 from agent.qa.tools import (QAContext, bm25_scores, dense_scores, metric_family, paper_extraction,
                             query_claims, search_papers, text_matches, top_speedups)
-from agent.qa.types import Answer, Source
+from agent.qa.types import Answer, Source, claim_fields
 from core.text import split_sentences
 
 _SPEED = re.compile(r"\bspeed-?ups?\b|\bfast(?:er|est)?\b|\bspeed\b", re.I)
@@ -372,7 +372,7 @@ def _top(question: str, ctx: QAContext, r: Route) -> Answer:
     what = r.metric or ("speed-up" if metrics else "efficiency")
     papers = {p.id: p for p in ctx.store.get_many(list(dict.fromkeys(row["paper_id"] for row in rows)))}
     top = rows[0]
-    first = Source.of(papers[top["paper_id"]], top["value"])
+    first = Source.of(papers[top["paper_id"]], **claim_fields(top))
     draft.cite(first, _sentence_with(first.abstract, top["evidence"]))
     draft.lines.append(f"The largest is {top['value']:g}{top['unit'] if top['unit'] != 'x' else 'x'}, from "
                        f"{_strip_end(label(first.title, first.abstract, first.arxiv_id))} [1]: "
@@ -380,7 +380,7 @@ def _top(question: str, ctx: QAContext, r: Route) -> Answer:
     if len(rows) > 1:
         draft.lines.append(f"Largest {what} claims{where}, one per paper, from the extracted claims table:")
     for row in rows[1:]:
-        src = Source.of(papers[row["paper_id"]], row["value"])
+        src = Source.of(papers[row["paper_id"]], **claim_fields(row))
         n = draft.cite(src, row["evidence"])
         name = _strip_end(label(src.title, src.abstract, src.arxiv_id))
         draft.lines.append(f"- {name} [{n}]: \"{_strip_end(row['evidence'])}\" [{n}].")

@@ -84,6 +84,8 @@ def _dispatch(question, name, settings, store, flt, conversation, on_token, mode
         from agent.qa.local import answer_local
 
         answer = answer_local(question, ctx, last_sources=conversation.last_papers(question) if conversation else None)
+    from agent.qa.source_scores import score_sources
+
     answer.tools = ctx.calls + answer.tools
-    return answer
+    return score_sources(answer, ctx)
 

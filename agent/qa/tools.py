@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from agent.qa.text import CorpusStats
-from agent.qa.types import Source
+from agent.qa.types import Source, claim_fields
 
 MAX_TOOL_ROWS = 60   # cap on rows an LLM tool call returns (it also gets the total count)
 
@@ -177,7 +177,7 @@ def _with_claims(ctx: QAContext, papers: dict, why: dict, metric: str | None, so
     out = []
     for pid, paper in papers.items():
         row = best.get(pid)
-        out.append(ClaimMatch(Source.of(paper, row["value"] if row else 0.0), row and row["value"],
+        out.append(ClaimMatch(Source.of(paper, **(claim_fields(row) if row else {})), row and row["value"],
                               row and row["unit"], row and row["metric"], row and row["evidence"], why.get(pid, [])))
     # ties in the store's listing order (year, date, then id): `papers` may come from a set, whose
     # order follows the hash seed, and a question must list its papers in the same order every run
@@ -247,7 +247,7 @@ def text_matches(ctx: QAContext, phrases: list[str], year: str | None = None) ->
     papers = ctx.store.list(merge_filters(ctx.flt, PaperFilter(year=year) if year else None))
     if ctx.scope is not None:
         papers = [p for p in papers if p.id in set(ctx.scope)]
-    return [Source.of(p, 1.0) for p in papers if rx.search(f"{p.title or ''} {p.abstract}")]
+    return [Source.of(p) for p in papers if rx.search(f"{p.title or ''} {p.abstract}")]
 
 
 # -- single papers -------------------------------------------------------------------------------

@@ -19,17 +19,23 @@ class Source:
     arxiv_id: str | None
     year: int | None
     abstract: str
-    score: float
+    score: float                   # relevance to the question, 0..1 (agent/qa/source_scores.py)
     passage: str | None = None
+    speedup: float | None = None   # the claim a set answer ranks this paper by (value, its metric)
+    speedup_metric: str | None = None
+    speedup_unit: str | None = None   # "x" or "%"
 
     @classmethod
-    def of(cls, paper, score: float = 0.0, passage: str | None = None) -> "Source":
+    def of(cls, paper, score: float = 0.0, passage: str | None = None, *, speedup: float | None = None,
+           speedup_metric: str | None = None, speedup_unit: str | None = None) -> "Source":
         return cls(id=paper.id, title=paper.title, arxiv_id=paper.arxiv_id, year=paper.year,
-                   abstract=paper.abstract, score=float(score), passage=passage)
+                   abstract=paper.abstract, score=float(score), passage=passage,
+                   speedup=None if speedup is None else float(speedup), speedup_metric=speedup_metric, speedup_unit=speedup_unit)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "arxiv_id": self.arxiv_id, "year": self.year,
-                "abstract": self.abstract, "score": round(self.score, 4), "passage": self.passage}
+                "abstract": self.abstract, "score": round(self.score, 4), "passage": self.passage,
+                "speedup": self.speedup, "speedup_metric": self.speedup_metric, "speedup_unit": self.speedup_unit}
 
 
 @dataclass
@@ -42,7 +48,8 @@ class Citation(Source):
     @classmethod
     def from_source(cls, src: Source, n: int, support: str) -> "Citation":
         return cls(id=src.id, title=src.title, arxiv_id=src.arxiv_id, year=src.year,
-                   abstract=src.abstract, score=src.score, passage=src.passage, n=n, support=support)
+                   abstract=src.abstract, score=src.score, passage=src.passage, speedup=src.speedup,
+                   speedup_metric=src.speedup_metric, speedup_unit=src.speedup_unit, n=n, support=support)
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, **super().to_json(), "support": self.support}
@@ -89,3 +96,9 @@ class Answer:
         if not self.insufficient:
             return "answer"
         return self.confidence if self.confidence in ("closest", "none") else "none"
+
+
+def claim_fields(row: dict) -> dict[str, Any]:
+    """Source.of keywords for a claims-table row a set answer ranks by (its speedup, not a score)."""
+    row = dict(row)
+    return {"speedup": row.get("value"), "speedup_metric": row.get("metric"), "speedup_unit": row.get("unit")}
