@@ -230,11 +230,9 @@ def parse_filter(args: list[str], current=None):
 
 
 def describe_filter(flt) -> str:
-    if flt is None:
-        return "none"
-    parts = [f"{k}={v}" if k != "year" or v[:1].isdigit() else f"year{v}" for k, v in vars(flt).items()
-             if v is not None]
-    return " ".join(parts) or "none"
+    from agent.qa.filter_reason import describe_filter as describe
+
+    return describe(flt)
 
 
 # -- the loop ----------------------------------------------------------------------------------

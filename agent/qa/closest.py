@@ -58,7 +58,7 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
     when the question asks for a maximum ("at most", "largest"), else the first. As the abstract wrote
     it (so the grounding check finds it). None for a "respectively" list, whose figures map to items
     by position, not by clause."""
-    from agent.qa.figure_check import rate_figure
+    from agent.qa.figure_check import rate_figure, resource_figure
 
     if (rate := rate_figure(sentence, question)):     # "how many frames per second": the figure in that unit
         return display(rate)
@@ -80,7 +80,8 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
         return (bool(wanted & figure_metrics(sentence[m.end():min(end, m.end() + 60)])), clause_score(m))
 
     asked = {_value(m.group(0)) for m in QUANTITY.finditer(question)}   # "down to what, from 42GB?"
-    found = [m for m in found if _value(m.group(0)) not in asked]
+    # "how fast …?": never a figure of a compute or memory reduction ("10x computation reduction")
+    found = [m for m in found if _value(m.group(0)) not in asked and not resource_figure(sentence, m, question)]
     if _ASKS_DURATION.search(question):   # "how long does the search take?": a time, never "5,000x faster"
         found = [m for m in found if _TIME_UNIT.search(m.group(0)) or _TIME_AFTER.match(sentence, m.end())]
     if not found:

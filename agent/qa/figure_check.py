@@ -177,3 +177,29 @@ def with_modifiers(question: str, surface: str) -> str:
         mods.insert(0, w)
     return " ".join(mods + [surface])
 
+
+
+def _measured_by(sentence: str, m: re.Match) -> str:
+    """The words after a figure up to its clause's end (at most ~6 words): what the figure measures."""
+    after = re.split(r"[,;]|\band\b|\bwhile\b|\bwith\b", sentence[m.end():m.end() + 60], maxsplit=1)[0]
+    return " ".join(after.split()[:6])
+
+
+def resource_figure(sentence: str, m: re.Match, question: str) -> bool:
+    """The question asks how fast (agent/qa/text.py ASKS_SPEED or a speed metric) and the figure at `m`
+    measures a compute/FLOPs/memory/energy reduction, no speed: stating it would answer the wrong metric."""
+    from agent.qa.text import ASKS_SPEED, RESOURCE_FIGURE, SPEED_FIGURE, SPEED_WORDS
+
+    if not (ASKS_SPEED.search(question) or SPEED_WORDS.search(question)):
+        return False
+    said = _measured_by(sentence, m) + " " + m.group(0)
+    return bool(RESOURCE_FIGURE.search(said)) and not SPEED_FIGURE.search(said)
+
+
+def other_metric_figures(sentence: str, question: str) -> list[str]:
+    """The figures of `sentence`, each with the words saying what it measures ("10× computation
+    reduction"), when every one is a resource figure and the question asks for speed; [] otherwise."""
+    found = list(QUANTITY.finditer(sentence))
+    if not found or not all(resource_figure(sentence, m, question) for m in found):
+        return []
+    return [f"{m.group(0)} {_measured_by(sentence, m)}".replace("$", "").strip() for m in found]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from agent.qa import lookup_pick, relevance
+from agent.qa import filter_reason, lookup_pick, relevance
 from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
 from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, numeric_sentence
 from agent.qa.closest import support_sentences as _support
@@ -19,7 +19,8 @@ from agent.qa.drafting import mention as _mention
 from agent.qa.drafting import sentence_with as _sentence_with
 from agent.qa.drafting import strip_end as _strip_end
 from agent.qa.router import Facet, Route, route, vocabulary
-from agent.qa.text import SPEED_METRICS, label, term_set
+from agent.qa.figure_check import other_metric_figures
+from agent.qa.text import SPEED_METRICS, display, label, term_set
 from agent.qa.tools import (QAContext, bm25_scores, dense_scores, metric_family, paper_extraction,
                             query_claims, search_papers, text_matches, top_speedups)
 from agent.qa.types import Answer, Source, claim_fields
@@ -51,7 +52,7 @@ def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | 
     if answer.insufficient and ctx.scope is not None and (r.weak_follow_up or r.kind in ("lookup", "numeric")):
         ctx.scope, ctx.prior = None, {}     # not about the previous papers after all: the whole corpus
         answer = handler(question, ctx, r)
-    return answer
+    return filter_reason.explain(question, ctx, answer, lambda: handler(question, ctx, r))
 
 
 def _ordinal(sources: list[Source], n: int) -> Source | None:
@@ -119,8 +120,12 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
         picked = _support(best.abstract, q_terms, ctx, want=2, headline=True)
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
     figure = asked_figure(picked[0], question, ctx.stats(), best.title) if numeric else None
+    others = other_metric_figures(picked[0], question) if numeric and not figure else []
     if figure:      # state the figure asked for, then the sentence that carries it
         draft.lines.append(f"{figure} according to {_strip_end(name)} [{n}]:")
+    elif others:    # "how fast?" and the sentence's figures measure a compute/memory reduction: say so
+        draft.lines.append(f"{_strip_end(name)} [{n}] states no speed figure; its figures measure another "
+                           f"quantity ({'; '.join(display(f) for f in others)}):")
     else:
         draft.lines.append(f"{_strip_end(name)} [{n}]." if not numeric else f"According to {_strip_end(name)} [{n}]:")
     draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)

@@ -67,6 +67,18 @@ def display(text: str) -> str:
 # Words that ask about speed ("speedup", "faster", "accelerate", "quicker") when no metric is named.
 SPEED_METRICS = ("speedup", "latency", "tail latency", "throughput", "training time")   # what those words ask for
 SPEED_WORDS = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b", re.I)
+# A question asking how fast something runs ("How fast is …", "at what speed"): its answer is a speed
+# figure (speedup, latency, FPS, throughput), never a reduction of work.
+ASKS_SPEED = re.compile(r"\bhow\s+(?:fast|quick(?:ly)?|slow)\b|\bat\s+what\s+speed\b|\bspeed\b(?!-?ups?\b)", re.I)
+# What the words right after a figure say it measures, when that is a speed: "10x faster", "26 ms
+# latency", "30 FPS", "2x speedup", "real-time" ...
+SPEED_FIGURE = re.compile(r"\bspeed-?ups?\b|\bfaster\b|\baccelerat\w*|\bquicker\b|\blatency\b|\bthroughput\b|"
+                          r"\bFPS\b|\bframes?\s+per\s+second\b|\bper\s+second\b|/s\b|\bms\b|\bseconds?\b|"
+                          r"\bspeed\b|\bruntime\b|\brun\s*time\b|\bwall-?clock\b", re.I)
+# ... and when it is an amount of work or of a resource that shrinks: a compute, FLOPs, memory,
+# parameter, energy or storage figure ("10x computation reduction", "88% fewer FLOPs").
+RESOURCE_FIGURE = re.compile(r"\bcomput\w*|\bFLOPs?\b|\bMACs?\b|\boperations\b|\bmemory\b|\bparameters?\b|"
+                             r"\bmodel\s+size\b|\bstorage\b|\benergy\b|\bpower\b|\bcompress\w*|\bbandwidth\b", re.I)
 
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]{2,}(?![\w-])")
 
