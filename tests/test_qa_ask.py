@@ -65,8 +65,9 @@ def test_set_answer_equals_a_direct_query_of_the_table(qa_settings, qa_store):
 def test_top_speedups_are_sorted_by_value(qa_settings, qa_store):
     ans = ask("What are the top 3 speedups on FPGAs?", qa_settings, store=qa_store)
     assert ans.route == "top" and 1 <= len(ans.citations) <= 3
-    values = [c.score for c in ans.citations]
-    assert values == sorted(values, reverse=True)
+    values = [c.speedup for c in ans.citations]     # ranked by the claim's value, in its own field
+    assert None not in values and values == sorted(values, reverse=True)
+    assert all(c.speedup_metric and c.speedup_unit for c in ans.citations)
     _grounded(ans)
 
 
