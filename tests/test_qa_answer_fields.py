@@ -117,3 +117,11 @@ def test_how_fast_never_states_a_compute_reduction_figure():
     assert asked_figure("It runs 3.2x faster on a phone.", q, STATS) == "3.2x"
     assert asked_figure(SENT, "How much computation does it save?", STATS) is not None
     assert other_metric_figures(SENT, "How much computation does it save?") == []
+
+
+def test_chat_filter_that_leaves_no_paper_is_named_in_the_reply(qa_home, cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    res = cli("chat", input="/filter year>=2100\nWhat about KV cache eviction?\n")
+    assert res.exit_code == 0, res.output
+    reply = res.stdout.split("papers> ")[2]
+    assert "year>=2100" in reply and '"KV"' not in reply
