@@ -55,7 +55,8 @@ def test_filter_engine_help_save(qa_home, cli, tmp_path):
                      "/filter clear", "Which papers report experiments on KITTI?", "/engine", "/help",
                      f"/save {target}", "/quit"))
     assert "filter: year>=2023 topic=kv-cache" in out[1] and "filter: year>=2023 topic=kv-cache" in out[2]
-    assert "No paper here answers this exactly" in out[3] and "KITTI" in out[3]   # no KITTI paper is about kv-cache
+    # no KITTI paper is about kv-cache: the filter is the reason, and the reply names it
+    assert "No paper within the filter (year>=2023 topic=kv-cache)" in out[3] and "KITTI" in out[3]
     assert "filter: none" in out[4] and "4 papers match" in out[5]
     assert "engine: local" in out[6] and "/save FILE.md" in out[7]
     text = target.read_text()
