@@ -137,8 +137,14 @@ class AliasIndex(Generic[T]):
         self._plural_s = plural_s
         # One case-sensitive pass over an ASCII-lowercased copy of the text (same length, so offsets
         # carry over) is about twice as fast as re.IGNORECASE; exact-case aliases are then checked
-        # against the original surface in `lookup`.
-        self._pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{_trie_regex(sorted(forms))}){tail}{boundary}")
+        # against the original surface in `lookup`. An alias starts only after a non-alphanumeric
+        # character (the text is padded with a space): a pattern that opens with that character
+        # class lets the regex engine skip through the letters inside words in C instead of trying
+        # the whole pattern at every position, and the one-character test of the aliases' first
+        # letters rejects most word starts before the trie is tried.
+        firsts = "".join(sorted({form[0] for form in forms}))
+        self._pattern = re.compile(rf"[^A-Za-z0-9](?=[{re.escape(firsts)}])"
+                                   rf"(?=((?:{_trie_regex(sorted(forms))}){tail}{boundary}))")
 
     def lookup(self, surface: str) -> T | None:
         for candidate in (surface, surface[:-1]) if self._plural_s and surface.endswith("s") else (surface,):
@@ -151,11 +157,17 @@ class AliasIndex(Generic[T]):
     def find(self, text: str, lowered: str | None = None) -> list[Hit[T]]:
         """Hits in text order; `lowered` is text.translate(ASCII_LOWER) if the caller has it."""
         hits: list[Hit[T]] = []
-        for match in self._pattern.finditer(lowered if lowered is not None else text.translate(ASCII_LOWER)):
-            surface = text[match.start():match.end()]
+        padded = " " + (lowered if lowered is not None else text.translate(ASCII_LOWER))
+        taken = 0  # matches do not overlap: the next one starts at or after the previous end
+        for match in self._pattern.finditer(padded):
+            start, end = match.start(1) - 1, match.end(1) - 1
+            if start < taken:
+                continue
+            taken = end
+            surface = text[start:end]
             payload = self.lookup(surface)
             if payload is not None:
-                hits.append(Hit(match.start(), match.end(), surface, payload))
+                hits.append(Hit(start, end, surface, payload))
         return hits
 
 
