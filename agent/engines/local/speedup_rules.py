@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from agent.screening import FOLDS_TO_ASCII
+
 _LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "speedup_lexicon.yaml"
 _SPEEDUP = "speedup"
 # A cue and the next cue still name one compound quantity ("finetune throughput", "energy
@@ -24,6 +26,7 @@ _PROCESS_HEADS = frozenset({"latency", "cost", "speedup"})
 _HEDGE_RE = re.compile(r"\s*(?:\b(?:around|about|approximately|nearly|almost|roughly)|~|∼|\\sim)[\s$]*$", re.I)
 _PROCESS_METRICS = frozenset({"training time", "search cost"})
 _BENEFIT_METRICS = frozenset({"throughput", "batch size"})
+_REVIEW_WORDS = ("review", "survey")
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -292,6 +295,7 @@ class ContextReader:
         self._scanned = 0
         self._names: re.Pattern[str] | None = None
         self._review: bool | None = None
+        self._finding: bool | None = None
 
     def _own_name(self) -> re.Pattern[str]:
         if self._names is None:
@@ -336,7 +340,8 @@ class ContextReader:
         if lex.own_work.search(self.text, start, end) or self._own_name().search(self.text, start, end):
             return False
         if self._review is None:
-            self._review = lex.review_paper.search(self.text) is not None
+            # every alternative of review_paper names a review or survey: most abstracts skip the scan
+            self._review = may_contain(self.text, _REVIEW_WORDS) and lex.review_paper.search(self.text) is not None
         return (self._review or self._contribution_before(index)
                 or lex.prior_work_subject.search(_without_fronted_comparator(self.text, start, end)) is not None
                 or (not self._reports_findings(index) and self._states_problem(start, end)))
@@ -347,7 +352,9 @@ class ContextReader:
         self._contribution_before(len(self.sentences))  # locate the first contribution sentence
         if self._contribution is None or index <= self._contribution:
             return False
-        return lexicon().finding.search(self.text) is not None
+        if self._finding is None:  # asked once per sentence with numbers; the answer is the abstract's
+            self._finding = lexicon().finding.search(self.text) is not None
+        return self._finding
 
     def _states_problem(self, start: int, end: int) -> bool:
         """A problem's effect ("can lead to 3x higher latency"), unless what follows the effect verb
@@ -357,6 +364,16 @@ class ContextReader:
             if not lex.gain_after_effect.match(self.masked, match.end(), min(end, match.end() + 80)):
                 return True
         return False
+
+
+def may_contain(text: str, words: tuple[str, ...]) -> bool:
+    """False only if no case-insensitive match can contain one of the lowercase ASCII `words`: a few
+    substring tests instead of a regex tried at every position of the abstract. Only four non-ASCII
+    characters fold to an ASCII letter under IGNORECASE; with any of them present, say True."""
+    if not (text.isascii() or FOLDS_TO_ASCII.isdisjoint(text)):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in words)
 
 
 def _without_fronted_comparator(text: str, start: int, end: int) -> str:
