@@ -61,15 +61,34 @@ def suspicious_spans(abstract: str) -> tuple[tuple[int, int, str], ...]:
 FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 _META_LITERALS = ("instruction", "prompt", "message", "rule", "<|im_", "inst]")
 _ADDRESSED_LITERALS = ("you", "assistant", "language", "chatbot")
-_AI_WORD = re.compile(r"\sai\b")
+AI_WORD = re.compile(r"\sai\b")
+
+
+def folds_nothing_to_ascii(text: str) -> bool:
+    """True when IGNORECASE matching of ASCII letters in `text` equals matching its str.lower()
+    (four substring searches cost less than a set test over every character)."""
+    return text.isascii() or not any(char in text for char in FOLDS_TO_ASCII)
+
+
+def has_ai_word(lowered: str) -> bool:
+    """AI_WORD.search(lowered) is not None, by the few places "ai" is written instead of a regex
+    tried at every whitespace: `\s` is str.isspace and a word character str.isalnum or "_"."""
+    at = lowered.find("ai", 1)
+    while at >= 0:
+        after = at + 2
+        if lowered[at - 1].isspace() and (after == len(lowered) or not (lowered[after].isalnum()
+                                                                          or lowered[after] == "_")):
+            return True
+        at = lowered.find("ai", at + 1)
+    return False
 
 
 def _may_match(abstract: str) -> tuple[bool, bool]:
     """Whether META / ADDRESSED may match anywhere in the abstract (a cheap test first)."""
-    if abstract.isascii() or FOLDS_TO_ASCII.isdisjoint(abstract):
+    if folds_nothing_to_ascii(abstract):
         lowered = abstract.lower()
         meta = any(w in lowered for w in _META_LITERALS) and META.search(abstract) is not None
-        addressed = (any(w in lowered for w in _ADDRESSED_LITERALS) or _AI_WORD.search(lowered) is not None) \
+        addressed = (any(w in lowered for w in _ADDRESSED_LITERALS) or has_ai_word(lowered)) \
             and ADDRESSED.search(abstract) is not None
         return meta, addressed
     return META.search(abstract) is not None, ADDRESSED.search(abstract) is not None

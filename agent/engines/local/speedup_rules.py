@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from agent.screening import FOLDS_TO_ASCII
+from agent.screening import folds_nothing_to_ascii
 
 _LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "speedup_lexicon.yaml"
 _SPEEDUP = "speedup"
@@ -370,7 +370,7 @@ def may_contain(text: str, words: tuple[str, ...]) -> bool:
     """False only if no case-insensitive match can contain one of the lowercase ASCII `words`: a few
     substring tests instead of a regex tried at every position of the abstract. Only four non-ASCII
     characters fold to an ASCII letter under IGNORECASE; with any of them present, say True."""
-    if not (text.isascii() or FOLDS_TO_ASCII.isdisjoint(text)):
+    if not folds_nothing_to_ascii(text):
         return True
     lowered = text.lower()
     return any(word in lowered for word in words)
