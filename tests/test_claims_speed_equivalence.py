@@ -54,3 +54,48 @@ def test_alias_scan_keeps_leftmost_longest_non_overlapping_hits(text):
     index = AliasIndex([("ZetaSet", "z", False), ("Zeta Set 2", "z2", False), ("OmegaBench+", "o+", False),
                         ("OmegaBench", "o", False), ("+Omega", "p", False)], plural_s=True)
     assert [(h.start, h.end) for h in index.find(text)] == _scan_reference(index, text)
+
+
+def _top_level_alternatives(source: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in source:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return parts + [current]
+
+
+def _group_source(pattern: str, opening: str) -> str:
+    start = pattern.index(opening) + len(opening)
+    depth = 1
+    for i in range(start, len(pattern)):
+        depth += pattern[i] == "("
+        depth -= pattern[i] == ")"
+        if depth == 0:
+            return pattern[start:i]
+    raise AssertionError("unbalanced")
+
+
+def test_dataset_anchor_literals_start_every_trigger():
+    from agent.engines.local import dataset_rules
+
+    assert not dataset_rules._ANCHOR.flags & re.IGNORECASE  # matched on lowered text, case as written
+    for alternative in _top_level_alternatives(_group_source(dataset_rules._ANCHOR.pattern, "(?P<trigger>")):
+        inner = _top_level_alternatives(_group_source(alternative, "(?:")) if alternative.startswith("(?:") \
+            else [alternative]
+        for start in inner:
+            assert start.startswith(dataset_rules._ANCHOR_LITERALS), start
+
+
+def test_matches_at_literals_is_finditer():
+    from agent.engines.local.gazetteer import matches_at_literals
+
+    pattern = re.compile(r"(?<![a-z])(?:data\s?sets?|bench(?:marks?)?)(?:\s*,?\s*(?P<list>such as\s+))?")
+    for text in ["two datasets, such as x", "metadata sets", "benchmarks and datasets datasets",
+                 "data set data sets,such as ", "", "benchbench bench"]:
+        fast = [m.span() for m in matches_at_literals(pattern, text, ("data", "bench"))]
+        assert fast == [m.span() for m in pattern.finditer(text)], text

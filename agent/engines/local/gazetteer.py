@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterable, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Protocol, Sequence, TypeVar
 
 import yaml
 
@@ -199,6 +199,17 @@ def literal_starts(lowered: str, literals: list[str]) -> list[int]:
             found.add(i)
             i = lowered.find(literal, i + 1)
     return sorted(found)
+
+
+def matches_at_literals(pattern: re.Pattern[str], lowered: str, literals: Sequence[str]) -> Iterator[re.Match[str]]:
+    """pattern.finditer(lowered), for a pattern whose every match is non-empty and starts with one of
+    the lowercase `literals`: tried only where one of them is written, not at every position (a
+    pattern that opens with a look-behind gives the regex engine no first character to skip to)."""
+    taken = 0
+    for start in literal_starts(lowered, literals):
+        if start >= taken and (match := pattern.match(lowered, start)) is not None:
+            yield match
+            taken = match.end()
 
 
 def spread_through_lists(text: str, ordered: Sequence[Span], confirmed: set[int], gap: re.Pattern[str]) -> None:
