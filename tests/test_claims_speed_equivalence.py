@@ -99,3 +99,26 @@ def test_matches_at_literals_is_finditer():
                  "data set data sets,such as ", "", "benchbench bench"]:
         fast = [m.span() for m in matches_at_literals(pattern, text, ("data", "bench"))]
         assert fast == [m.span() for m in pattern.finditer(text)], text
+
+
+def test_verb_patterns_run_as_lowercase_twins_with_the_same_matches():
+    from agent.engines.local.case_folding import folded
+
+    lex = rules.lexicon()
+    texts = ["We REDUCE latency and Achieves 3x; it Runs faster", "caf\u00e9 IMPROVES by 2x, RAN, is",
+             "It \u017faves 2x (long s: the twin must not be used)", "\u212aEEPS memory", "shows-up XUSES uses"]
+    for pattern in (lex.verbs, lex.clause_verbs):
+        assert folded(pattern, "plain text")[0] is not pattern  # the fast twin is in use
+        for text in texts:
+            twin, haystack = folded(pattern, text)
+            assert [m.span() for m in twin.finditer(haystack, 3)] == [m.span() for m in pattern.finditer(text, 3)]
+            assert [m.span() for m in twin.finditer(haystack)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_no_twin_for_patterns_that_case_folding_could_change():
+    from agent.engines.local.case_folding import folded
+
+    for source in (r"[A-Z]x", r"(?-i:AP)", r"caf\u00e9", "\u00e9t\u00e9", r"caf\xe9", r"\N{LATIN SMALL LETTER E WITH ACUTE}", r"\351", r"[0-_]", r"(?i:a)", r"a(?P<n>b)(?P=n)"):
+        pattern = re.compile(source, re.IGNORECASE)
+        assert folded(pattern, "text")[0] is pattern
+    assert folded(re.compile(r"\bab\S", re.IGNORECASE), "Ab x")[0].flags & re.IGNORECASE == 0

@@ -18,6 +18,7 @@ from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_model
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local import speedup_shapes as shapes
+from agent.engines.local.case_folding import folded
 from agent.engines.local.speedup_baselines import SentenceComparators, find_comparators
 from agent.engines.local.speedup_items import LOOKBACK, Claim, finalise
 from agent.engines.local.speedup_segments import (
@@ -161,7 +162,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     claim.blocked = blocks.configuration_or_overhead(text, masked, group, (before, after), (sentence.finding, gain_before))
     if claim.blocked:
         return claim
-    verbless = not rules.lexicon().verbs.search(before)
+    verbs, lowered = folded(rules.lexicon().verbs, masked)
+    verbless = not verbs.search(lowered[pre_start:group.start])
     back = max(sentence.start, pre_start - LOOKBACK)
     previous, verb_phrase = _continuation(masked, group, previous, back)
     lookback = (masked[back:pre_start], text[back:pre_start]) if verbless else None
@@ -215,7 +217,8 @@ def _continuation(masked: str, group: Group, previous: Claim | None, floor: int)
     instance and 99.84% on a 64GB instance", "..., yielding up to 94%"), and the words from the
     last verb before it ("..., and reducing the error on PDE solving and MRI tasks by 40%")."""
     start = previous.group.post_end if previous is not None else floor
-    verbs = list(rules.lexicon().clause_verbs.finditer(masked, start, group.start))
+    clause_verbs, lowered = folded(rules.lexicon().clause_verbs, masked)
+    verbs = list(clause_verbs.finditer(lowered, start, group.start))
     if previous is not None and any(not v.group().lower().endswith("ing") for v in verbs):
         previous = None
     return previous, (masked[verbs[-1].start():group.start] if verbs else "")
