@@ -29,6 +29,12 @@ def folded(pattern: re.Pattern[str], text: str) -> tuple[re.Pattern[str], str]:
     return (twin, lowered) if twin is not None and lowered is not None else (pattern, text)
 
 
+def search_folded(pattern: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """Whether pattern.search(text, start, end) finds a match."""
+    pattern, text = folded(pattern, text)
+    return pattern.search(text, start, end) is not None
+
+
 @lru_cache(maxsize=64)
 def _twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if pattern.flags != re.IGNORECASE | re.UNICODE:

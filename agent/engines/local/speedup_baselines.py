@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
+from agent.engines.local.case_folding import folded
 from agent.engines.local.speedup_rules import lexicon
 
 _FRONTED_WORD_RE = re.compile(r"^(?:compared|comparing|in\s+comparison|relative|when\s+compared|versus)", re.I)
@@ -45,14 +46,16 @@ def find_comparators(text: str, masked: str, start: int, end: int) -> list[Compa
     """Comparators of one sentence; those attached to quality claims are flagged, not dropped."""
     lex = lexicon()
     found: list[Comparator] = []
-    for match in lex.comparators.finditer(text, start, end):
+    comparators, lowered = folded(lex.comparators, text)
+    quality_before, lowered_masked = folded(lex.quality_before_comparator, masked)
+    for match in comparators.finditer(lowered, start, end):
         word = match.group().strip().lower()
         if lex.loose_comparator.match(word) and not _CLAIM_CUE_RE.search(masked, max(start, match.start() - 80),
                                                                           match.start()):
             continue
         if word == "than" and _NOT_AFTER_RE.search(text, max(start, match.start() - 12), match.start()):
             continue
-        quality = lex.quality_before_comparator.search(masked, max(start, match.start() - 60), match.start())
+        quality = quality_before.search(lowered_masked, max(start, match.start() - 60), match.start())
         found += _comparator_at(text, (start, end), match.start(), match.end(), weak=False, quality=bool(quality))
     for match in lex.weak_comparator.finditer(text, start, end):
         found += _comparator_at(text, (start, end), match.start(), match.end(), weak=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from agent.engines.local.case_folding import folded
 from agent.screening import folds_nothing_to_ascii
 
 _LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "speedup_lexicon.yaml"
@@ -326,10 +327,10 @@ class ContextReader:
 
     def _contribution_before(self, index: int) -> bool:
         """Whether the first sentence that introduces this paper's contribution comes later."""
-        contribution = lexicon().contribution
+        contribution, text = folded(lexicon().contribution, self.text)
         while self._contribution is None and self._scanned < len(self.sentences):
             start, end = self.sentences[self._scanned]
-            if contribution.search(self.text, start, end):
+            if contribution.search(text, start, end):
                 self._contribution = self._scanned
             self._scanned += 1
         return self._contribution is not None and index < self._contribution
@@ -337,7 +338,8 @@ class ContextReader:
     def is_context(self, index: int) -> bool:
         lex = lexicon()
         start, end = self.sentences[index]
-        if lex.own_work.search(self.text, start, end) or self._own_name().search(self.text, start, end):
+        own_work, text = folded(lex.own_work, self.text)
+        if own_work.search(text, start, end) or self._own_name().search(self.text, start, end):
             return False
         if self._review is None:
             # every alternative of review_paper names a review or survey: most abstracts skip the scan

@@ -18,7 +18,7 @@ from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_model
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local import speedup_shapes as shapes
-from agent.engines.local.case_folding import folded
+from agent.engines.local.case_folding import folded, search_folded
 from agent.engines.local.speedup_baselines import SentenceComparators, find_comparators
 from agent.engines.local.speedup_items import LOOKBACK, Claim, finalise
 from agent.engines.local.speedup_segments import (
@@ -121,7 +121,7 @@ class _Sentence:
 
 
 def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[Group]) -> list[Claim]:
-    sentence = _Sentence(text, masked, start, end, rules.lexicon().finding.search(text, start, end) is not None,
+    sentence = _Sentence(text, masked, start, end, search_folded(rules.lexicon().finding, text, start, end),
                          _AVERAGED_SENTENCE_RE.match(text, start, end) is not None)
     groups = coordinate(text, units)
     comparators = SentenceComparators(text, find_comparators(text, masked, start, end))
