@@ -4,10 +4,12 @@ Dumps the full `Claims` JSON of LocalEngine(use_embeddings=False).claims for eve
 fixture abstract and every SciTLDR dev + train abstract (`source` sentences joined by a space), one
 line per abstract, then compares against a reference dump:
 
-    PYTHONPATH=<main checkout> python -m bench.claims_identity --write /tmp/claims_ref.jsonl
+    (cd /tmp && PYTHONPATH=<main checkout> python <worktree>/bench/claims_identity.py --write /tmp/claims_ref.jsonl)
     PYTHONPATH=<your worktree>  python -m bench.claims_identity --check /tmp/claims_ref.jsonl
 
---check prints the first differing abstracts and exits 1 on any difference.
+--check prints the first differing abstracts and exits 1 on any difference. Write the reference from
+another directory: `python -c`/`-m` put the current directory first on sys.path, which would load
+the worktree's code instead of main's.
 """
 
 from __future__ import annotations
