@@ -21,7 +21,13 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-SCITLDR = [Path("/work/shared/data/scitldr_dev.jsonl"), Path("/work/shared/data/scitldr_train.jsonl")]
+
+def default_scitldr() -> list[Path]:
+    """SciTLDR dev + train where the evals and the TL;DR trainer look for them (PAPERS_SCITLDR[_TRAIN])."""
+    from agent.engines.local.tldr_data import DEFAULT_TRAIN
+    from evals.loaders import scitldr_path
+
+    return [scitldr_path(), DEFAULT_TRAIN]
 
 
 def abstracts(scitldr: list[Path]) -> Iterator[tuple[str, str]]:
@@ -54,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", type=Path, help="write the reference dump here")
     mode.add_argument("--check", type=Path, help="compare against this reference dump")
-    ap.add_argument("--scitldr", type=Path, nargs="*", default=SCITLDR, help="SciTLDR jsonl files to include")
+    ap.add_argument("--scitldr", type=Path, nargs="*", default=None, help="SciTLDR jsonl files to include")
     args = ap.parse_args(argv)
-    lines = dump_lines(args.scitldr)
+    lines = dump_lines(args.scitldr if args.scitldr is not None else default_scitldr())
     text = "\n".join(lines) + "\n"
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if args.write:
