@@ -20,13 +20,13 @@ from agent.qa.drafting import sentence_with as _sentence_with
 from agent.qa.drafting import strip_end as _strip_end
 from agent.qa.router import Facet, Route, route, vocabulary
 from agent.qa.figure_check import other_metric_figures
-from agent.qa.text import SPEED_METRICS, display, label, term_set
+from agent.qa.text import display, label, term_set
 from agent.qa.tools import (QAContext, bm25_scores, dense_scores, metric_family, paper_extraction,
-                            query_claims, search_papers, text_matches, top_speedups)
-from agent.qa.types import Answer, Source, claim_fields
+                            query_claims, search_papers, text_matches)
+from agent.qa.top_and_compare import compare, judged_search, top_claims
+from agent.qa.types import Answer, Source
 from core.text import split_sentences
 
-_SPEED = re.compile(r"\bspeed-?ups?\b|\bfast(?:er|est)?\b|\bspeed\b", re.I)
 _DESCRIBE_WORDS = term_set("tell more about first second third fourth fifth last one paper it that this "
                            "summarize summary details")
 _TOPIC_MIN_MENTIONS = 1   # recall first: a topic phrase the abstract says once counts (the qualifiers then narrow)
@@ -47,7 +47,7 @@ def answer_local(question: str, ctx: QAContext, *, last_sources: list[Source] | 
                 answer = _describe_or_closest(question, ctx, pick, r)
                 answer.about_one_earlier = True
                 return answer
-    handler = {"set": _scored_set, "top": _top, "numeric": _lookup, "compare": _compare}.get(r.kind, _lookup)
+    handler = {"set": _scored_set, "top": _top, "numeric": _lookup, "compare": compare}.get(r.kind, _lookup)
     answer = handler(question, ctx, r)
     if answer.insufficient and ctx.scope is not None and (r.weak_follow_up or r.kind in ("lookup", "numeric")):
         ctx.scope, ctx.prior = None, {}     # not about the previous papers after all: the whole corpus
@@ -130,12 +130,6 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
         draft.lines.append(f"{_strip_end(name)} [{n}]." if not numeric else f"According to {_strip_end(name)} [{n}]:")
     draft.lines[-1] += " " + " ".join(f"{_strip_end(s)} [{n}]." for s in picked)
     return _finish(question, draft, sources, r)
-
-
-def _judged_search(ctx: QAContext, query: str, k: int = 10, top: int = 5) -> list:
-    """Hybrid search, re-ranked by relevance (dense similarity + coverage of the query's words)."""
-    hits = search_papers(ctx, query, k=k)
-    return relevance.judge(query, hits, ctx.stats(), dense_scores(ctx, query), top=top)
 
 
 def _describe_or_closest(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:
@@ -338,7 +332,7 @@ def _topic_mentions(topic, candidates: list, have: set[str], least: int = _TOPIC
 
 def _search_set(question: str, ctx: QAContext, r: Route) -> Answer:
     """A set question with no facet: every search hit that passes the relevance bar."""
-    judged = _judged_search(ctx, question, top=10)
+    judged = judged_search(ctx, question, top=10)
     keep = [j.source for j in judged if j.relevance >= relevance.THRESHOLD]
     if not keep:
         return _insufficient(question, [j.source for j in judged], r, judged)
@@ -352,69 +346,4 @@ def _search_set(question: str, ctx: QAContext, r: Route) -> Answer:
 
 
 def _top(question: str, ctx: QAContext, r: Route) -> Answer:
-    from agent.qa.answerability import owners
-
-    ids = None
-    named = owners(question, lookup_pick.all_sources(ctx), ctx.stats())
-    if named:       # "the largest speedup X reports": X's own claims, not the corpus's largest
-        ids = [s.id for s in named]
-    elif r.facets or r.year:
-        ids = [m.source.id for m in _set_members(question, ctx, r) or []]
-    elif ctx.flt or ctx.scope is not None:
-        ids = [s.id for s in lookup_pick.all_sources(ctx)]
-    metrics = metric_family(r.metric) or (SPEED_METRICS if _SPEED.search(question) else None)
-    rows = top_speedups(ctx, ids, metrics=metrics, limit=200)
-    best: dict[str, dict] = {}
-    for row in rows:                    # sorted by value: the first row of a paper is its best
-        best.setdefault(row["paper_id"], row)
-    rows = list(best.values())[:r.limit or 10]
-    if not rows and named:      # no claim row for the named paper: its abstract's own sentence
-        return _lookup(question, ctx, r)
-    if not rows:
-        return _insufficient(question, [], r, [], f"No speedup claim in the store matches ({r.describe() or 'this'}).")
-    draft = Draft()
-    where = f" ({r.describe()})" if r.describe() else ""
-    what = r.metric or ("speed-up" if metrics else "efficiency")
-    papers = {p.id: p for p in ctx.store.get_many(list(dict.fromkeys(row["paper_id"] for row in rows)))}
-    top = rows[0]
-    first = Source.of(papers[top["paper_id"]], **claim_fields(top))
-    draft.cite(first, _sentence_with(first.abstract, top["evidence"]))
-    draft.lines.append(f"The largest is {top['value']:g}{top['unit'] if top['unit'] != 'x' else 'x'}, from "
-                       f"{_strip_end(label(first.title, first.abstract, first.arxiv_id))} [1]: "
-                       f"\"{_strip_end(top['evidence'])}\" [1].")
-    if len(rows) > 1:
-        draft.lines.append(f"Largest {what} claims{where}, one per paper, from the extracted claims table:")
-    for row in rows[1:]:
-        src = Source.of(papers[row["paper_id"]], **claim_fields(row))
-        n = draft.cite(src, row["evidence"])
-        name = _strip_end(label(src.title, src.abstract, src.arxiv_id))
-        draft.lines.append(f"- {name} [{n}]: \"{_strip_end(row['evidence'])}\" [{n}].")
-    return _finish(question, draft, draft.cited, r)
-
-
-def _compare(question: str, ctx: QAContext, r: Route) -> Answer:
-    from agent.qa.tools import compare_papers
-
-    parts = [p for p in re.split(r"\b(?:and|vs\.?|versus|with)\b|,", re.sub(r"^\s*compare\s+|\?$", "", question, flags=re.I))
-             if p.strip()]
-    picked: list[Source] = []
-    for part in parts[:4]:
-        judged = _judged_search(ctx, part.strip(), k=3, top=3)
-        if judged and judged[0].relevance >= relevance.THRESHOLD and judged[0].source.id not in {s.id for s in picked}:
-            picked.append(judged[0].source)
-    if len(picked) < 2:
-        return _insufficient(question, picked, r, [])
-    draft = Draft()
-    for info, src in zip(compare_papers(ctx, [s.id for s in picked]), picked):
-        sup = _support(src.abstract, term_set(question), ctx, want=1, headline=True)
-        n = draft.cite(src, sup[0])
-        facts = " ".join(f"{_strip_end(s)} [{n}]." for s in sup)
-        extra = "; ".join(x for x in (
-            "datasets: " + ", ".join(info["datasets"]) if info["datasets"] else "",
-            "hardware: " + ", ".join(h["name"] for h in info["hardware"]) if info["hardware"] else "") if x)
-        draft.lines.append(f"- {_strip_end(label(src.title, src.abstract, src.arxiv_id))} [{n}]: {facts}"
-                           + (f" ({extra}) [{n}]." if extra else ""))
-    return _finish(question, draft, picked, r)
-
-
-# -- shared ------------------------------------------------------------------------------------
+    return top_claims(question, ctx, r, _set_members, _lookup)
