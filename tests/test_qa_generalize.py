@@ -146,7 +146,7 @@ def _facet_set(monkeypatch, question: str, abstracts: dict[str, str], metric: st
 
     from agent.qa import set_concepts
     from agent.qa.router import Route
-    from agent.qa.sets import facet_qualify
+    from agent.qa.set_qualifiers import facet_qualify
     from agent.qa.term_index import build_index
     from agent.qa.tools import ClaimMatch
     from agent.qa.types import Source

@@ -128,7 +128,7 @@ def test_set_qualifiers_drop_in_a_fixed_order_keeping_a_title_word_longest():
     whatever the hash order of the question's word set."""
     from types import SimpleNamespace
 
-    from agent.qa.sets import qualify
+    from agent.qa.set_qualifiers import qualify
 
     def member(title, abstract):
         return SimpleNamespace(source=SimpleNamespace(id=title, title=title, abstract=abstract))

@@ -181,7 +181,7 @@ _ASKED_FACTS = {"hardware": re.compile(r"\b(?:hardware|gpus?|cpus?|devices?|plat
 
 # -- set and ranking questions --------------------------------------------------------------------
 def _set(question: str, ctx: QAContext, r: Route) -> Answer:
-    from agent.qa import baselines, claim_sets, quantities, sets, thresholds
+    from agent.qa import baselines, claim_sets, quantities, set_qualifiers, sets, thresholds
     from agent.qa.set_shapes import asked_filters
 
     th = thresholds.find(question)
@@ -223,16 +223,16 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
                                                                    if f.kind in ("hardware", "hardware_class")]
     used += hardware_words
     topic = next((f for f in r.facets if f.kind == "topic"), None)
-    if topic is not None and not concept:     # topic + qualifier groups (agent/qa/sets.py)
-        matches, r.qualifiers, unmet = sets.topic_qualify(question, matches, [u for u in used if u not in r.phrases or u in hardware_words],
-                                                        topic, ctx, r)
+    if topic is not None and not concept:     # topic + qualifier groups (agent/qa/set_qualifiers.py)
+        matches, r.qualifiers, unmet = set_qualifiers.topic_qualify(question, matches, [u for u in used if u not in r.phrases or u in hardware_words],
+                                                                  topic, ctx, r)
         if unmet and not sets.lists_papers(question):   # "which paper ...": one work, not a filtered set
             return _lookup(question, ctx, r)
         if unmet:     # the other filters are met, not with this: `missing` names them too
             return _set_decline(question, ctx, r, [], unmet + [f.surface for f in r.facets if f is not topic]
                                 + [c.surface for c in entities])
     elif not concept:      # the concept path checked its own qualifiers
-        matches, r.qualifiers, unmet = sets.facet_qualify(question, matches, used, ctx, r)
+        matches, r.qualifiers, unmet = set_qualifiers.facet_qualify(question, matches, used, ctx, r)
         if unmet:     # the named entities are met, not together with the term: `missing` names both
             return _set_decline(question, ctx, r, [], unmet + [c.surface for c in entities])
     if r.numbers and r.metric:   # "which papers reduce latency ..., by how much?": those with such a claim

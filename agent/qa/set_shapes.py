@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from agent.qa.sets import metric_words
+from agent.qa.set_qualifiers import metric_words
 
 
 def asked_filters(question: str, r, ctx) -> None:
