@@ -25,7 +25,6 @@ from agent.qa.tools import (QAContext, bm25_scores, dense_scores, metric_family,
                             query_claims, search_papers, text_matches)
 from agent.qa.top_and_compare import compare, judged_search, top_claims
 from agent.qa.types import Answer, Source
-from core.text import split_sentences
 
 _DESCRIBE_WORDS = term_set("tell more about first second third fourth fifth last one paper it that this "
                            "summarize summary details")
