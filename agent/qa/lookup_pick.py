@@ -87,6 +87,15 @@ def meeting_the_rest_first(question: str, ctx: QAContext, judged: list, hits, co
 FUSE_K = 60   # reciprocal-rank constant of the paper-level fusion below
 
 
+def rank_fusion(runs: list[list[str]]) -> dict[str, float]:
+    """Paper id -> reciprocal-rank fusion of its ranks in each run (best first)."""
+    scores: dict[str, float] = {}
+    for run in runs:
+        for rank, pid in enumerate(run, 1):
+            scores[pid] = scores.get(pid, 0.0) + 1.0 / (FUSE_K + rank)
+    return scores
+
+
 def fused_hits(ctx: QAContext, hits: list[Source], cosines: dict[str, float], bm25: dict[str, float],
                k: int = 10) -> list[Source]:
     """The look-up's candidate papers: reciprocal-rank fusion, per paper, of the hybrid ranking and the
@@ -99,11 +108,7 @@ def fused_hits(ctx: QAContext, hits: list[Source], cosines: dict[str, float], bm
 
     runs = [[h.id for h in hits], sorted(cosines, key=lambda p: -cosines[p]), sorted(bm25, key=lambda p: -bm25[p])]
     allowed = set(ctx.scope) if ctx.scope is not None else None
-    scores: dict[str, float] = {}
-    for run in runs:
-        run = [p for p in run if allowed is None or p in allowed]
-        for r, pid in enumerate(run, 1):
-            scores[pid] = scores.get(pid, 0.0) + 1.0 / (FUSE_K + r)
+    scores = rank_fusion([[p for p in run if allowed is None or p in allowed] for run in runs])
     order = sorted(scores, key=lambda p: (-scores[p], p))[:k]
     by_id = {h.id: h for h in hits}
     extra = [p for p in order if p not in by_id]

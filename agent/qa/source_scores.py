@@ -10,7 +10,7 @@ source's `speedup` / `speedup_metric`, never in `score`.
 
 from __future__ import annotations
 
-from agent.qa.lookup_pick import FUSE_K
+from agent.qa.lookup_pick import FUSE_K, rank_fusion
 from agent.qa.tools import QAContext, bm25_scores, dense_scores, search_papers
 from agent.qa.types import Answer
 
@@ -31,10 +31,7 @@ def relevance_of(ctx: QAContext, question: str) -> dict[str, float]:
     for scores in (dense_scores(ctx, question, k=RANKED), bm25_scores(ctx, question, k=RANKED)) if runs else ():
         runs.append(sorted(scores, key=lambda p: (-scores[p], p)))
     del ctx.calls[calls:]    # bookkeeping, not a tool call of the answer
-    fused: dict[str, float] = {}
-    for run in runs:
-        for rank, pid in enumerate(run, 1):
-            fused[pid] = fused.get(pid, 0.0) + 1.0 / (FUSE_K + rank)
+    fused = rank_fusion(runs)
     return {pid: round(min(1.0, s / _MAX), 4) for pid, s in fused.items()}
 
 
