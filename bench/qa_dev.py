@@ -24,7 +24,7 @@ TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.j
                 ("qa_blind2.jsonl", "dev_was_blind2"), ("qa_blind3.jsonl", "dev_was_blind3"),
                 ("qa_blind4.jsonl", "dev_was_blind4"), ("qa_blind5.jsonl", "dev_was_blind5"),
                 ("qa_blind6.jsonl", "dev_was_blind6"), ("qa_blind7.jsonl", "dev_was_blind7"),
-                ("qa_blind8.jsonl", "dev_was_blind8"))
+                ("qa_blind8.jsonl", "dev_was_blind8"), ("qa_blind9.jsonl", "dev_was_blind9"))
 
 
 def build(settings) -> None:
