@@ -99,6 +99,20 @@ class Reading:
 # adjective describes a workload; it does not name the quantity a number measures.
 _DESCRIPTOR_SUFFIX_RE = re.compile(r"-(?:intensive|bound|heavy|hungry|constrained|limited|starved|sensitive)\b", re.I)
 _TOKEN_START_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9¤+/]")
+# "54% in HMC and 50% in HBM": a memory device's acronym that is the whole object of a locative
+# preposition says where the number was measured, not what it measures ("in HBM usage" still names
+# memory; "in FLOPS" or "in I/O" are no devices, so only the memory cue is read this way).
+_LOCATIVE_BEFORE_RE = re.compile(r"\b(?:in|on|at|for|using|with)\s+(?:the\s+)?$", re.I)
+_PHRASE_END_RE = re.compile(r"[\s$]*(?:$|[,;:().]|(?:and|or|which|that|with|while|when|where|respectively|"
+                            r"compared|than|over|versus|vs)\b)", re.I)
+
+
+def _locative_device(phrase: str, start: int, end: int, metric: str) -> bool:
+    word = phrase[start:end]
+    if metric != "memory" or not (word.isalpha() and word.isupper()):
+        return False
+    return _LOCATIVE_BEFORE_RE.search(phrase, max(0, start - 12), start) is not None \
+        and _PHRASE_END_RE.match(phrase, end) is not None
 
 
 # The readers below are pure functions of the phrase, and one claim's phrases are read several times
@@ -122,6 +136,8 @@ def _cues(phrase: str) -> tuple[Cue, ...]:
         group = m.lastgroup or ""
         if group.startswith("m"):
             rank = int(group[1:])
+            if _locative_device(phrase, m.start(), m.end(), lex.metric_names[rank]):
+                continue
             cues.append(Cue("metric", lex.metric_names[rank], rank, m.start(), m.end()))
         else:
             cues.append(Cue(group, group, 99, m.start(), m.end()))

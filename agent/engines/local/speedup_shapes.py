@@ -66,6 +66,18 @@ def match_speed_word(claim: Any, masked: str, after: str, span: tuple[int, int])
             claim.metric, claim.benefit = reading.metric, reading.benefit
 
 
+# "reduces memory by 2.5x while speeding up decoding by 2.2x": a speed verb starts a predicate of its
+# own, and a quantity that cannot run faster (memory, energy, model size) is not what it sped up.
+_SPEED_VERB_RE = re.compile(r"(?:speed(?:s|ing)?\s+up|sped\s+up|accelerat\w*)\b", re.I)
+
+
+def speed_verb_of_other_quantity(verb_phrase: str, inherited_metric: str | None) -> bool:
+    """Whether the claim's own verb is a speed verb while the quantity it would inherit from the
+    previous claim is no time (nor throughput): then the claim is a speedup of its own."""
+    return inherited_metric not in _TIMED_METRICS and inherited_metric != "throughput" \
+        and _SPEED_VERB_RE.match(verb_phrase) is not None
+
+
 # "by 1.5x to 14.5x on average latency", "5.6x improvement on the frame rate", "2x speedup in latency":
 # the quantity is named after the number, behind "in/on (terms of)"; the words up to the next stop.
 # ... also behind the comparator: "20% better than Foo in energy"
@@ -187,6 +199,12 @@ _TRAINING_OBJECT_RE = re.compile(
     r"(?:training|fine-?tuning|pre-?training)\b[^,;:.]{0,100}?" + _BY_TAIL, re.I)
 
 
+# "a 1.3x speedup for LLM training", "3x speedup under synchronous training": the speed noun's own
+# prepositional phrase names the process sped up (not "speedup of training throughput").
+_SPEED_FOR_TRAINING_RE = re.compile(
+    r"[\s$]*(?:speed[\s-]?ups?|acceleration)\s+(?:for|in|on|of|during|under|when)\s+(?:the\s+|an?\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:training|fine-?tuning|pre-?training)\b(?!\s+(?:and|or|throughput|flops|memory)\b)", re.I)
+
 # "X trains sparse transformers 5x faster": the training verb governs a speed word after the number
 _TRAINS_FASTER_RE = re.compile(r"\btrains?\b[^,;:.]{0,50}?\x00[\s$]*(?:faster|quicker)\b", re.I)
 
@@ -194,9 +212,13 @@ _TRAINS_FASTER_RE = re.compile(r"\btrains?\b[^,;:.]{0,50}?\x00[\s$]*(?:faster|qu
 def training_process(claim: Any, before: str, main: str, after: str = "") -> bool:
     """Whether a speed claim is about training: metric `speedup` (or a quantity read only from a
     modifier of the trained object) becomes `training time`. `before` and `after` are the claim's
-    own phrase around the number, `main` the sentence before it."""
+    own phrase around the number (`after` may run on to the sentence end), `main` the sentence before it."""
     if claim.blocked is not None:
         return False
+    scoped = _SPEED_FOR_TRAINING_RE.match(after) if claim.metric == "speedup" else None
+    if scoped and not _OTHER_PHASE_RE.search(scoped.group()):
+        claim.metric = "training time"
+        return True
     phrase = main + before
     lowered = phrase.lower()
     if "train" not in lowered and "tun" not in lowered:  # cheap test first: runs for every claim

@@ -181,7 +181,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         speed_ratio = _bare_ratio(text, group) and not shapes.size_comparative(before, after)
         claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
-    if shapes.training_process(claim, before, masked[sentence.start:pre_start], after):
+    if shapes.training_process(claim, before, masked[sentence.start:pre_start], masked[group.end:sentence.end]):
         claim.evidence_start = sentence.start
     if claim.metric == "speedup" and group.members[-1].unit == "%" \
             and shapes.vague_percent(sentence, before, after):
@@ -288,7 +288,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         # (the sentence's own verb may still name the quantity: "converges with 3x fewer iterations")
         claim.blocked = "unnamed"
         return False
-    inherited = _inherited(claim, lookback[0] if lookback else None, previous)
+    inherited = _inherited(claim, lookback[0] if lookback else None, previous, verb_phrase)
     if inherited is None:
         return False
     claim.metric, claim.blocked, claim.benefit = inherited.metric, inherited.blocked, inherited.benefit
@@ -343,8 +343,10 @@ def _antecedent(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading
     return rules.metric_of_unit(figures[-1].group("unit"))
 
 
-def _inherited(claim: Claim, lookback: str | None, previous: Claim | None) -> Claim | None:
+def _inherited(claim: Claim, lookback: str | None, previous: Claim | None, verb_phrase: str) -> Claim | None:
     if previous is not None:
+        if shapes.speed_verb_of_other_quantity(verb_phrase, previous.metric):
+            return Claim(claim.group, metric="speedup", direction_word="faster")
         return previous
     if lookback is None:
         return None
