@@ -224,11 +224,18 @@ def _fallback(phrase: str) -> Reading:
     return Reading()
 
 
+_PER_RE = re.compile(r"\s*/\s*|\s+per\s+", re.I)
+
+
 def metric_of_unit(unit_text: str) -> Reading:
-    """The quantity an absolute figure measures, from its unit ("2.3 TOPS/W" -> energy)."""
+    """The quantity an absolute figure measures, from its unit ("2.3 TOPS/W" -> energy). A rate's
+    polarity follows where the quantity sits: per unit of it ("TOPS/W") more is better; as the
+    numerator ("pJ/MAC", energy spent per operation) it is a cost, and less is better."""
     for name, pattern in lexicon().absolute_units:
         if pattern.search(unit_text):
-            return Reading(metric=name, benefit=name == "throughput" or "/" in unit_text or "per" in unit_text)
+            parts = _PER_RE.split(unit_text, maxsplit=1)
+            spent = len(parts) == 2 and name != "throughput" and pattern.search(parts[0]) is not None
+            return Reading(metric=name, benefit=name == "throughput" or (len(parts) == 2 and not spent))
     return Reading()
 
 

@@ -277,3 +277,26 @@ def bound_or_count(group: Any, before: str, after: str) -> bool:
     word = first.group(1)
     return rules.direction_word(word, "") is None and rules.read_after(word).empty \
         and not rules.lexicon().faster.search(word)
+
+
+_ABSOLUTE_FIGURE_RE = re.compile(
+    r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
+_MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
+_OPERATING_POINT_RE = re.compile(r"(?:@|\bat)\s*$", re.I)
+
+
+def antecedent_quantity(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading:
+    """The quantity a bare comparative refers back to: a named one, else (unless the comparative
+    is a speed word) the unit of the nearest absolute figure ("2.3 TOPS/W, which is 1.8x higher")."""
+    masked, raw = lookback
+    named = rules.read_before(masked)
+    if named.specific or speed_word:
+        return named
+    # "... @ 4.3 fps": a figure behind "@"/"at" is the operating point, not the measured result
+    figures = [f for f in _ABSOLUTE_FIGURE_RE.finditer(raw)
+               if not _OPERATING_POINT_RE.search(raw, max(0, f.start() - 5), f.start())]
+    if not figures:
+        return named
+    if _MODEL_AFTER_FIGURE_RE.match(raw, figures[-1].end()):
+        return rules.Reading(metric="model size")  # "a 1.4 MB CNN ..., 6x smaller": the size of a model
+    return rules.metric_of_unit(figures[-1].group("unit"))

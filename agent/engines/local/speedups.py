@@ -55,9 +55,6 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
 _BARE_COMPARATIVE_RE = re.compile(
     r"[\s$]*(?:(?P<speed>faster|quicker)|cheaper|smaller|less|lower|fewer|higher|larger|greater|better"
     r"|more(?:\s+efficient)?)[\s$]*", re.I)
-_ABSOLUTE_FIGURE_RE = re.compile(
-    r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
-_MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
 # Model, dataset and system names: "GPT-2", "ImageNet", "vLLM", "A100", "BERT".
 _MAX_CHARS = 20_000
 
@@ -249,7 +246,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
     if lookback is not None and bare and not read_before.specific:
         # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity
         # (unless the claim's own words name one: "... converge up to 6x faster").
-        antecedent = _antecedent(lookback, speed_word=bool(bare.group("speed")))
+        antecedent = shapes.antecedent_quantity(lookback, speed_word=bool(bare.group("speed")))
         if antecedent.specific:
             _adopt(claim, antecedent)
             return True
@@ -326,21 +323,6 @@ def _without_outperformed(before: str) -> str:
     inner = _IN_TERMS_RE.search(before, start, end)
     end = inner.start() if inner else end
     return before[:start] + " " * (end - start) + before[end:]
-
-
-def _antecedent(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading:
-    """The quantity a bare comparative refers back to: a named one, else (unless the comparative
-    is a speed word) the unit of the nearest absolute figure ("2.3 TOPS/W, which is 1.8x higher")."""
-    masked, raw = lookback
-    named = rules.read_before(masked)
-    if named.specific or speed_word:
-        return named
-    figures = list(_ABSOLUTE_FIGURE_RE.finditer(raw))
-    if not figures:
-        return named
-    if _MODEL_AFTER_FIGURE_RE.match(raw, figures[-1].end()):
-        return rules.Reading(metric="model size")  # "a 1.4 MB CNN ..., 6x smaller": the size of a model
-    return rules.metric_of_unit(figures[-1].group("unit"))
 
 
 def _inherited(claim: Claim, lookback: str | None, previous: Claim | None, verb_phrase: str) -> Claim | None:

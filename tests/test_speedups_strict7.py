@@ -1,0 +1,68 @@
+"""Round-7 (issue 13) metric/direction mechanisms of the speedup extractor, each proved on an INVENTED
+sentence of the shape it reads (none is copied from a fixture): where the quantity sits in the phrase
+(a device named as a place, a speed verb's own predicate, the process a speed noun is for, a tail
+modifier across a hyphenated compound, a rate unit's numerator or denominator, an operating point)."""
+
+from __future__ import annotations
+
+from agent.engines.local import speedup_rules as rules
+from agent.engines.local.speedups import extract_speedups
+
+
+def _items(text: str) -> list[tuple[float, str, str, str]]:
+    return [(s.value, s.unit, s.metric, s.direction) for s in extract_speedups(text)]
+
+
+def test_a_memory_device_named_as_the_place_of_a_measurement_is_no_memory_quantity():
+    got = _items("We present Quux. Quux cuts the average lookup latency by 31% in DDR5 and 27% in SRAM, and "
+                 "gives a 9% speedup in HBM.")
+    assert got == [(31, "%", "latency", "reduction"), (27, "%", "latency", "reduction"),
+                   (9, "%", "speedup", "faster")]
+
+
+def test_a_memory_device_followed_by_its_own_quantity_noun_still_names_memory():
+    assert _items("We present Quux. Quux trims the index by 30% in SRAM usage.") == [(30, "%", "memory", "reduction")]
+
+
+def test_a_speed_verb_after_a_memory_claim_reports_a_speedup_not_memory():
+    got = _items("We present Quux. Quux shrinks activation memory by up to 3.1x for A and 2.2x for B while "
+                 "speeding up generation by up to 1.9x and 1.4x.")
+    assert [(v, m, d) for v, _, m, d in got] == [(3.1, "memory", "reduction"), (2.2, "memory", "reduction"),
+                                                  (1.9, "speedup", "faster"), (1.4, "speedup", "faster")]
+
+
+def test_a_speed_verb_after_a_time_claim_keeps_the_time_quantity():
+    got = _items("We present Quux. Quux lowers queueing delay by 40% and 35%, accelerating it by 2x.")
+    assert got[:2] == [(40, "%", "latency", "reduction"), (35, "%", "latency", "reduction")]
+
+
+def test_a_speedup_for_a_training_job_is_training_time():
+    assert _items("We present Quux. Quux achieves up to 2.6x speedup for graph model training on 32 GPUs.") == [
+        (2.6, "x", "training time", "faster")]
+    assert _items("We present Quux. Quux wins by 1.8x speedup under asynchronous training settings.") == [
+        (1.8, "x", "training time", "faster")]
+
+
+def test_a_speedup_of_training_throughput_or_of_inference_and_training_is_not_training_time():
+    assert _items("We present Quux. Quux gives a 1.7x speedup of training throughput.") == [
+        (1.7, "x", "throughput", "faster")]
+    assert _items("We present Quux. Quux gives a 3x speedup for inference and training.") == [
+        (3, "x", "speedup", "faster")]
+
+
+def test_a_tail_modifier_reaches_the_latency_head_across_a_hyphenated_compound():
+    got = _items("We present Quux. Quux achieves a 35% reduction in tail time-per-output-token latency.")
+    assert got == [(35, "%", "tail latency", "reduction")]
+
+
+def test_a_rate_unit_is_a_benefit_per_unit_of_its_quantity_and_a_cost_when_spent_per_operation():
+    assert rules.metric_of_unit("TOPS/W") == rules.Reading(metric="energy", benefit=True)
+    assert rules.metric_of_unit("nJ/inference") == rules.Reading(metric="energy", benefit=False)
+    got = _items("We present Quux. The chip runs a keyword spotter at only 80 nJ/op, 6.5x better than a "
+                 "commodity microcontroller.")
+    assert got == [(6.5, "x", "energy", "reduction")]
+
+
+def test_a_figure_behind_at_is_the_operating_point_not_the_quantity_compared():
+    got = _items("We present Quux. Quux reaches 4.2 TOPS/W at 20 fps, which is 2.5x better than Foo.")
+    assert got == [(2.5, "x", "energy", "increase")]
