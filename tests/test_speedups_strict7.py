@@ -66,3 +66,10 @@ def test_a_rate_unit_is_a_benefit_per_unit_of_its_quantity_and_a_cost_when_spent
 def test_a_figure_behind_at_is_the_operating_point_not_the_quantity_compared():
     got = _items("We present Quux. Quux reaches 4.2 TOPS/W at 20 fps, which is 2.5x better than Foo.")
     assert got == [(2.5, "x", "energy", "increase")]
+
+
+def test_bandwidth_rises_when_improved_and_falls_when_a_requirement_is_cut():
+    assert _items("We present Quux. Quux improves the sustained DRAM bandwidth by 2.2x.") == [
+        (2.2, "x", "communication", "increase")]
+    assert _items("We present Quux. Quux lowers the required link bandwidth by 5x.") == [
+        (5, "x", "communication", "reduction")]
