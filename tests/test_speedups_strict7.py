@@ -73,3 +73,22 @@ def test_bandwidth_rises_when_improved_and_falls_when_a_requirement_is_cut():
         (2.2, "x", "communication", "increase")]
     assert _items("We present Quux. Quux lowers the required link bandwidth by 5x.") == [
         (5, "x", "communication", "reduction")]
+
+
+def test_a_fronted_frame_names_the_quantity_of_claims_that_name_none():
+    got = _items("We present Quux. In terms of energy, Quux outperforms Foo by 3.3x and Bar by 40%.")
+    assert [(v, m, d) for v, _, m, d in got] == [(3.3, "energy", "reduction"), (40, "energy", "reduction")]
+    assert _items("We present Quux. For fine-tuning, Quux is 1.9x faster than Foo.") == [
+        (1.9, "x", "training time", "faster")]
+
+
+def test_a_fronted_setting_is_no_frame():
+    assert _items("We present Quux. On servers with large memory, Quux achieves a 2.2x speedup.") == [
+        (2.2, "x", "speedup", "faster")]
+
+
+def test_a_trailing_measuring_frame_names_the_quantity_after_a_comma():
+    assert _items("We present Quux. Quux outperforms Foo by 2.8x, as measured by p50 latency.") == [
+        (2.8, "x", "latency", "reduction")]
+    assert _items("We present Quux. Quux is 1.6x better than Foo with respect to throughput.") == [
+        (1.6, "x", "throughput", "increase")]

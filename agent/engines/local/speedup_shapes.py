@@ -81,8 +81,11 @@ def speed_verb_of_other_quantity(verb_phrase: str, inherited_metric: str | None)
 # "by 1.5x to 14.5x on average latency", "5.6x improvement on the frame rate", "2x speedup in latency":
 # the quantity is named after the number, behind "in/on (terms of)"; the words up to the next stop.
 # ... also behind the comparator: "20% better than Foo in energy"
-_TRAILING_IN_RE = re.compile(r"[\s$]*(?:(?:than|over|compared\s+(?:to|with))\s+[^,;:()_]{1,60}?\s+)?"
-                             r"(?:in|on)\s+(?:terms\s+of\s+)?(?:the\s+|its\s+|their\s+)?", re.I)
+# ... or behind a measuring frame, after a comma too: "by 2.1x, as measured by end-to-end latency",
+# "2x better than Foo with respect to energy".
+_TRAILING_IN_RE = re.compile(r"[\s$]*(?:(?:than|over|compared\s+(?:to|with))\s+[^,;:()_]{1,60}?(?=[\s,]))?"
+                             r"(?:\s*,)?\s*(?:(?:as\s+)?measured\s+(?:in|by|on)|with\s+respect\s+to|regarding|"
+                             r"when\s+measuring|(?:in|on)(?:\s+terms\s+of)?)\s+(?:the\s+|its\s+|their\s+)?", re.I)
 # A process or a setting after "on"/"in" says where the claim was measured, not what it measures
 # ("2x speedup on large batch sizes", "3x speedup in training ResNet").
 _NOT_TRAILING_QUANTITY = frozenset({"batch size", "training time", "search cost", "model size", "tokens"})
@@ -104,6 +107,33 @@ def trailing_quantity(masked: str, post_end: int, limit: int) -> tuple[rules.Rea
     if not reading.specific or reading.weak or reading.metric in _NOT_TRAILING_QUANTITY:
         return None
     return reading, end
+
+
+# "In terms of energy, Zed outperforms Foo by 2x": a fronted frame names the quantity of every claim
+# in its sentence that names none itself. The frame is a short noun phrase whose head is the quantity
+# ("On GPUs with large memory," or "For memory-bound kernels," frame a setting, not a quantity).
+_FRONTED_FRAME_RE = re.compile(
+    r"[\s\"']*(?:in\s+terms\s+of|with\s+respect\s+to|regarding|as\s+for|for|on|in)\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?P<frame>(?:(?!(?:with|of|for|in|on|at|from|by|to|under|over|than|and|or|we|our)\b)[\w-]+\s*){1,4}),", re.I)
+
+
+def fronted_quantity(claim: Any, masked: str, span: tuple[int, int]) -> bool:
+    """Give a claim that names no quantity of its own (a generic speedup, or an unnamed number) the
+    quantity of its sentence's fronted frame; `span` runs from the sentence start to the number."""
+    if claim.metric not in (None, "speedup") or claim.blocked not in (None, "unnamed"):
+        return False
+    frame = _FRONTED_FRAME_RE.match(masked, span[0], span[1])
+    if frame is None:
+        return False
+    phrase = frame.group("frame").rstrip()
+    cues = rules.cues_of(phrase)
+    if not cues or phrase[max(c.end for c in cues):].strip():
+        return False
+    reading = rules.read_after(phrase)
+    if not reading.specific or reading.weak:
+        return False
+    claim.metric, claim.benefit, claim.blocked = reading.metric, reading.benefit, None
+    return True
 
 
 _STATISTIC_WORDS = frozenset({"average", "mean", "median", "overall", "total", "aggregate", "per-user"})

@@ -170,6 +170,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     shapes.match_speed_word(claim, masked, after, (group.end, sentence.end))
     if shapes.main_clause_quantity(claim, before, masked[back:pre_start]):
         claim.evidence_start = sentence.start
+    if shapes.fronted_quantity(claim, masked, (sentence.start, group.start)):
+        claim.evidence_start = sentence.start
     if claim.metric is None and claim.blocked is None:
         # A bare ratio is a speed ratio far more often than anything else; a bare percent, or a
         # "threefold"/"10-fold" that often counts things ("contributions are threefold"), is not.
