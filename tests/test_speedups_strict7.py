@@ -92,3 +92,13 @@ def test_a_trailing_measuring_frame_names_the_quantity_after_a_comma():
         (2.8, "x", "latency", "reduction")]
     assert _items("We present Quux. Quux is 1.6x better than Foo with respect to throughput.") == [
         (1.6, "x", "throughput", "increase")]
+
+
+def test_one_number_before_a_speedup_and_a_change_noun_gives_both_quantities():
+    got = _items("We present Quux. Quux delivers over 4x speedup and energy savings compared to a CPU.")
+    assert [(v, m, d) for v, _, m, d in got] == [(4, "speedup", "faster"), (4, "energy", "reduction")]
+
+
+def test_a_density_is_a_per_area_normalisation_and_gives_no_item():
+    got = _items("We present Quux. Quux reaches 5x higher throughput and 3x higher memory density than Foo.")
+    assert got == [(5, "x", "throughput", "increase")]

@@ -30,9 +30,12 @@ from agent.numbers import find_numbers, find_ranges, share_list_units
 
 _DETERMINERS_ONLY_RE = re.compile(r"[\s$+]*(?:(?:a|an|the)\s*)?", re.I)
 _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,60},", re.I)
+# "10x faster speed and lower energy", "2x speedup and energy reduction": the second quantity is
+# named with its change word before it (an adjective) or after it (a change noun)
 _SECOND_METRIC_RE = re.compile(
-    r"\s*and\s+(?:(?:a|an)\s+)?(?:higher|lower|less|fewer|smaller|larger|better|reduced|improved|more)\s+"
-    r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
+    r"\s*and\s+(?:(?:a|an)\s+)?(?:(?:higher|lower|less|fewer|smaller|larger|better|reduced|improved|more)\s+"
+    r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?|[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+(?:reductions?|savings?|improvements?|gains?))"
+    r"(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
 _BOTH_PHASES_RE = re.compile(r"\btraining\s+and\s+inference\b|\binference\s+and\s+training\b", re.I)
 _OUTPERFORMED_RE = re.compile(
     r"\b(?:outperform|surpass|beat|exceed)(?:s|es|ed|ing)?\s+(?P<baseline>[^;]{1,160}?),?\s+by[\s$]*"
