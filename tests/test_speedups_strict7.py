@@ -102,3 +102,14 @@ def test_one_number_before_a_speedup_and_a_change_noun_gives_both_quantities():
 def test_a_density_is_a_per_area_normalisation_and_gives_no_item():
     got = _items("We present Quux. Quux reaches 5x higher throughput and 3x higher memory density than Foo.")
     assert got == [(5, "x", "throughput", "increase")]
+
+
+def test_bare_comparatives_after_a_measured_latency_compare_the_model_not_the_latency():
+    got = _items("We present Quux. Quux-S reaches 71% top-1 accuracy with 9.8 ms latency on a Pixel 6, "
+                 "3.1x smaller and 1.7x faster than EfficientNet-B0.")
+    assert [(v, m, d) for v, _, m, d in got] == [(3.1, "model size", "reduction"), (1.7, "speedup", "faster")]
+
+
+def test_a_speed_comparative_inside_the_latency_phrase_stays_latency():
+    got = _items("We present Quux. Quux beats the baseline in response time (27.5% faster).")
+    assert got == [(27.5, "%", "latency", "faster")]

@@ -312,21 +312,28 @@ def bound_or_count(group: Any, before: str, after: str) -> bool:
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
+_SIZE_WORDS = frozenset({"smaller", "larger"})
 _OPERATING_POINT_RE = re.compile(r"(?:@|\bat)\s*$", re.I)
 
 
-def antecedent_quantity(lookback: tuple[str, str], *, speed_word: bool) -> rules.Reading:
+def antecedent_quantity(lookback: tuple[str, str], *, comparative: str) -> rules.Reading:
     """The quantity a bare comparative refers back to: a named one, else (unless the comparative
-    is a speed word) the unit of the nearest absolute figure ("2.3 TOPS/W, which is 1.8x higher")."""
+    is a speed word) the unit of the nearest absolute figure ("2.3 TOPS/W, which is 1.8x higher");
+    an empty reading when there is none."""
     masked, raw = lookback
     named = rules.read_before(masked)
-    if named.specific or speed_word:
-        return named
+    speed_word = comparative in ("faster", "quicker")
     # "... @ 4.3 fps": a figure behind "@"/"at" is the operating point, not the measured result
     figures = [f for f in _ABSOLUTE_FIGURE_RE.finditer(raw)
                if not _OPERATING_POINT_RE.search(raw, max(0, f.start() - 5), f.start())]
-    if not figures:
-        return named
+    if named.metric == "latency" and (speed_word or comparative in _SIZE_WORDS) \
+            and any(rules.metric_of_unit(f.group("unit")).metric == "latency" for f in figures):
+        # "23.1 ms latency, 2.4x smaller and 1.5x faster than X": a latency stated as a measured value
+        # is not what a bare comparative compares. "Faster" is the whole system's speed (§1.3 rule 15),
+        # and a size word cannot measure a time: it is the size of the model the sentence is about.
+        return rules.Reading(metric="speedup" if speed_word else "model size")
+    if named.specific or speed_word or not figures:
+        return named if named.specific else rules.Reading()  # a generic speed word names nothing
     if _MODEL_AFTER_FIGURE_RE.match(raw, figures[-1].end()):
         return rules.Reading(metric="model size")  # "a 1.4 MB CNN ..., 6x smaller": the size of a model
     return rules.metric_of_unit(figures[-1].group("unit"))

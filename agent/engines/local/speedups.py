@@ -251,8 +251,8 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
     if lookback is not None and bare and not read_before.specific:
         # ", which is 5,000x faster/cheaper": a bare comparative is about the antecedent's quantity
         # (unless the claim's own words name one: "... converge up to 6x faster").
-        antecedent = shapes.antecedent_quantity(lookback, speed_word=bool(bare.group("speed")))
-        if antecedent.specific:
+        antecedent = shapes.antecedent_quantity(lookback, comparative=bare.group().strip(" $").lower())
+        if antecedent.metric is not None:
             _adopt(claim, antecedent)
             return True
     for reading, other in ((read_after, read_before), (read_before, read_after)):
