@@ -113,3 +113,10 @@ def test_bare_comparatives_after_a_measured_latency_compare_the_model_not_the_la
 def test_a_speed_comparative_inside_the_latency_phrase_stays_latency():
     got = _items("We present Quux. Quux beats the baseline in response time (27.5% faster).")
     assert got == [(27.5, "%", "latency", "faster")]
+
+
+def test_a_trailing_comparator_participle_compares_the_main_clause_quantity():
+    got = _items("We present Quux. Quux shrinks peak activation memory by 38%, outperforming Foo by 2.6x.")
+    assert [(v, m, d) for v, _, m, d in got] == [(38, "memory", "reduction"), (2.6, "memory", "reduction")]
+    got = _items("We present Quux. Quux gets a 1.4x speedup over A, surpassing B by 2x.")
+    assert [(v, m, d) for v, _, m, d in got] == [(1.4, "speedup", "faster"), (2, "speedup", "faster")]
