@@ -120,3 +120,9 @@ def test_a_trailing_comparator_participle_compares_the_main_clause_quantity():
     assert [(v, m, d) for v, _, m, d in got] == [(38, "memory", "reduction"), (2.6, "memory", "reduction")]
     got = _items("We present Quux. Quux gets a 1.4x speedup over A, surpassing B by 2x.")
     assert [(v, m, d) for v, _, m, d in got] == [(1.4, "speedup", "faster"), (2, "speedup", "faster")]
+
+
+def test_a_shrink_to_a_share_of_the_baseline_is_a_relative_reduction_not_an_absolute_level():
+    assert _items("We present Quux. Quux brings peak memory down to 40% of that of Foo.") == [
+        (40, "%", "memory", "reduction")]
+    assert _items("We present Quux. Quux lowers the word error rate to 7.5%.") == []

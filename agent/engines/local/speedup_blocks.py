@@ -44,7 +44,7 @@ def configuration_or_overhead(text: str, masked: str, group: Group, phrase: tupl
     if _SPACED_TIMES_RE.search(text, group.start, group.end) and not _RATIO_CONTEXT_RE.search(before[-12:]) \
             and rules.direction_word(after, "") is None and rules.read_after(after).empty:
         return "setup"  # "each run is repeated 5 times"
-    if _CHANGED_TO_RE.search(before[-120:]):
+    if _CHANGED_TO_RE.search(before[-120:]) and not _share_of_baseline(masked, group, before):
         return "absolute"
     if shapes.bound_or_count(group, before, after):
         return "setup"  # "within 99% SLO attainment", "the achievable maximum of 2x", "two-fold goals"
@@ -67,3 +67,13 @@ def configuration_or_overhead(text: str, masked: str, group: Group, phrase: tupl
     if lex.slowdown.search(near) and not finding:
         return "overhead"  # "incurs only a 1.2x slowdown"
     return None
+
+
+# "cuts latency to 30% of the baseline", "shrinks the model to 25% of its original size": a level
+# given as a share of the baseline's own value is a relative change, not an absolute level.
+_OF_DETERMINER_RE = re.compile(r"[\s$]*of\s+(?:the|that|those|its|their)\b", re.I)
+
+
+def _share_of_baseline(masked: str, group: Group, before: str) -> bool:
+    return group.members[-1].unit == "%" and _OF_DETERMINER_RE.match(masked, group.end) is not None \
+        and rules.lexicon().shrink.search(before[-120:]) is not None
