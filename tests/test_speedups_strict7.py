@@ -123,6 +123,6 @@ def test_a_trailing_comparator_participle_compares_the_main_clause_quantity():
 
 
 def test_a_shrink_to_a_share_of_the_baseline_is_a_relative_reduction_not_an_absolute_level():
-    assert _items("We present Quux. Quux brings peak memory down to 40% of that of Foo.") == [
+    assert _items("We present Quux. Quux shrinks peak memory to 40% of that of Foo.") == [
         (40, "%", "memory", "reduction")]
     assert _items("We present Quux. Quux lowers the word error rate to 7.5%.") == []
