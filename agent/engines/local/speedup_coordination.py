@@ -124,6 +124,8 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
         # a part holding a masked number is another list's value, not a quantity's name
         if len(parts) != len(group.members) or any(len(p.split()) > 4 or "_" in p for p in parts):
             continue
+        if _HEAD_BEFORE_SETTINGS_RE.search(parts[0]):
+            continue  # "2.5x and 1.8x speedups in A and B": the list is the settings, the head is shared
         readings = [rules.read_after(p) for p in parts]
         if not any(r.metric for r in readings) or (every and not all(r.metric for r in readings)):
             continue
@@ -135,6 +137,7 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
         return
 
 
+_HEAD_BEFORE_SETTINGS_RE = re.compile(r"\s(?:in|on|for|across|at)\s", re.I)
 _UNMARKED_LIST_RE = re.compile(r"[\s$}]*(?:\\times)?[\s$}]*(?:(?:[\w-]+\s+){0,2}?(?:improvements?|gains?|reductions?|"
                                r"savings?|increases?|speedups?)\s+)?(?:in|of|for)\s+(?P<list>[\w\s/-]{3,80}?)"
                                r"(?=\s*(?:[,;.]|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
