@@ -129,5 +129,5 @@ def test_a_shrink_to_a_share_of_the_baseline_is_a_relative_reduction_not_an_abso
 
 
 def test_a_respectively_list_of_settings_after_a_head_noun_shares_the_head():
-    got = _items("We present Quux. Quux achieves 3.2x and 1.6x speedups on convolution and attention, respectively.")
+    got = _items("We present Quux. Quux achieves 3.2x and 1.6x speedups in convolution and attention, respectively.")
     assert got == [(3.2, "x", "speedup", "faster"), (1.6, "x", "speedup", "faster")]
