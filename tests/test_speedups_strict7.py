@@ -131,3 +131,18 @@ def test_a_shrink_to_a_share_of_the_baseline_is_a_relative_reduction_not_an_abso
 def test_a_respectively_list_of_settings_after_a_head_noun_shares_the_head():
     got = _items("We present Quux. Quux achieves 3.2x and 1.6x speedups in convolution and attention, respectively.")
     assert got == [(3.2, "x", "speedup", "faster"), (1.6, "x", "speedup", "faster")]
+
+
+def test_an_appositive_speedup_sums_up_the_time_quantity_of_its_clause():
+    assert _items("We present Quux. Quux brings tuning time from 9 hours to 30 minutes, an 18x speedup.") == [
+        (18, "x", "search cost", "faster")]
+    assert _items("We present Quux. Quux trims memory from 8 GB to 2 GB, a 4x speedup.") == [
+        (4, "x", "speedup", "faster")]
+
+
+def test_a_restrictive_relative_clause_compares_its_own_noun_not_the_clause_around_it():
+    got = _items("We present Quux. Quux cuts build time by 6x while emitting kernels that are 1.3x faster.")
+    assert got == [(6, "x", "latency", "reduction"), (1.3, "x", "speedup", "faster")]
+    # after a verb, "that" opens a complement clause: the earlier quantity is still the antecedent
+    got = _items("We present Quux. Quux cuts build time by 6x; tests show that it is 1.3x faster.")
+    assert got == [(6, "x", "latency", "reduction"), (1.3, "x", "latency", "faster")]

@@ -202,6 +202,9 @@ def size_comparative(before: str, after: str) -> bool:
 
 # A comparator participle after a clause: "reduces memory by 45%, outperforming Foo by 1.7x". Its
 # generic "outperforms X by" (a speedup when nothing is named) compares the main clause's quantity.
+# An appositive that sums up the clause before it: "shortens the search from 3 days to 4 hours, an 18x
+# speedup" is a speedup of that clause's quantity ("speedup in X" is X, LABELLING §1.3).
+_APPOSITIVE_RE = re.compile(r"\s*(?:an?|the)[\s$]*", re.I)
 _COMPARATOR_PARTICIPLE_RE = re.compile(r"\s*(?:thus\s+|thereby\s+)?(?:outperform|surpass|beat|exceed)ing\b", re.I)
 
 
@@ -210,14 +213,17 @@ def main_clause_quantity(claim: Any, before: str, main: str) -> bool:
     reports on the quantity of the clause it follows (`main`: the sentence before the claim's phrase)."""
     if claim.blocked is not None:
         return False
-    if not (claim.metric is None and _RESULT_PARTICIPLE_RE.match(before)
-            or claim.metric == "speedup" and _COMPARATOR_PARTICIPLE_RE.match(before) and main.rstrip().endswith(",")):
+    after_comma = main.rstrip().endswith(",")
+    appositive = claim.metric == "speedup" and after_comma and _APPOSITIVE_RE.fullmatch(before) is not None
+    if not (claim.metric is None and _RESULT_PARTICIPLE_RE.match(before) or appositive
+            or claim.metric == "speedup" and _COMPARATOR_PARTICIPLE_RE.match(before) and after_comma):
         return False
     reading = rules.read_before(main)
-    if not reading.specific:
-        return False
+    if not reading.specific or (appositive and reading.metric not in _TIMED_METRICS | {"throughput"}):
+        return False  # only a time or a rate can be sped up
     claim.metric, claim.benefit = reading.metric, reading.benefit
-    claim.direction_word = rules.direction_word("", main.rstrip(" ,;"))
+    if not appositive:  # ", a 5x speedup" keeps its own speed wording
+        claim.direction_word = rules.direction_word("", main.rstrip(" ,;"))
     return True
 
 
@@ -320,6 +326,7 @@ def bound_or_count(group: Any, before: str, after: str) -> bool:
 _ABSOLUTE_FIGURE_RE = re.compile(
     r"(?:\$\s?)?\d[\d.,]*\s?(?:[KMGTB]\s)?(?P<unit>\$|[A-Za-zµ]+(?:\s*/\s*[A-Za-z]+)?)")
 _MODEL_AFTER_FIGURE_RE = re.compile(r"\s+(?:[\w-]+\s+)?(?:models?|networks?|nets?|CNNs?|DNNs?|checkpoints?)\b")
+_RESTRICTIVE_RELATIVE_RE = re.compile(r"(?<![\w,;])\s*(?P<np>(?:[\w-]+\s+){0,2}[\w-]+)\s+(?:that|which)\s*$", re.I)
 _SIZE_WORDS = frozenset({"smaller", "larger"})
 _OPERATING_POINT_RE = re.compile(r"(?:@|\bat)\s*$", re.I)
 
@@ -329,8 +336,16 @@ def antecedent_quantity(lookback: tuple[str, str], *, comparative: str) -> rules
     is a speed word) the unit of the nearest absolute figure ("2.3 TOPS/W, which is 1.8x higher");
     an empty reading when there is none."""
     masked, raw = lookback
-    named = rules.read_before(masked)
     speed_word = comparative in ("faster", "quicker")
+    relative = _RESTRICTIVE_RELATIVE_RE.search(masked)
+    if relative is not None and not rules.lexicon().clause_verbs.search(relative.group("np").split()[-1]):
+        # "reduces compile time by 10x while producing code that is 1.2x faster": a restrictive
+        # relative clause compares the noun it modifies, not the quantity of the clause around it
+        # ("results show that it is 10x faster": after a verb, "that" opens a clause, not a relative)
+        own = rules.read_before(relative.group("np"))
+        if own.specific or speed_word:
+            return own if own.specific else rules.Reading(metric="speedup")
+    named = rules.read_before(masked)
     # "... @ 4.3 fps": a figure behind "@"/"at" is the operating point, not the measured result
     figures = [f for f in _ABSOLUTE_FIGURE_RE.finditer(raw)
                if not _OPERATING_POINT_RE.search(raw, max(0, f.start() - 5), f.start())]

@@ -254,7 +254,7 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         antecedent = shapes.antecedent_quantity(lookback, comparative=bare.group().strip(" $").lower())
         if antecedent.metric is not None:
             _adopt(claim, antecedent)
-            return True
+            return antecedent.metric != "speedup"  # a generic speedup took no words from before
     for reading, other in ((read_after, read_before), (read_before, read_after)):
         # a generic fallback word ("the compressed network has 3x ... speedup") yields to a quantity
         # the other side names
