@@ -146,3 +146,15 @@ def test_a_restrictive_relative_clause_compares_its_own_noun_not_the_clause_arou
     # after a verb, "that" opens a complement clause: the earlier quantity is still the antecedent
     got = _items("We present Quux. Quux cuts build time by 6x; tests show that it is 1.3x faster.")
     assert got == [(6, "x", "latency", "reduction"), (1.3, "x", "latency", "faster")]
+
+
+def test_a_unicode_times_sign_followed_by_its_latex_source_is_one_sign():
+    got = _items("We present Quux. Quux runs at 0.3 ms latency, achieving up to 450×\\times and 25×\\times "
+                 "speedup over CPU and GPU baselines, respectively.")
+    assert [(v, m, d) for v, _, m, d in got] == [(450, "speedup", "faster"), (25, "speedup", "faster")]
+
+
+def test_a_comparator_participle_over_a_list_of_baselines_compares_the_main_clause_quantity():
+    got = _items("We present Quux. Quux keeps high training throughput under preemptions, outperforming Foo and "
+                 "Bar by up to 1.3x and 1.8x, respectively.")
+    assert [(v, m, d) for v, _, m, d in got] == [(1.3, "throughput", "increase"), (1.8, "throughput", "increase")]

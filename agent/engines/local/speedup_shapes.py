@@ -208,11 +208,16 @@ _APPOSITIVE_RE = re.compile(r"\s*(?:an?|the)[\s$]*", re.I)
 _COMPARATOR_PARTICIPLE_RE = re.compile(r"\s*(?:thus\s+|thereby\s+)?(?:outperform|surpass|beat|exceed)ing\b", re.I)
 
 
-def main_clause_quantity(claim: Any, before: str, main: str) -> bool:
+def main_clause_quantity(claim: Any, before: str, main: str, verb_phrase: str = "") -> bool:
     """ "accelerates decoding latency, achieving a 2x improvement": a result clause that names nothing
-    reports on the quantity of the clause it follows (`main`: the sentence before the claim's phrase)."""
+    reports on the quantity of the clause it follows (`main`: the sentence before the claim's phrase;
+    `verb_phrase`: the words from the claim's own verb, which may reach back over "and" in a baseline
+    list: "..., outperforming A and B by 2x and 3x")."""
     if claim.blocked is not None:
         return False
+    if claim.metric == "speedup" and verb_phrase and _COMPARATOR_PARTICIPLE_RE.match(verb_phrase) \
+            and len(verb_phrase) <= len(main + before):
+        before, main = verb_phrase, (main + before)[:len(main + before) - len(verb_phrase)]
     after_comma = main.rstrip().endswith(",")
     appositive = claim.metric == "speedup" and after_comma and _APPOSITIVE_RE.fullmatch(before) is not None
     if not (claim.metric is None and _RESULT_PARTICIPLE_RE.match(before) or appositive

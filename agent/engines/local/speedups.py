@@ -171,7 +171,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
     if _decide_metric(claim, (before, after, verb_phrase, head), lookback, previous, (masked, sentence.end)):
         claim.evidence_start = sentence.start  # the evidence must reach the words the claim took
     shapes.match_speed_word(claim, masked, after, (group.end, sentence.end))
-    if shapes.main_clause_quantity(claim, before, masked[back:pre_start]):
+    if shapes.main_clause_quantity(claim, before, masked[back:pre_start], verb_phrase):
         claim.evidence_start = sentence.start
     if shapes.fronted_quantity(claim, masked, (sentence.start, group.start)):
         claim.evidence_start = sentence.start
