@@ -27,7 +27,8 @@ _NOT_DIMENSION = r"(?!\s*\$?\s*\{?\d)"
 # \texttimes), Unicode (× ⨉ ⨯ ✕ ✖, also followed by its own LaTeX source, "1300×\times", as scraped
 # pages render it twice), a letter x, and the word "times".
 _RATIO_SIGN = (r"(?:\\(?:math(?:bf|rm|it)|boldsymbol|bm|text(?:bf|rm)?)\s*\{\s*(?:\\times|[x×])\s*\}|\{?\\times\}?"
-               r"|\\texttimes(?:\{\})?|\\text\{\s*[x×]\s*\}|[×⨉⨯✕✖](?:\s?\{?\\times\}?)?|[xX](?![A-Za-z0-9])|-?\s?times(?![A-Za-z]))")
+               r"|\\texttimes(?:\{\})?|\\text\{\s*[x×]\s*\}|[×⨉⨯✕✖](?:\s?\{?\\times\}?)?"
+               r"|[xX](?![A-Za-z0-9])|-?\s?times(?![A-Za-z]))")
 # Inline math opens with "$" or "\(" and closes with "$" or "\)": "2$\times$", "2\(\times\)", "5\(\%\)".
 _MATH_OPEN, _MATH_CLOSE = r"(?:\$\s*|\\\(\s*)?", r"(?:\s*(?:\$|\\\)))?"
 _UNIT = (

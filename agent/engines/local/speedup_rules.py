@@ -99,9 +99,8 @@ class Reading:
 # adjective describes a workload; it does not name the quantity a number measures.
 _DESCRIPTOR_SUFFIX_RE = re.compile(r"-(?:intensive|bound|heavy|hungry|constrained|limited|starved|sensitive)\b", re.I)
 _TOKEN_START_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9¤+/]")
-# "54% in HMC and 50% in HBM": a memory device's acronym that is the whole object of a locative
-# preposition says where the number was measured, not what it measures ("in HBM usage" still names
-# memory; "in FLOPS" or "in I/O" are no devices, so only the memory cue is read this way).
+# "54% in HMC and 50% in HBM": a memory device's acronym as the whole object of a locative preposition
+# is where the number was measured, not what it measures ("in HBM usage" still names memory).
 _LOCATIVE_BEFORE_RE = re.compile(r"\b(?:in|on|at|for|using|with)\s+(?:the\s+)?$", re.I)
 _PHRASE_END_RE = re.compile(r"[\s$]*(?:$|[,;:().]|(?:and|or|which|that|with|while|when|where|respectively|"
                             r"compared|than|over|versus|vs)\b)", re.I)
@@ -109,10 +108,8 @@ _PHRASE_END_RE = re.compile(r"[\s$]*(?:$|[,;:().]|(?:and|or|which|that|with|whil
 
 def _locative_device(phrase: str, start: int, end: int, metric: str) -> bool:
     word = phrase[start:end]
-    if metric != "memory" or not (word.isalpha() and word.isupper()):
-        return False
-    return _LOCATIVE_BEFORE_RE.search(phrase, max(0, start - 12), start) is not None \
-        and _PHRASE_END_RE.match(phrase, end) is not None
+    return metric == "memory" and word.isalpha() and word.isupper() and _PHRASE_END_RE.match(phrase, end) \
+        is not None and _LOCATIVE_BEFORE_RE.search(phrase, max(0, start - 12), start) is not None
 
 
 # The readers below are pure functions of the phrase, and one claim's phrases are read several times
@@ -233,9 +230,9 @@ def metric_of_unit(unit_text: str) -> Reading:
     numerator ("pJ/MAC", energy spent per operation) it is a cost, and less is better."""
     for name, pattern in lexicon().absolute_units:
         if pattern.search(unit_text):
-            parts = _PER_RE.split(unit_text, maxsplit=1)
-            spent = len(parts) == 2 and name != "throughput" and pattern.search(parts[0]) is not None
-            return Reading(metric=name, benefit=name == "throughput" or (len(parts) == 2 and not spent))
+            per = _PER_RE.split(unit_text, maxsplit=1)
+            rate_of_it = len(per) == 2 and pattern.search(per[0]) is None  # "TOPS/W": per unit of energy
+            return Reading(metric=name, benefit=name == "throughput" or rate_of_it)
     return Reading()
 
 
