@@ -158,3 +158,8 @@ def test_a_comparator_participle_over_a_list_of_baselines_compares_the_main_clau
     got = _items("We present Quux. Quux keeps high training throughput under preemptions, outperforming Foo and "
                  "Bar by up to 1.3x and 1.8x, respectively.")
     assert [(v, m, d) for v, _, m, d in got] == [(1.3, "throughput", "increase"), (1.8, "throughput", "increase")]
+
+
+def test_a_list_of_quantities_before_its_numbers_maps_in_order():
+    got = _items("We present Quux. Quux brings a gain in throughput and energy efficiency of 9x and 4x over Foo.")
+    assert [(v, m, d) for v, _, m, d in got] == [(9, "throughput", "increase"), (4, "energy", "increase")]

@@ -142,6 +142,9 @@ _UNMARKED_LIST_RE = re.compile(r"[\s$}]*(?:\\times)?[\s$}]*(?:(?:[\w-]+\s+){0,2}
                                r"savings?|increases?|speedups?)\s+)?(?:in|of|for)\s+(?P<list>[\w\s/-]{3,80}?)"
                                r"(?=\s*(?:[,;.]|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
                                r"while|with|at)\b)", re.I)
+# ... or the same shape with the list first: "an improvement in throughput and energy efficiency of 15x and 10x"
+_LIST_BEFORE_RE = re.compile(r"(?P<head>\b(?:improvements?|gains?|reductions?|savings?|increases?|speedups?))\s+in\s+"
+                             r"(?P<list>[\w\s/-]{3,80}?)\s+of[\s$]*$", re.I)
 _SLASH_PAIR_RE = re.compile(r"(?P<list>[A-Za-z][\w-]*(?:\s*/\s*[A-Za-z][\w-]*)+)\s+by[\s$]*$")
 _SUBJECT_STOP_RE = re.compile(r"[,;:()\[\]]|\b(?:which|that|while|whereas|where|because|since|thus|thereby)\b", re.I)
 _OF_TAIL_RE = re.compile(r"\s+of\s+.*$", re.I)
@@ -154,7 +157,10 @@ def _unmarked_candidates(masked: str, group: Any, sentence: Any, governing: str)
         found = _SLASH_PAIR_RE.search(masked, max(sentence.start, group.start - 80), group.start)
         return [(found.group("list").replace("/", " and "), governing)] if found else []
     found = _UNMARKED_LIST_RE.match(masked, group.end, sentence.end)
-    return [(found.group("list"), governing + " " + masked[group.end:found.start("list")])] if found else []
+    if found:
+        return [(found.group("list"), governing + " " + masked[group.end:found.start("list")])]
+    found = _LIST_BEFORE_RE.search(masked, max(sentence.start, group.start - 120), group.start)
+    return [(found.group("list"), governing + " " + found.group("head"))] if found else []
 
 
 def _subject_of(masked: str, floor: int, verb_start: int) -> str:
