@@ -163,3 +163,13 @@ def test_a_comparator_participle_over_a_list_of_baselines_compares_the_main_clau
 def test_a_list_of_quantities_before_its_numbers_maps_in_order():
     got = _items("We present Quux. Quux brings a gain in throughput and energy efficiency of 9x and 4x over Foo.")
     assert [(v, m, d) for v, _, m, d in got] == [(9, "throughput", "increase"), (4, "energy", "increase")]
+
+
+def test_the_subject_of_a_comparator_verb_names_the_quantity_over_a_list_of_baselines():
+    got = _items("We present Quux. The goodput of Quux outperforms Foo and Bar by 1.4x and 2.2x, respectively.")
+    assert [(v, m, d) for v, _, m, d in got] == [(1.4, "throughput", "increase"), (2.2, "throughput", "increase")]
+
+
+def test_a_masked_aside_between_a_quantity_and_its_of_phrase_keeps_the_quantity_the_head():
+    assert _items("We present Quux. The OPS (operations per second) of Quux beats Foo by 1.7x.") == [
+        (1.7, "x", "throughput", "increase")]

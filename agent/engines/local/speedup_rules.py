@@ -22,7 +22,7 @@ _SPEEDUP = "speedup"
 # A cue and the next cue still name one compound quantity ("finetune throughput", "energy
 # efficiency") unless a function word separates them.
 _COMPOUND_BREAK_RE = re.compile(r"\b(?:of|by|in|for|on|to|the|a|an|and|with|from|at)\b|[,;:()]")
-_OF_AFTER_RE = re.compile(r"\s+of\b")
+_OF_AFTER_RE = re.compile(r"\s+(?:_+\s+)?of\b")  # "the OPS (operations per second) of": an aside is masked to "_"
 _PROCESS_HEADS = frozenset({"latency", "cost", "speedup"})
 _HEDGE_RE = re.compile(r"\s*(?:\b(?:around|about|approximately|nearly|almost|roughly)|~|∼|\\sim)[\s$]*$", re.I)
 _PROCESS_METRICS = frozenset({"training time", "search cost"})

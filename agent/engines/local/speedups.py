@@ -276,6 +276,8 @@ def _decide_metric(claim: Claim, own: tuple[str, str], lookback: tuple[str, str]
         claim.blocked = in_parentheses.blocked
         _adopt(claim, in_parentheses)
         return True
+    if lookback is not None and _OUTPERFORMED_RE.search(verb_phrase):
+        verb_phrase = lookback[0] + before  # "The X of A outperforms B and C by": the subject names X
     governing = rules.read_before(_without_outperformed(verb_phrase)) if verb_phrase else rules.Reading()
     if not governing.empty:
         claim.blocked = governing.blocked
