@@ -1,0 +1,37 @@
+"""LABELLING §3 sense decisions from syntax (round 7): "cluster" of cores on one chip is no machine
+cluster, the place a system is evaluated in is one; a compute word inside a place term keeps the term."""
+
+from __future__ import annotations
+
+from agent.engines.local.hardware_rules import find_hardware
+from agent.engines.local.hardware_term_sense import is_core_cluster
+
+
+def _items(text: str) -> list[tuple[str, str]]:
+    return [(h.name, h.hw_class) for h in find_hardware(text)]
+
+
+def test_a_cluster_of_cores_on_one_chip_is_no_machine_cluster_anywhere_in_the_abstract():
+    text = ("Zeta is a kernel library for a tightly coupled cluster of eight RISC-V cores. "
+            "It exploits the cluster's parallelism and beats a sequential build by 9x on GPUs and nodes.")
+    assert ("cluster", "datacenter") not in _items(text)
+    octa = "an octa-core cluster runs it"
+    assert is_core_cluster(octa, octa.index("cluster"), octa.index("cluster") + 7)
+    assert is_core_cluster("a cluster of 16 processing elements", 2, 9)
+    assert not is_core_cluster("a cluster of 16 GPU nodes", 2, 9)
+
+
+def test_a_machine_cluster_is_still_one_next_to_a_core_cluster():
+    text = "Each quad-core cluster of the chip is simulated; training then runs on a GPU cluster."
+    assert ("GPU cluster", "datacenter") in _items(text)
+
+
+def test_the_place_where_a_system_is_evaluated_is_a_machine_cluster():
+    assert ("cluster", "datacenter") in _items("Thorough experiments in a cluster show that Quill halves latency.")
+    assert ("cluster", "datacenter") in _items("The planner was deployed on our cluster for a month.")
+    assert ("cluster", "datacenter") not in _items("Experiments in a cluster of similar sentences show gains.")
+
+
+def test_a_compute_word_inside_a_place_term_keeps_the_term():
+    assert _items("Grouped kernels are slow on many mobile processor platforms.") == [("mobile device", "mobile")]
+    assert _items("Quux targets embedded computing devices.") == [("edge device", "edge")]
