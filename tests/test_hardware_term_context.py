@@ -35,3 +35,13 @@ def test_the_place_where_a_system_is_evaluated_is_a_machine_cluster():
 def test_a_compute_word_inside_a_place_term_keeps_the_term():
     assert _items("Grouped kernels are slow on many mobile processor platforms.") == [("mobile device", "mobile")]
     assert _items("Quux targets embedded computing devices.") == [("edge device", "edge")]
+
+
+def test_a_capitalised_edition_word_after_a_product_is_part_of_its_name():
+    items = _items("Quux is 3x faster than the Graphcore IPU Bow and 2x faster than an Apple M1 Ultra, while Zeta")
+    assert ("Graphcore IPU Bow", "accelerator") in items
+    assert ("Apple M1 Ultra", "cpu") in items
+    # a hardware noun, a sentence word or a participle is no edition
+    assert _items("It runs on an NVIDIA A100 Tensor Core GPU.")[0][0] == "NVIDIA A100"
+    assert _items("Quux runs on the Xilinx ZCU104. The board draws 5 W.")[0][0] == "Xilinx ZCU104"
+    assert [n for n, _ in _items("We ran it on an NVIDIA V100 Using the CUDA backend, it is 2x faster.")] == ["NVIDIA V100"]
