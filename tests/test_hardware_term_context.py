@@ -45,3 +45,27 @@ def test_a_capitalised_edition_word_after_a_product_is_part_of_its_name():
     assert _items("It runs on an NVIDIA A100 Tensor Core GPU.")[0][0] == "NVIDIA A100"
     assert _items("Quux runs on the Xilinx ZCU104. The board draws 5 W.")[0][0] == "Xilinx ZCU104"
     assert [n for n, _ in _items("We ran it on an NVIDIA V100 Using the CUDA backend, it is 2x faster.")] == ["NVIDIA V100"]
+
+
+def test_an_acronym_spelled_out_as_no_hardware_means_that_everywhere_in_the_abstract():
+    text = (r"We propose \textbf{Delayed Shard Pruning} (DSP), a training rule. "
+            "The DSP rule converges, and DSP halves the memory.")
+    assert _items(text) == []
+    # spelled out as hardware, or never spelled out: still a DSP
+    assert _items("Quux offloads the attention to the DSP of a smartphone.") == [
+        ("DSP", "accelerator"), ("mobile phone", "mobile")]
+
+
+def test_a_device_word_that_modifies_another_head_is_no_device():
+    assert _items("Users who make a phone call or share phone numbers are flagged.") == []
+    assert _items("Quux runs on a phone in 20 ms.") == [("mobile phone", "mobile")]
+
+
+def test_plural_points_clouds_are_no_datacenter():
+    assert _items("We learn features for points clouds that move over time.") == []
+    assert _items("Training runs in the cloud.") == [("cloud", "datacenter")]
+
+
+def test_a_lower_case_spelling_of_a_mixed_case_product_is_no_product():
+    assert _items("A big-little dual-module network skips updates.") == []
+    assert ("Arm big.LITTLE", "cpu") in _items("Quux runs on an Arm big.LITTLE CPU.")

@@ -9,7 +9,10 @@ import re
 from agent.engines.local.gazetteer import Hit
 from agent.engines.local.hardware_lexicon import ClassTerm
 
-_CLOUD_NOT_HARDWARE = re.compile(r"(?:point|word|tag)[\s\-]*$", re.IGNORECASE)
+_CLOUD_NOT_HARDWARE = re.compile(r"(?:points?|words?|tags?)[\s\-]*$", re.IGNORECASE)
+# "makes a phone call", "phone numbers": the device word modifies another head, which is no device
+_PHONE_AS_MODIFIER = re.compile(r"s?[\s\-]+(?:calls?|numbers?|conversations?|interviews?|surveys?|lines?)\b",
+                                re.IGNORECASE)
 _COMPUTE_CLUSTER_BEFORE = re.compile(
     r"(?:gpu|ai|hpc|compute|computing|computer|production|training|inference|serving|datacenter|"
     r"data center|kubernetes|k8s|server|shared|multi-tenant|heterogeneous|homogeneous|large-scale|"
@@ -61,7 +64,8 @@ _FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (
                              r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
 
 
-_EXPANSION_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){1,4})\(\s*$")
+# the words before "(ACRONYM)", LaTeX emphasis closed after them or not ("\\textbf{Diversely Stale Parameters} (DSP)")
+_EXPANSION_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)(?:\}|\*\*?)?\s*\(\s*$")
 _HARDWARE_NOUN = re.compile(r"(?:processors?|units?|arrays?|circuits?|chips?|devices?|cores?|accelerators?|cards?)$",
                             re.IGNORECASE)
 
@@ -79,9 +83,30 @@ def _defines_other_acronym(text: str, hit: Hit[ClassTerm]) -> bool:
     return initials == hit.surface.upper() and not _HARDWARE_NOUN.search(words[-1])
 
 
+def _acronym_defined_otherwise(text: str, hit: Hit[ClassTerm]) -> bool:
+    """One sense per abstract: once "(DSP)" is spelled out as no hardware, every "DSP" of it means that."""
+    if not hit.surface.isupper():
+        return False
+    for pos in _occurrences(text, f"({hit.surface}"):
+        inner = pos + 1
+        if _defines_other_acronym(text, Hit(inner, inner + len(hit.surface), hit.surface, hit.payload)):
+            return True
+    return False
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    out, pos = [], text.find(needle)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(needle, pos + 1)
+    return out
+
+
 def is_hardware_term(text: str, hit: Hit[ClassTerm]) -> bool:
     term = hit.payload
-    if _defines_other_acronym(text, hit):
+    if _defines_other_acronym(text, hit) or _acronym_defined_otherwise(text, hit):
+        return False
+    if term.name == "mobile phone" and _PHONE_AS_MODIFIER.match(text, hit.end):
         return False
     before = text[max(0, hit.start - 40):hit.start]
     if term.term == "cloud":
