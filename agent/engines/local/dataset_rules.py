@@ -114,11 +114,9 @@ def find_datasets(text: str) -> list[str]:
                and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
-    # "Sequential and Permuted MNIST": the first modifier is a shared-head name, not a name on its own
-    shared = [Mention(start, end, name, alias_key(name, False)) for start, end, name in shared_head_names(text, gazetteer)
-              if not taken.overlaps(start, end)]
-    spans = {(m.start, m.end) for m in shared}
-    strong = [m for m in strong if (m.start, m.end) not in spans] + shared
+    # "Sequential and Permuted MNIST": the modifier names "Sequential MNIST", not a dataset of its own
+    shared = {(s, e): Mention(s, e, n, alias_key(n, False)) for s, e, n in shared_head_names(text, gazetteer) if not taken.overlaps(s, e)}
+    strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
     strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
