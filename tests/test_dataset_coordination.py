@@ -31,3 +31,18 @@ def test_a_comma_list_set_off_after_a_plural_dataset_word_names_datasets():
         ["Lumen-QA", "OrbitSum"]
     # names followed by a verb start a clause: no list
     assert extract_datasets("On both datasets, FooNet and BarNet win.") == []
+
+
+@pytest.mark.parametrize("text, names", [
+    # the head "wake words" is shared: the first modifier with it is a known dataset
+    ("On visual & audio wake words tasks, Quill needs 40% less memory.", ["Visual Wake Words"]),
+    # the shared head replaces the bare modifier a list rule would take as a name
+    ("Small Quill models do best on the Sequential and Permuted MNIST datasets.", ["Sequential MNIST", "Permuted MNIST"]),
+    ("We test on the Penn and Zeta Treebanks.", ["Penn Treebank"]),
+])
+def test_a_known_dataset_named_through_a_shared_head_is_found(text, names):
+    assert extract_datasets(text) == names
+
+
+def test_a_shared_head_that_makes_no_known_name_adds_nothing():
+    assert extract_datasets("We compare image and video classification on CIFAR-10.") == ["CIFAR-10"]

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, ascii_lowered, load_yaml,
                                           matches_at_literals, parse_alias, spread_through_lists, with_canonical)
+from agent.engines.local.dataset_heads import shared_head_names
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
                                                with_variant)
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
@@ -113,6 +114,9 @@ def find_datasets(text: str) -> list[str]:
                and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
+    # "Sequential and Permuted MNIST": the modifier names "Sequential MNIST", not a dataset of its own
+    shared = {(s, e): Mention(s, e, n, alias_key(n, False)) for s, e, n in shared_head_names(text, gazetteer) if not taken.overlaps(s, e)}
+    strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
     strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()

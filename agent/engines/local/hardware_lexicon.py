@@ -126,12 +126,29 @@ def _modified_spellings(entry: dict[str, Any], entries: list[dict[str, Any]]) ->
     return terms
 
 
+# "mobile processor platforms", "embedded computing devices": a compute word between the modifier and
+# the head of a place term still names that place (the same two-level item, LABELLING §3).
+_COMPUTE_INFIXES = ("processor", "processing", "computing", "compute", "hardware")
+_PLACE_HEADS = ("device", "platform")
+
+
+def _infixed_spellings(terms: list[str]) -> list[str]:
+    out = list(terms)
+    for term in terms:
+        words = term.split()
+        if len(words) == 2 and words[1] in _PLACE_HEADS and words[0] not in _COMPUTE_INFIXES:
+            out += [f"{words[0]} {infix} {words[1]}" for infix in _COMPUTE_INFIXES
+                    if f"{words[0]} {infix} {words[1]}" not in out]
+    return out
+
+
 @lru_cache(maxsize=1)
 def hardware_gazetteer() -> HardwareGazetteer:
     data = load_yaml("hardware.yaml")
     aliases = [a for group in data["product_groups"] for a in _group_aliases(group)]
     terms = [(term, ClassTerm(entry["name"], entry["class"], term), parse_alias(term)[1])
-             for entry in data["class_terms"] for term in _modified_spellings(entry, data["class_terms"])]
+             for entry in data["class_terms"]
+             for term in _infixed_spellings(_modified_spellings(entry, data["class_terms"]))]
     spellings = {spelling: display for display, written in data["vendors"].items() for spelling in written}
     brands = _alternation(data["dropped_brands"])
     vendor_before = re.compile(

@@ -77,3 +77,23 @@ _TOKEN = re.compile(r"[a-z]+|\d+")
 
 
 _GLUED_VERSION = re.compile(r"(?<=[A-Z])(?:-|(?=v\d))(?=v\d+[a-z]?$)")
+
+
+# "Graphcore IPU Bow", "Xeon Phi", "M2 Ultra": one capitalised word right after a product, closing its
+# noun phrase (a comma, a conjunction, a preposition or the end follows), is the product's edition and
+# part of the name as written (LABELLING §3). A hardware noun or an all-capitals word is no edition.
+_EDITION = re.compile(r" ([A-Z][a-z]{1,9})(?=\s*(?:[,;:.)]|$)|\s+(?:and|or|vs\.?|versus|with|in|on|for|to|by|at|"
+                      r"is|are|was|were|which|that|while|when|using|running)\b)")
+_SENTENCE_WORDS = frozenset({"The", "This", "These", "That", "Those", "We", "Our", "It", "Its", "In", "On", "For",
+                             "With", "And", "Or", "But", "To", "By", "At", "As", "An", "A", "Tensor", "Core"})
+
+
+def trailing_edition(text: str, end: int, gazetteer: HardwareGazetteer) -> re.Match[str] | None:
+    """The edition word written right after a product name ending at `end`, if any."""
+    match = _EDITION.match(text, end)
+    if match is None or match.group(1) in _SENTENCE_WORDS or match.group(1) in gazetteer.vendor_display \
+            or match.group(1).endswith(("ing", "ed", "ly")):
+        return None
+    if gazetteer.head_noun_after.fullmatch(" " + match.group(1)) or gazetteer.class_terms.lookup(match.group(1)):
+        return None
+    return match

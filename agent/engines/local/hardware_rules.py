@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from agent.engines.local.gazetteer import Hit, SpanSet, ascii_lowered, literal_starts, spread_through_lists
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from agent.engines.local.hardware_acronyms import acronym_products
-from agent.engines.local.hardware_names import dropped_brands, product_name
+from agent.engines.local.hardware_names import dropped_brands, product_name, trailing_edition
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_term_sense import COMPUTE_WORDS, is_hardware_term, sentence_end
 from core.models import Hardware
@@ -248,6 +248,9 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
         mobile is not None or "mobile" in head.group().lower())
     if mobile_gpu:  # "mobile Ampere GPUs" -> "NVIDIA Ampere mobile GPU"
         name, hw_class = f"{name} mobile GPU", "mobile"
+    edition = trailing_edition(text, end, gazetteer) if head is None and (not alias.weak or vendor or brand) else None
+    if edition:
+        name, end = f"{name} {edition.group(1)}", edition.end(1)
     start = lead.start() if lead and lead.group() and (vendor or brand or mobile_gpu) else hit.start
     return Item(start, head.end() if head else end, name, hw_class, "specific", not alias.weak or confirmed)
 
