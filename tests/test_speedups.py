@@ -381,8 +381,8 @@ def test_every_item_is_grounded_and_extraction_is_deterministic() -> None:
 def test_throughput() -> None:
     abstracts = _dev_abstracts() or [OURS + "It achieves 2x speedup and 30% lower latency."] * 50
     extract_speedups(abstracts[0])  # compile the lexicon outside the timing
-    started = time.process_time()  # CPU time: a noisy machine does not fail it, runaway backtracking does
+    started = time.process_time()  # CPU time: a loaded machine does not fail it
     for abstract in abstracts * 4:
         extract_speedups(abstract)
-    per_second = 4 * len(abstracts) / (time.perf_counter() - started)
+    per_second = 4 * len(abstracts) / max(time.process_time() - started, 1e-9)
     assert per_second > 100  # ~1000/s on one idle core; generous for loaded CI machines
