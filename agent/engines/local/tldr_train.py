@@ -57,6 +57,25 @@ TL;DRs alone (IDF: 36.49 -> 36.10 R1), so those CV gains do not transfer (IDF, p
 +0.14 R1, standard error 0.08; dev -0.41, SE 0.27). The oracle within the picked sentence's own
 candidates is only +1.2 R1 over the pick on dev (42.4), against 48.6 over all candidates: the loss is in
 which sentence is chosen, not in how it is cut.
+Round 7 (same harness; linear baseline CV 37.90/18.49/31.69, dev 41.26/19.51/33.53; dev standard error of
+a paired R1 difference ~0.3): a nonlinear listwise ranker, the linear score plus a tanh MLP (hidden 8 /
+16, Adam, L2 1e-3 / 3e-3, 5 seeds averaged), on the same standardised features: H 8 CV 37.97/18.61/31.80,
+dev 40.90/19.29/33.26; H 16 37.87/18.48/31.77, dev 40.82/19.47/33.24 (the same net with no hidden layer
+37.93/18.52/31.71, dev 41.30): capacity gives CV noise and costs dev, as the trees did. Span deletion:
+the oracle over deleting one span of the pick (a parenthetical, a comma-delimited appositive, a
+trailing by/with/using/via/which/where/and phrase, a leading "X," adverbial), whole sentences only, is
++0.6 R1 on dev (41.26 -> 41.85) and on 400 train abstracts (37.65 -> 38.26), with 0.45 deletable spans
+per abstract: the compressor already removes most such spans, so a learned deletion model could gain
+at most a fraction of 0.6 and was not built. A bag-of-words stand-in for the embedding cosines below
+(cosine of the candidate's content-word counts to the abstract's, its rank and gap to the abstract's
+best) 37.96/18.54/31.71, dev 40.87/19.13/33.15 (paired R1: CV +0.06, SE 0.08; dev -0.39, SE 0.25).
+MiniLM at the candidate level (each compressed candidate embedded, its cosine to the embedded
+abstract and to the mean of the abstract's candidates, and its rank and gap to the best cosine within
+the abstract; 4 features added to the linear model) 38.41/18.84/32.02, dev 41.39/19.97/33.72: paired R1
+CV +0.51 (SE 0.18), dev +0.13 (SE 0.46), R2 +0.35 / +0.46. The one CV gain so far that dev does not
+contradict, but it needs every candidate embedded: ~0.015 CPU-s per text, ~0.16 CPU-s per abstract
+(~6 TL;DRs per CPU-second against the 300 budget), so it could only ship as an opt-in mode with its own
+model file, trained on vectors embedded one text per batch (embed_each) so that --check stays exact.
 """
 
 from __future__ import annotations
