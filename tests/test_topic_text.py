@@ -67,6 +67,8 @@ def test_tagger_gives_the_text_signal_with_embeddings_only_and_refits_it_without
     with_vec = tagger.evidence(None, text, np.eye(1, 8, 7, dtype=np.float32)[0])
     assert with_vec["compiler-scheduling"].text > with_vec["edge-mobile"].text
     assert all(e.text == 0.0 for e in tagger.evidence(None, text, None).values())   # keyword-only: unchanged
+    # the tagger's text model has one definition row per tag (TextSetup.priors), from the taxonomy
+    assert len(tagger._text_model().setup.priors) == len([n for n in tagger.taxonomy if n != "other"])
     held = tagger.without({PAPERS[2][0], PAPERS[3][0]})
     assert len(held._text_model().row_of) == len(PAPERS) - 2
 

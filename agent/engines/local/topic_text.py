@@ -4,7 +4,10 @@ The embedding signals (description, neighbours, centroid, probe) see a paper thr
 word pieces, and the keyword cues only through the taxonomy's phrases. This model reads every word
 and word pair of title + abstract: ridge regression from a bag of uni/bigrams (sublinear counts, unit
 length) to each tag's 0/1 label, so words the labellers' papers share beyond the cue lists
-("scheduler", "operator", "latency on the device") count for the tag they go with.
+("scheduler", "operator", "latency on the device") count for the tag they go with. Two more kinds of
+row content: the claim extractor's hardware classes and speedup metrics as terms of their own
+(claim_terms: an edge board or a training-time claim says what no cue list enumerates), and each
+tag's taxonomy definition + cues as an extra training row labelled with that tag (TextSetup.priors).
 
 It is fitted in the dual (kernel ridge: one n x n solve over the labelled papers, n ~ 450) and
 evaluated in the primal (a weight per word and tag). A labelled paper is never its own training row:
