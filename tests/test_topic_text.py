@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from agent.engines.local.topic_text import TextProbe, text_terms
+from agent.engines.local.topic_text import TextProbe, TextSetup, text_terms
 from agent.engines.local.topics import TopicTagger
 
 NAMES = ["quantization", "compiler-scheduling", "edge-mobile"]
@@ -67,6 +67,8 @@ def test_tagger_gives_the_text_signal_with_embeddings_only_and_refits_it_without
     with_vec = tagger.evidence(None, text, np.eye(1, 8, 7, dtype=np.float32)[0])
     assert with_vec["compiler-scheduling"].text > with_vec["edge-mobile"].text
     assert all(e.text == 0.0 for e in tagger.evidence(None, text, None).values())   # keyword-only: unchanged
+    # the tagger's text model has one definition row per tag (TextSetup.priors), from the taxonomy
+    assert len(tagger._text_model().setup.priors) == len([n for n in tagger.taxonomy if n != "other"])
     held = tagger.without({PAPERS[2][0], PAPERS[3][0]})
     assert len(held._text_model().row_of) == len(PAPERS) - 2
 
@@ -89,3 +91,42 @@ def test_a_cached_fit_is_the_same_model_and_is_read_not_refitted(tmp_path, monke
     with pytest.raises(AssertionError):                            # other labels: another key
         TextProbe(NAMES, [["edge-mobile"]] + topics[1:], abstracts, cache=True)
     reset_settings_cache()
+
+
+def test_claim_terms_name_the_hardware_class_and_the_speedup_metric_the_extractor_finds():
+    from agent.engines.local.topic_text import claim_terms
+
+    terms = claim_terms("Our invented planner trains a ranking model on 64 A100 GPUs and cuts training time by 2.7x.")
+    assert terms["<hardware gpu>"] == 1 and terms["<metric training time>"] == 1
+    assert not claim_terms("An invented survey of bread recipes.")
+    text = "The invented pipeline runs on a Raspberry Pi 4 and lowers latency by 1.8x."
+    assert "<hardware edge>" in text_terms(None, text, claim_weight=2.0)
+    assert not any(t.startswith("<") for t in text_terms(None, text))        # off unless asked for
+
+
+def test_a_claim_term_carries_its_tag_to_a_paper_that_shares_no_other_word():
+    # Invented: the edge-mobile papers name an edge board, the others a datacenter GPU; the query
+    # shares no word with either group but its edge board, so only the claim term can carry the tag.
+    papers = [("Birds sing at dawn; our method ran on a Jetson Nano.", ["edge-mobile"]),
+              ("Rivers flood in spring; measured on a Raspberry Pi 4.", ["edge-mobile"]),
+              ("Clouds drift over hills; measured on an A100 GPU.", ["quantization"]),
+              ("Snow melts in March; our method ran on a V100 GPU.", ["quantization"])]
+    query = "Wolves howl at night, tested with a Raspberry Pi 3."
+    with_claims = TextProbe(NAMES, [t for _, t in papers], [a for a, _ in papers],
+                            setup=TextSetup(claim_weight=2.0)).scores(None, query)
+    without = TextProbe(NAMES, [t for _, t in papers], [a for a, _ in papers],
+                        setup=TextSetup(claim_weight=0.0)).scores(None, query)
+    assert with_claims["edge-mobile"] - with_claims["quantization"] > without["edge-mobile"] - without["quantization"]
+
+
+def test_a_tag_definition_row_lets_a_tag_score_where_no_labelled_paper_of_it_used_its_words():
+    # Invented: only a quantization paper says "earbuds"; the edge-mobile definition says it too.
+    papers = PAPERS + [("Earbuds and wearables get a four bit audio codec.", ["quantization"])]
+    setup = TextSetup(priors=("quantization: low bit precision", "compiler scheduling: tensor compiler",
+                              "edge mobile: deployment on earbuds, wearables and phones"))
+    query = "Invented: earbuds and wearables run the model."
+    plain = TextProbe(NAMES, [t for _, t in papers], [a for a, _ in papers])
+    primed = TextProbe(NAMES, [t for _, t in papers], [a for a, _ in papers], setup=setup)
+    gain = primed.scores(None, query)["edge-mobile"] - plain.scores(None, query)["edge-mobile"]
+    assert gain > 0.05
+    assert primed.leave_one_out.shape == (len(papers), len(NAMES))         # rows of papers only

@@ -11,8 +11,9 @@ The learned acceptor (topic_acceptor.py) then decides which candidates to keep, 
 plus: the share of sentences with a cue of the tag and of the authors'-own-work sentences with one
 (topic_cues.keyword_scan), and, with embeddings, a nearest-centroid score and a ridge probe fitted
 at run time on the labelled papers, each leaving the input itself out (topic_profiles.py), and a
-ridge text model over the words and word pairs of the labelled papers, also fitted at run time and
-leave-one-out for a labelled input (topic_text.py).
+ridge text model over the words and word pairs of the labelled papers (plus the hardware classes and
+speedup metrics the claim extractor finds, and each tag's definition as a row of its own), also
+fitted at run time and leave-one-out for a labelled input (topic_text.py).
 The cue machinery (taxonomy parsing, the cue index, region-weighted keyword scores) is topic_cues.py.
 Then the §4 rules apply: 1-4 tags, `nlp` dropped when
 `llm-serving` or `kv-cache` is present, `other` only when nothing clears the bar, techniques
@@ -41,6 +42,7 @@ ABS_MIN_KEYWORDS_ONLY = 0.40
 NN_K, NN_MIN_SIM = 5, 0.30
 EMB_RESCUE = 0.8         # embedding evidence that alone beats the `other` fallback
 PROTO_CUES = 8           # strongest cue phrases appended to a tag description for embedding
+TEXT_PRIOR_CUES = 40     # cue phrases in a tag's prior row of the text model (leave-one-file-out dev-ext)
 KIND_PRIOR = {"technique": 1.0, "workload": 0.7, "platform": 0.6}
 SIGNAL_SHARE = 0.25      # a signal is named when it supplied at least this share of the score
 LLM_TAGS = frozenset({"llm-serving", "kv-cache"})
@@ -204,11 +206,13 @@ class TopicTagger:
         fixtures = self._labelled()
         with self._lock:
             if self._text_probe is None and len(fixtures) >= 2:
-                from agent.engines.local.topic_text import TextProbe
+                from agent.engines.local.topic_text import TextProbe, TextSetup
 
-                self._text_probe = TextProbe([n for n in self.taxonomy if n != "other"],
-                                             [f.topics for f in fixtures], [f.abstract for f in fixtures],
-                                             [f.title for f in fixtures], cache=self._keep_text_fit)
+                names = [n for n in self.taxonomy if n != "other"]
+                # Each tag's definition and cues are a training row of its own (TextSetup.priors).
+                setup = TextSetup(priors=tuple(_prototype_text(self.taxonomy[n], TEXT_PRIOR_CUES) for n in names))
+                self._text_probe = TextProbe(names, [f.topics for f in fixtures], [f.abstract for f in fixtures],
+                                             [f.title for f in fixtures], setup=setup, cache=self._keep_text_fit)
             return self._text_probe
 
     # -- signals ---------------------------------------------------------------------------------
