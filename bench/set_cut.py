@@ -147,7 +147,7 @@ def main() -> None:
     from agent.qa.set_membership import FEATURES
 
     cache = Path(os.environ.get("PAPERS_HOME") or "/tmp") / "set_membership_rows.json"
-    rows = [r for r in json.loads(cache.read_text()) if not r["threshold"]]   # a checked number is not cut
+    rows = json.loads(cache.read_text())    # threshold sets have no candidates: a checked number is not cut
     hold = sys.argv[sys.argv.index("--hold") + 1] if "--hold" in sys.argv else "qa_blind9.jsonl"
     dev = [r for r in rows if r["file"] != hold]
     print(f"leave-one-file-out over the dev files ({hold} held out):")
