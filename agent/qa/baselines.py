@@ -33,21 +33,22 @@ def asked(question: str) -> str | None:
     name = _LEAD.sub("", name.strip()).strip(" .")
     name = re.sub(r"\s*\([^()]*\)$", "", name)      # "MobileNet model (V2 or V3)": the gloss names versions
     name = re.sub(r"\s+(?:baselines?|systems?|models?)$", "", name, flags=re.I)
-    name = _OWNER.sub("", name)
-    name = without_class_noun(name)
     if _quantity(name):     # "faster than 30 FPS": a bound on a figure (agent/qa/quantities.py), no baseline
         return None
+    name = without_class_noun(_OWNER.sub("", name))
     return name if 2 <= len(name) and len(name.split()) <= 5 and _name_like(name) else None
 
 
 # "NVIDIA's TensorRT": the owner's possessive is not part of the product's name
 _OWNER = re.compile(r"^[\w.&-]+'s\s+(?=\S)")
-# "the DeiT vision transformer", "TensorRT inference library": lower-case words after the last word with a
-# capital or a digit say what kind of thing the name is; abstracts write the name without them
+
+
 def without_class_noun(name: str) -> str:
+    """The name without the lower-case words after its last named word ("DeiT vision transformer",
+    "TensorRT inference library"): they say what kind of thing it is, abstracts write the name alone."""
     words = name.split()
-    last = max((i for i, w in enumerate(words) if re.search(r"[A-Z0-9]", w)), default=-1)
-    return " ".join(words[:last + 1]) if last >= 0 else name
+    named = [i for i, w in enumerate(words) if re.search(r"[A-Z0-9]", w) and re.search(r"[A-Za-z]", w)]
+    return " ".join(words[:named[-1] + 1]) if named else name
 
 
 # "use or compare against X", "build on, modify or compare against X": the comparison is one of several
