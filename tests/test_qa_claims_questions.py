@@ -125,6 +125,35 @@ def test_compare_against_lists_papers_with_that_baseline_not_those_built_atop_it
     assert ans.insufficient and ans.missing == ["TensorFlow Lite"], ans.answer
 
 
+def test_use_or_compare_against_lists_every_paper_naming_the_baseline(env):
+    # the comparison is one of several ways of using vLLM: Marlowe, built atop it, belongs too
+    ans = _ask(env, "Which papers build on, extend or compare against vLLM?")
+    assert _titles(ans) == ["Marlowe", "Pallas Serve"], ans.answer
+    ans = _ask(env, "Which papers use or compare against the vLLM serving engine?")
+    assert _titles(ans) == ["Marlowe", "Pallas Serve"], ans.answer
+
+
+def test_a_baseline_is_read_without_its_owner_and_class_noun():
+    from agent.qa import baselines
+
+    assert baselines.asked("Which papers compare against the QuillNet attention accelerator?") == "QuillNet"
+    assert baselines.asked("Which papers outperform Acme's FooRT inference library?") == "FooRT"
+    assert baselines.asked("Which papers compare against an Intel Xeon server CPU?") == "Intel Xeon server CPU"
+    assert baselines.any_use("Which papers run, prune or compare against FooNet?")
+    assert not baselines.any_use("Which papers compare against FooNet?")
+    assert not baselines.any_use("Which papers use FooNet as a baseline?")
+    assert baselines.asked("Which papers compare against, or discuss, Acme's FooRT engine?") == "FooRT"
+    assert baselines.any_use("Which papers compare against, or discuss, Acme's FooRT engine?")
+
+
+def test_a_family_name_covers_its_hyphenated_variants_not_a_compound():
+    from agent.qa import baselines
+
+    rx = baselines.name_rx("FooNet")
+    assert rx.search("FooNet-T runs at 20 ms") and rx.search("unlike FooNet-Small")
+    assert not rx.search("a FooNet-based detector")
+
+
 # -- 4. the claim against the baseline the question names ---------------------------------------------
 def test_a_numeric_answer_quotes_the_claim_against_the_named_baseline(env):
     ans = _ask(env, "How much faster is Tarnview than HawkDet?")

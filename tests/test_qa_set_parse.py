@@ -104,3 +104,12 @@ def test_a_name_with_a_number_counts_joined_or_apart():
     assert sw._respelt(("top", "1", "accuracy")) == ("top1", "accuracy")
     assert sw._respelt(("llama2",)) == ("llama", "2")
     assert sw._respelt(("gpu", "memory")) is None
+
+
+def test_an_owner_no_paper_writes_is_not_a_constraint_one_papers_write_is():
+    # no paper writes "Glimmer": the papers working with ZetaNet-9 are the answer, nothing is missing
+    assert members("Which papers work with Glimmer's ZetaNet-9 detector?") == {"det1", "det2"}
+    assert sc.without_unwritten_owner("Which papers use Glimmer's ZetaNet?", INDEX) == "Which papers use ZetaNet?"
+    # "carbon" is written: the possessive stays a word to meet
+    kept = "Which papers measure Carbon's Footprint?"
+    assert sc.without_unwritten_owner(kept, INDEX) == kept

@@ -15,7 +15,9 @@ _CUE = (r"compar\w*\s+(?:[\w-]+\s+){0,3}?(?:against|with|to)|outperform\w*|beat(
         r"(?:faster|better|higher|lower|smaller|cheaper)\s+(?:[\w-]+\s+){0,2}?than|(?:speed-?ups?|improvements?|gains?)\s+(?:over|against)|"
         r"(?:over|against|versus|vs\.?)")
 # "compare their speed or memory against X": what is compared (up to five words) sits before the name
-_ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|(?:their|the|its)\s+(?:[\w-]+\s+){1,5}?)?(?:against|with|to)|outperform\w*|beat(?:s|ing)?|"
+# "compare against, or discuss, X": an alternative verb set off by commas (`any_use`)
+_ASIDE_VERB = r"(?:\s*,\s*or\s+(?P<aside>[a-z]+)\s*,)?"
+_ASKED = re.compile(r"\b(?:compar\w*\s+(?:themselves\s+|(?:their|the|its)\s+(?:[\w-]+\s+){1,5}?)?(?:against|with|to)" + _ASIDE_VERB + r"|outperform\w*|beat(?:s|ing)?|"
                     r"surpass\w*|use\s+(?P<use>[\w.+-]+)\s+as\s+(?:a\s+|the\s+|their\s+)?baseline|"
                     r"(?:faster|better)\s+than)\s+(?P<x>[^?,;]*)", re.I)
 _END = re.compile(r"\s+(?:on|in|for|by|when|with|using|at|and\s+report|as\s+(?:a\s+|the\s+)?baseline)\b.*$", re.I)
@@ -33,7 +35,32 @@ def asked(question: str) -> str | None:
     name = re.sub(r"\s+(?:baselines?|systems?|models?)$", "", name, flags=re.I)
     if _quantity(name):     # "faster than 30 FPS": a bound on a figure (agent/qa/quantities.py), no baseline
         return None
+    name = without_class_noun(_OWNER.sub("", name))
     return name if 2 <= len(name) and len(name.split()) <= 5 and _name_like(name) else None
+
+
+# "NVIDIA's TensorRT": the owner's possessive is not part of the product's name
+_OWNER = re.compile(r"^[\w.&-]+'s\s+(?=\S)")
+
+
+def without_class_noun(name: str) -> str:
+    """The name without the lower-case words after its last named word ("DeiT vision transformer",
+    "TensorRT inference library"): they say what kind of thing it is, abstracts write the name alone."""
+    words = name.split()
+    named = [i for i, w in enumerate(words) if re.search(r"[A-Z0-9]", w) and re.search(r"[A-Za-z]", w)]
+    return " ".join(words[:named[-1] + 1]) if named else name
+
+
+# "use or compare against X", "build on, modify or compare against X": the comparison is one of several
+# ways of using X, so any paper whose abstract names X belongs
+_ALTERNATIVE_VERBS = re.compile(r"\b(?:\w+(?:\s+on)?,\s+)*\w+(?:\s+on)?\s+or\s+$", re.I)
+
+
+def any_use(question: str) -> bool:
+    """Does the question ask for X used in any way, the comparison only one alternative?"""
+    m = _ASKED.search(question)
+    return bool(m) and m.group("use") is None and (m.group("aside") is not None
+                                                   or bool(_ALTERNATIVE_VERBS.search(question[:m.start()])))
 
 
 def _quantity(name: str) -> bool:
@@ -61,6 +88,8 @@ def name_rx(name: str) -> re.Pattern:
     # a family name without a version covers its versions ("MobileNet" finds "MobileNetV2", "MobileNet-V3")
     # and a version may carry a size ("MobileNetV2-1.3", "MobileNet-V3-Large")
     versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?:-[\w.]+)?(?![\w-])"] if not re.search(r"\d$", name) else []
+    # and a variant tag after a hyphen names a member of the family ("DeiT-T", "FooNet-Small", "FooRT-LLM")
+    versioned += [rf"(?<![\w-]){re.escape(name)}-(?-i:[A-Z0-9])[\w.]*(?![\w-])"] if _name_like(name) else []
     others = [phrase_rx(a).pattern for a in other_names(name)]
     return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name) + others), re.I)
 
@@ -101,9 +130,10 @@ def spellings(name: str) -> list[str]:
     return [r"(?<![\w-])" + r"[\s_-]?".join(re.escape(p) for p in parts) + r"(?![\w-])"]
 
 
-def members(ctx, name: str, papers: dict) -> dict[str, str]:
+def members(ctx, name: str, papers: dict, any_mention: bool = False) -> dict[str, str]:
     """Paper id -> the sentence comparing it with `name`: a claim whose baseline names it, else an
-    abstract sentence with a comparison word followed, in the same clause, by the name."""
+    abstract sentence with a comparison word followed, in the same clause, by the name; with
+    `any_mention` (agent/qa/baselines.py `any_use`), else the first sentence naming it."""
     from agent.qa.drafting import sentence_with
     from agent.qa.vendors import baseline_covers     # "Volta GPUs" covers a "V100 GPU" baseline
     from core.text import split_sentences
@@ -119,7 +149,10 @@ def members(ctx, name: str, papers: dict) -> dict[str, str]:
     for pid, paper in papers.items():
         if pid in out:
             continue
-        sent = next((s for s in split_sentences(paper.abstract) if stated.search(without_citations(s))), None)
+        sents = split_sentences(paper.abstract)
+        sent = next((s for s in sents if stated.search(without_citations(s))), None)
+        if sent is None and any_mention:
+            sent = next((s for s in [paper.title or ""] + sents if rx.search(s)), None)
         if sent is not None:
             out[pid] = sent
     return out

@@ -54,7 +54,7 @@ def baseline_set(question: str, ctx: QAContext, r: Route, base: str, set_answer)
     from agent.qa import baselines
 
     papers = {s.id: s for s in _all_sources(ctx)}
-    found = baselines.members(ctx, base, papers)
+    found = baselines.members(ctx, base, papers, baselines.any_use(question))
     used = f"baseline={base}"
     ctx.log("claim_baseline", baseline=base)
     lo, hi = baselines.span(question)

@@ -90,7 +90,7 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     only says the subject is merely used ("not papers that merely use X as a tool") makes the
     check `strict`."""
     usage = asks_use(_EXCLUDE.sub(" ; ", question))    # before "use or build on" is cut as free words
-    question, clauses = split_exclusion(question)
+    question, clauses = split_exclusion(without_unwritten_owner(question, index))
     text = _strip(without_frame_verb(question, index), taken)
     groups = _groups(text, index)
     drop_head_noun(groups, question)        # "What efforts ...": the head noun is never the subject
@@ -117,6 +117,17 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
+
+
+# "Anthropic's Claude models": an owner's possessive before a name
+_OWNER = re.compile(r"\b([A-Z][\w&.-]*)'s\s+(?=[A-Z0-9])")
+
+
+def without_unwritten_owner(question: str, index: TermIndex) -> str:
+    """The question without a possessive owner no paper writes: the product name after it is what
+    papers say ("Acme's FooNet" finds the papers on FooNet); an owner papers do write stays a word
+    to meet ("Amdahl's law")."""
+    return _OWNER.sub(lambda m: m.group(0) if index.papers(tuple(stream(m.group(1)))) else "", question)
 
 
 def mark_verb(groups: list[Group], question: str) -> None:
