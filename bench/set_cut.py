@@ -29,7 +29,8 @@ import numpy as np
 
 L2 = 1.0
 MAX_K = 8
-EXTEND_AT = (0.7, 0.8, 0.85, 0.9, 0.95, 0.99, 1.01)     # 1.01: never extend
+EXTEND_AT = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99, 1.01)     # 1.01: never extend
+CUTS = ("rule", "expected", "extend", "add")
 
 
 def complete(ids: list[str], declined: bool, row: dict) -> int:
@@ -105,15 +106,22 @@ def extended(row: dict, probs: dict[str, float], at: float) -> list[str]:
     return row["rule"] + extra[:3]
 
 
+def added(row: dict, probs: dict[str, float], at: float) -> list[str]:
+    """The rule answer of any length and the candidates at `at` or above (at most three more)."""
+    extra = sorted((p for p in probs if p not in row["rule"] and probs[p] >= at), key=lambda p: -probs[p])
+    return row["rule"] + extra[:3]
+
+
 def answer(row: dict, model: tuple, cut: str, at: float = 1.01) -> tuple[list[str], bool]:
-    """The ids listed and whether the answer declines, under `cut` ("rule", "expected", "extend")."""
+    """The ids listed and whether the answer declines, under `cut` ("rule", "expected", "extend", "add")."""
     if cut == "rule" or not row["cands"]:
         return row["rule"], row["declined"]
     probs = probabilities(row, model)
     if cut == "expected":
         kept = expected_cut(probs)
         return (kept, False) if kept else (row["rule"], row["declined"])
-    return (extended(row, probs, at), False) if not row["declined"] else (row["rule"], True)
+    grow = extended if cut == "extend" else added
+    return (grow(row, probs, at), False) if not row["declined"] else (row["rule"], True)
 
 
 def lofo(rows: list[dict], features: tuple[str, ...]) -> dict[str, dict[str, tuple[int, int]]]:
@@ -124,10 +132,17 @@ def lofo(rows: list[dict], features: tuple[str, ...]) -> dict[str, dict[str, tup
     out = {}
     for f in files:
         train = [r for r in rows if r["file"] != f]
-        at = max(EXTEND_AT, key=lambda a: (sum(complete(*answer(r, folds[r["file"]], "extend", a), r) for r in train), a))
         held = [r for r in rows if r["file"] == f]
-        out[f] = {cut: _tally(held, folds[f], cut, at) for cut in ("rule", "expected", "extend")}
+        out[f] = {cut: _tally(held, folds[f], cut, _threshold(train, folds, cut)) for cut in CUTS}
     return out
+
+
+def _threshold(train: list[dict], folds: dict, cut: str) -> float:
+    """The extend/add threshold that completes the most training questions, each scored by the model
+    fitted without its own file (ties: the higher, the less change)."""
+    if cut not in ("extend", "add"):
+        return 1.01
+    return max(EXTEND_AT, key=lambda a: (sum(complete(*answer(r, folds[r["file"]], cut, a), r) for r in train), a))
 
 
 def _tally(rows: list[dict], model: tuple, cut: str, at: float) -> dict[str, tuple[int, int]]:
@@ -136,7 +151,7 @@ def _tally(rows: list[dict], model: tuple, cut: str, at: float) -> dict[str, tup
 
 
 def print_table(table: dict) -> None:
-    cuts = ("rule", "expected", "extend")
+    cuts = CUTS
     print(f"{'file':18} {'kind':13} " + " ".join(f"{c:>9}" for c in cuts))
     for kind in ("set", "unanswerable"):
         for f, t in table.items():
@@ -146,19 +161,26 @@ def print_table(table: dict) -> None:
 
 
 def main() -> None:
+    from agent.qa import set_meaning
     from agent.qa.set_membership import FEATURES
 
-    cache = Path(os.environ.get("PAPERS_HOME") or "/tmp") / "set_membership_rows.json"
-    rows = json.loads(cache.read_text())    # threshold sets have no candidates: a checked number is not cut
+    meaning = "--meaning" in sys.argv     # rows with the per-constraint meaning features (bench/set_meaning.py)
+    name = "set_meaning_rows.json" if meaning else "set_membership_rows.json"
+    rows = json.loads((Path(os.environ.get("PAPERS_HOME") or "/tmp") / name).read_text())
     hold = sys.argv[sys.argv.index("--hold") + 1] if "--hold" in sys.argv else "qa_blind9.jsonl"
     dev = [r for r in rows if r["file"] != hold]
-    print(f"leave-one-file-out over the dev files ({hold} held out):")
-    print_table(lofo(dev, FEATURES))
-    if "--score-held" in sys.argv:
-        model, held = fit_lr(dev, FEATURES), [r for r in rows if r["file"] == hold]
-        at = max(EXTEND_AT, key=lambda a: (sum(complete(*answer(r, model, "extend", a), r) for r in dev), a))
-        print(f"held-out {hold} (fitted on all dev files, extend at {at}):")
-        print_table({hold: {c: _tally(held, model, c, at) for c in ("rule", "expected", "extend")}})
+    feature_sets = {"lexical": FEATURES}
+    if meaning:
+        feature_sets.update({"lexical+meaning": FEATURES + set_meaning.FEATURES,
+                             "rule+meaning": ("rule", "rule_declined", "log_rule_n") + set_meaning.FEATURES})
+    for label, features in feature_sets.items():
+        print(f"{label}: leave-one-file-out over the dev files ({hold} held out):")
+        print_table(lofo(dev, features))
+        if "--score-held" in sys.argv:
+            model, held = fit_lr(dev, features), [r for r in rows if r["file"] == hold]
+            folds = {f: fit_lr([r for r in dev if r["file"] != f], features) for f in {r["file"] for r in dev}}
+            print(f"held-out {hold} (fitted on all dev files):")
+            print_table({hold: {c: _tally(held, model, c, _threshold(dev, folds, c)) for c in CUTS}})
 
 
 if __name__ == "__main__":
