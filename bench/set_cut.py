@@ -30,7 +30,7 @@ import numpy as np
 L2 = 1.0
 MAX_K = 8
 EXTEND_AT = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99, 1.01)     # 1.01: never extend
-CUTS = ("rule", "expected", "extend", "add")
+CUTS = ("rule", "expected", "extend", "add", "best_k")
 
 
 def complete(ids: list[str], declined: bool, row: dict) -> int:
@@ -117,6 +117,10 @@ def answer(row: dict, model: tuple, cut: str, at: float = 1.01) -> tuple[list[st
     if cut == "rule" or not row["cands"]:
         return row["rule"], row["declined"]
     probs = probabilities(row, model)
+    if cut == "best_k":         # hindsight: the best length of the ranked list (an upper bound, not a cut)
+        order = sorted(probs, key=lambda pid: (-probs[pid], pid))
+        k = max(range(1, min(MAX_K, len(order)) + 1), key=lambda n: complete(order[:n], False, row))
+        return (order[:k], False) if complete(order[:k], False, row) else (row["rule"], row["declined"])
     if cut == "expected":
         kept = expected_cut(probs)
         return (kept, False) if kept else (row["rule"], row["declined"])

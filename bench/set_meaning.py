@@ -42,10 +42,22 @@ def add_meaning(rows: list[dict], settings) -> None:
             continue
         q = asked[(row["file"], row["id"])]
         concepts = sc.read(q, index, [c.surface for c in entity_constraints(q)])
-        row["phrases"] = set_meaning.constraint_phrases(concepts)
-        feats = set_meaning.candidate_meaning(concepts, store.get_many(list(row["cands"])), q)
+        row["phrases"] = set_meaning.constraint_phrases(concepts) or [q]
+        papers = store.get_many(list(row["cands"]))
+        feats = set_meaning.candidate_meaning(concepts, papers, q)
+        row["groups"] = _group_scores(row["phrases"], papers)
         for pid, f in row["cands"].items():
-            f.update(feats.get(pid, {"mean_min": 0.0, "mean_subj": 0.0, "mean_rel_min": 0.0}))
+            f.update(feats.get(pid, dict.fromkeys(set_meaning.FEATURES, 0.0)))
+
+
+def _group_scores(phrases: list[str], papers: list) -> dict[str, list[float]]:
+    """Paper id -> each group's best-sentence cosine (kept in the rows to try other combinations)."""
+    from agent.qa import set_meaning
+    from store.embeddings import embed
+
+    alts = [(g, a) for g, phrase in enumerate(phrases) for a in set_meaning.alternatives(phrase)]
+    return set_meaning.group_scores(embed([a for _, a in alts]), [g for g, _ in alts],
+                                    set_meaning.sentence_vectors(papers))
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 
-FEATURES = ("mean_min", "mean_subj", "mean_rel_min")
+FEATURES = ("mean_min", "mean_avg", "mean_subj", "mean_rel_min", "mean_z_min", "mean_z_avg")
 MUST = 0.5          # a qualifier group the question may not require (agent/qa/constraint_words.py) is skipped
 _SENTENCES: dict[str, "object"] = {}     # paper key -> (n_sentences, dim) unit vectors
 
@@ -78,14 +78,20 @@ def group_scores(phrase_vecs, owner: list[int], sent_vecs: dict) -> dict[str, li
 
 
 def features(scores: dict[str, list[float]]) -> dict[str, dict[str, float]]:
-    """Paper id -> FEATURES from the per-group best cosines (no groups: neutral values)."""
+    """Paper id -> FEATURES from the per-group best cosines (no groups: neutral values). The `_rel`
+    and `_z` forms compare a candidate with the question's other candidates, group by group: phrase
+    cosines differ in scale from one phrase to the next."""
+    import numpy as np
+
     if not scores or not next(iter(scores.values())):
-        return {pid: {"mean_min": 0.0, "mean_subj": 0.0, "mean_rel_min": 1.0} for pid in scores}
-    n = len(next(iter(scores.values())))
-    top = [max(s[i] for s in scores.values()) or 1.0 for i in range(n)]
-    return {pid: {"mean_min": min(s), "mean_subj": s[0],
-                  "mean_rel_min": min(v / t if t > 0 else 0.0 for v, t in zip(s, top))}
-            for pid, s in scores.items()}
+        return {pid: dict.fromkeys(FEATURES, 0.0) for pid in scores}
+    ids = list(scores)
+    a = np.array([scores[pid] for pid in ids])
+    rel = a / np.where(a.max(0) > 0, a.max(0), 1.0)
+    z = (a - a.mean(0)) / (a.std(0) + 1e-6)
+    return {pid: {"mean_min": float(a[i].min()), "mean_avg": float(a[i].mean()), "mean_subj": float(a[i, 0]),
+                  "mean_rel_min": float(rel[i].min()), "mean_z_min": float(z[i].min()),
+                  "mean_z_avg": float(z[i].mean())} for i, pid in enumerate(ids)}
 
 
 def candidate_meaning(concepts, papers: list, fallback: str = "", embed=None) -> dict[str, dict[str, float]]:
