@@ -37,3 +37,21 @@ def test_complete_counts_recall_and_precision():
     assert complete(["a", "b", "c", "d", "e"], False, row) == 0
     assert complete(["a", "b"], False, row) == 0
     assert complete([], True, {"kind": "unanswerable", "answers": []}) == 1
+
+
+def test_added_grows_an_answer_of_any_length_by_at_most_three():
+    from bench.set_cut import added
+
+    probs = {"x": 0.99, "y": 0.92, "z": 0.4, "u": 0.95, "v": 0.97, "w": 0.96}
+    assert added({"rule": ["x", "z"]}, probs, 0.9) == ["x", "z", "v", "w", "u"]
+
+
+def test_best_k_is_the_hindsight_length_of_the_ranked_list():
+    from bench.set_cut import answer
+
+    row = {"kind": "set", "answers": ["a", "b"], "rule": ["a"], "declined": False,
+           "cands": {"a": {"s": 3.0}, "b": {"s": 2.0}, "c": {"s": 1.0}}}
+    import numpy as np
+
+    model = (("s",), np.array([0.0]), np.array([1.0]), np.array([0.0, 1.0]))
+    assert answer(row, model, "best_k") == (["a", "b"], False)
