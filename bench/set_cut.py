@@ -31,8 +31,9 @@ the rule path missed vs other non-rule candidates): sent_rel 0.908 / 0.869, bm25
 weakest-group meaning cosine 0.803 / 0.741, its pool-relative form 0.822 / 0.775, mean over groups
 0.834 / 0.808; sent_rel + 0.1 * z-scored mean 0.929 / 0.890: the meaning check is weaker than the
 lexical features alone but adds to them. Not shipped in round 7: the gain is +2 (ten files) to +6
-(eleven) with one loss, and at ask time it embeds every candidate's sentences (~40 papers, ~300
-sentences, well over the 100 ms warm budget unless sentence vectors are stored at index time).
+(eleven) with one loss, and at ask time it embeds every candidate's sentences: 20-39 candidates took
+2.9-6.9 s wall per question with an empty sentence cache (one thread, shared machine), against a 100 ms
+warm ask budget; it needs sentence vectors stored at index time (store/) before it can ship.
 Earlier (rows at abcc40b): rule 89 / expected 78 / extend 89 of 164; qa_blind9 2 / 4 / 2 of 28.
 """
 
