@@ -8,9 +8,13 @@ agent/qa/set_concepts.py reads them), each group's phrase and each sentence of t
 included) are embedded with the store's MiniLM, and a group's evidence is its best sentence's cosine.
 The weakest group decides: a member must say every constraint somewhere.
 
-Features (FEATURES): `mean_min` the weakest group's best cosine; `mean_subj` the subject's;
-`mean_rel_min` each group's cosine relative to the best candidate's for that group, weakest group.
-Sentence vectors are cached per paper id and abstract text (in memory; the bench also keeps them on disk).
+Features (FEATURES): `mean_min` / `mean_avg` the weakest group's / the groups' mean best cosine;
+`mean_subj` the subject's; `mean_rel_min` each group's cosine relative to the best candidate's for that
+group, weakest group; `mean_z_min` / `mean_z_avg` each group's cosine z-scored over the candidates,
+weakest / mean. Sentence vectors are cached in memory per paper id and text.
+
+Not wired into `ask` yet: bench/set_cut.py --meaning has the leave-one-file-out figures (a small gain)
+and the cost (seconds per question while the sentences are embedded at ask time).
 """
 
 from __future__ import annotations
