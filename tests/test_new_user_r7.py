@@ -117,3 +117,12 @@ def test_a_figure_follow_up_about_one_paper_states_the_sentence_with_the_figure(
     assert answer.citations[0].id == first.citations[0].id and not answer.insufficient
     assert "1.4x higher throughput" in answer.answer.split("[1]")[1], answer.answer
     assert "Recent innovations" not in answer.answer
+
+
+def test_stats_of_an_empty_home_says_why_the_tables_are_empty_and_where_it_looked(cli, papers_home):
+    result = cli("stats", "--json")
+    assert result.exit_code == 0 and '"papers": 0' in result.stdout   # machine output unchanged
+    assert f"note: the store at {papers_home} has no papers yet" in result.stderr
+    assert "hint: run `papers ingest PATH` first" in result.stderr
+    assert cli("ingest", str(DATA / "papers.csv"), "--no-index").exit_code == 0
+    assert "no papers yet" not in cli("stats").stderr
