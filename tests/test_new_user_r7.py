@@ -126,3 +126,15 @@ def test_stats_of_an_empty_home_says_why_the_tables_are_empty_and_where_it_looke
     assert "hint: run `papers ingest PATH` first" in result.stderr
     assert cli("ingest", str(DATA / "papers.csv"), "--no-index").exit_code == 0
     assert "no papers yet" not in cli("stats").stderr
+
+
+def test_claims_shows_evidence_latex_as_the_terminal_reads_it_and_json_keeps_it_verbatim(cli, monkeypatch):
+    import json
+
+    monkeypatch.setenv("COLUMNS", "250")
+    text = r"Our tiling kernel runs 3.1$\times$ faster than cuBLAS on one RTX 4090."
+    shown = cli("claims", "--text", text)
+    assert shown.exit_code == 0 and '"Our tiling kernel runs 3.1× faster than cuBLAS' in shown.stdout, shown.stdout
+    assert "$\\times$" not in shown.stdout
+    evidence = json.loads(cli("claims", "--text", text, "--json").stdout)["speedups"][0]["evidence"]
+    assert "3.1$\\times$ faster" in evidence
