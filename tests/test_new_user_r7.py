@@ -138,3 +138,14 @@ def test_claims_shows_evidence_latex_as_the_terminal_reads_it_and_json_keeps_it_
     assert "$\\times$" not in shown.stdout
     evidence = json.loads(cli("claims", "--text", text, "--json").stdout)["speedups"][0]["evidence"]
     assert "3.1$\\times$ faster" in evidence
+
+
+def test_an_unknown_filter_value_written_out_in_words_hints_the_acronym_the_store_uses():
+    """Spelling similarity cannot relate "Quantum circuit routing" to `qcr`; initials can, both ways."""
+    from store.filters import acronym_matches
+
+    known = ["qcr", "quantum-error-correction", "routing", "q"]
+    assert acronym_matches("Quantum circuit routing", known) == ["qcr"]
+    assert acronym_matches("Quantum Circuit Routing methods", known) == ["qcr"]   # a trailing generic word
+    assert acronym_matches("QECs", known) == ["quantum-error-correction"]
+    assert acronym_matches("routing", known) == [] and acronym_matches("Quiet rooms", known) == []
