@@ -131,15 +131,36 @@ def _build(**overrides: Any) -> Settings:
         errors = exc.errors()
         unknown = [e for e in errors if tuple(e.get("loc", ())) == ("engine",)]
         if unknown:
-            raise UsageError(f"unknown engine {unknown[0].get('input')!r}",
+            raise UsageError(f"unknown engine {unknown[0].get('input')!r}{_origin('engine', path)}",
                              hint=f"choose one of: {', '.join(EngineName.__args__)}") from None
         err = errors[0]
-        name = "PAPERS_" + str(err["loc"][0]).upper() if err.get("loc") else "a setting"
+        key = str(err["loc"][0]) if err.get("loc") else ""
+        if key and _from_file(key, path):   # name the file and key the user wrote, not an env var they never set
+            raise ConfigError(f"invalid {key} = {err.get('input')!r} in {path}: {err['msg']}",
+                              hint=f"fix or remove {key!r} in {path}") from None
+        name = "PAPERS_" + key.upper() if key else "a setting"
         raise ConfigError(f"invalid {name}={err.get('input')!r}: {err['msg']}",
                           hint=f"fix or unset {name} (environment or papers.toml)") from None
     if path is not None:
         _check_keys(path)
     return settings
+
+
+def _from_file(key: str, path: Path | None) -> bool:
+    """Whether a setting's value came from papers.toml: the environment wins when it is set (non-empty)."""
+    import tomllib
+
+    if path is None or os.environ.get("PAPERS_" + key.upper(), "").strip():
+        return False
+    try:
+        with path.open("rb") as fh:
+            return key in tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def _origin(key: str, path: Path | None) -> str:
+    return f" (from {path})" if _from_file(key, path) else ""
 
 
 def _check_keys(path: Path) -> None:

@@ -100,11 +100,31 @@ def _unknown_value(name: str, value: str, known: list[str], *, substring: bool) 
     if not known:
         return EmptyReason(f"no {name.replace('_', ' ')} has been extracted from any paper", "")
     by_norm = {_norm(k): k for k in known}
-    close = difflib.get_close_matches(wanted, list(by_norm), n=4, cutoff=0.5)
+    close = [_norm(k) for k in acronym_matches(value, known)]
+    close += [n for n in difflib.get_close_matches(wanted, list(by_norm), n=4, cutoff=0.5) if n not in close]
     close += [n for n in by_norm if n not in close and (wanted in n or n in wanted)][: 4 - len(close)]
     names = [by_norm[n] for n in close] or sorted(known)[:6]
     label = "closest known values" if close else "known values include"
     return EmptyReason(f"no paper has {flag} {value!r}", f"{label}: {', '.join(names)}")
+
+
+def acronym_matches(value: str, known: list[str]) -> list[str]:
+    """Known values that are the acronym of the words given ("Graph neural networks" -> gnn) or whose
+    words the given acronym abbreviates (moe -> "mixture-of-experts"): spelling similarity misses both."""
+    def initials(text: str) -> str:
+        return "".join(w[0] for w in re.findall(r"[a-z0-9]+", text.lower()))
+
+    def bare(text: str) -> str:
+        return _norm(text).removesuffix("s")
+
+    out = []
+    for k in known:
+        words_k, words_v = re.findall(r"[a-z0-9]+", k.lower()), re.findall(r"[a-z0-9]+", value.lower())
+        # a trailing generic word ("Mixture of Experts models") lengthens the initials: a prefix counts
+        if (len(words_v) > 1 and len(words_k) == 1 and len(bare(k)) > 1 and initials(value).startswith(bare(k))) or \
+                (len(words_k) > 1 and len(words_v) == 1 and bare(value) == initials(k)):
+            out.append(k)
+    return out
 
 
 def _norm(text: str) -> str:

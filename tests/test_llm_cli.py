@@ -130,7 +130,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_rows(fake_openai, papers_home, 
         _, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
-    assert proc.returncode == 1 and "stopped: interrupted" in err and "Traceback" not in err
+    # 130 as for ingest/reindex (round 7: it was 1, and no line said how to resume)
+    assert proc.returncode == 130 and "stopped: interrupted" in err and "Traceback" not in err
+    assert f"-o {out} --resume" in err
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert 4 <= len(records) < 40 and len({r["id"] for r in records}) == len(records)
 

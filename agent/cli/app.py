@@ -27,7 +27,8 @@ def _help_hint(ctx) -> str:
 
 def _usage_error(exc) -> None:
     """Argument errors as the same `error:`/`hint:` lines as every other error (exit 2)."""
-    typer.echo(f"error: {exc.format_message()}", err=True)
+    # typer validates through pydantic, which prefixes a validator's own message with "Value error, "
+    typer.echo(f"error: {exc.format_message().replace('Value error, ', '')}", err=True)
     typer.echo(f"hint: {_help_hint(getattr(exc, 'ctx', None))}", err=True)
     raise typer.Exit(2)
 
@@ -38,7 +39,7 @@ _RESUME_HINTS = {
     "ingest": "run the same command again: stored papers are kept and only what is missing (records, "
               "embeddings) is done",
     "reindex": "run `papers reindex` again; `papers doctor` says what the index holds meanwhile",
-    "extract": "run the same command again (with -o FILE, add --resume): papers already extracted are skipped",
+    "extract": "run the same command again; with -o FILE, add --resume to skip the rows the file already holds",
 }
 # Commands that store or write as they go: an interrupt keeps what they finished. The others only
 # read, and "finished work was kept" would promise something that does not exist.

@@ -212,8 +212,7 @@ def parse_filter(args: list[str], current=None):
     for arg in args:
         m = re.fullmatch(r"([a-z_]+)\s*(>=|<=|>|<|=)\s*(.+)", arg.strip(), re.I)
         if not m or m.group(1).lower() not in FILTER_KEYS:
-            raise UsageError(f"cannot read filter {arg!r}",
-                             hint="use key=value with keys " + ", ".join(sorted(set(FILTER_KEYS.values()))))
+            raise UsageError(f"cannot read filter {arg!r}", hint=_filter_hint(m.group(1) if m else ""))
         key, op, value = FILTER_KEYS[m.group(1).lower()], m.group(2), m.group(3).strip()
         if key == "year":
             values[key] = value if op == "=" else f"{op}{value}"
@@ -227,6 +226,16 @@ def parse_filter(args: list[str], current=None):
         else:
             values[key] = value
     return replace(current or PaperFilter(), **values)
+
+
+def _filter_hint(key: str) -> str:
+    """The known keys, led by the one a misspelt key ("yaer") was probably meant to be."""
+    import difflib
+
+    known = sorted(set(FILTER_KEYS.values()))
+    close = difflib.get_close_matches(key.lower(), list(FILTER_KEYS), n=1) if key else []
+    return ((f"did you mean {FILTER_KEYS[close[0]]!r}? " if close else "")
+            + "use key=value with keys " + ", ".join(known))
 
 
 def describe_filter(flt) -> str:

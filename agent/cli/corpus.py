@@ -175,6 +175,12 @@ def stats(as_json: bool = JSON):
     from agent.corpus import open_store
 
     data = open_store().stats()
+    if not data.papers:   # empty tables alone do not say why, nor where the store was looked for
+        from core.errors import EmptyStoreError
+        from core.settings import get_settings
+
+        empty = EmptyStoreError(get_settings().home)
+        typer.echo(f"note: {empty.message.removeprefix('the store: ')}\nhint: {empty.hint}", err=True)
     if as_json:
         return print_json(data.model_dump())
     out = console()

@@ -64,11 +64,24 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
         from agent.cli.output import usage_line
 
         typer.echo(usage_line(eng.usage()), err=True)
+    if report.stopped == "interrupted":   # Ctrl-C: the batch kept its finished rows; say how to go on
+        typer.echo(f"hint: {_resume_hint(output, input_path, use_all, force)}", err=True)
+        raise typer.Exit(130)
     if report.failures or report.stopped:
         raise typer.Exit(1)
     if report.done == 0 and report.skipped == 0:
         typer.echo("error: nothing was extracted", err=True)
         raise typer.Exit(1)
+
+
+def _resume_hint(output: Optional[Path], input_path: Optional[Path], use_all: bool, force: bool) -> str:
+    """The command that continues an interrupted batch: only an -o file records what is done."""
+    source = "--all" if use_all else f"--input {input_path}"
+    if output is not None:
+        return (f"finished rows are in {output}; continue with `papers extract {source} -o {output} --resume`"
+                + (" (without --force)" if force else ""))
+    return ("finished papers are saved in the store (`papers export` writes them); to make a run resumable, "
+            f"give it a file: `papers extract {source} -o out.jsonl`, then add --resume after an interrupt")
 
 
 def _dry_run(eng, input_path, use_all) -> None:

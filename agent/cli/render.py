@@ -65,16 +65,18 @@ def extraction_text(ext: "Extraction | Claims", paper=None):
     `paper` (`papers claims ID`), a first line says which paper the claims are of."""
     from rich.text import Text
 
+    from agent.qa.text import display   # the terminal shows "2.8×" as `ask` does; --json keeps the verbatim quote
+
     tldr, topics, engine = (getattr(ext, name, None) for name in ("tldr", "topics", "engine"))
     out = Text("\n")
     if paper is not None:
         out = Text(visible_text(paper.title) or "(untitled)", style="bold").append(f"  {paper.id}\n", style="cyan")
     if tldr:
-        out.append("TL;DR: ", style="bold green").append(tldr + "\n")
+        out.append("TL;DR: ", style="bold green").append(display(tldr) + "\n")
     for s in ext.speedups:
         base = f" vs {s.baseline}" if s.baseline else ""
         out.append("  • ", style="dim").append(f"{s.value:g}{s.unit} {claim_phrase(s.metric, s.direction, s.qualifier)}{base}",
-                                                style="yellow").append(f'  "{s.evidence}"\n', style="dim")
+                                                style="yellow").append(f'  "{display(s.evidence)}"\n', style="dim")
     if ext.datasets:
         out.append("datasets: ", style="bold").append(", ".join(ext.datasets) + "\n")
     if ext.hardware:

@@ -141,6 +141,8 @@ def _describe_or_closest(question: str, ctx: QAContext, src: Source, r: Route) -
     ext = paper_extraction(ctx, src.id)
     missing = unmet(question_constraints(question), paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
     missing += asked_entity.unmet(question, ext) + unwritten_names(question, src, [m.surface for m in missing])
+    if not missing and (r.kind == "numeric" or _ASKS_FIGURE.search(question)):   # "how much faster is it?":
+        return _answer_from(question, ctx, r, src, [src])   # as a look-up: the figure, the sentence stating it
     if not missing:
         return _describe(question, ctx, src, r)
     ev = Evidence({}, named=True, notes=["a follow-up about one paper of the previous answer"])

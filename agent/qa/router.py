@@ -108,7 +108,7 @@ class Route:
     head: str | None = None                # the question's head noun ("entries", "thesis"): framing, no constraint
 
     def describe(self) -> str:
-        parts = list(self.entities) + [f"{f.kind}={f.value}" for f in self.facets]
+        parts = [_shown_entity(e) for e in self.entities] + [f"{f.kind}={f.value}" for f in self.facets]
         if self.year:
             parts.append(f"year{self.year if self.year[0] in '<>' else '=' + self.year}")
         if self.metric:
@@ -116,6 +116,16 @@ class Route:
         if self.qualifiers:
             parts.append("text has: " + " + ".join(self.qualifiers))
         return ", ".join(parts + ([" / ".join(self.phrases)] if self.phrases and not self.facets and not self.entities else []))
+
+
+# A named entity's value carries its matching level ("vendor:family:Jetson", "family:LLaMA 13B"); the
+# level decides what matches, the user reads only the name they asked about.
+_LEVEL_PREFIX = re.compile(r"(?<==)(?:vendor:)?(?:family:)?")
+
+
+def _shown_entity(entity: str) -> str:
+    """'hardware=vendor:family:Jetson' -> 'hardware=Jetson' for the printed filter line."""
+    return _LEVEL_PREFIX.sub("", entity, count=1)
 
 
 @dataclass
