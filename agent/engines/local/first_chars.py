@@ -88,8 +88,9 @@ def _case_variants(chars: set[str], flags: int) -> set[str]:
     return out
 
 
-def _top_level_alternatives(pattern: str, flags: int) -> list[str] | None:
-    """The pattern's top-level alternatives as source text, or None if it is no plain `a|b|...`."""
+def _top_level_alternatives(pattern: str) -> list[str] | None:
+    """The pattern's top-level alternatives as source text, or None unless its parentheses balance
+    without ever closing more than they opened (so a `(` at the start closes only at the end)."""
     parts, depth, start, i, in_class = [], 0, 0, 0, False
     while i < len(pattern):
         c = pattern[i]
@@ -104,6 +105,8 @@ def _top_level_alternatives(pattern: str, flags: int) -> list[str] | None:
             depth += 1
         elif c == ")":
             depth -= 1
+            if depth < 0:
+                return None
         elif c == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
@@ -115,52 +118,25 @@ def _top_level_alternatives(pattern: str, flags: int) -> list[str] | None:
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>(.*)\)", re.S)
 
 
-def _pieces(alternative: str, flags: int) -> tuple[str, str, list[str]] | None:
+def _pieces(alternative: str) -> tuple[str, str, list[str]]:
     """("(?P<name>", ")", its inner alternatives) for an alternative that is one named group around
     an alternation, else ("", "", [the alternative])."""
     whole = _NAMED_GROUP.fullmatch(alternative)
-    if whole and _top_level_alternatives(whole.group(2), flags) is not None \
-            and _closes_at_end(alternative):
-        return f"(?P<{whole.group(1)}>", ")", _top_level_alternatives(whole.group(2), flags) or []
+    inner = _top_level_alternatives(whole.group(2)) if whole else None
+    if whole and inner is not None:
+        return f"(?P<{whole.group(1)}>", ")", inner
     return "", "", [alternative]
-
-
-def _closes_at_end(alternative: str) -> bool:
-    """Whether the group opened at the start closes only at the very end."""
-    inner = alternative[1:-1]
-    return _top_level_alternatives(inner, 0) is not None and _balanced_prefixes(inner)
-
-
-def _balanced_prefixes(text: str) -> bool:
-    depth, i, in_class = 0, 0, False
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]" or text[i - 1] == "[" or text[i - 2:i] == "[^"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        i += 1
-    return depth == 0
 
 
 def dispatch_by_first_char(pattern: re.Pattern[str]) -> Callable[[str, int], re.Match[str] | None]:
     """`match(text, pos)` equivalent to pattern.match(text, pos), for a pattern whose every match
     consumes at least one character (an empty match would start with no character to dispatch on)."""
-    alternatives = _top_level_alternatives(pattern.pattern, pattern.flags)
+    alternatives = _top_level_alternatives(pattern.pattern)
     if alternatives is None:
         return pattern.match
     groups = []  # (open, close, [(inner alternative, its first characters or _ANY)])
     for alternative in alternatives:
-        opening, closing, inner = _pieces(alternative, pattern.flags)
+        opening, closing, inner = _pieces(alternative)
         heads = []
         for piece in inner:
             head, nullable = _first(list(sre_parse.parse(piece, pattern.flags)))
