@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from agent.engines.local.first_chars import dispatch_by_first_char
 from agent.engines.local.case_folding import folded
 from agent.screening import folds_nothing_to_ascii
 
@@ -55,6 +56,8 @@ class Lexicon:
         # the same word the earlier rule wins ("tail latency" over "latency").
         self.cues = _compile("|".join([f"(?P<m{rank}>{p})" for rank, (_, p) in enumerate(metrics)]
                                       + [f"(?P<quality>{raw['quality']})", f"(?P<proxy>{raw['proxy']})"]))
+        # ... tried at each token start: only the alternatives that can start with its first character
+        self.match_cue = dispatch_by_first_char(self.cues)
         self.directions = _compile("|".join(f"(?P<{kind}>{raw[kind]})"
                                             for kind in ("faster", "reduction", "increase", "rise")))
 
@@ -126,7 +129,7 @@ def _cues(phrase: str) -> tuple[Cue, ...]:
     for token in _TOKEN_START_RE.finditer(phrase):
         if token.start() < covered:
             continue
-        m = lex.cues.match(phrase, token.start())
+        m = lex.match_cue(phrase, token.start())
         if m is None or _DESCRIPTOR_SUFFIX_RE.match(phrase, m.end()):
             continue
         covered = m.end()
