@@ -70,18 +70,9 @@ def fit_lr(rows: list[dict], features: tuple[str, ...]) -> tuple:
                   for f in r["cands"].values()])
     y = np.array([float(pid in r["answers"]) for r in rows if r["answers"] or r["kind"] != "set"
                   for pid in r["cands"]])
-    mean, scale = X.mean(0), X.std(0)
-    scale[scale == 0] = 1.0
-    Z = np.hstack([np.ones((len(X), 1)), (X - mean) / scale])
-    w, reg = np.zeros(Z.shape[1]), np.full(Z.shape[1], L2)
-    reg[0] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(Z @ w, -30, 30)))
-        step = np.linalg.solve((Z * (p * (1 - p))[:, None]).T @ Z + np.diag(reg + 1e-9), Z.T @ (p - y) + reg * w)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return features, mean, scale, w
+    from bench.set_membership_alt import newton_logistic
+
+    return (features, *newton_logistic(X, y, L2))
 
 
 def probabilities(row: dict, model: tuple) -> dict[str, float]:

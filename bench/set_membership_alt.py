@@ -79,7 +79,12 @@ def add_fit(rows: list[dict], l2: float = 1.0):
         for pid, v in add_features(row).items():
             X.append(v)
             y.append(1.0 if pid in row["answers"] else 0.0)
-    X, y = np.array(X), np.array(y)
+    return newton_logistic(np.array(X), np.array(y), l2)
+
+
+def newton_logistic(X, y, l2: float):
+    """L2 logistic regression on standardised features by Newton steps from zero (deterministic, no
+    seed); the intercept is not penalised. Returns (mean, scale, weights with the intercept first)."""
     mean, scale = X.mean(0), X.std(0)
     scale[scale == 0] = 1.0
     Z = np.hstack([np.ones((len(X), 1)), (X - mean) / scale])
