@@ -6,6 +6,8 @@ into a "golden" home, which each test copies, so most tests embed nothing at all
 
 from __future__ import annotations
 
+import gc
+
 import json
 import shutil
 import subprocess
@@ -101,6 +103,9 @@ def golden(tmp_path_factory, model):
     write_jsonl(src / "b.jsonl", PAPERS_B)
     report = ingest([src], make_settings(root / "home"))
     close_all()
+    # Close the ingest's SQLite connection now: collected later, mid-copytree in a test, it deletes
+    # its -wal/-shm files under the copy (seen once in CI as a shutil.Error).
+    gc.collect()
     return root, report.index
 
 
