@@ -63,6 +63,11 @@ def _close_index() -> None:
     except ModuleNotFoundError:
         return
     close_all()
+    # SQLite connections held in reference cycles close (and delete their WAL files) at the next GC;
+    # collect now so that never happens while a test copies the template.
+    import gc
+
+    gc.collect()
 
 
 def template_home() -> Path:

@@ -53,6 +53,9 @@ def build_extracted_corpus(root, papers) -> "Path":
     ingest([src], settings)
     extract_batch(LocalEngine(use_embeddings=False), input_path=None, use_all=True, output=None, settings=settings)
     close_all()
+    import gc
+
+    gc.collect()    # close cycle-held SQLite connections now, not mid-copy in a test (their WAL would vanish)
     return root / "home"
 
 
