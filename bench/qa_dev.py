@@ -1,6 +1,6 @@
 """Score `ask` on the tuning files: qa.jsonl (in-sample), qa_dev.jsonl (dev) and the blind files of
 earlier rounds that are dev material now (qa_blind.jsonl, qa_blind2.jsonl, qa_blind3.jsonl,
-qa_blind4.jsonl … qa_blind8.jsonl); never the current
+qa_blind4.jsonl … qa_blind10.jsonl); never the current
 blind file.
 
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --build   # ingest + extract the seeds once
@@ -8,6 +8,7 @@ blind file.
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --kind set -v   # only one kind of question
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --file qa_blind6.jsonl --quiet   # one file, figures only
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --path bench/probes/qa_list_probe7.jsonl -v   # any file
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --skip qa_blind10.jsonl   # hold one file out
 
 Uses the scoring functions of evals/qa_suite.py on an existing store, so tuning loops do not rebuild
 the store each time (`papers eval --suite qa` does, and also scores the blind files).
@@ -24,7 +25,8 @@ TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.j
                 ("qa_blind2.jsonl", "dev_was_blind2"), ("qa_blind3.jsonl", "dev_was_blind3"),
                 ("qa_blind4.jsonl", "dev_was_blind4"), ("qa_blind5.jsonl", "dev_was_blind5"),
                 ("qa_blind6.jsonl", "dev_was_blind6"), ("qa_blind7.jsonl", "dev_was_blind7"),
-                ("qa_blind8.jsonl", "dev_was_blind8"), ("qa_blind9.jsonl", "dev_was_blind9"))
+                ("qa_blind8.jsonl", "dev_was_blind8"), ("qa_blind9.jsonl", "dev_was_blind9"),
+                ("qa_blind10.jsonl", "dev_was_blind10"))
 
 
 def build(settings) -> None:
@@ -37,7 +39,7 @@ def build(settings) -> None:
 
 
 def score(settings, verbose: bool = False, kind: str | None = None, only: str | None = None,
-          quiet: bool = False, path: str | None = None) -> dict:
+          quiet: bool = False, path: str | None = None, skip: tuple[str, ...] = ()) -> dict:
     from agent.corpus import open_store
     from agent.qa import ask
     from evals.corpus_env import EvalCorpus
@@ -48,7 +50,7 @@ def score(settings, verbose: bool = False, kind: str | None = None, only: str | 
     out = {}
     files = ((path, "probe"),) if path else TUNING_FILES
     for file, role in files:
-        if only and file != only:
+        if (only and file != only) or file in skip:
             continue
         rows = []
         for line in (Path(path) if path else ROOT / "evals" / "fixtures" / file).read_text().splitlines():
@@ -87,7 +89,10 @@ def main() -> None:
     kind = sys.argv[sys.argv.index("--kind") + 1] if "--kind" in sys.argv else None
     only = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else None
     path = sys.argv[sys.argv.index("--path") + 1] if "--path" in sys.argv else None
-    score(settings, verbose="-v" in sys.argv, kind=kind, only=only, quiet="--quiet" in sys.argv, path=path)
+    # `--skip F` keeps a held-out file out of a tuning loop (scored once, at the end, with `--file F`)
+    skip = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--skip")
+    score(settings, verbose="-v" in sys.argv, kind=kind, only=only, quiet="--quiet" in sys.argv, path=path,
+          skip=skip)
 
 
 if __name__ == "__main__":
