@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from agent.engines.local import speedup_blocks as blocks
 from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_model
+from agent.engines.local import speedup_pairing as pairing
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local import speedup_shapes as shapes
 from agent.engines.local.case_folding import folded, search_folded
@@ -123,7 +124,7 @@ class _Sentence:
 def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[Group]) -> list[Claim]:
     sentence = _Sentence(text, masked, start, end, search_folded(rules.lexicon().finding, text, start, end),
                          _AVERAGED_SENTENCE_RE.match(text, start, end) is not None)
-    groups = coordinate(text, units)
+    groups = pairing.split_paired_lists(text, coordinate(text, units))
     comparators = SentenceComparators(text, find_comparators(text, masked, start, end))
     claims: list[Claim] = []
     for i, group in enumerate(groups):
@@ -136,6 +137,7 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
         if claim.comparator and claim.comparator.start > group.end:
             claim.evidence_end = max(claim.evidence_end, claim.comparator.np_end)
         claims.append(claim)
+    pairing.share_qualifier(text, claims)
     coordination.share_heads(masked, claims)
     coordination.share_quality_heads(masked, claims)
     coordination.parallel_heads(masked, claims)
