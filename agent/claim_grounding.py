@@ -6,6 +6,9 @@ verbatim substring of the abstract and contains, as written, a number that reads
 value with the item's unit, and the value is plausible and not taken from instruction-like text
 (agent.screening) ("5,000x" for 5000 x, "$10^4\\times$" for 10000 x, "an order of
 magnitude" for 10 x, the bare "1.12" of "1.12-1.63x" for 1.12 x).
+
+`settle_speedup` is the one gate both engines call: it first makes the item's metric and direction
+agree (agent.claim_consistency: no "energy/faster", no "speedup/reduction"), then grounds it.
 """
 
 from __future__ import annotations
@@ -13,8 +16,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from core.models import Speedup
+from agent.claim_consistency import reconcile
 from agent.numbers import quantity_mentions, same_value
 from agent.screening import implausible, in_suspicious_text
+
+
+def settle_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> tuple[Speedup, str | None]:
+    """`item` with a metric/direction pair the convention allows, and None when it is grounded in
+    `abstract` (else a one-line reason, as check_speedup)."""
+    item = reconcile(abstract, item)
+    return item, check_speedup(abstract, item, at=at)
 
 
 def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str | None:

@@ -146,7 +146,7 @@ def repair_evidence(abstract: str, evidence: str) -> str | None:
 
 
 def check_speedups(abstract: str, items: list, out) -> None:
-    from agent.claim_grounding import check_speedup
+    from agent.claim_grounding import settle_speedup
 
     kept: list[Speedup] = []
     for i, raw in enumerate(items):
@@ -156,7 +156,7 @@ def check_speedups(abstract: str, items: list, out) -> None:
             fixed = repair_evidence(abstract, speedup.evidence)
             if fixed is not None and fixed != speedup.evidence:
                 speedup = speedup.model_copy(update={"evidence": fixed})
-            reason = check_speedup(abstract, speedup)
+            speedup, reason = settle_speedup(abstract, speedup)  # pair made consistent, then grounded
             if reason is None:
                 if speedup not in kept:
                     kept.append(speedup)

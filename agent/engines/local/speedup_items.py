@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.claim_grounding import check_speedup
+from agent.claim_grounding import settle_speedup
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local.speedup_baselines import Comparator, distribute
 from agent.engines.local.speedup_segments import Group
@@ -96,17 +96,20 @@ def _evidence_span(text: str, claim: Claim) -> tuple[int, int]:
 def _merge_restated(text: str, items: list[tuple[Speedup, int]]) -> list[Speedup]:
     """§1.2: a claim restated later (same value, unit, metric, direction, qualifier) is one item;
     the first mention is kept and takes the baseline of a restatement if it had none."""
-    kept: list[tuple[Speedup, int]] = []
+    kept: list[tuple[Speedup, bool]] = []
     by_key: dict[tuple[object, ...], list[int]] = {}
     for item, start in items:
+        # the gate every engine's items pass (metric/direction agreement, then grounding), before
+        # merging: a re-read pair may make two items one claim
+        item, reason = settle_speedup(text, item, at=start)
         key = (item.value, item.unit, item.metric, item.direction, item.qualifier)
         twin = next((i for i in by_key.get(key, []) if _restates(kept[i][0], item)), None)
         if twin is None:
             by_key.setdefault(key, []).append(len(kept))
-            kept.append((item, start))
+            kept.append((item, reason is None))
         elif kept[twin][0].baseline is None and item.baseline is not None:
             kept[twin] = (kept[twin][0].model_copy(update={"baseline": item.baseline}), kept[twin][1])
-    return [item for item, start in kept if check_speedup(text, item, at=start) is None]
+    return [item for item, grounded in kept if grounded]
 
 
 def _restates(a: Speedup, b: Speedup) -> bool:

@@ -1,0 +1,85 @@
+"""Metric/direction consistency of a speedup item (LABELLING §1.3), for every engine.
+
+The convention fixes which directions each metric can take: `faster` is speed wording, so only a
+quantity that a speed-up shortens or raises can carry it (a speedup, a time, a throughput, a
+communication); energy, memory, compute, model size, storage, tokens, cost and batch size are never
+"faster". A `speedup` is always `faster` (a measured slowdown is read as the quantity it slowed).
+A slowdown ("a 3.2x slowdown", speedup/reduction) is a time that rose: latency/increase.
+An item outside the table (the rules took a neighbour's speed word, a model wrote "energy/faster")
+is re-read from its own evidence: the number's head noun and its comparison word decide, as they
+would for a fresh claim; only when the phrase names nothing usable does the metric keep its label
+and take the direction its polarity gives (more-is-better quantities increase, costs reduce).
+
+agent.claim_grounding calls `reconcile` for the items of both engines before grounding them.
+"""
+
+from __future__ import annotations
+
+from core.models import Speedup
+
+_TIMED = frozenset({"faster", "reduction", "increase"})
+_AMOUNT = frozenset({"reduction", "increase"})
+ALLOWED: dict[str, frozenset[str]] = {
+    "speedup": frozenset({"faster"}),
+    "latency": _TIMED, "tail latency": _TIMED, "training time": _TIMED, "search cost": _TIMED,
+    "communication": _TIMED, "throughput": _TIMED,
+    "energy": _AMOUNT, "memory": _AMOUNT, "batch size": _AMOUNT, "compute": _AMOUNT, "model size": _AMOUNT,
+    "storage": _AMOUNT, "tokens": _AMOUNT, "cost": _AMOUNT,
+}
+_BENEFIT_METRICS = frozenset({"throughput", "batch size"})
+
+
+def consistent(metric: str, direction: str) -> bool:
+    """Whether the convention allows `direction` for `metric` (unknown metrics: any direction)."""
+    allowed = ALLOWED.get(metric)
+    return allowed is None or direction in allowed
+
+
+def reconcile(abstract: str, item: Speedup) -> Speedup:
+    """`item` itself when its metric and direction agree; else the pair re-read from its evidence."""
+    if consistent(item.metric, item.direction):
+        return item
+    metric, direction = rederive(item.evidence, item.value, item.unit, item.metric)
+    return item.model_copy(update={"metric": metric, "direction": direction})
+
+
+def rederive(evidence: str, value: float, unit: str, metric: str) -> tuple[str, str]:
+    """(metric, direction) from the words around the number in `evidence`: its head noun's quantity
+    and its comparison word, resolved by the quantity's polarity; a pair the table allows."""
+    from agent.engines.local import speedup_rules as rules
+
+    before, after = _own_phrase(evidence, value, unit)
+    reading = rules.read_after(after)
+    if not reading.metric:
+        reading = rules.read_before(before)
+    word = rules.direction_word(after, before)
+    if word == "reduction" and (reading.metric in (None, "speedup")) \
+            and rules.lexicon().slowdown.search(before + " " + after):
+        # "a 3.2x slowdown" is speed phrasing of the other sign: the run takes longer
+        return "latency", "increase"
+    named = reading.metric if reading.metric and not reading.blocked else None
+    benefit = reading.benefit if named else rules.lexicon().benefit.search(before + " " + after) is not None
+    for candidate in ((named or metric), metric):
+        direction = rules.resolve_direction(word, candidate, benefit)
+        if consistent(candidate, direction):
+            return candidate, direction
+    # the comparison word belongs to another quantity ("faster" next to an energy figure): polarity
+    if metric == "speedup":
+        return metric, "faster"
+    return metric, "increase" if benefit or metric in _BENEFIT_METRICS else "reduction"
+
+
+def _own_phrase(evidence: str, value: float, unit: str) -> tuple[str, str]:
+    """The masked words before and after the number in `evidence`, up to clause-level stops."""
+    from agent.engines.local.speedup_segments import Group, masked_text, phrase_after, phrase_before
+    from agent.numbers import find_numbers, same_value, share_list_units
+
+    numbers = share_list_units(evidence, find_numbers(evidence))
+    own = next((n for n in numbers if n.unit == unit and same_value(n.value, value)), None)
+    if own is None:
+        return "", ""
+    masked = masked_text(evidence, numbers, {own.start})
+    group = Group([own], False, own.start, own.end)
+    pre_start, _ = phrase_before(masked, group, 0)
+    _, post_end = phrase_after(masked, group, len(evidence))
+    return masked[pre_start:own.start], masked[own.end:post_end]
