@@ -18,6 +18,7 @@ from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_model
 from agent.engines.local import speedup_pairing as pairing
 from agent.engines.local import speedup_rules as rules
+from agent.engines.local import speedup_scope as scope
 from agent.engines.local import speedup_shapes as shapes
 from agent.engines.local.case_folding import folded, search_folded
 from agent.engines.local.speedup_baselines import SentenceComparators, find_comparators
@@ -185,7 +186,8 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         speed_ratio = _bare_ratio(text, group) and not shapes.size_comparative(before, after)
         claim.metric, claim.blocked = ("speedup", None) if speed_ratio else (None, "unnamed")
         claim.evidence_start = sentence.start  # nothing named nearby: show the whole sentence
-    if shapes.training_process(claim, before, masked[sentence.start:pre_start], masked[group.end:sentence.end]):
+    if shapes.training_process(claim, before, masked[sentence.start:pre_start], masked[group.end:sentence.end]) \
+            or scope.training_scope(claim, sentence, (before, after), pre_start):
         claim.evidence_start = sentence.start
     if claim.metric == "speedup" and group.members[-1].unit == "%" \
             and shapes.vague_percent(sentence, before, after):

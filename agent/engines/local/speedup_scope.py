@@ -1,0 +1,65 @@
+"""Training scope from the context of a claim (LABELLING §1.3 rule 4: training time or speed).
+
+The claim's own words may name only a generic speed or time ("a speedup of 24.6x", "a reduction in
+time-to-solution by 5x"); what is sped up is then said elsewhere:
+- a fronted frame of the sentence: "In the <...> training benchmark, X achieves a speedup of ...";
+- the clause's subject is a training process: "single-GPU training in X achieves ... 8x faster";
+- the abstract as a whole: a generic time ("time-to-solution", "time") in an abstract whose only
+  workload phase is training (it never mentions inference, serving or decoding) is training time.
+speedup_shapes.training_process handles the claim's own phrase ("accelerates training by").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from agent.engines.local import speedup_rules as rules
+
+_TRAINING = r"(?:training|fine-?tuning|pre-?training)"
+_OTHER_PHASE_RE = re.compile(r"\b(?:inference|serving|decoding|prefill\w*|deployment|queries|query)\b", re.I)
+# "In the MLPerf DLRM model training benchmark, ...": a sentence-initial frame up to its comma
+_FRONTED_FRAME_RE = re.compile(
+    rf"\s*(?:in|on|for|during|when|while|across)\s+[^,;:]{{0,100}}?(?<![\w-]){_TRAINING}(?![\w-])[^,;:]{{0,60}},", re.I)
+# "single-GPU training in X achieves ...", "training with Y is ...": the subject's head is training
+_TRAINING_SUBJECT_RE = re.compile(
+    rf"(?:^|[,;:]|\bthat\b)\s*(?:(?:the|our|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
+    rf"(?:\s+(?:in|of|on|with|using|under|for)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+)?\s+"
+    r"(?:can\s+)?(?:achiev|deliver|run|complet|converg|reach|finish|is\b|are\b|becom)\w*[^,;:]{0,100}$", re.I)
+_TRAINING_WORD_RE = re.compile(rf"(?<![\w-]){_TRAINING}(?![\w-])|\btrain(?:s|ed)?\b", re.I)
+
+
+def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start: int) -> bool:
+    # `phrase` is the claim's own masked (before, after) words; `before` starts at `pre_start`
+    """Whether the context makes a generic speed/time claim a training-time claim (and makes it one)."""
+    if claim.blocked is not None or claim.metric not in ("speedup", "latency"):
+        return False
+    masked = sentence.masked
+    if "train" not in masked.lower() and "tun" not in masked.lower():  # cheap test: most abstracts
+        return False
+    before, after = phrase
+    if _OTHER_PHASE_RE.search(before) or _OTHER_PHASE_RE.search(after):
+        return False
+    if claim.metric == "latency":
+        if not (_generic_time(before, after) and _training_abstract(sentence.text)):
+            return False
+    else:
+        frame = _FRONTED_FRAME_RE.match(masked, sentence.start, pre_start)
+        framed = frame is not None and not _OTHER_PHASE_RE.search(frame.group())
+        if not framed and not _TRAINING_SUBJECT_RE.search(masked[sentence.start:pre_start + len(before)]):
+            return False
+    claim.metric, claim.benefit = "training time", False
+    return True
+
+
+def _generic_time(before: str, after: str) -> bool:
+    """The claim's latency came only from a generic time word ("time-to-solution"), not "latency"."""
+    readings = [r for r in (rules.read_after(after), rules.read_before(before)) if r.metric]
+    return bool(readings) and all(r.weak and r.metric == "latency" for r in readings)
+
+
+@lru_cache(maxsize=8)
+def _training_abstract(text: str) -> bool:
+    """Training is the abstract's workload: named at least twice, and no inference-side phase."""
+    return len(_TRAINING_WORD_RE.findall(text)) >= 2 and not _OTHER_PHASE_RE.search(text)
