@@ -10,6 +10,7 @@ starts a second one. Each list then reads its own quantity: the first from the w
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agent.engines.local.speedup_segments import Group
 
@@ -51,3 +52,37 @@ def share_qualifier(text: str, claims: list) -> None:
                 and not claim.group.is_range and len(previous.group.members) >= 2 \
                 and _AND_JOIN_RE.fullmatch(text, previous.group.end, claim.group.start):
             claim.qualifier = previous.qualifier
+
+
+_RESPECTIVELY_AFTER_RE = re.compile(r"[\s$]*,?[\s$]*respectively\b", re.I)
+_OPEN_BEFORE_RE = re.compile(r"\([^()]*$")
+_NAMED_LIST_RE = re.compile(r"(?P<list>[\w\s,/-]{3,120}?)\s*$")
+_LIST_PART_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)
+_PART_LEAD_RE = re.compile(r"^.*\b(?:of\s+both|both|terms\s+of|in|of)\s+(?=\S)", re.I)
+
+
+def respective_across_units(sentence: Any, claims: list) -> None:
+    """ "in terms of accuracy and the number of iterations (up to 1% and 3x, respectively)": numbers
+    with different units are separate claims, but a "respectively" list still pairs them in order
+    with the quantities named right before the parenthesis; a quality (accuracy) gives no item."""
+    from agent.engines.local import speedup_rules as rules
+
+    masked = sentence.masked
+    for a, b in zip(claims, claims[1:]):
+        if a.group.is_range or b.group.is_range or len(a.group.members) + len(b.group.members) != 2 \
+                or a.group.members[0].unit == b.group.members[0].unit \
+                or not _AND_JOIN_RE.fullmatch(masked, a.group.end, b.group.start) \
+                or not _RESPECTIVELY_AFTER_RE.match(masked, b.group.end):
+            continue
+        opening = _OPEN_BEFORE_RE.search(masked, max(sentence.start, a.group.start - 160), a.group.start)
+        named = _NAMED_LIST_RE.search(masked, max(sentence.start, opening.start() - 120), opening.start()) \
+            if opening else None
+        parts = _LIST_PART_RE.split(named.group("list")) if named else []
+        if len(parts) < 2:
+            continue
+        # the first quantity starts after the frame that introduces the list ("in terms of both")
+        readings = [rules.read_after(" " + _PART_LEAD_RE.sub("", parts[-2])), rules.read_after(" " + parts[-1])]
+        if not all(r.metric or r.blocked for r in readings):
+            continue
+        for claim, reading in zip((a, b), readings):
+            claim.blocked, claim.metric, claim.benefit = reading.blocked, reading.metric, reading.benefit

@@ -196,7 +196,7 @@ def read_after(phrase: str) -> Reading:
 # Head nouns that say how a quantity changed, not which one ("energy cost", "memory efficiency" is
 # read from the modifier), and process modifiers whose time or cost the convention names after the
 # process ("training compute" stays training time, §1.3 rules 4-5).
-_GENERIC_HEADS = frozenset({_SPEEDUP, "cost"})
+_GENERIC_HEADS = frozenset({_SPEEDUP, "cost", "storage"})  # "parameter storage": the parameters' size
 
 
 def _compound_metric(compound: list[Cue], head: Cue) -> Cue:

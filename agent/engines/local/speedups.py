@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from agent.engines.local import speedup_blocks as blocks
 from agent.engines.local import speedup_coordination as coordination
 from agent.engines.local import speedup_model
+from agent.engines.local import speedup_needs as needs
 from agent.engines.local import speedup_pairing as pairing
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local import speedup_scope as scope
@@ -143,6 +144,7 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
     coordination.share_quality_heads(masked, claims)
     coordination.parallel_heads(masked, claims)
     coordination.parenthetical_pairs(text, claims)
+    pairing.respective_across_units(sentence, claims)
     return claims
 
 
@@ -205,6 +207,9 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         # 70x energy efficiency" is not "faster" energy (direction follows the metric's polarity)
         same = previous is not None and previous.metric == claim.metric
         claim.direction_word = previous.direction_word if same else rules.direction_word("", lookback[0])
+    needs.needs_more(claim, before, sentence.finding)
+    if claim.blocked:
+        return claim
     claim.qualifier = _qualifier(masked, group, before, after, previous)
     if claim.qualifier is None and not group.is_range \
             and (sentence.averaged or shapes.average_earlier(sentence, group)):
