@@ -42,7 +42,10 @@ def test_every_metric_has_its_allowed_directions():
     (_item(5, "memory", "faster", "5x better memory efficiency"), ("memory", "increase")),
     # a count noun names the quantity; "fewer" gives the direction
     (_item(2, "speedup", "reduction", "needs 2x fewer solver iterations"), ("compute", "reduction")),
-    # a slowdown is a time that rose
+    # a measuring frame names the quantity of a measured slowdown
+    (_item(30, "speedup", "reduction", "the old kernel is 30x less efficient in terms of memory"),
+     ("memory", "reduction")),
+    # a slowdown with nothing else named is a time that rose
     (_item(1.5, "speedup", "reduction", "a 1.5x slowdown of the pipeline"), ("latency", "increase")),
 ])
 def test_an_inconsistent_pair_is_read_again_from_its_evidence(item, expected):
