@@ -108,6 +108,8 @@ def test_one_list_and_a_list_with_its_own_noun_stay_as_they_were():
     ("Our system uses 12X fewer CPU cycles than the baseline and is 9X faster than exhaustive scanning.",
      [(12.0, "compute", "reduction", None), (9.0, "speedup", "faster", None)]),
     ("Our network runs in 5x less clock cycles than the library.", [(5.0, "latency", "reduction", None)]),
+    # ... and a training verb makes the iterations of a training run its time
+    ("Our solver converges with 3x fewer iterations than SGD.", [(3.0, "training time", "reduction", None)]),
 ])
 def test_count_nouns_name_their_quantity(text, expected):
     assert _read(text) == expected

@@ -4,6 +4,7 @@ The claim's own words may name only a generic speed or time ("a speedup of 24.6x
 time-to-solution by 5x"); what is sped up is then said elsewhere:
 - a fronted frame of the sentence: "In the <...> training benchmark, X achieves a speedup of ...";
 - the clause's subject is a training process: "single-GPU training in X achieves ... 8x faster";
+- a training verb governing a count of iterations ("converges with 2x fewer iterations");
 - the abstract as a whole: a generic time ("time-to-solution", "time") in an abstract whose only
   workload phase is training (it never mentions inference, serving or decoding) is training time.
 speedup_shapes.training_process handles the claim's own phrase ("accelerates training by").
@@ -27,18 +28,28 @@ _TRAINING_SUBJECT_RE = re.compile(
     rf"(?:^|[,;:]|\bthat\b)\s*(?:(?:the|our|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
     rf"(?:\s+(?:in|of|on|with|using|under|for)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+)?\s+"
     r"(?:can\s+)?(?:achiev|deliver|run|complet|converg|reach|finish|is\b|are\b|becom)\w*[^,;:]{0,100}$", re.I)
+_ITERATIONS_AFTER_RE = re.compile(r"[\s$]*(?:fewer|less|more)?\s*(?:[\w-]+\s+)?(?:iterations|epochs|steps)\b", re.I)
+_TRAINING_VERB_RE = re.compile(r"\bconverg\w*|\btrain(?:s|ed|ing)?\b|\bfine-?tun\w*", re.I)
 _TRAINING_WORD_RE = re.compile(rf"(?<![\w-]){_TRAINING}(?![\w-])|\btrain(?:s|ed)?\b", re.I)
 
 
 def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start: int) -> bool:
-    # `phrase` is the claim's own masked (before, after) words; `before` starts at `pre_start`
-    """Whether the context makes a generic speed/time claim a training-time claim (and makes it one)."""
-    if claim.blocked is not None or claim.metric not in ("speedup", "latency"):
+    """Whether the context makes a generic speed/time claim a training-time claim (and makes it one).
+    `phrase` is the claim's own masked (before, after) words; `before` starts at `pre_start`."""
+    if claim.blocked is not None or claim.metric not in ("speedup", "latency", "compute"):
         return False
     masked = sentence.masked
-    if "train" not in masked.lower() and "tun" not in masked.lower():  # cheap test: most abstracts
+    lowered = masked.lower()
+    if "train" not in lowered and "tun" not in lowered and "converg" not in lowered:  # cheap test first
         return False
     before, after = phrase
+    if claim.metric == "compute":
+        # "converges with 2x fewer iterations": the iterations a training run needs are its time
+        if not (_ITERATIONS_AFTER_RE.match(after) and _TRAINING_VERB_RE.search(masked, sentence.start, pre_start
+                                                                                  + len(before))):
+            return False
+        claim.metric, claim.benefit = "training time", False
+        return True
     if _OTHER_PHASE_RE.search(before) or _OTHER_PHASE_RE.search(after):
         return False
     if claim.metric == "latency":
