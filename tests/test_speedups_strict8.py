@@ -54,6 +54,13 @@ def test_an_inconsistent_pair_is_read_again_from_its_evidence(item, expected):
     assert fixed.value == item.value and fixed.evidence == item.evidence
 
 
+def test_the_local_engines_items_pass_the_gate():
+    # the rules read "slowdown" as a speedup that went down; the gate makes it a time that rose
+    text = "In this paper, we show that the lookup stage is the main bottleneck, leading up to a 2.6x lookup-only " \
+           "performance slowdown."
+    assert _read(text) == [(2.6, "latency", "increase", "up_to")]
+
+
 def test_a_consistent_item_passes_unchanged():
     item = _item(2, "energy", "reduction", "2x lower energy")
     assert reconcile("", item) is item
