@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from agent.engines.local import speedup_heads as heads
 from agent.engines.local.first_chars import dispatch_by_first_char
 from agent.engines.local.case_folding import folded
 from agent.screening import folds_nothing_to_ascii
@@ -153,7 +154,7 @@ def _reading(phrase: str, anchor: Cue, cues: list[Cue]) -> Reading:
     if anchor.kind != "metric":
         return Reading(blocked=anchor.kind)
     compound = [c for c in cues if c.kind == "metric" and _same_compound(phrase, c, anchor)]
-    best = _compound_metric(compound, max(compound, key=lambda c: c.end))
+    best = heads.compound_metric(compound, max(compound, key=lambda c: c.end))
     lo = min(c.start for c in compound)
     hi = max(c.end for c in compound)
     benefit = lexicon().benefit.search(phrase, max(0, lo - 20), min(len(phrase), hi + 25)) is not None
@@ -184,27 +185,10 @@ def read_after(phrase: str) -> Reading:
         # "5x speedups of convolution computation": what is sped up is a process, not a compute count
         metric_cues = [c for c in metric_cues if c.label != "compute"]
     best = min(metric_cues, key=lambda c: c.rank)
-    if head.label not in _GENERIC_HEADS and all(_same_compound(phrase, c, head) for c in metric_cues) \
-            and _compound_metric(metric_cues, head) is head:
-        # "30% KV cache computation": one compound names its quantity by its head noun (a phrase of
-        # several, "ratio of the KV cache size", keeps the first rule that matches)
-        best = head
+    if heads.head_of_one_compound(metric_cues, head, lambda c, h: _same_compound(phrase, c, h)):
+        best = head  # "30% KV cache computation": compute, the head noun
     benefit = lexicon().benefit.search(phrase) is not None
     return Reading(metric=best.label, benefit=benefit)
-
-
-# Head nouns that say how a quantity changed, not which one ("energy cost", "memory efficiency" is
-# read from the modifier), and process modifiers whose time or cost the convention names after the
-# process ("training compute" stays training time, §1.3 rules 4-5).
-_GENERIC_HEADS = frozenset({_SPEEDUP, "cost", "storage"})  # "parameter storage": the parameters' size
-
-
-def _compound_metric(compound: list[Cue], head: Cue) -> Cue:
-    """The quantity a compound names: its head noun ("KV cache computation" is compute, not memory),
-    unless the head is generic or a process modifies it; then the first §1.3 rule that matches."""
-    if head.label not in _GENERIC_HEADS and not any(c.label in _PROCESS_METRICS for c in compound if c is not head):
-        return head
-    return min(compound, key=lambda c: c.rank)
 
 
 def _compound_head(phrase: str, first: Cue, cues: list[Cue]) -> Cue:
