@@ -108,7 +108,8 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
         subject = next((g for g in groups if not g.verb), groups[0])
     if subject is not None and subject.run >= 0:   # `missing` names the subject as the question wrote it
         whole = " ".join(g.surface for g in groups if g.run == subject.run)
-        subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
+        subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run,
+                        compounds=subject.compounds)
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
     rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)
                         and not (subject is not None and _class_noun(g, subject, index))])
@@ -209,8 +210,8 @@ def mentions(group: Group, pid: str, index: TermIndex, loose: bool = False) -> t
     """(mentions in the whole text, mentions in the title) of any of the group's phrases; `loose`
     also counts a phrase whose words the text uses apart ("LiDAR ... point clouds")."""
     n = sum(index.count(p, pid) for p in group.phrases)
-    if not n and loose:
-        n = int(any(len(p) > 1 and all(index.count((w,), pid) for w in p) for p in group.phrases))
+    if not n and loose:     # a hyphenated word of the question is one unit: its parts are never apart
+        n = int(any(len(p) > 1 and all(index.count(u, pid) for u in _units(p, group.compounds)) for p in group.phrases))
     return n, sum(index.count(p, pid, title_only=True) for p in group.phrases)
 
 
@@ -306,6 +307,17 @@ def _cores(group: Group, index: TermIndex) -> list[tuple[str, ...]]:
         if total > 0 and core != p and sum(v for w, v in zip(p, idf) if w in core) >= _CORE_MASS * total:
             out.append(core)
     return out
+
+
+def _units(phrase: tuple[str, ...], compounds) -> list[tuple[str, ...]]:
+    """The phrase as units that must each occur: its hyphenated words whole, its other words alone."""
+    out, k = [], 0
+    while k < len(phrase):
+        c = next((c for c in compounds if phrase[k:k + len(c)] == c), None)
+        out.append(c or (phrase[k],))
+        k += len(c) if c else 1
+    return out
+
 
 
 def subject_sentences(subject: Group, pid: str, index: TermIndex) -> set[int]:
