@@ -74,8 +74,13 @@ _FIGURE_FRAME = re.compile(r"\bby\s+(?:what|which)\s+(?:percentage|factor|fracti
                            r"\b(?:by\s+)?how\s+(?:much|many\s+times)\b", re.I)
 
 
+# A gloss: "X, i.e. Y" / "X (that is, Y)" / "X, namely Y" restates X in other words. Y says what X
+# means, it is no further constraint (its words are rarely what a paper writes, "i.e." never).
+_GLOSS = re.compile(r"(?:,\s*|\(\s*|\b)(?:i\.\s?e\.?|that\s+is\s*,|namely|in\s+other\s+words)(?![\w-])[,:]?[^;?(),]*", re.I)
+
+
 def without_asides(question: str) -> str:
-    return _FIGURE_FRAME.sub(" ; ", _ASIDE.sub(" ; ", question))
+    return _FIGURE_FRAME.sub(" ; ", _ASIDE.sub(" ; ", _GLOSS.sub(" ; ", question)))
 
 
 def split_exclusion(question: str) -> tuple[str, list[str]]:
@@ -253,7 +258,8 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     # must hold only where it splits the subject's papers. A speed-up word keeps its claim family
     # ("accelerate", "faster"): a claim kind, never framing.
     ignored = [g for g, m in zip(qualifiers, met)
-               if not m or (surely_framing(g) and not g.family) or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
+               if not m or (surely_framing(g) and not g.family and not _rare_choice(g, index, n))
+               or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
     # the rest relaxed in the order of the model: a (less surely) framing word first, then the most common
     active = sorted(((g, m) for g, m in zip(qualifiers, met) if g not in ignored),
                     key=lambda gm: (not framing(gm[0]), -max(len(index.papers(p)) for p in gm[0].phrases)))
@@ -360,6 +366,13 @@ def mark_families(groups: list[Group], question: str) -> None:
     for g in groups:
         words = [w.lower() for alt in g.surface.split(" / ") for w in alt.split()]
         g.family = any(w in s or s in w for s in said for w in words)
+
+
+def _rare_choice(g: Group, index: TermIndex, n: int) -> bool:
+    """Alternatives the question spelled out ("reorder or permute"), each a word few papers write:
+    a question frames with one everyday wording, it does not list rare alternatives, so the model's
+    "surely framing" does not drop such a group where members meet it."""
+    return g.spelled and all(len(index.papers(p)) < max(3, _RARE_SHARE * n) for p in g.phrases)
 
 
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:
