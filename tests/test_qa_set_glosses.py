@@ -44,3 +44,18 @@ def test_rare_alternatives_the_question_spells_out_hold_even_when_the_model_call
     members = {"ca1", "ca2", "ca3", "ca4"}
     keep, missing, _ = sc.qualified(members, [group], INDEX)
     assert keep == {"ca1", "ca2"} and not missing
+
+
+AGENTS = [
+    P("ag1", "Cooperating LLM Agents", "Several LLM agents debate; the LLM agents then vote."),
+    P("ag2", "Planning with LLM Agents", "LLM agents plan trips; several tools are called by the LLM agents."),
+    P("ag3", "Several Small Tricks", "Several tricks speed up sorting. Several of them are new."),
+    P("ag4", "Routers for Several Models", "We route queries among several models, several times a day."),
+] + [P(f"y{i}", f"Unrelated paper {i}", "We study databases and compilers on servers.") for i in range(10)]
+
+
+def test_a_single_modifier_before_a_written_term_is_not_the_subject():
+    index = build_index(AGENTS)
+    concepts = sc.read("Which papers build systems in which several LLM agents work together?", index)
+    assert concepts.subject.phrases == [("llm", "agent")]
+    assert sc.subject_members(concepts, index) == {"ag1", "ag2"}

@@ -110,19 +110,32 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
             subject = g
             break
     if subject is None and groups:    # the verb says what is done to the subject, it is not the subject
-        subject = next((g for g in groups if not g.verb), groups[0])
+        subject = _run_term(next((g for g in groups if not g.verb), groups[0]), groups, index)
     if subject is not None and subject.run >= 0:   # `missing` names the subject as the question wrote it
         whole = " ".join(g.surface for g in groups if g.run == subject.run)
         subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run,
                         compounds=subject.compounds)
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
-    rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)
-                        and not (subject is not None and _class_noun(g, subject, index))])
+    at = next((i for i, g in enumerate(groups) if g is subject), len(groups))
+    # a word after the subject in its run may name its class ("YOLOv4 detector"); one before modifies it
+    rest = _merge_runs([g for i, g in enumerate(groups) if g is not subject and not set(g.phrases) & set(subject.phrases)
+                        and not (subject is not None and i > at and _class_noun(g, subject, index))])
     concepts = Concepts(subject, rest, usage=usage)
     score_groups(rest, question, index)
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
+
+
+def _run_term(first: Group, groups: list[Group], index: TermIndex) -> Group:
+    """The subject within the first run of words: a single word before a term the store writes
+    ("several" of "several LLM agents": no paper writes the whole run) only modifies that term, so
+    the term is the subject and the word a qualifier."""
+    if first.run < 0 or len(first.phrases) != 1 or len(first.phrases[0]) != 1:
+        return first
+    terms = [g for g in groups if g.run == first.run and not g.verb and g is not first
+             and any(len(p) > 1 and len(index.papers(p)) >= 2 for p in g.phrases)]
+    return terms[0] if terms else first
 
 
 # "Anthropic's Claude models": an owner's possessive before a name
