@@ -41,6 +41,14 @@ def applies(answer) -> bool:
     return not answer.insufficient and len({c.id for c in answer.citations}) == 1
 
 
+def checked(question: str) -> bool:
+    """A set the claims tables answer exactly ("compared against X", "under 100 ms"): the baseline or
+    the figure is checked, not scored (thresholds never reach here)."""
+    from agent.qa import baselines, quantities
+
+    return baselines.asked(question) is not None or quantities.find(question) is not None
+
+
 def extended_ids(question: str, ctx, rule_ids: list[str], model: dict, r=None) -> list[str]:
     """The candidates to add to the one-paper answer `rule_ids`, most probable first."""
     from agent.qa import set_meaning
@@ -120,7 +128,7 @@ def _try_save(store, key: str, vectors: dict) -> None:
 def extend(question: str, ctx, r, answer):
     """`answer` with the model's sure candidates added when the rule path listed one paper."""
     model = load_model()
-    if model is None or model["add_at"] > 1 or not applies(answer):
+    if model is None or model["add_at"] > 1 or not applies(answer) or checked(question):
         return answer
     rule_ids = [answer.citations[0].id]
     add = extended_ids(question, ctx, rule_ids, model, r)
