@@ -271,7 +271,9 @@ def _scored_set(question: str, ctx: QAContext, r: Route) -> Answer:
     answer = _set(question, ctx, r)
     if not set_membership.ENABLED or thresholds.find(question) is not None:
         return answer
-    return set_membership.rescore(question, ctx, r, answer)
+    from agent.qa.set_extend import extend      # a one-paper list gains the candidates a model is sure of
+
+    return extend(question, ctx, r, set_membership.rescore(question, ctx, r, answer))
 
 
 def _set_decline(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:

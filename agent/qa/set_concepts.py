@@ -74,8 +74,13 @@ _FIGURE_FRAME = re.compile(r"\bby\s+(?:what|which)\s+(?:percentage|factor|fracti
                            r"\b(?:by\s+)?how\s+(?:much|many\s+times)\b", re.I)
 
 
+# A gloss: "X, i.e. Y" / "X (that is, Y)" / "X, namely Y" restates X in other words. Y says what X
+# means, it is no further constraint (its words are rarely what a paper writes, "i.e." never).
+_GLOSS = re.compile(r"(?:,\s*|\(\s*|\b)(?:i\.\s?e\.?|that\s+is\s*,|namely|in\s+other\s+words)(?![\w-])[,:]?[^;?(),]*", re.I)
+
+
 def without_asides(question: str) -> str:
-    return _FIGURE_FRAME.sub(" ; ", _ASIDE.sub(" ; ", question))
+    return _FIGURE_FRAME.sub(" ; ", _ASIDE.sub(" ; ", _GLOSS.sub(" ; ", question)))
 
 
 def split_exclusion(question: str) -> tuple[str, list[str]]:
@@ -105,18 +110,32 @@ def read(question: str, index: TermIndex, taken: list[str] = (), topic_aliases: 
             subject = g
             break
     if subject is None and groups:    # the verb says what is done to the subject, it is not the subject
-        subject = next((g for g in groups if not g.verb), groups[0])
+        subject = _run_term(next((g for g in groups if not g.verb), groups[0]), groups, index)
     if subject is not None and subject.run >= 0:   # `missing` names the subject as the question wrote it
         whole = " ".join(g.surface for g in groups if g.run == subject.run)
-        subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run)
+        subject = Group(subject.phrases, whole if len(subject.phrases) == 1 else subject.surface, subject.run,
+                        compounds=subject.compounds)
         groups = [subject if g.run == subject.run and g.phrases == subject.phrases else g for g in groups]
-    rest = _merge_runs([g for g in groups if g is not subject and not set(g.phrases) & set(subject.phrases)
-                        and not (subject is not None and _class_noun(g, subject, index))])
+    at = next((i for i, g in enumerate(groups) if g is subject), len(groups))
+    # a word after the subject in its run may name its class ("YOLOv4 detector"); one before modifies it
+    rest = _merge_runs([g for i, g in enumerate(groups) if g is not subject and not set(g.phrases) & set(subject.phrases)
+                        and not (subject is not None and i > at and _class_noun(g, subject, index))])
     concepts = Concepts(subject, rest, usage=usage)
     score_groups(rest, question, index)
     mark_families(rest, question)
     _read_exclusions(concepts, clauses, index, taken, topic_aliases)
     return concepts
+
+
+def _run_term(first: Group, groups: list[Group], index: TermIndex) -> Group:
+    """The subject within the first run of words: a single word before a term the store writes
+    ("several" of "several LLM agents": no paper writes the whole run) only modifies that term, so
+    the term is the subject and the word a qualifier."""
+    if first.run < 0 or len(first.phrases) != 1 or len(first.phrases[0]) != 1:
+        return first
+    terms = [g for g in groups if g.run == first.run and not g.verb and g is not first
+             and any(len(p) > 1 and len(index.papers(p)) >= 2 for p in g.phrases)]
+    return terms[0] if terms else first
 
 
 # "Anthropic's Claude models": an owner's possessive before a name
@@ -209,8 +228,8 @@ def mentions(group: Group, pid: str, index: TermIndex, loose: bool = False) -> t
     """(mentions in the whole text, mentions in the title) of any of the group's phrases; `loose`
     also counts a phrase whose words the text uses apart ("LiDAR ... point clouds")."""
     n = sum(index.count(p, pid) for p in group.phrases)
-    if not n and loose:
-        n = int(any(len(p) > 1 and all(index.count((w,), pid) for w in p) for p in group.phrases))
+    if not n and loose:     # a hyphenated word of the question is one unit: its parts are never apart
+        n = int(any(len(p) > 1 and all(index.count(u, pid) for u in _units(p, group.compounds)) for p in group.phrases))
     return n, sum(index.count(p, pid, title_only=True) for p in group.phrases)
 
 
@@ -252,7 +271,8 @@ def qualified(ids: set[str], qualifiers: list[Group], index: TermIndex, subject:
     # must hold only where it splits the subject's papers. A speed-up word keeps its claim family
     # ("accelerate", "faster"): a claim kind, never framing.
     ignored = [g for g, m in zip(qualifiers, met)
-               if not m or (surely_framing(g) and not g.family) or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
+               if not m or (surely_framing(g) and not g.family and not _rare_choice(g, index, n))
+               or (g.verb and len(m) >= _IMPLIED_SHARE * len(ids))]
     # the rest relaxed in the order of the model: a (less surely) framing word first, then the most common
     active = sorted(((g, m) for g, m in zip(qualifiers, met) if g not in ignored),
                     key=lambda gm: (not framing(gm[0]), -max(len(index.papers(p)) for p in gm[0].phrases)))
@@ -308,6 +328,17 @@ def _cores(group: Group, index: TermIndex) -> list[tuple[str, ...]]:
     return out
 
 
+def _units(phrase: tuple[str, ...], compounds) -> list[tuple[str, ...]]:
+    """The phrase as units that must each occur: its hyphenated words whole, its other words alone."""
+    out, k = [], 0
+    while k < len(phrase):
+        c = next((c for c in compounds if phrase[k:k + len(c)] == c), None)
+        out.append(c or (phrase[k],))
+        k += len(c) if c else 1
+    return out
+
+
+
 def subject_sentences(subject: Group, pid: str, index: TermIndex) -> set[int]:
     """Sentences naming the subject: its phrase, or the phrase's rarest word alone ("KV pages" of
     "KV cache": the abstract goes on about the subject in shorter words)."""
@@ -348,6 +379,13 @@ def mark_families(groups: list[Group], question: str) -> None:
     for g in groups:
         words = [w.lower() for alt in g.surface.split(" / ") for w in alt.split()]
         g.family = any(w in s or s in w for s in said for w in words)
+
+
+def _rare_choice(g: Group, index: TermIndex, n: int) -> bool:
+    """Alternatives the question spelled out ("reorder or permute"), each a word few papers write:
+    a question frames with one everyday wording, it does not list rare alternatives, so the model's
+    "surely framing" does not drop such a group where members meet it."""
+    return g.spelled and all(len(index.papers(p)) < max(3, _RARE_SHARE * n) for p in g.phrases)
 
 
 def _is_term(g: Group, index: TermIndex, n: int) -> bool:

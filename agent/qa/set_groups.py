@@ -29,6 +29,7 @@ class Group:
     family: bool = False     # the question wrote it as a speed-up word ("speed up"): any of them counts
     must: float = 1.0        # probability it must hold in every listed paper (agent/qa/constraint_words.py)
     verb: bool = False       # the question's main verb ("What efforts compress ..."): soft unless it splits the set
+    compounds: frozenset = frozenset()   # phrases the question wrote as one hyphenated word: met only whole
 
 
 EXAMPLES = re.compile(r",?\s*\b(?:such\s+as|for\s+example|for\s+instance|e\.g\.?|including)(?![\w-])", re.I)
@@ -41,7 +42,7 @@ def merge_runs(groups: list[Group]) -> list[Group]:
     for g in groups:
         if out and g.run >= 0 and out[-1].run == g.run:
             out[-1] = Group(out[-1].phrases + g.phrases, f"{out[-1].surface} {g.surface}", g.run,
-                            out[-1].spelled or g.spelled)
+                            out[-1].spelled or g.spelled, compounds=out[-1].compounds | g.compounds)
         else:
             out.append(g)
     return out
@@ -78,13 +79,15 @@ def groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Group
                 parts = _split_run(run, index)
             for i, (phrase, surface) in enumerate(parts):
                 generic = len(phrase) == 1 and len(index.vocab.get(phrase[0], ())) > GENERIC_SHARE * n
+                whole = _words_in(phrase, run, index)
                 if joined and i == 0:
                     out[-1].phrases.append(phrase)
                     out[-1].surface += f" / {surface}"
                     out[-1].spelled = True
                     out[-1].generic |= generic
+                    out[-1].compounds |= whole
                 else:
-                    out.append(Group([phrase], surface, state["run"], generic=generic))
+                    out.append(Group([phrase], surface, state["run"], generic=generic, compounds=whole))
             state["run"] += 1
         run.clear()
         state["join"] = state["paren"] > 0
@@ -157,14 +160,45 @@ def _trim_generic(run: list[tuple[str, str]], index: TermIndex, n: int) -> list[
 
 
 def _split_run(run: list[tuple[str, str]], index: TermIndex) -> list[tuple[tuple[str, ...], str]]:
-    """The run as its longest phrases at least two papers write (one paper's wording is no term)."""
+    """The run as its longest phrases at least two papers write (one paper's wording is no term).
+    A hyphenated word that is a term ("text-to-speech": a paper writes it, or a part of it is rare)
+    is never cut: one of its parts ("text") names another concept, so the word stays whole even when
+    no paper writes it (then it is unmet, not loosened). One made of common words that no paper
+    writes ("best-case") only describes, and is cut like any run."""
     out = []
     i = 0
     while i < len(run):
         j = len(run)
-        while j > i + 1 and len(index.papers(tuple(w for w, _ in run[i:j]))) < 2:
+        while j > i + 1 and (_inside_term(run, j, index) or len(index.papers(tuple(w for w, _ in run[i:j]))) < 2):
             j -= 1
+        while _inside_term(run, j, index):      # j = i + 1 cut a hyphenated term: take the whole word
+            j += 1
         surface = " ".join(dict.fromkeys(s for _, s in run[i:j]))
         out.append((tuple(w for w, _ in run[i:j]), surface))
         i = j
     return out
+
+
+RARE_PART = 0.02     # a part fewer papers than this share use (at least 3) makes a hyphenated word a term
+
+
+def _inside_term(run: list[tuple[str, str]], j: int, index: TermIndex) -> bool:
+    """Would a cut before run[j] split one written hyphenated term (its stems share the surface word)?"""
+    if not (0 < j < len(run) and run[j][1] == run[j - 1][1] and "-" in run[j][1]):
+        return False
+    parts = tuple(w for w, t in run if t == run[j][1])
+    rare = max(3.0, RARE_PART * len(index.docs))
+    return bool(index.papers(parts)) or any(len(index.papers((w,))) < rare for w in parts)
+
+
+def _words_in(phrase: tuple[str, ...], run: list[tuple[str, str]], index: TermIndex) -> frozenset:
+    """The hyphenated terms of the run inside the phrase, as stem tuples ("text-to-speech")."""
+    out = set()
+    for word in dict.fromkeys(t for _, t in run if "-" in t):
+        at = [k for k, (_, t) in enumerate(run) if t == word]
+        if len(at) < 2 or not _inside_term(run, at[1], index):
+            continue
+        parts = tuple(w for w, t in run if t == word)
+        if len(parts) > 1 and any(phrase[k:k + len(parts)] == parts for k in range(len(phrase))):
+            out.add(parts)
+    return frozenset(out)

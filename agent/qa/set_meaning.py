@@ -13,8 +13,8 @@ Features (FEATURES): `mean_min` / `mean_avg` the weakest group's / the groups' m
 group, weakest group; `mean_z_min` / `mean_z_avg` each group's cosine z-scored over the candidates,
 weakest / mean. Sentence vectors are cached in memory per paper id and text.
 
-Not wired into `ask` yet: bench/set_cut.py --meaning has the leave-one-file-out figures (a small gain)
-and the cost (seconds per question while the sentences are embedded at ask time).
+Used by agent/qa/set_extend.py (one-paper set answers) with sentence vectors kept in the store;
+bench/set_cut.py --meaning and bench/set_extend.py have the leave-one-file-out figures.
 """
 
 from __future__ import annotations
@@ -98,9 +98,11 @@ def features(scores: dict[str, list[float]]) -> dict[str, dict[str, float]]:
                   "mean_z_avg": float(z[i].mean())} for i, pid in enumerate(ids)}
 
 
-def candidate_meaning(concepts, papers: list, fallback: str = "", embed=None) -> dict[str, dict[str, float]]:
+def candidate_meaning(concepts, papers: list, fallback: str = "", embed=None,
+                      sentence_embed=None) -> dict[str, dict[str, float]]:
     """Paper id -> FEATURES for the candidates `papers` of a question read as `concepts`; a question
-    with no constraint group read (an entity or claims question) is checked as one `fallback` phrase."""
+    with no constraint group read (an entity or claims question) is checked as one `fallback` phrase.
+    `sentence_embed` (default `embed`) embeds the papers' sentences, e.g. from stored vectors."""
     if embed is None:
         from store.embeddings import embed
     groups = constraint_phrases(concepts) or ([fallback] if fallback else [])
@@ -108,4 +110,5 @@ def candidate_meaning(concepts, papers: list, fallback: str = "", embed=None) ->
         return features({p.id: [] for p in papers})
     alts = [(g, a) for g, phrase in enumerate(groups) for a in alternatives(phrase)]
     phrase_vecs = embed([a for _, a in alts])
-    return features(group_scores(phrase_vecs, [g for g, _ in alts], sentence_vectors(papers, embed)))
+    sents = sentence_vectors(papers, sentence_embed or embed)
+    return features(group_scores(phrase_vecs, [g for g, _ in alts], sents))

@@ -52,7 +52,7 @@ def candidate_features(question: str, ctx, rule_ids: list[str], rule_declined: b
     entities = _entities(question)
     met = _entity_share(ctx, entities, papers) if entities else {}
     rare = _rarest(terms, stats)
-    concepts = _concepts(question, ctx)
+    concepts = concepts_of(question, ctx)
     out = {}
     for pid in pool:
         p = papers.get(pid)
@@ -88,7 +88,7 @@ def content_terms(question: str) -> set[str]:
     return term_set(question) - FRAME
 
 
-def _concepts(question: str, ctx):
+def concepts_of(question: str, ctx):
     """The question read as a subject and qualifier groups (agent/qa/set_concepts.py), named
     entities taken out (their own feature says whether a paper meets them)."""
     from agent.qa import set_concepts as sc
@@ -123,17 +123,25 @@ def _rarest(terms: set[str], stats, n: int = 2) -> set[str]:
 def _window_cover(terms: set[str], paper, stats) -> float:
     """The best coverage of the question's words by two adjacent sentences (the title is one): the
     constraints said together, not scattered over the abstract."""
+    pairs = _sentence_pairs(paper.title or "", paper.abstract or "")
+    return max((stats.coverage(terms, pair) for pair in pairs), default=0.0)
+
+
+@lru_cache(maxsize=5_000)
+def _sentence_pairs(title: str, abstract: str) -> tuple[frozenset[str], ...]:
+    """The words of each two adjacent sentences (title first), cached per paper text."""
     from core.text import split_sentences
 
-    sents = [paper.title or ""] + (split_sentences(paper.abstract) or [paper.abstract])
-    sets = [_terms(s) for s in sents]
-    return max((stats.coverage(terms, a | b) for a, b in zip(sets, sets[1:] + [set()])), default=0.0)
+    sets = [_terms(s) for s in [title] + (split_sentences(abstract) or [abstract])]
+    return tuple(a | b for a, b in zip(sets, sets[1:] + [frozenset()]))
 
 
-def _terms(text: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def _terms(text: str) -> frozenset[str]:
+    """Cached: a candidate's title, abstract and sentences recur from one question to the next."""
     from agent.qa.text import term_set
 
-    return term_set(text)
+    return frozenset(term_set(text))
 
 
 def _tldr(ctx, pid: str) -> str:
@@ -197,10 +205,10 @@ def rescore(question: str, ctx, r, answer):
         return answer
     order = [pid for pid in rule_ids if pid in kept] + sorted((p for p in kept if p not in rule_ids),
                                                                key=lambda p: (-kept[p], p))
-    return _rebuilt(question, ctx, r, answer, order)
+    return rebuilt(question, ctx, r, answer, order)
 
 
-def _rebuilt(question: str, ctx, r, answer, order: list[str]):
+def rebuilt(question: str, ctx, r, answer, order: list[str]):
     from agent.qa.drafting import Draft, finish, strip_end
     from agent.qa.closest import support_sentences as _support
     from agent.qa.text import label, term_set
