@@ -18,6 +18,8 @@ from functools import lru_cache
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, ascii_lowered, load_yaml,
                                           matches_at_literals, parse_alias, spread_through_lists, with_canonical)
 from agent.engines.local.dataset_heads import shared_head_names
+from agent.engines.local.dataset_senses import model_side_acronyms, task_acronyms
+from agent.engines.local.dataset_shapes import acronym_of_written, titled_name_before
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
                                                with_variant)
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
@@ -119,40 +121,17 @@ def find_datasets(text: str) -> list[str]:
     strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
     strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
-    tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
-    return _finalise([m for m in kept if m.identity not in tasks])
+    tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
+    tasks |= model_side_acronyms(text) if kept else set()
+    kept = [m for m in kept if m.identity not in tasks]
+    restated = acronym_of_written([(m.name, text[m.start:m.end]) for m in kept]) if len(kept) > 1 else set()
+    return _finalise([m for i, m in enumerate(kept) if i not in restated])
 
 
 # "we create a new Foo2M graph/data with ...": a named collection the abstract introduces
 _NEW_NAMED_DATA = re.compile(r"\bnew\s+(?P<name>(?=[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Z][A-Za-z0-9-]+)\s+"
                             r"(?:data|graph|collection)(?=\s*[,.;:(]|\s+(?:with|of|that|which|containing|from|"
                             r"consisting|comprising|for|to|and)\b)")
-
-
-# "Real-world image super-resolution (RealSR)": an acronym the abstract defines for a lowercase
-# phrase names a task or method there, even when a dataset elsewhere has the same name.
-_PAREN_NAME = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,14})\s*\)")
-_WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[a-z][\w-]*)\s*$")
-_LONG_FORM_DATA = re.compile(r"\b(?:data\s?sets?|benchmarks?|corpus|corpora|challenge|evaluation|arena|suite|tests?)\b", re.I)
-
-
-def _task_acronyms(text: str, identities: set[str]) -> set[str]:
-    """Mention identities that the abstract itself defines as the acronym of a lowercase phrase."""
-    out = set()
-    for paren in _PAREN_NAME.finditer(text):
-        acronym = paren.group(1)
-        key = alias_key(acronym, False)
-        if key not in identities:
-            continue
-        before = _WORDS_BEFORE.search(text, max(0, paren.start() - 80), paren.start())
-        if before is None:
-            continue
-        words = before.group(1).split()
-        initials = "".join(w[0] for w in words).casefold()
-        if (all(w[:1].islower() for w in words[1:]) and not _LONG_FORM_DATA.search(before.group(1))
-                and acronym[0].casefold() in initials):
-            out.add(key)
-    return out
 
 
 def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
@@ -218,9 +197,11 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
             groups += _groups_after(text, appositive_name.start(1), gazetteer, single=True)
         if trigger in ("tasks", "challenge", "competition", "contest") and text[start].islower():
             continue  # only "Challenge" as part of a name; "tasks" only introduces lists
-        before = _groups_before(text, start, gazetteer)
-        if before and text[start].isupper() and trigger in ("challenge", "competition", "contest"):
-            before[-1].append((0, 0, text[start:end]))  # "Low Power Computer Vision Challenge"
+        if text[start].isupper() and trigger in ("challenge", "competition", "contest"):
+            title = titled_name_before(text, start)  # "Low Power Computer Vision Challenge"
+            before = [title + [(0, 0, text[start:end])]] if title else []
+        else:
+            before = _groups_before(text, start, gazetteer)
         groups += before
         appositive = _APPOSITIVE_BEFORE.search(text, max(0, start - 60), start)
         if appositive:  # "we release FooQA, a large-scale dataset"
