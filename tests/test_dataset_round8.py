@@ -43,3 +43,17 @@ def test_a_known_acronym_of_a_name_written_out_is_that_name():
             "Automation Conference (DAC-SDC).")
     assert find_datasets(text) == ["System Design Contest"]
     assert find_datasets("Results on the DAC-SDC dataset improve.") == ["DAC System Design Contest"]
+
+
+def test_a_result_aside_inside_a_list_of_names_does_not_end_the_list():
+    text = ("We reach the best results on the FooText-7 (9.1 perplexity against 12.3) and BARADA (71.2% "
+            "against 66.0% accuracy) datasets.")
+    assert find_datasets(text) == ["FooText-7", "BARADA"]
+
+
+def test_what_a_named_task_is_run_on_is_a_dataset():
+    text = "We test it on summarization on ZetaNews and XBrief, and language modeling on QuuxText-9."
+    assert find_datasets(text) == ["ZetaNews", "XBrief", "QuuxText-9"]
+    # hardware the task runs on is no dataset, nor a name that goes on in lowercase
+    assert find_datasets("Running the translation task on Raspberry Pi-4 takes 2 s.") == []
+    assert find_datasets("We do language modeling on the FooTree bank corpus.") == []

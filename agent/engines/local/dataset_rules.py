@@ -19,7 +19,8 @@ from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, ali
                                           matches_at_literals, parse_alias, spread_through_lists, with_canonical)
 from agent.engines.local.dataset_heads import shared_head_names
 from agent.engines.local.dataset_senses import model_side_acronyms, task_acronyms
-from agent.engines.local.dataset_shapes import acronym_of_written, titled_name_before
+from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, aside_start, task_on_positions,
+                                                titled_name_before)
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
                                                with_variant)
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
@@ -206,6 +207,8 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
         appositive = _APPOSITIVE_BEFORE.search(text, max(0, start - 60), start)
         if appositive:  # "we release FooQA, a large-scale dataset"
             groups += _groups_before(text, appositive.start(), gazetteer)[-1:]
+    groups += [g for pos in task_on_positions(text) for g in _groups_after(text, pos, gazetteer)
+               if NAME_ENDS.match(text, g[-1][1])]  # "on the PenTree bank dataset": the name goes on
     mentions = [m for m in (_group_mention(text, g, gazetteer) for g in groups) if m]
     if "Bench" in text or "-bench" in text:
         mentions += [Mention(b.start(), b.end(), b.group(), alias_key(b.group(), False))
@@ -236,6 +239,9 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
         token = tokens.pop()
         if _is_name_token(token[2], gazetteer) and len(current) < 5:
             current.insert(0, token)
+            continue
+        if token[2] == ")" and not current and (opening := aside_start(tokens)) is not None:
+            del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
         if not current or token[2] not in _CONNECTORS:
             break
@@ -331,7 +337,15 @@ def _coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazett
 
 def _is_hardware_name(name: str) -> bool:
     hardware = hardware_gazetteer()
-    return any(index.lookup(name) is not None for index in (hardware.products, hardware.families))
+    if any(index.lookup(name) is not None for index in (hardware.products, hardware.families)):
+        return True
+    # "Raspberry Pi-4": a product with its variant written on
+    lowered = ascii_lowered(name)
+    return any(hit.start == 0 and _VARIANT_TAIL.fullmatch(name, hit.end)
+               for index in (hardware.products, hardware.families) for hit in index.find(name, lowered))
+
+
+_VARIANT_TAIL = re.compile(r"(?:[-\s]\d+[A-Za-z]?)?")
 
 
 def _accept_context_only(text: str, pending: list[Mention], accepted: list[Mention]) -> list[Mention]:

@@ -3,6 +3,8 @@
 - A named competition is the whole capitalised phrase before its capitalised head: "System Design
   Contest", "Edge AI Efficiency Competition"; generic words count inside such a title ("System",
   "AI"), a leading determiner does not.
+- A result aside inside a list of names ("A (10.8 perplexity) and B (66.5%) datasets") ends no list.
+- What a named task is run on is data: "summarization on CNN/DailyMail", "language modeling on X".
 - An acronym that a known name's canonical spells out ("DAC-SDC" for DAC System Design Contest) is the
   same dataset as the written name inside that canonical ("System Design Contest"): the written name
   is kept (§2 prefers the full name as written).
@@ -53,3 +55,31 @@ def acronym_of_written(names: list[tuple[str, str]]) -> set[int]:
 def _is_acronym(surface: str) -> bool:
     letters = re.sub(r"[\s\-_]", "", surface)
     return 2 <= len(letters) <= 10 and letters.upper() == letters and " " not in surface.strip()
+
+
+# "language modeling on WikiText-2", "summarization on CNN/DailyMail and XSum": what a named task is run on
+# is its data; the names are read like a list after "datasets such as" (same token checks).
+_TASK_ON = re.compile(
+    r"\b(?:classification|detection|segmentation|recognition|tracking|captioning|retrieval|translation|"
+    r"summari[sz]ation|answering|modell?ing|spotting|parsing|comprehension|completion|forecasting)"
+    r"\s+(?:tasks?\s+|benchmarks?\s+)?on\s+(?:the\s+)?(?=[A-Z0-9])")
+
+
+def task_on_positions(text: str) -> list[int]:
+    """Where the names after "<task> on" start."""
+    if " on " not in text:
+        return []
+    return [m.end() for m in _TASK_ON.finditer(text)]
+
+
+# A name read after "<task> on" ends where the noun phrase ends, not before a lowercase word of it.
+NAME_ENDS = re.compile(r"\s*(?:[,;:.()]|$|(?:and|or|with|to|for|in|at|using|by|from|as|where|while|when|which|"
+                       r"that|dataset|datasets|benchmark|benchmarks|corpus|data|tasks?|respectively)\b)")
+
+
+def aside_start(tokens: list[Token]) -> int | None:
+    """Index of the "(" that opens the aside whose ")" was just taken off `tokens` (at most 30 tokens back)."""
+    for i in range(len(tokens) - 1, max(-1, len(tokens) - 31), -1):
+        if tokens[i][2] in ("(", ")"):
+            return i if tokens[i][2] == "(" and i > 0 else None
+    return None
