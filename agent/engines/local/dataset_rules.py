@@ -123,7 +123,7 @@ def find_datasets(text: str) -> list[str]:
     strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
-    tasks |= model_side_acronyms(text) if kept else set()
+    tasks |= model_side_acronyms(text, {m.identity for m in kept}) if kept else set()
     kept = [m for m in kept if m.identity not in tasks]
     restated = acronym_of_written([(m.name, text[m.start:m.end]) for m in kept]) if len(kept) > 1 else set()
     return _finalise([m for i, m in enumerate(kept) if i not in restated])
@@ -340,12 +340,15 @@ def _is_hardware_name(name: str) -> bool:
     if any(index.lookup(name) is not None for index in (hardware.products, hardware.families)):
         return True
     # "Raspberry Pi-4": a product with its variant written on
+    if not _VARIANT_END.search(name):
+        return False
     lowered = ascii_lowered(name)
     return any(hit.start == 0 and _VARIANT_TAIL.fullmatch(name, hit.end)
                for index in (hardware.products, hardware.families) for hit in index.find(name, lowered))
 
 
 _VARIANT_TAIL = re.compile(r"(?:[-\s]\d+[A-Za-z]?)?")
+_VARIANT_END = re.compile(r"[-\s]\d+[A-Za-z]?$")
 
 
 def _accept_context_only(text: str, pending: list[Mention], accepted: list[Mention]) -> list[Mention]:

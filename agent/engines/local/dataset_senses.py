@@ -23,21 +23,33 @@ _METHOD_HEAD = re.compile(
     r"decoding|inference|training|parallelism|scheduling|caching|embeddings?|normali[sz]ation|operators?|"
     r"kernels?|experts|heads?|convolutions?|pooling|routing", re.IGNORECASE)
 _ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z0-9]{1,7})\s*\)")
-_EXPANSION_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,5}[A-Za-z][\w-]*)\s*$")
-# "GQA models", "MoE-based architectures", "GQA variants"
-_USED_AS_MODEL = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]{1,6})(?:-(?:based|style|like))?\s+"
-                            r"(?:models|architectures|variants|layers|kernels|heads|modules)(?![\w-])")
+_EXPANSION_WORD = re.compile(r"[A-Za-z][\w-]*")
+# "GQA models", "MoE-based architectures", "GQA variants": the acronym (found by str.find, far cheaper than
+# a regex tried at every position) followed by a model noun
+_MODEL_HEAD_AFTER = re.compile(r"(?:-(?:based|style|like))?\s+(?:models|architectures|variants|layers|kernels|heads|"
+                               r"modules)(?![\w-])")
 
 
-def model_side_acronyms(text: str) -> set[str]:
-    """Acronyms (casefolded) that this abstract uses for a method or a kind of model."""
+def model_side_acronyms(text: str, identities: set[str]) -> set[str]:
+    """Those of `identities` (casefolded dataset keys) that this abstract uses for a method or a kind of model."""
     out: set[str] = set()
     if "(" in text:
         for paren in _ACRONYM_IN_PARENS.finditer(text):
-            before = _EXPANSION_BEFORE.search(text, max(0, paren.start() - 80), paren.start())
-            if before is not None and _spells_method(before.group(1), paren.group(1)):
+            if paren.group(1).casefold() not in identities:
+                continue
+            words = _EXPANSION_WORD.findall(text, max(0, paren.start() - 80), paren.start())[-6:]
+            if words and _spells_method(" ".join(words), paren.group(1)):
                 out.add(paren.group(1).casefold())
-    out.update(m.group(1).casefold() for m in _USED_AS_MODEL.finditer(text))
+    for identity in identities:
+        if len(identity) > 7 or identity in out:
+            continue
+        at = text.find(identity.upper())
+        while at >= 0:  # the acronym as written (capitals), then a model noun after it
+            end = at + len(identity)
+            if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "-")) and _MODEL_HEAD_AFTER.match(text, end):
+                out.add(identity)
+                break
+            at = text.find(identity.upper(), end)
     return out
 
 

@@ -13,24 +13,26 @@ import re
 
 from agent.engines.local.hardware_shapes import Shape, blocked_name
 
-# "1024 GPUs of", "2,048 A100 GPUs of", "512 compute nodes of the": the count may carry a product word
-_COUNTED_OUT = re.compile(
+# "1024 GPUs of", "2,048 A100 GPUs of", "512 compute nodes of the", read back from an " of " (a literal
+# search is far cheaper than a regex tried at every position of the abstract)
+_COUNTED_OUT_BEFORE = re.compile(
     r"(?<![\w.])\d[\d,]*\s+(?:[A-Za-z][\w-]*\s+)?(?:GPUs|GCDs|TPUs|CPUs|nodes|cores|processors|accelerators|"
-    r"chips|sockets|servers)\s+of\s+(?:the\s+)?"
-    r"(?P<name>[A-Z][A-Za-z0-9]+(?:[ -][A-Z0-9][A-Za-z0-9]*)?)(?![\w-])")
+    r"chips|sockets|servers)$")
+_MACHINE_AFTER = re.compile(r"(?:the\s+)?(?P<name>[A-Z][A-Za-z0-9]+(?:[ -][A-Z0-9][A-Za-z0-9]*)?)(?![\w-])")
 # A capitalised word that counts out something other than a machine: "1024 GPUs of Table 2", "of Each".
-_NOT_MACHINE = re.compile(r"(?:The|This|These|Each|Our|Their|Its|Table|Figure|Fig|Section|Our|All|Both|One|Two|"
+_NOT_MACHINE = re.compile(r"(?:The|This|These|Each|Our|Their|Its|Table|Figure|Fig|Section|All|Both|One|Two|"
                           r"NVIDIA|AMD|Intel|Google|Type|Size)(?![\w-])")
 
 
 def machine_products(text: str) -> list[Shape]:
     """Machines named after a count of their processors or nodes, in text order."""
-    if " of " not in text:
-        return []
     out = []
-    for match in _COUNTED_OUT.finditer(text):
-        name = match.group("name")
-        if _NOT_MACHINE.match(name) or blocked_name(name):
-            continue
-        out.append(Shape(match.start("name"), match.end("name"), match.end("name"), name, "datacenter"))
+    at = text.find(" of ")
+    while at >= 0:
+        name = _MACHINE_AFTER.match(text, at + 4)
+        if name is not None and _COUNTED_OUT_BEFORE.search(text, max(0, at - 40), at):
+            word = name.group("name")
+            if not _NOT_MACHINE.match(word) and not blocked_name(word):
+                out.append(Shape(name.start("name"), name.end("name"), name.end("name"), word, "datacenter"))
+        at = text.find(" of ", at + 4)
     return out
