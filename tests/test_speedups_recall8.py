@@ -54,3 +54,9 @@ def test_the_quality_named_after_the_number_vetoes_it():
     assert _items("We present Quux. Quux beats the baseline on all latency budgets by about 2% on ImageNet "
                   "top-1 accuracy.") == []
     assert _items("We present Quux. Quux cuts latency by 30% on ImageNet.") == [(30, "%", "latency", "reduction")]
+
+
+def test_efficiency_per_fpga_resource_is_a_proxy():
+    got = _items("We present Quux, an FPGA overlay that is 2.5x faster and 1.8x more DSP efficient than prior "
+                 "FPGA designs.")
+    assert got == [(2.5, "x", "speedup", "faster")]
