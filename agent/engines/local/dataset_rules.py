@@ -337,17 +337,12 @@ def _coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazett
 
 def _is_hardware_name(name: str) -> bool:
     hardware = hardware_gazetteer()
-    if any(index.lookup(name) is not None for index in (hardware.products, hardware.families)):
-        return True
-    # "Raspberry Pi-4": a product with its variant written on
-    if not _VARIANT_END.search(name):
-        return False
-    lowered = ascii_lowered(name)
-    return any(hit.start == 0 and _VARIANT_TAIL.fullmatch(name, hit.end)
-               for index in (hardware.products, hardware.families) for hit in index.find(name, lowered))
+    # "Raspberry Pi-4": a product with its variant written on is still that product
+    head = _VARIANT_END.sub("", name)
+    return any(index.lookup(n) is not None for index in (hardware.products, hardware.families)
+               for n in ((name, head) if head != name else (name,)))
 
 
-_VARIANT_TAIL = re.compile(r"(?:[-\s]\d+[A-Za-z]?)?")
 _VARIANT_END = re.compile(r"[-\s]\d+[A-Za-z]?$")
 
 
