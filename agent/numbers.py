@@ -34,7 +34,9 @@ _MATH_OPEN, _MATH_CLOSE = r"(?:\$\s*|\\\(\s*)?", r"(?:\s*(?:\$|\\\)))?"
 _UNIT = (
     r"(?P<ratio>\s?(?:\\[,;!]\s?|~)?(?:\}\s*)?" + _MATH_OPEN + _RATIO_SIGN + _MATH_CLOSE + _NOT_DIMENSION + r")"
     r"|(?P<fold>[\s-]?fold\b)"
-    r"|(?P<pct>\s?(?:\\[,;!]\s?|~)?(?:\}\s*)?" + _MATH_OPEN + r"\\?%" + _MATH_CLOSE + r"|\s(?:percent|per\s+cent)\b)"
+    # "the 95%ile latency" is a percentile rank, not a percent
+    r"|(?P<pct>\s?(?:\\[,;!]\s?|~)?(?:\}\s*)?" + _MATH_OPEN + r"\\?%(?!-?iles?\b)" + _MATH_CLOSE
+    + r"|\s(?:percent|per\s+cent)\b)"
 )
 _NUMERAL = (
     r"(?P<power>10\s*(?:\$\s*)?\^\s*\{?\s*(?P<exp>\d{1,3})\s*\}?)"

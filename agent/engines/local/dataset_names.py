@@ -67,7 +67,10 @@ def with_variant(text: str, start: int, end: int, canonical: str, alone: bool = 
     if derived:
         base = canonical if alias_key(surface, False) == alias_key(canonical, False) else surface
         return f"{base}-{derived.group(1)}", derived.end()
-    if _is_written_variant(surface, canonical) or (alone and _is_other_spelling(surface, canonical)):
+    joined = _joined_words(surface, canonical) if alone else None
+    if joined:
+        name = joined
+    elif _is_written_variant(surface, canonical) or (alone and _is_other_spelling(surface, canonical)):
         name, end = surface, end
     elif not canonical[-1].isdigit() and (version := _VERSION.match(text, end)):
         name, end = f"{canonical} {version.group(1)}", version.end()
@@ -115,3 +118,27 @@ def _is_other_spelling(surface: str, canonical: str) -> bool:
         return False  # a plural, a brand prefix, "the Foo Question Answering Dataset" (§2 drops "dataset")
     # an acronym of a multi-word name ("PTB", "VWW") is the name's short form, not a variant of it
     return not (" " in canonical and surface.isupper() and len(written) <= 6)
+
+
+_WORD_JOINS = re.compile(r"[\s\-\u2010\u2011]+")
+
+
+_DESCRIPTOR_WORD = re.compile(r"\s+(?:test|tests|task|benchmark|dataset|suite)$", re.I)
+
+
+def _joined_words(surface: str, canonical: str) -> str | None:
+    """The written name when it joins the canonical's words another way (below), less a descriptive word
+    the alias list carries ("Needle-in-a-Haystack test" -> "Needle-in-a-Haystack")."""
+    name = _DESCRIPTOR_WORD.sub("", surface)
+    return name if _is_joined_words(name, canonical) else None
+
+
+def _is_joined_words(surface: str, canonical: str) -> bool:
+    """'Needle-in-a-Haystack' for Needle in a Haystack: a name that is a phrase (three or more words, a
+    lowercase function word among them), written with the same words capitalised the same but joined by
+    hyphens instead of spaces (or the reverse), is the name as the paper writes it (§2 keeps a written
+    variant). A compound of names ('Tiny-ImageNet', 'PASCAL-VOC'), a separator at a letter/digit seam
+    ('CIFAR10', 'HMDB-51') or another case ('long-range arena') is only a spelling of the canonical."""
+    words = _WORD_JOINS.split(surface)
+    return (surface != canonical and len(words) >= 3 and any(w.islower() for w in words[1:-1])
+            and words == _WORD_JOINS.split(canonical))

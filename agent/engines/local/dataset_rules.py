@@ -18,6 +18,9 @@ from functools import lru_cache
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, ascii_lowered, load_yaml,
                                           matches_at_literals, parse_alias, spread_through_lists, with_canonical)
 from agent.engines.local.dataset_heads import shared_head_names
+from agent.engines.local.dataset_senses import model_side_acronyms, task_acronyms
+from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, aside_start, task_on_positions,
+                                                titled_name_before)
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
                                                with_variant)
 from agent.engines.local.hardware_lexicon import hardware_gazetteer
@@ -119,40 +122,17 @@ def find_datasets(text: str) -> list[str]:
     strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
     strong += _coordinated_names(text, strong, gazetteer)
     kept = _drop_parenthetical_acronyms(text, strong)
-    tasks = _task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
-    return _finalise([m for m in kept if m.identity not in tasks])
+    tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
+    tasks |= model_side_acronyms(text, {m.identity for m in kept}) if kept else set()
+    kept = [m for m in kept if m.identity not in tasks]
+    restated = acronym_of_written([(m.name, text[m.start:m.end]) for m in kept]) if len(kept) > 1 else set()
+    return _finalise([m for i, m in enumerate(kept) if i not in restated])
 
 
 # "we create a new Foo2M graph/data with ...": a named collection the abstract introduces
 _NEW_NAMED_DATA = re.compile(r"\bnew\s+(?P<name>(?=[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Z][A-Za-z0-9-]+)\s+"
                             r"(?:data|graph|collection)(?=\s*[,.;:(]|\s+(?:with|of|that|which|containing|from|"
                             r"consisting|comprising|for|to|and)\b)")
-
-
-# "Real-world image super-resolution (RealSR)": an acronym the abstract defines for a lowercase
-# phrase names a task or method there, even when a dataset elsewhere has the same name.
-_PAREN_NAME = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,14})\s*\)")
-_WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,4}[a-z][\w-]*)\s*$")
-_LONG_FORM_DATA = re.compile(r"\b(?:data\s?sets?|benchmarks?|corpus|corpora|challenge|evaluation|arena|suite|tests?)\b", re.I)
-
-
-def _task_acronyms(text: str, identities: set[str]) -> set[str]:
-    """Mention identities that the abstract itself defines as the acronym of a lowercase phrase."""
-    out = set()
-    for paren in _PAREN_NAME.finditer(text):
-        acronym = paren.group(1)
-        key = alias_key(acronym, False)
-        if key not in identities:
-            continue
-        before = _WORDS_BEFORE.search(text, max(0, paren.start() - 80), paren.start())
-        if before is None:
-            continue
-        words = before.group(1).split()
-        initials = "".join(w[0] for w in words).casefold()
-        if (all(w[:1].islower() for w in words[1:]) and not _LONG_FORM_DATA.search(before.group(1))
-                and acronym[0].casefold() in initials):
-            out.add(key)
-    return out
 
 
 def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
@@ -218,13 +198,17 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
             groups += _groups_after(text, appositive_name.start(1), gazetteer, single=True)
         if trigger in ("tasks", "challenge", "competition", "contest") and text[start].islower():
             continue  # only "Challenge" as part of a name; "tasks" only introduces lists
-        before = _groups_before(text, start, gazetteer)
-        if before and text[start].isupper() and trigger in ("challenge", "competition", "contest"):
-            before[-1].append((0, 0, text[start:end]))  # "Low Power Computer Vision Challenge"
+        if text[start].isupper() and trigger in ("challenge", "competition", "contest"):
+            title = titled_name_before(text, start)  # "Low Power Computer Vision Challenge"
+            before = [title + [(0, 0, text[start:end])]] if title else []
+        else:
+            before = _groups_before(text, start, gazetteer)
         groups += before
         appositive = _APPOSITIVE_BEFORE.search(text, max(0, start - 60), start)
         if appositive:  # "we release FooQA, a large-scale dataset"
             groups += _groups_before(text, appositive.start(), gazetteer)[-1:]
+    groups += [g for pos in task_on_positions(text) for g in _groups_after(text, pos, gazetteer)
+               if NAME_ENDS.match(text, g[-1][1])]  # "on the PenTree bank dataset": the name goes on
     mentions = [m for m in (_group_mention(text, g, gazetteer) for g in groups) if m]
     if "Bench" in text or "-bench" in text:
         mentions += [Mention(b.start(), b.end(), b.group(), alias_key(b.group(), False))
@@ -255,6 +239,9 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
         token = tokens.pop()
         if _is_name_token(token[2], gazetteer) and len(current) < 5:
             current.insert(0, token)
+            continue
+        if token[2] == ")" and not current and (opening := aside_start(tokens)) is not None:
+            del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
         if not current or token[2] not in _CONNECTORS:
             break
@@ -350,7 +337,13 @@ def _coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazett
 
 def _is_hardware_name(name: str) -> bool:
     hardware = hardware_gazetteer()
-    return any(index.lookup(name) is not None for index in (hardware.products, hardware.families))
+    # "Raspberry Pi-4": a product with its variant written on is still that product
+    head = _VARIANT_END.sub("", name)
+    return any(index.lookup(n) is not None for index in (hardware.products, hardware.families)
+               for n in ((name, head) if head != name else (name,)))
+
+
+_VARIANT_END = re.compile(r"[-\s]\d+[A-Za-z]?$")
 
 
 def _accept_context_only(text: str, pending: list[Mention], accepted: list[Mention]) -> list[Mention]:

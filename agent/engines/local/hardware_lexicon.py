@@ -156,9 +156,13 @@ def hardware_gazetteer() -> HardwareGazetteer:
         rf"(?:['’]s)?[\s\-]+)?"
         rf"(?:(?<![A-Za-z0-9])(?P<brand>{brands})[\s\-]+)?(?P<mobile>(?<![A-Za-z0-9])mobile[\s\-]+)?$")
     nouns = data["head_nouns"]
+    # Every lexicon term is a head noun too ("Loihi 2 neuromorphic chip", "DGX-A100 clusters"):
+    # LABELLING §3 gives a term no class item when it heads a specific mention.
+    other = nouns["other"] + [t for entry in data["class_terms"] for t in entry["terms"]
+                              if t not in nouns["confirming"]]
     head_noun_after = re.compile(
         rf"[\s\-]*(?:(?:{_alternation(data['head_modifiers'])})[\s\-]+){{0,2}}"
-        rf"(?:(?P<confirming>{_alternation(nouns['confirming'])})|(?P<other>{_alternation(nouns['other'])}))"
+        rf"(?:(?P<confirming>{_alternation(nouns['confirming'])})|(?P<other>{_alternation(other)}))"
         r"s?(?![A-Za-z0-9])", re.IGNORECASE)
     return HardwareGazetteer(
         products=AliasIndex([(a, p, e) for a, p, e, family in aliases if not family], plural_s=True,

@@ -68,9 +68,16 @@ def _prefixed_as_written(surface: str, alias: ProductAlias, gazetteer: HardwareG
     words = surface.split()
     while len(words) > 1 and gazetteer.head_noun_after.fullmatch(" " + words[-1]):
         words.pop()
-    if not words or set(_TOKEN.findall(" ".join(words).casefold())) <= set(_TOKEN.findall(canonical.casefold())):
+    tokens, listed_tokens = _TOKEN.findall(" ".join(words).casefold()), _TOKEN.findall(canonical.casefold())
+    if not words or set(tokens) <= set(listed_tokens) and _completes(tokens, listed_tokens):
         return canonical
     return " ".join(words)
+
+
+def _completes(tokens: list[str], listed: list[str]) -> bool:
+    """Whether the catalog name completes a shortened one: a bare model number ("2080 Ti" -> "RTX 2080
+    Ti"). A name with its own letters ("TX2", "Jetson Orin AGX") is kept in the words and order written."""
+    return bool(tokens) and tokens[0].isdigit() and sorted(tokens) != sorted(listed)
 
 
 _TOKEN = re.compile(r"[a-z]+|\d+")

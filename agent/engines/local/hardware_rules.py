@@ -17,9 +17,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from agent.engines.local.gazetteer import Hit, SpanSet, ascii_lowered, literal_starts, spread_through_lists
+from agent.engines.local.gazetteer import Hit, SpanSet, ascii_lowered, spread_through_lists
 from agent.engines.local.hardware_lexicon import COMPANY_WORDS, ClassTerm, HardwareGazetteer, ProductAlias, hardware_gazetteer
 from agent.engines.local.hardware_acronyms import acronym_products
+from agent.engines.local.hardware_coordination import distributed_heads, shared_head_terms, shared_modifier_terms
+from agent.engines.local.hardware_machines import machine_products
 from agent.engines.local.hardware_names import dropped_brands, product_name, trailing_edition
 from agent.engines.local.hardware_shapes import Shape, after_generic_term, shape_products
 from agent.engines.local.hardware_term_sense import COMPUTE_WORDS, is_hardware_term, sentence_end
@@ -34,6 +36,7 @@ class Item:
     hw_class: str
     level: str
     strong: bool = True
+    product: str = ""  # the catalog product a specific mention names, when it comes from the catalog
 
 
 # the literal "x" first lets the regex engine skip to it (a leading look-behind is tried at every position)
@@ -44,7 +47,6 @@ _LIST_ITEM_END = re.compile(r"\s*(?:[,;:)/.]|and\b|or\b|vs\b|versus\b|$)")
 _APPOSITION = re.compile(r"(?:\s+(?:with|of)\s+[\w\s.-]{1,24}?)?\s*\(\s*(?:(?:e\.g\.|i\.e\.|such as|like|including|"
                          r"namely)[,:]?\s*)?|\s*:\s*")
 _ATTACHED = re.compile(r"\s+(?:on|of|in)\s+(?:(?:the|a|an|our|their)\s+)?|\s*/\s*")
-_COORDINATED_MODIFIER = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|and|or|/|and/or)\s*$")
 def find_hardware(text: str) -> list[Hardware]:
     gazetteer = hardware_gazetteer()
     # "8xA100": the multiplier's x would hide the product from the word-boundary match.
@@ -56,10 +58,22 @@ def find_hardware(text: str) -> list[Hardware]:
     # "GAP8 ... GAP-8": one product, named as first written
     with_vendor = {_identity(tail): item.name for item in items if item.level == "specific"
                    for tail in _vendor_tails(item.name)}
+    fullest = _fullest_names(items)
     for item in items:
-        name = with_vendor.get(_identity(item.name), item.name) if item.level == "specific" else item.name
+        name = fullest.get(item.product) or item.name
+        name = with_vendor.get(_identity(name), name) if item.level == "specific" else name
         result.setdefault(_identity(name), Hardware(name=name, hw_class=item.hw_class, level=item.level))
     return list(result.values())
+
+
+def _fullest_names(items: list[Item]) -> dict[str, str]:
+    """Catalog product -> the name of its fullest mention: "an NVIDIA Jetson TX2 GPU ... the TX2 CPU" names
+    one product, written out in full once (the first of the longest wins)."""
+    out: dict[str, str] = {}
+    for item in items:
+        if item.product and len(item.name.split()) > len(out.get(item.product, "").split()):
+            out[item.product] = item.name
+    return out
 
 
 def _identity(name: str) -> str:
@@ -106,7 +120,7 @@ def _with_shapes(text: str, lowered: str, known: list[Item]) -> list[Item]:
     starts = [k.start for k in out]
     added: list[Item] = []
     for shape in _without_overlaps(shape_products(text, lowered, [(k.start, k.end) for k in known])
-                                   + acronym_products(text)):
+                                   + acronym_products(text) + machine_products(text)):
         first = max(0, bisect.bisect_left(starts, shape.start) - 1)
         overlapping = [i for i in range(first, bisect.bisect_left(starts, shape.end))
                        if out[i].start < shape.end and shape.start < out[i].end]
@@ -252,7 +266,8 @@ def _product_item(text: str, hit: Hit[ProductAlias], gazetteer: HardwareGazettee
     if edition:
         name, end = f"{name} {edition.group(1)}", edition.end(1)
     start = lead.start() if lead and lead.group() and (vendor or brand or mobile_gpu) else hit.start
-    return Item(start, head.end() if head else end, name, hw_class, "specific", not alias.weak or confirmed)
+    return Item(start, head.end() if head else end, name, hw_class, "specific", not alias.weak or confirmed,
+                product.canonical + suffix)
 
 
 def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products: list[Item]) -> list[Item]:
@@ -260,8 +275,8 @@ def _class_items(text: str, lowered: str, gazetteer: HardwareGazetteer, products
     hits = [h for h in gazetteer.class_terms.find(text, lowered)
             if not taken.overlaps(h.start, h.end) and is_hardware_term(text, h)]
     hits = _without_defined_acronyms(text, hits)
-    hits = _shared_modifier_terms(text, gazetteer, hits)
-    hits = sorted(hits + _shared_head_terms(text, gazetteer, hits) + _distributed_heads(text, lowered, gazetteer, hits),
+    hits = shared_modifier_terms(text, gazetteer, hits)
+    hits = sorted(hits + shared_head_terms(text, gazetteer, hits) + distributed_heads(text, lowered, gazetteer, hits),
                   key=lambda h: h.start)
     anchors = {p.start for p in products}
     free: list[Hit[ClassTerm]] = []
@@ -305,69 +320,6 @@ def _implied_processor(hit: Hit[ClassTerm], gazetteer: HardwareGazetteer) -> lis
         return []
     term = gazetteer.class_terms.lookup(words[0])
     return [Item(hit.start, hit.end, term.name, term.hw_class, "class")] if term is not None else []
-
-
-def _shared_head_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
-    """'edge or mobile devices' also names edge devices: the modifier before 'or' shares the head."""
-    extra = []
-    for hit in hits:
-        if " " not in hit.surface:
-            continue
-        modifier = _COORDINATED_MODIFIER.search(text, max(0, hit.start - 40), hit.start)
-        if modifier:
-            surface = f"{modifier.group(1)} {hit.surface.split()[-1]}"
-            term = gazetteer.class_terms.lookup(surface)
-            if term is not None:
-                extra.append(Hit(modifier.start(1), modifier.end(1), surface, term))
-    return extra
-
-
-# Found from the head noun backwards: scanning every word for a coordination would cost more.
-_DISTRIBUTABLE_HEAD = re.compile(r"(?:platforms?|devices?|processors?|systems?|boards?|hardware)(?![\w-])",
-                                 re.IGNORECASE)
-_DISTRIBUTABLE_LITERALS = ["platform", "device", "processor", "system", "board", "hardware"]
-_COORDINATED_BEFORE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*(?:,|or|and|/|and/or)\s+(?:[A-Za-z][\w-]*\s+)?$",
-                                 re.IGNORECASE)
-
-
-def _distributed_heads(text: str, lowered: str, gazetteer: HardwareGazetteer,
-                       hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
-    """'as mobile or server platforms' names a mobile platform: the head after the second conjunct
-    distributes to the first modifier, even when the second pair is no lexicon term."""
-    if " or " not in text and " and " not in text and "/" not in text:
-        return []
-    taken = SpanSet((h.start, h.end) for h in hits)
-    extra = []
-    for start in literal_starts(lowered, _DISTRIBUTABLE_LITERALS):
-        head = _DISTRIBUTABLE_HEAD.match(text, start) if start and text[start - 1].isspace() else None
-        if head is None:
-            continue
-        match = _COORDINATED_BEFORE.search(text, max(0, head.start() - 60), head.start())
-        if match is None or taken.overlaps(match.start(1), match.end(1)):
-            continue
-        surface = f"{match.group(1)} {head.group()}"
-        term = gazetteer.class_terms.lookup(surface)
-        if term is not None:
-            extra.append(Hit(match.start(1), match.end(1), surface, term))
-    return extra
-
-
-_LEADING_MODIFIER = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+$")
-_SLASH_OR_AND = re.compile(r"\s*(?:/|and|or|&)\s*")
-
-
-def _shared_modifier_terms(text: str, gazetteer: HardwareGazetteer, hits: list[Hit[ClassTerm]]) -> list[Hit[ClassTerm]]:
-    """'mobile CPU/GPU' also names a mobile GPU: a modifier before the first term of a pair
-    distributes to the second when the pair reads as a lexicon term."""
-    out = list(hits)
-    for i, (first, second) in enumerate(zip(hits, hits[1:])):
-        if " " in first.surface or not _SLASH_OR_AND.fullmatch(text, first.end, second.start):
-            continue
-        modifier = _LEADING_MODIFIER.search(text, max(0, first.start - 30), first.start)
-        term = gazetteer.class_terms.lookup(f"{modifier.group(1)} {second.surface}") if modifier else None
-        if term is not None and term.name != second.payload.name:
-            out[i + 1] = Hit(second.start, second.end, second.surface, term)
-    return out
 
 
 def _follower_start(text: str, end: int) -> int | None:

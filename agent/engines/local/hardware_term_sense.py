@@ -60,8 +60,10 @@ def sentence_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
-_FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP (?:slices?|blocks?|"
-                             r"resources?|utili[sz]ation|usage|units?))\b", re.IGNORECASE)
+# "DSP slices", "more DSP efficient": DSP counted as an FPGA resource (what a design spends), not a processor
+_FPGA_RESOURCES = re.compile(r"\b(?:LUTs?|BRAMs?|FFs?|flip-flops?|DSP48\w*|DSP[\s-](?:slices?|blocks?|"
+                             r"resources?|utili[sz]ation|usage|units?|efficien\w*|counts?|consumption))\b",
+                             re.IGNORECASE)
 
 
 # the words before "(ACRONYM)", LaTeX emphasis closed after them or not ("\\textbf{Diversely Stale Parameters} (DSP)")

@@ -8,6 +8,7 @@ import re
 
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local import speedup_shapes as shapes
+from agent.engines.local import speedup_vetoes as vetoes
 from agent.engines.local.speedup_segments import Group
 
 _PERCENT_OF_RE = re.compile(r"[\s$]*(?:\([^()]*\)\s*)?of\b", re.I)
@@ -39,6 +40,9 @@ def configuration_or_overhead(text: str, masked: str, group: Group, phrase: tupl
     unit = group.members[-1].unit
     if lex.setup_after.match(masked, group.end, min(len(masked), group.end + 80)):
         return "setup"
+    vetoed = vetoes.veto(masked, group.end, unit)
+    if vetoed:
+        return vetoed
     if unit == "x" and lex.setup_count.match(text, group.end):
         return "setup"
     if _SPACED_TIMES_RE.search(text, group.start, group.end) and not _RATIO_CONTEXT_RE.search(before[-12:]) \

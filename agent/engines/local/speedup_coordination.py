@@ -188,10 +188,10 @@ _SHARE_OF_RE = re.compile(r"[\s$]*of\s+(?:the|its|their)\s+(?P<quantity>[\w\s-]{
 
 
 # "consuming only N% of the energy", "saves 52% of the compute and 36% of parameters", "down to 3% of
-# the parameters": a share of a cost quantity that a consumption or saving verb governs (through
+# the parameters", "reduce up to 87% of data volume, 54% of communication rounds": a share of a cost quantity that a consumption or saving verb governs (through
 # earlier "N% of Q and" conjuncts).
 _SHARE_VERB_RE = re.compile(
-    r"\b(?:(?P<saving>sav|cut|eliminat|remov|down\s+to|as\s+little\s+as)|consum|us|requir|need|tak|spend)\w*\s+"
+    r"\b(?:(?P<saving>sav|cut|eliminat|remov|reduc|down\s+to|as\s+little\s+as)|consum|us|requir|need|tak|spend)\w*\s+"
     r"(?:(?:only|just|merely|about|nearly|"
     r"roughly|around|up\s+to|less\s+than|under)\s+)*(?:_+\s+of\s+(?:the\s+|its\s+|their\s+)?[\w\s-]{1,40}?"
     r"(?:\s*,\s*and|\s*,|\s+and)\s+)*[\s$]*$", re.I)

@@ -37,7 +37,7 @@ _AVERAGED_SENTENCE_RE = re.compile(r"\W*(?:on|in)\s+(?:the\s+)?average\b[^,]{0,6
 # named with its change word before it (an adjective) or after it (a change noun)
 _SECOND_METRIC_RE = re.compile(
     r"\s*and\s+(?:(?:a|an)\s+)?(?:(?:higher|lower|less|fewer|smaller|larger|better|reduced|improved|more)\s+"
-    r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?|[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+(?:reductions?|savings?|improvements?|gains?))"
+    r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?|[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}\s+(?:reductions?|savings?|improvements?|gains?))"
     r"(?=\s*(?:[,.;)]|$|\s(?:than|compared|over|with|on|for|in)\b))", re.I)
 _BOTH_PHASES_RE = re.compile(r"\btraining\s+and\s+inference\b|\binference\s+and\s+training\b", re.I)
 _OUTPERFORMED_RE = re.compile(
