@@ -103,13 +103,31 @@ def question_constraints(question: str) -> list[Constraint]:
     for surface, size in size_mentions(question):
         if not any(c.kind == "model" and c.value.endswith(f" {size}") for c in out):
             out.append(Constraint("model", surface, f"* {size}"))
-    if _ASKS_FIGURE.search(question):
-        for metric, rx in _METRIC_Q.items():
-            if (m := rx.search(question)) and not _inside(m.span(), question, out):
-                per = _PER.match(question, m.end())     # "energy per request": the normaliser is asked too
-                out.append(Constraint("metric", m.group(0) + (per.group(0) if per else ""), metric))
-                break
+    if _ASKS_FIGURE.search(question) and (asked := asked_metric(question, out)) is not None:
+        out.append(asked)
     return out + task_mentions(question)
+
+
+# A metric named after one of these is a condition on the figure asked, not the figure: "how much
+# acceleration ... without accuracy loss", "how much more throughput ... with the same power budget".
+_CONDITION = re.compile(r"\b(?:with|without|while|whilst|keeping|maintaining|preserving|retaining|at\s+(?:no|the\s+same|"
+                        r"similar|equal|iso)|under\s+(?:the\s+same|a|an)|given)\b", re.I)
+
+
+def asked_metric(question: str, found: list[Constraint]) -> Constraint | None:
+    """The metric a figure question asks for: the first metric word of the question (by position, not
+    by the METRICS table's order) before any condition phrase; None when every one is a condition."""
+    cond = _CONDITION.search(question)
+    limit = cond.start() if cond else len(question)
+    mentions = sorted((m.start(), m, metric) for metric, rx in _METRIC_Q.items() for m in rx.finditer(question[:limit]))
+    for _, m, metric in mentions:
+        if not _inside(m.span(), question, found):
+            end = m.end()
+            while (more := re.match(r"\s+" + _METRIC_Q[metric].pattern, question[end:], re.I)):
+                end += more.end()       # "top-1 accuracy": the metric as the question wrote it, whole
+            per = _PER.match(question, end)     # "energy per request": the normaliser is asked too
+            return Constraint("metric", question[m.start():end] + (per.group(0) if per else ""), metric)
+    return None
 
 
 _PER = re.compile(r"\s+per\s+[a-z]+", re.I)

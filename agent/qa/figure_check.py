@@ -25,8 +25,9 @@ _RANGE_BEFORE = re.compile(r"(?:(?<!from\s)(?<![\w.,])\d[\d,.]*\s*(?:\$?\\times\
                            r"|\bbetween\s+\d[\d,.]*\s*(?:\$?\\times\$?|×|x|X|%)?\s*and\s+)$")
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|~|to)\s*\d")
 SHORT = 4   # metric words this short ("map", "fid", "auc") must end where the word ends ("mapping" is not mAP)
-# A score written bare ("41.3 mAP", "BLEU of 27.4", "by 2 points") besides the figures with units of QUANTITY.
-SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])|\b\d+(?:\.\d+)?\s+points?\b", re.I)
+# A score written bare ("41.3 mAP", "BLEU of 27.4", "by 2 points") besides the figures with units of QUANTITY;
+# a sentence's last figure is followed by its full stop ("no more than 0.05.").
+SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w]|\.\d)|\b\d+(?:\.\d+)?\s+points?\b", re.I)
 
 
 @lru_cache(maxsize=64)
@@ -60,11 +61,46 @@ UNIT_OF = {
 
 
 def figure_sentence(metric: str, abstract: str) -> str | None:
-    """The first sentence of `abstract` that states a figure and names `metric` (or states a figure in
-    the metric's own unit), else None."""
-    rx, unit = _metric_rx(metric), UNIT_OF.get(metric)
-    return next((s for s in split_sentences(abstract or "")
-                 if ((QUANTITY.search(s) or SCORE.search(s)) and rx.search(s)) or (unit and unit.search(s))), None)
+    """The first sentence of `abstract` that states a figure of `metric` (`states_figure`), else None."""
+    return next((s for s in split_sentences(abstract or "") if states_figure(metric, s)), None)
+
+
+# Where one figure's clause ends: "reduces DRAM access by 10.0x with no accuracy loss" states a DRAM
+# figure and no accuracy figure; "74.1% top-1 accuracy on ImageNet with 295M FLOPs" one of each. Not
+# "and", which joins the items of a list ("recall on KITTI and nuScenes by 40.9% and 26.9%").
+_CLAUSE_CUT = re.compile(r"[;:]|,(?=\s)|\b(?:while|whereas|but|with|without|compared|versus|vs\.?|whilst)\b", re.I)
+# Metrics that are scores of quality: a factor ("3x") or a time, size, energy or rate unit is never
+# their figure ("2x faster with 1% accuracy loss": the 2x is no accuracy).
+SCORE_METRICS = frozenset({"accuracy", "F1", "mAP", "mIoU", "recall", "AUC", "NDCG", "BLEU", "ROUGE", "perplexity",
+                           "FID", "PSNR", "SSIM", "LPIPS", "word error rate"})
+_NOT_A_SCORE = re.compile(r"(?:\\times|×|x|X|times|fold|[KMGT]B|[mµun]s|hours?|minutes?|seconds?|FPS|[mk]?W|"
+                          r"[mµ]?J|[GT]OPS|FLOPs?)\$?\s*$")
+
+
+def states_figure(metric: str, sentence: str) -> bool:
+    """`sentence` states a figure of `metric`: one clause has a word for the metric and a figure that
+    can measure it (a score metric takes no factor or physical unit), or the sentence has a figure in
+    the metric's own unit ("runs in 18 ms" is a latency)."""
+    unit = UNIT_OF.get(metric)
+    if unit and unit.search(sentence):
+        return True
+    rx = _metric_rx(metric)
+    if not rx.search(sentence):
+        return False
+    cuts = [0] + [m.start() for m in _CLAUSE_CUT.finditer(sentence)] + [len(sentence)]
+    for start, end in zip(cuts, cuts[1:]):
+        clause = sentence[start:end]
+        if rx.search(clause) and any(_measures(metric, f) for f in _figures(clause)):
+            return True
+    return False
+
+
+def _figures(clause: str) -> list[str]:
+    return [m.group(0) for m in QUANTITY.finditer(clause)] + [m.group(0) for m in SCORE.finditer(clause)]
+
+
+def _measures(metric: str, figure: str) -> bool:
+    return metric not in SCORE_METRICS or not _NOT_A_SCORE.search(figure)
 
 
 def unreported(wanted: list, abstract: str, question: str | None = None) -> list:
