@@ -4,6 +4,9 @@ near misses of the QA files, none copied from them)."""
 
 from __future__ import annotations
 
+from qa_support import qa_home, qa_settings, qa_store  # noqa: F401
+
+from agent.qa import ask
 from agent.qa.constraints import question_constraints
 from agent.qa.figure_check import figure_sentence, states_figure
 
@@ -43,3 +46,72 @@ def test_the_asked_metric_is_the_first_before_a_condition():
 
 def test_the_metric_surface_is_the_whole_phrase_the_question_wrote():
     assert [c.surface for c in _metric("What top-1 accuracy does the tiny ViT reach?")] == ["top-1 accuracy"]
+
+
+# -- task: what the question's task phrase is ------------------------------------------------------
+def _tasks(question: str):
+    from agent.qa.constraints import task_mentions
+
+    return [(c.surface, c.value) for c in task_mentions(question)]
+
+
+def test_more_task_heads_and_the_question_verb_is_no_task_word():
+    assert _tasks("Which papers shrink voice synthesis models for watches?") == [("voice synthesis", "voice synthesis")]
+    assert _tasks("Which work speeds up sketch inpainting on tablets?") == [("sketch inpainting", "sketch inpainting")]
+    assert _tasks("Which paper does protein function prediction?") == [("protein function prediction", "function prediction")]
+
+
+def test_a_bracketed_acronym_stays_in_the_surface_but_not_in_the_kind():
+    assert _tasks("Which papers accelerate neural distance field (NDF) rendering on laptops?") == \
+        [("neural distance field (NDF) rendering", "field rendering")]
+
+
+def test_settings_and_product_generations_are_no_task_kind():
+    # "1080p" is a setting: the kind is the word before it; "the Hopper generation" is a GPU family
+    assert _tasks("Which papers reach real-time 1080p super-resolution on a tablet?") == \
+        [("real-time 1080p super-resolution", "real-time super-resolution")]
+    assert _tasks("Which papers run on GPUs of the Hopper generation?") == []
+    assert _tasks("Which papers speed up SQL generation?") == [("SQL generation", "sql generation")]
+
+
+# -- task: a list none of whose papers is on the asked task is declined -----------------------------
+def _answer(*abstracts: str):
+    from agent.qa.types import Answer, Citation
+
+    cites = [Citation(id=f"p{i}", title=None, arxiv_id=None, year=None, abstract=a, score=1.0, n=i + 1)
+             for i, a in enumerate(abstracts)]
+    return Answer(question="", answer="", citations=cites)
+
+
+def test_a_list_none_of_whose_papers_writes_the_task_misses_it():
+    from agent.qa.task_gate import unmet_tasks
+
+    q = "Which papers speed up sign language translation on phones?"
+    listed = _answer("We run pose estimation on phones in 12 ms.", "A phone NPU compiler for CNNs.")
+    assert [t.surface for t in unmet_tasks(q, listed)] == ["sign language translation"]
+    # the answerable twin: one listed paper writes the task's words in one sentence
+    listed = _answer("Translation of sign language from phone video runs at 20 FPS.", "A phone NPU compiler.")
+    assert unmet_tasks(q, listed) == []
+
+
+def test_examples_asides_and_alternatives_are_not_each_required():
+    from agent.qa.task_gate import unmet_tasks
+
+    detection_only = _answer("An object detection network for drones runs at 30 FPS.")
+    # alternatives: either task will do
+    assert unmet_tasks("Which papers speed up object detection or depth estimation on drones?", detection_only) == []
+    # examples and an aside only illustrate
+    assert unmet_tasks("Which papers accelerate vision models, such as depth estimation, on drones?", detection_only) == []
+    assert unmet_tasks("Which papers accelerate drone perception (depth estimation, for one)?", detection_only) == []
+    # kinds spelled out in an aside count for the task they follow
+    seg = _answer("Semantic segmentation of road scenes runs in real time.")
+    assert unmet_tasks("Which papers do some form of image segmentation (semantic or panoptic segmentation)?", seg) == []
+
+
+def test_a_dataset_list_on_a_task_none_of_its_papers_does_is_closest(qa_settings, qa_store):
+    declined = ask("Which papers report results on KITTI for optical flow estimation?", qa_settings, store=qa_store)
+    assert declined.insufficient and declined.confidence == "closest"
+    assert declined.missing == ["optical flow estimation"]
+    assert declined.citations            # the KITTI papers, shown as the nearest
+    answered = ask("Which papers report results on KITTI for 3D object detection?", qa_settings, store=qa_store)
+    assert not answered.insufficient and answered.citations

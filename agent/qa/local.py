@@ -266,12 +266,12 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
 
 def _scored_set(question: str, ctx: QAContext, r: Route) -> Answer:
     """The rule path's set, its membership then decided per candidate (agent/qa/set_membership.py)."""
-    from agent.qa import set_membership, thresholds
+    from agent.qa import set_membership, task_gate, thresholds
 
     answer = _set(question, ctx, r)
-    if not set_membership.ENABLED or thresholds.find(question) is not None:
-        return answer
-    return set_membership.rescore(question, ctx, r, answer)
+    if set_membership.ENABLED and thresholds.find(question) is None:
+        answer = set_membership.rescore(question, ctx, r, answer)
+    return task_gate.check(question, ctx, r, answer)    # no listed paper on the asked task: closest
 
 
 def _set_decline(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:
