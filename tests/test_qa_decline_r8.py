@@ -115,3 +115,41 @@ def test_a_dataset_list_on_a_task_none_of_its_papers_does_is_closest(qa_settings
     assert declined.citations            # the KITTI papers, shown as the nearest
     answered = ask("Which papers report results on KITTI for 3D object detection?", qa_settings, store=qa_store)
     assert not answered.insufficient and answered.citations
+
+
+# -- figures: the figure of the metric asked, stated first ------------------------------------------
+def test_the_figure_of_the_asked_metric_is_the_one_in_its_clause():
+    from agent.qa.figure_check import figure_of
+
+    s = "Our codec streams at 31 fps with 38.2 PSNR, which is 9x faster and 1.4 dB better."
+    assert figure_of("PSNR", s) == "38.2"
+    assert figure_of("FPS", s) == "31 fps"                      # a lower-case unit is the metric's own
+    s = "It beats the baseline in accuracy (2.1% higher), latency (18.5% faster) and energy (27.3% lower)."
+    assert figure_of("energy", s) == "27.3%"
+
+
+def test_a_list_going_on_without_its_metric_is_decided_by_the_question_or_not_at_all():
+    from agent.qa.figure_check import figure_of
+
+    s = "The allocator cuts tail latency by 40.2% on a 4-node cluster and 63.5% on a 16-node cluster."
+    assert figure_of("latency", s, "How much tail latency does it cut on a 16-node cluster?") == "63.5%"
+    assert figure_of("latency", s, "How much tail latency does the allocator cut?") is None
+    # a figure the question writes is never the answer: "down to what, from 30GB?"
+    s = "It lowers peak memory from 30GB to 9GB."
+    assert figure_of("memory", s, "What peak memory does it reach, from 30GB?") == "9GB"
+
+
+def test_a_duration_question_quotes_the_sentence_with_a_time(qa_settings):
+    from types import SimpleNamespace
+
+    from agent.qa.closest import numeric_sentence
+
+    class Stats:
+        def idf(self, t):
+            return 1.0
+
+    ctx = SimpleNamespace(stats=lambda: Stats())
+    abstract = ("The tuner reaches a 3.2x speedup over the vendor kernels. "
+                "Tuning one operator takes about 14 minutes on one board.")
+    q = "How long does the tuner take to tune one operator on a board?"
+    assert numeric_sentence(abstract, {"tuner", "tune", "operator", "board"}, ctx, q).startswith("Tuning one operator")

@@ -51,13 +51,16 @@ def _metric_rx(metric: str) -> re.Pattern:
 
 # A figure whose unit says which metric it is, whether or not the sentence names the metric
 # ("X runs in 18 ms on a phone" reports a latency).
-UNIT_OF = {
-    "latency": re.compile(r"\d\s*(?:ms|µs|us|ns|milliseconds?|microseconds?|seconds?)\b", re.I),
-    "energy": re.compile(r"\d\s*(?:[mµkM]?J|joules?|[mk]?Wh)\b"),
-    "power": re.compile(r"\d\s*(?:[mµkM]?W|watts?)\b"),
-    "memory": re.compile(r"\d\s*(?:[KMGT]i?B|bytes?)\b"),
-    "FPS": re.compile(r"\d\s*(?:fps|frames?\s+per\s+second)\b", re.I),
+_UNITS = {
+    "latency": (r"(?:ms|µs|us|ns|milliseconds?|microseconds?|seconds?)\b", re.I),
+    "energy": (r"(?:[mµkM]?J|joules?|[mk]?Wh)\b", 0),
+    "power": (r"(?:[mµkM]?W|watts?)\b", 0),
+    "memory": (r"(?:[KMGT]i?B|bytes?)\b", 0),
+    "FPS": (r"(?:fps|frames?\s+per\s+second)\b", re.I),
 }
+UNIT_OF = {k: re.compile(r"\d\s*" + u, f) for k, (u, f) in _UNITS.items()}
+# the same, as a whole figure ("28 fps", "23.1 ms"): what `figure_of` states
+UNIT_FIGURE = {k: re.compile(r"(?<![\w.,])\d[\d,.]*\s*" + u, f) for k, (u, f) in _UNITS.items()}
 
 
 def figure_sentence(metric: str, abstract: str) -> str | None:
@@ -93,6 +96,85 @@ def states_figure(metric: str, sentence: str) -> bool:
         if rx.search(clause) and any(_measures(metric, f) for f in _figures(clause)):
             return True
     return False
+
+
+# Where one figure of a list ends for `figure_of`: also "and" ("response time (33.1% faster) and power
+# consumption (45.1% lower)").
+_ITEM_CUT = re.compile(_CLAUSE_CUT.pattern + r"|\band\b", re.I)
+
+
+def figure_of(metric: str, sentence: str, question: str = "") -> str | None:
+    """The figure `sentence` states of `metric`, as written: the admissible figure of the first clause
+    naming the metric ("28 fps streaming speed with 41.6 PSNR" -> "41.6"), or a figure in the metric's
+    own unit. A list that goes on without naming a metric ("by 81.76% on an 8GB instance and 99.84% on
+    a 64GB instance") offers each figure; the words right after a figure that the question uses pick
+    one ("on a 64GB instance"), else none is stated. Figures the question writes itself ("from 42GB")
+    and the ends of a range are never the answer."""
+    given = {_number(m.group(0)) for m in QUANTITY.finditer(question)}
+    found = _clause_figures(metric, sentence, given)
+    if not found and (unit := UNIT_FIGURE.get(metric)):
+        found = [m for m in unit.finditer(sentence) if _number(m.group(0)) not in given]
+    if len(found) > 1:     # the words right after each figure, as written ("16-node", "64GB"), and stemmed
+        q_words = _words(question)
+        scored = [(len(q_words & _words(" ".join(sentence[m.end():m.end() + 40].split()[:6]))), m) for m in found]
+        top = max(k for k, _ in scored)
+        found = [m for k, m in scored if k == top] if top else found
+    if len(found) != 1 or in_range(sentence, found[0].start(), found[0].end()):
+        return None
+    return found[0].group(0).strip()
+
+
+def _clause_figures(metric: str, sentence: str, given: set[float]) -> list[re.Match]:
+    """The admissible figures of the first clause naming `metric`, and of the clauses that continue
+    its list without naming a metric of their own ("… and 99.84% on a 64GB instance")."""
+    cuts = [0] + [m.start() for m in _ITEM_CUT.finditer(sentence)] + [len(sentence)]
+    clauses = list(zip(cuts, cuts[1:]))
+    for i, (start, end) in enumerate(clauses):
+        if not _metric_rx(metric).search(sentence, start, end):
+            continue
+        found = _admissible(metric, sentence, start, end, given)
+        if not found:
+            continue
+        for nxt_start, nxt_end in clauses[i + 1:]:
+            more = _admissible(metric, sentence, nxt_start, nxt_end, given)
+            if not more or _names_a_metric(sentence[nxt_start:nxt_end]):
+                break
+            found += more
+        return found
+    return []
+
+
+def _words(text: str) -> set[str]:
+    """Stemmed terms plus the words as written, numbers kept ("16-node", "64gb")."""
+    from agent.qa.text import STOP, term_set
+
+    return term_set(text) | {w for w in re.findall(r"[a-z0-9][\w.-]*[a-z0-9]", text.lower()) if w not in STOP}
+
+
+def _admissible(metric: str, sentence: str, start: int, end: int, given: set[float]) -> list[re.Match]:
+    spans = {}
+    unit = UNIT_FIGURE.get(metric)
+    units = unit.finditer(sentence, start, end) if unit else ()
+    for m in (*units, *QUANTITY.finditer(sentence, start, end), *SCORE.finditer(sentence, start, end)):
+        if _measures(metric, m.group(0)) and _number(m.group(0)) not in given and _whole_number(sentence, m):
+            spans.setdefault(m.start(), m)
+    return [spans[k] for k in sorted(spans)]
+
+
+def _whole_number(sentence: str, m: re.Match) -> bool:
+    """A figure that starts where its number starts (a search from a clause start can cut "28" to "8")."""
+    return m.start() == 0 or not (sentence[m.start() - 1].isdigit() or sentence[m.start() - 1] in ".,")
+
+
+def _names_a_metric(clause: str) -> bool:
+    from agent.qa.constraints import METRICS
+
+    return any(_metric_rx(k).search(clause) for k in METRICS)
+
+
+def _number(figure: str) -> float:
+    m = re.match(r"\d[\d,]*(?:\.\d+)?", figure.strip())
+    return float(m.group(0).replace(",", "")) if m else -1.0
 
 
 def _figures(clause: str) -> list[str]:

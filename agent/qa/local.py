@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 
 from agent.qa import filter_reason, lookup_pick, relevance
-from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
-from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, numeric_sentence
+from agent.qa.closest import asked_figure, asks_figure, claim_sentence, closest, closest_set, numeric_sentence
 from agent.qa.closest import support_sentences as _support
 from agent.qa.drafting import Draft
 from agent.qa.drafting import finish as _finish
@@ -110,7 +109,7 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     if entity_line or asked_entity.asks_authors(question):
         return asked_entity.entity_answer(question, ctx, r, best, sources, draft, entity_line)
     q_terms = term_set(question)
-    numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
+    numeric = r.kind == "numeric" or asks_figure(question)
     if numeric:
         from agent.qa.baselines import comparing_sentence
 
@@ -141,7 +140,7 @@ def _describe_or_closest(question: str, ctx: QAContext, src: Source, r: Route) -
     ext = paper_extraction(ctx, src.id)
     missing = unmet(question_constraints(question), paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
     missing += asked_entity.unmet(question, ext) + unwritten_names(question, src, [m.surface for m in missing])
-    if not missing and (r.kind == "numeric" or _ASKS_FIGURE.search(question)):   # "how much faster is it?":
+    if not missing and (r.kind == "numeric" or asks_figure(question)):   # "how much faster is it?":
         return _answer_from(question, ctx, r, src, [src])   # as a look-up: the figure, the sentence stating it
     if not missing:
         return _describe(question, ctx, src, r)
