@@ -153,3 +153,22 @@ def test_a_duration_question_quotes_the_sentence_with_a_time(qa_settings):
                 "Tuning one operator takes about 14 minutes on one board.")
     q = "How long does the tuner take to tune one operator on a board?"
     assert numeric_sentence(abstract, {"tuner", "tune", "operator", "board"}, ctx, q).startswith("Tuning one operator")
+
+
+# -- model: a sized model only one candidate names singles it out ----------------------------------
+def test_an_entity_only_the_first_candidate_meets_singles_it_out():
+    from agent.qa.answerability import Evidence
+    from agent.qa.constraints import Constraint
+    from agent.qa.lookup_pick import singled_out
+
+    model = Constraint("model", "Hyena-2B", "hyena 2b")
+    sure = Evidence({"agree": 1.0})
+    # answer: rank 1 for both retrievers, meets the model; every other candidate lacks it
+    assert singled_out([model], [("a", sure, []), ("b", Evidence({}), [model]), ("c", Evidence({}), [model])])
+    # not when another candidate also meets it, when retrievers disagree, or when the first lacks it
+    assert not singled_out([model], [("a", sure, []), ("b", Evidence({}), [])])
+    assert not singled_out([model], [("a", Evidence({"agree": 0.0}), []), ("b", Evidence({}), [model])])
+    assert not singled_out([model], [("a", sure, [model]), ("b", Evidence({}), [model])])
+    # a task phrase is no entity: it never singles a paper out
+    task = Constraint("task", "dance synthesis", "dance synthesis")
+    assert not singled_out([task], [("a", sure, []), ("b", Evidence({}), [task])])

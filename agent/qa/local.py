@@ -92,7 +92,9 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         alt = next((j for j in judged[1:] if not j[2] and j[1].confident), None)
         if alt is not None:
             best, ev, missing = alt
-    if not (ev.confident or lookup_pick.states_every_fact(wanted, missing, ev)) or missing:
+    sure = ev.confident or lookup_pick.states_every_fact(wanted, missing, ev) or \
+        (judged[0][0] is best and lookup_pick.singled_out(wanted, judged))
+    if not sure or missing:
         return closest(question, ctx, r, judged, ev, missing)
     answer = _answer_from(question, ctx, r, best, hits)
     answer.notes[:0] = [ev.describe(), *ev.notes]
