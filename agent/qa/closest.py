@@ -27,6 +27,14 @@ ASKS_FIGURE = re.compile(r"^\s*(?:how\s+(?:low|high|much|many|fast|large|long|sm
                          re.I)
 
 
+def asks_figure(question: str) -> bool:
+    """The question asks for a figure: ASKS_FIGURE's shapes, or "what <metric> …" for any metric the
+    constraint reader knows ("What PSNR does X reach?", "What mIoU …")."""
+    from agent.qa.constraints import asks_metric_figure
+
+    return bool(ASKS_FIGURE.search(question)) or asks_metric_figure(question)
+
+
 def sentence_overlaps(sents: list[str], q_terms: set[str], stats) -> list[float]:
     """Per sentence, the question words it uses, each weighted by its corpus IDF times how specific
     it is within this abstract: a word every sentence repeats (the paper's subject) says little about
@@ -58,14 +66,17 @@ def asked_figure(sentence: str, question: str, stats, title: str | None = None) 
     when the question asks for a maximum ("at most", "largest"), else the first. As the abstract wrote
     it (so the grounding check finds it). None for a "respectively" list, whose figures map to items
     by position, not by clause."""
-    from agent.qa.figure_check import rate_figure, resource_figure
+    from agent.qa.figure_check import figure_of, rate_figure, resource_figure
 
     if (rate := rate_figure(sentence, question)):     # "how many frames per second": the figure in that unit
         return display(rate)
+    respectively = bool(re.search(r"\brespectively\b", sentence, re.I))
+    if not respectively and (metric := _asked_metric(question)) is not None and (fig := figure_of(metric, sentence, question)):
+        return display(fig.replace("$", "")).strip()     # "what PSNR …": the figure of that metric
     found = list(QUANTITY.finditer(sentence))
     if not found:
         return None
-    if re.search(r"\brespectively\b", sentence, re.I):
+    if respectively:
         return respective_figure(sentence, question, stats)
     q_terms = term_set(question) - term_set(title or "")
     cuts = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence) + 1]
@@ -286,9 +297,33 @@ def numeric_sentence(abstract: str, q_terms: set[str], ctx, question: str = "") 
         return bool(wanted) and any(wanted & figure_metrics(_figure_words(s, m)) for m in QUANTITY.finditer(s)
                                     if _value(m.group(0)) not in given)
 
-    best = max(range(len(sents)), key=lambda i: (new_figure(sents[i]), figure_of_asked_metric(sents[i]),
+    kind = asked_kind(question)
+    # a sentence stating the asked kind of figure first (a bare "0.05" perplexity is no QUANTITY)
+    best = max(range(len(sents)), key=lambda i: (kind(sents[i]), new_figure(sents[i]), figure_of_asked_metric(sents[i]),
                                                  overlaps[i], -i))
     return sents[best]
+
+
+def _asked_metric(question: str) -> str | None:
+    """The metric (METRICS key) a figure question asks for, if it names one (not a rate)."""
+    from agent.qa.constraints import asked_metric
+
+    c = asked_metric(question, []) if asks_figure(question) else None
+    return c.value if c is not None and not c.value.startswith("rate:") else None
+
+
+def asked_kind(question: str):
+    """A test of whether a sentence states the kind of figure the question asks: a time for "how long
+    does …" (not the "5,000x faster" beside it), a figure of the asked metric in its clause for "what
+    PSNR / top-1 accuracy …" (agent/qa/figure_check.py); anything else passes."""
+    from agent.qa.figure_check import states_figure
+
+    if _ASKS_DURATION.search(question):
+        return lambda s: any(_TIME_UNIT.search(m.group(0)) or _TIME_AFTER.match(s, m.end()) for m in QUANTITY.finditer(s))
+    metric = _asked_metric(question)
+    if metric is not None:
+        return lambda s: states_figure(metric, s)
+    return lambda s: True
 
 
 def _figure_words(sentence: str, m) -> str:

@@ -103,43 +103,44 @@ def question_constraints(question: str) -> list[Constraint]:
     for surface, size in size_mentions(question):
         if not any(c.kind == "model" and c.value.endswith(f" {size}") for c in out):
             out.append(Constraint("model", surface, f"* {size}"))
-    if _ASKS_FIGURE.search(question):
-        for metric, rx in _METRIC_Q.items():
-            if (m := rx.search(question)) and not _inside(m.span(), question, out):
-                per = _PER.match(question, m.end())     # "energy per request": the normaliser is asked too
-                out.append(Constraint("metric", m.group(0) + (per.group(0) if per else ""), metric))
-                break
+    if _ASKS_FIGURE.search(question) and (asked := asked_metric(question, out)) is not None:
+        out.append(asked)
     return out + task_mentions(question)
 
 
+def asks_metric_figure(question: str) -> bool:
+    """A figure question naming a metric ("What PSNR does X reach?")."""
+    return bool(_ASKS_FIGURE.search(question)) and asked_metric(question, []) is not None
+
+
+# A metric named after one of these is a condition on the figure asked, not the figure: "how much
+# acceleration ... without accuracy loss", "how much more throughput ... with the same power budget".
+_CONDITION = re.compile(r"\b(?:with|without|while|whilst|keeping|maintaining|preserving|retaining|at\s+(?:no|the\s+same|"
+                        r"similar|equal|iso)|under\s+(?:the\s+same|a|an)|given)\b", re.I)
+
+
+def asked_metric(question: str, found: list[Constraint]) -> Constraint | None:
+    """The metric a figure question asks for: the first metric word of the question (by position, not
+    by the METRICS table's order) before any condition phrase; None when every one is a condition."""
+    cond = _CONDITION.search(question)
+    limit = cond.start() if cond else len(question)
+    mentions = sorted((m.start(), m, metric) for metric, rx in _METRIC_Q.items() for m in rx.finditer(question[:limit]))
+    for _, m, metric in mentions:
+        if not _inside(m.span(), question, found):
+            end = m.end()
+            while (more := re.match(r"\s+" + _METRIC_Q[metric].pattern, question[end:], re.I)):
+                end += more.end()       # "top-1 accuracy": the metric as the question wrote it, whole
+            per = _PER.match(question, end)     # "energy per request": the normaliser is asked too
+            return Constraint("metric", question[m.start():end] + (per.group(0) if per else ""), metric)
+    return None
+
+
 _PER = re.compile(r"\s+per\s+[a-z]+", re.I)
-# Head nouns of a task name ("speech recognition", "point cloud semantic segmentation").
-_TASK_HEAD = re.compile(r"(?<![\w-])(?:recognition|segmentation|detection|estimation|classification|translation|"
-                        r"tracking|captioning|summari[sz]ation|reconstruction|forecasting|retrieval)(?![\w-])", re.I)
-
-
-_VERB_FORM = re.compile(r"^[a-z]+(?:[^s\W]s|ing|ed)$")
-
-
 def task_mentions(question: str) -> list[Constraint]:
-    """The task a question asks about: a task head noun with the (up to three) content words before it."""
-    from agent.qa.set_concepts import FRAME
-    from agent.qa.text import STOP, stem
+    """The task phrases a question names (agent/qa/task_phrases.py)."""
+    from agent.qa.task_phrases import task_phrases
 
-    out = []
-    for m in _TASK_HEAD.finditer(question):
-        words = re.findall(r"[A-Za-z0-9][\w-]*", re.split(r"[,;:()]", question[:m.start()])[-1])
-        mods: list[str] = []
-        for w in reversed(words[-3:]):
-            if w.lower() in STOP or stem(w.lower()) in FRAME:
-                break
-            mods.insert(0, w)
-        while mods and _VERB_FORM.search(mods[0]):    # "improves 3D object detection": the verb is no task word
-            mods.pop(0)
-        if mods:    # the kind of task is the word before its head ("semantic segmentation"); the
-            # words before that describe its input in the user's own words ("point-cloud")
-            out.append(Constraint("task", " ".join(mods + [m.group(0)]), f"{mods[-1]} {m.group(0)}".lower()))
-    return out
+    return [Constraint("task", surface, value) for surface, value in task_phrases(question)]
 
 
 def _model_family_level(question: str) -> list[Constraint]:

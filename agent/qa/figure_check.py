@@ -25,8 +25,9 @@ _RANGE_BEFORE = re.compile(r"(?:(?<!from\s)(?<![\w.,])\d[\d,.]*\s*(?:\$?\\times\
                            r"|\bbetween\s+\d[\d,.]*\s*(?:\$?\\times\$?|×|x|X|%)?\s*and\s+)$")
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|~|to)\s*\d")
 SHORT = 4   # metric words this short ("map", "fid", "auc") must end where the word ends ("mapping" is not mAP)
-# A score written bare ("41.3 mAP", "BLEU of 27.4", "by 2 points") besides the figures with units of QUANTITY.
-SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])|\b\d+(?:\.\d+)?\s+points?\b", re.I)
+# A score written bare ("41.3 mAP", "BLEU of 27.4", "by 2 points") besides the figures with units of QUANTITY;
+# a sentence's last figure is followed by its full stop ("no more than 0.05.").
+SCORE = re.compile(r"(?<![\w.])\d+\.\d+(?![\w]|\.\d)|\b\d+(?:\.\d+)?\s+points?\b", re.I)
 
 
 @lru_cache(maxsize=64)
@@ -50,21 +51,138 @@ def _metric_rx(metric: str) -> re.Pattern:
 
 # A figure whose unit says which metric it is, whether or not the sentence names the metric
 # ("X runs in 18 ms on a phone" reports a latency).
-UNIT_OF = {
-    "latency": re.compile(r"\d\s*(?:ms|µs|us|ns|milliseconds?|microseconds?|seconds?)\b", re.I),
-    "energy": re.compile(r"\d\s*(?:[mµkM]?J|joules?|[mk]?Wh)\b"),
-    "power": re.compile(r"\d\s*(?:[mµkM]?W|watts?)\b"),
-    "memory": re.compile(r"\d\s*(?:[KMGT]i?B|bytes?)\b"),
-    "FPS": re.compile(r"\d\s*(?:fps|frames?\s+per\s+second)\b", re.I),
+_UNITS = {
+    "latency": (r"(?:ms|µs|us|ns|milliseconds?|microseconds?|seconds?)\b", re.I),
+    "energy": (r"(?:[mµkM]?J|joules?|[mk]?Wh)\b", 0),
+    "power": (r"(?:[mµkM]?W|watts?)\b", 0),
+    "memory": (r"(?:[KMGT]i?B|bytes?)\b", 0),
+    "FPS": (r"(?:fps|frames?\s+per\s+second)\b", re.I),
 }
+UNIT_OF = {k: re.compile(r"\d\s*" + u, f) for k, (u, f) in _UNITS.items()}
+# the same, as a whole figure ("28 fps", "23.1 ms"): what `figure_of` states
+UNIT_FIGURE = {k: re.compile(r"(?<![\w.,])\d[\d,.]*\s*" + u, f) for k, (u, f) in _UNITS.items()}
 
 
 def figure_sentence(metric: str, abstract: str) -> str | None:
-    """The first sentence of `abstract` that states a figure and names `metric` (or states a figure in
-    the metric's own unit), else None."""
-    rx, unit = _metric_rx(metric), UNIT_OF.get(metric)
-    return next((s for s in split_sentences(abstract or "")
-                 if ((QUANTITY.search(s) or SCORE.search(s)) and rx.search(s)) or (unit and unit.search(s))), None)
+    """The first sentence of `abstract` that states a figure of `metric` (`states_figure`), else None."""
+    return next((s for s in split_sentences(abstract or "") if states_figure(metric, s)), None)
+
+
+# Where one figure's clause ends: "reduces DRAM access by 10.0x with no accuracy loss" states a DRAM
+# figure and no accuracy figure; "74.1% top-1 accuracy on ImageNet with 295M FLOPs" one of each. Not
+# "and", which joins the items of a list ("recall on KITTI and nuScenes by 40.9% and 26.9%").
+_CLAUSE_CUT = re.compile(r"[;:]|,(?=\s)|\b(?:while|whereas|but|with|without|compared|versus|vs\.?|whilst)\b", re.I)
+# Metrics that are scores of quality: a factor ("3x") or a time, size, energy or rate unit is never
+# their figure ("2x faster with 1% accuracy loss": the 2x is no accuracy).
+SCORE_METRICS = frozenset({"accuracy", "F1", "mAP", "mIoU", "recall", "AUC", "NDCG", "BLEU", "ROUGE", "perplexity",
+                           "FID", "PSNR", "SSIM", "LPIPS", "word error rate"})
+_NOT_A_SCORE = re.compile(r"(?:\\times|×|x|X|times|fold|[KMGT]B|[mµun]s|hours?|minutes?|seconds?|FPS|[mk]?W|"
+                          r"[mµ]?J|[GT]OPS|FLOPs?)\$?\s*$")
+
+
+def states_figure(metric: str, sentence: str) -> bool:
+    """`sentence` states a figure of `metric`: one clause has a word for the metric and a figure that
+    can measure it (a score metric takes no factor or physical unit), or the sentence has a figure in
+    the metric's own unit ("runs in 18 ms" is a latency)."""
+    unit = UNIT_OF.get(metric)
+    if unit and unit.search(sentence):
+        return True
+    rx = _metric_rx(metric)
+    if not rx.search(sentence):
+        return False
+    cuts = [0] + [m.start() for m in _CLAUSE_CUT.finditer(sentence)] + [len(sentence)]
+    for start, end in zip(cuts, cuts[1:]):
+        clause = sentence[start:end]
+        if rx.search(clause) and any(_measures(metric, f) for f in _figures(clause)):
+            return True
+    return False
+
+
+# Where one figure of a list ends for `figure_of`: also "and" ("response time (33.1% faster) and power
+# consumption (45.1% lower)").
+_ITEM_CUT = re.compile(_CLAUSE_CUT.pattern + r"|\band\b", re.I)
+
+
+def figure_of(metric: str, sentence: str, question: str = "") -> str | None:
+    """The figure `sentence` states of `metric`, as written: the admissible figure of the first clause
+    naming the metric ("28 fps streaming speed with 41.6 PSNR" -> "41.6"), or a figure in the metric's
+    own unit. A list that goes on without naming a metric ("by 81.76% on an 8GB instance and 99.84% on
+    a 64GB instance") offers each figure; the words right after a figure that the question uses pick
+    one ("on a 64GB instance"), else none is stated. Figures the question writes itself ("from 42GB")
+    and the ends of a range are never the answer."""
+    given = {_number(m.group(0)) for m in QUANTITY.finditer(question)}
+    found = _clause_figures(metric, sentence, given)
+    if not found and (unit := UNIT_FIGURE.get(metric)):
+        found = [m for m in unit.finditer(sentence) if _number(m.group(0)) not in given]
+    if len(found) > 1:     # the words right after each figure, as written ("16-node", "64GB"), and stemmed
+        q_words = _words(question)
+        scored = [(len(q_words & _words(" ".join(sentence[m.end():m.end() + 40].split()[:6]))), m) for m in found]
+        top = max(k for k, _ in scored)
+        found = [m for k, m in scored if k == top] if top else found
+    if len(found) != 1 or in_range(sentence, found[0].start(), found[0].end()):
+        return None
+    return found[0].group(0).strip()
+
+
+def _clause_figures(metric: str, sentence: str, given: set[float]) -> list[re.Match]:
+    """The admissible figures of the first clause naming `metric`, and of the clauses that continue
+    its list without naming a metric of their own ("… and 99.84% on a 64GB instance")."""
+    cuts = [0] + [m.start() for m in _ITEM_CUT.finditer(sentence)] + [len(sentence)]
+    clauses = list(zip(cuts, cuts[1:]))
+    for i, (start, end) in enumerate(clauses):
+        if not _metric_rx(metric).search(sentence, start, end):
+            continue
+        found = _admissible(metric, sentence, start, end, given)
+        if not found:
+            continue
+        for nxt_start, nxt_end in clauses[i + 1:]:
+            more = _admissible(metric, sentence, nxt_start, nxt_end, given)
+            if not more or _names_a_metric(sentence[nxt_start:nxt_end]):
+                break
+            found += more
+        return found
+    return []
+
+
+def _words(text: str) -> set[str]:
+    """Stemmed terms plus the words as written, numbers kept ("16-node", "64gb")."""
+    from agent.qa.text import STOP, term_set
+
+    return term_set(text) | {w for w in re.findall(r"[a-z0-9][\w.-]*[a-z0-9]", text.lower()) if w not in STOP}
+
+
+def _admissible(metric: str, sentence: str, start: int, end: int, given: set[float]) -> list[re.Match]:
+    spans = {}
+    unit = UNIT_FIGURE.get(metric)
+    units = unit.finditer(sentence, start, end) if unit else ()
+    for m in (*units, *QUANTITY.finditer(sentence, start, end), *SCORE.finditer(sentence, start, end)):
+        if _measures(metric, m.group(0)) and _number(m.group(0)) not in given and _whole_number(sentence, m):
+            spans.setdefault(m.start(), m)
+    return [spans[k] for k in sorted(spans)]
+
+
+def _whole_number(sentence: str, m: re.Match) -> bool:
+    """A figure that starts where its number starts (a search from a clause start can cut "28" to "8")."""
+    return m.start() == 0 or not (sentence[m.start() - 1].isdigit() or sentence[m.start() - 1] in ".,")
+
+
+def _names_a_metric(clause: str) -> bool:
+    from agent.qa.constraints import METRICS
+
+    return any(_metric_rx(k).search(clause) for k in METRICS)
+
+
+def _number(figure: str) -> float:
+    m = re.match(r"\d[\d,]*(?:\.\d+)?", figure.strip())
+    return float(m.group(0).replace(",", "")) if m else -1.0
+
+
+def _figures(clause: str) -> list[str]:
+    return [m.group(0) for m in QUANTITY.finditer(clause)] + [m.group(0) for m in SCORE.finditer(clause)]
+
+
+def _measures(metric: str, figure: str) -> bool:
+    return metric not in SCORE_METRICS or not _NOT_A_SCORE.search(figure)
 
 
 def unreported(wanted: list, abstract: str, question: str | None = None) -> list:

@@ -89,6 +89,9 @@ def _s_word(w: str) -> bool:
     return len(low) >= 3 and low.endswith("s") and not low.endswith(("ss", "us", "is", "'s"))
 
 
+_MASS = ("data",)     # plural in form, but a modifier before another noun ("data overfitting method")
+
+
 def plural(word: str) -> bool:
     """Number of a head noun from its form: "GPUs", "entries", "theses" are plural; "thesis", "work" not."""
     if re.fullmatch(r"[A-Z0-9][A-Za-z0-9-]*[A-Z0-9]s", word):   # an acronym's plural: GPUs, LLMs, SoCs
@@ -137,7 +140,9 @@ def noun_phrase_head(text: str, offset: int = 0) -> Head | None:
             break
         if i > 0 and head is not None:
             nxt = toks[i + 1].group(0) if i + 1 < len(toks) else None
-            if head.plural and (not plural(w) or _s_word(w) and _verb_odds(w, nxt) > 0):
+            if head.plural and head.word.lower() in _MASS and not _s_word(w) and not re.search(r"[a-z]ed$", w):
+                pass                     # "the data overfitting method": a mass noun modifies the next noun
+            elif head.plural and (not plural(w) or _s_word(w) and _verb_odds(w, nxt) > 0):
                 break                    # "efforts compress ...": the verb of a plural head
             if not head.plural and _s_word(w) and (head.word.lower() in WORK_NOUNS or _verb_odds(w, nxt) >= 0):
                 break                    # "thesis studies efficient ...": the verb of a singular head

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 
 from agent.qa import filter_reason, lookup_pick, relevance
-from agent.qa.closest import ASKS_FIGURE as _ASKS_FIGURE
-from agent.qa.closest import asked_figure, claim_sentence, closest, closest_set, numeric_sentence
+from agent.qa.closest import asked_figure, asks_figure, claim_sentence, closest, closest_set, numeric_sentence
 from agent.qa.closest import support_sentences as _support
 from agent.qa.drafting import Draft
 from agent.qa.drafting import finish as _finish
@@ -93,7 +92,9 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         alt = next((j for j in judged[1:] if not j[2] and j[1].confident), None)
         if alt is not None:
             best, ev, missing = alt
-    if not (ev.confident or lookup_pick.states_every_fact(wanted, missing, ev)) or missing:
+    sure = ev.confident or lookup_pick.states_every_fact(wanted, missing, ev) or \
+        (judged[0][0] is best and lookup_pick.singled_out(wanted, judged))
+    if not sure or missing:
         return closest(question, ctx, r, judged, ev, missing)
     answer = _answer_from(question, ctx, r, best, hits)
     answer.notes[:0] = [ev.describe(), *ev.notes]
@@ -110,7 +111,7 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     if entity_line or asked_entity.asks_authors(question):
         return asked_entity.entity_answer(question, ctx, r, best, sources, draft, entity_line)
     q_terms = term_set(question)
-    numeric = r.kind == "numeric" or bool(_ASKS_FIGURE.search(question))
+    numeric = r.kind == "numeric" or asks_figure(question)
     if numeric:
         from agent.qa.baselines import comparing_sentence
 
@@ -141,7 +142,7 @@ def _describe_or_closest(question: str, ctx: QAContext, src: Source, r: Route) -
     ext = paper_extraction(ctx, src.id)
     missing = unmet(question_constraints(question), paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
     missing += asked_entity.unmet(question, ext) + unwritten_names(question, src, [m.surface for m in missing])
-    if not missing and (r.kind == "numeric" or _ASKS_FIGURE.search(question)):   # "how much faster is it?":
+    if not missing and (r.kind == "numeric" or asks_figure(question)):   # "how much faster is it?":
         return _answer_from(question, ctx, r, src, [src])   # as a look-up: the figure, the sentence stating it
     if not missing:
         return _describe(question, ctx, src, r)
@@ -266,14 +267,14 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
 
 def _scored_set(question: str, ctx: QAContext, r: Route) -> Answer:
     """The rule path's set, its membership then decided per candidate (agent/qa/set_membership.py)."""
-    from agent.qa import set_membership, thresholds
+    from agent.qa import set_membership, task_gate, thresholds
 
     answer = _set(question, ctx, r)
-    if not set_membership.ENABLED or thresholds.find(question) is not None:
-        return answer
-    from agent.qa.set_extend import extend      # a one-paper list gains the candidates a model is sure of
+    if set_membership.ENABLED and thresholds.find(question) is None:
+        from agent.qa.set_extend import extend  # a one-paper list gains the candidates a model is sure of
 
-    return extend(question, ctx, r, set_membership.rescore(question, ctx, r, answer))
+        answer = extend(question, ctx, r, set_membership.rescore(question, ctx, r, answer))
+    return task_gate.check(question, ctx, r, answer)    # no listed paper on the asked task: closest
 
 
 def _set_decline(question: str, ctx: QAContext, r: Route, entities: list, missing: list[str]) -> Answer:

@@ -23,6 +23,19 @@ def states_every_fact(wanted: list, missing: list, ev) -> bool:
     return bool(entities) and not missing and ev.features.get("coverage", 0.0) >= FULL_COVERAGE
 
 
+def singled_out(wanted: list, judged: list) -> bool:
+    """Retrieval is not sure, but the question names an entity (a sized model "Mamba-3B", a dataset, a
+    hardware product) that the first paper meets and no other candidate does, and that paper is rank 1
+    for both BM25 and dense: the entity names the paper as a rare title word would."""
+    entities = {(c.kind, c.value) for c in wanted if c.kind in ("dataset", "hardware", "model")}
+    if not entities or not judged:
+        return False
+    best, ev, missing = judged[0]
+    if missing or not ev.features.get("agree"):
+        return False
+    return all(any((c.kind, c.value) in entities for c in j[2]) for j in judged[1:])
+
+
 def owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm25, wanted, unknown) -> list:
     """When the question writes a name a paper gives itself, that paper is answered from (added when
     retrieval missed it); a paper that only mentions the name (as a baseline) is not "named"."""
