@@ -121,6 +121,7 @@ def diagnosis_lines(report) -> list[str]:
     for c in report.components:
         status = "ok" if c.ok else "PROBLEM"
         lines.append(f"{c.name:>16}  {status:<7}  {c.detail}" + (f"  [{c.where}]" if c.where else ""))
+    lines += [f"note: {n}" for n in report.notes]
     if report.recoverable:
         lines.append("recoverable:")
         lines += [f"  - {r}" for r in report.recoverable]

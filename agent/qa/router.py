@@ -357,8 +357,9 @@ def route(question: str, vocab: Vocabulary, *, has_context: bool = False) -> Rou
         r.kind = "numeric"
     elif _only_subject(q, r.facets):
         r.kind = "set"
-    elif follow and r.ordinal is None and (r.facets or r.year):
-        r.kind = "set"   # "do any of them use FPGAs?" narrows the previous set
+    elif follow and r.ordinal is None and not r.singular and (r.facets or r.year):
+        r.kind = "set"   # "do any of them use FPGAs?" narrows the previous set; "what GPU did it use?"
+        # asks about the one paper the last answer put first (agent/qa/local.py), not for a set
     return r
 
 
