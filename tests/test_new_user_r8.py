@@ -176,3 +176,18 @@ def test_pty_it_after_a_one_paper_answer_is_that_paper(qa_home):
     finally:
         child.close()
     assert third == largest, (third, largest)
+
+
+# -- CSV cells say a claim as `papers claims` does --------------------------------------------------
+def test_csv_speedup_cells_read_like_the_terminal():
+    """The CSV said "5x speedup faster" and "2x energy increase" where `claims` says "5x faster" and
+    "2x energy efficiency increase"."""
+    from core.claim_columns import claim_cells
+
+    cells = claim_cells({"speedups": [
+        {"value": 5.0, "unit": "x", "metric": "speedup", "direction": "faster", "baseline": "a tiled kernel"},
+        {"value": 2.0, "unit": "x", "metric": "energy", "direction": "increase", "baseline": None},
+        {"value": 30.0, "unit": "%", "metric": "memory", "direction": "reduction", "baseline": None,
+         "qualifier": "average"}]})
+    assert cells["speedups"] == ("5x faster vs a tiled kernel; 2x energy efficiency increase; "
+                                 "30% memory reduction (average)")

@@ -32,7 +32,9 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
            hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
            min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
            as_json: bool = JSON_LINES):
-    """Find the papers most relevant to a question; works offline (local embeddings + BM25)."""
+    """Find the papers most relevant to a question; works offline (local embeddings + BM25).
+
+    Each hit shows its relevance, 0..1 as `ask` scores sources; --json also keeps the mode's raw score."""
     from agent.corpus import open_store
     from core.settings import get_settings
     from store.index import search as run
