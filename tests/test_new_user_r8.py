@@ -191,3 +191,16 @@ def test_csv_speedup_cells_read_like_the_terminal():
          "qualifier": "average"}]})
     assert cells["speedups"] == ("5x faster vs a tiled kernel; 2x energy efficiency increase; "
                                  "30% memory reduction (average)")
+
+
+def test_a_hardware_class_follow_up_about_one_paper_is_a_constraint(qa_settings, qa_store):
+    """"Was it evaluated on a TPU?" about a paper that names none was answered with its description."""
+    from agent.qa.service import Conversation, ask
+
+    conversation = Conversation()
+    first = ask("What does FlightLLM do?", qa_settings, store=qa_store, conversation=conversation)
+    no = ask("Was it evaluated on a TPU?", qa_settings, store=qa_store, conversation=conversation)
+    assert no.insufficient and no.missing == ["TPU"], (no.missing, no.answer)
+    assert no.citations[0].id == first.citations[0].id
+    yes = ask("Was it implemented on an FPGA?", qa_settings, store=qa_store, conversation=conversation)
+    assert not yes.insufficient and yes.citations[0].id == first.citations[0].id, yes.answer
