@@ -8,10 +8,17 @@ from typing import Callable, Iterable
 from core.settings import Settings, get_settings
 
 
-def open_store(settings: Settings | None = None):
+def open_store(settings: Settings | None = None, *, create: bool = True):
+    """The store of record. `create=False` is for commands that only read: when nothing was ever
+    ingested in this home they see an empty store and leave no papers.db (nor the home folder)
+    behind, so a mistyped PAPERS_HOME stays empty and says so."""
     from store.papers import PaperStore
 
     settings = settings or get_settings()
+    if not create and not settings.db_path.exists():
+        from store.db import Database
+
+        return PaperStore(Database.empty(settings.db_path))
     settings.ensure_home()
     return PaperStore.open(settings.db_path)
 

@@ -22,7 +22,7 @@ def paper_text(ref: str | None, text: str | None, settings: Settings | None = No
         return PaperText(id="text", abstract=text)
     from agent.corpus import open_store
 
-    paper = open_store(settings).resolve(ref)  # type: ignore[arg-type]
+    paper = open_store(settings, create=False).resolve(ref)  # type: ignore[arg-type]
     return PaperText(id=paper.id, abstract=paper.abstract, title=paper.title)
 
 
@@ -38,7 +38,7 @@ def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings,
         return read_input(input_path, max_bytes=int(settings.max_file_mb * 1e6))
     from agent.corpus import open_store
 
-    papers = list(iter_store_papers(open_store(settings)))
+    papers = list(iter_store_papers(open_store(settings, create=False)))
     if not papers:
         raise EmptyStoreError(settings.home, "nothing to extract")
     return papers, []

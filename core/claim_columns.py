@@ -12,7 +12,7 @@ CLAIM_COLUMNS = ["tldr", "max_speedup", "max_speedup_metric", "n_speedups", "spe
 
 def claim_cells(extraction: dict[str, Any]) -> dict[str, Any]:
     """CSV cells of one extraction in its JSON form (`Extraction.to_json()`); {} gives empty cells.
-    Lists are "; "-joined; `speedups` is readable ("3.1x speedup faster vs vLLM") and
+    Lists are "; "-joined; `speedups` is readable ("3.1x faster vs vLLM", as `papers claims` says it) and
     `speedups_json` keeps every field for scripts."""
     speedups = extraction.get("speedups") or []
     top = max((s for s in speedups if s.get("unit") == "x"), key=lambda s: s["value"], default=None)
@@ -33,5 +33,22 @@ def claim_cells(extraction: dict[str, Any]) -> dict[str, Any]:
 
 
 def _readable(item: dict[str, Any]) -> str:
-    text = f"{item['value']:g}{item['unit']} {item['metric']} {item['direction']}"
+    """As `papers claims` prints it: "3.1x faster vs vLLM", "2.5x energy efficiency increase"."""
+    text = f"{item['value']:g}{item['unit']} {claim_phrase(item['metric'], item['direction'], item.get('qualifier'))}"
     return text + (f" vs {item['baseline']}" if item.get("baseline") else "")
+
+
+def claim_phrase(metric: str, direction: str, qualifier: str | None = None) -> str:
+    """A claim's metric, direction and qualifier as a reader says them. By the labelling convention an
+    `energy` or `cost` claim that goes up is an efficiency gain ("2.5x energy efficiency
+    improvement"), not more energy spent; and "2.8x speedup faster" says the same thing twice."""
+    details = [qualifier.replace("_", " ")] if qualifier else []
+    if direction == "faster":
+        phrase = "faster"
+        details = ([] if metric == "speedup" else [metric]) + details
+    elif direction == "increase" and metric in ("energy", "cost"):
+        phrase = f"{metric} efficiency increase"
+    else:
+        phrase = f"{metric} {direction}"
+    return phrase + (f" ({', '.join(details)})" if details else "")
+

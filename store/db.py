@@ -192,8 +192,33 @@ class Database:
         except sqlite3.DatabaseError as exc:
             raise damaged(self.path, exc) from None
 
+    @classmethod
+    def empty(cls, path: Path) -> "Database":
+        """A store with no papers that creates no file: what a read-only command opens when nothing
+        has been ingested at `path` (a mistyped PAPERS_HOME must not gain a papers.db)."""
+        return _EmptyDatabase(path)
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class _EmptyDatabase(Database):
+    """The schema in memory, one connection for every thread (nothing is ever written to it that
+    must last); `path` stays the file that does not exist, so messages name the home looked in."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._memory.row_factory = sqlite3.Row
+        self._memory.executescript(SCHEMA)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._memory
+
+    def close(self) -> None:
+        pass

@@ -34,14 +34,16 @@ class Diagnosis:
     components: list[Component] = field(default_factory=list)
     recoverable: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
+    empty: bool = False        # healthy, but nothing was ingested in this home: not "all good"
+    notes: list[str] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
         return all(c.ok for c in self.components)
 
     def to_json(self) -> dict:
-        return {"healthy": self.healthy, "components": [vars(c) for c in self.components],
-                "recoverable": self.recoverable, "commands": self.commands}
+        return {"healthy": self.healthy, "empty": self.empty, "components": [vars(c) for c in self.components],
+                "recoverable": self.recoverable, "commands": self.commands, "notes": self.notes}
 
 
 def diagnose(settings: Settings) -> Diagnosis:
@@ -75,9 +77,24 @@ def diagnose(settings: Settings) -> Diagnosis:
         out.recoverable.append("(healthy) the old copies can go: `papers reindex` rebuilds the index from the "
                                "store of record and deletes them")
         out.commands.append("papers reindex")
+    elif db.ok and not db.papers:
+        _nothing_ingested(out, settings, db)
     elif not backups and db.exists and embedding.ok:
         out.recoverable.append("(healthy) no backup yet: `papers backup` makes one")
     return out
+
+
+def _nothing_ingested(out: Diagnosis, settings: Settings, db: DbHealth) -> None:
+    """An empty home is not broken, but "all good" would hide the usual cause: nothing ingested yet,
+    or PAPERS_HOME naming another folder than the one ingested into."""
+    out.empty = True
+    where = "PAPERS_HOME" if os.environ.get("PAPERS_HOME") else "the default home; PAPERS_HOME selects another"
+    out.notes.append(f"nothing is ingested in {settings.home} ({where})" if db.exists else
+                     f"no store at {settings.home} yet ({where}): nothing is ingested there")
+    seeds = settings.seeds_dir if Path(settings.seeds_dir).is_dir() else None
+    out.notes.append("ingest your files or folders (listing pages, JSONL, CSV, arXiv Atom), or set PAPERS_HOME to "
+                     "the folder you ingested into" + (f"; the bundled examples are in {seeds}" if seeds else ""))
+    out.commands.append(f"papers ingest {seeds or 'PATH'}")
 
 
 def _store_recovery(out: Diagnosis, good: list[tuple[Path, DbHealth]], index: Component,
@@ -139,6 +156,8 @@ def _with_embedding(settings: Settings, name: str | None) -> Settings | None:
 
 def _index_meta(db_path: Path) -> tuple[bool, str | None, str | None]:
     """(anything indexed, meta.index_embedding, meta.index_fingerprint), read without writing."""
+    if not Path(db_path).exists():   # sqlite3.connect would create it: a second `doctor` then saw damage
+        return False, None, None
     try:
         conn = connect(db_path)
         try:
@@ -184,6 +203,8 @@ def _check_index(settings: Settings, db: DbHealth) -> Component:
 def _unindexed_papers(db_path: Path) -> int:
     """Papers of the store of record the index does not hold yet (`ingest --no-index`, an interrupted
     or killed sync): not damage, but the first search pays for embedding them."""
+    if not Path(db_path).exists():   # sqlite3.connect would create it: a second `doctor` then saw damage
+        return 0
     try:
         conn = connect(db_path)
         try:
@@ -205,6 +226,8 @@ def indexes_left_aside(settings: Settings) -> list[Path]:
 
 
 def _index_rows(db_path: Path) -> int:
+    if not Path(db_path).exists():   # sqlite3.connect would create it: a second `doctor` then saw damage
+        return 0
     try:
         conn = connect(db_path)
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from store.papers import PaperFilter, PaperStore, topic_forms
 
@@ -35,18 +35,33 @@ METADATA_FILTERS = {"year": "--year", "category": "--category", "source": "--sou
 def why_empty(store: PaperStore, flt: PaperFilter) -> list[EmptyReason]:
     """Why a filtered listing came back empty, at least one reason: nothing extracted yet, a value
     nobody extracted, or else the filters that together match no paper."""
+    if not store.count():     # before any filter's reason: nothing was ingested here at all
+        return [_no_papers(store)]
     reasons = _claim_reasons(store, flt)
     if reasons:
         return reasons
     given = {flag: getattr(flt, name) for name, flag in {**METADATA_FILTERS, **CLAIM_FILTERS}.items()
              if getattr(flt, name) not in (None, "")}
     if not given:
-        return [EmptyReason("the store has no papers yet", "run `papers ingest` first")] if not store.count() else []
+        return []
     described = " ".join(f"{flag} {value!r}" if isinstance(value, str) else f"{flag} {value:g}"
                          for flag, value in given.items())
+    if (flt.hardware or flt.hardware_class) and (named := store.ids(replace(flt, hardware_use=False), ordered=False)):
+        return [EmptyReason(f"no paper matches {described}: {len(named)} name that hardware only as a comparison "
+                            "baseline or in background, which does not count as using it",
+                            "`papers ask \"which papers compare against …\"` lists the papers compared with it")]
     hint = _year_range(store) if "--year" in given else ""
     return [EmptyReason(f"no paper matches {described}", hint or "loosen or drop a filter; `papers stats` "
                         "shows the years, categories and sources in the store")]
+
+
+def _no_papers(store: PaperStore) -> EmptyReason:
+    """The words every command uses for an empty home, with the home it looked in (a PAPERS_HOME
+    pointing elsewhere is the usual cause)."""
+    from core.errors import EmptyStoreError
+
+    empty = EmptyStoreError(store.db.path.parent)
+    return EmptyReason(empty.message.removeprefix("the store: "), empty.hint)
 
 
 def why_search_empty(store: PaperStore, flt: PaperFilter, mode: str) -> list[EmptyReason]:

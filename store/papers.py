@@ -29,6 +29,10 @@ class PaperFilter:
     min_speedup: float | None = None   # any `x` speedup item at least this large
     metric: str | None = None
     limit: int | None = None
+    # --hardware / --hardware-class admit papers that use it, not those naming it only as a baseline
+    # or in background (store/hardware_mentions.py); False admits every paper whose claims name it.
+    # None (not True) by default: code that reads "no filter" as every field None keeps working
+    hardware_use: bool | None = None
 
     def __post_init__(self) -> None:
         # a slice would make 0 mean "all" and -1 "all but one"
@@ -126,7 +130,32 @@ class PaperStore:
         if flt and flt.grep:
             pattern = re.compile(re.escape(flt.grep), re.I)
             papers = [p for p in papers if pattern.search(p.title or "") or pattern.search(p.abstract)]
+        if flt and flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
+            keep = self._hardware_users(flt, [(p.id, p.abstract) for p in papers])
+            papers = [p for p in papers if p.id in keep]
         return papers[: flt.limit] if flt and flt.limit else papers
+
+    def _hardware_users(self, flt: PaperFilter, rows: list[tuple[str, str]]) -> set[str]:
+        """The ids of `rows` (id, abstract) that use the filter's hardware rather than only name it
+        in background or as a baseline (store/hardware_mentions.py)."""
+        from store.hardware_mentions import DESIGN_CLASSES, names_only
+
+        if not flt.hardware and set(topic_forms(flt.hardware_class or "")) & DESIGN_CLASSES:
+            return {pid for pid, _ in rows}
+        names: dict[str, list[str]] = {}
+        for pid, name in self._filter_hardware_names(flt):
+            names.setdefault(pid, []).append(name)
+        return {pid for pid, abstract in rows if not names_only(abstract, names.get(pid, []))}
+
+    def _filter_hardware_names(self, flt: PaperFilter) -> list[tuple]:
+        clauses, params = [], []
+        if flt.hardware:
+            clauses.append("name LIKE ?")
+            params.append(f"%{flt.hardware}%")
+        if flt.hardware_class:
+            clauses.append("class IN (?, ?)")
+            params += topic_forms(flt.hardware_class)
+        return self.db.rows(f"SELECT paper_id, name FROM claim_hardware WHERE {' AND '.join(clauses)}", params)
 
     def ids(self, flt: PaperFilter | None = None, ordered: bool = True) -> list[str]:
         """Ids of the papers `list(flt)` returns, without loading them (search filters). Unordered
@@ -135,7 +164,12 @@ class PaperStore:
             return [p.id for p in self.list(flt)]  # grep is matched in Python
         where, params = _where(flt or PaperFilter())
         order = " ORDER BY COALESCE(year, 0) DESC, date DESC, id" if ordered else ""
-        ids = self.db.column(f"SELECT id FROM papers WHERE {where}{order}", params)
+        if flt and flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
+            rows = self.db.rows(f"SELECT id, abstract FROM papers WHERE {where}{order}", params)
+            keep = self._hardware_users(flt, rows)
+            ids = [r[0] for r in rows if r[0] in keep]
+        else:
+            ids = self.db.column(f"SELECT id FROM papers WHERE {where}{order}", params)
         return ids[: flt.limit] if flt and flt.limit else ids
 
     def rowids(self, flt: PaperFilter) -> list[int]:
@@ -144,6 +178,10 @@ class PaperStore:
         if flt.grep:
             raise ValueError("grep is matched in Python; use ids()")
         where, params = _where(flt)
+        if flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
+            rows = self.db.rows(f"SELECT rowid, id, abstract FROM papers WHERE {where}", params)
+            keep = self._hardware_users(flt, [(r[1], r[2]) for r in rows])
+            return [r[0] for r in rows if r[1] in keep]
         return self.db.column(f"SELECT rowid FROM papers WHERE {where}", params)
 
     def rowid_ids(self) -> list[tuple[int, str]]:

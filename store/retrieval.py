@@ -37,9 +37,20 @@ class Hit:
     position: int                     # that chunk's position within the abstract
     ranks: dict[str, int | None] = field(default_factory=dict)  # paper rank per retriever (1-based)
 
+    @property
+    def relevance(self) -> float:
+        """0..1 on the scale of `ask`'s sources[].score: reciprocal-rank fusion of the paper's rank in
+        each retriever the mode used, divided by its maximum (1.0 = ranked first by every one of
+        them). `score` stays the mode's raw number, which has no fixed range (an RRF sum near 0.03,
+        a cosine, an unbounded BM25 score) and so cannot be compared across modes or with `ask`."""
+        if not self.ranks:
+            return 0.0
+        fused = sum(1.0 / (RRF_K + r) for r in self.ranks.values() if r)
+        return round(min(1.0, fused * (RRF_K + 1) / len(self.ranks)), 4)
+
     def to_json(self) -> dict[str, Any]:
         p = self.paper
-        return {"id": p.id, "score": round(self.score, 6), "title": p.title, "year": p.year,
+        return {"id": p.id, "score": round(self.score, 6), "relevance": self.relevance, "title": p.title, "year": p.year,
                 "category": p.category, "arxiv_id": p.arxiv_id, "passage": self.passage,
                 "chunk": self.position, "ranks": self.ranks, "sources": [s.ref for s in p.sources]}
 

@@ -89,9 +89,9 @@ def test_search_passages_wrap_with_their_indent_and_keep_highlights():
     paper = SimpleNamespace(year=None, title="eLLM: Elastic Memory Management", id="pfa483e054c")
     buf = io.StringIO()
     Console(file=buf, width=60, color_system="truecolor", force_terminal=True).print(
-        _hits_text([SimpleNamespace(paper=paper, score=0.0328, passage=passage)], "memory management"))
+        _hits_text([SimpleNamespace(paper=paper, score=0.0328, relevance=1.0, passage=passage)], "memory management"))
     plain = __import__("re").sub(r"\x1b\[[0-9;]*m", "", buf.getvalue()).splitlines()
-    assert plain[0].startswith(" 1. 0.0328 [----] eLLM")
+    assert plain[0].startswith(" 1. 1.00 [----] eLLM")      # relevance 0..1, as `ask` shows scores
     head_end = next(i for i, line in enumerate(plain) if line.rstrip().endswith("pfa483e054c"))
     body = [line for line in plain[head_end + 1:] if line]
     assert len(body) >= 3 and all(line.startswith("    ") and line == line.rstrip() for line in body), plain

@@ -181,7 +181,7 @@ def test_empty_search_has_no_stdout_text_and_one_note(cli):
 
 def test_an_empty_store_listing_says_so(cli):
     result = cli("list")
-    assert "note: the store has no papers yet" in result.stderr and "papers ingest" in result.stderr
+    assert "note: the store at " in result.stderr and "has no papers yet" in result.stderr and "papers ingest" in result.stderr
 
 
 # -- 8. show --json has every key list --json has (null when unknown), and more ----------------------

@@ -37,7 +37,7 @@ def _say_if_filter_is_empty(flt) -> None:
     from agent.cli.corpus import explain_empty
     from agent.corpus import open_store
 
-    store = open_store()
+    store = open_store(create=False)
     if store.count() and not store.ids(flt, ordered=False):
         explain_empty(store, flt)
 
@@ -51,7 +51,7 @@ def _catch_up_index(store=None, settings=None) -> None:
     from store.index import catch_up
 
     settings = settings or get_settings()
-    catch_up(store or open_store(settings), settings, note, lambda n: progress(n, "embedding"))
+    catch_up(store or open_store(settings, create=False), settings, note, lambda n: progress(n, "embedding"))
 
 
 @app.command()
@@ -101,7 +101,7 @@ def chat(engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
     from core.settings import get_settings
 
     settings = get_settings()
-    store = open_store(settings)
+    store = open_store(settings, create=False)
     if store.count() == 0:
         raise EmptyStoreError(settings.home, "nothing to chat about")
     _catch_up_index(store, settings)

@@ -102,7 +102,7 @@ def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, 
     flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset,
                       hardware=hardware, hardware_class=hardware_class, topic=topic,
                       min_speedup=min_speedup, limit=limit)
-    store = open_store()
+    store = open_store(create=False)
     papers = store.list(flt)
     if not papers:
         explain_empty(store, flt)
@@ -145,7 +145,7 @@ def export(output: Path = typer.Option(..., "-o", "--output", help="FILE.jsonl, 
 
     flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset, hardware=hardware,
                       hardware_class=hardware_class, topic=topic, min_speedup=min_speedup, limit=limit)
-    store = open_store()
+    store = open_store(create=False)
     n = write_export(output, export_records(store, flt), force=force)
     if not n:
         explain_empty(store, flt)
@@ -160,7 +160,7 @@ def show(paper_id: str = typer.Argument(..., help="id, arXiv id, or seed ref lik
     from agent.corpus import open_store
     from store.extractions import latest_extraction
 
-    store = open_store()
+    store = open_store(create=False)
     paper = store.resolve(paper_id)
     extraction = latest_extraction(store, paper.id)
     if as_json:
@@ -174,7 +174,7 @@ def stats(as_json: bool = JSON):
     from agent.cli.render import stats_tables
     from agent.corpus import open_store
 
-    data = open_store().stats()
+    data = open_store(create=False).stats()
     if not data.papers:   # empty tables alone do not say why, nor where the store was looked for
         from core.errors import EmptyStoreError
         from core.settings import get_settings

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from core.claim_columns import claim_phrase  # noqa: F401  (the terminal and the CSV cells say a claim alike)
+
 if TYPE_CHECKING:
     from core.models import Claims, Extraction
     from store.records import StoreStats
@@ -43,21 +45,6 @@ def paper_panel(paper, extraction: "Extraction | None" = None):
     if extraction:
         parts.append(extraction_text(extraction))
     return Panel(Group(*parts), expand=True)
-
-
-def claim_phrase(metric: str, direction: str, qualifier: str | None = None) -> str:
-    """A claim's metric, direction and qualifier as a reader says them. By the labelling convention an
-    `energy` or `cost` claim that goes up is an efficiency gain ("2.5x energy efficiency
-    improvement"), not more energy spent; and "2.8x speedup faster" says the same thing twice."""
-    details = [qualifier.replace("_", " ")] if qualifier else []
-    if direction == "faster":
-        phrase = "faster"
-        details = ([] if metric == "speedup" else [metric]) + details
-    elif direction == "increase" and metric in ("energy", "cost"):
-        phrase = f"{metric} efficiency increase"
-    else:
-        phrase = f"{metric} {direction}"
-    return phrase + (f" ({', '.join(details)})" if details else "")
 
 
 def extraction_text(ext: "Extraction | Claims", paper=None):
@@ -121,6 +108,7 @@ def diagnosis_lines(report) -> list[str]:
     for c in report.components:
         status = "ok" if c.ok else "PROBLEM"
         lines.append(f"{c.name:>16}  {status:<7}  {c.detail}" + (f"  [{c.where}]" if c.where else ""))
+    lines += [f"note: {n}" for n in report.notes]
     if report.recoverable:
         lines.append("recoverable:")
         lines += [f"  - {r}" for r in report.recoverable]

@@ -32,7 +32,9 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
            hardware_class: Optional[str] = typer.Option(None, "--hardware-class", help="gpu, fpga, edge…"),
            min_speedup: Optional[float] = typer.Option(None, "--min-speedup", help="an `x` claim ≥ this"),
            as_json: bool = JSON_LINES):
-    """Find the papers most relevant to a question; works offline (local embeddings + BM25)."""
+    """Find the papers most relevant to a question; works offline (local embeddings + BM25).
+
+    Each hit shows its relevance, 0..1 as `ask` scores sources; --json also keeps the mode's raw score."""
     from agent.corpus import open_store
     from core.settings import get_settings
     from store.index import search as run
@@ -42,7 +44,7 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
                       hardware_class=hardware_class, min_speedup=min_speedup)   # the filters of `list`
     from agent.cli.output import note, progress
 
-    store = open_store()
+    store = open_store(create=False)
     hits = run(store, get_settings(), query, k=k, mode=mode.value, flt=flt, note=note,
                progress_factory=lambda n: progress(n, "embedding"))
     if not hits:
@@ -83,7 +85,7 @@ def _hits_text(hits, query: str):
     parts: list = []
     for i, hit in enumerate(hits, start=1):
         p = hit.paper
-        head = Text(f"{i:>2}. ", style="dim").append(f"{hit.score:.4f} ", style="green")
+        head = Text(f"{i:>2}. ", style="dim").append(f"{hit.relevance:.2f} ", style="green")   # 0..1 as `ask` shows
         head.append(f"[{p.year or '----'}] ", style="dim").append(visible_text(p.title) or "(untitled)", style="bold")
         head.append(f"  {p.id}", style="cyan")
         passage = Text(hit.passage)

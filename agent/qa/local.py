@@ -142,12 +142,25 @@ def _describe_or_closest(question: str, ctx: QAContext, src: Source, r: Route) -
     ext = paper_extraction(ctx, src.id)
     missing = unmet(question_constraints(question), paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
     missing += asked_entity.unmet(question, ext) + unwritten_names(question, src, [m.surface for m in missing])
+    missing += _unmet_classes(r, ext, missing)
     if not missing and (r.kind == "numeric" or asks_figure(question)):   # "how much faster is it?":
         return _answer_from(question, ctx, r, src, [src])   # as a look-up: the figure, the sentence stating it
     if not missing:
         return _describe(question, ctx, src, r)
     ev = Evidence({}, named=True, notes=["a follow-up about one paper of the previous answer"])
     return closest(question, ctx, r, [(src, ev, missing)], ev, missing)
+
+
+def _unmet_classes(r: Route, ext: dict, missing: list) -> list:
+    """"Was it evaluated on an FPGA?" about one paper that names no FPGA: the hardware class the
+    question names is a constraint too (question_constraints checks named products only), else the
+    paper was described as if it answered."""
+    from agent.qa.constraints import Constraint
+
+    classes = {(h.get("class") or h.get("hw_class") or "") for h in ext.get("hardware") or [] if isinstance(h, dict)}
+    said = {m.surface.lower() for m in missing}
+    return [Constraint("hardware", f.surface, f.value) for f in r.facets
+            if f.kind == "hardware_class" and f.value not in classes and f.surface.lower() not in said]
 
 
 def _describe(question: str, ctx: QAContext, src: Source, r: Route) -> Answer:

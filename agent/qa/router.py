@@ -58,6 +58,8 @@ _FOLLOW_WEAK = re.compile(r"\b(?:it|its|they|their)\b", re.I)   # also common in
 # One earlier paper as the referent: "it", "that paper", "this system" (not "those", which is the set).
 _SINGULAR = re.compile(r"\b(?:it|its|that\s+(?:paper|one|system|work|method|model)|"
                        r"this\s+(?:paper|one|system|work|method|model))\b", re.I)
+# The same, as a referent the question is about ("what GPU did it use?"), not a possessive ("keeps its accuracy")
+_REFERENT = re.compile(r"\b(?:it|(?:that|this)\s+(?:paper|one|system|work|method|model))\b", re.I)
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|third|fourth|fifth|last|\d+(?:st|nd|rd|th)?)\s+"
                       r"(?:one|paper|result|source)\b|\b(?:paper|source)\s+\[?(\d+)\]?", re.I)
 _LIMIT = re.compile(r"\btop[\s-]*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|best|fastest)\b", re.I)
@@ -357,8 +359,9 @@ def route(question: str, vocab: Vocabulary, *, has_context: bool = False) -> Rou
         r.kind = "numeric"
     elif _only_subject(q, r.facets):
         r.kind = "set"
-    elif follow and r.ordinal is None and (r.facets or r.year):
-        r.kind = "set"   # "do any of them use FPGAs?" narrows the previous set
+    elif follow and r.ordinal is None and not (r.singular and _REFERENT.search(q)) and (r.facets or r.year):
+        r.kind = "set"   # "do any of them use FPGAs?" narrows the previous set; "what GPU did it use?"
+        # asks about the one paper the last answer put first (agent/qa/local.py), not for a set
     return r
 
 

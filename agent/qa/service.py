@@ -55,7 +55,7 @@ def ask(question: str, settings=None, *, store=None, engine: str | None = None, 
     if not question:
         raise UsageError("the question is empty", hint='ask something, e.g. papers ask "which papers use KITTI?"')
     settings = settings or get_settings()
-    store = store or open_store(settings)
+    store = store or open_store(settings, create=False)
     if store.count() == 0:
         raise EmptyStoreError(settings.home, "nothing to answer from")
     from agent.engines.registry import engine_name
