@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from agent.engines.local.topic_acceptor import CANDIDATES, FEATURES, MODEL_PATH, prominent, features
+from agent.engines.local.topic_acceptor import (CANDIDATES, FEATURES, MODEL_PATH, candidate_rows, candidates,
+                                                central_rule)
 from evals.loaders import claim_sources, fixture_group, load_claims
 
 L2, THRESHOLD, MIN_TOP, FOLDS = 1.0, 0.5, 0.2, 5
@@ -58,12 +59,10 @@ def paper_rows(tagger, fixtures: list[dict], use_embeddings: bool, vecs: list | 
     out = []
     for fx, vec in zip(fixtures, vecs):
         ev = tagger.evidence(fx.get("title"), fx["abstract"], vec)
-        scored = [(s, t) for s, t, _ in rank_candidates(ev, use_embeddings)[:CANDIDATES]]
-        scored = [(s, t) for s, t in scored if t not in tagger.central or prominent(ev[t])]  # as accept()
-        top = scored[0][0] if scored else 0.0
-        above = sum(1 for s, _ in scored if s >= floor)
-        rows = [features(s, top, r, ev[t], tagger.kinds[t], above, t) for r, (s, t) in enumerate(scored)]
-        out.append(([t for _, t in scored], rows, [float(t in fx["topics"]) for _, t in scored]))
+        cands = candidates(rank_candidates(ev, use_embeddings)[:CANDIDATES], ev, tagger.central,   # as accept()
+                           central_rule(use_embeddings) == "hard")
+        rows = candidate_rows(cands, ev, (tagger.kinds, tagger.central), floor)
+        out.append(([c[1] for c in cands], rows, [float(c[1] in fx["topics"]) for c in cands]))
     return out
 
 
@@ -160,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{mode}: ships threshold {threshold}")
         w = fit(np.array([r for p in papers for r in p[1]]), np.array([v for p in papers for v in p[2]]))
         model[mode] = {"weights": [round(float(x), 5) for x in w], "threshold": threshold, "min_top": MIN_TOP,
+                       "central_rule": central_rule(use),
                        "cv_f1": reports[threshold], "leave_one_file_out_f1": by_file[threshold]}
     model["trained_on"] = {g: groups.count(g) for g in sorted(set(groups))}
     text = json.dumps(model, indent=1) + "\n"

@@ -13,7 +13,9 @@ plus: the share of sentences with a cue of the tag and of the authors'-own-work 
 at run time on the labelled papers, each leaving the input itself out (topic_profiles.py), and a
 ridge text model over the words and word pairs of the labelled papers (plus the hardware classes and
 speedup metrics the claim extractor finds, and each tag's definition as a row of its own), also
-fitted at run time and leave-one-out for a labelled input (topic_text.py).
+fitted at run time and leave-one-out for a labelled input (topic_text.py). A candidate needs a
+lexical anchor (one of its cues, or the text model reading it in the paper's words): the embedding
+signals alone would tag a word taken out of its sense (a quantum-physics paper as quantization).
 The cue machinery (taxonomy parsing, the cue index, region-weighted keyword scores) is topic_cues.py.
 Then the §4 rules apply: 1-4 tags, `nlp` dropped when
 `llm-serving` or `kv-cache` is present, `other` only when nothing clears the bar, techniques
