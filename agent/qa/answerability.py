@@ -84,6 +84,8 @@ def probability(features: dict[str, float]) -> float:
 def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: dict[str, float], stats,
              tldr: str | None = None) -> Evidence:
     """Features of `best` (a Source) among `hits` (the ranked Sources) for `question`."""
+    from agent.qa.missing_phrase import verb_terms
+
     q_terms = term_set(question)
     cos = cosines.get(best.id, min(cosines.values(), default=0.0))
     others = [v for pid, v in cosines.items() if pid != best.id]
@@ -104,7 +106,7 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
         "agree": float(best.id == top_dense == top_bm25),
         "dense_top": float(best.id == top_dense),
         "bm25_top": float(best.id == top_bm25),
-        "coverage": stats.coverage(q_terms, doc),
+        "coverage": stats.coverage(q_terms - verb_terms(question), doc),   # the asked verb is the paper's to word
         "unknown": sum(stats.idf(t) for t in unknown_terms(question, q_terms, stats)) / total,
         "length": math.log1p(len(q_terms)),
     }
