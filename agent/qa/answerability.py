@@ -218,9 +218,23 @@ def names_paper(question: str, src, stats) -> bool:
         return True
     # A system name the question writes as one ("SwitchBlade", "eLLM", "DKN") that the paper's text
     # uses and at most NAME_MAX_DF papers do: an acronym match, wherever the abstract introduces it.
+    # Not when the text only writes it as another's system: the object of a comparison or of a
+    # preposition ("faster than DeiT", "the latency of DeiT-T"), or a variant built on it ("DeiT-T").
     text = _TEX_SUPERSCRIPT.sub(r"\1", f"{src.title or ''} {src.abstract}")
     have = term_set(text)
-    return any(t in have and stats.df.get(t, 0) <= NAME_MAX_DF for t in _identifiers(question))
+    return any(t in have and stats.df.get(t, 0) <= NAME_MAX_DF and _used_as_own(word, text)
+               for word, t in _identifier_terms(question))
+
+
+_OTHERS_BEFORE = re.compile(r"(?:\b(?:than|of|over|to|vs\.?|versus|against|with|from|on|like|upon|atop)\s+"
+                            r"(?:the\s+|a\s+|an\s+)?)$", re.I)
+
+
+def _used_as_own(word: str, text: str) -> bool:
+    """Some use of `word` in `text` is not a preposition's object nor a variant of it ("DeiT-T")."""
+    uses = list(re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w])", text, re.I))
+    return not uses or any(not _OTHERS_BEFORE.search(text[:m.start()]) and not text[m.end():m.end() + 1] == "-"
+                           for m in uses)
 
 
 _IDENTIFIER = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z]\w*)(?![\w-])")
@@ -264,13 +278,13 @@ def unwritten_names(question: str, src, said: list[str] = ()) -> list:
     return out
 
 
-def _identifiers(question: str) -> set[str]:
-    """Stemmed words of the question written like names: an upper-case letter after the first."""
-    out = set()
+def _identifier_terms(question: str) -> list[tuple[str, str]]:
+    """(word as written, stemmed term) of the question's words written like names."""
+    out = []
     for m in _IDENTIFIER.finditer(question):
         word = m.group(1)
         if any(c.isupper() for c in word[1:]) and len(word) >= 3:
-            out |= term_set(word)
+            out += [(word, t) for t in term_set(word)]
     return out
 
 

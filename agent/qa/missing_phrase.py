@@ -82,6 +82,29 @@ def question_verbs(words: list[str]) -> set[int]:
     return out
 
 
+def asked_subject(question: str) -> list[str]:
+    """The subject of a question whose wh-word fronts the object ("what accuracy does *DeiT* reach
+    on ...", "what speedup does *the Foo kernel* achieve"): the content words after the auxiliary,
+    less the verb `question_verbs` finds."""
+    for segment in _SEGMENT.split(question):
+        words = [m.group(0).rstrip(".'’") for m in _WORD.finditer(segment)]
+        low = [w.lower() for w in words]
+        verbs = question_verbs(words)
+        for i, w in enumerate(low):
+            if w in _AUXILIARIES and any(x in _OBJECT_WH for x in low[:i]):
+                j = i + 1
+                while j < len(low) and not _content(words[j]) and low[j] not in _PRONOUNS:
+                    j += 1
+                run = []
+                while j < len(low) and _content(words[j]) and j not in verbs:
+                    run.append(words[j])
+                    j += 1
+                # the subject is sure when the verb ends it, or it is one word before a stop-list verb
+                # ("does FooNet achieve"); a longer run with no verb found may run on into the object
+                return run if j in verbs or len(run) == 1 else []
+    return []
+
+
 def verb_terms(question: str) -> set[str]:
     """The stemmed terms of the question's own verbs (`question_verbs`), over every segment."""
     out: set[str] = set()
