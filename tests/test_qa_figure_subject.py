@@ -1,5 +1,5 @@
 """The asked subject's own figure: a paper that only builds on or beats the named system does not report
-it (agent/qa/figure_subject.py, answerability._used_as_own). Invented papers; no store."""
+it (agent/qa/figure_subject.py, answerability.used_as_own). Invented papers; no store."""
 
 from __future__ import annotations
 
@@ -35,3 +35,27 @@ def test_a_paper_building_on_or_beating_the_subject_does_not():
     for src in (_USER, _RIVAL):
         assert [c.surface for c in others_subject(Q, src, STATS)] == ["HeroNet"]
         assert not names_paper(Q, src, STATS)
+
+
+def test_a_one_word_title_head_no_other_title_opens_with_names_its_paper():
+    from agent.qa.answerability import owners
+
+    base = SimpleNamespace(title="Gannet: Selective Linear Trees", abstract="Gannet trees run 4x faster than Pagoda.")
+    spin = SimpleNamespace(title="Vision Gannet: Image Trees", abstract="Vision Gannet extends Gannet to images.")
+    mixer = SimpleNamespace(title="GannetMixer: Mixing Trees", abstract="GannetMixer builds on Gannet.")
+    late = SimpleNamespace(title="Heron Trees", abstract="Heron trees are compared with Gannet trees.")
+    twin = SimpleNamespace(title="Gannet: Another Tree", abstract="Gannet again.")
+    papers = [base, spin, mixer, late, _OWNER]
+    # "gannet" is in more papers than a rare name word: only the title head can single the paper out
+    stats = CorpusStats.build([f"{p.title} {p.abstract}" for p in papers + [twin]])
+    assert base in owners("How much faster is Gannet than Pagoda?", papers, stats)
+    # ... not when two titles open with the same word, nor when the question writes it lower-case
+    assert base not in owners("How much faster is Gannet than Pagoda?", papers + [twin], stats)
+    assert base not in owners("How much faster is a gannet than Pagoda?", papers, stats)
+
+
+def test_a_hyphenated_parameter_count_is_a_model_size():
+    from agent.qa.constraints import question_constraints
+
+    found = question_constraints("How does a 4.2B-parameter Gannet model compare with Pagoda?")
+    assert ("model", "* 4.2b") in [(c.kind, c.value) for c in found]
