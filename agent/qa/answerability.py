@@ -84,6 +84,8 @@ def probability(features: dict[str, float]) -> float:
 def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: dict[str, float], stats,
              tldr: str | None = None) -> Evidence:
     """Features of `best` (a Source) among `hits` (the ranked Sources) for `question`."""
+    from agent.qa.missing_phrase import verb_terms
+
     q_terms = term_set(question)
     cos = cosines.get(best.id, min(cosines.values(), default=0.0))
     others = [v for pid, v in cosines.items() if pid != best.id]
@@ -104,7 +106,7 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
         "agree": float(best.id == top_dense == top_bm25),
         "dense_top": float(best.id == top_dense),
         "bm25_top": float(best.id == top_bm25),
-        "coverage": stats.coverage(q_terms, doc),
+        "coverage": stats.coverage(q_terms - verb_terms(question), doc),   # the asked verb is the paper's to word
         "unknown": sum(stats.idf(t) for t in unknown_terms(question, q_terms, stats)) / total,
         "length": math.log1p(len(q_terms)),
     }
@@ -132,12 +134,15 @@ def owners(question: str, papers: list, stats) -> list:
     """The papers (of the corpus `papers`) whose own name the question writes: `owns_name`, or a short
     title head written whole ("Vision Mamba", of common words) that at most NAME_MAX_DF papers' texts
     contain. The answer must come from one of them, not from a paper that cites the name."""
+    from collections import Counter
+
     from agent.qa.router import phrase_rx
 
     out = []
+    heads = Counter(title_head(p.title) for p in papers)
     for p in papers:
         head = title_head(p.title)
-        if owns_name(question, p, stats, strict=True):
+        if owns_name(question, p, stats, strict=True) or _sole_head(head, heads, question):
             out.append(p)
         elif 2 <= len(head.split()) <= HEAD_MAX_WORDS and phrase_rx(head).search(question):
             rx = phrase_rx(head)
@@ -171,6 +176,14 @@ def standout(cos: float, others: list[float]) -> float:
 
 
 _TEX_SUPERSCRIPT = re.compile(r"\$\^\{?(\w+)\}?\$")
+
+
+def _sole_head(head: str, heads, question: str) -> bool:
+    """A one-word title head written as a name ("Mamba: ...") that no other paper's title opens with,
+    and that the question writes as one word, case and all: the question names that paper, however many
+    papers build on the name ("Vision Mamba", "MambaMixer" have heads of their own)."""
+    return (bool(re.fullmatch(r"[A-Z][A-Za-z0-9-]{2,}", head)) and heads[head] == 1
+            and bool(re.search(rf"(?<![\w-]){re.escape(head)}(?![\w-])", question)))
 
 
 def owns_name(question: str, src, stats, strict: bool = False) -> bool:
@@ -216,9 +229,28 @@ def names_paper(question: str, src, stats) -> bool:
         return True
     # A system name the question writes as one ("SwitchBlade", "eLLM", "DKN") that the paper's text
     # uses and at most NAME_MAX_DF papers do: an acronym match, wherever the abstract introduces it.
+    # Not when the text only writes it as another's system: the object of a comparison or of a
+    # preposition ("faster than DeiT", "the latency of DeiT-T"), or a variant built on it ("DeiT-T").
     text = _TEX_SUPERSCRIPT.sub(r"\1", f"{src.title or ''} {src.abstract}")
     have = term_set(text)
-    return any(t in have and stats.df.get(t, 0) <= NAME_MAX_DF for t in _identifiers(question))
+    return any(t in have and stats.df.get(t, 0) <= NAME_MAX_DF and used_as_own(word, text)
+               for word, t in _identifier_terms(question))
+
+
+def name_text(src) -> str:
+    """Title and abstract with TeX superscripts unwrapped, as a question writes a name ("SoD2")."""
+    return _TEX_SUPERSCRIPT.sub(r"\1", f"{src.title or ''} {src.abstract}")
+
+
+_OTHERS_BEFORE = re.compile(r"(?:\b(?:than|of|over|to|vs\.?|versus|against|with|from|on|like|upon|atop)\s+"
+                            r"(?:the\s+|a\s+|an\s+)?)$", re.I)
+
+
+def used_as_own(word: str, text: str) -> bool:
+    """Some use of `word` in `text` is not a preposition's object nor a variant of it ("DeiT-T")."""
+    uses = list(re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w])", text, re.I))
+    return not uses or any(not _OTHERS_BEFORE.search(text[:m.start()]) and not text[m.end():m.end() + 1] == "-"
+                           for m in uses)
 
 
 _IDENTIFIER = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][a-z]+[A-Z]\w*)(?![\w-])")
@@ -262,13 +294,13 @@ def unwritten_names(question: str, src, said: list[str] = ()) -> list:
     return out
 
 
-def _identifiers(question: str) -> set[str]:
-    """Stemmed words of the question written like names: an upper-case letter after the first."""
-    out = set()
+def _identifier_terms(question: str) -> list[tuple[str, str]]:
+    """(word as written, stemmed term) of the question's words written like names."""
+    out = []
     for m in _IDENTIFIER.finditer(question):
         word = m.group(1)
         if any(c.isupper() for c in word[1:]) and len(word) >= 3:
-            out |= term_set(word)
+            out += [(word, t) for t in term_set(word)]
     return out
 
 

@@ -224,7 +224,8 @@ def _common_word(word: str) -> bool:
     return word.lower() in STOP
 
 
-_PARAMS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BM]|billion|million)(?:\s+param\w*|(?-i:(?<=[BM]))[\s-]+"
+# ("a 2.8B-parameter model": the hyphenated compound adjective is the same size)
+_PARAMS = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BM]|billion|million)(?:[\s-]+param\w*|(?-i:(?<=[BM]))[\s-]+"
                      r"(?:(?:language\s+)?models?|LLMs?)\b)", re.I)
 
 

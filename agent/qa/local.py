@@ -102,7 +102,7 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
 
 
 def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources: list[Source]) -> Answer:
-    from agent.qa import asked_entity
+    from agent.qa import asked_entity, comparison_direction
 
     draft = Draft()
     n = draft.cite(best)
@@ -121,7 +121,11 @@ def _answer_from(question: str, ctx: QAContext, r: Route, best: Source, sources:
     draft.support[best.id] = picked[0] if numeric else claim_sentence(best.abstract, q_terms, ctx)
     figure = asked_figure(picked[0], question, ctx.stats(), best.title) if numeric else None
     others = other_metric_figures(picked[0], question) if numeric and not figure else []
-    if figure:      # state the figure asked for, then the sentence that carries it
+    asked = comparison_direction.asked_comparison(question) if figure else None
+    if asked and comparison_direction.reversed_in(question, picked[0]):   # "B is 2.8x faster than A"
+        draft.lines.append(f"{_strip_end(name)} [{n}] reports the comparison the other way round; its {figure} "
+                           f"does not say {asked[1]} is {asked[0]} than {asked[2]}:")
+    elif figure:      # state the figure asked for, then the sentence that carries it
         draft.lines.append(f"{figure} according to {_strip_end(name)} [{n}]:")
     elif others:    # "how fast?" and the sentence's figures measure a compute/memory reduction: say so
         draft.lines.append(f"{_strip_end(name)} [{n}] states no speed figure; its figures measure another "

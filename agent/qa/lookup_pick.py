@@ -64,7 +64,7 @@ def owners_first(question: str, ctx: QAContext, judged: list, hits, cosines, bm2
 
 def judge_one(question: str, ctx: QAContext, src, hits, cosines, bm25, wanted, unknown) -> tuple:
     """(src, Evidence, unmet constraints) of one retrieved paper for a look-up."""
-    from agent.qa import answerability, asked_entity
+    from agent.qa import answerability, asked_entity, figure_subject
     from agent.qa.constraints import paper_facts, unmet
     from agent.qa.figure_check import with_unreported
 
@@ -73,6 +73,7 @@ def judge_one(question: str, ctx: QAContext, src, hits, cosines, bm25, wanted, u
     missing = unmet(wanted, paper_facts(src.title, src.abstract, ext, ext.get("tldr")))
     missing = with_unreported(missing, wanted, src.abstract, question)   # named, with no figure of it
     missing += asked_entity.unmet(question, ext)    # "what GPU ...?" and the paper names none
+    missing += figure_subject.others_subject(question, src, ctx.stats())   # DeiT's figure, from a paper on DeiT-T
     return src, ev, with_unknown(missing, unknown)
 
 

@@ -7,19 +7,32 @@ the one word of it the paper lacks ("KV" out of "KV cache"). Two kinds of word f
 and are never a constraint: the head noun of a set question ("Which *thesis* ...") and a superlative
 ("the *best* top-1 accuracy", "the *fastest*"): it asks to order the answers, which no abstract
 writes. A superlative is read by its grammar: one of English's irregular ones, or an "-est" word
-whose base adjective the corpus uses, after "the" or a possessive.
+whose base adjective the corpus uses, after "the" or a possessive. The question's own verb frames it
+too ("how do I *shrink* ...", "what throughput does Mamba *reach*?"): a paper writes its own verbs, so
+the asked one is no constraint; it is found by the shape of an English question (`question_verbs`).
+A speed comparative ("faster", "quicker") is met by a speed figure of any speed metric (throughput,
+latency, speedup): the paper that reports 5x higher throughput answers "how much faster".
 """
 
 from __future__ import annotations
 
 import re
 
-from agent.qa.text import STOP, covered_by_senses, stem, term_set, tokens
+from agent.qa.text import SPEED_METRICS, SPEED_WORDS, STOP, covered_by_senses, stem, term_set, tokens
 
 _IRREGULAR_SUPERLATIVES = frozenset("best worst most least".split())   # a closed class of English
 _DETERMINERS = frozenset("the its their our your".split())
 _SEGMENT = re.compile(r"[,;:?!()\"“”]|\s[-–—]\s")
 _WORD = re.compile(r"[A-Za-z0-9][\w.+/'’-]*")
+# Closed classes of English: the auxiliaries that invert with a subject in a question ("does X
+# reach", "can we reduce"), the subject pronouns, and the wh-words that front an object ("what
+# (throughput) does ..."); after them the question's own verb stands in a fixed place.
+_AUXILIARIES = frozenset("do does did can could should would will may might must shall".split())
+_PRONOUNS = frozenset("i we you one they it he she".split())
+_OBJECT_WH = frozenset("what which who whom".split())
+_PREPOSITIONS = frozenset("on in at for with over than of to from by under across against versus vs per "
+                          "during without within between into onto compared relative when while".split())
+_SPEED_TERMS = frozenset(t for m in SPEED_METRICS if " " not in m for t in term_set(m))   # one-word metrics
 
 
 def is_superlative(word: str, previous: str | None, stats) -> bool:
@@ -38,16 +51,80 @@ def _content(word: str) -> list[str]:
     return [t for t in tokens(word.lower()) if t not in STOP and len(t) > 1]
 
 
+def question_verbs(words: list[str]) -> set[int]:
+    """Positions of the question's own verb in one segment's `words`: the word after an inverted
+    auxiliary and a subject pronoun ("how do I shrink", "can we reduce"), or, when a wh-word fronts
+    the object ("what throughput does Mamba reach on ..."), the last word of the run of content
+    words after the auxiliary (subject then verb) when a preposition or the end follows it. A yes/no or
+    "how does X reduce Y" question keeps its object after the verb, so only the pronoun shape
+    applies to it."""
+    low = [w.lower() for w in words]
+    out = set()
+    for i, w in enumerate(low):
+        if w not in _AUXILIARIES or i + 1 >= len(low):
+            continue
+        if low[i + 1] in _PRONOUNS:
+            if i + 2 < len(low) and _content(words[i + 2]):
+                out.add(i + 2)
+            continue
+        if not any(x in _OBJECT_WH for x in low[:i]):
+            continue
+        j = i + 1
+        while j < len(low) and not _content(words[j]):   # "does the model reach": past the determiner
+            j += 1
+        end = j
+        while end < len(low) and _content(words[end]):
+            end += 1
+        # subject and verb, then a preposition or the end; a run followed by another word ended at a
+        # verb the stop list holds ("do Okapi forests achieve"): its last word is the subject's
+        if end - j >= 2 and (end == len(low) or low[end] in _PREPOSITIONS):
+            out.add(end - 1)
+    return out
+
+
+def asked_subject(question: str) -> list[str]:
+    """The subject of a question whose wh-word fronts the object ("what accuracy does *DeiT* reach
+    on ...", "what speedup does *the Foo kernel* achieve"): the content words after the auxiliary,
+    less the verb `question_verbs` finds."""
+    for segment in _SEGMENT.split(question):
+        words = [m.group(0).rstrip(".'’") for m in _WORD.finditer(segment)]
+        low = [w.lower() for w in words]
+        verbs = question_verbs(words)
+        for i, w in enumerate(low):
+            if w in _AUXILIARIES and any(x in _OBJECT_WH for x in low[:i]):
+                j = i + 1
+                while j < len(low) and not _content(words[j]) and low[j] not in _PRONOUNS:
+                    j += 1
+                run = []
+                while j < len(low) and _content(words[j]) and j not in verbs:
+                    run.append(words[j])
+                    j += 1
+                # the subject is sure when the verb ends it, or it is one word before a stop-list verb
+                # ("does FooNet achieve"); a longer run with no verb found may run on into the object
+                return run if j in verbs or len(run) == 1 else []
+    return []
+
+
+def verb_terms(question: str) -> set[str]:
+    """The stemmed terms of the question's own verbs (`question_verbs`), over every segment."""
+    out: set[str] = set()
+    for segment in _SEGMENT.split(question):
+        words = [m.group(0).rstrip(".'’") for m in _WORD.finditer(segment)]
+        out |= {t for i in question_verbs(words) for t in term_set(words[i])}
+    return out
+
+
 def phrases(question: str, stats, framing: str | None = None) -> list[list[str]]:
     """The question's phrases, each a list of its words as written; `framing` (a set question's head
-    noun) and superlatives break phrases and belong to none."""
+    noun), superlatives and the question's own verb break phrases and belong to none."""
     out: list[list[str]] = []
     for segment in _SEGMENT.split(question):
         run: list[str] = []
         previous = None
-        for m in _WORD.finditer(segment):
-            word = m.group(0).rstrip(".'’")
-            frames = word == framing or is_superlative(word, previous, stats)
+        words = [m.group(0).rstrip(".'’") for m in _WORD.finditer(segment)]
+        verbs = question_verbs(words)
+        for i, word in enumerate(words):
+            frames = word == framing or i in verbs or is_superlative(word, previous, stats)
             if _content(word) and not frames:
                 run.append(word)
             elif run:
@@ -62,7 +139,8 @@ def phrases(question: str, stats, framing: str | None = None) -> list[list[str]]
 def _covered(word: str, have: set[str], whole: bool = False) -> bool:
     """The text uses the word: any part of a hyphenated compound, or with `whole` every part."""
     parts = [stem(t) in have for t in _content(word)]
-    return (all(parts) if whole else any(parts)) or covered_by_senses(word, have)
+    speed = bool(SPEED_WORDS.fullmatch(word)) and bool(_SPEED_TERMS & have)   # "faster": any speed metric
+    return (all(parts) if whole else any(parts)) or speed or covered_by_senses(word, have)
 
 
 def _weight(words: list[str], stats) -> float:
