@@ -39,8 +39,10 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
 
     settings = settings or get_settings()
     flt = RecordFilter.parse(category, since)
+    paths = list(paths or [settings.seeds_dir])
+    _some_file_or_raise(paths)
     store = open_store(settings)
-    report = ingest_all(store, list(paths or [settings.seeds_dir]), max_bytes=int(settings.max_file_mb * 1e6),
+    report = ingest_all(store, paths, max_bytes=int(settings.max_file_mb * 1e6),
                         flt=flt, batch_size=batch_size or BATCH, progress=progress,
                         stream_progress=stream_progress, phases=phases)
     if index:
@@ -50,6 +52,20 @@ def ingest(paths: Iterable[Path] | None = None, settings: Settings | None = None
         except StoreError as exc:
             report.index_error = exc
     return report
+
+
+def _some_file_or_raise(paths: list[Path]) -> None:
+    """When no path names a file (a typo, a moved or empty folder) nothing can be ingested: that is
+    one input error, raised before the store is opened, so no summary suggests work was done and a
+    new home is not created for nothing. A mix of good and missing paths goes on (see ingest_all)."""
+    from core.errors import InputFileError
+    from store.ingest import collect_files
+
+    files, rejected = collect_files(paths)
+    if files or not rejected:
+        return
+    hints = list(dict.fromkeys(hint for _, _, hint in rejected if hint))
+    raise InputFileError("; ".join(reason for _, reason, _ in rejected), hint="; ".join(hints) or None)
 
 
 def _count_terms(store) -> None:

@@ -239,6 +239,14 @@ def _year_clause(spec: str) -> tuple[str, list]:
     raise UsageError(f"cannot read year filter {spec!r}", hint="use 2023, 2021-2023, >=2023 or <2020")
 
 
+def check_year_spec(spec: str) -> None:
+    """A usage error for a year filter typed on the command line that cannot be read, or whose range
+    runs backwards (it could only match nothing). Filters built from questions do not call this."""
+    _, values = _year_clause(spec)
+    if len(values) == 2 and values[0] > values[1]:
+        raise UsageError(f"the year range {spec!r} runs backwards", hint=f"write {values[1]}-{values[0]}")
+
+
 def _where(flt: PaperFilter) -> tuple[str, list]:
     clauses, params = ["1"], []
     if flt.year:

@@ -1,4 +1,4 @@
-"""Store care: doctor, backup, restore. The work happens in store.health / store.doctor."""
+"""Store care: doctor, backup, restore. The work happens in store.health / store.doctor / store.salvage."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def restore(backup_file: Optional[Path] = typer.Argument(None, help="a file made
 
 
 def _salvage(settings) -> None:
-    from store.doctor import salvage_store
+    from store.salvage import salvage_store
 
     report = salvage_store(settings)
     backup = f", {report.from_backup} from {report.backup.name}" if report.backup else ""

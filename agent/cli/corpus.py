@@ -34,6 +34,8 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="files or fol
     report = run(paths, index=not no_index, category=category, since=since, batch_size=batch_size,
                  stream_progress=StreamProgressPrinter(), phases=Phases())
     _report_problems(report.rejected, report.issues)
+    if report.rejected and not report.files:   # every file refused: "N -> N" would suggest work was done
+        raise typer.Exit(1)
     if as_json:
         print_json(report.to_json())
     else:
@@ -95,13 +97,14 @@ def list_papers(year: Optional[str] = typer.Option(None, help="2023, 2021-2023, 
                 limit: Optional[int] = typer.Option(None, "-n", "--limit", min=1, help="show at most N papers"),
                 as_json: bool = JSON_LINES):
     """List papers, filtered by metadata and by extracted claims."""
+    from agent.cli.filtering import checked_filter
     from agent.cli.render import papers_table
     from agent.corpus import open_store
-    from store.papers import PaperFilter, paper_summary
+    from store.papers import paper_summary
 
-    flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset,
-                      hardware=hardware, hardware_class=hardware_class, topic=topic,
-                      min_speedup=min_speedup, limit=limit)
+    flt = checked_filter(year=year, category=category, source=source, grep=grep, dataset=dataset,
+                         hardware=hardware, hardware_class=hardware_class, topic=topic,
+                         min_speedup=min_speedup, limit=limit)
     store = open_store(create=False)
     papers = store.list(flt)
     if not papers:
@@ -140,11 +143,12 @@ def export(output: Path = typer.Option(..., "-o", "--output", help="FILE.jsonl, 
 
     BibTeX entries are @misc with eprint/archivePrefix for arXiv papers. Filters as in `list`."""
     from agent.corpus import open_store
+    from agent.cli.filtering import checked_filter
     from store.export import export_records, write_export
-    from store.papers import PaperFilter
 
-    flt = PaperFilter(year=year, category=category, source=source, grep=grep, dataset=dataset, hardware=hardware,
-                      hardware_class=hardware_class, topic=topic, min_speedup=min_speedup, limit=limit)
+    flt = checked_filter(year=year, category=category, source=source, grep=grep, dataset=dataset,
+                         hardware=hardware, hardware_class=hardware_class, topic=topic,
+                         min_speedup=min_speedup, limit=limit)
     store = open_store(create=False)
     n = write_export(output, export_records(store, flt), force=force)
     if not n:

@@ -37,11 +37,11 @@ def search(query: str = typer.Argument(..., help="a question or key words"),
     Each hit shows its relevance, 0..1 as `ask` scores sources; --json also keeps the mode's raw score."""
     from agent.corpus import open_store
     from core.settings import get_settings
+    from agent.cli.filtering import checked_filter
     from store.index import search as run
-    from store.papers import PaperFilter
 
-    flt = PaperFilter(year=year, category=category, topic=topic, dataset=dataset, hardware=hardware,
-                      hardware_class=hardware_class, min_speedup=min_speedup)   # the filters of `list`
+    flt = checked_filter(year=year, category=category, topic=topic, dataset=dataset, hardware=hardware,
+                         hardware_class=hardware_class, min_speedup=min_speedup)   # the filters of `list`
     from agent.cli.output import note, progress
 
     store = open_store(create=False)
