@@ -62,6 +62,13 @@ def drop_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+# The words that introduce what a claim is compared with ("than X", "compared with X", "outperforms X"):
+# a hardware name after one is a baseline, not the platform a paper runs on. One alternation for the
+# store's hardware filter (store/hardware_mentions.py) and set answers (agent/qa/hardware_use.py).
+COMPARATOR_CUES = (r"than|over|against|versus|vs\.?|compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|relative\s+to|"
+                   r"outperform\w*|surpass\w*|compare[sd]?\s+(?:[\w-]+\s+){0,4}?(?:with|to|against)")
+
+
 # Function words, plus the boilerplate every abstract uses ("we propose a novel approach") that says
 # nothing about its topic. BM25 terms and the question router's content words both drop these; the
 # router adds the words that frame a question ("tell me", "list") in agent/qa/text.py.

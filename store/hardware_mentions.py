@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import re
 
-from core.text import split_sentences
+from core.text import COMPARATOR_CUES, split_sentences
 
 _SHORTCOMING = re.compile(
     r"\b(?:lacks?|lacking|cannot|can't|fails?\s+to|suffers?|struggles?|unable|insufficient|ill-suited|"
     r"underutiliz\w*|under-utiliz\w*|do(?:es)?\s+not\s+(?:natively\s+)?(?:support|provide|offer|scale)|"
     r"not\s+(?:well\s+)?suited|inefficien\w*|bottleneck\w*|incurs?)\b", re.I)
 _OWN_WORK = re.compile(r"\b(?:we|our|us|this\s+(?:paper|work)|the\s+proposed)\b", re.I)
-_COMPARATOR = re.compile(
-    r"\b(?:than|over|against|versus|vs\.?|compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|relative\s+to|"
-    r"outperform\w*|surpass\w*|compare[sd]?\s+(?:[\w-]+\s+){0,4}?(?:with|to|against))(?=\W)", re.I)
+_COMPARATOR = re.compile(rf"\b(?:{COMPARATOR_CUES})(?=\W)", re.I)
 # "than cuBLAS on an A100", "over the baseline when running on a GPU": the platform both ran on
 # the comparator's reach ends where a new clause starts: "2.8x faster than DeiT and saves 86.8% GPU
 # memory", "... than MnasNet's, at only 216 GPU-hours", "... while reducing GPU hours"
