@@ -84,7 +84,8 @@ def name_rx(name: str) -> re.Pattern:
     """The baseline's name as a phrase, a plural also singular ("GPUs" finds "TITAN Xp GPU")."""
     from agent.qa.router import phrase_rx
 
-    forms = [name] + ([name[:-1]] if re.search(r"[A-Za-z]{2}s$", name) else [])
+    names = [name] + without_vendor(name)
+    forms = names + [n[:-1] for n in names if re.search(r"[A-Za-z]{2}s$", n)]
     # a family name without a version covers its versions ("MobileNet" finds "MobileNetV2", "MobileNet-V3")
     # and a version may carry a size ("MobileNetV2-1.3", "MobileNet-V3-Large")
     versioned = [rf"(?<![\w-]){re.escape(name)}-?[vV]\d+(?:\.\d+)?(?:-[\w.]+)?(?![\w-])"] if not re.search(r"\d$", name) else []
@@ -92,6 +93,29 @@ def name_rx(name: str) -> re.Pattern:
     versioned += [rf"(?<![\w-]){re.escape(name)}-(?-i:[A-Z0-9])[\w.]*(?![\w-])"] if _name_like(name) else []
     others = [phrase_rx(a).pattern for a in other_names(name)]
     return re.compile("|".join([phrase_rx(f).pattern for f in forms] + versioned + spellings(name) + others), re.I)
+
+
+def without_vendor(name: str) -> list[str]:
+    """The product name without the vendor word before it ("Intel Xeon" -> "Xeon", "NVIDIA A100" ->
+    "A100"): abstracts often name the product alone, and the product, not the vendor, is what is asked."""
+    from agent.qa.vendors import vendor_of, _lowered_aliases
+
+    words = name.split()
+    for n in (2, 1):
+        rest = " ".join(words[n:])
+        if len(words) > n and " ".join(words[:n]).lower() in _lowered_aliases() and _product(rest) and vendor_of(name):
+            bare = _CLASS_TAIL.sub("", rest)       # "Xeon server CPU": the kind after the product name
+            return [rest] + ([bare] if bare != rest and _product(bare) else [])
+    return []
+
+
+def _product(rest: str) -> bool:
+    """A product name, not only a kind ("NVIDIA GPUs" asks for the vendor's GPUs, not any GPU)."""
+    return _name_like(rest) and not _CLASS_ONLY.fullmatch(rest)
+
+
+_CLASS_TAIL = re.compile(r"(?:\s+[a-z]+)*\s+(?:[CGTN]PU|FPGA|ASIC)s?$")
+_CLASS_ONLY = re.compile(r"(?:[a-z]+\s+)*(?:[CGTN]PU|FPGA|ASIC)s?")
 
 
 def other_names(name: str) -> list[str]:

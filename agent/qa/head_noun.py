@@ -48,6 +48,9 @@ _CONJ = {"and", "or", "but", "nor", "so", "yet", "not", "also", "only", "first",
 _STOP = _AUX | _PREP | _REL | _DET | _CONJ
 # Nouns that name one piece of work (the router's single-work words, agent/qa/router.py _SET): before
 # an "-s" word they are the head, not a modifier ("Which thesis studies cache misses ...").
+# Mass nouns for a body of papers: "what work / research is there on X" asks for all of it (a singular
+# count noun does not: "what speedup is there for X" asks for a figure).
+_BODY_OF_WORK = {"work", "research", "literature"}
 WORK_NOUNS = {"work", "paper", "study", "system", "method", "approach", "framework", "review", "survey",
               "tool", "technique", "thesis", "dissertation", "article", "preprint", "publication", "report",
               "manuscript", "whitepaper"}
@@ -216,8 +219,9 @@ def _shape_at(q: str, start: int) -> tuple[bool | None, Head | None]:
     if m.group(1):
         return False, head                # "which one of the ...": one paper
     after = _after(q, head, 0)
-    if re.match(r"exists?\b|are\s+there\b", " ".join(after)):
-        return True, head                 # "what work exists on ...", "what techniques are there ..."
+    said = " ".join(after)
+    if re.match(r"exists?\b|are\s+there\b", said) or (head.word.lower() in _BODY_OF_WORK and re.match(r"is\s+there\b", said)):
+        return True, head                 # "what work exists on ...", "what techniques are there ...", "what research is there on ..."
     tail = q[head.end:]
     aux = next((t for t in _tokens(tail) if t.group(0).lower() in _STOP or not t.group(0)[0].isalnum()), None)
     word = aux.group(0).lower() if aux else ""

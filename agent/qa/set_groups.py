@@ -110,7 +110,7 @@ def groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Group
             flush()
             state["join"] = True
         else:
-            words = [t for t in tokens(tok) if len(t) > 1 and t not in STOP and stem(t) not in FRAME and not MANNER.search(t)]
+            words = [t for t in tokens(tok) if _kept(t, tok) and t not in STOP and stem(t) not in FRAME and not MANNER.search(t)]
             if not words:
                 join = state["join"] and not run     # "or the X": the join waits for X
                 flush()
@@ -123,6 +123,12 @@ def groups(text: str, index: TermIndex, keep_common: bool = False) -> list[Group
                 state["join"] = True
     flush()
     return [g for g in out if not g.generic or keep_common and not g.spelled]
+
+
+def _kept(part: str, token: str) -> bool:
+    """A word long enough to mean something; a one-digit part of a hyphenated token is kept too, as it
+    is what tells the term apart ("top-1" is not "top", "2-bit" not "bit")."""
+    return len(part) > 1 or (part.isdigit() and "-" in token)
 
 
 def _shared_tail(out: list[Group], run: list[tuple[str, str]], head: list, state: dict) -> bool:

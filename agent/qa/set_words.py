@@ -15,7 +15,10 @@ FRAME = term_set("""report reports reported result results evaluate evaluates ev
 experiments experimental run runs measure measured measurement measurements target targets implement implemented
 apply applies applied build built design designed paper papers list every all which what any benchmark dataset
 model models work works style like based type kind part whose merely tool tools their mechanism mechanisms
-approach propose proposes employ employs leverage leverages adopt adopts rely relies exploit exploits""")
+approach propose proposes employ employs leverage leverages adopt adopts rely relies exploit exploits
+give gives number numbers figure figures value values quote quotes""")
+# The last line: a reported quantity's carrier nouns and verbs ("give a top-1 accuracy number", "perplexity
+# figures", "outlier values"): what is reported or quoted is the constraint, the word for a number is not.
 
 
 # "Which [systems] papers VERB ...", "List every paper that VERB ...": the slot of the question's verb.

@@ -9,6 +9,7 @@ Words match on light stems, and a stem also matches a longer one it starts ("rec
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from agent.qa.text import STOP, stem, tokens
@@ -61,7 +62,14 @@ def same_word(a: str, b: str) -> bool:
     if shorter < _MIN_PREFIX:
         return False
     shared = len(os.path.commonprefix([a, b]))
-    return shared >= _MIN_PREFIX and shared >= shorter - 2
+    return shared >= _MIN_PREFIX and shared >= shorter - 2 and not _name_on_word(a, b, shared)
+
+
+def _name_on_word(a: str, b: str, shared: int) -> bool:
+    """A whole word with consonants glued on is a name built on it, not a form of it: "tensorrt" is
+    no form of "tensor", "clusterkv" none of "cluster" (an inflection adds a syllable: "registers")."""
+    rest = (a if len(a) > len(b) else b)[shared:]
+    return shared == min(len(a), len(b)) and len(rest) >= 2 and rest.isalpha() and not re.search(r"[aeiouy]", rest)
 
 
 _VARIANTS: dict[tuple[int, str], set[str]] = {}
