@@ -98,12 +98,12 @@ def name_rx(name: str) -> re.Pattern:
 def without_vendor(name: str) -> list[str]:
     """The product name without the vendor word before it ("Intel Xeon" -> "Xeon", "NVIDIA A100" ->
     "A100"): abstracts often name the product alone, and the product, not the vendor, is what is asked."""
-    from agent.qa.vendors import vendor_of, _lowered_aliases
+    from agent.qa.vendors import is_vendor_name, vendor_of
 
     words = name.split()
     for n in (2, 1):
         rest = " ".join(words[n:])
-        if len(words) > n and " ".join(words[:n]).lower() in _lowered_aliases() and _product(rest) and vendor_of(name):
+        if len(words) > n and is_vendor_name(" ".join(words[:n])) and _product(rest) and vendor_of(name):
             bare = _CLASS_TAIL.sub("", rest)       # "Xeon server CPU": the kind after the product name
             return [rest] + ([bare] if bare != rest and _product(bare) else [])
     return []

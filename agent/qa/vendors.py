@@ -91,6 +91,11 @@ def _lowered_aliases() -> dict[str, str]:
     return {k.lower(): v for k, v in _vendor_aliases().items()}
 
 
+def is_vendor_name(name: str) -> bool:
+    """Is `name` itself a vendor's name or alias ("Intel", "nvidia"), not a product?"""
+    return name.lower() in _lowered_aliases()
+
+
 def vendor_written(vendor: str, text: str) -> bool:
     """Does the text write the vendor's name, in a spelling the gazetteer lists (case kept)?"""
     names = [a for a, v in _vendor_aliases().items() if v == vendor]
