@@ -39,6 +39,7 @@ def test_a_number_word_after_the_metric_is_no_constraint():
 
 def test_a_tool_name_built_on_a_word_is_not_that_word():
     assert not same_word("lumart", "luma")          # consonants glued on: a name, not an inflection
+    assert not same_word("lumart", "lumacor")       # two names sharing a start are not one word either
     assert same_word("register", "registration") and same_word("kernel", "kernels")
     got = members("Which papers mention LumaRT?", INDEX)
     assert got == {"foo1"}

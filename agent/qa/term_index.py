@@ -66,10 +66,10 @@ def same_word(a: str, b: str) -> bool:
 
 
 def _name_on_word(a: str, b: str, shared: int) -> bool:
-    """A whole word with consonants glued on is a name built on it, not a form of it: "tensorrt" is
-    no form of "tensor", "clusterkv" none of "cluster" (an inflection adds a syllable: "registers")."""
-    rest = (a if len(a) > len(b) else b)[shared:]
-    return shared == min(len(a), len(b)) and len(rest) >= 2 and rest.isalpha() and not re.search(r"[aeiouy]", rest)
+    """A word with two or more consonants glued on after the shared start is a name built on it or
+    another word, not a form of it: "tensorrt" is no form of "tensor" nor of "tensorcore", "clusterkv"
+    none of "cluster", "contrast" none of "contract" (an inflection adds a syllable: "registration")."""
+    return any(len(rest) >= 2 and rest.isalpha() and not re.search(r"[aeiouy]", rest) for rest in (a[shared:], b[shared:]))
 
 
 _VARIANTS: dict[tuple[int, str], set[str]] = {}
