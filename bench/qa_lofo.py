@@ -2,7 +2,7 @@
 on the other files only (the shipped model is fitted on all of them, so bench.qa_dev's figures for
 the decline/answer decision are in-sample). This estimates how `ask` does on a new question file.
 
-    PAPERS_HOME=/tmp/somewhere python -m bench.qa_lofo     # after `python -m bench.qa_dev --build`
+    PAPERS_HOME=/tmp/somewhere python -m bench.qa_lofo --skip qa_blind11.jsonl   # after `python -m bench.qa_dev --build`
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_lofo --uncovered   # the uncovered-task-phrase model instead
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_lofo --uncovered --gold-only   # ... fitted on round 5's rows
 
@@ -27,13 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOWN = ("right_top5", "paraphrase_right_top5", "numeric_right", "declined")
 
 
-def held_out_model(raw: np.ndarray, y: np.ndarray, train: np.ndarray) -> dict:
+def held_out_model(raw: np.ndarray, y: np.ndarray, groups: np.ndarray, train: np.ndarray) -> dict:
     """The model and cut-off bench.qa_calibrate would ship, fitted on the `train` rows only."""
     from agent.qa.answerability import FEATURES
-    from bench.qa_calibrate import best_cutoff, fit_scaled, leave_one_out
+    from bench.qa_calibrate import held_out
 
-    w, mean, scale = fit_scaled(raw[train], y[train])
-    cut = best_cutoff(leave_one_out((raw[train] - mean) / scale, y[train]), y[train])
+    w, mean, scale, cut = held_out(raw, y, groups, train)
     return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
             "weights": w[:-1].tolist(), "bias": float(w[-1]), "cutoff": cut}
 
@@ -98,15 +97,16 @@ def main() -> None:
     settings = get_settings()
     store = open_store(settings)
     data = rows(store, settings)
-    files = np.array([name for name, *_ in data])
-    raw = np.array([[f[k] for k in FEATURES] for _, _, f, _ in data])
-    y = np.array([lab for *_, lab in data], dtype=float)
+    files = np.array([d[0] for d in data])
+    raw = np.array([[d[2][k] for k in FEATURES] for d in data])
+    y = np.array([d[3] for d in data], dtype=float)
+    groups = np.array([d[4] for d in data])
     shipped = answerability.MODEL_PATH
     with tempfile.TemporaryDirectory() as tmp:
         answerability.MODEL_PATH = Path(tmp) / "answerability.json"
         try:
             for held in FILES:
-                model = held_out_model(raw, y, files != held)
+                model = held_out_model(raw, y, groups, files != held)
                 answerability.MODEL_PATH.write_text(json.dumps(model))
                 answerability.model.cache_clear()
                 figs = _score_file(held, settings, store, SHOWN)

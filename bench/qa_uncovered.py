@@ -18,6 +18,8 @@ import numpy as np
 
 from bench.qa_dev import ROOT, TUNING_FILES
 
+# `--skip F`: a held-out file stays out of the fit (as bench.qa_calibrate)
+FILES = tuple(f for f, _ in TUNING_FILES if f not in {sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--skip"})
 L2 = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--l2=")), 3.0))   # as bench.qa_calibrate
 
 
@@ -36,7 +38,7 @@ def rows(store, settings) -> list[tuple[str, str, dict, int, dict]]:
     from agent.qa.tools import QAContext, bm25_scores, dense_scores, paper_extraction, search_papers
 
     out = []
-    for name, _ in TUNING_FILES:
+    for name in FILES:
         for line in (ROOT / "evals" / "fixtures" / name).read_text().splitlines():
             q = json.loads(line)
             tasks = [c for c in question_constraints(q["question"]) if c.kind in uncovered_weight.WEIGHED_KINDS]
@@ -105,7 +107,7 @@ def main() -> None:
     o, st = y == 0, y == 1
     print(f"  total              {(~current[o]).sum()}/{o.sum()}  {current[st].sum()}/{st.sum()}   |   "
           f"{(~lofo[o]).sum()}/{o.sum()}  {lofo[st].sum()}/{st.sum()}")
-    model = fitted(raw, y) | {"n": len(y), "stands": int(y.sum()), "trained_on": [f for f, _ in TUNING_FILES],
+    model = fitted(raw, y) | {"n": len(y), "stands": int(y.sum()), "trained_on": list(FILES),
                               "rows": "every weighed paper" if ALL_HITS else "gold paper / first hit"}
     print("weights:", dict(zip(FEATURES, model["weights"])), "bias:", model["bias"])
     if "--write" in sys.argv:

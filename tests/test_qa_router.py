@@ -140,3 +140,15 @@ def test_set_qualifiers_drop_in_a_fixed_order_keeping_a_title_word_longest():
     kept, words = qualify("Which federated learning papers protect clients with encryption?", matches,
                           ["federated learning"], ctx)
     assert [m.source.id for m in kept] == ["Sealed gradients with homomorphic encryption"], words
+
+
+@pytest.mark.parametrize("question, kind", [
+    # "how many times <comparative>" asks for a factor of one comparison; "times" is no set's head noun
+    ("How many times faster is QuillNet than a desktop CPU baseline?", "numeric"),
+    ("How many times smaller is the search cost of FooSearch than BarSearch's?", "numeric"),
+    ("By how many times does ZetaCache cut memory traffic?", "numeric"),
+    # a count of papers stays a set
+    ("How many papers evaluate on ImageNet?", "set"),
+])
+def test_a_how_many_times_factor_question_is_numeric(vocab, question, kind):
+    assert route(question, vocab).kind == kind

@@ -47,6 +47,9 @@ NAME_MAX_DF = 3       # a title/system word used by at most this many papers nam
 HEAD_MAX_WORDS = 4    # a title head this short, written whole in a question, is the paper's name
 FEATURES = ("cos", "margin", "pack", "bm25_ratio", "bm25_pack", "hybrid_gap", "agree", "dense_top", "bm25_top",
             "coverage", "unknown", "length")
+# Word-independent candidates (agent/qa/answer_features.py), computed only when the model file lists
+# them: round 9 measured them (bench.qa_calibrate --features) and did not ship them, see that module.
+CANDIDATES = ("dense_rr", "bm25_rr", "rr_sum", "concepts")
 
 
 @lru_cache(maxsize=1)
@@ -110,9 +113,24 @@ def evidence(question: str, best, hits: list, cosines: dict[str, float], bm25: d
         "unknown": sum(stats.idf(t) for t in unknown_terms(question, q_terms, stats)) / total,
         "length": math.log1p(len(q_terms)),
     }
+    feats.update(_extra_features(question, best.id, doc, cosines, bm25, stats))
     ev = Evidence(feats, named=names_paper(question, best, stats), owner=owns_name(question, best, stats))
     ev.probability = probability(feats)
     return ev
+
+
+EXTRA: set[str] = set()   # candidates a bench tool asks for beyond the model file's
+
+
+def _extra_features(question: str, paper_id: str, doc: set[str], cosines, bm25, stats) -> dict[str, float]:
+    """The word-independent features (agent/qa/answer_features.py) the model file asks for."""
+    from agent.qa import answer_features
+
+    wanted = set(model()["features"]) | set(EXTRA)
+    out = {k: v for k, v in answer_features.rank_features(paper_id, cosines, bm25).items() if k in wanted}
+    if "concepts" in wanted:
+        out["concepts"] = answer_features.concept_share(question, doc, stats)
+    return out
 
 
 def unknown_terms(question: str, q_terms: set[str], stats) -> set[str]:

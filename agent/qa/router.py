@@ -48,6 +48,9 @@ _SET = re.compile(r"^(?:[^,?]{1,80},\s*)?\s*(?!(?:which|what)\s+(?:single\s+)?(?
                   r"^\s*(?:list|show|find|name|give\s+me)\s+(?:every|each|all)\b|\bevery\s+(?:paper|work|study)\b|"
                   r"^\s*how\s+many\s+papers\b|^\s*(?:which|what)\s+of\s+(?:those|these|them)\b", re.I)
 _COUNT = re.compile(r"^\s*how\s+many\b", re.I)
+# "How many times smaller / faster / more ... is X than Y?": a factor asked of one comparison, not a
+# count of papers; "times" is no set's head noun ("how many papers ..." still is).
+_FACTOR = re.compile(r"^\s*(?:by\s+)?how\s+many\s+(?:times|fold)\b", re.I)
 # "What about quantization?", "And KITTI?", "Anything on FPGAs?": a question that is only a subject asks
 # for the papers of that subject (a topic, dataset or hardware facet), not for one paper.
 _ONLY_SUBJECT = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and|anything\s+(?:on|about)|"
@@ -351,6 +354,9 @@ def route(question: str, vocab: Vocabulary, *, has_context: bool = False) -> Rou
         r.kind = "compare"
     elif _TOP.search(q):
         r.kind = "top"
+    elif _FACTOR.search(q):
+        r.kind = "numeric"
+        r.numbers = True
     elif shape is True or (shape is None and _SET.search(q)):
         r.kind = "set"
         r.count_only = bool(_COUNT.search(q))

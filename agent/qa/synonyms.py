@@ -68,6 +68,18 @@ def lay_senses(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
+def near_words(word: str, vocab: tuple[str, ...]) -> tuple[str, ...]:
+    """The vocabulary words within SYNONYM_MIN of `word` by the embedding model (the word itself aside);
+    () for a name-like word or an empty vocabulary."""
+    if not vocab or _NAME_LIKE.search(word):
+        return ()
+    from store.embeddings import embed
+
+    sims = _matrix(vocab) @ embed([word.lower()], threads=1)[0]
+    return tuple(vocab[i] for i in (sims >= SYNONYM_MIN).nonzero()[0] if vocab[i] != word.lower())
+
+
+@lru_cache(maxsize=4096)
 def _nearest(word: str, vocab: tuple[str, ...]) -> float:
     from store.embeddings import embed
 

@@ -1,0 +1,71 @@
+"""Word-independent answerability features (agent/qa/answer_features.py) and the answer-removed rows of
+bench/qa_calibrate.py. Questions and papers are invented; no fixture text."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from agent.qa import answer_features
+from agent.qa.answer_features import concept_share, rank_features, reciprocal_rank
+from agent.qa.text import term_set
+
+
+def _stats(df: dict[str, int], n: int = 100):
+    import math
+
+    return SimpleNamespace(df=df, vocab=(), idf=lambda t: math.log((n + 1) / (df.get(t, 0) + 0.5)))
+
+
+def test_reciprocal_rank_reads_the_papers_place_not_its_score():
+    scores = {"a": 0.9, "b": 0.5, "c": 0.4}
+    assert reciprocal_rank("a", scores) == 1.0
+    assert reciprocal_rank("c", scores) == 1 / 3
+    assert reciprocal_rank("z", scores) == 0.0     # not ranked by that retriever
+    both = rank_features("a", scores, {"a": 12.0, "b": 3.0})
+    assert both == {"dense_rr": 1.0, "bm25_rr": 1.0, "rr_sum": 1.0}
+    split = rank_features("b", scores, {"b": 12.0})    # rank 2 for dense, rank 1 for BM25
+    assert split["dense_rr"] == 0.5 and split["bm25_rr"] == 1.0 and split["rr_sum"] == 0.75
+
+
+def test_an_everyday_word_is_met_by_its_technical_sense(monkeypatch):
+    # "my phone" is met by a paper that writes "mobile" (lay senses), not by one about servers
+    monkeypatch.setattr("agent.qa.synonyms.lay_senses", lambda w: ("mobile",) if w == "phone" else ())
+    monkeypatch.setattr("agent.qa.synonyms.near_words", lambda w, vocab: ())
+    stats = _stats({"phone": 0, "mobil": 10, "blur": 2, "photo": 3, "server": 20})
+    question = "Which work removes blur from photos taken on my phone?"
+    mobile_paper = term_set("Work that removes blur from photos taken on mobile devices.")
+    server_paper = term_set("Work that removes blur from photos taken on a server.")
+    assert concept_share(question, mobile_paper, stats) > concept_share(question, server_paper, stats)
+    assert concept_share(question, mobile_paper, stats) == 1.0
+
+
+def test_a_near_synonym_in_the_corpus_vocabulary_counts_as_met(monkeypatch):
+    monkeypatch.setattr("agent.qa.synonyms.lay_senses", lambda w: ())
+    monkeypatch.setattr("agent.qa.synonyms.near_words", lambda w, vocab: ("quick",) if w == "speedy" else ())
+    stats = _stats({"speedi": 0, "quick": 5, "sort": 4})
+    doc = term_set("A quick sort on graphics cards.")
+    assert concept_share("A speedy sort?", doc, stats) == 1.0
+    assert concept_share("A speedy sort?", term_set("A sort on graphics cards."), stats) < 1.0
+
+
+def test_question_words_drop_stopwords_and_keep_each_word_once():
+    words = answer_features.question_words("Which paper makes the the cache smaller?")
+    assert "cache" in words and "the" not in words and "which" not in words
+
+
+def test_answer_removed_rows_weigh_the_share_they_are_given():
+    from bench.qa_calibrate import best_cutoff, sample_weights
+
+    y = np.array([1, 1, 0, 0, 0, 0], dtype=float)
+    groups = np.array(["paraphrase", "lookup", "unanswerable", "removed", "removed", "removed"])
+    w = sample_weights(y, groups, synthetic=0.25)
+    assert abs(w[y == 1].sum() - 3.0) < 1e-9                     # positives: half of the weight
+    assert abs(w[2] - 3.0 * 0.75) < 1e-9 and abs(w[3:].sum() - 3.0 * 0.25) < 1e-9
+    zero = sample_weights(y, groups, synthetic=0.0)
+    assert not zero[3:].any()                                    # reported, not fitted
+    # the cut-off ignores answer-removed rows at share 0 and weighs them otherwise
+    p = np.array([0.9, 0.8, 0.1, 0.7, 0.7, 0.7])
+    assert best_cutoff(p, y, groups, synthetic=0.0) <= 0.8
+    assert best_cutoff(p, y, groups, synthetic=0.5) > 0.7
