@@ -76,6 +76,27 @@ CV +0.51 (SE 0.18), dev +0.13 (SE 0.46), R2 +0.35 / +0.46. The one CV gain so fa
 contradict, but it needs every candidate embedded: ~0.015 CPU-s per text, ~0.16 CPU-s per abstract
 (~6 TL;DRs per CPU-second against the 300 budget), so it could only ship as an opt-in mode with its own
 model file, trained on vectors embedded one text per batch (embed_each) so that --check stays exact.
+Round 9 (same harness and folds; linear CV 37.90/18.49/31.69, dev 41.26/19.51/33.53; "paired" = mean
+per-abstract R1 difference against the linear picker, with its standard error): non-linear pickers and
+metric-shaped losses over the same 62 features, fitted by tldr_trees.py (Newton-boosted scikit-learn trees
+with leaf values computed there, exported to lists and scored in pure Python): listwise softmax trees from
+zero (200 x depth 3, lr 0.1, leaf >= 50) 37.97/18.59/31.83, dev 41.15/19.56/33.33 (paired CV +0.07, SE 0.20;
+dev -0.11, SE 0.50); the same loss boosted on top of the linear score (100 x depth 3) 38.01/18.60/31.72, dev
+40.90/19.42/33.37 (paired CV +0.11, SE 0.11; dev -0.36, SE 0.29); 300 x depth 2 on the linear score (lr
+0.05, leaf >= 100) 37.95/18.53/31.67, dev 40.37; stumps, i.e. an additive per-feature shape model, from zero
+(300 x depth 1) 37.74/18.25/31.49, dev 41.00/19.73/33.30 (paired CV -0.16, SE 0.14; dev -0.26, SE 0.48) and
+on the linear score (100 x depth 1, lr 0.05) 37.87/18.46/31.65, dev 41.08 (paired CV -0.03, SE 0.05; dev
+-0.18, SE 0.17); a top-1 LambdaRank loss (a pair weighted by the change of the picked candidate's ROUGE if
+it swapped with the top, plus a tenth of its own gap) from zero 37.99/18.52/31.74, dev 40.81/19.37/33.10,
+and on the linear score (100 x depth 3, lr 0.05) 37.95/18.43/31.68, dev 40.99; measured by a one-off script,
+not kept in tldr_trees: pointwise regression trees on the candidate's mean ROUGE minus its abstract's mean
+(GradientBoostingRegressor, 200 x depth 3, lr 0.05) 37.61/18.18/31.35, dev 40.71/19.48/33.14. Pairwise
+linear models (logistic on within-abstract feature differences, weighted by the ROUGE gap): best-vs-rest
+pairs C 0.1 37.61/18.24/31.47, dev 39.87 (paired dev -1.39, SE 0.45), C 0.01 37.65, dev 40.24; all pairs
+37.36/17.89/30.83, dev 40.46. As in rounds 4 and 7, capacity buys at most +0.1 R1 of CV (within one standard
+error) and loses dev every time; the pairwise losses lose both. The trees would have fitted the budget (200
+depth-3 trees: 72 KB of JSON, ~0.8 ms per abstract in pure Python), so it is the features, not the picker's
+form, that bound the pick. Kept: the linear listwise model.
 """
 
 from __future__ import annotations
