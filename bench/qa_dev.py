@@ -85,7 +85,11 @@ def main() -> None:
 
     settings = get_settings()
     if "--build" in sys.argv:
+        # building only: a build that went on to score every tuning file would show a held-out file's
+        # figures to someone who meant to `--skip` it
         build(settings)
+        print("built; score with `python -m bench.qa_dev [--skip FILE]`")
+        return
     kind = sys.argv[sys.argv.index("--kind") + 1] if "--kind" in sys.argv else None
     only = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else None
     path = sys.argv[sys.argv.index("--path") + 1] if "--path" in sys.argv else None
