@@ -174,3 +174,32 @@ def test_demo_search_step_prints_relevance_not_the_raw_rrf_sum(monkeypatch):
     out = Console(file=io.StringIO(), width=100)
     demo._search_step(None, None, out)
     assert "1. 1.00 Invented" in out.file.getvalue() and "0.033" not in out.file.getvalue()
+
+
+# -- chat in a real terminal: /filter refuses an impossible value and keeps the filter it had ------
+def test_pty_chat_filter_refuses_a_backwards_year_and_keeps_its_filter(papers_home, cli, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    from test_chat_pty import PROMPT, spawn
+
+    path = tmp_path / "invented.jsonl"
+    path.write_text(json.dumps({"id": "a1", "title": "Invented paper", "abstract": ABSTRACTS["a1"]}) + "\n",
+                    encoding="utf-8")
+    assert cli("ingest", "--no-index", str(path)).exit_code == 0
+    child = spawn(papers_home)
+    try:
+        child.sendline("/filter year>=2020")
+        child.expect_exact("filter: year>=2020")
+        child.expect_exact(PROMPT)
+        child.sendline("/filter year=2024-2019")
+        child.expect_exact("the year range '2024-2019' runs backwards")
+        child.expect_exact(PROMPT)
+        child.sendline("/filter min_speedup=-1")
+        child.expect_exact("min_speedup -1 is not a speedup factor")
+        child.expect_exact(PROMPT)
+        child.sendline("/filter")
+        child.expect_exact("filter: year>=2020")
+        child.expect_exact(PROMPT)
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
