@@ -46,6 +46,10 @@ def read_input(path: Path, max_bytes: int = 200_000_000) -> tuple[list[PaperText
     from store.merge import new_paper_id
     from store.sources import read_source
 
+    if path.is_dir():   # "no such file" about a folder that exists sent users hunting for a typo
+        raise InputFileError(f"{path} is a folder; --input reads one file",
+                             hint=f"give one of its files, or `papers ingest {path}` (which de-duplicates across "
+                                  "its files) and then `papers extract --all`")
     if not path.is_file():
         raise InputFileError(f"{path}: no such file", hint="check the path given to --input")
     result = read_source(path, max_bytes=max_bytes)

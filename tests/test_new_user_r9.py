@@ -203,3 +203,12 @@ def test_pty_chat_filter_refuses_a_backwards_year_and_keeps_its_filter(papers_ho
         child.expect(pexpect.EOF)
     finally:
         child.close()
+
+
+# -- extract --input with a folder says it is a folder ----------------------------------------------
+def test_extract_input_folder_is_named_a_folder_not_a_missing_file(cli, tmp_path):
+    (tmp_path / "pages").mkdir()
+    result = cli("extract", "--input", str(tmp_path / "pages"), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert f"error: {tmp_path / 'pages'} is a folder; --input reads one file" in result.stderr
+    assert "papers extract --all" in result.stderr and "no such file" not in result.stderr
