@@ -212,3 +212,21 @@ def test_extract_input_folder_is_named_a_folder_not_a_missing_file(cli, tmp_path
     assert result.exit_code == 1
     assert f"error: {tmp_path / 'pages'} is a folder; --input reads one file" in result.stderr
     assert "papers extract --all" in result.stderr and "no such file" not in result.stderr
+
+
+# -- an untitled paper is labelled alike in list, search and claims ----------------------------------
+def test_search_labels_an_untitled_paper_by_its_first_words_as_list_does():
+    import io
+
+    from rich.console import Console
+
+    from agent.cli.render import shown_title
+    from agent.cli.search import _hits_text
+    from store.records import Paper
+    from store.retrieval import Hit
+
+    paper = Paper(id="2301.00001", abstract="Invented sparse kernels make an invented accelerator twice as fast.")
+    assert shown_title(paper) == paper.abstract + "…"
+    out = Console(file=io.StringIO(), width=200)
+    out.print(_hits_text([Hit(paper, 0.03, "a passage", 0, {"dense": 1, "bm25": 1})], "kernels"))
+    assert "(untitled)" not in out.file.getvalue() and "Invented sparse kernels make" in out.file.getvalue()
