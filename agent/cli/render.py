@@ -15,8 +15,11 @@ from core.text import visible_text
 
 def shown_title(paper) -> str:
     """A paper's title as every listing shows it; a page that shows no title gives the abstract's
-    first words (`list`, `search` and `claims` once said three different things)."""
-    return visible_text(paper.title) or (visible_text((paper.abstract or "")[:90]) + "…")
+    first words (`list`, `search` and `claims` once said three different things), LaTeX rendered as
+    the terminal shows abstracts ("3.1$\\times$" -> "3.1×")."""
+    from agent.qa.text import display
+
+    return visible_text(paper.title) or (visible_text(display(paper.abstract or "")[:90]) + "…")
 
 
 def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
