@@ -36,23 +36,29 @@ class BatchReport:
                 "input_problems": self.input_problems}
 
 
-def read_input(path: Path, max_bytes: int = 200_000_000) -> tuple[list[PaperText], list[str]]:
+def read_input(path: Path, max_bytes: int = 200_000_000,
+               stored_id=None) -> tuple[list[PaperText], list[str]]:
     """Every paper in a file `papers ingest` accepts (JSONL, JSON, CSV, Atom, listing pages).
 
     A record's id is its own `id` (or `paper_id`, `paperId`) field, written as the output's `id` so
-    rows join back to the input; else its arXiv id, else the id the store would give it. Bad records are reported as `FILE:LINE: reason` and skipped; a file with no usable
+    rows join back to the input; else its arXiv id, else `stored_id(abstract)` (the paper the record
+    became when its file was ingested, so `papers show ID` finds it), else the id the store would give it. Bad records are reported as `FILE:LINE: reason` and skipped; a file with no usable
     record at all is an InputFileError.
     """
     from store.merge import new_paper_id
     from store.sources import read_source
 
+    if path.is_dir():   # "no such file" about a folder that exists sent users hunting for a typo
+        raise InputFileError(f"{path} is a folder; --input reads one file",
+                             hint=f"give one of its files, or `papers ingest {path}` (which de-duplicates across "
+                                  "its files) and then `papers extract --all`")
     if not path.is_file():
         raise InputFileError(f"{path}: no such file", hint="check the path given to --input")
     result = read_source(path, max_bytes=max_bytes)
     problems = [str(issue) for issue in result.issues]
     papers, seen = [], set()
     for paper in result.papers:
-        pid = paper.id or paper.arxiv_id or new_paper_id([paper])
+        pid = paper.id or paper.arxiv_id or (stored_id and stored_id(paper.abstract)) or new_paper_id([paper])
         if pid in seen:
             problems.append(f"{result.file}:{paper.line or paper.position}: duplicate id {pid!r}; kept the first")
             continue

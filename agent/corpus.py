@@ -65,7 +65,9 @@ def _some_file_or_raise(paths: list[Path]) -> None:
     if files or not rejected:
         return
     hints = list(dict.fromkeys(hint for _, _, hint in rejected if hint))
-    raise InputFileError("; ".join(reason for _, reason, _ in rejected), hint="; ".join(hints) or None)
+    exc = InputFileError("; ".join(reason for _, reason, _ in rejected), hint="; ".join(hints) or None)
+    exc.rejected = rejected   # `ingest --json` still prints its document from these
+    raise exc
 
 
 def _count_terms(store) -> None:

@@ -34,9 +34,11 @@ def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings,
         raise UsageError("give exactly one of --input FILE or --all",
                          hint="`papers extract --all` extracts every stored paper; `papers extract --input FILE` "
                               "reads any file `papers ingest` reads")
-    if input_path:
-        return read_input(input_path, max_bytes=int(settings.max_file_mb * 1e6))
     from agent.corpus import open_store
+
+    if input_path:   # a listing page's record has no id of its own: it takes the stored paper's
+        return read_input(input_path, max_bytes=int(settings.max_file_mb * 1e6),
+                          stored_id=open_store(settings, create=False).id_of_abstract)
 
     papers = list(iter_store_papers(open_store(settings, create=False)))
     if not papers:

@@ -125,7 +125,7 @@ class PaperStore:
                               "ORDER BY paper_id", (record_id,))
 
     def list(self, flt: PaperFilter | None = None) -> list[Paper]:
-        where, params = _where(flt or PaperFilter())
+        where, params = _where(flt or PaperFilter(), self._family(flt))
         papers = self._select(where, params)
         if flt and flt.grep:
             pattern = re.compile(re.escape(flt.grep), re.I)
@@ -147,11 +147,22 @@ class PaperStore:
             names.setdefault(pid, []).append(name)
         return {pid for pid, abstract in rows if not names_only(abstract, names.get(pid, []))}
 
+    def _family(self, flt: PaperFilter | None) -> list[str]:
+        """Stored hardware names of `flt.hardware`'s product family that do not write it
+        ("NVIDIA TX2" for jetson; store/hardware_family.py)."""
+        if not flt or not flt.hardware:
+            return []
+        from store.hardware_family import family_names
+
+        return family_names(self.db.rows("SELECT name, COUNT(DISTINCT paper_id) FROM claim_hardware GROUP BY name"),
+                            flt.hardware)
+
     def _filter_hardware_names(self, flt: PaperFilter) -> list[tuple]:
         clauses, params = [], []
         if flt.hardware:
-            clauses.append("name LIKE ?")
-            params.append(f"%{flt.hardware}%")
+            family = self._family(flt)
+            clauses.append("(name LIKE ?" + "".join(" OR name = ?" for _ in family) + ")")
+            params += [f"%{flt.hardware}%", *family]
         if flt.hardware_class:
             clauses.append("class IN (?, ?)")
             params += topic_forms(flt.hardware_class)
@@ -162,7 +173,7 @@ class PaperStore:
         is several times faster on a large store: the id index answers without reading the rows."""
         if flt and flt.grep:
             return [p.id for p in self.list(flt)]  # grep is matched in Python
-        where, params = _where(flt or PaperFilter())
+        where, params = _where(flt or PaperFilter(), self._family(flt))
         order = " ORDER BY COALESCE(year, 0) DESC, date DESC, id" if ordered else ""
         if flt and flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
             rows = self.db.rows(f"SELECT id, abstract FROM papers WHERE {where}{order}", params)
@@ -177,7 +188,7 @@ class PaperStore:
         (search filters map them to the index's papers through `rowid_ids`). Not for `grep`."""
         if flt.grep:
             raise ValueError("grep is matched in Python; use ids()")
-        where, params = _where(flt)
+        where, params = _where(flt, self._family(flt))
         if flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
             rows = self.db.rows(f"SELECT rowid, id, abstract FROM papers WHERE {where}", params)
             keep = self._hardware_users(flt, [(r[1], r[2]) for r in rows])
@@ -247,7 +258,8 @@ def check_year_spec(spec: str) -> None:
         raise UsageError(f"the year range {spec!r} runs backwards", hint=f"write {values[1]}-{values[0]}")
 
 
-def _where(flt: PaperFilter) -> tuple[str, list]:
+def _where(flt: PaperFilter, family: list[str] = ()) -> tuple[str, list]:
+    """SQL for `flt`; `family` are hardware names that match `flt.hardware` by product family."""
     clauses, params = ["1"], []
     if flt.year:
         clause, values = _year_clause(flt.year)
@@ -257,13 +269,13 @@ def _where(flt: PaperFilter) -> tuple[str, list]:
         clause, values = category_clause(flt.category)
         clauses.append(clause)
         params += values
-    for value, subquery, wrap in (
-            (flt.source, "SELECT paper_id FROM occurrences WHERE file LIKE ?", "%{}%"),
-            (flt.dataset, "SELECT paper_id FROM claim_datasets WHERE name = ? COLLATE NOCASE", "{}"),
-            (flt.hardware, "SELECT paper_id FROM claim_hardware WHERE name LIKE ?", "%{}%")):
+    for value, subquery, wrap, names in (
+            (flt.source, "SELECT paper_id FROM occurrences WHERE file LIKE ?", "%{}%", ()),
+            (flt.dataset, "SELECT paper_id FROM claim_datasets WHERE name = ? COLLATE NOCASE", "{}", ()),
+            (flt.hardware, "SELECT paper_id FROM claim_hardware WHERE name LIKE ?", "%{}%", family)):
         if value:
-            clauses.append(f"id IN ({subquery})")
-            params.append(wrap.format(value))
+            clauses.append(f"id IN ({subquery}{' OR name = ?' * len(names)})")
+            params += [wrap.format(value), *names]
     if flt.hardware_class:   # a class in any case, singular or plural ("GPUs" = gpu), like --topic
         clauses.append("id IN (SELECT paper_id FROM claim_hardware WHERE class IN (?, ?))")
         params += topic_forms(flt.hardware_class)

@@ -24,10 +24,11 @@ MIN_SPEEDUP = typer.Option(None, "--min-speedup", help="only papers with an `x` 
 def _filter(year, topic, dataset, hardware_class, category=None, hardware=None, min_speedup=None):
     if all(v is None for v in (year, topic, dataset, hardware_class, category, hardware, min_speedup)):
         return None
-    from store.papers import PaperFilter
+    from agent.cli.filtering import checked_filter
 
-    return PaperFilter(year=year, topic=topic, dataset=dataset, hardware_class=hardware_class, category=category,
-                       hardware=hardware, min_speedup=min_speedup)
+    # the checks of `list`: a backwards year range or a negative speedup is a usage error (exit 2)
+    return checked_filter(year=year, topic=topic, dataset=dataset, hardware_class=hardware_class,
+                          category=category, hardware=hardware, min_speedup=min_speedup)
 
 
 def _say_if_filter_is_empty(flt) -> None:

@@ -225,6 +225,9 @@ def parse_filter(args: list[str], current=None):
                 raise UsageError(f"min_speedup must be a number, not {value!r}") from None
         else:
             values[key] = value
+    from agent.cli.filtering import check_values
+
+    check_values(values.get("year"), values.get("min_speedup"), "min_speedup")   # as `list` refuses them
     return replace(current or PaperFilter(), **values)
 
 

@@ -30,20 +30,36 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="files or fol
     from agent.cli.render import ingest_report_lines
     from agent.cli.streaming import StreamProgressPrinter
     from agent.corpus import ingest as run
+    from core.errors import InputFileError
 
-    report = run(paths, index=not no_index, category=category, since=since, batch_size=batch_size,
-                 stream_progress=StreamProgressPrinter(), phases=Phases())
+    try:
+        report = run(paths, index=not no_index, category=category, since=since, batch_size=batch_size,
+                     stream_progress=StreamProgressPrinter(), phases=Phases())
+    except InputFileError as exc:
+        if as_json and getattr(exc, "rejected", None):   # a script still gets its one JSON document
+            print_json(_nothing_read(exc.rejected).to_json())
+        raise
     _report_problems(report.rejected, report.issues)
+    if as_json:   # before any exit: --json promises one document on stdout, failures included
+        print_json(report.to_json())
     if report.rejected and not report.files:   # every file refused: "N -> N" would suggest work was done
         raise typer.Exit(1)
-    if as_json:
-        print_json(report.to_json())
-    else:
+    if not as_json:
         console().print("\n".join(ingest_report_lines(report)), markup=False)
     if report.index_error is not None:
         _index_not_updated(report)
     if report.rejected or (strict and report.issues) or report.index_error is not None:
         raise typer.Exit(1)
+
+
+def _nothing_read(rejected):
+    """The report of an ingest that read no file: the rejected paths, and the store's count as it
+    stands (0 when there is no store; none is created)."""
+    from agent.corpus import open_store
+    from store.ingest import IngestReport
+
+    count = open_store(create=False).count()
+    return IngestReport(rejected=list(rejected), papers_before=count, papers_after=count)
 
 
 def _index_not_updated(report) -> None:

@@ -54,7 +54,8 @@ def _search_step(store, settings, out) -> dict:
     out.rule(f'3. papers search "{SAMPLE_QUERY}" -k 5')
     hits = search(store, settings, SAMPLE_QUERY, k=5)
     for rank, hit in enumerate(hits, start=1):
-        out.print(f"{rank}. [cyan]{hit.score:.3f}[/] {hit.paper.title or hit.paper.id} "
+        # relevance (0..1), the figure `papers search` prints for the same command, not the raw RRF sum
+        out.print(f"{rank}. [cyan]{hit.relevance:.2f}[/] {hit.paper.title or hit.paper.id} "
                   f"[dim]({hit.paper.year or 'year not on its pages'})[/]")
     return {"search_hits": len(hits)}
 

@@ -67,6 +67,8 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
     if report.stopped == "interrupted":   # Ctrl-C: the batch kept its finished rows; say how to go on
         typer.echo(f"hint: {_resume_hint(output, input_path, use_all, force)}", err=True)
         raise typer.Exit(130)
+    if report.failures and not report.stopped:   # nothing is lost: say which command redoes only those
+        typer.echo(f"hint: {_retry_hint(output, input_path, use_all, len(report.failures))}", err=True)
     if report.failures or report.stopped:
         raise typer.Exit(1)
     if report.done == 0 and report.skipped == 0:
@@ -82,6 +84,16 @@ def _resume_hint(output: Optional[Path], input_path: Optional[Path], use_all: bo
                 + (" (without --force)" if force else ""))
     return ("finished papers are saved in the store (`papers export` writes them); to make a run resumable, "
             f"give it a file: `papers extract {source} -o out.jsonl`, then add --resume after an interrupt")
+
+
+def _retry_hint(output: Optional[Path], input_path: Optional[Path], use_all: bool, failed: int) -> str:
+    """After failures (a dead LLM endpoint, a timeout): the finished rows stay; only the failed go again."""
+    source = "--all" if use_all else f"--input {input_path}"
+    what = f"the {failed} failed paper{'s are' if failed != 1 else ' is'} not"
+    if output is not None:
+        return (f"{what} in {output}; once the cause is fixed, `papers extract {source} -o {output} --resume` "
+                "extracts only them")
+    return f"{what} saved; once the cause is fixed, `papers extract {source} --retry-failed` extracts only them"
 
 
 def _dry_run(eng, input_path, use_all) -> None:

@@ -11,13 +11,21 @@ import math
 
 def checked_filter(**values):
     """A store.papers.PaperFilter from command-line values, refusing those no paper could match."""
-    from core.errors import UsageError
-    from store.papers import PaperFilter, check_year_spec
+    from store.papers import PaperFilter
 
-    if values.get("year"):
-        check_year_spec(values["year"])
-    speedup = values.get("min_speedup")
-    if speedup is not None and (math.isnan(speedup) or speedup < 0):
-        raise UsageError(f"--min-speedup {speedup:g} is not a speedup factor",
-                         hint="give a factor of 0 or more, e.g. --min-speedup 2 for a 2x or larger speedup")
+    check_values(values.get("year"), values.get("min_speedup"))
     return PaperFilter(**values)
+
+
+def check_values(year: str | None, min_speedup: float | None, speedup_name: str = "--min-speedup") -> None:
+    """UsageError for a year or speedup no paper could match. `ask` and chat's /filter call it too,
+    so one impossible value is refused the same way wherever it is typed."""
+    from core.errors import UsageError
+    from store.papers import check_year_spec
+
+    if year:
+        check_year_spec(year)
+    if min_speedup is not None and (math.isnan(min_speedup) or min_speedup < 0):
+        raise UsageError(f"{speedup_name} {min_speedup:g} is not a speedup factor",
+                         hint=f"give a factor of 0 or more, e.g. {speedup_name}"
+                              f"{'=' if speedup_name.isidentifier() else ' '}2 for a 2x or larger speedup")

@@ -13,6 +13,15 @@ if TYPE_CHECKING:
 from core.text import visible_text
 
 
+def shown_title(paper) -> str:
+    """A paper's title as every listing shows it; a page that shows no title gives the abstract's
+    first words (`list`, `search` and `claims` once said three different things), LaTeX rendered as
+    the terminal shows abstracts ("3.1$\\times$" -> "3.1×")."""
+    from agent.qa.text import display
+
+    return visible_text(paper.title) or (visible_text(display(paper.abstract or "")[:90]) + "…")
+
+
 def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
     from rich.table import Table
 
@@ -23,8 +32,7 @@ def papers_table(papers: list, extra_columns: dict[str, Any] | None = None):
     table.add_column("title", overflow="fold", ratio=1)
     table.add_column("sources", justify="right")
     for p in papers:
-        title = visible_text(p.title) or (visible_text(p.abstract[:90]) + "…")
-        table.add_row(p.id, str(p.year or ""), p.category or "", title, str(len(p.sources)))
+        table.add_row(p.id, str(p.year or ""), p.category or "", shown_title(p), str(len(p.sources)))
     return table
 
 
@@ -57,7 +65,7 @@ def extraction_text(ext: "Extraction | Claims", paper=None):
     tldr, topics, engine = (getattr(ext, name, None) for name in ("tldr", "topics", "engine"))
     out = Text("\n")
     if paper is not None:
-        out = Text(visible_text(paper.title) or "(untitled)", style="bold").append(f"  {paper.id}\n", style="cyan")
+        out = Text(shown_title(paper), style="bold").append(f"  {paper.id}\n", style="cyan")
     if tldr:
         out.append("TL;DR: ", style="bold green").append(display(tldr) + "\n")
     for s in ext.speedups:

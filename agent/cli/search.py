@@ -78,15 +78,15 @@ def _hits_text(hits, query: str):
     from rich.console import Group
     from rich.text import Text
 
+    from agent.cli.render import shown_title
     from agent.qa.render import Indented
     from store.bm25 import highlight_spans
-    from core.text import visible_text
 
     parts: list = []
     for i, hit in enumerate(hits, start=1):
         p = hit.paper
         head = Text(f"{i:>2}. ", style="dim").append(f"{hit.relevance:.2f} ", style="green")   # 0..1 as `ask` shows
-        head.append(f"[{p.year or '----'}] ", style="dim").append(visible_text(p.title) or "(untitled)", style="bold")
+        head.append(f"[{p.year or '----'}] ", style="dim").append(shown_title(p), style="bold")
         head.append(f"  {p.id}", style="cyan")
         passage = Text(hit.passage)
         for start, end in highlight_spans(hit.passage, query):

@@ -256,7 +256,7 @@ def _answer(question, ctx, engine, conversation, on_token) -> Answer:
     system, messages = _messages(question, tools, conversation, reg)
     agent = create_agent(chat_model(engine), tools, system_prompt=system)
     try:
-        text = _run(agent, messages, reg, on_token)
+        text = _run(agent, messages, reg, on_token, where=engine.config.base_url or "api.openai.com")
     except _ToolsRejected:
         _no_native_tools(engine)
         return answer_pipeline(question, ctx, engine, conversation=conversation, tools=by_name, reg=reg)
@@ -282,8 +282,9 @@ class _ToolsRejected(Exception):
     pass
 
 
-def _run(agent, messages: list, reg: Registry, on_token) -> str:
-    """Drive the agent; stream the final answer's text; return it."""
+def _run(agent, messages: list, reg: Registry, on_token, where: str = "the LLM server") -> str:
+    """Drive the agent; stream the final answer's text; return it. `where` names the server in a
+    connection error, as `extract` does ("cannot connect to http://…")."""
     from langchain_core.messages import AIMessage, AIMessageChunk
 
     from core.errors import EngineError
@@ -315,6 +316,13 @@ def _run(agent, messages: list, reg: Registry, on_token) -> str:
             raise _ToolsRejected() from None
         if type(exc).__name__ == "GraphRecursionError":
             raise EngineError(f"the agent did not finish within {MAX_STEPS} steps") from None
+        import openai
+
+        if isinstance(_cause(exc, openai.APIConnectionError), openai.APIConnectionError) \
+                and _cause(exc, openai.APITimeoutError) is None:
+            raise EngineError(f"the LLM request failed: cannot connect to {where}",
+                              hint="check OPENAI_BASE_URL and that the server is running, or use "
+                                   "`--engine local` (offline)") from None
         from core.secrets import scrub   # error bodies may quote the API key back
 
         raise EngineError(scrub(f"the LLM request failed: {type(exc).__name__}: {exc}")) from None

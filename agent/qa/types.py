@@ -34,7 +34,9 @@ class Source:
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "arxiv_id": self.arxiv_id, "year": self.year,
-                "abstract": self.abstract, "score": round(self.score, 4), "passage": self.passage,
+                "abstract": self.abstract, "score": round(self.score, 4),
+                # the name `search --json` gives the same 0..1 figure (its `score` is the mode's raw one)
+                "relevance": round(self.score, 4), "passage": self.passage,
                 "speedup": self.speedup, "speedup_metric": self.speedup_metric, "speedup_unit": self.speedup_unit}
 
 

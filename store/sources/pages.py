@@ -180,6 +180,8 @@ def parse_hf_daily(text: str) -> PageParse:
                 current.date = parse_date(m.group("date"))
                 current.upvotes = int(m.group("upvotes")) if m.group("upvotes") else None
             # a date before the first paper is the page's own date, not a paper's
+        elif s.isdigit() and current is not None and title is None and current.date and current.upvotes is None:
+            current.upvotes = int(s)   # the upvote count copied onto a line of its own, after the date
         else:
             if title and current is not None:
                 out.orphan_title(*title)
