@@ -33,23 +33,25 @@ TAGS = tuple(t for t in yaml.load((Path(__file__).resolve().parents[2] / "data" 
              ["tags"] if t != "other")
 FEATURES = ("bias", "score", "relative", "inverse_rank", "keywords", "embedding", "neighbours", "title_cue",
             "claim_cue", "opening_cue", "n_cues", "spread", "own_work", "centroid", "probe", "text", *(f"kind_{k}" for k in KINDS), "n_above_floor",
-            *(f"tag_{t}" for t in TAGS), "text_rank", "central_in_body")
+            *(f"tag_{t}" for t in TAGS), "text_rank", "central_in_body", "text_margin")
 
 
 def features(score: float, top: float, rank: int, evidence: Any, kind: str, n_above_floor: int,
-             tag: str, text_rank: int = 0, central_in_body: bool = False) -> list[float]:
+             tag: str, text_rank: int = 0, central_in_body: bool = False, text_margin: float = 0.0) -> list[float]:
     """One row of FEATURES for a candidate tag (`evidence` is a topics.Evidence). `text_rank`: the
     tag's place among the paper's candidates by the text model's score (0 = first): a second tag is
     told apart by standing out against the paper's other candidates, which no absolute score says.
     `central_in_body`: a `central` tag (platform, RL, OS...) whose cues occur only outside the title,
-    the main claim and the opening sentence."""
+    the main claim and the opening sentence. `text_margin`: the tag's text-model score minus the
+    runner-up's among the paper's candidates (text_margins): how far a tag stands out, not only where
+    it ranks (leave-one-file-out dev-ext 0.834 -> 0.838 at threshold 0.4, round 9)."""
     title, claim, opening = (any(c.endswith(where) for c in evidence.cues)
                              for where in ("(title)", "(claim)", "(opening)"))
     return [1.0, score, score / top if top > 0 else 0.0, 1.0 / (1.0 + rank), evidence.keywords,
             evidence.embedding, evidence.neighbours, float(title), float(claim), float(opening),
             math.log1p(len(evidence.cues)), evidence.spread, evidence.own_work, evidence.centroid, evidence.probe, evidence.text,
             *(float(kind == k) for k in KINDS), float(n_above_floor), *(float(tag == t) for t in TAGS),
-            1.0 / (1.0 + text_rank), float(central_in_body)]
+            1.0 / (1.0 + text_rank), float(central_in_body), text_margin]
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +106,16 @@ def candidate_rows(cands: list[tuple], evidence: dict[str, Any], taxonomy: tuple
     above = sum(1 for c in cands if c[0] >= floor)
     by_text = sorted(range(len(cands)), key=lambda i: (-evidence[cands[i][1]].text, i))
     text_rank = {i: r for r, i in enumerate(by_text)}
+    margin = text_margins([evidence[c[1]].text for c in cands])
     return [features(c[0], top, rank, evidence[c[1]], kinds[c[1]], above, c[1], text_rank[rank],
-                     c[1] in central and not prominent(evidence[c[1]])) for rank, c in enumerate(cands)]
+                     c[1] in central and not prominent(evidence[c[1]]), margin[rank]) for rank, c in enumerate(cands)]
+
+
+def text_margins(scores: list[float]) -> list[float]:
+    """Each score minus the second-highest of them (a lone candidate: its score): the best candidate gets its
+    lead, the others how far they trail the runner-up. A paper whose two best tags are close keeps both."""
+    runner_up = sorted(scores, reverse=True)[1] if len(scores) > 1 else 0.0
+    return [s - runner_up for s in scores]
 
 
 def probability(weights: list[float], row: list[float]) -> float:
