@@ -35,7 +35,7 @@ _SCOPE_RE = re.compile(
     r"|\b(?P<throughput>throughput|fps|tokens/s)\b|\b(?P<compute>flops?|macs?|computation\w*|compute)\b"
     r"|\b(?P<comm>communicat\w*|traffic|bandwidth)\b|\b(?P<size>parameters?|model\s+size|compress\w*)\b"
     r"|\b(?P<cost>costs?|\$|dollars?|price)\b|\b(?P<accuracy>accura\w*|quality|perplexity)\b", re.I)
-_SPAN, _WORDS_BEFORE, _WORDS_AFTER = 90, 5, 5
+_SPAN, _WORDS_BEFORE, _WORDS_AFTER, _SENTENCE_REACH = 90, 5, 5, 400
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +50,13 @@ def load_model() -> dict[str, Any] | None:
 
 def phrase_windows(text: str, start: int, end: int) -> tuple[str, str, str]:
     """(the words before the number in its clause, the words after it, its whole sentence), lowered."""
-    dot = text.rfind(". ", 0, start)
-    sentence_start = dot + 2 if dot >= 0 else 0
-    sentence_end = text.find(". ", end)
-    sentence_end = len(text) if sentence_end < 0 else sentence_end
+    # the sentence, but never more than _SENTENCE_REACH characters either side: hostile input (a
+    # megabyte with no full stop) must not make every item read the whole text
+    floor, ceiling = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    dot = text.rfind(". ", floor, start)
+    sentence_start = dot + 2 if dot >= 0 else floor
+    sentence_end = text.find(". ", end, ceiling)
+    sentence_end = ceiling if sentence_end < 0 else sentence_end
     before = text[max(sentence_start, start - _SPAN):start]
     stops = list(_CLAUSE_STOP_RE.finditer(before))
     before = before[stops[-1].end():] if stops else before
