@@ -9,7 +9,9 @@ reading of each side, the comparison word, the sentence's scope words such as tr
 and the rules' own pair scores every (metric, direction) pair the labels use. It is fitted by
 evals/train_speedup_metric_model.py on the labelled fixtures, with the pair the rules gave each
 former blind file on its blind day as the rules' feature, so it learns how far the rules can be
-trusted on new text; it ships as agent/data/speedup_metric_model.json. The rules' pair is replaced
+trusted on new text. It is consulted only when agent/data/speedup_metric_model.json exists; round 9
+did not ship it (the fit script's notes: no gain on the held-out file, twice the extractor's CPU
+time), and the candidate sits in evals/data. The rules' pair is replaced
 only when the model's best pair is at least `override_above` likely (chosen by leave-one-file-out
 scores); the pairs it can choose are labelled pairs, so they are consistent (claim_consistency).
 Without the file the rules decide alone. Pure Python at run time: a few dictionary look-ups per item.
