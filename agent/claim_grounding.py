@@ -41,7 +41,7 @@ def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str
         -1 if at is not None else abstract.find(evidence))
     if start < 0:
         return "evidence is not a verbatim substring of the abstract"
-    mentions = _mentions(evidence)
+    mentions = evidence_mentions(evidence)
     if any(m.unit == item.unit and same_value(m.value, item.value) for m in mentions):
         return implausible(item) or in_suspicious_text(abstract, start, start + len(evidence))
     written = ", ".join(f"{m.surface(evidence)!r}" for m in mentions[:6]) or "none"
@@ -50,6 +50,6 @@ def check_speedup(abstract: str, item: Speedup, *, at: int | None = None) -> str
 
 
 @lru_cache(maxsize=256)
-def _mentions(evidence: str) -> tuple:
+def evidence_mentions(evidence: str) -> tuple:
     """The items of one claim share their evidence ("2x and 3x ... respectively"): read it once."""
     return tuple(quantity_mentions(evidence))

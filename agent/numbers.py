@@ -49,7 +49,13 @@ _NUMERAL = (
 _WORD_RE = re.compile(
     r"(?P<mag>\b(?P<magcount>an|one|a\s+single|two|three|four|five)\s+orders?[\s-]+of[\s-]+magnitudes?\b)"
     r"|(?P<word>\b(?P<wordnum>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty"
-    r"|thirty|forty|fifty|hundred)(?:[\s-]?fold\b|\s+times\b(?!\s*\d)))",
+    r"|thirty|forty|fifty|hundred)(?:[\s-]?fold\b|\s+times\b(?!\s*\d)))"
+    # "reduced by a factor of four": the word is the ratio (LABELLING §1.1 "by a factor of N"); not
+    # "a factor of two hundred" (a compound number is not read) nor "factor of two-thirds"
+    r"|\bfactor\s+of\s+(?:about\s+|approximately\s+|around\s+|roughly\s+|nearly\s+|almost\s+|over\s+"
+    r"|up\s+to\s+|at\s+least\s+|more\s+than\s+)?(?P<factornum>two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand)\b(?![\s-]+(?:hundred|thousand|thirds?"
+    r"|quarters?|halves|percent)\b|-)",
     re.IGNORECASE,
 )
 # Starts with a digit so the regex engine can skip ahead; what may precede a number is checked
@@ -137,6 +143,8 @@ def _value_from(groups: dict[str, str | None]) -> float:
         return float(10 ** count)
     if groups.get("word"):
         return float(_WORD_VALUES[groups["wordnum"].lower()])  # type: ignore[union-attr]
+    if groups.get("factornum"):
+        return float(_WORD_VALUES[groups["factornum"].lower()])
     if groups["power"]:
         return float(10 ** int(groups["exp"]))  # type: ignore[arg-type]
     if groups["thousands"]:
@@ -154,6 +162,8 @@ def _mention_of(text: str, match: re.Match[str]) -> NumberMention:
         return NumberMention(value, "x", start, end, end, "magnitude")
     if groups.get("word"):
         return NumberMention(value, "x", start, end, end, "word")
+    if groups.get("factornum"):  # the mention is the number word, as for "a factor of 4"
+        return NumberMention(value, "x", match.start("factornum"), end, end, "factor")
     num_end = match.end("power") if groups["power"] else start + len(
         groups["thousands"] or groups["deccomma"] or groups["plain"] or "")
     if groups["ratio"] or groups["fold"]:
@@ -195,7 +205,7 @@ def _word_mentions(text: str) -> list[NumberMention]:
     """ "an order of magnitude", "threefold", "ten times": only looked for near their keywords."""
     lowered = text.lower()
     starts: dict[int, NumberMention] = {}
-    for keyword, before, after in (("magnitude", 40, 12), ("fold", 12, 5), ("times", 10, 6)):
+    for keyword, before, after in (("magnitude", 40, 12), ("fold", 12, 5), ("times", 10, 6), ("factor", 0, 40)):
         at = lowered.find(keyword)
         while at >= 0:
             for m in _WORD_RE.finditer(text, max(0, at - before), min(len(text), at + len(keyword) + after)):

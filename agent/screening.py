@@ -30,9 +30,11 @@ ADDRESSED = re.compile(r"\byou\s+(?:must|should|will|are\s+(?:to|now|an?)\b)|"
 META = re.compile(r"\b(?:previous|prior|above|earlier|all|system)\s+(?:instructions?|prompts?|messages?|rules?)\b|"
                   r"\bsystem\s+prompt\b|<\|im_(?:start|end)\|>|\[/?INST\]|^\s*(?:system|assistant|user)\s*:",
                   re.I)
-# "50-180% less efficient" / "3x slower" compare rates, which can differ by more than 100%
-# (LABELLING.md 1.1 records them as reductions); a quantity cannot shrink by more than all of it.
-RATE_COMPARATIVE = re.compile(r"\b(?:less\s+\w+(?:ent|ive)|slower|worse)\b", re.I)
+# A reduction above 100% is recorded as written (LABELLING.md 1.1: "50-180% less efficient", "N% less
+# latency"); what the guard still refuses is such a figure with no reduction wording in its evidence at
+# all ("throughput rises by 240%" given the direction "reduction"), which cannot be what the text says.
+WRITTEN_REDUCTION = re.compile(r"\b(?:less|lower|fewer|smaller|shorter|cheaper|slower|worse|reduc\w*|decreas\w*"
+                               r"|sav(?:e|es|ed|ing|ings)|cut(?:s|ting)?|shr[iu]nk\w*)\b", re.I)
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
 
@@ -122,8 +124,8 @@ def implausible(item: Speedup) -> str | None:
     if item.unit == "x" and item.value > limit:
         return f"implausible value {item.value:g}x: above {limit:g}x for a {item.direction} claim"
     if item.unit == "%" and item.direction == "reduction" and item.value > 100 \
-            and not RATE_COMPARATIVE.search(item.evidence):
-        return f"implausible value {item.value:g}%: a reduction cannot exceed 100%"
+            and not WRITTEN_REDUCTION.search(item.evidence):
+        return f"implausible value {item.value:g}%: a reduction above 100% that its evidence does not state"
     return None
 
 

@@ -21,13 +21,8 @@ SCORED_FIXTURES, EXCLUDED = scored_fixtures()
 SCORED = ("id", "title", "speedups", "datasets", "hardware", "topics")
 
 
-# Gold items the convention records (LABELLING §1.1 "record it as written", §6 number words) that the engines'
-# grounding guard (agent.claim_grounding.check_speedup) refuses: a number word after "by a factor of"
-# (agent.numbers reads number words only before "-fold"/"times"/"orders of magnitude") and a reduction written
-# above 100% ("240% less latency", agent.screening.implausible). A known gap of the guard, found by round 8's blind
-# file and left as scored; test_the_guard_gap_is_exactly_the_known_items fails when the guard changes, and then
-# this set and `verifiable` go.
-GUARD_GAP = {("arXiv:2108.08189", 240.0, "%"), ("arXiv:2510.22243", 4.0, "x")}
+# Every gold item is one the engines' grounding guard accepts: round 9 closed the gap round 8's blind file found
+# (a number word after "by a factor of", a reduction written above 100%), so gold scores grounded_share 1.0.
 
 
 def write_predictions(path, transform=lambda rec: rec):
@@ -38,20 +33,9 @@ def write_predictions(path, transform=lambda rec: rec):
     return path
 
 
-def verifiable(rec):
-    """Gold without the GUARD_GAP items: what an engine can emit and have grounded."""
-    rec["speedups"] = [s for s in rec["speedups"] if (rec["id"], float(s["value"]), s["unit"]) not in GUARD_GAP]
-    return rec
-
-
 @pytest.fixture
 def gold_file(tmp_path):
     return write_predictions(tmp_path / "gold.jsonl")
-
-
-@pytest.fixture
-def verifiable_gold_file(tmp_path):
-    return write_predictions(tmp_path / "verifiable_gold.jsonl", verifiable)
 
 
 def _shift_values(rec):
@@ -81,14 +65,12 @@ def test_gold_as_predictions_scores_perfectly(gold_file):
     assert res.metrics["topics"]["primary"] == 1.0
     n_items = sum(len(f["speedups"]) for f in SCORED_FIXTURES)
     assert res.metrics["grounding"]["items"] == n_items
-    assert res.metrics["grounding"]["grounded_share"] == (n_items - len(GUARD_GAP)) / n_items
+    assert res.metrics["grounding"]["grounded_share"] == 1.0
     assert res.cases == [] and set(res.per_case.values()) == {1.0}
 
 
-def test_the_guard_gap_is_exactly_the_known_items(gold_file, verifiable_gold_file):
-    refused = run_claims(predictions=gold_file).info["ungrounded"]   # "<id>: <value><unit>: <reason>"
-    assert sorted(line.split(": ")[0] for line in refused) == sorted(fid for fid, _, _ in GUARD_GAP)
-    assert run_claims(predictions=verifiable_gold_file).metrics["grounding"]["grounded_share"] == 1.0
+def test_the_guard_refuses_no_gold_item(gold_file):
+    assert run_claims(predictions=gold_file).info["ungrounded"] == []
 
 
 def test_shifted_values_are_caught_with_a_diff(tmp_path):
@@ -213,8 +195,8 @@ def test_checked_in_thresholds_cover_every_claims_field():
     assert ("grounding", "grounded_share") in keys
 
 
-def test_gate_passes_on_gold(runner, verifiable_gold_file):
-    result = run_cli(runner, "eval", "--suite", "claims", "--predictions", str(verifiable_gold_file))
+def test_gate_passes_on_gold(runner, gold_file):
+    result = run_cli(runner, "eval", "--suite", "claims", "--predictions", str(gold_file))
     assert result.exit_code == 0, result.output
     assert "gate passed" in result.output
 

@@ -10,14 +10,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from test_eval_claims import _shift_values, verifiable, write_predictions
+from test_eval_claims import _shift_values, write_predictions
 
 from conftest import REPO, run_cli
 
 
 @pytest.fixture
 def gold(tmp_path):
-    return write_predictions(tmp_path / "gold.jsonl", verifiable)   # gold an engine can have grounded
+    return write_predictions(tmp_path / "gold.jsonl")
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_no_claim_from_instruction_text_and_record_is_flagged(tmp_path, cli, sto
 
 @pytest.mark.parametrize("value, unit, direction, evidence, reason", [
     (1e23, "x", "faster", "99999999999999999999999x faster", "above 10000x"),
-    (150, "%", "reduction", "reduces memory by 150%", "cannot exceed 100%"),
+    (150, "%", "reduction", "grows memory headroom by 150%", "does not state"),
     (1000, "x", "faster", "speedup 1000x", "instruction-like text"),
 ])
 def test_implausible_or_planted_values_are_rejected_with_a_reason(value, unit, direction, evidence, reason):
@@ -51,6 +51,17 @@ def test_implausible_or_planted_values_are_rejected_with_a_reason(value, unit, d
     item = Speedup(value=value, unit=unit, metric="latency" if unit == "x" else "memory", direction=direction,
                    evidence=evidence)
     assert reason in (check_speedup(abstract, item) or "")
+
+
+@pytest.mark.parametrize("sentence, evidence", [
+    ("The planner needs 180% less latency than a greedy planner.", "180% less latency"),
+    ("Our cache reduces DRAM traffic by 130% relative to LRU.", "reduces DRAM traffic by 130%"),
+])
+def test_a_reduction_above_100_percent_is_kept_as_written(sentence, evidence):
+    # LABELLING 1.1 records numbers as written ("50-180% less efficient"): the guard does not correct them
+    value = float(evidence.split("%")[0].split()[-1])
+    item = Speedup(value=value, unit="%", metric="latency", direction="reduction", evidence=evidence)
+    assert check_speedup(sentence, item) is None
 
 
 def test_large_cost_reductions_stay_plausible():
@@ -61,3 +72,15 @@ def test_large_cost_reductions_stay_plausible():
 def test_plausible_values_still_pass():
     ok = Speedup(value=10000, unit="x", metric="speedup", direction="faster", evidence="10,000x faster")
     assert check_speedup("The new solver is 10,000x faster than brute force.", ok) is None
+
+
+def test_a_number_word_after_by_a_factor_of_is_grounded():
+    from agent.numbers import quantity_mentions
+    sentence = "Our compiler shrinks peak memory by a factor of five compared with eager execution."
+    [mention] = quantity_mentions(sentence)
+    assert (mention.value, mention.unit, mention.surface(sentence)) == (5.0, "x", "five")
+    item = Speedup(value=5, unit="x", metric="memory", direction="reduction",
+                   evidence="shrinks peak memory by a factor of five")
+    assert check_speedup(sentence, item) is None
+    # a compound or fractional number word is not read as the factor
+    assert quantity_mentions("a factor of two hundred more parameters; a factor of two-thirds") == []

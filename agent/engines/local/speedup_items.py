@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from agent.claim_grounding import settle_speedup
+from agent.engines.local import speedup_metric_model as metric_model
 from agent.engines.local import speedup_rules as rules
 from agent.engines.local.speedup_baselines import Comparator, distribute
 from agent.engines.local.speedup_segments import Group
@@ -101,7 +102,7 @@ def _merge_restated(text: str, items: list[tuple[Speedup, int]]) -> list[Speedup
     for item, start in items:
         # the gate every engine's items pass (metric/direction agreement, then grounding), before
         # merging: a re-read pair may make two items one claim
-        item, reason = settle_speedup(text, item, at=start)
+        item, reason = settle_speedup(text, metric_model.revise_item(text, item, start), at=start)
         key = (item.value, item.unit, item.metric, item.direction, item.qualifier)
         twin = next((i for i in by_key.get(key, []) if _restates(kept[i][0], item)), None)
         if twin is None:
