@@ -18,6 +18,8 @@ from functools import lru_cache
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, ascii_lowered, load_yaml,
                                           matches_at_literals, parse_alias, spread_through_lists, with_canonical)
 from agent.engines.local.dataset_heads import shared_head_names
+from agent.engines.local.dataset_phrases import (TASK_HEAD, is_plain_title, is_task_or_method_phrase, joins_name,
+                                                  spelled_task_acronyms, trigger_follows)
 from agent.engines.local.dataset_senses import model_side_acronyms, task_acronyms
 from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, aside_start, task_on_positions,
                                                 titled_name_before)
@@ -124,6 +126,9 @@ def find_datasets(text: str) -> list[str]:
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     tasks |= model_side_acronyms(text, {m.identity for m in kept}) if kept else set()
+    if "(" in text and any(m.identity not in gazetteer.strong_keys for m in kept):
+        # "Relation Extraction (RE) tasks": an unknown acronym the abstract spells out as a task or method
+        tasks |= spelled_task_acronyms(text) - gazetteer.strong_keys.keys()
     kept = [m for m in kept if m.identity not in tasks]
     restated = acronym_of_written([(m.name, text[m.start:m.end]) for m in kept]) if len(kept) > 1 else set()
     return _finalise([m for i, m in enumerate(kept) if i not in restated])
@@ -240,6 +245,9 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
         if _is_name_token(token[2], gazetteer) and len(current) < 5:
             current.insert(0, token)
             continue
+        if current and len(current) < 5 and joins_name(token[2], text, token[0]) and not gazetteer.blocked.match(token[2]):
+            current.insert(0, token)  # "the Famous People dataset": a capitalised describing word of the name
+            continue
         if token[2] == ")" and not current and (opening := aside_start(tokens)) is not None:
             del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
@@ -277,12 +285,18 @@ def _groups_after(text: str, pos: int, gazetteer: DatasetGazetteer,
 
 def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -> Mention | None:
     suffix = group.pop()[2] if group and group[-1][:2] == (0, 0) else ""
+    whole = list(group)
     while group and group[-1][2].casefold() in gazetteer.task_words:
         group.pop()
+    if len(group) < len(whole) and is_plain_title([t[2] for t in whole]) and trigger_follows(text, whole[-1][1]):
+        group = whole  # "the Oxford Spoken Dialogue Understanding dataset": the task word is part of the title
     if not group:
         return None
     start, end = group[0][0], group[-1][1]
     name = " ".join(text[start:end].split())
+    if not suffix and alias_key(name, False) not in gazetteer.strong_keys and is_task_or_method_phrase(
+            text, start, end, [t[2] for t in group], len(group) < len(whole)):
+        return None  # "tasks such as Sentiment Analysis", "Virtual Dataset Normalization"
     sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
     if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)):
         return None  # "Rigorous benchmarks show ...", "a Distilled Dataset": a describing word
@@ -324,15 +338,34 @@ def _coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazett
                     f.start < match.end(group) and match.start(group) < f.end for f in found):
                 continue
             name, start = match.group(group), match.start(group)
-            if (not _is_name_token(name, gazetteer) or _is_hardware_name(name)
+            if (not _is_name_token(name, gazetteer) or _is_hardware_name(name) or name.casefold() in gazetteer.task_words
                     or _SENTENCE_START.search(text, max(0, start - 3), start)
                     or match.re is _PREVIOUS_NAME and not _LIST_START_BEFORE.search(text, max(0, start - 12), start)):
                 continue
+            end = match.end(group)
+            if match.re is _NEXT_NAME and (more := _title_words_after(text, end, gazetteer)):
+                name, end = f"{name} {text[end:more].strip()}", more  # "on Atari and DeepMind Lab"
             known_name = gazetteer.strong_keys.get(alias_key(name, False))
-            new = Mention(start, match.end(group), known_name.canonical if known_name else name, alias_key(name, False))
+            new = Mention(start, end, known_name.canonical if known_name else name, alias_key(name, False))
             found.append(new)
             frontier.append(new)
     return found
+
+
+_TITLE_AFTER = re.compile(r"\s+([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?![\w-])")
+
+
+def _title_words_after(text: str, end: int, gazetteer: DatasetGazetteer) -> int:
+    """End of up to two capitalised words that go on a coordinated name ("DeepMind Lab"), or 0: not a
+    generic, task or method word, a model or hardware name, nor a new sentence."""
+    out = 0
+    for _ in range(2):
+        word = _TITLE_AFTER.match(text, out or end)
+        if word is None or not _is_name_token(word.group(1), gazetteer) or TASK_HEAD.fullmatch(word.group(1)) \
+                or word.group(1).casefold() in gazetteer.task_words or _is_hardware_name(word.group(1)):
+            break
+        out = word.end()
+    return out
 
 
 def _is_hardware_name(name: str) -> bool:
