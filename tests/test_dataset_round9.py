@@ -47,3 +47,24 @@ def test_an_unknown_acronym_spelled_out_as_a_task_is_a_task():
     assert spelled_task_acronyms("Cross-Lingual Entity Recognition (CLER) is hard.") == {"cler"}
     assert spelled_task_acronyms("the Stanford Question Answering Dataset (SQuAD)") == set()
     assert find_datasets("Event Argument Extraction (EAE) datasets are small; we add one.") == []
+
+
+def test_an_unknown_full_name_with_its_acronym_is_one_dataset_under_the_full_name():
+    text = "We release the Quarry Bird Census Corpus (QBCC). Models trained on QBCC generalise."
+    assert find_datasets(text) == ["Quarry Bird Census Corpus"]
+    # the head word is kept only when the acronym spells it
+    assert find_datasets("Results on the Moss Lake Dialogue (MLD) dataset improve.") == ["Moss Lake Dialogue"]
+    # a module or a problem with an acronym is no dataset
+    assert find_datasets("We add the Memory Token Bank (MTB) module to the decoder.") == []
+
+
+def test_a_name_after_a_singular_trigger_and_and_is_coordinated():
+    assert find_datasets("We test on the Ferris4D dataset and Quokka-3DX.") == ["Ferris4D", "Quokka-3DX"]
+
+
+def test_a_name_shaped_word_evaluated_on_is_a_dataset():
+    assert find_datasets("We evaluate the parser on ZorbQA, where it sets a new state of the art.") == ["ZorbQA"]
+    # a method name, hardware, a suspended compound and a baseline after "over" are not
+    assert find_datasets("Results on BERT- and GPT-family models improve.") == []
+    assert find_datasets("We evaluate latency on FooNet and on TPUv4.") == []
+    assert find_datasets("Our method shows accuracy gains over QuuxMix.") == []

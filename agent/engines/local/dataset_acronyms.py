@@ -1,0 +1,70 @@
+"""A dataset the abstract names by a full name and an acronym it defines (LABELLING §2: "when an abstract
+gives both a full name and an acronym, use the full name"), for names the gazetteer does not know.
+
+"the Zorbic Reasoning Benchmark (ZRB)": the capitalised words before "(ZRB)" whose initials spell its
+capitals are its full name. The head word stays when the acronym spells it too ("Benchmark" is the B of
+ZRB, as in "Open Graph Benchmark (OGB)"); a lowercase "dataset" after the parenthesis is no part of it.
+The full name is a dataset when it ends in a capitalised dataset head (Benchmark, Dataset, Corpus,
+Suite, ...) or when the acronym or the words were already read as a dataset; every later mention of
+the acronym is then the same dataset.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.engines.local.dataset_phrases import TASK_HEAD
+
+_PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&-]{1,11})\s*\)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\s*$")
+_METHOD_AFTER = re.compile(r"\s+(?:module|model|network|layer|method|framework|architecture|algorithm|mechanism|"
+                           r"system|unit|block|approach|technique|scheme|problem)s?\b")
+_JOINERS = frozenset({"of", "for", "on", "in", "and", "the", "to", "a"})
+_DATA_HEAD = re.compile(r"(?:Data\s?sets?|Benchmarks?|Corpus|Corpora|Suites?|Bank|Treebank|Arena|"
+                        r"Challenge|Database|Leaderboard)")
+
+
+def _expansion(text: str, paren_start: int, capitals: str) -> tuple[int, list[str]] | None:
+    """Start and words of the capitalised phrase right before paren_start whose initials are `capitals`."""
+    words: list[tuple[int, str]] = []
+    pos = paren_start
+    while len(words) < 10:
+        match = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
+        if match is None or (not match.group(1)[0].isupper() and match.group(1) not in _JOINERS):
+            break
+        words.insert(0, (match.start(1), match.group(1)))
+        pos = match.start(1)
+        initials = "".join(p[0] for _, w in words for p in w.split("-") if p[:1].isupper())
+        if words[0][1][0].isupper() and initials == capitals:
+            return words[0][0], [w for _, w in words]
+    return None
+
+
+def spelled_out_datasets(text: str, identities: dict[str, tuple[int, int]], known: set[str],
+                         key) -> dict[str, tuple[int, int, str]]:
+    """acronym key -> (start, end, full name) for acronyms defined right after their full name, when the
+    name is a dataset: a capitalised dataset head, or the acronym (`identities`: kept mention keys and
+    spans) or a kept mention inside the words already read as one. Acronyms in `known` are skipped."""
+    out: dict[str, tuple[int, int, str]] = {}
+    for paren in _PAREN_ACRONYM.finditer(text):
+        acronym = paren.group(1)
+        acronym_key = key(acronym)
+        capitals = "".join(c for c in acronym if c.isupper())
+        if len(capitals) < 2 or acronym_key in known or acronym_key in out:
+            continue
+        found = _expansion(text, paren.start(), capitals)
+        if found is None:
+            continue
+        start, words = found
+        end = _end_of(text, paren.start())
+        heads = _DATA_HEAD.fullmatch(words[-1]) is not None
+        inside = any(start <= s and e <= end for s, e in identities.values())
+        if TASK_HEAD.fullmatch(words[-1]) and not heads or _METHOD_AFTER.match(text, paren.end()):
+            continue  # "Relation Extraction (RE)": a task; "the Text Embedding Bank (TEB) module": a method
+        if heads or acronym_key in identities or inside:
+            out[acronym_key] = (start, end, " ".join(text[start:end].split()))
+    return out
+
+
+def _end_of(text: str, paren_start: int) -> int:
+    return len(text[:paren_start].rstrip())
