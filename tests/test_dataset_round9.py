@@ -68,3 +68,7 @@ def test_a_name_shaped_word_evaluated_on_is_a_dataset():
     assert find_datasets("Results on BERT- and GPT-family models improve.") == []
     assert find_datasets("We evaluate latency on FooNet and on TPUv4.") == []
     assert find_datasets("Our method shows accuracy gains over QuuxMix.") == []
+
+
+def test_a_name_built_on_a_known_one_keeps_its_written_version():
+    assert find_datasets("We pretrain on the MegaPile-v2 corpus.") == ["MegaPile-v2"]

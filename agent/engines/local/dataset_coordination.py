@@ -7,7 +7,9 @@ import re
 
 from agent.engines.local.dataset_names import DatasetGazetteer
 from agent.engines.local.dataset_phrases import TASK_HEAD
-from agent.engines.local.dataset_tokens import Mention, is_hardware_name as _is_hardware_name, is_name_token as _is_name_token
+from agent.engines.local.dataset_tokens import Mention
+from agent.engines.local.dataset_tokens import is_hardware_name as _is_hardware_name
+from agent.engines.local.dataset_tokens import is_name_token as _is_name_token
 from agent.engines.local.gazetteer import SpanSet, alias_key
 
 
@@ -17,7 +19,8 @@ _COORDINATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
 # A comma joins clauses as well as list items ("... on ImageNet, MoGA-B meets ..."): after a comma the
 # name must go on as a list item (another comma, "and", "or", a closing bracket or the end of the phrase).
 # "the Human3.6M dataset and MPI-INF-3DHP": a singular trigger may stand between the name and "and".
-_NEXT_NAME = re.compile(rf"(?:\s*,\s*(?:and\s+|or\s+)|(?:\s+(?:data\s?set|benchmark|corpus))?\s+(?:and|or)\s+(?:the\s+)?)"
+_NEXT_NAME = re.compile(rf"(?:\s*,\s*(?:and\s+|or\s+)|"
+                        rf"(?:\s+(?:data\s?set|benchmark|corpus))?\s+(?:and|or)\s+(?:the\s+)?)"
                         rf"(?P<name>{_NAME_SHAPE})(?![\w-])"
                         rf"|\s*,\s*(?P<listed>{_NAME_SHAPE})(?=\s*(?:,|and\b|or\b|\)|datasets?\b|benchmarks?\b))")
 _PREVIOUS_NAME = re.compile(rf"(?:^|(?<=[\s(]))(?P<name>{_NAME_SHAPE}){_COORDINATOR}$")
@@ -74,7 +77,8 @@ def _title_words_after(text: str, end: int, gazetteer: DatasetGazetteer) -> int:
 
 
 # "evaluated on ZenQA", "results on the QuorbitSum and ...": a name-shaped word after a preposition whose
-# clause reports an evaluation is its data ("over" is left out: "gains over FooMix" names a baseline). (The preposition is found first; the clause is read only then.)
+# clause reports an evaluation is its data ("over" is left out: "gains over FooMix" names a baseline).
+# (The preposition is found first; the clause is read only then.)
 _AFTER_PREPOSITION = re.compile(rf"\b(?:on|across|using)\s+(?:the\s+)?(?P<name>{_NAME_SHAPE})(?![\w-])")
 _EVALUATION_BEFORE = re.compile(
     r"\b(?:evaluat\w*|test(?:s|ed|ing)?|train(?:s|ed|ing)?|fine-?tun\w*|pre-?train\w*|benchmark(?:s|ed|ing)?|"

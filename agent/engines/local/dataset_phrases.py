@@ -33,7 +33,8 @@ _CONTINUES = re.compile(r"\s+(?P<trigger>(?:Data\s?sets?|Benchmarks?|Corpus|Corp
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+(?:[a-z][\w-]*\s+){0,2}$")
 _PLURAL_TRIGGERS = ("sets", "marks", "corpora", "suites")
 _DEFINITE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
-_TRIGGER_AFTER = re.compile(r"(?:\s*\([^()]{1,15}\))?\s+(?:data\s?sets?|benchmarks?|corpus|corpora|suites?)\b", re.IGNORECASE)
+_TRIGGER_AFTER = re.compile(r"(?:\s*\([^()]{1,15}\))?\s+(?:data\s?sets?|benchmarks?|corpus|corpora|suites?)\b",
+                            re.IGNORECASE)
 # Title-case words that never open or join a name: determiners, pronouns, prepositions, quantities.
 FUNCTION_WORDS = frozenset(
     "a an the our their its this that these those each every all both any some many several various multiple "
@@ -65,8 +66,8 @@ def is_task_or_method_phrase(text: str, start: int, end: int, words: list[str], 
         # description ("a new Visual Entailment dataset") nor a kind ("Event Argument Extraction datasets")
         if _INDEFINITE_BEFORE.search(text, max(0, start - 40), start):
             return True
-        return task_like and trigger.group().rstrip().casefold().endswith(_PLURAL_TRIGGERS) and not _DEFINITE_BEFORE.search(
-            text, max(0, start - 5), start)
+        plural = trigger.group().rstrip().casefold().endswith(_PLURAL_TRIGGERS)
+        return task_like and plural and not _DEFINITE_BEFORE.search(text, max(0, start - 5), start)
     return task_like
 
 

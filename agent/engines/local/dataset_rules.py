@@ -26,7 +26,9 @@ from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, a
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
                                                with_variant)
 from agent.engines.local.dataset_coordination import coordinated_names as _coordinated_names, evaluated_names
-from agent.engines.local.dataset_tokens import Mention, is_hardware_name as _is_hardware_name, is_name_token as _is_name_token
+from agent.engines.local.dataset_tokens import Mention
+from agent.engines.local.dataset_tokens import is_hardware_name as _is_hardware_name
+from agent.engines.local.dataset_tokens import is_name_token as _is_name_token
 
 
 Token = tuple[int, int, str]  # start, end, text
@@ -64,6 +66,7 @@ _VERSIONED_NAME = re.compile(r"v?\d+(?:\.\d+)*")
 _SLASH_NUMBER = re.compile(r"/(\d{1,4})(?![\w.])")
 # A capital letter, then the look-behind (two characters back): the engine skips to capitals instead of
 # trying a look-behind at every position. Same matches as "(?<![A-Za-z0-9-])([A-Z][a-z]{1,4}-?|[A-Z]{1,3}-)...".
+# A derived name goes on over a version written after it: "MegaPile-v2" is one name, not a derived "MegaPile".
 _PREFIX_DERIVED = re.compile(r"([A-Z](?<![A-Za-z0-9\-][\s\S])(?:[a-z]{1,4}-?|[A-Z]{0,2}-))([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9]|-[A-Za-z0-9])")
 # A dot belongs to a token only between digits ("MultiWOZ 2.1"), so "weights.We" is two tokens.
 _TOKEN = re.compile(r"\(\s*[A-Za-z][A-Za-z0-9\-]{0,11}\s*\)"
@@ -237,8 +240,9 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
             del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
         if not current or token[2] not in _CONNECTORS:
-            if len(current) >= 5 and token[2][:1].isupper() and not all(_is_name_token(t[2], gazetteer) for t in current):
-                current = []  # a longer title than can be read, with describing words in it: where it starts is unknown
+            if len(current) >= 5 and token[2][:1].isupper() and not all(
+                    _is_name_token(t[2], gazetteer) for t in current):
+                current = []  # a longer title than can be read, with describing words in it: its start is unknown
             break
         groups.insert(0, current)
         current = []
