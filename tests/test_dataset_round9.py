@@ -44,8 +44,8 @@ def test_a_coordinated_name_goes_on_over_its_capitalised_words():
 
 
 def test_an_unknown_acronym_spelled_out_as_a_task_is_a_task():
-    assert spelled_task_acronyms("Cross-Lingual Entity Recognition (CLER) is hard.") == {"cler"}
-    assert spelled_task_acronyms("the Stanford Question Answering Dataset (SQuAD)") == set()
+    assert spelled_task_acronyms("Cross-Lingual Entity Recognition (CLER) is hard.", {"cler"}) == {"cler"}
+    assert spelled_task_acronyms("the Stanford Question Answering Dataset (SQuAD)", {"squad"}) == set()
     assert find_datasets("Event Argument Extraction (EAE) datasets are small; we add one.") == []
 
 

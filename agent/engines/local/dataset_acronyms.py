@@ -16,7 +16,7 @@ import re
 from agent.engines.local.dataset_phrases import TASK_HEAD
 
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&-]{1,11})\s*\)")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\s*$")
+_WINDOW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _METHOD_AFTER = re.compile(r"\s+(?:module|model|network|layer|method|framework|architecture|algorithm|mechanism|"
                            r"system|unit|block|approach|technique|scheme|problem)s?\b")
 _JOINERS = frozenset({"of", "for", "on", "in", "and", "the", "to", "a"})
@@ -26,17 +26,18 @@ _DATA_HEAD = re.compile(r"(?:Data\s?sets?|Benchmarks?|Corpus|Corpora|Suites?|Ban
 
 def _expansion(text: str, paren_start: int, capitals: str) -> tuple[int, list[str]] | None:
     """Start and words of the capitalised phrase right before paren_start whose initials are `capitals`."""
+    base = max(0, paren_start - 120)
+    found = [(m.start() + base, m.group()) for m in _WINDOW_WORD.finditer(text[base:paren_start])]
     words: list[tuple[int, str]] = []
-    pos = paren_start
-    while len(words) < 10:
-        match = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
-        if match is None or (not match.group(1)[0].isupper() and match.group(1) not in _JOINERS):
-            break
-        words.insert(0, (match.start(1), match.group(1)))
-        pos = match.start(1)
+    end = paren_start
+    for start, word in reversed(found[-10:]):
+        if text[start + len(word):end].strip() or not word[0].isupper() and word not in _JOINERS:
+            break  # punctuation between the words, or a lowercase word
+        words.insert(0, (start, word))
+        end = start
         initials = "".join(p[0] for _, w in words for p in w.split("-") if p[:1].isupper())
-        if words[0][1][0].isupper() and initials == capitals:
-            return words[0][0], [w for _, w in words]
+        if word[0].isupper() and initials == capitals:
+            return start, [w for _, w in words]
     return None
 
 
@@ -67,4 +68,7 @@ def spelled_out_datasets(text: str, identities: dict[str, tuple[int, int]], know
 
 
 def _end_of(text: str, paren_start: int) -> int:
-    return len(text[:paren_start].rstrip())
+    end = paren_start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end

@@ -79,11 +79,12 @@ def _title_words_after(text: str, end: int, gazetteer: DatasetGazetteer) -> int:
 # "evaluated on ZenQA", "results on the QuorbitSum and ...": a name-shaped word after a preposition whose
 # clause reports an evaluation is its data ("over" is left out: "gains over FooMix" names a baseline).
 # (The preposition is found first; the clause is read only then.)
-_AFTER_PREPOSITION = re.compile(rf"\b(?:on|across|using)\s+(?:the\s+)?(?P<name>{_NAME_SHAPE})(?![\w-])")
+_PREPOSITIONS = (" on ", " across ", " using ")
+_NAME_AT = re.compile(rf"(?:the\s+)?(?P<name>{_NAME_SHAPE})(?![\w-])")
 _EVALUATION_BEFORE = re.compile(
     r"\b(?:evaluat\w*|test(?:s|ed|ing)?|train(?:s|ed|ing)?|fine-?tun\w*|pre-?train\w*|benchmark(?:s|ed|ing)?|"
     r"experiments?|results?|accuracy|perplexity|performance|validat\w*|assess\w*|outperform\w*|"
-    r"state-of-the-art)\b[^.;:()]{0,30}$", re.IGNORECASE)
+    r"state-of-the-art)\b[^.;:()]{0,35}$", re.IGNORECASE)
 # Method and model words: "on FooNet", "using BarFormer", "over BazGPT-2" (a known dataset is found first).
 _MODEL_SHAPE = re.compile(r".*(?:Net|Former|GPT|BERT|LM|GAN|VAE|Attention|Transformer|NN|Mamba|Diffusion|Agent|"
                           r"Coder|Llama|LLaMA)(?:[-\s]?v?\d[\w.-]*)?$")
@@ -95,7 +96,7 @@ def evaluated_names(text: str, gazetteer: DatasetGazetteer) -> list[Mention]:
     """Name-shaped words after on/across/using in a clause that reports an evaluation; not the first half of
     a suspended compound ("on BERT- and GPT-family models")."""
     found = []
-    for match in _AFTER_PREPOSITION.finditer(text):
+    for match in _names_after_prepositions(text):
         name = match.group("name")
         if (name.endswith("-") or not _is_name_token(name, gazetteer) or name.casefold().rstrip("s") in gazetteer.generic
                 or _MODEL_SHAPE.match(name) or _is_hardware_name(name)
@@ -104,3 +105,15 @@ def evaluated_names(text: str, gazetteer: DatasetGazetteer) -> list[Mention]:
             continue
         found.append(Mention(match.start("name"), match.end("name"), name, alias_key(name, False)))
     return found
+
+
+def _names_after_prepositions(text: str) -> list[re.Match[str]]:
+    out = []
+    for preposition in _PREPOSITIONS:
+        at = text.find(preposition)
+        while at >= 0:
+            match = _NAME_AT.match(text, at + len(preposition))
+            if match is not None:
+                out.append(match)
+            at = text.find(preposition, at + 1)
+    return sorted(out, key=lambda m: m.start())

@@ -79,17 +79,34 @@ def joins_name(token: str, text: str, start: int) -> bool:
     return not re.search(r"(?:^|[.!?:;\"\u201c(]\s*)$", text[max(0, start - 3):start])
 
 
-_TASK_ACRONYM = re.compile(r"((?:[A-Z][a-z]+[\s-]+){0,4}[A-Z][a-z]+)\s*\(\s*([A-Z][A-Za-z]{1,6})\s*\)")
+_PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]{1,6})\s*\)")
+_WINDOW_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
-def spelled_task_acronyms(text: str) -> set[str]:
-    """Acronyms (casefolded) that the abstract defines for a title-case task or method phrase:
-    "Relation Extraction (RE)", "Multi-Source Domain Adaptation (MSDA)"."""
+def spelled_task_acronyms(text: str, candidates: set[str]) -> set[str]:
+    """Those of `candidates` (casefolded acronyms) that the abstract defines for a title-case task or
+    method phrase: "Relation Extraction (RE)", "Multi-Source Domain Adaptation (MSDA)"."""
     out = set()
-    for match in _TASK_ACRONYM.finditer(text):
-        words = re.split(r"[\s-]+", match.group(1))
-        initials = "".join(w[0] for w in words)
-        capitals = "".join(c for c in match.group(2) if c.isupper())
-        if TASK_HEAD.fullmatch(words[-1]) and len(capitals) >= 2 and initials.endswith(capitals):
-            out.add(match.group(2).casefold())
+    at = text.find("(")
+    while at >= 0 and len(out) < len(candidates):
+        paren = _PAREN_ACRONYM.match(text, at)
+        if paren is not None and paren.group(1).casefold() in candidates and _spells_task(text, at, paren.group(1)):
+            out.add(paren.group(1).casefold())
+        at = text.find("(", at + 1)
     return out
+
+
+def _spells_task(text: str, paren_start: int, acronym: str) -> bool:
+    window = text[max(0, paren_start - 60):paren_start]
+    if not window.rstrip()[-1:].isalpha():
+        return False
+    words: list[str] = []
+    for word in reversed(_WINDOW_WORD.findall(window)[-5:]):
+        if not word[:1].isupper():
+            break
+        words.insert(0, word)  # the run of capitalised words right before the parenthesis
+    parts = [p for w in words for p in w.split("-") if p]
+    initials = "".join(p[0] for p in parts)
+    capitals = "".join(c for c in acronym if c.isupper())
+    return bool(words) and TASK_HEAD.fullmatch(words[-1]) is not None and len(capitals) >= 2 \
+        and initials.endswith(capitals)

@@ -121,9 +121,10 @@ def find_datasets(text: str) -> list[str]:
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     tasks |= model_side_acronyms(text, {m.identity for m in kept}) if kept else set()
-    if "(" in text and any(m.identity not in gazetteer.strong_keys for m in kept):
+    unknown = {m.identity for m in kept if len(m.identity) <= 7 and m.identity not in gazetteer.strong_keys}
+    if unknown and "(" in text:
         # "Relation Extraction (RE) tasks": an unknown acronym the abstract spells out as a task or method
-        tasks |= spelled_task_acronyms(text) - gazetteer.strong_keys.keys()
+        tasks |= spelled_task_acronyms(text, unknown)
     kept = [m for m in kept if m.identity not in tasks]
     kept = _with_full_names(text, kept, gazetteer) if "(" in text else kept
     restated = acronym_of_written([(m.name, text[m.start:m.end]) for m in kept]) if len(kept) > 1 else set()
