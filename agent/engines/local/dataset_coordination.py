@@ -98,9 +98,9 @@ def evaluated_names(text: str, gazetteer: DatasetGazetteer) -> list[Mention]:
     found = []
     for match in _names_after_prepositions(text):
         name = match.group("name")
-        if (name.endswith("-") or not _is_name_token(name, gazetteer) or name.casefold().rstrip("s") in gazetteer.generic
-                or _MODEL_SHAPE.match(name) or _is_hardware_name(name)
-                or not _NAME_ENDS_HERE.match(text, match.end("name"))
+        if (name.endswith("-") or not _NAME_ENDS_HERE.match(text, match.end("name"))
+                or name.casefold().rstrip("s") in gazetteer.generic or _MODEL_SHAPE.match(name)
+                or not _is_name_token(name, gazetteer) or _is_hardware_name(name)
                 or not _EVALUATION_BEFORE.search(text, max(0, match.start() - 60), match.start())):
             continue
         found.append(Mention(match.start("name"), match.end("name"), name, alias_key(name, False)))

@@ -229,6 +229,7 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
         tokens.pop()
     groups: list[list[Token]] = []
     current: list[Token] = []
+    joined = 0  # capitalised describing words in `current` (no name on their own: "Extensive Image datasets")
     while tokens:
         token = tokens.pop()
         if _is_name_token(token[2], gazetteer) and len(current) < 5:
@@ -236,23 +237,23 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
             continue
         if len(current) < 5 and joins_name(token[2], text, token[0]) and not gazetteer.blocked.match(token[2]):
             current.insert(0, token)  # "the Famous People dataset": a capitalised describing word of the name
+            joined += 1
             continue
         if token[2] == ")" and not current and (opening := aside_start(tokens)) is not None:
             del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
         if not current or token[2] not in _CONNECTORS:
-            if len(current) >= 5 and token[2][:1].isupper() and not all(
-                    _is_name_token(t[2], gazetteer) for t in current):
+            if joined and len(current) >= 5 and token[2][:1].isupper():
                 current = []  # a longer title than can be read, with describing words in it: its start is unknown
             break
-        groups.insert(0, current)
-        current = []
+        if joined < len(current):
+            groups.insert(0, current)
+        current, joined = [], 0
         while tokens and tokens[-1][2] in _CONNECTORS:  # ", and"
             tokens.pop()
-    if current:
+    if current and joined < len(current):
         groups.insert(0, current)
-    # capitalised describing words alone are no name ("Extensive Image datasets")
-    return [g for g in groups if any(_is_name_token(t[2], gazetteer) for t in g)]
+    return groups
 
 
 def _groups_after(text: str, pos: int, gazetteer: DatasetGazetteer,
