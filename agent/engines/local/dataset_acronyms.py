@@ -49,9 +49,11 @@ def spelled_out_datasets(text: str, identities: dict[str, tuple[int, int]], know
     out: dict[str, tuple[int, int, str]] = {}
     for paren in _PAREN_ACRONYM.finditer(text):
         acronym = paren.group(1)
-        acronym_key = key(acronym)
         capitals = "".join(c for c in acronym if c.isupper())
-        if len(capitals) < 2 or acronym_key in known or acronym_key in out:
+        if len(capitals) < 2:
+            continue
+        acronym_key = key(acronym)
+        if acronym_key in known or acronym_key in out or not _may_name_data(text, paren.start(), acronym_key, identities):
             continue
         found = _expansion(text, paren.start(), capitals)
         if found is None:
@@ -65,6 +67,14 @@ def spelled_out_datasets(text: str, identities: dict[str, tuple[int, int]], know
         if heads or acronym_key in identities or inside:
             out[acronym_key] = (start, end, " ".join(text[start:end].split()))
     return out
+
+
+def _may_name_data(text: str, paren_start: int, acronym_key: str, identities: dict[str, tuple[int, int]]) -> bool:
+    """Cheap test before reading the words: a dataset head right before the parenthesis, the acronym
+    already read as a dataset, or a dataset mention ending in the 120 characters before it."""
+    last = text[max(0, paren_start - 14):paren_start].split()[-1:]
+    return (bool(last) and _DATA_HEAD.fullmatch(last[0]) is not None) or acronym_key in identities or any(
+        paren_start - 120 <= e <= paren_start for _, e in identities.values())
 
 
 def _end_of(text: str, paren_start: int) -> int:

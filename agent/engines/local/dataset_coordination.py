@@ -92,13 +92,14 @@ _NAME_ENDS_HERE = re.compile(r"\s*(?:[,;:.)]|$|(?:and|or|with|to|for|in|at|by|fr
                              r"dataset|datasets|benchmark|benchmarks|corpus|respectively|show|shows|demonstrate)\b)")
 
 
-def evaluated_names(text: str, gazetteer: DatasetGazetteer) -> list[Mention]:
+def evaluated_names(text: str, gazetteer: DatasetGazetteer, found_already: SpanSet) -> list[Mention]:
     """Name-shaped words after on/across/using in a clause that reports an evaluation; not the first half of
     a suspended compound ("on BERT- and GPT-family models")."""
     found = []
     for match in _names_after_prepositions(text):
         name = match.group("name")
-        if (name.endswith("-") or not _NAME_ENDS_HERE.match(text, match.end("name"))
+        if (found_already.overlaps(match.start("name"), match.end("name")) or name.endswith("-")
+                or not _NAME_ENDS_HERE.match(text, match.end("name"))
                 or name.casefold().rstrip("s") in gazetteer.generic or _MODEL_SHAPE.match(name)
                 or not _is_name_token(name, gazetteer) or _is_hardware_name(name)
                 or not _EVALUATION_BEFORE.search(text, max(0, match.start() - 60), match.start())):

@@ -113,7 +113,7 @@ def find_datasets(text: str) -> list[str]:
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
     found = SpanSet((m.start, m.end) for m in strong)
-    strong += [m for m in evaluated_names(text, gazetteer) if not found.overlaps(m.start, m.end)]
+    strong += evaluated_names(text, gazetteer, found)
     # "Sequential and Permuted MNIST": the modifier names "Sequential MNIST", not a dataset of its own
     shared = {(s, e): Mention(s, e, n, alias_key(n, False)) for s, e, n in shared_head_names(text, gazetteer) if not taken.overlaps(s, e)}
     strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
