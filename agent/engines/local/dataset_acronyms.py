@@ -53,7 +53,9 @@ def spelled_out_datasets(text: str, identities: dict[str, tuple[int, int]], know
         if len(capitals) < 2:
             continue
         acronym_key = key(acronym)
-        if acronym_key in known or acronym_key in out or not _may_name_data(text, paren.start(), acronym_key, identities):
+        if acronym_key in known or acronym_key in out:
+            continue
+        if not _may_name_data(text, paren.start(), acronym_key, identities):
             continue
         found = _expansion(text, paren.start(), capitals)
         if found is None:
