@@ -288,8 +288,8 @@ def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -
         return None
     start, end = group[0][0], group[-1][1]
     name = " ".join(text[start:end].split())
-    if not suffix and alias_key(name, False) not in gazetteer.strong_keys and is_task_or_method_phrase(
-            text, start, end, [t[2] for t in group], len(group) < len(whole)):
+    if not suffix and is_task_or_method_phrase(text, start, end, [t[2] for t in group], len(group) < len(whole)) \
+            and alias_key(name, False) not in gazetteer.strong_keys:
         return None  # "tasks such as Sentiment Analysis", "Virtual Dataset Normalization"
     sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
     if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)):

@@ -35,9 +35,10 @@ def is_hardware_name(name: str) -> bool:
     # "Raspberry Pi-4": a product with its variant written on is still that product
     head = _VARIANT_END.sub("", name)
     # "STM32L4", "Xeon6248R": a family written with its model number run on
-    heads = [name[:i] for i in range(2, len(name)) if name[i - 1].isdigit() and name[i].isalpha()]
+    heads = [name[:m.start() + 1] for m in _DIGIT_THEN_LETTER.finditer(name)] if _DIGIT_THEN_LETTER.search(name) else []
     return any(index.lookup(n) is not None for index in (hardware.products, hardware.families)
                for n in ((name, head, *heads) if head != name else (name, *heads)))
 
 
+_DIGIT_THEN_LETTER = re.compile(r"\d(?=[A-Za-z])")
 _VARIANT_END = re.compile(r"[-\s]\d+[A-Za-z]?$")
