@@ -12,30 +12,26 @@ from __future__ import annotations
 from collections import Counter
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from agent.engines.local.gazetteer import (ASCII_LOWER, AliasIndex, SpanSet, alias_key, ascii_lowered, load_yaml,
                                           matches_at_literals, parse_alias, spread_through_lists, with_canonical)
+from agent.engines.local.dataset_acronyms import spelled_out_datasets
 from agent.engines.local.dataset_heads import shared_head_names
+from agent.engines.local.dataset_phrases import (TASK_HEAD, is_plain_title, is_task_or_method_phrase, joins_name,
+                                                  spelled_task_acronyms, trigger_follows)
 from agent.engines.local.dataset_senses import model_side_acronyms, task_acronyms
 from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, aside_start, task_on_positions,
                                                 titled_name_before)
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
                                                with_variant)
-from agent.engines.local.hardware_lexicon import hardware_gazetteer
+from agent.engines.local.dataset_coordination import coordinated_names as _coordinated_names, evaluated_names
+from agent.engines.local.dataset_tokens import Mention
+from agent.engines.local.dataset_tokens import is_hardware_name as _is_hardware_name
+from agent.engines.local.dataset_tokens import is_name_token as _is_name_token
 
 
 Token = tuple[int, int, str]  # start, end, text
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    name: str
-    identity: str
-    long_form: bool = False
 
 
 # A blocked (model, method, software) name blocks its variant spellings too ("ResNet-50", "BERT-base",
@@ -70,13 +66,12 @@ _VERSIONED_NAME = re.compile(r"v?\d+(?:\.\d+)*")
 _SLASH_NUMBER = re.compile(r"/(\d{1,4})(?![\w.])")
 # A capital letter, then the look-behind (two characters back): the engine skips to capitals instead of
 # trying a look-behind at every position. Same matches as "(?<![A-Za-z0-9-])([A-Z][a-z]{1,4}-?|[A-Z]{1,3}-)...".
-_PREFIX_DERIVED = re.compile(r"([A-Z](?<![A-Za-z0-9\-][\s\S])(?:[a-z]{1,4}-?|[A-Z]{0,2}-))([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
+# A derived name goes on over a version written after it: "MegaPile-v2" is one name, not a derived "MegaPile".
+_PREFIX_DERIVED = re.compile(r"([A-Z](?<![A-Za-z0-9\-][\s\S])(?:[a-z]{1,4}-?|[A-Z]{0,2}-))([A-Z][A-Za-z0-9]{3,})(?![A-Za-z0-9]|-[A-Za-z0-9])")
 # A dot belongs to a token only between digits ("MultiWOZ 2.1"), so "weights.We" is two tokens.
 _TOKEN = re.compile(r"\(\s*[A-Za-z][A-Za-z0-9\-]{0,11}\s*\)"
                     r"|[A-Za-z0-9](?:[A-Za-z0-9+&]|(?<=\d)\.(?=\d)|[\-'](?=[A-Za-z0-9]))*|\S")
 _CONNECTORS = frozenset({",", "and", "or", "&", "/"})
-# Numbers, units and numeric compounds ("30", "8-bit", "3D-zoom") are never a dataset name.
-_NUMERIC = re.compile(r"[\d.,]+[a-zA-Z%]{0,2}|[\d.,]+[A-Za-z]{0,2}-[a-z][\w-]*|\d[dD]-[a-z][\w-]*|\d+(?:st|nd|rd|th)")
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 # A capitalised participle ("Synthesized", "Augmented", "Streaming") describes data; it does not name it.
 _INFLECTED_WORD = re.compile(r"[A-Z][a-z]{2,}(?<!e)(?:ed|ing)")
@@ -117,6 +112,8 @@ def find_datasets(text: str) -> list[str]:
                and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
+    found = SpanSet((m.start, m.end) for m in strong)
+    strong += evaluated_names(text, gazetteer, found)
     # "Sequential and Permuted MNIST": the modifier names "Sequential MNIST", not a dataset of its own
     shared = {(s, e): Mention(s, e, n, alias_key(n, False)) for s, e, n in shared_head_names(text, gazetteer) if not taken.overlaps(s, e)}
     strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
@@ -124,7 +121,12 @@ def find_datasets(text: str) -> list[str]:
     kept = _drop_parenthetical_acronyms(text, strong)
     tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     tasks |= model_side_acronyms(text, {m.identity for m in kept}) if kept else set()
+    unknown = {m.identity for m in kept if len(m.identity) <= 7 and m.identity not in gazetteer.strong_keys}
+    if unknown and "(" in text:
+        # "Relation Extraction (RE) tasks": an unknown acronym the abstract spells out as a task or method
+        tasks |= spelled_task_acronyms(text, unknown)
     kept = [m for m in kept if m.identity not in tasks]
+    kept = _with_full_names(text, kept, gazetteer) if "(" in text else kept
     restated = acronym_of_written([(m.name, text[m.start:m.end]) for m in kept]) if len(kept) > 1 else set()
     return _finalise([m for i, m in enumerate(kept) if i not in restated])
 
@@ -220,14 +222,6 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, max(0, start), end)]
 
 
-def _is_name_token(token: str, gazetteer: DatasetGazetteer) -> bool:
-    if len(token) < 2 or token.startswith("(") or token.casefold() in gazetteer.generic or _NUMERIC.fullmatch(token):
-        return False
-    if not any(c.isupper() or c.isdigit() for c in token):
-        return False
-    return not gazetteer.blocked.match(token)
-
-
 def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[list[Token]]:
     """Name groups ending right before pos: 'the DoTA and UCF-Crime [datasets]' -> [DoTA], [UCF-Crime]."""
     tokens = _tokens(text, pos - 160, pos)
@@ -235,21 +229,29 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
         tokens.pop()
     groups: list[list[Token]] = []
     current: list[Token] = []
+    joined = 0  # capitalised describing words in `current` (no name on their own: "Extensive Image datasets")
     while tokens:
         token = tokens.pop()
         if _is_name_token(token[2], gazetteer) and len(current) < 5:
             current.insert(0, token)
             continue
+        if len(current) < 5 and joins_name(token[2], text, token[0]) and not gazetteer.blocked.match(token[2]):
+            current.insert(0, token)  # "the Famous People dataset": a capitalised describing word of the name
+            joined += 1
+            continue
         if token[2] == ")" and not current and (opening := aside_start(tokens)) is not None:
             del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
         if not current or token[2] not in _CONNECTORS:
+            if joined and len(current) >= 5 and token[2][:1].isupper():
+                current = []  # a longer title than can be read, with describing words in it: its start is unknown
             break
-        groups.insert(0, current)
-        current = []
+        if joined < len(current):
+            groups.insert(0, current)
+        current, joined = [], 0
         while tokens and tokens[-1][2] in _CONNECTORS:  # ", and"
             tokens.pop()
-    if current:
+    if current and joined < len(current):
         groups.insert(0, current)
     return groups
 
@@ -277,12 +279,18 @@ def _groups_after(text: str, pos: int, gazetteer: DatasetGazetteer,
 
 def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -> Mention | None:
     suffix = group.pop()[2] if group and group[-1][:2] == (0, 0) else ""
+    whole = list(group)
     while group and group[-1][2].casefold() in gazetteer.task_words:
         group.pop()
+    if len(group) < len(whole) and is_plain_title([t[2] for t in whole]) and trigger_follows(text, whole[-1][1]):
+        group = whole  # "the Oxford Spoken Dialogue Understanding dataset": the task word is part of the title
     if not group:
         return None
     start, end = group[0][0], group[-1][1]
     name = " ".join(text[start:end].split())
+    if not suffix and is_task_or_method_phrase(text, start, end, [t[2] for t in group], len(group) < len(whole)) \
+            and alias_key(name, False) not in gazetteer.strong_keys:
+        return None  # "tasks such as Sentiment Analysis", "Virtual Dataset Normalization"
     sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
     if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)):
         return None  # "Rigorous benchmarks show ...", "a Distilled Dataset": a describing word
@@ -292,58 +300,6 @@ def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -
     known = gazetteer.strong_keys.get(alias_key(name, False))
     name = known.canonical if known else name
     return Mention(start, end, name, alias_key(name, False))
-
-
-# A name written like a dataset: inner capitals or digits ("ZetaQA", "Omega-1K", "GSM8K"), or all capitals.
-_NAME_SHAPE = r"(?:[A-Z][a-z0-9]*[A-Z0-9][\w-]*|[A-Z]{3,}[\w-]*|[A-Z][A-Za-z]*-?\d[\w-]*)"
-_COORDINATOR = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)"
-# A comma joins clauses as well as list items ("... on ImageNet, MoGA-B meets ..."): after a comma the
-# name must go on as a list item (another comma, "and", "or", a closing bracket or the end of the phrase).
-_NEXT_NAME = re.compile(rf"(?:\s*,\s*(?:and\s+|or\s+)|\s+and\s+|\s+or\s+)(?P<name>{_NAME_SHAPE})(?![\w-])"
-                        rf"|\s*,\s*(?P<listed>{_NAME_SHAPE})(?=\s*(?:,|and\b|or\b|\)|datasets?\b|benchmarks?\b))")
-_PREVIOUS_NAME = re.compile(rf"(?:^|(?<=[\s(]))(?P<name>{_NAME_SHAPE}){_COORDINATOR}$")
-_LIST_START_BEFORE = re.compile(r"(?:\b(?:on|in|across|over|from|of|with|and|both|the)\s+|[,(:]\s*)$", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)$")
-
-
-def _coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazetteer) -> list[Mention]:
-    """'On ZetaQA and ImageNet', 'ImageNet, ZetaQA and COCO': a name-shaped word coordinated with a
-    dataset is a dataset too (a list holds things of one kind), unless it is a model, method, tool
-    or hardware name."""
-    taken = SpanSet((m.start, m.end) for m in known)
-    found: list[Mention] = []
-    frontier = list(known)
-    while frontier:
-        mention = frontier.pop()
-        for match in (_NEXT_NAME.match(text, mention.end),
-                      _PREVIOUS_NAME.search(text, max(0, mention.start - 40), mention.start)):
-            if match is None:
-                continue
-            group = "name" if match.groupdict().get("name") else "listed"
-            if taken.overlaps(*match.span(group)) or any(
-                    f.start < match.end(group) and match.start(group) < f.end for f in found):
-                continue
-            name, start = match.group(group), match.start(group)
-            if (not _is_name_token(name, gazetteer) or _is_hardware_name(name)
-                    or _SENTENCE_START.search(text, max(0, start - 3), start)
-                    or match.re is _PREVIOUS_NAME and not _LIST_START_BEFORE.search(text, max(0, start - 12), start)):
-                continue
-            known_name = gazetteer.strong_keys.get(alias_key(name, False))
-            new = Mention(start, match.end(group), known_name.canonical if known_name else name, alias_key(name, False))
-            found.append(new)
-            frontier.append(new)
-    return found
-
-
-def _is_hardware_name(name: str) -> bool:
-    hardware = hardware_gazetteer()
-    # "Raspberry Pi-4": a product with its variant written on is still that product
-    head = _VARIANT_END.sub("", name)
-    return any(index.lookup(n) is not None for index in (hardware.products, hardware.families)
-               for n in ((name, head) if head != name else (name,)))
-
-
-_VARIANT_END = re.compile(r"[-\s]\d+[A-Za-z]?$")
 
 
 def _accept_context_only(text: str, pending: list[Mention], accepted: list[Mention]) -> list[Mention]:
@@ -359,6 +315,18 @@ def _accept_context_only(text: str, pending: list[Mention], accepted: list[Menti
 def _after_list_intro(text: str, start: int) -> bool:
     window = text[max(0, start - 40):start].translate(ASCII_LOWER)
     return any(m.group("list") and m.end() == len(window) for m in _ANCHOR.finditer(window))
+
+
+def _with_full_names(text: str, kept: list[Mention], gazetteer: DatasetGazetteer) -> list[Mention]:
+    """'the Zorbic Reasoning Benchmark (ZRB)': one dataset under its full name (dataset_acronyms.py)."""
+    spans = {m.identity: (m.start, m.end) for m in kept}
+    full = spelled_out_datasets(text, spans, gazetteer.strong_keys.keys(), lambda s: alias_key(s, False))
+    for key, (start, end, name) in full.items():
+        if gazetteer.blocked.match(name) or _is_hardware_name(name):
+            continue
+        kept = [m for m in kept if m.identity != key and not (start <= m.start and m.end <= end)]
+        kept.append(Mention(start, end, name, key, long_form=True))
+    return sorted(kept, key=lambda m: m.start) if full else kept
 
 
 def _drop_parenthetical_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -65,7 +65,7 @@ def _group_aliases(group: dict[str, Any]) -> list[tuple[str, ProductAlias, bool,
             canonical=canonical, vendor=group.get("vendor"), hw_class=group["class"],
             vendor_prefixed=group.get("names") == "canonical",
             microarchitecture=group.get("kind") == "microarchitecture",
-            suffix=re.compile(spec["suffix"]) if spec.get("suffix") else None)
+            suffix=_whole_words(spec["suffix"]) if spec.get("suffix") else None)
         for raw in with_canonical(canonical, spec.get("aliases") or []):
             alias, exact, weak = parse_alias(raw)
             # A spacing variant of the canonical name prints as the canonical ("SpiNNaker 2").
@@ -171,3 +171,9 @@ def hardware_gazetteer() -> HardwareGazetteer:
                             trailing_boundary=False, same_entry=_same_product),
         class_terms=AliasIndex(terms, plural_s=True, same_entry=lambda a, b: a.name == b.name),
         vendor_before=vendor_before, vendor_display=spellings, head_noun_after=head_noun_after)
+
+
+def _whole_words(pattern: str) -> re.Pattern[str]:
+    """A model-number suffix ends where a word ends (a plural "s" allowed): "Pixel 7 and" is the Pixel 7,
+    not "Pixel 7 a" read from the first letter of "and"."""
+    return re.compile(rf"(?:{pattern})(?=s?(?![A-Za-z0-9]))")

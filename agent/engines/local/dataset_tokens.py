@@ -1,0 +1,44 @@
+"""Shared pieces of the dataset reader: a found mention, and whether a token can be part of a name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.engines.local.dataset_names import DatasetGazetteer
+from agent.engines.local.hardware_lexicon import hardware_gazetteer
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    identity: str
+    long_form: bool = False
+
+
+# Numbers, units and numeric compounds ("30", "8-bit", "3D-zoom") are never a dataset name.
+_NUMERIC = re.compile(r"[\d.,]+[a-zA-Z%]{0,2}|[\d.,]+[A-Za-z]{0,2}-[a-z][\w-]*|\d[dD]-[a-z][\w-]*|\d+(?:st|nd|rd|th)")
+
+
+def is_name_token(token: str, gazetteer: DatasetGazetteer) -> bool:
+    if len(token) < 2 or token.startswith("(") or token.casefold() in gazetteer.generic or _NUMERIC.fullmatch(token):
+        return False
+    if not any(c.isupper() or c.isdigit() for c in token):
+        return False
+    return not gazetteer.blocked.match(token)
+
+
+def is_hardware_name(name: str) -> bool:
+    hardware = hardware_gazetteer()
+    # "Raspberry Pi-4": a product with its variant written on is still that product
+    head = _VARIANT_END.sub("", name)
+    # "STM32L4", "Xeon6248R": a family written with its model number run on
+    heads = [name[:m.start() + 1] for m in _DIGIT_THEN_LETTER.finditer(name)] if _DIGIT_THEN_LETTER.search(name) else []
+    return any(index.lookup(n) is not None for index in (hardware.products, hardware.families)
+               for n in ((name, head, *heads) if head != name else (name, *heads)))
+
+
+_DIGIT_THEN_LETTER = re.compile(r"\d(?=[A-Za-z])")
+_VARIANT_END = re.compile(r"[-\s]\d+[A-Za-z]?$")
