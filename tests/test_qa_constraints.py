@@ -42,6 +42,15 @@ def test_model_size_must_match_family_and_size():
     assert not meets(want["BERT-large"], facts)
 
 
+def test_a_mixture_of_experts_size_is_one_size_kept_whole():
+    # "8x7B" is experts x expert size: a model constraint of its own, met only by that size as written
+    (c,) = question_constraints("What decode speedup does the offloader reach when serving Zephyrix-8x7B?")
+    assert (c.kind, c.surface, c.value) == ("model", "Zephyrix-8x7B", "zephyrix 8x7b")
+    moe = paper_facts("T", "We serve Zephyrix-8\u00d77B and a dense Zephyrix-7B model.")
+    dense = paper_facts("T", "We serve a dense Zephyrix-7B model on one GPU.")
+    assert meets(c, moe) and not meets(c, dense)
+
+
 def test_a_model_size_without_a_family_is_a_constraint_too():
     want = question_constraints("Does the method still hold up once scaled to 30B parameters?")
     assert [(c.kind, c.surface) for c in want] == [("model", "30B parameters")]

@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_SIZE = r"(\d+(?:\.\d+)?)\s?([BbMm])\b"
+# a mixture-of-experts size is written experts x expert size ("Mixtral-8x7B"): one size, kept whole
+_SIZE = r"((?:\d+[x\u00d7])?\d+(?:\.\d+)?)\s?([BbMm])\b"
 _MODEL = re.compile(r"(?<![\w.-])([A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z][A-Za-z0-9.]*|-\d+(?:\.\d+)?(?![\d.]*[BbMm]\b))*)-"
                     + _SIZE + r"((?:/\d+(?:\.\d+)?[BbMm]\b)*)")
 _EXTRA_SIZE = re.compile(r"/(\d+(?:\.\d+)?)([BbMm])")
@@ -262,7 +263,8 @@ def _family(raw: str) -> str:
 
 
 def _size(number: str, unit: str) -> str:
-    return f"{float(number):g}{unit.lower()}"
+    experts, _, each = number.replace("\u00d7", "x").rpartition("x")
+    return f"{experts + 'x' if experts else ''}{float(each):g}{unit.lower()}"
 
 
 # -- checking a paper --------------------------------------------------------------------------------
@@ -359,7 +361,8 @@ def _task_written(task: str, text: str) -> bool:
 def _size_written(size: str, text: str) -> bool:
     number, unit = size[:-1], size[-1]
     word = "billion" if unit == "b" else "million"
-    rx = rf"(?<![\w.]){re.escape(number)}\s?(?:{unit}\b|{word}\b)"
+    number = re.escape(number).replace("x", "[x\u00d7]")
+    rx = rf"(?<![\w.]){number}\s?(?:{unit}\b|{word}\b)"
     return bool(re.search(rx, text, re.I))
 
 
