@@ -126,7 +126,9 @@ def _extra_features(question: str, paper_id: str, doc: set[str], cosines, bm25, 
     """The word-independent features (agent/qa/answer_features.py) the model file asks for."""
     from agent.qa import answer_features
 
-    wanted = set(model()["features"]) | set(EXTRA)
+    wanted = (set(model()["features"]) | set(EXTRA)) & set(CANDIDATES)
+    if not wanted:      # the shipped model asks for none: ranking every hit would be wasted work
+        return {}
     out = {k: v for k, v in answer_features.rank_features(paper_id, cosines, bm25).items() if k in wanted}
     if "concepts" in wanted:
         out["concepts"] = answer_features.concept_share(question, doc, stats)
