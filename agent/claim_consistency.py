@@ -29,7 +29,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     "energy": _AMOUNT, "memory": _AMOUNT, "batch size": _AMOUNT, "compute": _AMOUNT, "model size": _AMOUNT,
     "storage": _AMOUNT, "tokens": _AMOUNT, "cost": _AMOUNT,
 }
-_BENEFIT_METRICS = frozenset({"throughput", "batch size"})
 _IN_TERMS_RE = re.compile(r"\bin\s+(?:terms\s+of\s+)?", re.I)
 
 
@@ -75,7 +74,7 @@ def rederive(evidence: str, value: float, unit: str, metric: str) -> tuple[str, 
         # a speed that fell with nothing else named ("a 3.2x slowdown"): the run takes longer
         return "latency", "increase"
     # the comparison word belongs to another quantity ("faster" next to an energy figure): polarity
-    return metric, "increase" if benefit or metric in _BENEFIT_METRICS else "reduction"
+    return metric, rules.resolve_direction(None, metric, benefit)
 
 
 def _own_phrase(evidence: str, value: float, unit: str) -> tuple[str, tuple[int, int, int, int]]:

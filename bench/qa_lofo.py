@@ -40,7 +40,7 @@ def held_out_model(raw: np.ndarray, y: np.ndarray, groups: np.ndarray, train: np
 def uncovered_main() -> None:
     from agent.corpus import open_store
     from agent.qa import uncovered_weight
-    from bench.qa_dev import TUNING_FILES
+    from bench import qa_uncovered
     from bench.qa_uncovered import fitted, rows
     from core.settings import get_settings
 
@@ -54,7 +54,7 @@ def uncovered_main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         uncovered_weight.MODEL_PATH = Path(tmp) / "uncovered_weight.json"
         try:
-            for held, _ in TUNING_FILES:
+            for held in qa_uncovered.FILES:   # the files left after --skip: a held-out file stays unseen
                 train = files != held
                 uncovered_weight.MODEL_PATH.write_text(json.dumps(fitted(raw[train], y[train]) | {"cutoff": 0.5}))
                 uncovered_weight.model.cache_clear()

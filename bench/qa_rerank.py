@@ -94,7 +94,9 @@ def _cached(name: str, make):
 
     if "--cache" not in sys.argv:
         return make()
-    path = Path(sys.argv[sys.argv.index("--cache") + 1]) / f"rerank-{name}.pkl"
+    # the held-out files are part of the key: rows cached without --skip must not come back with it
+    held = "".join(f"-{f.removesuffix('.jsonl')}" for f in SKIP)
+    path = Path(sys.argv[sys.argv.index("--cache") + 1]) / f"rerank-{name}{held}.pkl"
     if not path.exists():
         path.write_bytes(pickle.dumps(make()))
     return pickle.loads(path.read_bytes())

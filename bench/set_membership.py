@@ -172,10 +172,10 @@ def main() -> None:
     from core.settings import get_settings
 
     cache = Path(os.environ.get("PAPERS_HOME") or "/tmp") / "set_membership_rows.json"   # per store
-    if "--cached" in sys.argv and cache.exists():
-        rows = json.loads(cache.read_text())
+    skip = tuple(sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--skip")
+    if "--cached" in sys.argv and cache.exists():   # rows cached by a run without --skip: drop the held-out files
+        rows = [r for r in json.loads(cache.read_text()) if r["file"] not in skip]
     else:
-        skip = tuple(sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--skip")
         rows = collect(get_settings(), skip)
         cache.write_text(json.dumps(rows))
     report(rows)

@@ -18,6 +18,7 @@ name (an extractor's normalised spelling) keeps its claim, so the filter only ev
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from core.text import COMPARATOR_CUES, split_sentences
 
@@ -40,8 +41,14 @@ _PLATFORM = re.compile(r"\b(?:on|using|atop|with)\s+(?:[\w().,-]+\s+){0,3}$", re
 DESIGN_CLASSES = frozenset({"accelerator", "other"})
 
 
-def name_rx(names: list[str]) -> re.Pattern | None:
+def name_rx(names) -> re.Pattern | None:
     """Any of the stored names as written, plural or as a compound's first part ("TPU-hours")."""
+    return _names_rx(tuple(names))
+
+
+@lru_cache(maxsize=4096)
+def _names_rx(names: tuple[str, ...]) -> re.Pattern | None:
+    # a filter checks every candidate paper: compile each paper's name set once, not once per paper and call
     parts = sorted({re.escape(n.strip()) for n in names if n and n.strip()}, key=len, reverse=True)
     return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?:e?s)?(?![\w])", re.I) if parts else None
 

@@ -125,17 +125,18 @@ class PaperStore:
                               "ORDER BY paper_id", (record_id,))
 
     def list(self, flt: PaperFilter | None = None) -> list[Paper]:
-        where, params = _where(flt or PaperFilter(), self._family(flt))
+        family = self._family(flt)
+        where, params = _where(flt or PaperFilter(), family)
         papers = self._select(where, params)
         if flt and flt.grep:
             pattern = re.compile(re.escape(flt.grep), re.I)
             papers = [p for p in papers if pattern.search(p.title or "") or pattern.search(p.abstract)]
         if flt and flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
-            keep = self._hardware_users(flt, [(p.id, p.abstract) for p in papers])
+            keep = self._hardware_users(flt, [(p.id, p.abstract) for p in papers], family)
             papers = [p for p in papers if p.id in keep]
         return papers[: flt.limit] if flt and flt.limit else papers
 
-    def _hardware_users(self, flt: PaperFilter, rows: list[tuple[str, str]]) -> set[str]:
+    def _hardware_users(self, flt: PaperFilter, rows: list[tuple[str, str]], family: list[str]) -> set[str]:
         """The ids of `rows` (id, abstract) that use the filter's hardware rather than only name it
         in background or as a baseline (store/hardware_mentions.py)."""
         from store.hardware_mentions import DESIGN_CLASSES, names_only
@@ -143,7 +144,7 @@ class PaperStore:
         if not flt.hardware and set(topic_forms(flt.hardware_class or "")) & DESIGN_CLASSES:
             return {pid for pid, _ in rows}
         names: dict[str, list[str]] = {}
-        for pid, name in self._filter_hardware_names(flt):
+        for pid, name in self._filter_hardware_names(flt, family):
             names.setdefault(pid, []).append(name)
         return {pid for pid, abstract in rows if not names_only(abstract, names.get(pid, []))}
 
@@ -157,10 +158,11 @@ class PaperStore:
         return family_names(self.db.rows("SELECT name, COUNT(DISTINCT paper_id) FROM claim_hardware GROUP BY name"),
                             flt.hardware)
 
-    def _filter_hardware_names(self, flt: PaperFilter) -> list[tuple]:
+    def _filter_hardware_names(self, flt: PaperFilter, family: list[str]) -> list[tuple]:
+        """(paper_id, name) of the stored hardware the filter matches; `family` is `_family(flt)`,
+        read once per query (a GROUP BY over every stored name)."""
         clauses, params = [], []
         if flt.hardware:
-            family = self._family(flt)
             clauses.append("(name LIKE ?" + "".join(" OR name = ?" for _ in family) + ")")
             params += [f"%{flt.hardware}%", *family]
         if flt.hardware_class:
@@ -173,11 +175,12 @@ class PaperStore:
         is several times faster on a large store: the id index answers without reading the rows."""
         if flt and flt.grep:
             return [p.id for p in self.list(flt)]  # grep is matched in Python
-        where, params = _where(flt or PaperFilter(), self._family(flt))
+        family = self._family(flt)
+        where, params = _where(flt or PaperFilter(), family)
         order = " ORDER BY COALESCE(year, 0) DESC, date DESC, id" if ordered else ""
         if flt and flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
             rows = self.db.rows(f"SELECT id, abstract FROM papers WHERE {where}{order}", params)
-            keep = self._hardware_users(flt, rows)
+            keep = self._hardware_users(flt, rows, family)
             ids = [r[0] for r in rows if r[0] in keep]
         else:
             ids = self.db.column(f"SELECT id FROM papers WHERE {where}{order}", params)
@@ -188,10 +191,11 @@ class PaperStore:
         (search filters map them to the index's papers through `rowid_ids`). Not for `grep`."""
         if flt.grep:
             raise ValueError("grep is matched in Python; use ids()")
-        where, params = _where(flt, self._family(flt))
+        family = self._family(flt)
+        where, params = _where(flt, family)
         if flt.hardware_use is not False and (flt.hardware or flt.hardware_class):
             rows = self.db.rows(f"SELECT rowid, id, abstract FROM papers WHERE {where}", params)
-            keep = self._hardware_users(flt, [(r[1], r[2]) for r in rows])
+            keep = self._hardware_users(flt, [(r[1], r[2]) for r in rows], family)
             return [r[0] for r in rows if r[1] in keep]
         return self.db.column(f"SELECT rowid FROM papers WHERE {where}", params)
 

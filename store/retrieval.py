@@ -39,9 +39,9 @@ class Hit:
 
     @property
     def relevance(self) -> float:
-        """0..1 on the scale of `ask`'s sources[].score: reciprocal-rank fusion of the paper's rank in
-        each retriever the mode used, divided by its maximum (1.0 = ranked first by every one of
-        them). `score` stays the mode's raw number, which has no fixed range (an RRF sum near 0.03,
+        """0..1: reciprocal-rank fusion of the paper's rank in each retriever the mode used, divided
+        by its maximum (1.0 = ranked first by every one of them; `ask`'s `relevance` fuses hybrid,
+        dense and BM25 ranks the same way, so the two agree in range but not always in value). `score` stays the mode's raw number, which has no fixed range (an RRF sum near 0.03,
         a cosine, an unbounded BM25 score) and so cannot be compared across modes or with `ask`."""
         if not self.ranks:
             return 0.0

@@ -172,3 +172,12 @@ def test_an_entity_only_the_first_candidate_meets_singles_it_out():
     # a task phrase is no entity: it never singles a paper out
     task = Constraint("task", "dance synthesis", "dance synthesis")
     assert not singled_out([task], [("a", sure, []), ("b", Evidence({}), [task])])
+
+
+def test_a_product_generation_is_no_task_but_a_capitalised_task_is():
+    from agent.qa.task_phrases import task_phrases
+
+    # "the Turing generation" names GPUs (a product family the vendor table knows), not a task
+    assert task_phrases("Which papers measure GPUs of the Turing generation?") == []
+    # a task that opens the question is capitalised and still a task
+    assert [t for _, t in task_phrases("Video generation on laptops: which papers cover it?")] == ["video generation"]

@@ -251,7 +251,7 @@ def names_paper(question: str, src, stats) -> bool:
     # uses and at most NAME_MAX_DF papers do: an acronym match, wherever the abstract introduces it.
     # Not when the text only writes it as another's system: the object of a comparison or of a
     # preposition ("faster than DeiT", "the latency of DeiT-T"), or a variant built on it ("DeiT-T").
-    text = _TEX_SUPERSCRIPT.sub(r"\1", f"{src.title or ''} {src.abstract}")
+    text = name_text(src)
     have = term_set(text)
     return any(t in have and stats.df.get(t, 0) <= NAME_MAX_DF and used_as_own(word, text)
                for word, t in _identifier_terms(question))
@@ -300,7 +300,7 @@ def unwritten_names(question: str, src, said: list[str] = ()) -> list:
     faster is it than vLLM?") is not answered by it."""
     from agent.qa.constraints import Constraint
 
-    text = _TEX_SUPERSCRIPT.sub(r"\1", f"{src.title or ''} {src.abstract}")
+    text = name_text(src)
     have = term_set(text)
     out = []
     for m in _IDENTIFIER.finditer(question):

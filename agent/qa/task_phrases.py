@@ -58,7 +58,11 @@ def _kind_word(word: str, head: str) -> bool:
     family before "generation" ("the Volta generation" of GPUs, against "code generation")."""
     if any(ch.isdigit() for ch in word) and not re.fullmatch(r"\d[Dd]", word):    # "3D" is a kind
         return False
-    return not (head.lower() == "generation" and word[:1].isupper() and not word.isupper())
+    if head.lower() != "generation":
+        return True
+    from agent.qa.vendors import family_mentions    # the product families the project already knows
+
+    return not family_mentions(f"{word} {head}")
 
 
 def _as_written(question: str, words: list[str]) -> str:

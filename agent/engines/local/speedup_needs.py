@@ -12,20 +12,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.engines.local.speedup_rules import BENEFIT_METRICS
+
 _NEED_RE = re.compile(r"\b(?:requir|need|tak|consum|us|incur|demand|spend)(?:es|s|e|ed|ing)?[\s$]*"
                       r"(?:(?:up\s+to|about|around|nearly|over|more\s+than|at\s+least|roughly|approximately)[\s$]*)?$",
                       re.I)
 _BASELINE_SUBJECT_RE = re.compile(
     r"\b(?:baselines?|existing|prior|previous|state[\s-]of[\s-]the[\s-]art|sota|conventional|traditional|"
     r"competing|competitors?|alternatives?|counterparts?|others?)\b", re.I)
-_BENEFITS = frozenset({"throughput", "batch size"})
 
 
 def needs_more(claim: Any, before: str, finding: bool) -> None:
     """Block or flip a "needs N x more <cost>" claim (see the module docstring); `before` is the
     claim's own masked words back to the clause boundary."""
     if claim.blocked or claim.direction_word != "rise" or claim.benefit \
-            or claim.metric in _BENEFITS or claim.metric == "speedup":
+            or claim.metric in BENEFIT_METRICS or claim.metric == "speedup":
         return
     verb = _NEED_RE.search(before)
     if verb is None:

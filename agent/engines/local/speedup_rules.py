@@ -28,7 +28,7 @@ _OF_AFTER_RE = re.compile(r"\s+(?:_+\s+)?of\b")  # "the OPS (operations per seco
 _PROCESS_HEADS = frozenset({"latency", "cost", "speedup"})
 _HEDGE_RE = re.compile(r"\s*(?:\b(?:around|about|approximately|nearly|almost|roughly)|~|∼|\\sim)[\s$]*$", re.I)
 _PROCESS_METRICS = frozenset({"training time", "search cost"})
-_BENEFIT_METRICS = frozenset({"throughput", "batch size"})
+BENEFIT_METRICS = frozenset({"throughput", "batch size"})   # more is better, whatever words name them
 _REVIEW_WORDS = ("review", "survey")
 
 
@@ -294,7 +294,7 @@ def resolve_direction(word: str | None, metric: str, benefit: bool) -> str:
     if word == "rise":
         return "increase"  # "higher energy consumption": more of a cost quantity is still an increase
     # throughput and batch size are more-is-better whatever words name them ("tokens/s", "QPS")
-    return "increase" if benefit or metric in _BENEFIT_METRICS else "reduction"
+    return "increase" if benefit or metric in BENEFIT_METRICS else "reduction"
 
 
 def leading_qualifier(before: str) -> str | None:
