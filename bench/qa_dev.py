@@ -1,6 +1,6 @@
 """Score `ask` on the tuning files: qa.jsonl (in-sample), qa_dev.jsonl (dev) and the blind files of
 earlier rounds that are dev material now (qa_blind.jsonl, qa_blind2.jsonl, qa_blind3.jsonl,
-qa_blind4.jsonl … qa_blind11.jsonl); never the current
+qa_blind4.jsonl … qa_blind12.jsonl); never the current
 blind file.
 
     PAPERS_HOME=/tmp/somewhere python -m bench.qa_dev --build   # ingest + extract the seeds once
@@ -26,7 +26,8 @@ TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.j
                 ("qa_blind4.jsonl", "dev_was_blind4"), ("qa_blind5.jsonl", "dev_was_blind5"),
                 ("qa_blind6.jsonl", "dev_was_blind6"), ("qa_blind7.jsonl", "dev_was_blind7"),
                 ("qa_blind8.jsonl", "dev_was_blind8"), ("qa_blind9.jsonl", "dev_was_blind9"),
-                ("qa_blind10.jsonl", "dev_was_blind10"), ("qa_blind11.jsonl", "dev_was_blind11"))
+                ("qa_blind10.jsonl", "dev_was_blind10"), ("qa_blind11.jsonl", "dev_was_blind11"),
+                ("qa_blind12.jsonl", "dev_was_blind12"))
 
 
 def build(settings) -> None:

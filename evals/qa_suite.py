@@ -197,7 +197,8 @@ QA_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl
             ("qa_blind2.jsonl", "blind2"), ("qa_blind3.jsonl", "blind3"), ("qa_blind4.jsonl", "blind4"),
             ("qa_blind5.jsonl", "blind5"), ("qa_blind6.jsonl", "blind6"), ("qa_blind7.jsonl", "blind7"),
             ("qa_blind8.jsonl", "blind8"), ("qa_blind9.jsonl", "blind9"), ("qa_blind10.jsonl", "blind10"),
-            ("qa_blind11.jsonl", "blind11"), ("qa_blind12.jsonl", "blind12"))
+            ("qa_blind11.jsonl", "blind11"), ("qa_blind12.jsonl", "blind12"),
+            ("qa_blind13.jsonl", "blind13"))
 
 
 def run_qa_files(corpus, question_sets: dict[str, list[dict]], **kwargs) -> SuiteResult:
@@ -215,7 +216,7 @@ def run_qa_files(corpus, question_sets: dict[str, list[dict]], **kwargs) -> Suit
         main.info[f"{name}_n"] = len(questions)
         main.info[f"{name}_by_kind"] = by_kind(part.rows)  # type: ignore[attr-defined]
     main.info["in_sample_by_kind"] = by_kind(main.rows)  # type: ignore[attr-defined]
-    order = ("blind12", "blind11", "blind10", "blind9", "blind8", "blind7", "blind6", "blind5", "blind4", "blind3", "blind2", "blind", "dev", "in_sample", "answerable", "unanswerable")   # the blind figures first
+    order = ("blind13", "blind12", "blind11", "blind10", "blind9", "blind8", "blind7", "blind6", "blind5", "blind4", "blind3", "blind2", "blind", "dev", "in_sample", "answerable", "unanswerable")   # the blind figures first
     main.metrics = {k: main.metrics[k] for k in sorted(main.metrics, key=lambda k: order.index(k) if k in order else 9)}
     return main
 
