@@ -20,6 +20,10 @@ _CHANGED_TO_RE = re.compile(
     r"boost\w*|grow\w*|push\w*|bring\w*|brought|down|from)\b[^,;]{0,80}?(?<!\bup)\s+to\s*$", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
+# "boosted throughput 3-5 times", "speeds up decoding 3 times": a change verb (and its object) right
+# before "N times" makes it a ratio, where "each run is repeated 5 times" counts repetitions
+_CHANGED_BY_TIMES_RE = re.compile(r"\b(?:boost|improv|increas|reduc|decreas|accelerat|lower|shorten|cut|sped|"
+                                  r"speed(?:s|ing)?\s+up)\w*(?:\s+(?!by\b)[\w-]+){0,3}?\s*$", re.I)
 # "less than 29% of the time": a bound on a share, not a shrink verb
 _THAN_BOUND_RE = re.compile(r"\b(?:less|fewer|lower|more|greater|higher)\s+than[\s$]*$", re.I)
 _OF_BASELINE_RE = re.compile(r"[\s$]*of\s+(?:that|those)\s+(?:of|used|required|needed|consumed|taken)\b", re.I)
@@ -46,6 +50,7 @@ def configuration_or_overhead(text: str, masked: str, group: Group, phrase: tupl
     if unit == "x" and lex.setup_count.match(text, group.end):
         return "setup"
     if _SPACED_TIMES_RE.search(text, group.start, group.end) and not _RATIO_CONTEXT_RE.search(before[-12:]) \
+            and not (_CHANGED_BY_TIMES_RE.search(before[-60:]) and rules.read_before(before).metric) \
             and rules.direction_word(after, "") is None and rules.read_after(after).empty:
         return "setup"  # "each run is repeated 5 times"
     if _CHANGED_TO_RE.search(before[-120:]) and not _share_of_baseline(masked, group, before):

@@ -28,6 +28,11 @@ _TRAINING_SUBJECT_RE = re.compile(
     rf"(?:^|[,;:]|\bthat\b)\s*(?:(?:the|our|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
     rf"(?:\s+(?:in|of|on|with|using|under|for)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+)?\s+"
     r"(?:can\s+)?(?:achiev|deliver|run|complet|converg|reach|finish|is\b|are\b|becom)\w*[^,;:]{0,100}$", re.I)
+# "achieves 1.5-2.1x speedups over X when fine-tuning 7B models", "3.5x lower latency for on-device
+# training": an adverbial frame after the claim, in its own clause, names the process timed
+_TRAILING_FRAME_RE = re.compile(
+    rf"[^,;:()]{{0,80}}?\b(?:when|while|during|for)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
+    r"(?![\w-])(?!\s+(?:and|or|throughput|flops|memory|data|accuracy)\b)", re.I)
 _ITERATIONS_AFTER_RE = re.compile(r"[\s$]*(?:fewer|less|more)?\s*(?:[\w-]+\s+)?(?:iterations|epochs|steps)\b", re.I)
 _TRAINING_VERB_RE = re.compile(r"\bconverg\w*|\btrain(?:s|ed|ing)?\b|\bfine-?tun\w*", re.I)
 _TRAINING_WORD_RE = re.compile(rf"(?<![\w-]){_TRAINING}(?![\w-])|\btrain(?:s|ed)?\b", re.I)
@@ -52,6 +57,10 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
         return True
     if _OTHER_PHASE_RE.search(before) or _OTHER_PHASE_RE.search(after):
         return False
+    trailing = _TRAILING_FRAME_RE.match(masked, claim.group.end, sentence.end)
+    if trailing is not None and not _OTHER_PHASE_RE.search(trailing.group()):
+        claim.metric, claim.benefit = "training time", False
+        return True
     if claim.metric == "latency":
         if not (_generic_time(before, after) and _training_abstract(sentence.text)):
             return False
@@ -74,3 +83,15 @@ def _generic_time(before: str, after: str) -> bool:
 def _training_abstract(text: str) -> bool:
     """Training is the abstract's workload: named at least twice, and no inference-side phase."""
     return len(_TRAINING_WORD_RE.findall(text)) >= 2 and not _OTHER_PHASE_RE.search(text)
+
+
+# "15-40% improvement in end-to-end training performance": performance meaning speed (§1.3 direction)
+_SPEED_NOUN_RE = re.compile(r"\b(?:performance|speed|efficiency)\b", re.I)
+
+
+def speed_phrased(claim: Any, before: str, after: str) -> None:
+    """A training-time claim named as a speed or performance that improves is `faster`, not a reduction
+    (an evaluative "improves" only reads as a reduction of a time the words name as a time)."""
+    if claim.metric == "training time" and claim.direction_word == "increase" \
+            and (_SPEED_NOUN_RE.search(after) or _SPEED_NOUN_RE.search(rules.own_clause(before))):
+        claim.direction_word = "faster"

@@ -207,6 +207,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         # 70x energy efficiency" is not "faster" energy (direction follows the metric's polarity)
         same = previous is not None and previous.metric == claim.metric
         claim.direction_word = previous.direction_word if same else rules.direction_word("", lookback[0])
+    scope.speed_phrased(claim, before, after)
     needs.needs_more(claim, before, sentence.finding)
     if claim.blocked:
         return claim
