@@ -252,6 +252,10 @@ def direction_word(after: str, before: str) -> str | None:
     # beats a speed word elsewhere in the clause ("inference acceleration ... yields 7x lower energy").
     adjacent = directions.match(after, len(after) - len(after.lstrip(" $\\{}")))
     if adjacent and _COMPARATIVE_RE.fullmatch(adjacent.group()):
+        # "2x higher energy savings", "saves 3x more energy": more of a saving is a reduction
+        if adjacent.lastgroup == "rise" and (_SAVING_NOUN_RE.match(after, adjacent.end())
+                                             or _SAVING_VERB_RE.search(before)):
+            return "reduction"
         return adjacent.lastgroup
     # Speed phrasing wins wherever it is in the claim's own clause: "speeds up checkpoint saving by
     # 3.1x" is faster, but in "9x speedup and 70x energy efficiency" the speedup is another claim's.
@@ -283,6 +287,8 @@ def own_clause(before: str) -> str:
     return tail[joins[-1].end():] if joins else tail
 
 
+_SAVING_NOUN_RE = re.compile(r"[\s$]*(?:[\w]+[\s-]+){0,3}?(?:savings?|reductions?)\b", re.I)
+_SAVING_VERB_RE = re.compile(r"\bsav(?:e|es|ed|ing)[\s$]*(?:(?:up\s+to|about|around|nearly|over|roughly)[\s$]*)?$", re.I)
 _THAN_QUALIFIER_RE = re.compile(r"\b(?:more|greater|higher|larger)\s+than[\s$~]*$", re.I)
 _COMPARATIVE_RE = re.compile(r"lower|less|fewer|smaller|cheaper|lighter|higher|more|larger|greater|better", re.I)
 _JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from agent.engines.local import speedup_blocks as blocks
 from agent.engines.local import speedup_coordination as coordination
+from agent.engines.local import speedup_lists as lists
 from agent.engines.local import speedup_model
 from agent.engines.local import speedup_needs as needs
 from agent.engines.local import speedup_pairing as pairing
@@ -145,6 +146,7 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
     coordination.parallel_heads(masked, claims)
     coordination.parenthetical_pairs(text, claims)
     pairing.respective_across_units(sentence, claims)
+    lists.respective_across_groups(sentence, claims)
     return claims
 
 
