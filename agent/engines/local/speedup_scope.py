@@ -30,9 +30,16 @@ _TRAINING_SUBJECT_RE = re.compile(
     r"(?:can\s+)?(?:achiev|deliver|run|complet|converg|reach|finish|is\b|are\b|becom)\w*[^,;:]{0,100}$", re.I)
 # "achieves 1.5-2.1x speedups over X when fine-tuning 7B models", "3.5x lower latency for on-device
 # training": an adverbial frame after the claim, in its own clause, names the process timed
+# ... or a purpose clause that says the time runs to convergence ("2x less time to converge",
+# "a 2x speedup over X to reach the same loss")
 _TRAILING_FRAME_RE = re.compile(
-    rf"[^,;:()]{{0,80}}?\b(?:when|while|during|for)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
-    r"(?![\w-])(?!\s+(?:and|or|throughput|flops|memory|data|accuracy)\b)", re.I)
+    rf"[^,;:()]{{0,80}}?(?:\b(?:when|while|during|for)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
+    r"(?![\w-])(?!\s+(?:and|or|throughput|flops|memory|data|accuracy)\b)"
+    r"|\bto\s+(?:converge\b|reach\s+(?:[\w-]+\s+){0,3}?(?:accuracy|loss|perplexity)\b))", re.I)
+_REACH_QUALITY_RE = re.compile(r"\breach(?:es|ed|ing)?\s+(?:(?:the|a|its|their|same|target|final|baseline|"
+                               r"comparable|similar)\s+)*(?:[\w-]+\s+)?(?:accuracy|loss|perplexity|quality)\b[^,;:]{0,40}$",
+                               re.I)
+_FASTER_AFTER_RE = re.compile(r"[\s$]*(?:faster|quicker|sooner)\b", re.I)
 _ITERATIONS_AFTER_RE = re.compile(r"[\s$]*(?:fewer|less|more)?\s*(?:[\w-]+\s+)?(?:iterations|epochs|steps)\b", re.I)
 _TRAINING_VERB_RE = re.compile(r"\bconverg\w*|\btrain(?:s|ed|ing)?\b|\bfine-?tun\w*", re.I)
 _TRAINING_WORD_RE = re.compile(rf"(?<![\w-]){_TRAINING}(?![\w-])|\btrain(?:s|ed)?\b", re.I)
@@ -44,10 +51,13 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
     if claim.blocked is not None or claim.metric not in ("speedup", "latency", "compute"):
         return False
     masked = sentence.masked
-    lowered = masked.lower()
-    if "train" not in lowered and "tun" not in lowered and "converg" not in lowered:  # cheap test first
+    if not _mentions_training(masked):  # cheap test first
         return False
     before, after = phrase
+    if claim.metric == "speedup" and _REACH_QUALITY_RE.search(before) and _FASTER_AFTER_RE.match(after):
+        # "reaches the target accuracy 2.5x faster": the time to accuracy is a training time
+        claim.metric, claim.benefit = "training time", False
+        return True
     if claim.metric == "compute":
         # "converges with 2x fewer iterations": the iterations a training run needs are its time
         if not (_ITERATIONS_AFTER_RE.match(after) and _TRAINING_VERB_RE.search(masked, sentence.start, pre_start
@@ -71,6 +81,13 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
             return False
     claim.metric, claim.benefit = "training time", False
     return True
+
+
+@lru_cache(maxsize=4)
+def _mentions_training(masked: str) -> bool:
+    """Whether the abstract has any training word (asked for each claim: computed once per abstract)."""
+    lowered = masked.lower()
+    return "train" in lowered or "tun" in lowered or "converg" in lowered or "reach" in lowered
 
 
 def _generic_time(before: str, after: str) -> bool:
