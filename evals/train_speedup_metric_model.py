@@ -50,7 +50,7 @@ from evals.loaders import claim_sources, fixture_group
 from evals.metrics import PRF, match_speedups, prf_from_matching, values_close
 
 CANDIDATE_PATH = Path(__file__).resolve().parent / "data" / "speedup_metric_model.json"
-HELD_OUT = "dev_ext_11"  # round 9's held-out file: scored once at the end, never a training row
+HELD_OUT = "dev_ext_12"  # round 10's held-out file (round 9: dev_ext_11): scored once at the end, never a training row
 VERDICTS_PATH = Path(__file__).resolve().parent / "data" / "speedup_metric_verdicts.json"
 # The engine that scored each former blind file once (its items reproduce the recorded blind figures)
 BLIND_COMMITS = {"dev_ext_3_was_blind_1": "5ad53a2", "dev_ext_4_was_blind_2": "48b4151",

@@ -151,10 +151,14 @@ _CHANGE_HEAD_RE = re.compile(r"\s*(?:[\w-]+\s+)?(?:improvements?|gains?|reductio
                              r"\s+(?:in|on|of|for)\s+", re.I)
 _HEAD_BEFORE_SETTINGS_RE = re.compile(r"\s(?:in|on|for|across|at)\s", re.I)
 _UNMARKED_LIST_RE = re.compile(r"[\s$}]*(?:\\times)?[\s$}]*(?:(?:[\w-]+\s+){0,2}?(?:improvements?|gains?|reductions?|"
-                               r"savings?|increases?|speedups?)\s+)?(?:in|of|for|on)\s+(?P<list>[\w\s/-]{3,80}?"
-                               r"(?:,\s*[\w\s/-]{2,40}?)*?)"
-                               r"(?=\s*(?:[;.]|,(?![^,;.]*\band\b)|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
+                               r"savings?|increases?|speedups?)\s+)?(?:in|of|for|on)\s+(?P<list>[\w\s/-]{3,80}?)"
+                               r"(?=\s*(?:[,;.]|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
                                r"while|with|at)\b)", re.I)
+# ... a list of three or more quantities has commas of its own: "on A, B and C" (a comma is the
+# list's end only when no "and" follows it in the same stretch)
+_UNMARKED_LONG_LIST_RE = re.compile(_UNMARKED_LIST_RE.pattern.replace(
+    r"(?P<list>[\w\s/-]{3,80}?)", r"(?P<list>[\w\s/-]{3,80}?(?:,\s*[\w\s/-]{2,40}?)*?)").replace(
+    r"(?=\s*(?:[,;.]|$)", r"(?=\s*(?:[;.]|,(?![^,;.]*\band\b)|$)"), re.I)
 # ... or the same shape with the list first: "an improvement in throughput and energy efficiency of 15x and 10x"
 _LIST_BEFORE_RE = re.compile(r"(?P<head>\b(?:improvements?|gains?|reductions?|savings?|increases?|speedups?))\s+in\s+"
                              r"(?P<list>[\w\s/-]{3,80}?)\s+of[\s$]*$", re.I)
@@ -170,7 +174,8 @@ def _unmarked_candidates(masked: str, group: Any, sentence: Any, governing: str)
     if "/" in between:  # "reduces the latency/energy by 2x/1.3x"
         found = _SLASH_PAIR_RE.search(masked, max(sentence.start, group.start - 80), group.start)
         return [(found.group("list").replace("/", " and "), governing)] if found else []
-    found = _UNMARKED_LIST_RE.match(masked, group.end, sentence.end)
+    found = (_UNMARKED_LONG_LIST_RE if len(group.members) >= 3 else _UNMARKED_LIST_RE).match(masked, group.end,
+                                                                                             sentence.end)
     if found:
         return [(found.group("list"), governing + " " + masked[group.end:found.start("list")])]
     found = _LIST_BEFORE_RE.search(masked, max(sentence.start, group.start - 120), group.start)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agent.engines.local import speedup_coordination as coordination
+from agent.engines.local.speedup_items import Claim
 from agent.engines.local.speedup_segments import Group
 
 _LIST_JOIN_RE = re.compile(r"[\s$}{\\]*(?:,\s*and|,|and)[\s${\\]*", re.I)
@@ -20,11 +22,8 @@ _LIST_JOIN_RE = re.compile(r"[\s$}{\\]*(?:,\s*and|,|and)[\s${\\]*", re.I)
 
 def respective_across_groups(sentence: Any, claims: list) -> None:
     """Give each number of a unit-split list its own quantity (see the module docstring)."""
-    if len(claims) < 2:
+    if len(claims) < 2 or sum(len(c.group.members) for c in claims) < 3:
         return
-    from agent.engines.local import speedup_coordination as coordination
-    from agent.engines.local.speedup_items import Claim
-
     masked = sentence.masked
     k = 0
     while k < len(claims) - 1:

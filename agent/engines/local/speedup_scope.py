@@ -67,7 +67,8 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
         return True
     if _OTHER_PHASE_RE.search(before) or _OTHER_PHASE_RE.search(after):
         return False
-    trailing = _TRAILING_FRAME_RE.match(masked, claim.group.end, sentence.end)
+    trailing = _TRAILING_FRAME_RE.match(masked, claim.group.end, sentence.end) \
+        if _may_frame(masked[claim.group.end:sentence.end]) else None
     if trailing is not None and not _OTHER_PHASE_RE.search(trailing.group()):
         claim.metric, claim.benefit = "training time", False
         return True
@@ -81,6 +82,12 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
             return False
     claim.metric, claim.benefit = "training time", False
     return True
+
+
+def _may_frame(rest: str) -> bool:
+    """Whether _TRAILING_FRAME_RE can match in `rest` (a substring test before the regex)."""
+    rest = rest[:200].lower()
+    return "train" in rest or "tun" in rest or "to converge" in rest or "to reach" in rest
 
 
 @lru_cache(maxsize=4)
