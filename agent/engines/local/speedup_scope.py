@@ -6,8 +6,13 @@ time-to-solution by 5x"); what is sped up is then said elsewhere:
 - the clause's subject is a training process: "single-GPU training in X achieves ... 8x faster";
 - a training verb governing a count of iterations ("converges with 2x fewer iterations");
 - the abstract as a whole: a generic time ("time-to-solution", "time") in an abstract whose only
-  workload phase is training (it never mentions inference, serving or decoding) is training time.
-speedup_shapes.training_process handles the claim's own phrase ("accelerates training by").
+  workload phase is training (it never mentions inference, serving or decoding) is training time;
+- an adverbial frame after the claim in its own clause ("... 2x speedups over X when fine-tuning 7B
+  models", "3x lower latency for on-device training") or a purpose clause that runs the time to
+  convergence ("2x less time to converge", "reaches the target accuracy 2.5x faster").
+speedup_shapes.training_process handles the claim's own phrase ("accelerates training by"), and
+speedup_heads.compound_metric a training modifier of a time head ("training runtime"). Direction: a
+training time named as a speed or performance that improves is `faster` (speed_phrased).
 """
 
 from __future__ import annotations
