@@ -311,14 +311,18 @@ def leading_qualifier(before: str) -> str | None:
     in LABELLING order (up_to > at_least > approx)."""
     tail = before[-60:].rstrip(" $\\{(}")
     unhedged = _HEDGE_RE.sub("", tail)
+    hedged = unhedged != tail  # without a hedge the second search would repeat the first
     for name, pattern in lexicon().qualifiers:
-        if pattern.search(tail) or pattern.search(unhedged):
+        if pattern.search(tail) or (hedged and pattern.search(unhedged)):
             return name
     return None
 
 
+_AVERAGE_WORDS = ("averag", "geo", "mean", "avg")  # every alternative of lexicon `average` holds one
+
+
 def mentions_average(text: str) -> bool:
-    return lexicon().average.search(text) is not None
+    return may_contain(text, _AVERAGE_WORDS) and lexicon().average.search(text) is not None
 
 
 class ContextReader:
