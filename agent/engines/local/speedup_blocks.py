@@ -20,6 +20,10 @@ _CHANGED_TO_RE = re.compile(
     r"boost\w*|grow\w*|push\w*|bring\w*|brought|down|from)\b[^,;]{0,80}?(?<!\bup)\s+to\s*$", re.I)
 _SPACED_TIMES_RE = re.compile(r"\s+times$", re.I)
 _RATIO_CONTEXT_RE = re.compile(r"\b(?:by|of|to|is|are|was|were|be|being|nearly|about|over|than)\s*$", re.I)
+# "boosted throughput 3-5 times", "speeds up decoding 3 times": a change verb (and its object) right
+# before "N times" makes it a ratio, where "each run is repeated 5 times" counts repetitions
+_CHANGED_BY_TIMES_RE = re.compile(r"\b(?:boost|improv|increas|reduc|decreas|accelerat|lower|shorten|cut|sped|"
+                                  r"speed(?:s|ing)?\s+up)\w*(?:\s+(?!by\b)[\w-]+){0,5}?\s*$", re.I)
 # "less than 29% of the time": a bound on a share, not a shrink verb
 _THAN_BOUND_RE = re.compile(r"\b(?:less|fewer|lower|more|greater|higher)\s+than[\s$]*$", re.I)
 _OF_BASELINE_RE = re.compile(r"[\s$]*of\s+(?:that|those)\s+(?:of|used|required|needed|consumed|taken)\b", re.I)
@@ -46,9 +50,10 @@ def configuration_or_overhead(text: str, masked: str, group: Group, phrase: tupl
     if unit == "x" and lex.setup_count.match(text, group.end):
         return "setup"
     if _SPACED_TIMES_RE.search(text, group.start, group.end) and not _RATIO_CONTEXT_RE.search(before[-12:]) \
+            and not (_CHANGED_BY_TIMES_RE.search(before[-60:]) and rules.read_before(before).metric) \
             and rules.direction_word(after, "") is None and rules.read_after(after).empty:
         return "setup"  # "each run is repeated 5 times"
-    if _CHANGED_TO_RE.search(before[-120:]) and not _share_of_baseline(masked, group, before):
+    if _ends_with_to(before) and _CHANGED_TO_RE.search(before[-120:]) and not _share_of_baseline(masked, group, before):
         return "absolute"
     if shapes.bound_or_count(group, before, after):
         return "setup"  # "within 99% SLO attainment", "the achievable maximum of 2x", "two-fold goals"
@@ -68,9 +73,16 @@ def configuration_or_overhead(text: str, masked: str, group: Group, phrase: tupl
     further = gain_before and _FURTHER_GAIN_RE.search(before) and not lex.overhead.search(after)
     if (lex.overhead.search(near) or lex.overhead_after.match(after)) and not lex.shrink.search(near) and not further:
         return "overhead"
-    if lex.slowdown.search(near) and not finding:
+    if not finding and rules.may_contain(near, ("slow",)) and lex.slowdown.search(near):
         return "overhead"  # "incurs only a 1.2x slowdown"
     return None
+
+
+def _ends_with_to(before: str) -> bool:
+    """What _CHANGED_TO_RE needs at its end (whitespace, "to", whitespace): a string test first, as
+    the regex would try its verb alternation at every position of every claim's words."""
+    tail = before.rstrip()
+    return tail[-2:].lower() == "to" and tail[-3:-2].isspace()
 
 
 # "cuts latency to 30% of the baseline", "shrinks the model to 25% of its original size": a level

@@ -113,6 +113,10 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
         candidates, every = _unmarked_candidates(masked, group, sentence, governing), True
     else:
         after = masked[group.end:mark.start()]
+        # "N, M and K improvements on A, B and C": past the change noun, "on" opens the quantity list
+        head = _CHANGE_HEAD_RE.match(after)
+        if head is not None:
+            after, governing = after[head.end():], governing + " " + head.group()
         cut = _COMPARATOR_RE.search(after)
         # each quantity's direction comes from its own words, else from the verb that governs the list
         candidates, every = [(after[:cut.start()] if cut else after, governing)], False
@@ -124,10 +128,16 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
         # a part holding a masked number is another list's value, not a quantity's name
         if len(parts) != len(group.members) or any(len(p.split()) > 4 or "_" in p for p in parts):
             continue
+        named_list = False
         if _HEAD_BEFORE_SETTINGS_RE.search(parts[0]):
-            continue  # "2.5x and 1.8x speedups in A and B": the list is the settings, the head is shared
-        readings = [rules.read_after(p) for p in parts]
-        if not any(r.metric for r in readings) or (every and not all(r.metric for r in readings)):
+            # "2.5x and 1.8x speedups in A and B": the list is the settings, the head is shared, unless
+            # a change noun heads a list of quantities ("improvements on throughput, TTFT and energy")
+            head = _CHANGE_HEAD_RE.match(parts[0])
+            if head is None:
+                continue
+            parts[0], named_list = parts[0][head.end():], True
+        readings = [rules.read_after(" " + p) for p in parts]
+        if not any(r.metric for r in readings) or ((every or named_list) and not all(r.metric for r in readings)):
             continue
         claim.respective = [(r.metric, rules.resolve_direction(rules.direction_word(p, "") or rules.direction_word(
             "", governing), r.metric, r.benefit) if r.metric else "") for r, p in zip(readings, parts)]
@@ -137,15 +147,23 @@ def apply_respectively(claim: Any, sentence: Any) -> None:
         return
 
 
+_CHANGE_HEAD_RE = re.compile(r"\s*(?:[\w-]+\s+)?(?:improvements?|gains?|reductions?|savings?|speedups?|increases?)"
+                             r"\s+(?:in|on|of|for)\s+", re.I)
 _HEAD_BEFORE_SETTINGS_RE = re.compile(r"\s(?:in|on|for|across|at)\s", re.I)
 _UNMARKED_LIST_RE = re.compile(r"[\s$}]*(?:\\times)?[\s$}]*(?:(?:[\w-]+\s+){0,2}?(?:improvements?|gains?|reductions?|"
-                               r"savings?|increases?|speedups?)\s+)?(?:in|of|for)\s+(?P<list>[\w\s/-]{3,80}?)"
+                               r"savings?|increases?|speedups?)\s+)?(?:in|of|for|on)\s+(?P<list>[\w\s/-]{3,80}?)"
                                r"(?=\s*(?:[,;.]|$)|\s+(?:compared|over|than|versus|vs|relative|against|on|for|"
                                r"while|with|at)\b)", re.I)
+# ... a list of three or more quantities has commas of its own: "on A, B and C" (a comma is the
+# list's end only when no "and" follows it in the same stretch)
+_UNMARKED_LONG_LIST_RE = re.compile(_UNMARKED_LIST_RE.pattern.replace(
+    r"(?P<list>[\w\s/-]{3,80}?)", r"(?P<list>[\w\s/-]{3,80}?(?:,\s*[\w\s/-]{2,40}?)*?)").replace(
+    r"(?=\s*(?:[,;.]|$)", r"(?=\s*(?:[;.]|,(?![^,;.]*\band\b)|$)"), re.I)
 # ... or the same shape with the list first: "an improvement in throughput and energy efficiency of 15x and 10x"
 _LIST_BEFORE_RE = re.compile(r"(?P<head>\b(?:improvements?|gains?|reductions?|savings?|increases?|speedups?))\s+in\s+"
                              r"(?P<list>[\w\s/-]{3,80}?)\s+of[\s$]*$", re.I)
 _SLASH_PAIR_RE = re.compile(r"(?P<list>[A-Za-z][\w-]*(?:\s*/\s*[A-Za-z][\w-]*)+)\s+by[\s$]*$")
+_CONJUNCT_RE = re.compile(r"\s*(?:[\w/-]+\s*){1,3}")
 _SUBJECT_STOP_RE = re.compile(r"[,;:()\[\]]|\b(?:which|that|while|whereas|where|because|since|thus|thereby)\b", re.I)
 _OF_TAIL_RE = re.compile(r"\s+of\s+.*$", re.I)
 _SUBJECT_AUX_RE = re.compile(r"\s+(?:can|could|may|might|will|would|is|are|was|were|be|been|both|all)\s*$", re.I)
@@ -156,7 +174,8 @@ def _unmarked_candidates(masked: str, group: Any, sentence: Any, governing: str)
     if "/" in between:  # "reduces the latency/energy by 2x/1.3x"
         found = _SLASH_PAIR_RE.search(masked, max(sentence.start, group.start - 80), group.start)
         return [(found.group("list").replace("/", " and "), governing)] if found else []
-    found = _UNMARKED_LIST_RE.match(masked, group.end, sentence.end)
+    found = (_UNMARKED_LONG_LIST_RE if len(group.members) >= 3 else _UNMARKED_LIST_RE).match(masked, group.end,
+                                                                                             sentence.end)
     if found:
         return [(found.group("list"), governing + " " + masked[group.end:found.start("list")])]
     found = _LIST_BEFORE_RE.search(masked, max(sentence.start, group.start - 120), group.start)
@@ -164,10 +183,19 @@ def _unmarked_candidates(masked: str, group: Any, sentence: Any, governing: str)
 
 
 def _subject_of(masked: str, floor: int, verb_start: int) -> str:
-    last = None
-    for last in _SUBJECT_STOP_RE.finditer(masked, max(floor, verb_start - 160), verb_start):
-        pass
-    subject = _SUBJECT_AUX_RE.sub("", masked[last.end() if last else max(floor, verb_start - 160):verb_start])
+    stops = list(_SUBJECT_STOP_RE.finditer(masked, max(floor, verb_start - 160), verb_start))
+    start = stops[-1].end() if stops else max(floor, verb_start - 160)
+    if stops and "and" in masked[start:verb_start].split():
+        # "Throughput, latency and memory improve by": list commas stay inside the subject while
+        # each conjunct before them is a short phrase naming a quantity
+        while stops and stops[-1].group() == ",":
+            lo = stops[-2].end() if len(stops) > 1 else max(floor, verb_start - 160)
+            if not _CONJUNCT_RE.fullmatch(masked, lo, stops[-1].start()) \
+                    or not rules.read_after(" " + masked[lo:stops[-1].start()]).metric:
+                break
+            stops.pop()
+            start = stops[-1].end() if stops else max(floor, verb_start - 160)
+    subject = _SUBJECT_AUX_RE.sub("", masked[start:verb_start])
     # "the time complexity of the procedure": the head noun before "of" names the quantity
     return " and ".join(_OF_TAIL_RE.sub("", part) for part in _LIST_SPLIT_RE.split(subject))
 

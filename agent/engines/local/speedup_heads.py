@@ -14,12 +14,18 @@ from typing import Any, Callable
 
 GENERIC_HEADS = frozenset({"speedup", "cost", "storage"})
 _PROCESS_METRICS = frozenset({"training time", "search cost"})
+# A time or speed head is the time of the process that modifies it: "end-to-end training runtime",
+# "on-device training latency" are training time (rule 4), although "latency" ranks first in §1.3.
+TIME_HEADS = frozenset({"latency", "speedup"})
 
 
 def compound_metric(compound: list[Any], head: Any) -> Any:
     """The cue that names the quantity of one compound whose last (head) cue is `head`."""
-    if head.label not in GENERIC_HEADS and not any(c.label in _PROCESS_METRICS for c in compound if c is not head):
-        return head
+    processes = [c for c in compound if c is not head and c.label in _PROCESS_METRICS]
+    if not processes:
+        return head if head.label not in GENERIC_HEADS else min(compound, key=lambda c: c.rank)
+    if head.label in TIME_HEADS:
+        return processes[-1]
     return min(compound, key=lambda c: c.rank)
 
 

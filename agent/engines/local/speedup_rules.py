@@ -187,6 +187,9 @@ def read_after(phrase: str) -> Reading:
     best = min(metric_cues, key=lambda c: c.rank)
     if heads.head_of_one_compound(metric_cues, head, lambda c, h: _same_compound(phrase, c, h)):
         best = head  # "30% KV cache computation": compute, the head noun
+    elif best.label in heads.TIME_HEADS and len(metric_cues) > 1:
+        # "2.2x faster end-to-end training runtime": the runtime of training is training time
+        best = heads.compound_metric([c for c in metric_cues if _same_compound(phrase, c, best)], best)
     benefit = lexicon().benefit.search(phrase) is not None
     return Reading(metric=best.label, benefit=benefit)
 
@@ -249,6 +252,10 @@ def direction_word(after: str, before: str) -> str | None:
     # beats a speed word elsewhere in the clause ("inference acceleration ... yields 7x lower energy").
     adjacent = directions.match(after, len(after) - len(after.lstrip(" $\\{}")))
     if adjacent and _COMPARATIVE_RE.fullmatch(adjacent.group()):
+        # "2x higher energy savings", "saves 3x more energy": more of a saving is a reduction
+        if adjacent.lastgroup == "rise" and (_SAVING_NOUN_RE.match(after, adjacent.end())
+                                             or _SAVING_VERB_RE.search(before)):
+            return "reduction"
         return adjacent.lastgroup
     # Speed phrasing wins wherever it is in the claim's own clause: "speeds up checkpoint saving by
     # 3.1x" is faster, but in "9x speedup and 70x energy efficiency" the speedup is another claim's.
@@ -280,6 +287,8 @@ def own_clause(before: str) -> str:
     return tail[joins[-1].end():] if joins else tail
 
 
+_SAVING_NOUN_RE = re.compile(r"[\s$]*(?:[\w]+[\s-]+){0,3}?(?:savings?|reductions?)\b", re.I)
+_SAVING_VERB_RE = re.compile(r"\bsav(?:e|es|ed|ing)[\s$]*(?:(?:up\s+to|about|around|nearly|over|roughly)[\s$]*)?$", re.I)
 _THAN_QUALIFIER_RE = re.compile(r"\b(?:more|greater|higher|larger)\s+than[\s$~]*$", re.I)
 _COMPARATIVE_RE = re.compile(r"lower|less|fewer|smaller|cheaper|lighter|higher|more|larger|greater|better", re.I)
 _JOIN_RE = re.compile(r"[,;]|\band\b|\bwhile\b|\bwith\b", re.I)
@@ -302,14 +311,18 @@ def leading_qualifier(before: str) -> str | None:
     in LABELLING order (up_to > at_least > approx)."""
     tail = before[-60:].rstrip(" $\\{(}")
     unhedged = _HEDGE_RE.sub("", tail)
+    hedged = unhedged != tail  # without a hedge the second search would repeat the first
     for name, pattern in lexicon().qualifiers:
-        if pattern.search(tail) or pattern.search(unhedged):
+        if pattern.search(tail) or (hedged and pattern.search(unhedged)):
             return name
     return None
 
 
+_AVERAGE_WORDS = ("averag", "geo", "mean", "avg")  # every alternative of lexicon `average` holds one
+
+
 def mentions_average(text: str) -> bool:
-    return lexicon().average.search(text) is not None
+    return may_contain(text, _AVERAGE_WORDS) and lexicon().average.search(text) is not None
 
 
 class ContextReader:

@@ -6,8 +6,13 @@ time-to-solution by 5x"); what is sped up is then said elsewhere:
 - the clause's subject is a training process: "single-GPU training in X achieves ... 8x faster";
 - a training verb governing a count of iterations ("converges with 2x fewer iterations");
 - the abstract as a whole: a generic time ("time-to-solution", "time") in an abstract whose only
-  workload phase is training (it never mentions inference, serving or decoding) is training time.
-speedup_shapes.training_process handles the claim's own phrase ("accelerates training by").
+  workload phase is training (it never mentions inference, serving or decoding) is training time;
+- an adverbial frame after the claim in its own clause ("... 2x speedups over X when fine-tuning 7B
+  models", "3x lower latency for on-device training") or a purpose clause that runs the time to
+  convergence ("2x less time to converge", "reaches the target accuracy 2.5x faster").
+speedup_shapes.training_process handles the claim's own phrase ("accelerates training by"), and
+speedup_heads.compound_metric a training modifier of a time head ("training runtime"). Direction: a
+training time named as a speed or performance that improves is `faster` (speed_phrased).
 """
 
 from __future__ import annotations
@@ -28,6 +33,18 @@ _TRAINING_SUBJECT_RE = re.compile(
     rf"(?:^|[,;:]|\bthat\b)\s*(?:(?:the|our|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
     rf"(?:\s+(?:in|of|on|with|using|under|for)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+)?\s+"
     r"(?:can\s+)?(?:achiev|deliver|run|complet|converg|reach|finish|is\b|are\b|becom)\w*[^,;:]{0,100}$", re.I)
+# "achieves 1.5-2.1x speedups over X when fine-tuning 7B models", "3.5x lower latency for on-device
+# training": an adverbial frame after the claim, in its own clause, names the process timed
+# ... or a purpose clause that says the time runs to convergence ("2x less time to converge",
+# "a 2x speedup over X to reach the same loss")
+_TRAILING_FRAME_RE = re.compile(
+    rf"[^,;:()]{{0,80}}?(?:\b(?:when|while|during|for)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
+    r"(?![\w-])(?!\s+(?:and|or|throughput|flops|memory|data|accuracy)\b)"
+    r"|\bto\s+(?:converge\b|reach\s+(?:[\w-]+\s+){0,3}?(?:accuracy|loss|perplexity)\b))", re.I)
+_REACH_QUALITY_RE = re.compile(r"\breach(?:es|ed|ing)?\s+(?:(?:the|a|its|their|same|target|final|baseline|"
+                               r"comparable|similar)\s+)*(?:[\w-]+\s+)?(?:accuracy|loss|perplexity|quality)\b[^,;:]{0,40}$",
+                               re.I)
+_FASTER_AFTER_RE = re.compile(r"[\s$]*(?:faster|quicker|sooner)\b", re.I)
 _ITERATIONS_AFTER_RE = re.compile(r"[\s$]*(?:fewer|less|more)?\s*(?:[\w-]+\s+)?(?:iterations|epochs|steps)\b", re.I)
 _TRAINING_VERB_RE = re.compile(r"\bconverg\w*|\btrain(?:s|ed|ing)?\b|\bfine-?tun\w*", re.I)
 _TRAINING_WORD_RE = re.compile(rf"(?<![\w-]){_TRAINING}(?![\w-])|\btrain(?:s|ed)?\b", re.I)
@@ -39,10 +56,13 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
     if claim.blocked is not None or claim.metric not in ("speedup", "latency", "compute"):
         return False
     masked = sentence.masked
-    lowered = masked.lower()
-    if "train" not in lowered and "tun" not in lowered and "converg" not in lowered:  # cheap test first
+    if not _mentions_training(masked):  # cheap test first
         return False
     before, after = phrase
+    if claim.metric == "speedup" and _REACH_QUALITY_RE.search(before) and _FASTER_AFTER_RE.match(after):
+        # "reaches the target accuracy 2.5x faster": the time to accuracy is a training time
+        claim.metric, claim.benefit = "training time", False
+        return True
     if claim.metric == "compute":
         # "converges with 2x fewer iterations": the iterations a training run needs are its time
         if not (_ITERATIONS_AFTER_RE.match(after) and _TRAINING_VERB_RE.search(masked, sentence.start, pre_start
@@ -52,6 +72,11 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
         return True
     if _OTHER_PHASE_RE.search(before) or _OTHER_PHASE_RE.search(after):
         return False
+    trailing = _TRAILING_FRAME_RE.match(masked, claim.group.end, sentence.end) \
+        if _may_frame(masked[claim.group.end:sentence.end]) else None
+    if trailing is not None and not _OTHER_PHASE_RE.search(trailing.group()):
+        claim.metric, claim.benefit = "training time", False
+        return True
     if claim.metric == "latency":
         if not (_generic_time(before, after) and _training_abstract(sentence.text)):
             return False
@@ -64,6 +89,19 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
     return True
 
 
+def _may_frame(rest: str) -> bool:
+    """Whether _TRAILING_FRAME_RE can match in `rest` (a substring test before the regex)."""
+    rest = rest[:200].lower()
+    return "train" in rest or "tun" in rest or "to converge" in rest or "to reach" in rest
+
+
+@lru_cache(maxsize=4)
+def _mentions_training(masked: str) -> bool:
+    """Whether the abstract has any training word (asked for each claim: computed once per abstract)."""
+    lowered = masked.lower()
+    return "train" in lowered or "tun" in lowered or "converg" in lowered or "reach" in lowered
+
+
 def _generic_time(before: str, after: str) -> bool:
     """The claim's latency came only from a generic time word ("time-to-solution"), not "latency"."""
     readings = [r for r in (rules.read_after(after), rules.read_before(before)) if r.metric]
@@ -74,3 +112,15 @@ def _generic_time(before: str, after: str) -> bool:
 def _training_abstract(text: str) -> bool:
     """Training is the abstract's workload: named at least twice, and no inference-side phase."""
     return len(_TRAINING_WORD_RE.findall(text)) >= 2 and not _OTHER_PHASE_RE.search(text)
+
+
+# "15-40% improvement in end-to-end training performance": performance meaning speed (§1.3 direction)
+_SPEED_NOUN_RE = re.compile(r"\b(?:performance|speed|efficiency)\b", re.I)
+
+
+def speed_phrased(claim: Any, before: str, after: str) -> None:
+    """A training-time claim named as a speed or performance that improves is `faster`, not a reduction
+    (an evaluative "improves" only reads as a reduction of a time the words name as a time)."""
+    if claim.metric == "training time" and claim.direction_word == "increase" \
+            and (_SPEED_NOUN_RE.search(after) or _SPEED_NOUN_RE.search(rules.own_clause(before))):
+        claim.direction_word = "faster"

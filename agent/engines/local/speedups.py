@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from agent.engines.local import speedup_blocks as blocks
 from agent.engines.local import speedup_coordination as coordination
+from agent.engines.local import speedup_lists as lists
 from agent.engines.local import speedup_model
 from agent.engines.local import speedup_needs as needs
 from agent.engines.local import speedup_pairing as pairing
@@ -145,6 +146,7 @@ def _sentence_claims(text: str, masked: str, start: int, end: int, units: list[G
     coordination.parallel_heads(masked, claims)
     coordination.parenthetical_pairs(text, claims)
     pairing.respective_across_units(sentence, claims)
+    lists.respective_across_groups(sentence, claims)
     return claims
 
 
@@ -207,6 +209,7 @@ def _read_group(sentence: _Sentence, group: Group, bounds: tuple[int, int], prev
         # 70x energy efficiency" is not "faster" energy (direction follows the metric's polarity)
         same = previous is not None and previous.metric == claim.metric
         claim.direction_word = previous.direction_word if same else rules.direction_word("", lookback[0])
+    scope.speed_phrased(claim, before, after)
     needs.needs_more(claim, before, sentence.finding)
     if claim.blocked:
         return claim
