@@ -15,7 +15,7 @@ other members of its list:
 - `sent`, `sent_rel`: the same over two adjacent sentences, any kind; `cover`, `cover_rel`: over the
   whole paper; `cover_title`: over the title;
 - `qual_near`, `subj_n`, `subj_title`: the concept reader's qualifier / subject evidence
-  (agent/qa/set_membership.py `_concept_features`);
+  (agent/qa/set_membership.py `concept_features`);
 - `rank_rel`: the member's rank by `own`+`sent` among the list (0 = first, 1 = last); `gap`: its
   `own`+`sent` below the weakest of the members the model is surest of (the top half);
 - `log_n`: how many the rule path listed; `k_entity`, `k_facet`, `k_concept`: the kind;
@@ -56,7 +56,7 @@ def kind_of(calls: list[dict]) -> str | None:
 def member_features(question: str, ctx, ids: list[str], kind: str) -> dict[str, dict[str, float]]:
     """Member id -> FEATURES, each relative to the other members of the list `ids` (`kind`: the
     constraint kind that decided the list, one indicator feature per kind)."""
-    from agent.qa.set_membership import _concept_features, _window_cover, concepts_of, content_terms
+    from agent.qa.set_membership import concept_features, window_cover, concepts_of, content_terms
 
     papers = {p.id: p for p in ctx.store.get_many(ids)}
     terms, stats = content_terms(question), ctx.stats()
@@ -66,8 +66,8 @@ def member_features(question: str, ctx, ids: list[str], kind: str) -> dict[str, 
         p = papers.get(pid)
         if p is None:
             continue
-        c = _concept_features(concepts, pid, ctx)
-        out[pid] = {"own": own_cover(terms, p, stats), "sent": _window_cover(terms, p, stats),
+        c = concept_features(concepts, pid, ctx)
+        out[pid] = {"own": own_cover(terms, p, stats), "sent": window_cover(terms, p, stats),
                     "cover": stats.coverage(terms, _terms(f"{p.title or ''} {p.abstract}")),
                     "cover_title": stats.coverage(terms, _terms(p.title or "")),
                     "qual_near": c["qual_near"], "subj_n": c["subj_n"], "subj_title": c["subj_title"],
@@ -120,7 +120,7 @@ def _own_sentences(title: str, abstract: str) -> tuple[frozenset[str], ...]:
 
 
 def _terms(text: str) -> frozenset[str]:
-    from agent.qa.set_membership import _terms as cached
+    from agent.qa.set_membership import paper_terms as cached
 
     return cached(text)
 
