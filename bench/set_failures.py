@@ -4,6 +4,11 @@ decline; which path decided it (the first set tool of the answer's trace: an ent
 scan, a claims-table filter, a topic/facet query, ranked search) and how many papers it listed.
 
     PAPERS_HOME=/tmp/somewhere python -m bench.set_failures --skip qa_blind12.jsonl [--path probe.jsonl] [--json out]
+
+Round 10 start (9093108; thirteen dev files, 220 set questions): complete 122, extras 20 (median 3
+extra papers, max 46), missing 32, missing+extras 32, declined 14. By path: concept scan 70 (24
+complete, 6 extras, 15 missing, 16 both, 9 declined), topic/facet query 59 (28, 13, 10, 8, 0; 4.8
+papers listed on average), entity filter 54 (45, 1, 3, 5, 0), claims-table paths 31 (24 complete).
 """
 
 from __future__ import annotations
