@@ -142,7 +142,9 @@ def kept(model: dict, feats: dict[str, dict[str, float]]) -> list[str]:
     most probable member stays."""
     probs = {pid: probability(model, f) for pid, f in feats.items()}
     keep = [pid for pid, p in probs.items() if p >= model["keep_at"]]
-    return keep or [max(probs, key=lambda pid: (probs[pid], pid))] if probs else []
+    if not probs:
+        return []
+    return keep or [max(probs, key=lambda pid: (probs[pid], pid))]
 
 
 def prune(question: str, ctx, r, answer):
