@@ -36,6 +36,7 @@ def collect(settings, skip: tuple[str, ...] = ()) -> list[dict]:
     from agent.corpus import open_store
     from agent.qa import ask, set_membership, thresholds
     from agent.qa.tools import QAContext
+    from bench.set_failures import path_of
     from evals.corpus_env import EvalCorpus
 
     store = open_store(settings)
@@ -54,7 +55,8 @@ def collect(settings, skip: tuple[str, ...] = ()) -> list[dict]:
                 rule = [c.id for c in answer.citations] if not answer.insufficient else []
                 row = {"file": file, "id": q["id"], "kind": q["kind"], "answers": corpus.paper_ids(q["answers"]),
                        "route": answer.route, "rule": rule, "declined": answer.insufficient,
-                       "threshold": thresholds.find(q["question"]) is not None, "cands": {}}
+                       "threshold": thresholds.find(q["question"]) is not None, "cands": {},
+                       "path": path_of(answer.tools)}
                 if answer.route == "set" and not row["threshold"]:
                     ctx = QAContext(store, settings, None)
                     row["cands"] = set_membership.candidate_features(q["question"], ctx, rule, answer.insufficient)

@@ -153,10 +153,15 @@ class PaperStore:
         ("NVIDIA TX2" for jetson; store/hardware_family.py)."""
         if not flt or not flt.hardware:
             return []
+        return self.hardware_family(flt.hardware)
+
+    def hardware_family(self, query: str) -> list[str]:
+        """The stored hardware names of `query`'s product family that do not write it (the family
+        view `--hardware` uses; `ask`'s list answers read the same one)."""
         from store.hardware_family import family_names
 
         return family_names(self.db.rows("SELECT name, COUNT(DISTINCT paper_id) FROM claim_hardware GROUP BY name"),
-                            flt.hardware)
+                            query)
 
     def _filter_hardware_names(self, flt: PaperFilter, family: list[str]) -> list[tuple]:
         """(paper_id, name) of the stored hardware the filter matches; `family` is `_family(flt)`,

@@ -45,12 +45,24 @@ def text_sha(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
 
 
-def stored_embedder(store: PaperStore, embed: Embed, recipe: str) -> Embed:
+def stored_embedder(store: PaperStore, embed: Embed, recipe: str, read_only_ok: bool = False) -> Embed:
     """`embed`, with every vector looked up in and saved to the store under (model key, text hash).
 
     `embed` must compute each text's vector independently of the others in its call (the tagger's
-    unpadded embedding does), or a stored vector could differ from a fresh one in the last bits."""
+    unpadded embedding does), or a stored vector could differ from a fresh one in the last bits.
+    The model key is computed once per embedder. `read_only_ok`: a store that cannot be written still
+    answers (the fresh vectors are only not kept), for readers such as `ask`; the tagger, which
+    writes the store anyway, wants the error."""
     key: list[str] = []
+
+    def keep(vectors: dict) -> None:
+        import sqlite3
+
+        try:
+            save(store, key[0], vectors)
+        except (sqlite3.Error, OSError):
+            if not read_only_ok:
+                raise
 
     def embed_texts(texts: list[str]) -> "np.ndarray":
         import numpy as np
@@ -63,7 +75,7 @@ def stored_embedder(store: PaperStore, embed: Embed, recipe: str) -> Embed:
         if missing:
             first = {s: t for s, t in zip(reversed(shas), reversed(texts))}
             fresh = embed([first[s] for s in missing])
-            save(store, key[0], dict(zip(missing, fresh)))
+            keep(dict(zip(missing, fresh)))
             found.update(zip(missing, fresh))
         if not texts:
             return embed([])

@@ -285,6 +285,13 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(t for t in re.split(r"[\s-]+", name.lower()) if t)
 
 
+def name_tokens(name: str, vendor: bool = True) -> tuple[str, ...]:
+    """A hardware name as the lower-case tokens PaperFacts.hardware holds; `vendor=False` drops a
+    leading vendor word ("NVIDIA Jetson" -> ("jetson",))."""
+    toks = _tokens(name)
+    return toks if vendor else _without_vendor(toks)[-1]
+
+
 def meets(c: Constraint, facts: PaperFacts) -> bool:
     if c.kind == "dataset":
         from agent.qa.suites import meets_suite     # a suite is also met by its tasks

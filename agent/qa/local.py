@@ -289,8 +289,10 @@ def _scored_set(question: str, ctx: QAContext, r: Route) -> Answer:
     answer = _set(question, ctx, r)
     if set_membership.ENABLED and thresholds.find(question) is None:
         from agent.qa.set_extend import extend  # a one-paper list gains the candidates a model is sure of
+        from agent.qa.set_precision import prune    # a longer list loses the members a model doubts
 
-        answer = extend(question, ctx, r, set_membership.rescore(question, ctx, r, answer))
+        pruned = prune(question, ctx, r, answer)
+        answer = extend(question, ctx, r, set_membership.rescore(question, ctx, r, answer)) if pruned is answer else pruned
     return task_gate.check(question, ctx, r, answer)    # no listed paper on the asked task: closest
 
 

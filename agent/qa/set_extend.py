@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def extended_ids(question: str, ctx, rule_ids: list[str], model: dict, r=None) -
     feats = candidate_features(question, ctx, rule_ids, False)
     papers = ctx.store.get_many(list(feats))
     meaning = set_meaning.candidate_meaning(concepts_of(question, ctx), papers, question,
-                                            sentence_embed=sentence_embedder(ctx.store))
+                                            sentence_embed=lambda texts: sentence_embedder(ctx.store)(texts))
     probs = {pid: probability(model, {**f, **meaning.get(pid, {})}) for pid, f in feats.items()}
     ctx.log("set_extend", candidates=len(probs), at=model["add_at"])
     sure = {p for p, v in probs.items() if p not in rule_ids and v >= model["add_at"] and feats[p]["entity"] >= 1}
@@ -91,38 +92,20 @@ def admissible(question: str, ctx, r, ids: set[str]) -> set[str]:
 
 
 def sentence_embedder(store):
-    """MiniLM sentence vectors read from the store's text-vector table (store/text_vectors.py); a
-    sentence not there is embedded on its own (the topic tagger's recipe, so a stored vector is the
-    one a fresh run computes) and saved when the store can be written (a read-only store still answers)."""
-    def embed_sentences(texts: list[str]):
-        import numpy as np
-
+    """MiniLM sentence vectors read from the store's text-vector table (store/text_vectors.py
+    `stored_embedder`, the topic tagger's recipe, so a stored vector is the one a fresh run computes);
+    one embedder per store, so its model key is computed once, not on every question. A read-only
+    store still answers (fresh vectors are only not kept)."""
+    found = _EMBEDDERS.get(store)
+    if found is None:
         from agent.engines.local.topics import EMBED_RECIPE, embed_each
-        from store import text_vectors as tv
+        from store.text_vectors import stored_embedder
 
-        if not texts:
-            return embed_each([])
-        key = tv.model_key(EMBED_RECIPE)
-        shas = [tv.text_sha(t) for t in texts]
-        found = tv.lookup(store, key, set(shas))
-        todo = {s: t for s, t in zip(shas, texts) if s not in found}
-        if todo:
-            fresh = dict(zip(todo, embed_each(list(todo.values()))))
-            found.update(fresh)
-            _try_save(store, key, fresh)
-        return np.stack([found[s] for s in shas])
-    return embed_sentences
+        found = _EMBEDDERS[store] = stored_embedder(store, embed_each, EMBED_RECIPE, read_only_ok=True)
+    return found
 
 
-def _try_save(store, key: str, vectors: dict) -> None:
-    import sqlite3
-
-    from store import text_vectors as tv
-
-    try:
-        tv.save(store, key, vectors)
-    except (sqlite3.Error, OSError):     # a read-only home: the vectors are only not kept
-        pass
+_EMBEDDERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def extend(question: str, ctx, r, answer):

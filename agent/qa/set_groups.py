@@ -32,7 +32,9 @@ class Group:
     compounds: frozenset = frozenset()   # phrases the question wrote as one hyphenated word: met only whole
 
 
-EXAMPLES = re.compile(r",?\s*\b(?:such\s+as|for\s+example|for\s+instance|e\.g\.?|including)(?![\w-])", re.I)
+# Words that open examples of what counts ("X, such as A or B"); agent/qa/task_gate.py reads the same words.
+EXAMPLE_WORDS = r"such\s+as|for\s+example|for\s+instance|e\.g\.?|including"
+EXAMPLES = re.compile(rf",?\s*\b(?:{EXAMPLE_WORDS})(?![\w-])", re.I)
 
 
 def merge_runs(groups: list[Group]) -> list[Group]:

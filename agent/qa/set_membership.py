@@ -58,7 +58,7 @@ def candidate_features(question: str, ctx, rule_ids: list[str], rule_declined: b
         p = papers.get(pid)
         if p is None:
             continue
-        text_terms = _terms(f"{p.title or ''} {p.abstract} {_tldr(ctx, pid)}")
+        text_terms = paper_terms(f"{p.title or ''} {p.abstract} {_tldr(ctx, pid)}")
         c = cos.get(pid, 0.0)
         out[pid] = {
             "rule": float(pid in rule_ids), "rule_declined": float(rule_declined),
@@ -67,11 +67,11 @@ def candidate_features(question: str, ctx, rule_ids: list[str], rule_declined: b
             "bm25_rel": bm25.get(pid, 0.0) / top_bm,
             "hybrid_rr": 1.0 / (1 + hybrid.index(pid)) if pid in hybrid else 0.0,
             "cover": stats.coverage(terms, text_terms),
-            "cover_title": stats.coverage(terms, _terms(p.title or "")),
-            "sent_cover": _window_cover(terms, p, stats),
+            "cover_title": stats.coverage(terms, paper_terms(p.title or "")),
+            "sent_cover": window_cover(terms, p, stats),
             "rare_hit": len(rare & text_terms) / len(rare) if rare else 0.0,
             "entity": met.get(pid, 1.0),
-            **_concept_features(concepts, pid, ctx),
+            **concept_features(concepts, pid, ctx),
         }
     for key, rel in (("cover", "cover_rel"), ("sent_cover", "sent_rel")):
         top = max((f[key] for f in out.values()), default=0.0)
@@ -97,7 +97,7 @@ def concepts_of(question: str, ctx):
     return sc.read(question, sc.term_index(ctx), taken)
 
 
-def _concept_features(concepts, pid: str, ctx) -> dict[str, float]:
+def concept_features(concepts, pid: str, ctx) -> dict[str, float]:
     """How strongly the paper says the subject (mentions, title) and which share of the qualifier
     groups it says anywhere / near the subject."""
     from agent.qa import set_concepts as sc
@@ -120,7 +120,7 @@ def _rarest(terms: set[str], stats, n: int = 2) -> set[str]:
     return set(used[:n])
 
 
-def _window_cover(terms: set[str], paper, stats) -> float:
+def window_cover(terms: set[str], paper, stats) -> float:
     """The best coverage of the question's words by two adjacent sentences (the title is one): the
     constraints said together, not scattered over the abstract."""
     pairs = _sentence_pairs(paper.title or "", paper.abstract or "")
@@ -132,12 +132,12 @@ def _sentence_pairs(title: str, abstract: str) -> tuple[frozenset[str], ...]:
     """The words of each two adjacent sentences (title first), cached per paper text."""
     from core.text import split_sentences
 
-    sets = [_terms(s) for s in [title] + (split_sentences(abstract) or [abstract])]
+    sets = [paper_terms(s) for s in [title] + (split_sentences(abstract) or [abstract])]
     return tuple(a | b for a, b in zip(sets, sets[1:] + [frozenset()]))
 
 
 @lru_cache(maxsize=50_000)
-def _terms(text: str) -> frozenset[str]:
+def paper_terms(text: str) -> frozenset[str]:
     """Cached: a candidate's title, abstract and sentences recur from one question to the next."""
     from agent.qa.text import term_set
 

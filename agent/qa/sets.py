@@ -62,13 +62,31 @@ def entity_members(ctx, constraints: list[Constraint], question: str, universe: 
     keep = set(universe)
     missing: list[str] = []
     use = asks_use(question)
+    family = {c.value: family_of(ctx.store, c) for c in constraints}
     for group in groups:
-        met = {pid for pid in keep if any(meets(c, facts[pid]) and not (use and background_only(c, universe[pid].abstract))
+        met = {pid for pid in keep if any((meets(c, facts[pid]) or _in_family(family[c.value], facts[pid]))
+                                          and not (use and background_only(c, universe[pid].abstract))
                                           for c in group)}
         if not met:
             missing += [c.surface for c in group]
         keep = met
     return keep, missing
+
+
+def family_of(store, c: Constraint) -> frozenset[tuple[str, ...]]:
+    """The stored hardware names of a hardware product family the constraint asks for that do not
+    write it ("NVIDIA TX2" for "a Jetson board"): the store's own family view (store/hardware_family.py,
+    what `papers list --hardware` uses), as name tokens. Empty for other kinds and vendor levels."""
+    if c.kind != "hardware" or c.value.startswith("vendor:"):
+        return frozenset()
+    from agent.qa.constraints import name_tokens
+
+    asked = name_tokens(c.value, vendor=False)
+    return frozenset(name_tokens(n) for n in store.hardware_family(" ".join(asked))) if asked else frozenset()
+
+
+def _in_family(family: frozenset, facts: PaperFacts) -> bool:
+    return bool(family) and any(tuple(h) in family for h in facts.hardware)
 
 
 _OWN = re.compile(r"\b(?:we|our|us|this (?:paper|work))\b", re.I)

@@ -18,11 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from agent.qa.set_groups import EXAMPLE_WORDS
 from agent.qa.types import Answer
 
 
 # Words that open examples of what counts ("such as object detection"): an example is no requirement.
-_EXAMPLES = re.compile(r"\b(?:such\s+as|e\.g\.|for\s+example|for\s+instance|including|like)\b", re.I)
+# The set reader's example words (agent/qa/set_groups.py), plus "like": in the clause before a task
+# ("tasks like detection") it only introduces examples, while the set reader keeps it a word.
+_EXAMPLES = re.compile(rf"\b(?:{EXAMPLE_WORDS}|like)(?![\w-])", re.I)
 _BRACKET_AFTER = re.compile(r"\s*\((?P<inside>[^()]{3,})\)")
 _JOINED = re.compile(r"^\s*,?\s*(?:or|and|and/or|as\s+well\s+as)\s*$", re.I)
 
