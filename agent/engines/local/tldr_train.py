@@ -97,6 +97,28 @@ pairs C 0.1 37.61/18.24/31.47, dev 39.87 (paired dev -1.39, SE 0.45), C 0.01 37.
 error) and loses dev every time; the pairwise losses lose both. The trees would have fitted the budget (200
 depth-3 trees: 72 KB of JSON, ~0.8 ms per abstract in pure Python), so it is the features, not the picker's
 form, that bound the pick. Kept: the linear listwise model.
+Round 10 (bench.tldr_embed_study, same harness and folds; linear CV 37.90/18.49/31.69, dev 41.26/19.51/33.53;
+dev intervals are a paired bootstrap of the per-abstract difference, 10,000 resamples of the 200 abstracts):
+MiniLM sentence features (tldr_embed: each sentence of split_sentences and the whole abstract embedded one
+text per batch; a candidate inherits its sentence's values). Cosine to the abstract with its rank, gap and
+is-best 38.23/18.64/31.88, dev 41.47/20.03/33.80 (paired R1: CV +0.33, SE 0.16; dev +0.22 [-0.55, +1.12]);
+centrality alone (cosine to the other sentences' centroid, mean and max cosine to another sentence, LexRank)
+37.94/18.47/31.69, dev 40.41/19.01/32.87 (CV +0.04, SE 0.10; dev -0.85 [-1.82, -0.09]); all nine, the CV
+choice, 38.25/18.65/31.90, dev 41.26/20.04/33.72 at 20.8 words (CV +0.35, SE 0.16; dev R1 +0.01 [-0.77,
++0.92], R2 +0.53 [-0.32, +1.59]). Title features cannot be fitted (the train file has no titles, and the
+engine is measured on the abstract alone). As with round 7's candidate-level cosines, CV rises by two
+standard errors and dev does not move beyond noise, at ~0.12 CPU-s of embedding per abstract (~8 TL;DRs per
+CPU-second against ~290 without): not shipped. Headroom and the other two questions, on dev: the best
+emittable candidate per abstract scores 48.59/24.50/38.64 at 22.5 words (9.6 candidates per abstract; the
+best is a single compressed sentence in 153 of 200), 7.3 R1 over the pick. The compressor earns its place at
+equal words: the pick against its own source sentence cut to the same number of words +1.83 R1 [+1.07,
++2.62] (the whole sentence, 25.8 words: 40.67/18.88/32.12). The two-sentence candidates (next sentence,
+headline clause) removed and the model refitted: CV 37.70/18.29/31.51, dev 40.84/19.07/33.03 at 20.6 words,
+so they are worth +0.42 R1 [+0.02, +0.95] on dev at about equal words although only 5 of 200 picks are fusions.
+Split by kind (a one-off run on the same cached groups): the method+result fusion (headline clause) is emittable
+0.17 times per dev abstract, never picked and never the best candidate; without it CV 37.91, dev unchanged. The
+next-sentence fusion carries it all: without it CV 37.65/18.28/31.48, dev 40.71/18.87/32.90 at 20.5 words (+0.55
+R1 [+0.08, +1.16] for keeping it).
 """
 
 from __future__ import annotations
