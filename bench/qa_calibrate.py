@@ -32,6 +32,15 @@ retriever ranks, concept share through lay senses and near synonyms) gave better
 0.42) but end to end it lost as many dev paraphrases as it won (+2/-3) and, through the task-miss
 model that reads P(answerable) (agent/qa/uncovered_weight.py), let three near-miss not-covered
 questions through. Not shipped; the shipped model stays the round-4 six-file fit.
+
+Round 10 (13 files, qa_blind12 held out;
+`--features cos,margin,pack,bm25_ratio,bm25_pack,dense_rr,bm25_rr,concepts,concept_gap,unknown,length
+--synthetic 0.05`, kept as bench/qa_answerability_candidate10.json): `concept_gap` (answer_features.py)
+separates "the paper about exactly this" from "a paper on the same topic"; leave-one-file-out coverage
+0.967 (lookup 42/42, paraphrase 148/155, numeric 16/16), not-covered declined 20/20, answer-removed
+declined 0.587, precision 1.000, against 0.981 / 0.90 / 0.437 / 0.991 for the round-4 features refitted
+the same way. End to end: paraphrases +1 qa_blind, +2 qa_blind11, +1 probe10, -1 qa_blind2; one
+qa_blind3 near miss answered. Not shipped (a file's not-covered declined went down).
 """
 
 from __future__ import annotations

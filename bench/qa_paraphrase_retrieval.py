@@ -22,13 +22,20 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from bench.qa_dev import TUNING_FILES
+
 ROOT = Path(__file__).resolve().parent.parent
-FILES = ("qa.jsonl", "qa_dev.jsonl", "qa_blind.jsonl", "qa_blind2.jsonl", "qa_blind3.jsonl", "qa_blind4.jsonl")
+# round 10: every tuning file of bench/qa_dev.py but those named by `--skip` (a held-out file), plus
+# `--path FILE` (a probe)
+_SKIP = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--skip")
+_PATHS = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--path")
+FILES = tuple(f for f, _ in TUNING_FILES if f not in _SKIP) + _PATHS
 RRF_K = 60
 
 
@@ -120,7 +127,7 @@ def main() -> None:
     field_vecs = embed_cached(dense_docs, "bench-paraphrase-fields")
     ranks: dict[str, list[int]] = {}
     for name in FILES:
-        for line in (ROOT / "evals" / "fixtures" / name).read_text().splitlines():
+        for line in (Path(name) if "/" in name else ROOT / "evals" / "fixtures" / name).read_text().splitlines():
             q = json.loads(line)
             if q["kind"] != "paraphrase":
                 continue
@@ -128,9 +135,9 @@ def main() -> None:
             runs = {m: [h.paper.id for h in search(store, settings, q["question"], k=50, mode=m)]
                     for m in ("hybrid", "dense", "bm25")}
             ctx = QAContext(store, settings)
-            runs["lookup-fused"] = [s.id for s in fused_hits(ctx, search_papers(ctx, q["question"], k=10),
+            runs["lookup-fused"] = [s.id for s in fused_hits(ctx, search_papers(ctx, q["question"], k=20),
                                                              dense_scores(ctx, q["question"]),
-                                                             bm25_scores(ctx, q["question"]))]
+                                                             bm25_scores(ctx, q["question"]), k=20)]
             runs["fields-bm25"] = [ids[i] for i, _ in field_bm25.top(tokenize(q["question"]), 50, None)]
             qv = embed([q["question"]], threads=1)[0]
             runs["fields-dense"] = [ids[i] for i in np.argsort(-(field_vecs @ qv))[:50]]
@@ -154,7 +161,8 @@ def main() -> None:
         if ":" in m:
             continue
         r = np.array(r)
-        print(f"{m:20} n={len(r)}  top1 {np.mean(r == 1):.3f}  top5 {np.mean(r <= 5):.3f}  mrr {np.mean(1 / r):.3f}")
+        print(f"{m:20} n={len(r)}  top1 {np.mean(r == 1):.3f}  top5 {np.mean(r <= 5):.3f}  "
+              f"6-20 {np.mean((r > 5) & (r <= 20)):.3f}  mrr {np.mean(1 / r):.3f}")
     print("per file (top-1 / top-5 / MRR):")
     for name in FILES:
         row = []

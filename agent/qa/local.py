@@ -82,7 +82,9 @@ def _lookup(question: str, ctx: QAContext, r: Route) -> Answer:
         judged.remove(named)
         judged.insert(0, named)
     if not judged[0][1].confident:      # hybrid fusion of chunks can put second the paper that is rank 1
-        agreed = next((j for j in judged[1:] if j[1].features.get("agree") and j[1].confident), None)
+        # or a lower paper the model is sure of that meets more of the question than its rivals do
+        agreed = next((j for j in judged[1:] if j[1].confident and (j[1].features.get("agree")
+                                                                   or j[1].features.get("concept_gap", 0.0) > 0)), None)
         if agreed is not None:           # for both BM25 and dense: a strong, clear rank 1 is answered from
             judged.remove(agreed)
             judged.insert(0, agreed)

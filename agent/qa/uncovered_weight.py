@@ -47,7 +47,9 @@ def features(question: str, constraint, paper_text: str, ev, stats) -> dict[str,
     have = term_set(paper_text)
     total = sum(stats.idf(t) for t in term_set(question)) or 1.0
     unwritten = sum(stats.idf(t) for t in term_set(constraint.surface) if t not in have)
-    p = min(max(ev.probability, 1e-6), 1 - 1e-6)
+    # the score this model was fitted on (answerability.task_model), not a refit model's
+    score = ev.task_probability if getattr(ev, "task_probability", None) is not None else ev.probability
+    p = min(max(score, 1e-6), 1 - 1e-6)
     logit = max(-LOGIT_CLIP, min(LOGIT_CLIP, math.log(p / (1 - p))))
     return {"share": unwritten / total, "retrieval": logit}
 
