@@ -15,6 +15,7 @@ def test_one_initials_reader_for_methods_tasks_and_full_names():
 
 def test_the_three_acronym_readers_still_agree_on_their_shapes():
     # a method acronym: not a dataset; a task acronym: not a dataset; a full name: kept as written
-    assert "QRZ" not in find_datasets("We adopt Quantised Routing Zones (QRZ) attention and evaluate on QRZ and ZetaQA.")
+    assert find_datasets("We adopt Grouped Routing Attention (GRA) and evaluate on GRA and ZetaQA.") == ["ZetaQA"]
+    assert find_datasets("We adopt GRA and evaluate on GRA and ZetaQA.") == ["GRA", "ZetaQA"]
     assert find_datasets("We introduce the Zorbic Reasoning Benchmark (ZRB), and models score 40% on ZRB.") \
         == ["Zorbic Reasoning Benchmark"]
