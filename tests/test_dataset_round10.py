@@ -19,3 +19,24 @@ def test_the_three_acronym_readers_still_agree_on_their_shapes():
     assert find_datasets("We adopt GRA and evaluate on GRA and ZetaQA.") == ["GRA", "ZetaQA"]
     assert find_datasets("We introduce the Zorbic Reasoning Benchmark (ZRB), and models score 40% on ZRB.") \
         == ["Zorbic Reasoning Benchmark"]
+
+
+def test_a_sentence_opening_with_what_it_was_run_on_names_data():
+    assert find_datasets("On QuillQA and MarbleSum, the pruned model keeps its accuracy.") == ["QuillQA", "MarbleSum"]
+    assert find_datasets("Across QuillQA, MarbleSum and TarnVid, we see gains.") == ["QuillQA", "MarbleSum", "TarnVid"]
+
+
+def test_a_sentence_opening_with_a_model_or_a_clause_names_no_data():
+    assert find_datasets("On FooNet, the pruned model keeps its accuracy.") == []
+    assert find_datasets("On QuillQA the pruned model keeps its accuracy.") == []  # no comma closes the opening
+    assert find_datasets("They rely on QuillQA, which we extend.") == []  # not an opening, no evaluation clause
+
+
+def test_a_percentage_reports_a_score_on_the_data_after_it():
+    assert find_datasets("It loses as little as 1.5% on MarbleBank and the Quill Poems dataset.") \
+        == ["MarbleBank", "Quill Poems"]
+    assert find_datasets("Top-1 accuracy reaches 81.2% on QuillQA-2 and 70.1% on MarbleSum.") == ["QuillQA-2", "MarbleSum"]
+
+
+def test_a_speed_ratio_before_on_does_not_make_a_dataset():
+    assert find_datasets("It gives a 1.6x speedup on Quillchitect-2.0 with comparable quality.") == []
