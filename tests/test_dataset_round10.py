@@ -40,3 +40,19 @@ def test_a_percentage_reports_a_score_on_the_data_after_it():
 
 def test_a_speed_ratio_before_on_does_not_make_a_dataset():
     assert find_datasets("It gives a 1.6x speedup on Quillchitect-2.0 with comparable quality.") == []
+
+
+def test_a_name_called_after_tasks_is_the_model_not_a_dataset():
+    assert find_datasets("We propose a model for ranking tasks, called Quill networks with Marble heads (QNMH).") == []
+    assert find_datasets("We release a benchmark, called QuillMark, of 2k scenes.") == ["QuillMark"]
+
+
+def test_a_lone_language_adjective_before_a_trigger_names_no_dataset():
+    assert find_datasets("We train with a small English dataset and a large Vietnamese dataset.") == []
+    assert find_datasets("We train with the Quillian dataset.") == []
+    assert find_datasets("We train with the QuillSpeech dataset.") == ["QuillSpeech"]
+
+
+def test_a_model_shaped_word_coordinated_with_a_dataset_is_a_model():
+    assert find_datasets("We mix ImageNet and QuillGAN images for training.") == ["ImageNet"]
+    assert find_datasets("We evaluate on CIFAR-10 and ImageNet48 at low resolution.") == ["CIFAR-10", "ImageNet48"]

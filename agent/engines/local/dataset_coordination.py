@@ -47,6 +47,7 @@ def coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazette
                 continue
             name, start = match.group(group), match.start(group)
             if (not _is_name_token(name, gazetteer) or _is_hardware_name(name) or name.casefold() in gazetteer.task_words
+                    or _model_shaped(name, gazetteer)  # "ImageNet and BigFooGAN images": a model beside the data
                     or _SENTENCE_START.search(text, max(0, start - 3), start)
                     or match.re is _PREVIOUS_NAME and not _LIST_START_BEFORE.search(text, max(0, start - 12), start)):
                 continue
@@ -92,6 +93,16 @@ _EVALUATION_BEFORE = re.compile(
 # Method and model words: "on FooNet", "using BarFormer", "over BazGPT-2" (a known dataset is found first).
 _MODEL_SHAPE = re.compile(r".*(?:Net|Former|GPT|BERT|LM|GAN|VAE|Attention|Transformer|NN|Mamba|Diffusion|Agent|"
                           r"Coder|Llama|LLaMA)(?:[-\s]?v?\d[\w.-]*)?$")
+_VERSION_END = re.compile(r"[-\s]?v?\d[\w.-]*$")
+
+
+def _model_shaped(name: str, gazetteer: DatasetGazetteer) -> bool:
+    """A model's name shape ("BigFooGAN", "QuuxNet-2"), unless it is a known dataset with a variant
+    written on ("ImageNet32", "ImageNet64x64")."""
+    return _MODEL_SHAPE.match(name) is not None and \
+        alias_key(_VERSION_END.sub("", name), False) not in gazetteer.strong_keys
+
+
 _NAME_ENDS_HERE = re.compile(r"\s*(?:[,;:.)]|$|(?:and|or|with|to|for|in|at|by|from|as|where|while|which|that|"
                              r"dataset|datasets|benchmark|benchmarks|corpus|respectively|show|shows|demonstrate)\b)")
 

@@ -75,6 +75,9 @@ _CONNECTORS = frozenset({",", "and", "or", "&", "/"})
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 # A capitalised participle ("Synthesized", "Augmented", "Streaming") describes data; it does not name it.
 _INFLECTED_WORD = re.compile(r"[A-Z][a-z]{2,}(?<!e)(?:ed|ing)")
+# A language or nationality adjective alone before a trigger ("a large Korean dataset", "Amharic corpus")
+# says what the data is in or from; it is no name of its own (suffix shape, not a list of languages).
+_LANGUAGE_WORD = re.compile(r"[A-Z][a-z]{2,}(?:ese|ish|ian|ean|aric|abic)")
 # One pass over the lowercased text finds every context anchor: a trigger word, optionally followed
 # by a list introducer ("datasets such as", "benchmarks (") or a naming verb ("a benchmark called").
 _ANCHOR = re.compile(
@@ -193,7 +196,9 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
             set_off = listed and _SET_OFF.match(text, listed[-1][-1][1])  # "..., A and B, show" / "B."
             groups += listed if len(listed) >= 2 and set_off else []
         named = _NAME_AFTER_TRIGGER.match(text, end) if anchor.group("called") is None else None
-        if anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
+        if trigger == "tasks":
+            named = None  # "a model for CTR tasks, called DeepFoo": "tasks" only introduces lists
+        elif anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
             groups += _groups_after(text, anchor.end() if anchor.group("called") else end, gazetteer, single=True)
         elif not trigger.endswith("s") and (appositive_name := _NAME_IN_COMMAS.match(text, end)):
             # "a new dataset, FooScenes, of 10k clips": one name set off by commas after a singular trigger
@@ -292,8 +297,9 @@ def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -
             and alias_key(name, False) not in gazetteer.strong_keys:
         return None  # "tasks such as Sentiment Analysis", "Virtual Dataset Normalization"
     sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
-    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)):
-        return None  # "Rigorous benchmarks show ...", "a Distilled Dataset": a describing word
+    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)
+                                                            or _LANGUAGE_WORD.fullmatch(name)):
+        return None  # "Rigorous benchmarks show ...", "a Distilled Dataset", "a large Korean corpus": a describing word
     if _is_hardware_name(name):
         return None  # "benchmarks (A100, 4090)" lists hardware
     name = f"{name} {suffix}" if suffix else name
