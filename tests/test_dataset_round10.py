@@ -56,3 +56,13 @@ def test_a_lone_language_adjective_before_a_trigger_names_no_dataset():
 def test_a_model_shaped_word_coordinated_with_a_dataset_is_a_model():
     assert find_datasets("We mix ImageNet and QuillGAN images for training.") == ["ImageNet"]
     assert find_datasets("We evaluate on CIFAR-10 and ImageNet48 at low resolution.") == ["CIFAR-10", "ImageNet48"]
+
+
+def test_a_known_name_with_capitalised_words_hyphenated_on_is_a_derived_dataset():
+    assert find_datasets("We test on the Quill-MNIST dataset and on CIFAR-10.") == ["Quill-MNIST", "CIFAR-10"]
+    assert find_datasets("Robustness is measured on ImageNet-Marble-Shift.") == ["ImageNet-Marble-Shift"]
+
+
+def test_a_describing_compound_or_a_pair_of_known_names_is_no_derived_dataset():
+    assert find_datasets("We use ImageNet-Pretrained features on COCO.") == ["ImageNet", "COCO"]
+    assert find_datasets("Adaptation results on the SVHN-MNIST task.") == ["SVHN", "MNIST"]

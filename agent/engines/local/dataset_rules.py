@@ -23,8 +23,8 @@ from agent.engines.local.dataset_phrases import (TASK_HEAD, is_plain_title, is_t
 from agent.engines.local.dataset_senses import model_side_acronyms, task_acronyms
 from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, aside_start, task_on_positions,
                                                 titled_name_before)
-from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
-                                               with_variant)
+from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, hyphen_compound,  # noqa: F401
+                                               is_expanded, is_full_name, with_variant)
 from agent.engines.local.dataset_coordination import coordinated_names as _coordinated_names, evaluated_names
 from agent.engines.local.dataset_tokens import Mention
 from agent.engines.local.dataset_tokens import is_hardware_name as _is_hardware_name
@@ -148,6 +148,13 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
     named = Counter(hit.payload.canonical for hit in hits)
     for hit in hits:
         alias = hit.payload
+        # (not for a short acronym, which is as often part of a method's name: "WiSE-ALE")
+        compound = hyphen_compound(text, hit.start, hit.end) if hit.end - hit.start > 3 else (hit.start, hit.end)
+        if compound != (hit.start, hit.end):
+            mention = _compound_mention(text, compound, (hit.start, hit.end), gazetteer)
+            if mention is not None:  # a platform word ("Flickr") still needs its context
+                (pending if alias.context_only else strong).append(mention)
+                continue
         name, end = with_variant(text, hit.start, hit.end, alias.canonical, alone=named[alias.canonical] == 1)
         long_form = " " in alias.written and " " not in alias.canonical and (
             is_expanded(text, end, alias, gazetteer) or is_full_name(alias))
@@ -158,6 +165,20 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
         if sibling:
             strong.append(sibling)
     return strong, pending
+
+
+def _compound_mention(text: str, span: tuple[int, int], hit: tuple[int, int],
+                      gazetteer: DatasetGazetteer) -> Mention | None:
+    """'MIR-Flickr', 'IMDB-Wiki': the derived name as written (its canonical when known); None for a
+    model or hardware compound, or a pair of known datasets."""
+    start, end = span
+    name = text[start:end]
+    added = (text[start:hit[0]] + text[hit[1]:end]).split("-")
+    if gazetteer.blocked.match(name) or _is_hardware_name(name) or any(
+            alias_key(part, False) in gazetteer.strong_keys for part in added if part):
+        return None  # "SVHN-MNIST": a pair of known datasets (a transfer task), each listed on its own
+    known = gazetteer.strong_keys.get(alias_key(name, False))
+    return Mention(start, end, known.canonical if known else name, alias_key(name, False))
 
 
 def _slash_sibling(text: str, end: int, canonical: str, gazetteer: DatasetGazetteer) -> Mention | None:
