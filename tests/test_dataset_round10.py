@@ -66,3 +66,9 @@ def test_a_known_name_with_capitalised_words_hyphenated_on_is_a_derived_dataset(
 def test_a_describing_compound_or_a_pair_of_known_names_is_no_derived_dataset():
     assert find_datasets("We use ImageNet-Pretrained features on COCO.") == ["ImageNet", "COCO"]
     assert find_datasets("Adaptation results on the SVHN-MNIST task.") == ["SVHN", "MNIST"]
+
+
+def test_a_name_in_parentheses_before_a_trigger_with_no_name_before_it():
+    assert find_datasets("Experiments on real-world (QuillFaces-Wild) datasets show gains.") == ["QuillFaces-Wild"]
+    assert find_datasets("Experiments on the Quill Faces (QF) dataset show gains.") == ["Quill Faces"]
+    assert find_datasets("Experiments on real-world (see below) datasets show gains.") == []

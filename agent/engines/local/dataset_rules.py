@@ -251,8 +251,16 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
 def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[list[Token]]:
     """Name groups ending right before pos: 'the DoTA and UCF-Crime [datasets]' -> [DoTA], [UCF-Crime]."""
     tokens = _tokens(text, pos - 160, pos)
+    if len(tokens) > 3 and tokens[-1][2] == ")" and tokens[-3][2] == "(":  # a name too long for one token
+        tokens[-3:] = [(tokens[-3][0], tokens[-1][1], "(" + tokens[-2][2] + ")")]
     if tokens and tokens[-1][2].startswith("("):  # "Schema-Guided Dialogue (SGD) dataset"
-        tokens.pop()
+        paren = tokens.pop()
+        if len(tokens) > 1 and not _is_name_token(tokens[-1][2], gazetteer) and tokens[-1][2] not in _CONNECTORS:
+            # "real-world (QuillFaces) datasets": no name before the parenthesis, so the name is inside it
+            inner = paren[2][1:-1].strip()
+            if _is_name_token(inner, gazetteer):
+                start = text.index(inner, paren[0])
+                return [[(start, start + len(inner), inner)]]
     groups: list[list[Token]] = []
     current: list[Token] = []
     joined = 0  # capitalised describing words in `current` (no name on their own: "Extensive Image datasets")
