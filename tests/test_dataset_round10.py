@@ -72,3 +72,8 @@ def test_a_name_in_parentheses_before_a_trigger_with_no_name_before_it():
     assert find_datasets("Experiments on real-world (QuillFaces-Wild) datasets show gains.") == ["QuillFaces-Wild"]
     assert find_datasets("Experiments on the Quill Faces (QF) dataset show gains.") == ["Quill Faces"]
     assert find_datasets("Experiments on real-world (see below) datasets show gains.") == []
+
+
+def test_names_set_off_by_a_plural_appositive_are_datasets():
+    assert find_datasets("We release QuillQA and MarbleSum, two large datasets of questions.") == ["QuillQA", "MarbleSum"]
+    assert find_datasets("We compare FooNet and BarNet, two strong baselines on standard datasets.") == []

@@ -92,7 +92,7 @@ _COMMA_AFTER = re.compile(r",\s+(?=[A-Z0-9])")
 _SET_OFF = re.compile(r"\s*[,.;)]")
 _NAME_AFTER_TRIGGER = re.compile(r"\s+(?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+(?![A-Za-z0-9])")
 _NAME_IN_COMMAS = re.compile(r"\s*[,:]\s+((?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+)(?=\s*[,;(])")
-_APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?$")
+_APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is|\s+are)\s+(?:a|an|(?P<plural>two|three|four|five|six))\s+(?:[\w-]+\s+){0,3}?$")
 _BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9][A-Za-z0-9\-]*?"
                           r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
 _TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmarks?|corpus|corpora|graphs?|"
@@ -233,8 +233,9 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
             before = _groups_before(text, start, gazetteer)
         groups += before
         appositive = _APPOSITIVE_BEFORE.search(text, max(0, start - 60), start)
-        if appositive:  # "we release FooQA, a large-scale dataset"
-            groups += _groups_before(text, appositive.start(), gazetteer)[-1:]
+        if appositive:  # "we release FooQA, a large-scale dataset"; "FooQA and BarQA, two datasets"
+            listed = _groups_before(text, appositive.start(), gazetteer)
+            groups += listed if appositive.group("plural") and trigger.endswith("s") else listed[-1:]
     groups += [g for pos in task_on_positions(text) for g in _groups_after(text, pos, gazetteer)
                if NAME_ENDS.match(text, g[-1][1])]  # "on the PenTree bank dataset": the name goes on
     mentions = [m for m in (_group_mention(text, g, gazetteer) for g in groups) if m]
