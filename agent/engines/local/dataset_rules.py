@@ -111,7 +111,7 @@ def find_datasets(text: str) -> list[str]:
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
     strong += [Mention(m.start("name"), m.end("name"), m.group("name"), alias_key(m.group("name"), False))
-               for m in (_NEW_NAMED_DATA.finditer(text) if "new" in text else ()) if not taken.overlaps(m.start("name"), m.end("name"))
+               for m in _literal_matches(_NEW_NAMED_DATA, text, "new") if not taken.overlaps(m.start("name"), m.end("name"))
                and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
@@ -241,8 +241,39 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
     mentions = [m for m in (_group_mention(text, g, gazetteer) for g in groups) if m]
     if "Bench" in text or "-bench" in text:
         mentions += [Mention(b.start(), b.end(), b.group(), alias_key(b.group(), False))
-                     for b in _BENCH_TOKEN.finditer(text) if not gazetteer.blocked.match(b.group())]
+                     for b in _bench_tokens(text) if not gazetteer.blocked.match(b.group())]
     return mentions
+
+
+def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
+    """pattern.finditer(text) for a pattern whose matches open with `literal` (after a zero-width test):
+    tried only where the literal is written (a pattern opening with \\b is otherwise tried everywhere)."""
+    out = []
+    at = text.find(literal)
+    while at >= 0:
+        match = pattern.match(text, at)
+        if match is not None:
+            out.append(match)
+        at = text.find(literal, match.end() if match else at + 1)
+    return out
+
+
+_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+def _bench_tokens(text: str) -> list[re.Match[str]]:
+    """_BENCH_TOKEN.finditer(text), tried only at the start of each run of name characters holding
+    "Bench" or "-bench": a match starts a run (its look-behind) and stays in it, so a run has one at most."""
+    starts = set()
+    for literal in ("Bench", "-bench"):
+        at = text.find(literal)
+        while at >= 0:
+            start = at
+            while start and text[start - 1] in _RUN_CHARS:
+                start -= 1
+            starts.add(start)
+            at = text.find(literal, at + 1)
+    return [m for m in (_BENCH_TOKEN.match(text, s) for s in sorted(starts)) if m is not None]
 
 
 def _tokens(text: str, start: int, end: int) -> list[Token]:
