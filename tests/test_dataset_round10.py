@@ -80,10 +80,10 @@ def test_names_set_off_by_a_plural_appositive_are_datasets():
 
 
 def test_literal_gated_readers_find_what_the_full_scans_find():
-    from agent.engines.local import dataset_rules as R
+    from agent.engines.local import dataset_literals as R
 
     for text in ("FooBench-x-y and a-Bench, MMBench-v2 and QuillBench.", "ABench-bench-Q", "-FooBench Bench",
                  "renew QuillNet data; a new FooX data and a new BarY graph, with new Quill2M collection."):
-        assert [m.span() for m in R._bench_tokens(text)] == [m.span() for m in R._BENCH_TOKEN.finditer(text)]
-        assert [m.span() for m in R._literal_matches(R._NEW_NAMED_DATA, text, "new")] == \
+        assert [m.span() for m in R.bench_tokens(text)] == [m.span() for m in R._BENCH_TOKEN.finditer(text)]
+        assert [m.span() for m in R.new_named_data(text)] == \
             [m.span() for m in R._NEW_NAMED_DATA.finditer(text)]

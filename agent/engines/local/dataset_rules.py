@@ -26,6 +26,7 @@ from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, a
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, hyphen_compound,  # noqa: F401
                                                is_expanded, is_full_name, with_variant)
 from agent.engines.local.dataset_coordination import coordinated_names as _coordinated_names, evaluated_names
+from agent.engines.local.dataset_literals import bench_tokens, new_named_data
 from agent.engines.local.dataset_tokens import Mention
 from agent.engines.local.dataset_tokens import is_hardware_name as _is_hardware_name
 from agent.engines.local.dataset_tokens import is_name_token as _is_name_token
@@ -93,8 +94,6 @@ _SET_OFF = re.compile(r"\s*[,.;)]")
 _NAME_AFTER_TRIGGER = re.compile(r"\s+(?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+(?![A-Za-z0-9])")
 _NAME_IN_COMMAS = re.compile(r"\s*[,:]\s+((?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+)(?=\s*[,;(])")
 _APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is|\s+are)\s+(?:a|an|(?P<plural>two|three|four|five|six))\s+(?:[\w-]+\s+){0,3}?$")
-_BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9][A-Za-z0-9\-]*?"
-                          r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
 _TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmarks?|corpus|corpora|graphs?|"
                             r"data)\b", re.IGNORECASE)
 # "PPI (0.995) and Reddit (0.970)": a score in parentheses after a list item does not end the list.
@@ -111,7 +110,7 @@ def find_datasets(text: str) -> list[str]:
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
     strong += [Mention(m.start("name"), m.end("name"), m.group("name"), alias_key(m.group("name"), False))
-               for m in _literal_matches(_NEW_NAMED_DATA, text, "new") if not taken.overlaps(m.start("name"), m.end("name"))
+               for m in new_named_data(text) if not taken.overlaps(m.start("name"), m.end("name"))
                and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
@@ -132,12 +131,6 @@ def find_datasets(text: str) -> list[str]:
     kept = _with_full_names(text, kept, gazetteer) if "(" in text else kept
     restated = acronym_of_written([(m.name, text[m.start:m.end]) for m in kept]) if len(kept) > 1 else set()
     return _finalise([m for i, m in enumerate(kept) if i not in restated])
-
-
-# "we create a new Foo2M graph/data with ...": a named collection the abstract introduces
-_NEW_NAMED_DATA = re.compile(r"\bnew\s+(?P<name>(?=[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Z][A-Za-z0-9-]+)\s+"
-                            r"(?:data|graph|collection)(?=\s*[,.;:(]|\s+(?:with|of|that|which|containing|from|"
-                            r"consisting|comprising|for|to|and)\b)")
 
 
 def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
@@ -241,39 +234,8 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
     mentions = [m for m in (_group_mention(text, g, gazetteer) for g in groups) if m]
     if "Bench" in text or "-bench" in text:
         mentions += [Mention(b.start(), b.end(), b.group(), alias_key(b.group(), False))
-                     for b in _bench_tokens(text) if not gazetteer.blocked.match(b.group())]
+                     for b in bench_tokens(text) if not gazetteer.blocked.match(b.group())]
     return mentions
-
-
-def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
-    """pattern.finditer(text) for a pattern whose matches open with `literal` (after a zero-width test):
-    tried only where the literal is written (a pattern opening with \\b is otherwise tried everywhere)."""
-    out = []
-    at = text.find(literal)
-    while at >= 0:
-        match = pattern.match(text, at)
-        if match is not None:
-            out.append(match)
-        at = text.find(literal, match.end() if match else at + 1)
-    return out
-
-
-_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-
-
-def _bench_tokens(text: str) -> list[re.Match[str]]:
-    """_BENCH_TOKEN.finditer(text), tried only at the start of each run of name characters holding
-    "Bench" or "-bench": a match starts a run (its look-behind) and stays in it, so a run has one at most."""
-    starts = set()
-    for literal in ("Bench", "-bench"):
-        at = text.find(literal)
-        while at >= 0:
-            start = at
-            while start and text[start - 1] in _RUN_CHARS:
-                start -= 1
-            starts.add(start)
-            at = text.find(literal, at + 1)
-    return [m for m in (_BENCH_TOKEN.match(text, s) for s in sorted(starts)) if m is not None]
 
 
 def _tokens(text: str, start: int, end: int) -> list[Token]:
