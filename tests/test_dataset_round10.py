@@ -87,3 +87,16 @@ def test_literal_gated_readers_find_what_the_full_scans_find():
         assert [m.span() for m in R.bench_tokens(text)] == [m.span() for m in R._BENCH_TOKEN.finditer(text)]
         assert [m.span() for m in R.new_named_data(text)] == \
             [m.span() for m in R._NEW_NAMED_DATA.finditer(text)]
+
+
+def test_reading_names_back_from_a_near_window_matches_the_long_window():
+    from agent.engines.local import dataset_rules as R
+
+    gazetteer = R.dataset_gazetteer()
+    text = ("Experiments on four translation datasets, including the WMT'16 English-to-Romanian, WMT'14 "
+            "English-to-German and QuillTrans ( QT ) benchmarks, and LM-QuillNet and LM-MarbleNet (i.e. the networks "
+            "obtained on QuillSet and MarbleSet respectively) datasets show gains on the Quill Speech (QS) corpus.")
+    for pos in range(len(text)):
+        near = R._groups_before(text, pos, gazetteer)
+        whole = R._read_groups_before(text, R._tokens(text, pos - 160, pos), gazetteer, whole=True)
+        assert near == whole, text[:pos]

@@ -243,8 +243,26 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
 
 
 def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[list[Token]]:
-    """Name groups ending right before pos: 'the DoTA and UCF-Crime [datasets]' -> [DoTA], [UCF-Crime]."""
-    tokens = _tokens(text, pos - 160, pos)
+    """Name groups ending right before pos: 'the DoTA and UCF-Crime [datasets]' -> [DoTA], [UCF-Crime].
+    The 64 characters before pos are read first; only a list that runs past them (or a result aside) is
+    read again from 160 characters back (the same tokens: a window's first token alone may be cut)."""
+    space = text.find(" ", pos - _NEAR, pos) if pos > _NEAR else -1
+    if space >= 0:  # from a space: the tokens after the first two are the ones the longer window reads
+        groups = _read_groups_before(text, _tokens(text, space, pos), gazetteer, whole=False)
+        if groups is not None:
+            return groups
+    return _read_groups_before(text, _tokens(text, pos - 160, pos), gazetteer, whole=True) or []
+
+
+_NEAR = 64
+
+
+def _read_groups_before(text: str, tokens: list[Token], gazetteer: DatasetGazetteer,
+                        whole: bool) -> list[list[Token]] | None:
+    """The groups read back from the end of `tokens`; None when not `whole` and the reading reached the
+    window's first two tokens (one may be cut, "( SGD )" read from inside is two) or an aside."""
+    if not whole and len(tokens) <= 4:
+        return None
     if len(tokens) > 3 and tokens[-1][2] == ")" and tokens[-3][2] == "(":  # a name too long for one token
         tokens[-3:] = [(tokens[-3][0], tokens[-1][1], "(" + tokens[-2][2] + ")")]
     if tokens and tokens[-1][2].startswith("("):  # "Schema-Guided Dialogue (SGD) dataset"
@@ -267,6 +285,8 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
             current.insert(0, token)  # "the Famous People dataset": a capitalised describing word of the name
             joined += 1
             continue
+        if token[2] == ")" and not current and not whole:
+            return None
         if token[2] == ")" and not current and (opening := aside_start(tokens)) is not None:
             del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
@@ -279,6 +299,8 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
         current, joined = [], 0
         while tokens and tokens[-1][2] in _CONNECTORS:  # ", and"
             tokens.pop()
+    if not whole and len(tokens) < 2:
+        return None
     if current and joined < len(current):
         groups.insert(0, current)
     return groups
