@@ -1,10 +1,14 @@
 """Name shapes read where a literal is written (str.find), not by a regex tried at every position:
 "*Bench" tokens ("KernelBench", "MM-bench") and "a new Foo2M graph/data" (LABELLING §2: newly introduced
-named datasets). Each reader returns what pattern.finditer(text) would (tests/test_dataset_round10.py)."""
+named datasets). Each reader returns what pattern.finditer(text) would (tests/test_dataset_round10.py).
+Also the last pass over the mentions that reads brackets: an acronym in parentheses after a name is no
+second dataset."""
 
 from __future__ import annotations
 
 import re
+
+from agent.engines.local.dataset_tokens import Mention
 
 _BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9][A-Za-z0-9\-]*?"
                           r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
@@ -49,3 +53,20 @@ def bench_tokens(text: str) -> list[re.Match[str]]:
 def new_named_data(text: str) -> list[re.Match[str]]:
     """_NEW_NAMED_DATA.finditer(text)."""
     return _literal_matches(_NEW_NAMED_DATA, text, "new")
+
+
+_PAREN_OPEN = re.compile(r"\s*\(\s*")
+_PAREN_CLOSE = re.compile(r"\s*\)")
+
+
+def drop_parenthetical_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'Stanford Sentiment Treebank (SST-2)': the acronym in parentheses is not a second dataset."""
+    mentions = sorted(mentions, key=lambda m: m.start)
+    kept: list[Mention] = []
+    for previous, mention in zip([None, *mentions], mentions):
+        if (previous is not None and previous.end <= mention.start
+                and _PAREN_OPEN.fullmatch(text, previous.end, mention.start)
+                and _PAREN_CLOSE.match(text, mention.end)):
+            continue
+        kept.append(mention)
+    return kept

@@ -26,7 +26,7 @@ from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, a
 from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, hyphen_compound,  # noqa: F401
                                                is_expanded, is_full_name, with_variant)
 from agent.engines.local.dataset_coordination import coordinated_names as _coordinated_names, evaluated_names
-from agent.engines.local.dataset_literals import bench_tokens, new_named_data
+from agent.engines.local.dataset_literals import bench_tokens, drop_parenthetical_acronyms, new_named_data
 from agent.engines.local.dataset_tokens import Mention
 from agent.engines.local.dataset_tokens import is_hardware_name as _is_hardware_name
 from agent.engines.local.dataset_tokens import is_name_token as _is_name_token
@@ -98,8 +98,6 @@ _TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmark
                             r"data)\b", re.IGNORECASE)
 # "PPI (0.995) and Reddit (0.970)": a score in parentheses after a list item does not end the list.
 _LIST_GAP = re.compile(r"(?:\s*\(\s*[\d.,%\u00b1+\s-]+\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
-_PAREN_OPEN = re.compile(r"\s*\(\s*")
-_PAREN_CLOSE = re.compile(r"\s*\)")
 
 
 def find_datasets(text: str) -> list[str]:
@@ -120,7 +118,7 @@ def find_datasets(text: str) -> list[str]:
     shared = {(s, e): Mention(s, e, n, alias_key(n, False)) for s, e, n in shared_head_names(text, gazetteer) if not taken.overlaps(s, e)}
     strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
     strong += _coordinated_names(text, strong, gazetteer)
-    kept = _drop_parenthetical_acronyms(text, strong)
+    kept = drop_parenthetical_acronyms(text, strong)
     tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     tasks |= model_side_acronyms(text, {m.identity for m in kept}) if kept else set()
     unknown = {m.identity for m in kept if len(m.identity) <= 7 and m.identity not in gazetteer.strong_keys}
@@ -378,19 +376,6 @@ def _with_full_names(text: str, kept: list[Mention], gazetteer: DatasetGazetteer
         kept = [m for m in kept if m.identity != key and not (start <= m.start and m.end <= end)]
         kept.append(Mention(start, end, name, key, long_form=True))
     return sorted(kept, key=lambda m: m.start) if full else kept
-
-
-def _drop_parenthetical_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
-    """'Stanford Sentiment Treebank (SST-2)': the acronym in parentheses is not a second dataset."""
-    mentions = sorted(mentions, key=lambda m: m.start)
-    kept: list[Mention] = []
-    for previous, mention in zip([None, *mentions], mentions):
-        if (previous is not None and previous.end <= mention.start
-                and _PAREN_OPEN.fullmatch(text, previous.end, mention.start)
-                and _PAREN_CLOSE.match(text, mention.end)):
-            continue
-        kept.append(mention)
-    return kept
 
 
 def _finalise(mentions: list[Mention]) -> list[str]:
