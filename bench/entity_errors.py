@@ -51,8 +51,9 @@ def summary(stems: list[str] | None, held_out: str) -> list[str]:
         n += 1
         for fld in SUMMARY_FIELDS:
             totals[fld] = totals[fld] + rec.prf[fld]
-    return [f"{n} abstracts"] + [f"{fld}: F1 {t.f1:.3f} (tp {t.tp:g}, fp {t.fp:g}, fn {t.fn:g})"
-                                 for fld, t in totals.items()]
+    # a file with no gold and no predicted items of a field has no F1 (dev_ext_1 lists no dataset)
+    return [f"{n} abstracts"] + [f"{fld}: F1 {'n/a' if t.f1 is None else f'{t.f1:.3f}'} "
+                                 f"(tp {t.tp:g}, fp {t.fp:g}, fn {t.fn:g})" for fld, t in totals.items()]
 
 
 SUMMARY_FIELDS = ("datasets", "hardware", "hardware_class")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from agent.engines.local.dataset_phrases import TASK_HEAD
+from agent.engines.local.dataset_tokens import acronym_capitals, capital_initials
 
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&-]{1,11})\s*\)")
 _WINDOW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
@@ -35,8 +36,7 @@ def _expansion(text: str, paren_start: int, capitals: str) -> tuple[int, list[st
             break  # punctuation between the words, or a lowercase word
         words.insert(0, (start, word))
         end = start
-        initials = "".join(p[0] for _, w in words for p in w.split("-") if p[:1].isupper())
-        if word[0].isupper() and initials == capitals:
+        if word[0].isupper() and capital_initials([w for _, w in words]) == capitals:
             return start, [w for _, w in words]
     return None
 
@@ -49,7 +49,7 @@ def spelled_out_datasets(text: str, identities: dict[str, tuple[int, int]], know
     out: dict[str, tuple[int, int, str]] = {}
     for paren in _PAREN_ACRONYM.finditer(text):
         acronym = paren.group(1)
-        capitals = "".join(c for c in acronym if c.isupper())
+        capitals = acronym_capitals(acronym)
         if len(capitals) < 2:
             continue
         acronym_key = key(acronym)

@@ -47,6 +47,7 @@ def coordinated_names(text: str, known: list[Mention], gazetteer: DatasetGazette
                 continue
             name, start = match.group(group), match.start(group)
             if (not _is_name_token(name, gazetteer) or _is_hardware_name(name) or name.casefold() in gazetteer.task_words
+                    or _model_shaped(name, gazetteer)  # "ImageNet and BigFooGAN images": a model beside the data
                     or _SENTENCE_START.search(text, max(0, start - 3), start)
                     or match.re is _PREVIOUS_NAME and not _LIST_START_BEFORE.search(text, max(0, start - 12), start)):
                 continue
@@ -82,12 +83,26 @@ def _title_words_after(text: str, end: int, gazetteer: DatasetGazetteer) -> int:
 _PREPOSITIONS = (" on ", " across ", " using ")
 _NAME_AT = re.compile(rf"(?:the\s+)?(?P<name>{_NAME_SHAPE})(?![\w-])")
 _EVALUATION_BEFORE = re.compile(
-    r"\b(?:evaluat\w*|test(?:s|ed|ing)?|train(?:s|ed|ing)?|fine-?tun\w*|pre-?train\w*|benchmark(?:s|ed|ing)?|"
+    r"(?:\b(?:evaluat\w*|test(?:s|ed|ing)?|train(?:s|ed|ing)?|fine-?tun\w*|pre-?train\w*|benchmark(?:s|ed|ing)?|"
     r"experiments?|results?|accuracy|perplexity|performance|validat\w*|assess\w*|outperform\w*|"
-    r"state-of-the-art)\b[^.;:()]{0,35}$", re.IGNORECASE)
+    r"state-of-the-art)\b"
+    # a percentage is a reported score ("2.25% on ZetaQA"; a speed ratio is not: "1.6x on" names a model as
+    # often as data), and a decimal point does not end the clause ("accuracy of 81.2% on ...")
+    r"|\d\s*\\?%"
+    r")(?:[^.;:()]|(?<=\d)\.(?=\d)){0,35}$", re.IGNORECASE)
 # Method and model words: "on FooNet", "using BarFormer", "over BazGPT-2" (a known dataset is found first).
 _MODEL_SHAPE = re.compile(r".*(?:Net|Former|GPT|BERT|LM|GAN|VAE|Attention|Transformer|NN|Mamba|Diffusion|Agent|"
                           r"Coder|Llama|LLaMA)(?:[-\s]?v?\d[\w.-]*)?$")
+_VERSION_END = re.compile(r"[-\s]?v?\d[\w.-]*$")
+
+
+def _model_shaped(name: str, gazetteer: DatasetGazetteer) -> bool:
+    """A model's name shape ("BigFooGAN", "QuuxNet-2"), unless it is a known dataset with a variant
+    written on ("ImageNet32", "ImageNet64x64")."""
+    return _MODEL_SHAPE.match(name) is not None and \
+        alias_key(_VERSION_END.sub("", name), False) not in gazetteer.strong_keys
+
+
 _NAME_ENDS_HERE = re.compile(r"\s*(?:[,;:.)]|$|(?:and|or|with|to|for|in|at|by|from|as|where|while|which|that|"
                              r"dataset|datasets|benchmark|benchmarks|corpus|respectively|show|shows|demonstrate)\b)")
 
@@ -96,13 +111,15 @@ def evaluated_names(text: str, gazetteer: DatasetGazetteer, found_already: SpanS
     """Name-shaped words after on/across/using in a clause that reports an evaluation; not the first half of
     a suspended compound ("on BERT- and GPT-family models")."""
     found = []
-    for match in _names_after_prepositions(text):
+    opening = _sentence_opening_names(text) if ("On " in text or "Across " in text) else []
+    for match in _names_after_prepositions(text) + opening:
         name = match.group("name")
         if (found_already.overlaps(match.start("name"), match.end("name")) or name.endswith("-")
-                or not _NAME_ENDS_HERE.match(text, match.end("name"))
                 or name.casefold().rstrip("s") in gazetteer.generic or _MODEL_SHAPE.match(name)
-                or not _is_name_token(name, gazetteer) or _is_hardware_name(name)
-                or not _EVALUATION_BEFORE.search(text, max(0, match.start() - 60), match.start())):
+                or not _is_name_token(name, gazetteer) or _is_hardware_name(name)):
+            continue
+        if match.re is not _OPENING_NAME and (not _NAME_ENDS_HERE.match(text, match.end("name")) or
+                                              not _EVALUATION_BEFORE.search(text, max(0, match.start() - 60), match.start())):
             continue
         found.append(Mention(match.start("name"), match.end("name"), name, alias_key(name, False)))
     return found
@@ -118,3 +135,22 @@ def _names_after_prepositions(text: str) -> list[re.Match[str]]:
                 out.append(match)
             at = text.find(preposition, at + 1)
     return sorted(out, key=lambda m: m.start())
+
+
+# "On ZetaQA and OmegaSum, our model ...", "Across ZetaQA, OmegaSum and PiTrans, ...": a sentence that opens
+# with what it was run on. The opening phrase must be a list of name-shaped words closed by the comma before
+# the main clause (the later items are then read as coordinated names); "On FooNet, ..." is still a model.
+_OPENING_NAME = re.compile(rf"(?:On|Across)\s+(?:the\s+)?(?P<name>{_NAME_SHAPE})(?![\w-])"
+                           rf"(?=(?:{_COORDINATOR}(?:the\s+)?{_NAME_SHAPE}(?![\w-]))*"
+                           rf"(?:\s+(?:data\s?sets?|benchmarks?))?\s*,)")
+
+
+def _sentence_opening_names(text: str) -> list[re.Match[str]]:
+    out = []
+    for word in ("On ", "Across "):
+        at = text.find(word)
+        while at >= 0:
+            if (at == 0 or text[at - 2:at] in (". ", "! ", "? ")) and (match := _OPENING_NAME.match(text, at)):
+                out.append(match)
+            at = text.find(word, at + 1)
+    return out

@@ -31,6 +31,27 @@ _VERSION = re.compile(r"[\s-]?(v\d+(?:\.\d+)*|\d\.\d{1,2})(?![\d.]*\d)"
                       r"(?!\s*(?:%|\\%|x\b|×|\$|times\b|points?\b|pp\b|higher|lower|better|worse))")
 _DERIVED_SUFFIX = re.compile(r"-([A-Z0-9]{1,3})(?![A-Za-z0-9\-])")  # ImageNet-C, MNIST-1D
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*([^()\s]{2,15})\s*\)")
+# "IMDB-Wiki", "ImageNet-Vid-Robust": a known name with capitalised words hyphenated on is a derived dataset
+# with its own name (LABELLING §2, like LoKITTI); a describing compound ("-Based", "-Trained") is not.
+_COMPOUND_SUFFIX = re.compile(r"(?:-[A-Z][a-z]+(?:[A-Z][a-z]*)*)+(?![A-Za-z0-9\-])")
+_COMPOUND_PREFIX = re.compile(r"(?<![A-Za-z0-9\-])(?:[A-Z][A-Za-z]+-)+$")
+_DESCRIBING_PART = re.compile(r"-(?:[A-Z][a-z]+(?:ed|ing)|Like|Style|Based|Scale|Level|Sized?|Only|Free|Wide|"
+                              r"Specific|Aware|Friendly|Ready)(?![a-z])")
+
+
+def hyphen_compound(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the hyphenated compound name around a gazetteer hit text[start:end] ("MIR-Flickr",
+    "IMDB-Wiki"), or (start, end) when the hit stands alone."""
+    after = _COMPOUND_SUFFIX.match(text, end) if end < len(text) and text[end] == "-" else None
+    if after and not _DESCRIBING_PART.search(after.group()):
+        end = after.end()
+    before = _COMPOUND_PREFIX.search(text, max(0, start - 30), start) if start and text[start - 1] == "-" else None
+    if before and not _INFLECTED_PART.fullmatch(before.group()[:-1]):
+        start = before.start()
+    return start, end
+
+
+_INFLECTED_PART = re.compile(r"[A-Z][a-z]+(?:ed|ing)")
 
 
 def is_expanded(text: str, end: int, alias: DatasetAlias, gazetteer: DatasetGazetteer) -> bool:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from agent.engines.local.dataset_tokens import spells_acronym
+
 # Heads of task and method phrases (title case in an abstract's term definitions).
 _HEAD_WORDS = (r"analysis|answering|comprehension|translation|recognition|extraction|detection|classification|"
                r"segmentation|inference|generation|understanding|parsing|labell?ing|tagging|reasoning|prediction|"
@@ -105,8 +107,4 @@ def _spells_task(text: str, paren_start: int, acronym: str) -> bool:
         if not word[:1].isupper():
             break
         words.insert(0, word)  # the run of capitalised words right before the parenthesis
-    parts = [p for w in words for p in w.split("-") if p]
-    initials = "".join(p[0] for p in parts)
-    capitals = "".join(c for c in acronym if c.isupper())
-    return bool(words) and TASK_HEAD.fullmatch(words[-1]) is not None and len(capitals) >= 2 \
-        and initials.endswith(capitals)
+    return bool(words) and TASK_HEAD.fullmatch(words[-1]) is not None and spells_acronym(words, acronym)

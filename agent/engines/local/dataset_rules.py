@@ -23,9 +23,10 @@ from agent.engines.local.dataset_phrases import (TASK_HEAD, is_plain_title, is_t
 from agent.engines.local.dataset_senses import model_side_acronyms, task_acronyms
 from agent.engines.local.dataset_shapes import (NAME_ENDS, acronym_of_written, aside_start, task_on_positions,
                                                 titled_name_before)
-from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, is_expanded, is_full_name,  # noqa: F401
-                                               with_variant)
+from agent.engines.local.dataset_names import (DatasetAlias, DatasetGazetteer, hyphen_compound,  # noqa: F401
+                                               is_expanded, is_full_name, with_variant)
 from agent.engines.local.dataset_coordination import coordinated_names as _coordinated_names, evaluated_names
+from agent.engines.local.dataset_literals import bench_tokens, drop_parenthetical_acronyms, new_named_data
 from agent.engines.local.dataset_tokens import Mention
 from agent.engines.local.dataset_tokens import is_hardware_name as _is_hardware_name
 from agent.engines.local.dataset_tokens import is_name_token as _is_name_token
@@ -75,6 +76,9 @@ _CONNECTORS = frozenset({",", "and", "or", "&", "/"})
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 # A capitalised participle ("Synthesized", "Augmented", "Streaming") describes data; it does not name it.
 _INFLECTED_WORD = re.compile(r"[A-Z][a-z]{2,}(?<!e)(?:ed|ing)")
+# A language or nationality adjective alone before a trigger ("a large Korean dataset", "Amharic corpus")
+# says what the data is in or from; it is no name of its own (suffix shape, not a list of languages).
+_LANGUAGE_WORD = re.compile(r"[A-Z][a-z]{2,}(?:ese|ish|ian|ean|aric|abic)")
 # One pass over the lowercased text finds every context anchor: a trigger word, optionally followed
 # by a list introducer ("datasets such as", "benchmarks (") or a naming verb ("a benchmark called").
 _ANCHOR = re.compile(
@@ -89,15 +93,11 @@ _COMMA_AFTER = re.compile(r",\s+(?=[A-Z0-9])")
 _SET_OFF = re.compile(r"\s*[,.;)]")
 _NAME_AFTER_TRIGGER = re.compile(r"\s+(?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+(?![A-Za-z0-9])")
 _NAME_IN_COMMAS = re.compile(r"\s*[,:]\s+((?=[A-Z][A-Za-z0-9\-]*[A-Z0-9])[A-Z][A-Za-z0-9\-]+)(?=\s*[,;(])")
-_APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?$")
-_BENCH_TOKEN = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*[A-Z])[A-Za-z0-9][A-Za-z0-9\-]*?"
-                          r"(?:Bench|-bench)(?:-[A-Za-z0-9]+)?(?![A-Za-z0-9])")
+_APPOSITIVE_BEFORE = re.compile(r"(?:,|\s+is|\s+are)\s+(?:a|an|(?P<plural>two|three|four|five|six))\s+(?:[\w-]+\s+){0,3}?$")
 _TRIGGER_AFTER = re.compile(r"\s+(?:[A-Za-z][\w-]*\s+)?(?:data\s?sets?|benchmarks?|corpus|corpora|graphs?|"
                             r"data)\b", re.IGNORECASE)
 # "PPI (0.995) and Reddit (0.970)": a score in parentheses after a list item does not end the list.
 _LIST_GAP = re.compile(r"(?:\s*\(\s*[\d.,%\u00b1+\s-]+\))?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/\s*)")
-_PAREN_OPEN = re.compile(r"\s*\(\s*")
-_PAREN_CLOSE = re.compile(r"\s*\)")
 
 
 def find_datasets(text: str) -> list[str]:
@@ -108,7 +108,7 @@ def find_datasets(text: str) -> list[str]:
     strong += _prefix_derived(text, gazetteer, taken)
     strong += [m for m in _context_mentions(text, lowered, gazetteer) if not taken.overlaps(m.start, m.end)]
     strong += [Mention(m.start("name"), m.end("name"), m.group("name"), alias_key(m.group("name"), False))
-               for m in (_NEW_NAMED_DATA.finditer(text) if "new" in text else ()) if not taken.overlaps(m.start("name"), m.end("name"))
+               for m in new_named_data(text) if not taken.overlaps(m.start("name"), m.end("name"))
                and not gazetteer.blocked.match(m.group("name")) and not _is_hardware_name(m.group("name"))
                and not m.group("name").isupper()]  # "a new GPU graph": an all-capitals word is no such name
     strong += _accept_context_only(text, pending, strong)
@@ -118,7 +118,7 @@ def find_datasets(text: str) -> list[str]:
     shared = {(s, e): Mention(s, e, n, alias_key(n, False)) for s, e, n in shared_head_names(text, gazetteer) if not taken.overlaps(s, e)}
     strong = [m for m in strong if (m.start, m.end) not in shared] + list(shared.values())
     strong += _coordinated_names(text, strong, gazetteer)
-    kept = _drop_parenthetical_acronyms(text, strong)
+    kept = drop_parenthetical_acronyms(text, strong)
     tasks = task_acronyms(text, {m.identity for m in kept}) if "(" in text and kept else set()
     tasks |= model_side_acronyms(text, {m.identity for m in kept}) if kept else set()
     unknown = {m.identity for m in kept if len(m.identity) <= 7 and m.identity not in gazetteer.strong_keys}
@@ -131,12 +131,6 @@ def find_datasets(text: str) -> list[str]:
     return _finalise([m for i, m in enumerate(kept) if i not in restated])
 
 
-# "we create a new Foo2M graph/data with ...": a named collection the abstract introduces
-_NEW_NAMED_DATA = re.compile(r"\bnew\s+(?P<name>(?=[A-Z][A-Za-z0-9-]*[A-Z0-9])[A-Z][A-Za-z0-9-]+)\s+"
-                            r"(?:data|graph|collection)(?=\s*[,.;:(]|\s+(?:with|of|that|which|containing|from|"
-                            r"consisting|comprising|for|to|and)\b)")
-
-
 def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> tuple[list[Mention], list[Mention]]:
     strong: list[Mention] = []
     pending: list[Mention] = []
@@ -145,6 +139,13 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
     named = Counter(hit.payload.canonical for hit in hits)
     for hit in hits:
         alias = hit.payload
+        # (not for a short acronym, which is as often part of a method's name: "WiSE-ALE")
+        compound = hyphen_compound(text, hit.start, hit.end) if hit.end - hit.start > 3 else (hit.start, hit.end)
+        if compound != (hit.start, hit.end):
+            mention = _compound_mention(text, compound, (hit.start, hit.end), gazetteer)
+            if mention is not None:  # a platform word ("Flickr") still needs its context
+                (pending if alias.context_only else strong).append(mention)
+                continue
         name, end = with_variant(text, hit.start, hit.end, alias.canonical, alone=named[alias.canonical] == 1)
         long_form = " " in alias.written and " " not in alias.canonical and (
             is_expanded(text, end, alias, gazetteer) or is_full_name(alias))
@@ -155,6 +156,20 @@ def _gazetteer_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) ->
         if sibling:
             strong.append(sibling)
     return strong, pending
+
+
+def _compound_mention(text: str, span: tuple[int, int], hit: tuple[int, int],
+                      gazetteer: DatasetGazetteer) -> Mention | None:
+    """'MIR-Flickr', 'IMDB-Wiki': the derived name as written (its canonical when known); None for a
+    model or hardware compound, or a pair of known datasets."""
+    start, end = span
+    name = text[start:end]
+    added = (text[start:hit[0]] + text[hit[1]:end]).split("-")
+    if gazetteer.blocked.match(name) or _is_hardware_name(name) or any(
+            alias_key(part, False) in gazetteer.strong_keys for part in added if part):
+        return None  # "SVHN-MNIST": a pair of known datasets (a transfer task), each listed on its own
+    known = gazetteer.strong_keys.get(alias_key(name, False))
+    return Mention(start, end, known.canonical if known else name, alias_key(name, False))
 
 
 def _slash_sibling(text: str, end: int, canonical: str, gazetteer: DatasetGazetteer) -> Mention | None:
@@ -193,7 +208,9 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
             set_off = listed and _SET_OFF.match(text, listed[-1][-1][1])  # "..., A and B, show" / "B."
             groups += listed if len(listed) >= 2 and set_off else []
         named = _NAME_AFTER_TRIGGER.match(text, end) if anchor.group("called") is None else None
-        if anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
+        if trigger == "tasks":
+            named = None  # "a model for CTR tasks, called DeepFoo": "tasks" only introduces lists
+        elif anchor.group("called") or named:  # "a benchmark called X", "a driving video dataset DIVA"
             groups += _groups_after(text, anchor.end() if anchor.group("called") else end, gazetteer, single=True)
         elif not trigger.endswith("s") and (appositive_name := _NAME_IN_COMMAS.match(text, end)):
             # "a new dataset, FooScenes, of 10k clips": one name set off by commas after a singular trigger
@@ -207,14 +224,15 @@ def _context_mentions(text: str, lowered: str, gazetteer: DatasetGazetteer) -> l
             before = _groups_before(text, start, gazetteer)
         groups += before
         appositive = _APPOSITIVE_BEFORE.search(text, max(0, start - 60), start)
-        if appositive:  # "we release FooQA, a large-scale dataset"
-            groups += _groups_before(text, appositive.start(), gazetteer)[-1:]
+        if appositive:  # "we release FooQA, a large-scale dataset"; "FooQA and BarQA, two datasets"
+            listed = _groups_before(text, appositive.start(), gazetteer)
+            groups += listed if appositive.group("plural") and trigger.endswith("s") else listed[-1:]
     groups += [g for pos in task_on_positions(text) for g in _groups_after(text, pos, gazetteer)
                if NAME_ENDS.match(text, g[-1][1])]  # "on the PenTree bank dataset": the name goes on
     mentions = [m for m in (_group_mention(text, g, gazetteer) for g in groups) if m]
     if "Bench" in text or "-bench" in text:
         mentions += [Mention(b.start(), b.end(), b.group(), alias_key(b.group(), False))
-                     for b in _BENCH_TOKEN.finditer(text) if not gazetteer.blocked.match(b.group())]
+                     for b in bench_tokens(text) if not gazetteer.blocked.match(b.group())]
     return mentions
 
 
@@ -223,10 +241,36 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
 
 
 def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[list[Token]]:
-    """Name groups ending right before pos: 'the DoTA and UCF-Crime [datasets]' -> [DoTA], [UCF-Crime]."""
-    tokens = _tokens(text, pos - 160, pos)
+    """Name groups ending right before pos: 'the DoTA and UCF-Crime [datasets]' -> [DoTA], [UCF-Crime].
+    The 64 characters before pos are read first; only a list that runs past them (or a result aside) is
+    read again from 160 characters back (the same tokens: a window's first token alone may be cut)."""
+    space = text.find(" ", pos - _NEAR, pos) if pos > _NEAR else -1
+    if space >= 0:  # from a space: the tokens after the first two are the ones the longer window reads
+        groups = _read_groups_before(text, _tokens(text, space, pos), gazetteer, whole=False)
+        if groups is not None:
+            return groups
+    return _read_groups_before(text, _tokens(text, pos - 160, pos), gazetteer, whole=True) or []
+
+
+_NEAR = 64
+
+
+def _read_groups_before(text: str, tokens: list[Token], gazetteer: DatasetGazetteer,
+                        whole: bool) -> list[list[Token]] | None:
+    """The groups read back from the end of `tokens`; None when not `whole` and the reading reached the
+    window's first two tokens (one may be cut, "( SGD )" read from inside is two) or an aside."""
+    if not whole and len(tokens) <= 4:
+        return None
+    if len(tokens) > 3 and tokens[-1][2] == ")" and tokens[-3][2] == "(":  # a name too long for one token
+        tokens[-3:] = [(tokens[-3][0], tokens[-1][1], "(" + tokens[-2][2] + ")")]
     if tokens and tokens[-1][2].startswith("("):  # "Schema-Guided Dialogue (SGD) dataset"
-        tokens.pop()
+        paren = tokens.pop()
+        if len(tokens) > 1 and not _is_name_token(tokens[-1][2], gazetteer) and tokens[-1][2] not in _CONNECTORS:
+            # "real-world (QuillFaces) datasets": no name before the parenthesis, so the name is inside it
+            inner = paren[2][1:-1].strip()
+            if _is_name_token(inner, gazetteer):
+                start = text.index(inner, paren[0])
+                return [[(start, start + len(inner), inner)]]
     groups: list[list[Token]] = []
     current: list[Token] = []
     joined = 0  # capitalised describing words in `current` (no name on their own: "Extensive Image datasets")
@@ -239,6 +283,8 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
             current.insert(0, token)  # "the Famous People dataset": a capitalised describing word of the name
             joined += 1
             continue
+        if token[2] == ")" and not current and not whole:
+            return None
         if token[2] == ")" and not current and (opening := aside_start(tokens)) is not None:
             del tokens[opening:]  # "WikiText103 (10.8 perplexity) and LAMBADA (66.5%) datasets": a result aside
             continue
@@ -251,6 +297,8 @@ def _groups_before(text: str, pos: int, gazetteer: DatasetGazetteer) -> list[lis
         current, joined = [], 0
         while tokens and tokens[-1][2] in _CONNECTORS:  # ", and"
             tokens.pop()
+    if not whole and len(tokens) < 2:
+        return None
     if current and joined < len(current):
         groups.insert(0, current)
     return groups
@@ -292,8 +340,9 @@ def _group_mention(text: str, group: list[Token], gazetteer: DatasetGazetteer) -
             and alias_key(name, False) not in gazetteer.strong_keys:
         return None  # "tasks such as Sentiment Analysis", "Virtual Dataset Normalization"
     sentence_initial = start == 0 or re.search(r"[.!?]\s*$", text[max(0, start - 3):start]) is not None
-    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)):
-        return None  # "Rigorous benchmarks show ...", "a Distilled Dataset": a describing word
+    if len(group) == 1 and _TITLE_WORD.fullmatch(name) and (sentence_initial or _INFLECTED_WORD.fullmatch(name)
+                                                            or _LANGUAGE_WORD.fullmatch(name)):
+        return None  # "Rigorous benchmarks show ...", "a Distilled Dataset", "a large Korean corpus": a describing word
     if _is_hardware_name(name):
         return None  # "benchmarks (A100, 4090)" lists hardware
     name = f"{name} {suffix}" if suffix else name
@@ -327,19 +376,6 @@ def _with_full_names(text: str, kept: list[Mention], gazetteer: DatasetGazetteer
         kept = [m for m in kept if m.identity != key and not (start <= m.start and m.end <= end)]
         kept.append(Mention(start, end, name, key, long_form=True))
     return sorted(kept, key=lambda m: m.start) if full else kept
-
-
-def _drop_parenthetical_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
-    """'Stanford Sentiment Treebank (SST-2)': the acronym in parentheses is not a second dataset."""
-    mentions = sorted(mentions, key=lambda m: m.start)
-    kept: list[Mention] = []
-    for previous, mention in zip([None, *mentions], mentions):
-        if (previous is not None and previous.end <= mention.start
-                and _PAREN_OPEN.fullmatch(text, previous.end, mention.start)
-                and _PAREN_CLOSE.match(text, mention.end)):
-            continue
-        kept.append(mention)
-    return kept
 
 
 def _finalise(mentions: list[Mention]) -> list[str]:

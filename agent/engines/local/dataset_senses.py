@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from agent.engines.local.dataset_tokens import spells_acronym
 from agent.engines.local.gazetteer import alias_key
 
 _METHOD_HEAD = re.compile(
@@ -38,7 +39,7 @@ def model_side_acronyms(text: str, identities: set[str]) -> set[str]:
             if paren.group(1).casefold() not in identities:
                 continue
             words = _EXPANSION_WORD.findall(text, max(0, paren.start() - 80), paren.start())[-6:]
-            if words and _spells_method(" ".join(words), paren.group(1)):
+            if words and _spells_method(words, paren.group(1)):
                 out.add(paren.group(1).casefold())
     for identity in identities:
         if len(identity) > 7 or identity in out:
@@ -53,15 +54,11 @@ def model_side_acronyms(text: str, identities: set[str]) -> set[str]:
     return out
 
 
-def _spells_method(words: str, acronym: str) -> bool:
+def _spells_method(words: list[str], acronym: str) -> bool:
     """'Grouped-Query Attention' for GQA, 'Mixture of Experts' for MoE: the capitalised words (hyphen
     parts too) end with the acronym's capitals, and the last one is a method or architecture noun."""
-    parts = re.split(r"[\s-]+", words)
-    if not _METHOD_HEAD.fullmatch(parts[-1]) or not parts[-1][:1].isupper():
-        return False
-    initials = "".join(p[0] for p in parts if p[:1].isupper())
-    capitals = "".join(c for c in acronym if c.isupper())
-    return len(capitals) >= 2 and initials.endswith(capitals)
+    last = re.split(r"[\s-]+", words[-1])[-1]
+    return _METHOD_HEAD.fullmatch(last) is not None and last[:1].isupper() and spells_acronym(words, acronym)
 
 
 # "Real-world image super-resolution (RealSR)": an acronym the abstract defines for a lowercase

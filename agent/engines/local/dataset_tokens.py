@@ -42,3 +42,27 @@ def is_hardware_name(name: str) -> bool:
 
 _DIGIT_THEN_LETTER = re.compile(r"\d(?=[A-Za-z])")
 _VARIANT_END = re.compile(r"[-\s]\d+[A-Za-z]?$")
+
+
+# One initials reader for every acronym check of the dataset modules (a method's spelled-out acronym in
+# dataset_senses, a task's in dataset_phrases, a dataset's full name in dataset_acronyms): an acronym's
+# capitals are matched against the first letters of the capitalised words and hyphen parts before it.
+_WORD_PARTS = re.compile(r"[\s-]+")
+
+
+def capital_initials(words: list[str]) -> str:
+    """'Grouped-Query Attention' -> 'GQA', 'Mixture of Experts' -> 'ME', 'Real-world Vision' -> 'RV'."""
+    return "".join(part[0] for word in words for part in _WORD_PARTS.split(word) if part[:1].isupper())
+
+
+def acronym_capitals(acronym: str) -> str:
+    """'MoE' -> 'ME': an acronym's lowercase letters are no initials."""
+    return "".join(c for c in acronym if c.isupper())
+
+
+def spells_acronym(words: list[str], acronym: str, whole: bool = False) -> bool:
+    """Whether the capitalised words spell the acronym's capitals (at least two), ending with them (a
+    leading describing word may stand before: "Sparse Mixture of Experts (MoE)"), or exactly (`whole`)."""
+    capitals = acronym_capitals(acronym)
+    initials = capital_initials(words)
+    return len(capitals) >= 2 and (initials == capitals if whole else initials.endswith(capitals))
