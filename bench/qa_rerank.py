@@ -40,10 +40,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import held_out
 from bench.qa_dev import TUNING_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--skip")
+SKIP = held_out()
 FILES = tuple(f for f, _ in TUNING_FILES if f not in SKIP)
 PROBES = ("bench/probes/qa_paraphrase_probe9.jsonl", "bench/probes/qa_newuser8.jsonl")
 KINDS = ("lookup", "paraphrase", "numeric")
