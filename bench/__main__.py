@@ -91,33 +91,50 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(quick=args.quick, runs=args.runs, verbose=not args.quiet)
     extra: dict[str, Any] = {"load_average_before": before.get("load_average"), "section_measured_at": {},
                              "section_quick": {}}
-    done: list[str] = []
-    failed: list[str] = []
     print(f"papers bench{' --quick' if args.quick else ''}: {before['cores']} cores "
           f"(load average {before.get('load_average')}), Python {before['python']}; "
           f"sections: {', '.join(args.sections)}", flush=True)
     try:
-        for name in args.sections:
-            bench.log(f"section {name}")
-            t0 = time.perf_counter()
-            try:
-                out = _runner(name)(bench)
-            except Exception as exc:  # noqa: BLE001 - one broken section must not hide the others
-                failed.append(name)
-                traceback.print_exc()
-                bench.add(name, "FAILED", None, "", 0, f"{type(exc).__name__}: {str(exc)[:300]}")
-                continue
-            if name in ("scale", "snapshot"):
-                extra[name] = out
-            bench.log(f"section {name} done in {time.perf_counter() - t0:.0f}s")
-            done.append(name)
-            extra["section_measured_at"][name] = time.strftime("%Y-%m-%d %H:%M:%S")
-            extra["section_quick"][name] = args.quick
-            if not args.no_write:   # after every section: a long run interrupted late keeps its figures
-                write_results(bench, done, extra)
+        failed = _run_sections(bench, args, extra)
     finally:
         bench.close()
     extra["load_average_after"] = machine().get("load_average")
+    _print_summary(bench, before, extra)
+    if not args.no_write:
+        path = write_results(bench, args.sections, extra)
+        print(f"wrote {path}")
+    if failed:
+        print(f"FAILED sections: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_sections(bench: Bench, args: argparse.Namespace, extra: dict[str, Any]) -> list[str]:
+    """Run each asked section in turn; returns the names of those that failed."""
+    done: list[str] = []
+    failed: list[str] = []
+    for name in args.sections:
+        bench.log(f"section {name}")
+        t0 = time.perf_counter()
+        try:
+            out = _runner(name)(bench)
+        except Exception as exc:  # noqa: BLE001 - one broken section must not hide the others
+            failed.append(name)
+            traceback.print_exc()
+            bench.add(name, "FAILED", None, "", 0, f"{type(exc).__name__}: {str(exc)[:300]}")
+            continue
+        if name in ("scale", "snapshot"):
+            extra[name] = out
+        bench.log(f"section {name} done in {time.perf_counter() - t0:.0f}s")
+        done.append(name)
+        extra["section_measured_at"][name] = time.strftime("%Y-%m-%d %H:%M:%S")
+        extra["section_quick"][name] = args.quick
+        if not args.no_write:   # after every section: a long run interrupted late keeps its figures
+            write_results(bench, done, extra)
+    return failed
+
+
+def _print_summary(bench: Bench, before: dict[str, Any], extra: dict[str, Any]) -> None:
     print()
     print(table(bench.rows))
     if "scale" in extra:
@@ -127,13 +144,6 @@ def main(argv: list[str] | None = None) -> int:
         print(scale_table(extra["scale"]))
     print(f"\n{before['cores']} cores; load average before {extra['load_average_before']}, "
           f"after {extra['load_average_after']}; {time.perf_counter() - bench.started:.0f} s in all")
-    if not args.no_write:
-        path = write_results(bench, args.sections, extra)
-        print(f"wrote {path}")
-    if failed:
-        print(f"FAILED sections: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return 0
 
 
 if __name__ == "__main__":

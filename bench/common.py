@@ -191,6 +191,13 @@ def time_process(args: list[str], env: dict[str, str] | None = None, timeout: fl
     return elapsed
 
 
+def held_out(argv: list[str] | None = None) -> tuple[str, ...]:
+    """The files named by each `--skip FILE` (default: this process's argv): held-out files a tuning or
+    fitting tool must leave unread, so that they can be scored once at the end."""
+    args = sys.argv if argv is None else argv
+    return tuple(args[i + 1] for i, arg in enumerate(args) if arg == "--skip")
+
+
 def questions(kind: str | None = None) -> list[str]:
     """The questions of evals/fixtures/qa.jsonl (of one kind: lookup, set, numeric, ...)."""
     rows = [json.loads(line) for line in QA.read_text(encoding="utf-8").splitlines() if line.strip()]

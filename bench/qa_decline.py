@@ -19,6 +19,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from bench.common import held_out
 from bench.qa_dev import ROOT, TUNING_FILES
 
 
@@ -76,7 +77,7 @@ def main() -> None:
     store = open_store(settings)
     corpus = EvalCorpus(settings, store, True)
     args = sys.argv[1:]
-    skip = {args[i + 1] for i, a in enumerate(args) if a == "--skip"}
+    skip = held_out()
     paths = [Path(args[args.index("--path") + 1])] if "--path" in args else \
         [ROOT / "evals" / "fixtures" / f for f, _ in TUNING_FILES if f not in skip]
     everything: list[dict] = []

@@ -20,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from bench.common import held_out
+
 ROOT = Path(__file__).resolve().parent.parent
 TUNING_FILES = (("qa.jsonl", "in_sample"), ("qa_dev.jsonl", "dev"), ("qa_blind.jsonl", "dev_was_blind1"),
                 ("qa_blind2.jsonl", "dev_was_blind2"), ("qa_blind3.jsonl", "dev_was_blind3"),
@@ -95,7 +97,7 @@ def main() -> None:
     only = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else None
     path = sys.argv[sys.argv.index("--path") + 1] if "--path" in sys.argv else None
     # `--skip F` keeps a held-out file out of a tuning loop (scored once, at the end, with `--file F`)
-    skip = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--skip")
+    skip = held_out()
     score(settings, verbose="-v" in sys.argv, kind=kind, only=only, quiet="--quiet" in sys.argv, path=path,
           skip=skip)
 

@@ -7,9 +7,29 @@ Rows: each look-up, paraphrase and numeric question of the tuning files (bench/q
 and of the paraphrase probes (scored by a model fitted on every tuning file, never fitted on), whose
 right paper is among the fusion's top 5 (`agent/qa/lookup_pick.fused_hits`); questions naming their
 paper are left out (local.py answers those from the named paper whatever the order). Candidate features
-(`agent/qa/rerank.py`) read ranks and shares only, never the question's words. Model: a conditional
+(`candidate_features` below) read ranks and shares only, never the question's words. Model: a conditional
 logit (softmax over the five candidates), L2-penalised, fitted by gradient steps (numpy only).
 Reported: right-first of the fusion and of the re-ranking, leave-one-file-out, per kind.
+
+Each candidate is described relative to the other candidates, so a score fitted on one set of question
+files can carry to another's wording:
+- `fused_rr`: 1 / its place in the fusion; `dense_rr`, `bm25_rr`: 1 / its rank in each retriever;
+- `cos_gap`: its dense cosine below the best candidate's; `bm25_rel`: its BM25 score over the best's;
+- `concepts`: the IDF-weighted share of the question's content words the paper meets itself, by a lay
+  sense or a near synonym (agent/qa/answer_features.py); `title_concepts`: the same on title + TL;DR
+  only (a paper whose title and TL;DR meet the question is about it, not merely mentioning it).
+
+Round 9 measured it and does NOT ship it (round 10 moved the features here from agent/qa/rerank.py and
+dropped the unused run-time `rerank` and its model file path): fitted leave-one-file-out on the twelve dev
+files (qa_blind11 held out), right-first on the 210 questions whose right paper is in the fusion's top 5
+moved by at most one question per kind (paraphrases 140/153 -> 139-141/153 by penalty and feature subset;
+look-ups 41 -> 41-42/42, numeric 14 -> 14-15/15), and not at all on the paraphrase probes
+(qa_paraphrase_probe9 26/31, qa_newuser8 7/7). Fitted on all dev files and wired in after the fusion, it
+changed the first paper of 4 dev questions and left every `bench.qa_dev` figure identical. In the misses
+the fusion's first paper usually has as good rank evidence as the right one (BM25 rank 1 against dense
+rank 1) and concept shares differ by a few points: these features cannot tell them apart. It would also
+cost about 85 ms CPU per look-up (p50; the near synonyms of `concept_share` are looked up per candidate),
+more than a warm `ask` (65 ms).
 """
 
 from __future__ import annotations
@@ -20,22 +40,46 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import held_out
 from bench.qa_dev import TUNING_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--skip")
+SKIP = held_out()
 FILES = tuple(f for f, _ in TUNING_FILES if f not in SKIP)
 PROBES = ("bench/probes/qa_paraphrase_probe9.jsonl", "bench/probes/qa_newuser8.jsonl")
 KINDS = ("lookup", "paraphrase", "numeric")
 ASKED = next((tuple(sys.argv[i + 1].split(",")) for i, a in enumerate(sys.argv) if a == "--features"), None)
 L2 = float(next((sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--l2"), 0.01))
+FEATURES = ("fused_rr", "dense_rr", "bm25_rr", "cos_gap", "bm25_rel", "concepts", "title_concepts")
+
+
+def candidate_features(ctx, question: str, hits: list, cosines: dict[str, float], bm25: dict[str, float]) -> list[dict]:
+    """One feature dict per candidate of `hits` (in fusion order)."""
+    from agent.qa import answer_features
+    from agent.qa.text import term_set
+    from agent.qa.tools import paper_extraction
+
+    stats = ctx.stats()
+    top_cos = max((cosines.get(h.id, 0.0) for h in hits), default=0.0)
+    top_bm = max((bm25.get(h.id, 0.0) for h in hits), default=0.0)
+    out = []
+    for place, h in enumerate(hits, 1):
+        tldr = paper_extraction(ctx, h.id).get("tldr") or ""
+        f = answer_features.rank_features(h.id, cosines, bm25)
+        f.pop("rr_sum")
+        f["fused_rr"] = 1.0 / place
+        f["cos_gap"] = cosines.get(h.id, min(cosines.values(), default=0.0)) - top_cos
+        f["bm25_rel"] = bm25.get(h.id, 0.0) / top_bm if top_bm > 0 else 0.0
+        f["concepts"] = answer_features.concept_share(question, term_set(f"{h.title or ''} {h.abstract} {tldr}"), stats)
+        f["title_concepts"] = answer_features.concept_share(question, term_set(f"{h.title or ''} {tldr}"), stats)
+        out.append(f)
+    return out
 
 
 def groups(store, settings, files) -> list[tuple[str, str, str, np.ndarray, int]]:
     """(file, id, kind, candidate features [5 x F], index of the right paper or -1) per question."""
     from agent.qa import answerability
     from agent.qa.lookup_pick import fused_hits
-    from agent.qa.rerank import FEATURES, candidate_features
     from agent.qa.tools import QAContext, bm25_scores, dense_scores, search_papers
 
     out = []
@@ -104,7 +148,6 @@ def _cached(name: str, make):
 
 def main() -> None:
     from agent.corpus import open_store
-    from agent.qa.rerank import FEATURES
     from core.settings import get_settings
 
     settings = get_settings()
@@ -136,11 +179,6 @@ def main() -> None:
         sub = [r for r in probes if r[0] == name]
         print(f"  probe {name}: right-first fusion {right_first(sub, None).sum()}/{len(sub)}, "
               f"re-ranked {right_first(sub, w).sum()}/{len(sub)}")
-    if "--write" in sys.argv:
-        from agent.qa.rerank import MODEL_PATH
-        MODEL_PATH.write_text(json.dumps({"features": list(ASKED or FEATURES), "weights": [round(float(v), 6) for v in w],
-                                          "trained_on": list(FILES), "n": len(train)}, indent=1) + "\n")
-        print(f"wrote {MODEL_PATH}")
 
 
 if __name__ == "__main__":

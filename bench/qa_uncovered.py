@@ -16,10 +16,12 @@ import sys
 
 import numpy as np
 
+from bench.common import held_out
 from bench.qa_dev import ROOT, TUNING_FILES
 
 # `--skip F`: a held-out file stays out of the fit (as bench.qa_calibrate)
-FILES = tuple(f for f, _ in TUNING_FILES if f not in {sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--skip"})
+SKIP = held_out()
+FILES = tuple(f for f, _ in TUNING_FILES if f not in SKIP)
 L2 = float(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--l2=")), 3.0))   # as bench.qa_calibrate
 
 

@@ -149,8 +149,6 @@ def _with_embedding(settings: Settings, name: str | None) -> Settings | None:
 
 def _index_meta(db_path: Path) -> tuple[bool, str | None, str | None]:
     """(anything indexed, meta.index_embedding, meta.index_fingerprint), read without writing."""
-    if not Path(db_path).exists():   # sqlite3.connect would create it: a second `doctor` then saw damage
-        return False, None, None
     try:
         conn = connect(db_path)
         try:
@@ -196,8 +194,6 @@ def _check_index(settings: Settings, db: DbHealth) -> Component:
 def _unindexed_papers(db_path: Path) -> int:
     """Papers of the store of record the index does not hold yet (`ingest --no-index`, an interrupted
     or killed sync): not damage, but the first search pays for embedding them."""
-    if not Path(db_path).exists():   # sqlite3.connect would create it: a second `doctor` then saw damage
-        return 0
     try:
         conn = connect(db_path)
         try:
@@ -219,8 +215,6 @@ def indexes_left_aside(settings: Settings) -> list[Path]:
 
 
 def _index_rows(db_path: Path) -> int:
-    if not Path(db_path).exists():   # sqlite3.connect would create it: a second `doctor` then saw damage
-        return 0
     try:
         conn = connect(db_path)
         try:

@@ -32,8 +32,12 @@ class DbHealth:
     source_files: list[str] = field(default_factory=list)  # paths recorded in the `files` table
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+def connect(path: Path, create: bool = False) -> sqlite3.Connection:
+    """A connection to an existing SQLite file: a missing one is `sqlite3.OperationalError` (a
+    `DatabaseError`), never a new empty file, so a check that only reads cannot create the store it
+    looks at (a second `doctor` then saw an empty file as damage). `create=True` for a copy's target."""
+    target = path if create else f"{Path(path).absolute().as_uri()}?mode=rw"
+    conn = sqlite3.connect(target, timeout=60, isolation_level=None, uri=not create)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -158,7 +162,7 @@ def backup_store(settings: Settings, dest: Path | None = None) -> tuple[Path, in
 
 def _copy_db(source: Path, dest: Path) -> None:
     tmp = dest.with_name(dest.name + ".partial")
-    src, dst = connect(source), connect(tmp)
+    src, dst = connect(source), connect(tmp, create=True)
     try:
         src.backup(dst)
     except sqlite3.DatabaseError as exc:

@@ -66,3 +66,12 @@ def test_results_file_keeps_other_sections(tmp_path):
     assert data["sections"]["llm"] == [{"what": "old"}]
     assert [r["what"] for r in data["sections"]["parse"]] == ["fresh"]
     assert data["machine"]["cores"] >= 1
+
+
+def test_held_out_lists_every_skipped_file_in_order_and_nothing_else():
+    sys.path.insert(0, str(REPO))
+    from bench.common import held_out
+
+    argv = ["tool.py", "--skip", "first.jsonl", "-v", "--file", "other.jsonl", "--skip", "second.jsonl"]
+    assert held_out(argv) == ("first.jsonl", "second.jsonl")
+    assert held_out(["tool.py", "-v"]) == ()

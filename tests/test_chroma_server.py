@@ -11,43 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.chroma_server import free_port, stop, wait_for_heartbeat
 from core.errors import StoreError
 from test_index import PAPERS_A, PAPERS_B, make_settings, titles, write_jsonl
 
 CHROMA = Path(sys.executable).with_name("chroma")
 START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_heartbeat(proc: subprocess.Popen, url: str, log: Path) -> None:
-    import httpx
-
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"chroma run exited with {proc.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"chroma run did not answer within {START_TIMEOUT:g}s:\n{log.read_text(errors='replace')[-2000:]}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -63,7 +32,10 @@ def chroma_server(tmp_path):
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
-        wait_for_heartbeat(proc, url, log)
+        try:
+            wait_for_heartbeat(proc, url, START_TIMEOUT)
+        except RuntimeError as exc:
+            pytest.fail(f"{exc}:\n{log.read_text(errors='replace')[-2000:]}")
         yield url, proc
     finally:
         from store.index import close_all

@@ -10,11 +10,7 @@ corpus (systems, numbers and baselines made up for these tests; nothing from the
 
 from __future__ import annotations
 
-
-import pytest
-
-from agent.qa import ask
-from setcorpus import build_extracted_corpus, store_env
+from ask_corpus import ask_in as _ask, corpus_fixtures, short_titles as _titles
 
 PAPERS = [
     ("QuillNet: Sparse Token Pruning for Attention Accelerators", "2022-03-01", "cs.AR",
@@ -50,26 +46,7 @@ PAPERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def corpus_home(tmp_path_factory):
-    return build_extracted_corpus(tmp_path_factory.mktemp("claims-corpus"), PAPERS)
-
-
-@pytest.fixture
-def env(corpus_home, papers_home):
-    from store.index import close_all
-
-    yield store_env(corpus_home, papers_home)
-    close_all()
-
-
-def _titles(ans) -> list[str]:
-    return [(c.title or "").split(":")[0] for c in ans.citations]
-
-
-def _ask(env, question):
-    settings, store = env
-    return ask(question, settings, store=store)
+corpus_home, env = corpus_fixtures(PAPERS, "claims-corpus")
 
 
 # -- 1. the paper a question names ------------------------------------------------------------------

@@ -10,11 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import agent
-from agent.qa import ask
-from setcorpus import build_extracted_corpus, store_env
+from ask_corpus import ask_in as _ask, corpus_fixtures, short_titles as _names
 
 REPO = Path(agent.__file__).resolve().parent.parent     # the code under test, also in the subprocesses
 PAPERS = [
@@ -50,26 +47,7 @@ PAPERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def corpus_home(tmp_path_factory):
-    return build_extracted_corpus(tmp_path_factory.mktemp("lists-corpus"), PAPERS)
-
-
-@pytest.fixture
-def env(corpus_home, papers_home):
-    from store.index import close_all
-
-    yield store_env(corpus_home, papers_home)
-    close_all()
-
-
-def _names(ans) -> list[str]:
-    return [(c.title or "").split(":")[0] for c in ans.citations]
-
-
-def _ask(env, question):
-    settings, store = env
-    return ask(question, settings, store=store)
+corpus_home, env = corpus_fixtures(PAPERS, "lists-corpus")
 
 
 def test_a_year_phrase_is_a_filter_on_the_stored_year(env):

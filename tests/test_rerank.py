@@ -1,5 +1,5 @@
-"""Top-5 re-ranking of a look-up's candidates (agent/qa/rerank.py) and its conditional-logit fit
-(bench/qa_rerank.py). Questions and papers are invented; no fixture text."""
+"""Top-5 re-ranking of a look-up's candidates: the candidate features and the conditional-logit fit of
+bench/qa_rerank.py (measured, not shipped). Questions and papers are invented; no fixture text."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from agent.qa import rerank
+from bench import qa_rerank as rerank
 
 
 def _ctx(df: dict[str, int], n: int = 50):
@@ -44,22 +44,7 @@ def test_candidate_features_are_relative_to_the_other_candidates(no_synonyms):
     assert set(first) == set(rerank.FEATURES)
 
 
-def test_rerank_orders_the_top_k_by_the_fitted_score_and_leaves_the_rest(monkeypatch, no_synonyms):
-    ctx = _ctx({"sort": 3, "graphic": 5, "card": 5, "bird": 2, "song": 2})
-    hits = [_paper("p2", "Bird song counting", "We count bird songs."),
-            _paper("p1", "Fast sorting", "A sort kernel for graphics cards."),
-            _paper("p3", "Tail", "Anything.")]
-    question, cos, bm = "How do I sort numbers on graphics cards?", {"p1": 0.62, "p2": 0.40}, {"p1": 8.0}
-    monkeypatch.setattr(rerank, "model", lambda: None)
-    assert rerank.rerank(ctx, question, hits, cos, bm) is hits          # no model file: fusion order kept
-    monkeypatch.setattr(rerank, "model", lambda: {"features": ["concepts"], "weights": [1.0]})
-    out = rerank.rerank(ctx, question, hits, cos, bm, k=2)
-    assert [h.id for h in out] == ["p1", "p2", "p3"]
-
-
 def test_conditional_logit_learns_which_feature_marks_the_right_candidate():
-    from bench.qa_rerank import fit, right_first
-
     rng = np.random.default_rng(0)
     xs, ys = [], []
     for _ in range(60):      # feature 0 is noise, feature 1 is highest on the right candidate
@@ -68,8 +53,8 @@ def test_conditional_logit_learns_which_feature_marks_the_right_candidate():
         x[y, 1] = x[:, 1].max() + 0.5
         xs.append(x)
         ys.append(y)
-    w = fit(xs, ys, l2=0.01)
+    w = rerank.fit(xs, ys, l2=0.01)
     assert w[1] > abs(w[0])
     rows = [("f", str(i), "paraphrase", x, y) for i, (x, y) in enumerate(zip(xs, ys))]
-    assert right_first(rows, w).mean() == 1.0
-    assert right_first(rows, None).mean() < 0.5                          # the given order is random here
+    assert rerank.right_first(rows, w).mean() == 1.0
+    assert rerank.right_first(rows, None).mean() < 0.5                          # the given order is random here

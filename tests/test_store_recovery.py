@@ -133,3 +133,37 @@ def test_a_broken_file_header_is_salvaged_in_full(papers_home):
     assert papers("restore", "--salvage", home=home).returncode == 0
     assert _ids(home) == ids
     assert len(list(home.glob("papers.db.damaged-*"))) == 1
+
+
+def test_reading_a_missing_database_is_an_error_and_creates_nothing(tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from store import doctor
+    from store.health import check_database, connect
+
+    missing = tmp_path / "nowhere" / "papers.db"
+    with pytest.raises(sqlite3.DatabaseError):
+        connect(missing)
+    # the doctor's read-only probes say "nothing" for a missing file instead of creating it
+    assert doctor._index_meta(missing) == (False, None, None)
+    assert doctor._unindexed_papers(missing) == 0 and doctor._index_rows(missing) == 0
+    assert check_database(missing).exists is False
+    assert not missing.exists() and not missing.parent.exists()
+    created = connect(tmp_path / "new.db", create=True)   # a copy's target may be new
+    created.close()
+    assert (tmp_path / "new.db").exists()
+
+
+def test_a_database_path_with_uri_characters_opens_as_a_file(tmp_path):
+    from store.health import connect
+
+    odd = tmp_path / "a dir?x=1#frag" / "papers.db"
+    odd.parent.mkdir()
+    conn = connect(odd, create=True)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    again = connect(odd)
+    assert [r[0] for r in again.execute("SELECT name FROM sqlite_master")] == ["t"]
+    again.close()

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from agent.engines.local import tldr_trees as tt
+from bench import tldr_trees as tt
 
 pytest.importorskip("sklearn")
 

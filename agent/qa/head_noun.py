@@ -195,16 +195,7 @@ def _shape_at(q: str, start: int) -> tuple[bool | None, Head | None]:
             return None, None
         return quantified or head.plural or not d.group(1), head
     if (m := re.match(r"how\s+many\s+", rest, re.I)):
-        head = noun_phrase_head(rest[m.end():], start + m.end())
-        if head is None or not head.plural:
-            return None, head
-        after = _after(q, head, 0)
-        if re.search(r"\b(?:are|were)\s+there\b", " ".join(after)):
-            return True, head
-        if any(w in _DO for w in after) or (after[:1] and after[0] in _AUX and not
-                                             (len(after) > 1 and re.search(r"(?:ed|en)$", after[1]))):
-            return None, head             # "how many GPUs does X use": a figure of one paper
-        return True, head
+        return _how_many(q, noun_phrase_head(rest[m.end():], start + m.end()))
     m = re.match(r"(?:which|what)\s+(?:(one)\s+of\s+(?:the\s+)?|of\s+(?:the\s+)?)?", rest, re.I)
     if not m:
         return None, None
@@ -218,10 +209,29 @@ def _shape_at(q: str, start: int) -> tuple[bool | None, Head | None]:
         return None, None
     if m.group(1):
         return False, head                # "which one of the ...": one paper
+    return _wh_phrase(q, head), head
+
+
+def _how_many(q: str, head: Head | None) -> tuple[bool | None, Head | None]:
+    """A "how many HEAD" question: a set ("how many GPUs are there ..."), or a figure of one paper
+    ("how many GPUs does X use")."""
+    if head is None or not head.plural:
+        return None, head
+    after = _after(q, head, 0)
+    if re.search(r"\b(?:are|were)\s+there\b", " ".join(after)):
+        return True, head
+    if any(w in _DO for w in after) or (after[:1] and after[0] in _AUX and not
+                                         (len(after) > 1 and re.search(r"(?:ed|en)$", after[1]))):
+        return None, head             # "how many GPUs does X use": a figure of one paper
+    return True, head
+
+
+def _wh_phrase(q: str, head: Head) -> bool | None:
+    """Whether "which/what HEAD ..." asks for a set of papers, by what follows the head."""
     after = _after(q, head, 0)
     said = " ".join(after)
     if re.match(r"exists?\b|are\s+there\b", said) or (head.word.lower() in _BODY_OF_WORK and re.match(r"is\s+there\b", said)):
-        return True, head                 # "what work exists on ...", "what techniques are there ...", "what research is there on ..."
+        return True                       # "what work exists on ...", "what techniques are there ...", "what research is there on ..."
     tail = q[head.end:]
     aux = next((t for t in _tokens(tail) if t.group(0).lower() in _STOP or not t.group(0)[0].isalnum()), None)
     word = aux.group(0).lower() if aux else ""
@@ -232,11 +242,11 @@ def _shape_at(q: str, start: int) -> tuple[bool | None, Head | None]:
         # the wh-phrase is the object ("which GPUs do the serving systems run on", "what speedups does
         # FlexQ report", "what datasets is FlexQ evaluated on"): the subject after the auxiliary says
         # whether a set of papers is asked about ("which GPUs are available": a predicate, no subject)
-        return (True if subject.plural else None), head
+        return True if subject.plural else None
     if word in ("is", "are", "was", "were") and (m := re.match(r"\s+\w+(?:ed|en)\b[^?]*?\bby\s+", tail[aux.end():])):
         if _plural_np(tail[aux.end() + m.end():]):
-            return True, head             # "what hardware is used by the papers on ...": a set
-    return head.plural, head
+            return True                   # "what hardware is used by the papers on ...": a set
+    return head.plural
 
 
 def _subject(text: str) -> Head | None:

@@ -228,21 +228,10 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
             return _set_decline(question, ctx, r, [], missing)
         concept = matches is not None
     if matches is None or r.facets or (r.year and not r.phrases):
-        facet_matches = _set_members(question, ctx, r) if (r.facets or r.year or matches is None) else None
-        if matches is None:
-            matches = facet_matches
-        elif facet_matches is not None:
-            ids = {m.source.id for m in matches}
-            matches = [m for m in facet_matches if m.source.id in ids]
+        matches = _with_facet_members(question, ctx, r, matches)
     if matches is None:
         return _search_set(question, ctx, r)
-    if any(c.kind == "hardware" for c in entities):   # "a Google Pixel phone": the product is the class
-        covered += [Facet("hardware_class", k, p) for k, ps in vocabulary(ctx.store).hardware_classes.items() for p in ps]
-    used = [f.surface for f in covered] + [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] + [c.surface for c in entities] \
-        + list(r.phrases)
-    hardware_words = sets.hardware_words(question, r, entities) + [f.surface for f in r.facets + covered
-                                                                   if f.kind in ("hardware", "hardware_class")]
-    used += hardware_words
+    used, hardware_words = _used_words(question, ctx, r, covered, entities)
     topic = next((f for f in r.facets if f.kind == "topic"), None)
     if topic is not None and not concept:     # topic + qualifier groups (agent/qa/set_qualifiers.py)
         matches, r.qualifiers, unmet = set_qualifiers.topic_qualify(question, matches, [u for u in used if u not in r.phrases or u in hardware_words],
@@ -260,6 +249,38 @@ def _set(question: str, ctx: QAContext, r: Route) -> Answer:
         family = metric_family(r.metric)
         measured = [m for m in matches if m.metric in family]
         matches = measured or matches
+    return _set_listing(question, ctx, r, matches, entities)
+
+
+def _with_facet_members(question: str, ctx: QAContext, r: Route, matches: list | None) -> list | None:
+    """The members the route's facets and year allow: all of them when nothing matched yet, else those
+    of `matches` that are among them (in the facet members' order)."""
+    facet_matches = _set_members(question, ctx, r) if (r.facets or r.year or matches is None) else None
+    if matches is None:
+        return facet_matches
+    if facet_matches is None:
+        return matches
+    ids = {m.source.id for m in matches}
+    return [m for m in facet_matches if m.source.id in ids]
+
+
+def _used_words(question: str, ctx: QAContext, r: Route, covered: list, entities: list) -> tuple[list[str], list[str]]:
+    """(every phrase the question's filters already account for, the hardware words among them): what the
+    qualifier pass must not read as a further condition."""
+    from agent.qa import sets
+
+    if any(c.kind == "hardware" for c in entities):   # "a Google Pixel phone": the product is the class
+        covered = covered + [Facet("hardware_class", k, p)
+                             for k, ps in vocabulary(ctx.store).hardware_classes.items() for p in ps]
+    used = [f.surface for f in covered] + [f.surface for f in r.facets] + [a for f in r.facets for a in f.aliases] \
+        + [c.surface for c in entities] + list(r.phrases)
+    hardware_words = sets.hardware_words(question, r, entities) + [f.surface for f in r.facets + covered
+                                                                   if f.kind in ("hardware", "hardware_class")]
+    return used + hardware_words, hardware_words
+
+
+def _set_listing(question: str, ctx: QAContext, r: Route, matches: list, entities: list) -> Answer:
+    """The answer of a set question from its final members: one cited line each, or why there are none."""
     sources = [m.source for m in matches]
     if not matches:
         n = len(ctx.scope or [])

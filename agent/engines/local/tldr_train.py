@@ -78,7 +78,7 @@ contradict, but it needs every candidate embedded: ~0.015 CPU-s per text, ~0.16 
 model file, trained on vectors embedded one text per batch (embed_each) so that --check stays exact.
 Round 9 (same harness and folds; linear CV 37.90/18.49/31.69, dev 41.26/19.51/33.53; "paired" = mean
 per-abstract R1 difference against the linear picker, with its standard error): non-linear pickers and
-metric-shaped losses over the same 62 features, fitted by tldr_trees.py (Newton-boosted scikit-learn trees
+metric-shaped losses over the same 62 features, fitted by bench/tldr_trees.py (Newton-boosted scikit-learn trees
 with leaf values computed there, exported to lists and scored in pure Python): listwise softmax trees from
 zero (200 x depth 3, lr 0.1, leaf >= 50) 37.97/18.59/31.83, dev 41.15/19.56/33.33 (paired CV +0.07, SE 0.20;
 dev -0.11, SE 0.50); the same loss boosted on top of the linear score (100 x depth 3) 38.01/18.60/31.72, dev
@@ -89,7 +89,7 @@ on the linear score (100 x depth 1, lr 0.05) 37.87/18.46/31.65, dev 41.08 (paire
 -0.18, SE 0.17); a top-1 LambdaRank loss (a pair weighted by the change of the picked candidate's ROUGE if
 it swapped with the top, plus a tenth of its own gap) from zero 37.99/18.52/31.74, dev 40.81/19.37/33.10,
 and on the linear score (100 x depth 3, lr 0.05) 37.95/18.43/31.68, dev 40.99; measured by a one-off script,
-not kept in tldr_trees: pointwise regression trees on the candidate's mean ROUGE minus its abstract's mean
+not kept in bench/tldr_trees: pointwise regression trees on the candidate's mean ROUGE minus its abstract's mean
 (GradientBoostingRegressor, 200 x depth 3, lr 0.05) 37.61/18.18/31.35, dev 40.71/19.48/33.14. Pairwise
 linear models (logistic on within-abstract feature differences, weighted by the ROUGE gap): best-vs-rest
 pairs C 0.1 37.61/18.24/31.47, dev 39.87 (paired dev -1.39, SE 0.45), C 0.01 37.65, dev 40.24; all pairs

@@ -1,7 +1,7 @@
 """Gradient-boosted trees as the TL;DR candidate picker: fit, export, pure-Python scoring, and the
 measurement that decided whether they ship (issue 15, round 9).
 
-    python -m agent.engines.local.tldr_trees [--train FILE] [--dev FILE]
+    python -m bench.tldr_trees [--train FILE] [--dev FILE]
 
 The linear picker (tldr_train) loses on dev in WHICH candidate it picks (best candidate 48.6 R1 against
 the pick's 41.2), so this module asks whether a non-linear scorer over the same features picks better.
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     from agent.engines.local import tldr_train as tt
     from agent.engines.local.tldr_data import DEFAULT_TRAIN
 
-    parser = argparse.ArgumentParser(prog="python -m agent.engines.local.tldr_trees",
+    parser = argparse.ArgumentParser(prog="python -m bench.tldr_trees",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN, help="scitldr_train.jsonl")
     parser.add_argument("--dev", type=Path, default=DEFAULT_TRAIN.with_name("scitldr_dev.jsonl"))
