@@ -51,10 +51,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import held_out as skipped_files
 from bench.qa_dev import TUNING_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--skip")
+SKIP = skipped_files()
 FILES = tuple(f for f, _ in TUNING_FILES if f not in SKIP)
 L2 = 3.0
 STEPS = 30

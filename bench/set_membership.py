@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import held_out as skipped_files
 from bench.qa_dev import ROOT, TUNING_FILES
 
 L2 = 1.0
@@ -174,7 +175,7 @@ def main() -> None:
     from core.settings import get_settings
 
     cache = Path(os.environ.get("PAPERS_HOME") or "/tmp") / "set_membership_rows.json"   # per store
-    skip = tuple(sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--skip")
+    skip = skipped_files()
     if "--cached" in sys.argv and cache.exists():   # rows cached by a run without --skip: drop the held-out files
         rows = [r for r in json.loads(cache.read_text()) if r["file"] not in skip]
     else:

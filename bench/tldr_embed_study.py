@@ -68,7 +68,7 @@ def groups_of(split: str) -> list[dict[str, Any]]:
 
 def with_embeddings(groups: list[dict[str, Any]], emb: dict[str, Any]) -> list[dict[str, Any]]:
     """The groups with the MiniLM features of tldr_embed merged into each candidate's features."""
-    from agent.engines.local import tldr_embed as te
+    from bench import tldr_embed as te
 
     out = []
     for g in groups:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from agent.engines.local import tldr_embed as te
+from bench import tldr_embed as te
 
 
 def unit(*xs: float) -> np.ndarray:
