@@ -1,0 +1,146 @@
+"""Frictions a new ML-systems researcher met in round 10: each test fails on the code before its fix.
+
+Every paper, author and page here is invented."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+ABSTRACT = ("We present an invented scheduler for a made-up cluster that overlaps two kinds of parallelism "
+            "and reports a 1.5x higher training throughput on sixty-four invented accelerator boards. ")
+
+
+def _abstract(n: int) -> str:
+    return f"Invented study number {n}. " + ABSTRACT * 2
+
+
+# -- authors with letters outside ASCII -----------------------------------------------------------
+PROFILE = f"""h-index3
+5papers
+
+2 Papers
+
+LGJun 3, 2024Code
+Weaveline: Overlapping Two Parallelisms for an Invented Cluster
+
+Renée Dvořák, Łukasz Ørsted, Ana Peña
+
+{_abstract(1)}
+
+CVMar 9, 2024
+Sparsely: Pruning Invented Voxels
+
+Ærø Sæther, José Núñez
+
+{_abstract(2)}
+"""
+
+
+def test_a_profile_page_keeps_titles_when_authors_have_accented_names(cli, tmp_path):
+    """"Renée Dvořák, Łukasz Ørsted" was read as no author list, so it became the paper's title."""
+    page = tmp_path / "profile.txt"
+    page.write_text(PROFILE, encoding="utf-8")
+    result = cli("parse", "--json", str(page))
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["title"] for r in rows] == ["Weaveline: Overlapping Two Parallelisms for an Invented Cluster",
+                                          "Sparsely: Pruning Invented Voxels"]
+    assert rows[0]["authors"] == ["Renée Dvořák", "Łukasz Ørsted", "Ana Peña"]
+    assert rows[1]["authors"] == ["Ærø Sæther", "José Núñez"]
+
+
+def test_name_tokens_in_any_script_but_still_capitalised():
+    from store.sources.common import looks_like_authors, looks_like_name
+
+    assert looks_like_name("Zoë Brontë") and looks_like_name("J. O'Neil") and looks_like_name("Ludwig van Beethoven")
+    assert not looks_like_name("über fast kernels")          # a lower-case word is no name
+    assert not looks_like_name("GPT4 Serving")               # digits are no name
+    assert not looks_like_authors("Fast Kernels for Invented Boards, Again and Again")
+
+
+# -- extract's resume/retry hints repeat the options that shape the rows ----------------------------
+def test_retry_hint_keeps_the_engine_and_store_options(cli, tmp_path, fake_openai, monkeypatch):
+    """The hint after a failed openai batch dropped --engine openai: following it re-ran the failed
+    papers with the local engine, and wrote to the store a --no-store run had kept out of it."""
+    from fakeopenai import error_reply
+
+    monkeypatch.setenv("PAPERS_MAX_RETRIES", "0")
+    fake_openai.handler = lambda request: error_reply(400, "invented bad request")
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "r1", "title": "Invented", "abstract": _abstract(1)}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = cli("extract", "--engine", "openai", "--model", "gpt-4o-mini", "--input", str(source),
+                 "-o", str(out), "--no-store")
+    assert result.exit_code == 1, result.output
+    hint = next(line for line in result.stderr.splitlines() if line.startswith("hint:"))
+    assert "--engine openai" in hint and "--model gpt-4o-mini" in hint and "--no-store" in hint
+    assert f"-o {out} --resume" in hint
+
+
+def test_rerun_args_quote_paths_and_skip_unset_options(tmp_path):
+    from agent.cli.extract import _rerun_args
+
+    assert _rerun_args(None, True, engine=None, no_store=False, concurrency=None) == "--all"
+    assert _rerun_args(tmp_path / "my papers.csv", False, engine="hybrid", no_embeddings=True,
+                       concurrency=2) == f"--input '{tmp_path / 'my papers.csv'}' --engine hybrid --no-embeddings --concurrency 2"
+
+
+# -- a one-document --json command prints its failure as that document ------------------------------
+@pytest.mark.parametrize("args,code", [
+    (("show", "no-such-paper", "--json"), 1),
+    (("claims", "no-such-paper", "--json"), 1),
+    (("ask", "anything?", "--min-speedup", "nan", "--json"), 2),
+    (("stats", "--json", "--no-such-option"), 2),
+])
+def test_json_failure_is_one_json_document_on_stdout(cli, args, code):
+    result = cli(*args)
+    assert result.exit_code == code
+    doc = json.loads(result.stdout)
+    assert doc["exit_code"] == code and doc["error"] and "error:" in result.stderr
+    assert doc["error"] in result.stderr
+
+
+def test_json_lines_failure_prints_no_line_and_ingest_prints_one_document(cli, papers_home):
+    listed = cli("list", "--year", "twenty", "--json")
+    assert listed.exit_code == 2 and listed.stdout == ""
+    ingested = cli("ingest", "--json", str(papers_home / "no-such-folder"))
+    assert ingested.exit_code == 1
+    assert "rejected" in json.loads(ingested.stdout)        # its own document, and only that one
+    plain = cli("show", "no-such-paper")
+    assert plain.exit_code == 1 and plain.stdout == ""      # without --json nothing changes
+
+
+# -- progress of a long phase in a log --------------------------------------------------------------
+def test_extract_progress_off_a_terminal_prints_a_line_per_tenth(cli, tmp_path, monkeypatch):
+    """A log of `extract` showed its start line and then nothing until the end."""
+    from agent.cli import output
+
+    monkeypatch.setattr(output, "LOG_EVERY_SECONDS", 0.0)
+    rows = [{"id": f"r{i}", "title": f"Invented {i}", "abstract": _abstract(i)} for i in range(10)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = cli("extract", "--input", str(source), "-o", str(tmp_path / "out.jsonl"), "--no-embeddings",
+                 "--no-store")
+    assert result.exit_code == 0, result.output
+    steps = [line for line in result.stderr.splitlines() if line.startswith("extracting: ") and "%)" in line]
+    assert steps[0].startswith("extracting: 1/10 papers (10%), ") and "left" in steps[0]
+    assert len(steps) == 9                                   # 10% .. 90%; the end line says the rest
+    assert "extracting: 10 papers in " in result.stderr
+
+
+# -- --max-cost and --concurrency say what they accept and default to --------------------------------
+@pytest.mark.parametrize("command", [("ask", "anything?"), ("extract", "--all")])
+def test_max_cost_zero_is_refused_at_parse_time_with_any_engine(cli, command):
+    result = cli(*command, "--max-cost", "0")
+    assert result.exit_code == 2 and "above 0" in result.stderr
+
+
+def test_help_states_the_concurrency_default_the_settings_use(cli):
+    from agent.cli.extract import CONCURRENCY_HELP
+    from core.settings import Settings
+
+    assert f"default {Settings.model_fields['concurrency'].default}," in CONCURRENCY_HELP
+    text = " ".join(cli("extract", "--help").stdout.replace("│", " ").split())   # unwrap the help box
+    assert "x>=0.0" not in text and "no limit" in text
