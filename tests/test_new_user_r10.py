@@ -60,6 +60,33 @@ def test_name_tokens_in_any_script_but_still_capitalised():
     assert not looks_like_authors("Fast Kernels for Invented Boards, Again and Again")
 
 
+# -- a page saved by a Windows program (Windows-1252, not UTF-8) -----------------------------------
+def test_a_windows_1252_page_is_read_with_one_warning(cli, tmp_path):
+    """It used to be refused whole ("not valid UTF-8"), with an iconv hint."""
+    page = tmp_path / "profile.txt"
+    page.write_bytes(PROFILE.replace("Łukasz Ørsted", "Lukas Ørsted").replace("ř", "r").encode("cp1252"))
+    result = cli("ingest", "--no-index", str(page))
+    assert result.exit_code == 0, result.output
+    assert "warning: profile.txt: not UTF-8: read as Windows-1252" in result.stderr
+    shown = cli("list", "--json")
+    assert {json.loads(line)["title"] for line in shown.stdout.splitlines()} == {
+        "Weaveline: Overlapping Two Parallelisms for an Invented Cluster", "Sparsely: Pruning Invented Voxels"}
+
+
+@pytest.mark.parametrize("data", [
+    "中文摘要内容 ".encode("gbk") * 40,                                  # another legacy encoding: long runs
+    ("Renée Dvořák " * 20).encode("utf-8") + b"\xe9 stray byte",       # UTF-8 with one bad byte
+])
+def test_text_that_is_not_western_european_is_still_refused(tmp_path, data):
+    from core.errors import InputFileError
+    from store.sources import read_source
+
+    path = tmp_path / "page.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputFileError, match="not valid UTF-8"):
+        read_source(path, max_bytes=1_000_000)
+
+
 # -- extract's resume/retry hints repeat the options that shape the rows ----------------------------
 def test_retry_hint_keeps_the_engine_and_store_options(cli, tmp_path, fake_openai, monkeypatch):
     """The hint after a failed openai batch dropped --engine openai: following it re-ran the failed
