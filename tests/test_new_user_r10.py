@@ -51,6 +51,25 @@ def test_a_profile_page_keeps_titles_when_authors_have_accented_names(cli, tmp_p
     assert rows[1]["authors"] == ["Ærø Sæther", "José Núñez"]
 
 
+def test_ingesting_an_unchanged_file_again_repairs_an_old_reading(cli, tmp_path, monkeypatch):
+    """A page ingested by an older parser kept its wrong titles: an unchanged file was skipped."""
+    import store.sources.pages as pages
+
+    page = tmp_path / "profile.txt"
+    page.write_text(PROFILE, encoding="utf-8")
+    right = pages._bind_title_authors
+    with monkeypatch.context() as m:    # stand-in for the old parser: another reading of the same bytes
+        m.setattr(pages, "_bind_title_authors", lambda paper, pending: setattr(paper, "title", "Old reading"))
+        assert cli("ingest", "--no-index", str(page)).exit_code == 0
+    assert pages._bind_title_authors is right
+    again = cli("ingest", "--no-index", str(page))
+    assert again.exit_code == 0 and "reparsed  profile.txt" in again.stdout
+    titles = {json.loads(line)["title"] for line in cli("list", "--json").stdout.splitlines()}
+    assert titles == {"Weaveline: Overlapping Two Parallelisms for an Invented Cluster",
+                      "Sparsely: Pruning Invented Voxels"}
+    assert "unchanged  profile.txt" in cli("ingest", "--no-index", str(page)).stdout
+
+
 def test_name_tokens_in_any_script_but_still_capitalised():
     from store.sources.common import looks_like_authors, looks_like_name
 
