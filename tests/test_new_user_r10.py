@@ -190,3 +190,21 @@ def test_help_states_the_concurrency_default_the_settings_use(cli):
     assert f"default {Settings.model_fields['concurrency'].default}," in CONCURRENCY_HELP
     text = " ".join(cli("extract", "--help").stdout.replace("│", " ").split())   # unwrap the help box
     assert "x>=0.0" not in text and "no limit" in text
+
+
+# -- search's terminal output ------------------------------------------------------------------------
+def test_search_wraps_a_long_title_under_its_hit_and_renders_latex(cli, tmp_path):
+    """A long title's second line started in column 0, and passages showed `2.5$\\times$`."""
+    title = "Glimmerstack: An Invented Layered Cache for Very Long Prompts Served on Imaginary Boards"
+    abstract = ("We present Glimmerstack, an invented layered cache for long prompts on imaginary boards. "
+                "It gives a 2.5$\\times$ speedup in decoding over an invented baseline cache. ") * 2
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "g1", "title": title, "abstract": abstract}) + "\n")
+    assert cli("ingest", "--no-index", str(source)).exit_code == 0
+    result = cli("search", "Glimmerstack layered cache", "--mode", "bm25", "-k", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(" 1. ") and lines[1].startswith("    ") and "Glimmerstack" in lines[0]
+    assert "2.5× speedup" in result.stdout and "$\\times$" not in result.stdout
+    as_json = json.loads(cli("search", "Glimmerstack", "--mode", "bm25", "--json").stdout.splitlines()[0])
+    assert "2.5$\\times$" in as_json["passage"]                  # machine output stays verbatim
