@@ -208,3 +208,25 @@ def test_search_wraps_a_long_title_under_its_hit_and_renders_latex(cli, tmp_path
     assert "2.5× speedup" in result.stdout and "$\\times$" not in result.stdout
     as_json = json.loads(cli("search", "Glimmerstack", "--mode", "bm25", "--json").stdout.splitlines()[0])
     assert "2.5$\\times$" in as_json["passage"]                  # machine output stays verbatim
+
+
+# -- papers added to an extracted store ----------------------------------------------------------------
+def test_ingest_names_unextracted_papers_and_extract_new_does_only_them(cli, tmp_path):
+    """After adding a page to an extracted store, `ask` said the new papers report no hardware, and
+    the only way to extract them was to extract every paper again."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("".join(json.dumps({"id": f"a{i}", "title": f"Invented A{i}", "abstract": _abstract(i)}) + "\n"
+                             for i in range(2)))
+    second.write_text(json.dumps({"id": "b1", "title": "Invented B", "abstract": _abstract(7)}) + "\n")
+    assert cli("ingest", "--no-index", str(first)).exit_code == 0
+    assert cli("extract", "--all", "--no-embeddings").exit_code == 0
+    added = cli("ingest", "--no-index", str(second))
+    assert added.exit_code == 0
+    assert "note: 1 paper has no extraction yet" in added.stderr and "papers extract --all --new" in added.stderr
+    out = tmp_path / "new.jsonl"
+    result = cli("extract", "--all", "--new", "--no-embeddings", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["title"] for line in out.read_text().splitlines()] == ["Invented B"]
+    again = cli("extract", "--all", "--new", "--no-embeddings")
+    assert again.exit_code == 0 and "extracted 0" in again.stderr     # nothing new is no error
+    assert cli("extract", "--new", "--input", str(second)).exit_code == 2

@@ -31,6 +31,7 @@ def _engine(name, model=None, **kw):
 def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
                                                       help="any file `ingest` reads (JSONL/JSON/CSV/Atom/page)"),
             use_all: bool = typer.Option(False, "--all", help="every paper in the store"),
+            new_only: bool = typer.Option(False, "--new", help="with --all: only papers with no extraction yet"),
             output: Optional[Path] = typer.Option(None, "-o", "--output", help="out.jsonl or out.csv (default: stdout)"),
             engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
             resume: bool = typer.Option(False, "--resume", help="skip ids already in the output file"),
@@ -58,8 +59,8 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
     report = extract_batch(eng, input_path=input_path, use_all=use_all, output=output, resume=resume,
                            save=not no_store, emit=emit,
                            progress_factory=lambda n: progress(n, "extracting", "papers"),
-                           failures=failures, retry_failed=retry_failed, force=force)
-    source = _rerun_args(input_path, use_all, engine=engine, model=model, no_store=no_store,
+                           failures=failures, retry_failed=retry_failed, force=force, new_only=new_only)
+    source = _rerun_args(input_path, use_all, new=new_only, engine=engine, model=model, no_store=no_store,
                          no_embeddings=no_embeddings, no_cache=no_cache, concurrency=concurrency,
                          max_cost=max_cost, failures=failures)
     for line in report.input_problems:
@@ -79,7 +80,7 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
         typer.echo(f"hint: {_retry_hint(output, source, len(report.failures))}", err=True)
     if report.failures or report.stopped:
         raise typer.Exit(1)
-    if report.done == 0 and report.skipped == 0:
+    if report.done == 0 and report.skipped == 0 and not new_only:   # --new with nothing new is no error
         typer.echo("error: nothing was extracted", err=True)
         raise typer.Exit(1)
 
