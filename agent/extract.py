@@ -27,9 +27,12 @@ def paper_text(ref: str | None, text: str | None, settings: Settings | None = No
 
 
 def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings,
-                 retry_failed: bool = False) -> tuple[list[PaperText], list[str]]:
+                 retry_failed: bool = False, new_only: bool = False) -> tuple[list[PaperText], list[str]]:
     if retry_failed:
         return _failed_inputs(input_path, settings)
+    if new_only and not use_all:
+        raise UsageError("--new goes with --all", hint="`papers extract --all --new` extracts the stored papers "
+                                                        "that have no extraction yet")
     if bool(input_path) == bool(use_all):
         raise UsageError("give exactly one of --input FILE or --all",
                          hint="`papers extract --all` extracts every stored paper; `papers extract --input FILE` "
@@ -40,9 +43,15 @@ def batch_inputs(input_path: Path | None, use_all: bool, settings: Settings,
         return read_input(input_path, max_bytes=int(settings.max_file_mb * 1e6),
                           stored_id=open_store(settings, create=False).id_of_abstract)
 
-    papers = list(iter_store_papers(open_store(settings, create=False)))
+    store = open_store(settings, create=False)
+    papers = list(iter_store_papers(store))
     if not papers:
         raise EmptyStoreError(settings.home, "nothing to extract")
+    if new_only:   # after adding a few pages to an extracted store: only their papers, not all again
+        from store.extractions import extracted_ids
+
+        done = extracted_ids(store)
+        papers = [p for p in papers if p.id not in done]
     return papers, []
 
 
@@ -61,7 +70,7 @@ def _failed_inputs(input_path: Path | None, settings: Settings) -> tuple[list[Pa
 def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, output: Path | None,
                   resume: bool = False, save: bool = True, settings: Settings | None = None,
                   emit=None, progress_factory=None, failures: Path | None = None,
-                  retry_failed: bool = False, force: bool = False) -> BatchReport:
+                  retry_failed: bool = False, force: bool = False, new_only: bool = False) -> BatchReport:
     """Run a batch; rows go to `output` (.jsonl/.csv) and/or `emit`, and into the store; failures go
     to the store (for `--retry-failed` and `papers stats`) and to the `failures` JSONL file."""
     settings = settings or get_settings()
@@ -69,7 +78,7 @@ def extract_batch(engine: Engine, *, input_path: Path | None, use_all: bool, out
         raise UsageError("--resume needs -o FILE", hint="resume continues an output file")
     if resume and force:
         raise UsageError("--resume continues the -o file and --force overwrites it", hint="give one of them")
-    papers, problems = batch_inputs(input_path, use_all, settings, retry_failed)
+    papers, problems = batch_inputs(input_path, use_all, settings, retry_failed, new_only)
     if save:
         engine = _with_store(engine, settings)
     writer = RowWriter(output, resume=resume, force=force) if output else None

@@ -50,6 +50,11 @@ def failed_ids(store: PaperStore) -> set[str]:
     return {r["paper_id"] for r in store.db.query("SELECT paper_id FROM extraction_failures")}
 
 
+def extracted_ids(store: PaperStore) -> set[str]:
+    """Papers with at least one saved extraction (`extract --all --new` skips them)."""
+    return {r["paper_id"] for r in store.db.query("SELECT DISTINCT paper_id FROM extractions")}
+
+
 def latest_extraction(store: PaperStore, paper_id: str, engine: str | None = None) -> Extraction | None:
     sql = "SELECT data FROM extractions WHERE paper_id = ?" + (" AND engine = ?" if engine else "")
     rows = store.db.query(sql + " ORDER BY created_at DESC, rowid DESC LIMIT 1",

@@ -131,7 +131,7 @@ def write_results(store: PaperStore, results: list[ParseResult], report: IngestR
         for result in results:
             status = _file_status(conn, result)
             report.files.append(FileOutcome(result.file, result.path, result.format, len(result.papers), status))
-            if status in ("new", "updated"):
+            if status in ("new", "updated", "reparsed"):
                 changed.append(result)
                 report.touched |= _drop_file(conn, result.path)
         occurrences = [(r, p) for r in changed for p in r.papers]
@@ -159,9 +159,24 @@ def remove_source(store: PaperStore, name_or_path: str) -> int:
 def _file_status(conn: sqlite3.Connection, result: ParseResult) -> str:
     same_path = conn.execute("SELECT sha256 FROM files WHERE path = ?", (result.path,)).fetchone()
     if same_path:
-        return "unchanged" if same_path["sha256"] == result.sha256 else "updated"
+        if same_path["sha256"] != result.sha256:
+            return "updated"
+        return "reparsed" if _reads_differently(conn, result) else "unchanged"
     twin = conn.execute("SELECT name FROM files WHERE sha256 = ?", (result.sha256,)).fetchone()
     return f"duplicate-of:{twin['name']}" if twin else "new"
+
+
+def _reads_differently(conn: sqlite3.Connection, result: ParseResult) -> bool:
+    """An unchanged file that this version's parser reads otherwise than the stored occurrences say
+    (a parser fix: authors in any script no longer taken for the title), so ingesting it again
+    repairs its papers instead of keeping the old reading. The same positions are required: other
+    positions mean another --category/--since filter, which never re-places a file."""
+    stored = {r["position"]: r["data"] for r in conn.execute(
+        "SELECT position, data FROM occurrences WHERE path = ?", (result.path,))}
+    if set(stored) != {p.position for p in result.papers}:
+        return False
+    return any(json.loads(stored[p.position]) != json.loads(json.dumps(p.occurrence_json()))
+               for p in result.papers)
 
 
 def _drop_file(conn: sqlite3.Connection, path: str) -> set[str]:

@@ -72,7 +72,7 @@ def test_remove_source(store):
 def test_bad_files_do_not_stop_good_ones(store, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.bin").write_bytes(b"\x00\x01\x02" * 100)
-    (tmp_path / "latin1.txt").write_bytes("r\xe9sum\xe9 ".encode("latin-1") * 50)
+    (tmp_path / "gbk.txt").write_bytes("中文摘要 ".encode("gbk") * 50)
     shutil.copy(SEEDS / "001_4ede9d5f6e220ed7.txt", tmp_path / "good.txt")
     report = ingest_paths(store, [tmp_path, tmp_path / "missing.txt"], max_bytes=MB)
     reasons = sorted(r for _, r, _ in report.rejected)

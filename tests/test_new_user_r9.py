@@ -149,13 +149,13 @@ def test_hf_upvotes_on_their_own_line_are_upvotes_not_an_orphan_title():
 
 # -- extract after failures says how to redo only them ----------------------------------------------
 def test_retry_hint_names_the_command_that_redoes_only_the_failed_papers(tmp_path):
-    from agent.cli.extract import _retry_hint
+    from agent.cli.extract import _rerun_args, _retry_hint
 
     out = tmp_path / "out.jsonl"
-    assert _retry_hint(out, None, True, 3) == (
+    assert _retry_hint(out, _rerun_args(None, True), 3) == (
         f"the 3 failed papers are not in {out}; once the cause is fixed, "
         f"`papers extract --all -o {out} --resume` extracts only them")
-    assert "--retry-failed" in _retry_hint(None, tmp_path / "in.csv", False, 1)
+    assert "--retry-failed" in _retry_hint(None, _rerun_args(tmp_path / "in.csv", False), 1)
 
 
 # -- the demo prints the relevance `search` prints -------------------------------------------------

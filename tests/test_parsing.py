@@ -144,7 +144,7 @@ def test_atom_feed():
     (b"", "empty file"),
     (b"   \n\n", "empty file"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
-    (b"caf\xe9 " * 100, "not valid UTF-8"),
+    ("中文摘要 ".encode("gbk") * 100, "not valid UTF-8"),      # Windows-1252 text is read (test_new_user_r10)
     (b"just a short note\nwith two lines\n", "unknown format"),
     (b'[{"title": "x", "abstract": "y"', "cannot parse as json"),
     (b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry>", "cannot parse as atom"),

@@ -25,12 +25,31 @@ def _help_hint(ctx) -> str:
     return f"`{where} --help` lists the arguments and options"
 
 
-def _usage_error(exc) -> None:
+def _usage_error(exc, argv=None) -> None:
     """Argument errors as the same `error:`/`hint:` lines as every other error (exit 2)."""
     # typer validates through pydantic, which prefixes a validator's own message with "Value error, "
-    typer.echo(f"error: {exc.format_message().replace('Value error, ', '')}", err=True)
-    typer.echo(f"hint: {_help_hint(getattr(exc, 'ctx', None))}", err=True)
+    message, hint = exc.format_message().replace('Value error, ', ''), _help_hint(getattr(exc, 'ctx', None))
+    _fail(argv, message, hint, 2)
     raise typer.Exit(2)
+
+
+# Commands whose --json output is JSON Lines: a failure there prints no line (an empty result is
+# still valid JSON Lines, and an error object would read as a record).
+_JSON_LINES = {"list", "search", "parse", "extract"}
+
+
+def _fail(argv, message: str, hint, code: int) -> None:
+    """The `error:`/`hint:` lines on stderr; under a one-document --json also the failure as that
+    document on stdout, so a script's json.loads reads why instead of failing on empty output."""
+    from agent.cli import output
+
+    typer.echo(f"error: {message}", err=True)
+    if hint:
+        typer.echo(f"hint: {hint}", err=True)
+    args = list(argv or [])
+    command = next((a for a in args if not a.startswith("-")), None)
+    if "--json" in args and command not in _JSON_LINES and not output.document_written():
+        output.print_json({"error": message, "hint": hint or None, "exit_code": code})
 
 
 # What to do after Ctrl-C, for the long jobs that pick up where they stopped (`extract` reports its
@@ -50,12 +69,18 @@ class PapersGroup(TyperGroup):
     """Converts library errors into one clear line and an exit code, at the edge."""
 
     def make_context(self, info_name, args, parent=None, **extra):
+        from agent.cli import output
+
+        output.reset_document_written()
+        argv = list(args)
         try:
-            return super().make_context(info_name, args, parent=parent, **extra)
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
         except Exception as exc:
             if not _is_usage_error(exc):
                 raise
-            _usage_error(exc)
+            _usage_error(exc, argv)
+        ctx.meta["papers.argv"] = argv   # the command line as given: the error edge reads --json from it
+        return ctx
 
     def invoke(self, ctx):
         try:
@@ -63,36 +88,34 @@ class PapersGroup(TyperGroup):
         except Exception as exc:
             if not _is_usage_error(exc):
                 raise
-            _usage_error(exc)
+            _usage_error(exc, ctx.meta.get("papers.argv"))
 
     def _invoke(self, ctx):
         from core.errors import PapersError, UsageError
         from core.settings import debug_enabled
 
+        argv = ctx.meta.get("papers.argv")
         try:
             return super().invoke(ctx)
         except PapersError as exc:
             if debug_enabled():
                 raise
-            typer.echo(f"error: {exc.message}", err=True)
             hint = exc.hint or (isinstance(exc, UsageError) and _help_hint(ctx))
-            if hint:
-                typer.echo(f"hint: {hint}", err=True)
+            _fail(argv, exc.message, hint, exc.exit_code)
             ctx.exit(exc.exit_code)
         except OSError as exc:
             if getattr(exc, "filename", None) is None or isinstance(exc, BrokenPipeError) or debug_enabled():
                 raise
             # a safety net: outputs are checked where they are opened, but a file can fail anywhere
-            typer.echo(f"error: {exc.filename}: {exc.strerror or type(exc).__name__}", err=True)
-            typer.echo("hint: check the path and its permissions (PAPERS_DEBUG=1 shows the traceback)", err=True)
+            _fail(argv, f"{exc.filename}: {exc.strerror or type(exc).__name__}",
+                  "check the path and its permissions (PAPERS_DEBUG=1 shows the traceback)", 1)
             ctx.exit(1)
         except Exception as exc:
             if type(exc).__module__ not in ("sqlite3", "_sqlite3") or debug_enabled():
                 raise
             # a safety net: store/ converts these itself, but a damaged file can fail anywhere
-            typer.echo(f"error: the store is unreadable ({exc})", err=True)
-            typer.echo("hint: run `papers doctor`: it checks the store and names the command that recovers it",
-                       err=True)
+            _fail(argv, f"the store is unreadable ({exc})",
+                  "run `papers doctor`: it checks the store and names the command that recovers it", 1)
             ctx.exit(1)
         except KeyboardInterrupt:
             if debug_enabled():

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from agent.cli.app import app
+from agent.cli.filtering import MAX_COST_HELP, positive_usd
 from agent.cli.output import console, print_json
 
 ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | openai | hybrid")
@@ -61,7 +62,7 @@ def ask(question: str = typer.Argument(..., help="a question about the papers in
         year: Optional[str] = YEAR, topic: Optional[str] = TOPIC, dataset: Optional[str] = DATASET,
         hardware_class: Optional[str] = HW_CLASS, category: Optional[str] = CATEGORY,
         hardware: Optional[str] = HARDWARE, min_speedup: Optional[float] = MIN_SPEEDUP,
-        max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="openai/hybrid: stop at this USD budget"),
+        max_cost: Optional[float] = typer.Option(None, "--max-cost", callback=positive_usd, help=MAX_COST_HELP),
         as_json: bool = typer.Option(False, "--json", help="answer, citations, sources, insufficient as JSON")):
     """Answer a question from the corpus, citing papers as [1], [2]; says so when it cannot."""
     from agent.qa import ask as run

@@ -46,10 +46,27 @@ def ingest(paths: Optional[List[Path]] = typer.Argument(None, help="files or fol
         raise typer.Exit(1)
     if not as_json:
         console().print("\n".join(ingest_report_lines(report)), markup=False)
+    if report.touched:
+        _note_unextracted()
     if report.index_error is not None:
         _index_not_updated(report)
     if report.rejected or (strict and report.issues) or report.index_error is not None:
         raise typer.Exit(1)
+
+
+def _note_unextracted() -> None:
+    """In a store someone extracted, new papers have no claims until extracted: `ask` would say they
+    report no hardware. Say so, with the command that extracts only them."""
+    from agent.corpus import open_store
+    from store.extractions import extracted_ids
+
+    store = open_store(create=False)
+    done = extracted_ids(store)
+    missing = store.count() - len(done) if done else 0
+    if missing > 0:
+        typer.echo(f"note: {plural(missing, 'paper')} {'has' if missing == 1 else 'have'} no extraction yet "
+                   "(claims, datasets, hardware, topics); `papers extract --all --new` extracts only "
+                   f"{'it' if missing == 1 else 'them'}", err=True)
 
 
 def _nothing_read(rejected):

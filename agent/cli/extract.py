@@ -8,12 +8,15 @@ from typing import Optional
 import typer
 
 from agent.cli.app import app
+from agent.cli.filtering import MAX_COST_HELP, positive_usd
 from agent.cli.output import JSON_DOC_HELP, console, print_json, warn
 
 ENGINE = typer.Option(None, "--engine", "-e", help="local (default, offline) | openai | hybrid")
 MODEL = typer.Option(None, "--model", help="chat model for openai/hybrid, e.g. gpt-4o-mini")
 TEXT = typer.Option(None, "--text", help="an abstract to work on instead of a stored paper")
 JSON = typer.Option(False, "--json", help=JSON_DOC_HELP)
+# the default is core.settings' `concurrency` (a test keeps the two equal); help must not import it
+CONCURRENCY_HELP = "parallel LLM requests (openai/hybrid; default 8, or PAPERS_CONCURRENCY)"
 NO_EMBEDDINGS = typer.Option(False, "--no-embeddings",
                              help="local engine: topic tags from keywords only (no model load; faster, less accurate)")
 
@@ -28,13 +31,15 @@ def _engine(name, model=None, **kw):
 def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
                                                       help="any file `ingest` reads (JSONL/JSON/CSV/Atom/page)"),
             use_all: bool = typer.Option(False, "--all", help="every paper in the store"),
+            new_only: bool = typer.Option(False, "--new", help="with --all: only papers with no extraction yet"),
             output: Optional[Path] = typer.Option(None, "-o", "--output", help="out.jsonl or out.csv (default: stdout)"),
             engine: Optional[str] = ENGINE, model: Optional[str] = MODEL,
             resume: bool = typer.Option(False, "--resume", help="skip ids already in the output file"),
             force: bool = typer.Option(False, "--force", help="overwrite an existing -o file"),
-            concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="parallel LLM requests"),
+            concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1,
+                                                      help=CONCURRENCY_HELP),
             no_cache: bool = typer.Option(False, "--no-cache", help="bypass the LLM response cache"),
-            max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="stop cleanly at this USD budget"),
+            max_cost: Optional[float] = typer.Option(None, "--max-cost", callback=positive_usd, help=MAX_COST_HELP),
             dry_run: bool = typer.Option(False, "--dry-run", help="estimate tokens and cost; call nothing"),
             no_store: bool = typer.Option(False, "--no-store", help="do not save results in the store"),
             no_embeddings: bool = NO_EMBEDDINGS,
@@ -52,8 +57,12 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
         return _dry_run(eng, input_path, use_all)
     emit = None if output else (lambda rec: print_jsonl([rec.to_json()]))
     report = extract_batch(eng, input_path=input_path, use_all=use_all, output=output, resume=resume,
-                           save=not no_store, emit=emit, progress_factory=lambda n: progress(n, "extracting"),
-                           failures=failures, retry_failed=retry_failed, force=force)
+                           save=not no_store, emit=emit,
+                           progress_factory=lambda n: progress(n, "extracting", "papers"),
+                           failures=failures, retry_failed=retry_failed, force=force, new_only=new_only)
+    source = _rerun_args(input_path, use_all, new=new_only, engine=engine, model=model, no_store=no_store,
+                         no_embeddings=no_embeddings, no_cache=no_cache, concurrency=concurrency,
+                         max_cost=max_cost, failures=failures)
     for line in report.input_problems:
         warn(line)
     for pid, reason in report.failures:
@@ -65,20 +74,35 @@ def extract(input_path: Optional[Path] = typer.Option(None, "--input", "-i",
 
         typer.echo(usage_line(eng.usage()), err=True)
     if report.stopped == "interrupted":   # Ctrl-C: the batch kept its finished rows; say how to go on
-        typer.echo(f"hint: {_resume_hint(output, input_path, use_all, force)}", err=True)
+        typer.echo(f"hint: {_resume_hint(output, source, force)}", err=True)
         raise typer.Exit(130)
     if report.failures and not report.stopped:   # nothing is lost: say which command redoes only those
-        typer.echo(f"hint: {_retry_hint(output, input_path, use_all, len(report.failures))}", err=True)
+        typer.echo(f"hint: {_retry_hint(output, source, len(report.failures))}", err=True)
     if report.failures or report.stopped:
         raise typer.Exit(1)
-    if report.done == 0 and report.skipped == 0:
+    if report.done == 0 and report.skipped == 0 and not new_only:   # --new with nothing new is no error
         typer.echo("error: nothing was extracted", err=True)
         raise typer.Exit(1)
 
 
-def _resume_hint(output: Optional[Path], input_path: Optional[Path], use_all: bool, force: bool) -> str:
+def _rerun_args(input_path: Optional[Path], use_all: bool, **options) -> str:
+    """The batch's source and every option that shapes its rows, as the user gave them: a resume hint
+    without `--engine openai` would finish an LLM batch with the local engine, one without --no-store
+    would write to the store the first run kept out of it."""
+    import shlex
+
+    parts = ["--all"] if use_all else ["--input", str(input_path)]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            parts.append(flag)
+        elif value not in (None, False):
+            parts += [flag, str(value)]
+    return shlex.join(parts)
+
+
+def _resume_hint(output: Optional[Path], source: str, force: bool) -> str:
     """The command that continues an interrupted batch: only an -o file records what is done."""
-    source = "--all" if use_all else f"--input {input_path}"
     if output is not None:
         return (f"finished rows are in {output}; continue with `papers extract {source} -o {output} --resume`"
                 + (" (without --force)" if force else ""))
@@ -86,9 +110,8 @@ def _resume_hint(output: Optional[Path], input_path: Optional[Path], use_all: bo
             f"give it a file: `papers extract {source} -o out.jsonl`, then add --resume after an interrupt")
 
 
-def _retry_hint(output: Optional[Path], input_path: Optional[Path], use_all: bool, failed: int) -> str:
+def _retry_hint(output: Optional[Path], source: str, failed: int) -> str:
     """After failures (a dead LLM endpoint, a timeout): the finished rows stay; only the failed go again."""
-    source = "--all" if use_all else f"--input {input_path}"
     what = f"the {failed} failed paper{'s are' if failed != 1 else ' is'} not"
     if output is not None:
         return (f"{what} in {output}; once the cause is fixed, `papers extract {source} -o {output} --resume` "

@@ -29,3 +29,17 @@ def check_values(year: str | None, min_speedup: float | None, speedup_name: str 
         raise UsageError(f"{speedup_name} {min_speedup:g} is not a speedup factor",
                          hint=f"give a factor of 0 or more, e.g. {speedup_name}"
                               f"{'=' if speedup_name.isidentifier() else ' '}2 for a 2x or larger speedup")
+
+
+def positive_usd(value: float | None) -> float | None:
+    """--max-cost: a budget must allow something. Checked at parse time, whatever the engine, with
+    the message the help's range states (it used to show `x>=0.0` and then refuse 0 as "must be
+    positive" inside the LLM engine, and accept any negative budget with the local engine)."""
+    import typer
+
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"{value:g} is not a budget: give an amount in USD above 0, e.g. 0.05")
+    return value
+
+
+MAX_COST_HELP = "openai/hybrid: stop cleanly once this run has cost this many USD (> 0; default: no limit)"

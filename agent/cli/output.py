@@ -29,8 +29,20 @@ def err_console():
     return Console(stderr=True, highlight=False)
 
 
+_written = {"document": False}   # whether this command already printed its one --json document
+
+
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    _written["document"] = True
+
+
+def document_written() -> bool:
+    return _written["document"]
+
+
+def reset_document_written() -> None:
+    _written["document"] = False
 
 
 def print_jsonl(rows) -> None:
@@ -51,10 +63,16 @@ def warn(message: str) -> None:
     sys.stderr.write(f"warning: {message}\n")
 
 
+# Off a terminal, a long phase also prints a line at each 10% it passes, at most one per this many
+# seconds: a 3-minute extraction in a log used to show its start line and nothing until the end.
+LOG_EVERY_SECONDS = 10.0
+
+
 @contextmanager
 def progress(total: int | None, description: str, unit: str = "") -> Iterator:
     """One phase of work on stderr: a live bar (count, rate, time left) on a terminal, else one plain
-    line when the phase starts and one with its count and rate when it ends (logs, CI, pipes)."""
+    line when the phase starts, one per 10% of a long phase (count, percent, rate, time left) and one
+    with its count and rate when it ends (logs, CI, pipes)."""
     import time
 
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
@@ -66,6 +84,7 @@ def progress(total: int | None, description: str, unit: str = "") -> Iterator:
         sys.stderr.write(f"{description}: {total}{_unit(total, what)}...\n")
         sys.stderr.flush()
     done, start = 0, time.perf_counter()
+    logged = {"at": start, "tenth": 0}
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TaskProgressColumn(show_speed=True), TimeElapsedColumn(), TimeRemainingColumn()]
     with Progress(*columns, console=err_console(), transient=True, disable=not tty) as bar:
@@ -75,12 +94,29 @@ def progress(total: int | None, description: str, unit: str = "") -> Iterator:
             nonlocal done
             done += n
             bar.advance(task, n)
+            if not tty and total and done < total:
+                _log_step(description, done, total, what, start, logged)
 
         yield tick
     if total or done:
         seconds = time.perf_counter() - start
         rate = f", {done / seconds:.1f}{what}/s" if seconds > 0.05 and done else ""
         sys.stderr.write(f"{description}: {done}{_unit(done, what)} in {seconds:.1f}s{rate}\n")
+
+
+def _log_step(description: str, done: int, total: int, what: str, start: float, logged: dict) -> None:
+    """A plain progress line when the phase passes another tenth and the last line is old enough."""
+    import time
+
+    now, tenth = time.perf_counter(), 10 * done // total
+    if tenth <= logged["tenth"] or now - logged["at"] < LOG_EVERY_SECONDS:
+        return
+    logged.update(at=now, tenth=tenth)
+    rate = done / max(now - start, 1e-9)
+    left = int((total - done) / rate) if rate > 0 else 0
+    sys.stderr.write(f"{description}: {done}/{total}{_unit(total, what)} ({100 * done // total}%), "
+                     f"{rate:.1f}{what}/s, about {left // 60}:{left % 60:02d} left\n")
+    sys.stderr.flush()
 
 
 def _unit(n: int, unit: str) -> str:

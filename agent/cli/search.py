@@ -74,12 +74,14 @@ def reindex(as_json: bool = JSON):
 
 
 def _hits_text(hits, query: str):
-    """Each hit's header line, then its passage indented by 4 on every wrapped line."""
+    """Each hit's header line (a wrapped title indented under it), then its passage indented by 4 on
+    every wrapped line, its LaTeX rendered."""
     from rich.console import Group
     from rich.text import Text
 
     from agent.cli.render import shown_title
-    from agent.qa.render import Indented
+    from agent.qa.render import Hanging, Indented
+    from agent.qa.text import display
     from store.bm25 import highlight_spans
 
     parts: list = []
@@ -88,8 +90,9 @@ def _hits_text(hits, query: str):
         head = Text(f"{i:>2}. ", style="dim").append(f"{hit.relevance:.2f} ", style="green")   # 0..1 as `ask` shows
         head.append(f"[{p.year or '----'}] ", style="dim").append(shown_title(p), style="bold")
         head.append(f"  {p.id}", style="cyan")
-        passage = Text(hit.passage)
-        for start, end in highlight_spans(hit.passage, query):
+        shown = display(hit.passage)   # the terminal reads "2×", as ask and claims print it; --json stays verbatim
+        passage = Text(shown)
+        for start, end in highlight_spans(shown, query):
             passage.stylize("bold yellow", start, end)
-        parts += [head, Indented(passage, 4), Text("")]
+        parts += [Hanging(head, 4), Indented(passage, 4), Text("")]
     return Group(*parts)

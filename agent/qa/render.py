@@ -53,6 +53,21 @@ class Indented:
             yield Text.assemble(" " * self.indent, line)
 
 
+class Hanging:
+    """Text wrapped to the console's width with its first line flush left and the rest indented: a
+    long title's second line no longer starts in column 0, under the rank and score of its hit."""
+
+    def __init__(self, text, indent: int):
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console, options):
+        from rich.text import Text
+
+        for i, line in enumerate(self.text.wrap(console, max(options.max_width - self.indent, 20))):
+            line.rstrip()
+            yield Text.assemble(" " * self.indent, line) if i else line
+
+
 def print_answer(console, ans: Answer, streamed: str | None = None) -> None:
     """The answer and its citations; after streaming, only what the stream did not already show
     (the checked answer is repeated only when the grounding check changed it)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from core.errors import InputFileError
@@ -21,7 +22,8 @@ FORMATS = ("alphaxiv", "profile", "arxiv", "hf-daily", "jsonl", "json", "csv", "
 
 def read_source(path: Path, *, max_bytes: int) -> ParseResult:
     data = _read_bytes(path, max_bytes)
-    text = _decode(path, data).replace("\x00", "")  # stray NULs: never meaningful, break JSON and XML
+    text, legacy = _decode(path, data)
+    text = text.replace("\x00", "")  # stray NULs: never meaningful, break JSON and XML
     fmt = detect_format(path, text)
     if fmt is None:
         raise InputFileError(f"{path.name}: unknown format (not a listing page, JSON Lines, JSON, CSV "
@@ -33,6 +35,9 @@ def read_source(path: Path, *, max_bytes: int) -> ParseResult:
     for paper in papers:
         tidy_occurrence(paper)
         paper.source = path.name
+    if legacy:   # said once per file, so a wrong guess is seen before it spreads through the store
+        raw_issues = [(None, f"not UTF-8: read as {legacy} (accented letters such as é, ü, ø); if names "
+                             "look wrong, convert the file to UTF-8 and ingest it again"), *raw_issues]
     issues = [ParseIssue(file=path.name, line=line, reason=reason) for line, reason in raw_issues]
     return ParseResult(file=path.name, path=str(path.resolve()), format=fmt,
                        sha256=hashlib.sha256(data).hexdigest(), papers=papers, issues=issues)
@@ -53,25 +58,57 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes) -> tuple[str, str | None]:
     """UTF-8 (with or without BOM) or UTF-16 (spreadsheets save "Unicode text" that way); a text
-    file with a few stray NUL bytes is still text, a file full of them is binary."""
+    file with a few stray NUL bytes is still text, a file full of them is binary. A file that is
+    none of these but reads as Western European text (a page or CSV saved by a Windows program) is
+    read as Windows-1252; the second value names that guess (None for UTF-8/16)."""
     utf16 = _utf16(data)
     if utf16 is not None:
-        return utf16
+        return utf16, None
     nuls = data.count(b"\x00", 0, 65536)
     if nuls and nuls > max(16, min(len(data), 65536) // 100):
         raise InputFileError(f"{path.name}: binary file (NUL bytes)",
                              hint="only text pages, JSON/JSONL, CSV and Atom XML are supported")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         if nuls:
             raise InputFileError(f"{path.name}: binary file (NUL bytes)",
                                  hint="only text pages, JSON/JSONL, CSV and Atom XML are supported") from None
+        legacy = _western_text(data)
+        if legacy is not None:
+            return legacy, "Windows-1252"
         raise InputFileError(
             f"{path.name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            hint=f"convert it first, e.g. `iconv -f latin1 -t utf-8 {path.name}`") from None
+            hint=f"convert it to UTF-8 first, naming its encoding: `iconv -f ENCODING -t utf-8 {path.name}` "
+                 "(e.g. GBK, SHIFT_JIS, KOI8-R; Western European text in Windows-1252 is read as is)") from None
+
+
+# Outside ASCII, Western European text has an accented letter or a typographic mark now and then,
+# inside words of ASCII letters; text in another legacy encoding (GBK, Shift-JIS, KOI8-R) read as
+# Windows-1252 has long runs of such characters, and those are refused as before.
+_WESTERN_MARKS = set("\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2022\u2026\u00a0\u00b7\u00a9\u00ae\u00b0"
+                     "\u00b1\u00d7\u20ac\u2122\u00ab\u00bb\u00b5")
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _western_text(data: bytes) -> str | None:
+    """The text of Windows-1252 bytes when it reads as Western European text, else None."""
+    if _UTF8_SEQUENCE.search(data):   # UTF-8 with a stray bad byte: reading it as 1252 would garble the rest
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:   # bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d)
+        return None
+    high = [ch for ch in text if ord(ch) > 127]
+    if not high or len(high) > 0.05 * len(text):
+        return None
+    if not all(ch.isalpha() or ch in _WESTERN_MARKS for ch in high):
+        return None
+    longest = max(len(run) for run in re.findall(r"[^\x00-\x7f]+", text))
+    return text if longest <= 3 else None
 
 
 def _utf16(data: bytes) -> str | None:

@@ -30,7 +30,10 @@ _VENUE_ALT = "|".join(sorted((re.escape(v) for v in VENUES), key=len, reverse=Tr
 VENUE_WITH_YEAR = re.compile(rf"\b({_VENUE_ALT})\)?\s*[',]?\s*((?:19|20)\d{{2}})\b")
 VENUE_BARE = re.compile(rf"\b({_VENUE_ALT})\b")
 TRAILING_ORG = re.compile(r"\s+·\s+(?P<org>[^·]+?)\s*$")
-NAME_TOKEN = re.compile(r"^(?:[A-Z][A-Za-z'\-\.]*|[A-Z]\.)$")
+# A name token is a capitalised run of letters in any script ("José", "Ærø", "O'Neil", "J."): an
+# ASCII-only pattern read "José Müller, Zoë Brontë" as no author list, and a profile page then
+# took that line for the paper's title.
+NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['\u2019\-.])*$")
 NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "le", "la", "del", "dos", "du", "bin", "al"}
 
 
@@ -86,7 +89,8 @@ def looks_like_name(text: str) -> bool:
     tokens = text.split()
     if not 1 <= len(tokens) <= 5:
         return False
-    return tokens[0][0].isupper() and all(NAME_TOKEN.match(t) or t in NAME_PARTICLES for t in tokens)
+    return tokens[0][0].isupper() and all(t[0].isupper() and NAME_TOKEN.match(t) or t in NAME_PARTICLES
+                                          for t in tokens)
 
 
 def split_authors(text: str) -> tuple[list[str], str | None]:
