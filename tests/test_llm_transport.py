@@ -122,6 +122,18 @@ def test_cache_key_changes_with_model_and_input(fake_openai, llm_engine):
     assert fake_openai.count == 3
 
 
+def test_cache_is_per_endpoint(fake_openai, llm_engine, monkeypatch):
+    """The same model name on another server is another model: its answers are not reused."""
+    fake_openai.handler = auto_answer
+    llm_engine().extract(PAPER)
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url.replace("127.0.0.1", "localhost"))
+    llm_engine().extract(PAPER)
+    assert fake_openai.count == 2
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url + "/")   # the same endpoint spelled with a slash
+    llm_engine().extract(PAPER)
+    assert fake_openai.count == 2
+
+
 def test_cost_accounting_includes_retries_and_reasks(fake_openai, llm_engine):
     from agent.engines.llm.costs import price_for
 

@@ -67,9 +67,13 @@ class Completion:
 
 
 def cache_key(model: str, prompt_ref: str, messages: list[dict[str, str]], schema: dict[str, Any],
-              params: dict[str, Any]) -> str:
-    blob = json.dumps({"model": model, "prompt": prompt_ref, "messages": messages, "schema": schema,
-                       "params": params}, sort_keys=True, ensure_ascii=False)
+              params: dict[str, Any], endpoint: str | None = None) -> str:
+    """Two servers may serve different models under one name (an Ollama and a vLLM "llama3"), so a
+    custom endpoint is part of the key; the default endpoint adds nothing, which keeps older caches valid."""
+    request = {"model": model, "prompt": prompt_ref, "messages": messages, "schema": schema, "params": params}
+    if endpoint:
+        request["endpoint"] = endpoint.rstrip("/")
+    blob = json.dumps(request, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -107,7 +111,8 @@ class Transport:
 
     def key(self, prompt, messages: list[dict[str, str]], response_format: dict[str, Any]) -> str:
         params = {"temperature": self.config.temperature, "max_tokens": prompt.max_tokens}
-        return cache_key(self.config.model, f"{prompt.id}:{prompt.digest}", messages, response_format, params)
+        return cache_key(self.config.model, f"{prompt.id}:{prompt.digest}", messages, response_format, params,
+                         self.config.base_url)
 
     async def complete(self, prompt, messages: list[dict[str, str]], response_format: dict[str, Any],
                        *, kind: str) -> Completion:
