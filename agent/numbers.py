@@ -209,9 +209,27 @@ def _word_mentions(text: str) -> list[NumberMention]:
         at = lowered.find(keyword)
         while at >= 0:
             for m in _WORD_RE.finditer(text, max(0, at - before), min(len(text), at + len(keyword) + after)):
-                starts.setdefault(m.start(), _mention_of(text, m))
+                mention = starts.setdefault(m.start(), _mention_of(text, m))
+                if mention.kind == "word":
+                    low = _word_range_low(text, mention)
+                    if low is not None:
+                        starts.setdefault(low.start, low)
             at = lowered.find(keyword, at + 1)
     return list(starts.values())
+
+
+# "three to five times", "two- to four-fold": a bare number word before a word ratio is the low end of a
+# range (LABELLING: a range gives two items); the mention takes the hyphen so that only "to" separates
+_WORD_LOW_RE = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+                          r"|forty|fifty)(?:-|\s*-(?=\s))?(?=\s*(?:to|-|–)\s*$)", re.IGNORECASE)
+
+
+def _word_range_low(text: str, high: NumberMention) -> NumberMention | None:
+    """The bare low end of a number-word range whose high end is `high`; `None` when there is none."""
+    low = _WORD_LOW_RE.search(text, max(0, high.start - 16), high.start)
+    if low is None or _WORD_VALUES[low.group(1).lower()] >= high.value:
+        return None
+    return NumberMention(float(_WORD_VALUES[low.group(1).lower()]), None, low.start(), low.end(), low.end(), "word")
 
 
 def _standalone(text: str, start: int) -> bool:
