@@ -219,17 +219,31 @@ def _word_mentions(text: str) -> list[NumberMention]:
 
 
 # "three to five times", "two- to four-fold": a bare number word before a word ratio is the low end of a
-# range (LABELLING: a range gives two items); the mention takes the hyphen so that only "to" separates
-_WORD_LOW_RE = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
-                          r"|forty|fifty)(?:-|\s*-(?=\s))?(?=\s*(?:to|-|–)\s*$)", re.IGNORECASE)
+# range (LABELLING: a range gives two items); the mention takes the hyphen so that only "to" separates.
+# Read with string tests: a pattern compiled for this would cost more than it reads (claims speed).
+_LOW_WORDS = frozenset(("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+                        "fifty").split())
 
 
 def _word_range_low(text: str, high: NumberMention) -> NumberMention | None:
     """The bare low end of a number-word range whose high end is `high`; `None` when there is none."""
-    low = _WORD_LOW_RE.search(text, max(0, high.start - 16), high.start)
-    if low is None or _WORD_VALUES[low.group(1).lower()] >= high.value:
+    window = max(0, high.start - 16)
+    head = text[window:high.start].rstrip()
+    if head.endswith("to") and (len(head) == 2 or not head[-3].isalnum()):
+        body, hyphen = head[:-2].rstrip(), True
+    elif head.endswith(("-", "–")):
+        body, hyphen = head[:-1].rstrip(), False
+    else:
         return None
-    return NumberMention(float(_WORD_VALUES[low.group(1).lower()]), None, low.start(), low.end(), low.end(), "word")
+    end = len(body)
+    if hyphen and body.endswith("-"):
+        body = body[:-1]
+    word = body.rsplit(None, 1)[-1] if body else ""
+    value = _WORD_VALUES.get(word.lower()) if word.lower() in _LOW_WORDS else None
+    if value is None or value >= high.value or len(word) == len(body) and window > 0:
+        return None
+    start = window + len(body) - len(word)
+    return NumberMention(float(value), None, start, window + end, window + end, "word")
 
 
 def _standalone(text: str, start: int) -> bool:

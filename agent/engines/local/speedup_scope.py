@@ -97,9 +97,19 @@ def _spelled_out(words: str, acronyms: tuple[str, ...]) -> str:
     """`words` with each defined training acronym written as "training", so that the frames compiled
     once read it (a pattern per abstract would cost a regex compilation per abstract)."""
     for acronym in acronyms:
-        if acronym in words:
-            words = re.sub(rf"(?<![\w-]){acronym}(?![\w-])", "training", words)
+        at = words.find(acronym)
+        while at >= 0:
+            end = at + len(acronym)
+            if _word_edge(words, at - 1) and _word_edge(words, end):
+                words = words[:at] + "training" + words[end:]
+                end = at + len("training")
+            at = words.find(acronym, end)
     return words
+
+
+def _word_edge(words: str, at: int) -> bool:
+    """Whether position `at` of `words` is outside any word (or beyond the string)."""
+    return not (0 <= at < len(words)) or not (words[at].isalnum() or words[at] in "_-")
 
 def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start: int) -> bool:
     """Whether the context makes a generic speed/time claim a training-time claim (and makes it one).
@@ -155,14 +165,11 @@ def _may_frame(rest: str, acronyms: tuple[str, ...]) -> bool:
         or " fl" in rest
 
 
-_FL_RE = re.compile(r"(?<![\w-])FL(?![\w-])")
-
-
 def _mentions_training(masked: str) -> bool:
     """Whether the abstract has any training word (a substring test before the frames)."""
     lowered = masked.lower()
     return "train" in lowered or "tun" in lowered or "converg" in lowered or "reach" in lowered \
-        or "federated" in lowered or _FL_RE.search(masked) is not None
+        or "federated" in lowered or ("FL" in masked and _spelled_out(masked, ("FL",)) != masked)
 
 
 def _generic_time(before: str, after: str) -> bool:
