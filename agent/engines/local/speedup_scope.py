@@ -10,6 +10,10 @@ time-to-solution by 5x"); what is sped up is then said elsewhere:
 - an adverbial frame after the claim in its own clause ("... 2x speedups over X when fine-tuning 7B
   models", "3x lower latency for on-device training") or a purpose clause that runs the time to
   convergence ("2x less time to converge", "reaches the target accuracy 2.5x faster").
+Round 10, second pass: training named only in the coordinated verb phrase of the same subject ("by
+pre-training N-parameter models ... and achieve a 4x speedup"); a compared training process ("100x faster
+than existing X training methods"); an acronym the abstract defines for a training phrase ("... training
+(ABC)") reads as a training word; federated learning ("FL") is a training process ("the round time of FL").
 speedup_shapes.training_process handles the claim's own phrase ("accelerates training by"), and
 speedup_heads.compound_metric a training modifier of a time head ("training runtime"). Direction: a
 training time named as a speed or performance that improves is `faster` (speed_phrased).
