@@ -94,7 +94,9 @@ def _abstract_acronyms(masked: str, text: str) -> tuple[str, ...] | None:
     hides parentheses), or None when it has no training word at all. Computed once per abstract."""
     if not _mentions_training(masked):
         return None
-    return tuple(sorted(set(_TRAINING_ACRONYM_RE.findall(text)) - {"FL"})) if "(" in text else ()
+    if "raining (" not in text and "earning (" not in text and "raining(" not in text:  # before the regex
+        return ()
+    return tuple(sorted(set(_TRAINING_ACRONYM_RE.findall(text)) - {"FL"}))
 
 
 def _spelled_out(words: str, acronyms: tuple[str, ...]) -> str:
@@ -145,7 +147,7 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
         claim.metric, claim.benefit = "training time", False
         return True
     if claim.metric == "latency":
-        timed = _FRAMES.time_of.search(before) or _FRAMES.time_of.search(after)
+        timed = _names_training(before + after) and (_FRAMES.time_of.search(before) or _FRAMES.time_of.search(after))
         if not timed and not (_generic_time(before, after) and _training_abstract(sentence.text)):
             return False
     else:
@@ -153,7 +155,8 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
         frame = _FRAMES.fronted.match(_spelled_out(opening, acronyms) if acronyms else opening)
         framed = frame is not None and not _OTHER_PHASE_RE.search(frame.group())
         clause = masked[sentence.start:pre_start + len(before)]
-        if not framed and not _FRAMES.subject.search(clause) and not _FRAMES.coordinated.search(clause):
+        if not framed and not _FRAMES.subject.search(clause) \
+                and not (" and " in clause and _names_training(clause) and _FRAMES.coordinated.search(clause)):
             return False
     claim.metric, claim.benefit = "training time", False
     return True
@@ -164,9 +167,18 @@ def _may_frame(rest: str, acronyms: tuple[str, ...]) -> bool:
     rest = rest[:200]
     if acronyms and any(acronym in rest for acronym in acronyms):
         return True
+    if "FL" in rest:
+        return True
     rest = rest.lower()
-    return "train" in rest or "tun" in rest or "to converge" in rest or "to reach" in rest or "federated" in rest \
-        or " fl" in rest
+    return "train" in rest or "tun" in rest or "to converge" in rest or "to reach" in rest or "federated" in rest
+
+
+def _names_training(words: str) -> bool:
+    """Whether `words` can hold a training word of the frames (a substring test before their regexes)."""
+    if "FL" in words:
+        return True
+    lowered = words.lower()
+    return "train" in lowered or "tuning" in lowered or "federated" in lowered
 
 
 def _mentions_training(masked: str) -> bool:
