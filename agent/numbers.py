@@ -209,9 +209,41 @@ def _word_mentions(text: str) -> list[NumberMention]:
         at = lowered.find(keyword)
         while at >= 0:
             for m in _WORD_RE.finditer(text, max(0, at - before), min(len(text), at + len(keyword) + after)):
-                starts.setdefault(m.start(), _mention_of(text, m))
+                mention = starts.setdefault(m.start(), _mention_of(text, m))
+                if mention.kind == "word":
+                    low = _word_range_low(text, mention)
+                    if low is not None:
+                        starts.setdefault(low.start, low)
             at = lowered.find(keyword, at + 1)
     return list(starts.values())
+
+
+# "three to five times", "two- to four-fold": a bare number word before a word ratio is the low end of a
+# range (LABELLING: a range gives two items); the mention takes the hyphen so that only "to" separates.
+# Read with string tests: a pattern compiled for this would cost more than it reads (claims speed).
+_LOW_WORDS = frozenset(("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+                        "fifty").split())
+
+
+def _word_range_low(text: str, high: NumberMention) -> NumberMention | None:
+    """The bare low end of a number-word range whose high end is `high`; `None` when there is none."""
+    window = max(0, high.start - 16)
+    head = text[window:high.start].rstrip()
+    if head.endswith("to") and (len(head) == 2 or not head[-3].isalnum()):
+        body, hyphen = head[:-2].rstrip(), True
+    elif head.endswith(("-", "–")):
+        body, hyphen = head[:-1].rstrip(), False
+    else:
+        return None
+    end = len(body)
+    if hyphen and body.endswith("-"):
+        body = body[:-1]
+    word = body.rsplit(None, 1)[-1] if body else ""
+    value = _WORD_VALUES.get(word.lower()) if word.lower() in _LOW_WORDS else None
+    if value is None or value >= high.value or len(word) == len(body) and window > 0:
+        return None
+    start = window + len(body) - len(word)
+    return NumberMention(float(value), None, start, window + end, window + end, "word")
 
 
 def _standalone(text: str, start: int) -> bool:

@@ -89,7 +89,31 @@ def _merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_ESCAPED: dict[str, str] = {}
+
+
+def _escape(char: str) -> str:
+    """re.escape of one trie character, memoised (the tries are built at start-up: ~30k characters)."""
+    escaped = _ESCAPED.get(char)
+    if escaped is None:
+        escaped = _ESCAPED[char] = re.escape(char)
+    return escaped
+
+
 def _emit(node: dict[str, Any]) -> str:
+    """Regex for a trie node; a chain of single-child nodes is written out in a loop (the same string as
+    the recursion below gives, without a call per character)."""
+    chain: list[str] = []
+    while len(node) == 1:
+        char, child = next(iter(node.items()))
+        if char in ("", _MARK):
+            break
+        chain.append(_escape(char))
+        node = child
+    return "".join(chain) + _emit_node(node) if chain else _emit_node(node)
+
+
+def _emit_node(node: dict[str, Any]) -> str:
     """Regex for a trie node. An optional-separator point is emitted as two branches that never
     compete at zero width: a written separator, or no separator with the marked subtree merged into
     the literal children. Every branch then starts with a different character, so greedy matching
@@ -99,7 +123,7 @@ def _emit(node: dict[str, Any]) -> str:
     if marked is not None:
         literal = _merged(literal, marked)
     branches = [_SEP_CHAR + _emit(marked)] if marked is not None else []
-    branches += [re.escape(char) + _emit(child) for char, child in sorted(literal.items())]
+    branches += [_escape(char) + _emit(child) for char, child in sorted(literal.items())]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -10,6 +10,10 @@ time-to-solution by 5x"); what is sped up is then said elsewhere:
 - an adverbial frame after the claim in its own clause ("... 2x speedups over X when fine-tuning 7B
   models", "3x lower latency for on-device training") or a purpose clause that runs the time to
   convergence ("2x less time to converge", "reaches the target accuracy 2.5x faster").
+Round 10, second pass: training named only in the coordinated verb phrase of the same subject ("by
+pre-training N-parameter models ... and achieve a 4x speedup"); a compared training process ("100x faster
+than existing X training methods"); an acronym the abstract defines for a training phrase ("... training
+(ABC)") reads as a training word; federated learning ("FL") is a training process ("the round time of FL").
 speedup_shapes.training_process handles the claim's own phrase ("accelerates training by"), and
 speedup_heads.compound_metric a training modifier of a time head ("training runtime"). Direction: a
 training time named as a speed or performance that improves is `faster` (speed_phrased).
@@ -19,28 +23,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from agent.engines.local import speedup_rules as rules
 
-_TRAINING = r"(?:training|fine-?tuning|pre-?training)"
+# federated learning is a distributed training process: its rounds, convergence and time-to-accuracy are
+# training time (issue 13)
+_TRAINING = r"(?:training|fine-?tuning|pre-?training|federated\s+learning|FL)"
 _OTHER_PHASE_RE = re.compile(r"\b(?:inference|serving|decoding|prefill\w*|deployment|queries|query)\b", re.I)
-# "In the MLPerf DLRM model training benchmark, ...": a sentence-initial frame up to its comma
-_FRONTED_FRAME_RE = re.compile(
-    rf"\s*(?:in|on|for|during|when|while|across)\s+[^,;:]{{0,100}}?(?<![\w-]){_TRAINING}(?![\w-])[^,;:]{{0,60}},", re.I)
-# "single-GPU training in X achieves ...", "training with Y is ...": the subject's head is training
-_TRAINING_SUBJECT_RE = re.compile(
-    rf"(?:^|[,;:]|\bthat\b)\s*(?:(?:the|our|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
-    rf"(?:\s+(?:in|of|on|with|using|under|for)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+)?\s+"
-    r"(?:can\s+)?(?:achiev|deliver|run|complet|converg|reach|finish|is\b|are\b|becom)\w*[^,;:]{0,100}$", re.I)
-# "achieves 1.5-2.1x speedups over X when fine-tuning 7B models", "3.5x lower latency for on-device
-# training": an adverbial frame after the claim, in its own clause, names the process timed
-# ... or a purpose clause that says the time runs to convergence ("2x less time to converge",
-# "a 2x speedup over X to reach the same loss")
-_TRAILING_FRAME_RE = re.compile(
-    rf"[^,;:()]{{0,80}}?(?:\b(?:when|while|during|for)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){_TRAINING}"
-    r"(?![\w-])(?!\s+(?:and|or|throughput|flops|memory|data|accuracy)\b)"
-    r"|\bto\s+(?:converge\b|reach\s+(?:[\w-]+\s+){0,3}?(?:accuracy|loss|perplexity)\b))", re.I)
 _REACH_QUALITY_RE = re.compile(r"\breach(?:es|ed|ing)?\s+(?:(?:the|a|its|their|same|target|final|baseline|"
                                r"comparable|similar)\s+)*(?:[\w-]+\s+)?(?:accuracy|loss|perplexity|quality)\b[^,;:]{0,40}$",
                                re.I)
@@ -49,6 +39,83 @@ _ITERATIONS_AFTER_RE = re.compile(r"[\s$]*(?:fewer|less|more)?\s*(?:[\w-]+\s+)?(
 _TRAINING_VERB_RE = re.compile(r"\bconverg\w*|\btrain(?:s|ed|ing)?\b|\bfine-?tun\w*", re.I)
 _TRAINING_WORD_RE = re.compile(rf"(?<![\w-]){_TRAINING}(?![\w-])|\btrain(?:s|ed)?\b", re.I)
 
+# "a quantization-aware training (QAT) method", "federated learning (FL)": an acronym the abstract defines
+# for a training phrase is a training word in that abstract
+_TRAINING_ACRONYM_RE = re.compile(r"\b(?i:training|federated\s+learning)\s*\(\s*([A-Z][A-Za-z]{0,5}[A-Z])s?\s*\)")
+
+
+class _Frames(NamedTuple):
+    """The frame patterns, built for one training vocabulary (the default, or with an abstract's acronyms)."""
+
+    fronted: re.Pattern[str]
+    subject: re.Pattern[str]
+    trailing: re.Pattern[str]
+    coordinated: re.Pattern[str]
+    time_of: re.Pattern[str]
+
+
+def _frames(training: str) -> _Frames:
+    # "In the MLPerf DLRM model training benchmark, ...": a sentence-initial frame up to its comma
+    fronted = re.compile(
+        rf"\s*(?:in|on|for|during|when|while|across)\s+[^,;:]{{0,100}}?(?<![\w-]){training}(?![\w-])[^,;:]{{0,60}},",
+        re.I)
+    # "single-GPU training in X achieves ...", "training with Y is ...": the subject's head is training
+    subject = re.compile(
+        rf"(?:^|[,;:]|\bthat\b)\s*(?:(?:the|our|its|their)\s+)?(?:[\w-]+\s+){{0,2}}?(?<![\w-]){training}"
+        rf"(?:\s+(?:in|of|on|with|using|under|for)\s+(?:[\w-]+\s+){{0,3}}?[\w-]+)?\s+"
+        r"(?:can\s+)?(?:achiev|deliver|run|complet|converg|reach|finish|is\b|are\b|becom)\w*[^,;:]{0,100}$", re.I)
+    # "achieves 1.5-2.1x speedups over X when fine-tuning 7B models", "3.5x lower latency for on-device
+    # training": an adverbial frame after the claim, in its own clause, names the process timed;
+    # "100x faster than existing QAT methods": the compared process is a training process;
+    # or a purpose clause that says the time runs to convergence ("2x less time to converge")
+    trailing = re.compile(
+        rf"[^,;:()]{{0,80}}?(?:\b(?:when|while|during|for|than|over)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){{0,2}}?"
+        rf"(?<![\w-]){training}(?![\w-])(?!\s+(?:and|or|throughput|flops|memory|data|accuracy)\b)"
+        r"|\bto\s+(?:converge\b|reach\s+(?:[\w-]+\s+){0,3}?(?:accuracy|loss|perplexity)\b))", re.I)
+    # "by pre-training N-parameter models on X and achieve a 4x speedup": training named only in the
+    # coordinated verb phrase of the same subject (a manner phrase, then "and <verb>" up to the claim)
+    coordinated = re.compile(
+        rf"\b(?:by|through|via|when|while)\s+(?:[\w-]+\s+){{0,2}}?(?<![\w-]){training}(?![\w-])[^;:()]{{0,160}}?"
+        r"\band\s+(?:thus\s+|thereby\s+|can\s+)?(?:achiev|obtain|yield|deliver|attain|gain|get|enjoy|"
+        r"see|observ|show|demonstrat|realiz|accelerat|speed)\w*[^,;:]{0,60}$", re.I)
+    # "cuts the round time of FL by 40%", "the wall-clock time of federated learning": the claim's own
+    # time head is the time of a training process
+    time_of = re.compile(rf"\b(?:time|rounds?|duration)\s+(?:of|in|for|per)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){{0,2}}?"
+                         rf"(?<![\w-]){training}(?![\w-])", re.I)
+    return _Frames(fronted, subject, trailing, coordinated, time_of)
+
+
+_FRAMES = _frames(_TRAINING)
+
+
+@lru_cache(maxsize=4)
+def _abstract_acronyms(masked: str, text: str) -> tuple[str, ...] | None:
+    """The acronyms this abstract defines for training phrases (read from the text: the masked text
+    hides parentheses), or None when it has no training word at all. Computed once per abstract."""
+    if not _mentions_training(masked):
+        return None
+    if "raining (" not in text and "earning (" not in text and "raining(" not in text:  # before the regex
+        return ()
+    return tuple(sorted(set(_TRAINING_ACRONYM_RE.findall(text)) - {"FL"}))
+
+
+def _spelled_out(words: str, acronyms: tuple[str, ...]) -> str:
+    """`words` with each defined training acronym written as "training", so that the frames compiled
+    once read it (a pattern per abstract would cost a regex compilation per abstract)."""
+    for acronym in acronyms:
+        at = words.find(acronym)
+        while at >= 0:
+            end = at + len(acronym)
+            if _word_edge(words, at - 1) and _word_edge(words, end):
+                words = words[:at] + "training" + words[end:]
+                end = at + len("training")
+            at = words.find(acronym, end)
+    return words
+
+
+def _word_edge(words: str, at: int) -> bool:
+    """Whether position `at` of `words` is outside any word (or beyond the string)."""
+    return not (0 <= at < len(words)) or not (words[at].isalnum() or words[at] in "_-")
 
 def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start: int) -> bool:
     """Whether the context makes a generic speed/time claim a training-time claim (and makes it one).
@@ -56,7 +123,8 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
     if claim.blocked is not None or claim.metric not in ("speedup", "latency", "compute"):
         return False
     masked = sentence.masked
-    if not _mentions_training(masked):  # cheap test first
+    acronyms = _abstract_acronyms(masked, sentence.text)
+    if acronyms is None:
         return False
     before, after = phrase
     if claim.metric == "speedup" and _REACH_QUALITY_RE.search(before) and _FASTER_AFTER_RE.match(after):
@@ -72,34 +140,52 @@ def training_scope(claim: Any, sentence: Any, phrase: tuple[str, str], pre_start
         return True
     if _OTHER_PHASE_RE.search(before) or _OTHER_PHASE_RE.search(after):
         return False
-    trailing = _TRAILING_FRAME_RE.match(masked, claim.group.end, sentence.end) \
-        if _may_frame(masked[claim.group.end:sentence.end]) else None
+    rest = masked[claim.group.end:sentence.end]
+    trailing = _FRAMES.trailing.match(_spelled_out(rest, acronyms) if acronyms else rest) \
+        if _may_frame(rest, acronyms) else None
     if trailing is not None and not _OTHER_PHASE_RE.search(trailing.group()):
         claim.metric, claim.benefit = "training time", False
         return True
     if claim.metric == "latency":
-        if not (_generic_time(before, after) and _training_abstract(sentence.text)):
+        timed = _names_training(before + after) and (_FRAMES.time_of.search(before) or _FRAMES.time_of.search(after))
+        if not timed and not (_generic_time(before, after) and _training_abstract(sentence.text)):
             return False
     else:
-        frame = _FRONTED_FRAME_RE.match(masked, sentence.start, pre_start)
+        opening = masked[sentence.start:pre_start]
+        frame = _FRAMES.fronted.match(_spelled_out(opening, acronyms) if acronyms else opening)
         framed = frame is not None and not _OTHER_PHASE_RE.search(frame.group())
-        if not framed and not _TRAINING_SUBJECT_RE.search(masked[sentence.start:pre_start + len(before)]):
+        clause = masked[sentence.start:pre_start + len(before)]
+        if not framed and not _FRAMES.subject.search(clause) \
+                and not (" and " in clause and _names_training(clause) and _FRAMES.coordinated.search(clause)):
             return False
     claim.metric, claim.benefit = "training time", False
     return True
 
 
-def _may_frame(rest: str) -> bool:
-    """Whether _TRAILING_FRAME_RE can match in `rest` (a substring test before the regex)."""
-    rest = rest[:200].lower()
-    return "train" in rest or "tun" in rest or "to converge" in rest or "to reach" in rest
+def _may_frame(rest: str, acronyms: tuple[str, ...]) -> bool:
+    """Whether the trailing frame can match in `rest` (a substring test before the regex)."""
+    rest = rest[:200]
+    if acronyms and any(acronym in rest for acronym in acronyms):
+        return True
+    if "FL" in rest:
+        return True
+    rest = rest.lower()
+    return "train" in rest or "tun" in rest or "to converge" in rest or "to reach" in rest or "federated" in rest
 
 
-@lru_cache(maxsize=4)
+def _names_training(words: str) -> bool:
+    """Whether `words` can hold a training word of the frames (a substring test before their regexes)."""
+    if "FL" in words:
+        return True
+    lowered = words.lower()
+    return "train" in lowered or "tuning" in lowered or "federated" in lowered
+
+
 def _mentions_training(masked: str) -> bool:
-    """Whether the abstract has any training word (asked for each claim: computed once per abstract)."""
+    """Whether the abstract has any training word (a substring test before the frames)."""
     lowered = masked.lower()
-    return "train" in lowered or "tun" in lowered or "converg" in lowered or "reach" in lowered
+    return "train" in lowered or "tun" in lowered or "converg" in lowered or "reach" in lowered \
+        or "federated" in lowered or ("FL" in masked and _spelled_out(masked, ("FL",)) != masked)
 
 
 def _generic_time(before: str, after: str) -> bool:
