@@ -73,16 +73,33 @@ def question_words(question: str) -> dict[str, set[str]]:
 def senses(word: str, stats) -> set[str]:
     """Stemmed terms that stand for `word` in a paper: its lay senses' terms (each sense whole), and its
     near synonyms in the corpus vocabulary."""
-    from agent.qa.synonyms import lay_senses, near_words
+    from agent.qa.synonyms import near_words
+
+    out = lay_terms(word)
+    for near in near_words(word, getattr(stats, "vocab", ())):
+        out |= term_set(near)
+    return out
+
+
+def lay_terms(word: str) -> set[str]:
+    """The terms of `word`'s one-word lay senses (agent/data/lay_terms.yaml)."""
+    from agent.qa.synonyms import lay_senses
 
     out: set[str] = set()
     for sense in lay_senses(word):
         ts = term_set(sense)
         if len(ts) == 1:
             out |= ts
-    for near in near_words(word, getattr(stats, "vocab", ())):
-        out |= term_set(near)
     return out
+
+
+def senses_within(words: list[str], stats, within: set[str]) -> dict[str, set[str]]:
+    """`senses` of each word, read only against `within` (the terms of the papers judged): the same
+    answer for those papers without comparing each word with the whole vocabulary."""
+    from agent.qa.synonyms import near_terms
+
+    near = near_terms(words, getattr(stats, "vocab", ()), within)
+    return {w: lay_terms(w) | near[w] for w in words}
 
 
 def concept_share(question: str, doc_terms: set[str], stats) -> float:
@@ -92,13 +109,15 @@ def concept_share(question: str, doc_terms: set[str], stats) -> float:
 
 def concept_shares(question: str, docs: list[set[str]], stats) -> list[float]:
     """`concept_share` of each paper of `docs` (stemmed term sets); each word's senses looked up once."""
-    concepts = []     # (weight, own terms, sense terms) per distinct content word
+    kept = []         # (word, own terms) per distinct content word
     seen: set[str] = set()
     for word, ts in question_words(question).items():
         if ts <= seen:
             continue
         seen |= ts
-        concepts.append((sum(stats.idf(t) for t in ts), ts, senses(word, stats)))
+        kept.append((word, ts))
+    sense = senses_within([w for w, _ in kept], stats, set().union(*docs))
+    concepts = [(sum(stats.idf(t) for t in ts), ts, sense[w]) for w, ts in kept]   # (weight, own, senses)
     total = sum(c[0] for c in concepts)
     if not total:
         return [0.0] * len(docs)
