@@ -44,7 +44,7 @@ def test_an_everyday_word_is_met_by_its_technical_sense(monkeypatch):
 def test_a_near_synonym_in_the_corpus_vocabulary_counts_as_met(monkeypatch):
     monkeypatch.setattr("agent.qa.synonyms.lay_senses", lambda w: ())
     monkeypatch.setattr("agent.qa.synonyms.near_terms",
-                        lambda words, vocab, within: {w: ({"quick"} & within) if w == "speedy" else set() for w in words})
+                        lambda words, vocab, within, index: {w: ({"quick"} & within) if w == "speedy" else set() for w in words})
     stats = _stats({"speedi": 0, "quick": 5, "sort": 4})
     doc = term_set("A quick sort on graphics cards.")
     assert concept_share("A speedy sort?", doc, stats) == 1.0
@@ -156,5 +156,6 @@ def test_near_terms_give_near_words_read_against_the_judged_papers(monkeypatch):
     full = {t for w in synonyms.near_words("speedy", vocab) for t in term_set(w)}
     assert full == term_set("quick rapid")
     within = term_set("A quick sort.")
-    assert synonyms.near_terms(["speedy", "sort"], vocab, within) == {"speedy": full & within, "sort": set()}
-    assert synonyms.near_terms(["Set5"], vocab, within) == {"Set5": set()}     # a name is never a synonym
+    index = answer_features.vocab_terms(vocab)
+    assert synonyms.near_terms(["speedy", "sort"], vocab, within, index) == {"speedy": full & within, "sort": set()}
+    assert synonyms.near_terms(["Set5"], vocab, within, index) == {"Set5": set()}     # a name is never a synonym

@@ -98,8 +98,21 @@ def senses_within(words: list[str], stats, within: set[str]) -> dict[str, set[st
     answer for those papers without comparing each word with the whole vocabulary."""
     from agent.qa.synonyms import near_terms
 
-    near = near_terms(words, getattr(stats, "vocab", ()), within)
+    vocab = getattr(stats, "vocab", ())
+    near = near_terms(words, vocab, within, vocab_terms(vocab))
     return {w: lay_terms(w) | near[w] for w in words}
+
+
+@lru_cache(maxsize=2)
+def vocab_terms(vocab: tuple[str, ...]) -> tuple[dict[str, tuple[int, ...]], list[frozenset[str]]]:
+    """term -> the vocabulary rows whose word has it, and each row's terms (agent/qa/synonyms.py
+    `near_terms` reads only the rows of the judged papers' terms)."""
+    terms_of = [frozenset(term_set(w)) for w in vocab]
+    by_term: dict[str, list[int]] = {}
+    for i, ts in enumerate(terms_of):
+        for t in ts:
+            by_term.setdefault(t, []).append(i)
+    return {t: tuple(ix) for t, ix in by_term.items()}, terms_of
 
 
 def concept_share(question: str, doc_terms: set[str], stats) -> float:

@@ -79,13 +79,14 @@ def near_words(word: str, vocab: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(vocab[i] for i in (sims >= SYNONYM_MIN).nonzero()[0] if vocab[i] != word.lower())
 
 
-def near_terms(words: list[str], vocab: tuple[str, ...], within: set[str]) -> dict[str, set[str]]:
+def near_terms(words: list[str], vocab: tuple[str, ...], within: set[str], index) -> dict[str, set[str]]:
     """Each word -> the stemmed terms of its near words (as `near_words`) that are among `within`.
 
     The same answer as `near_words` read against `within`, at a fraction of its cost: only the vocabulary
     words with a term in `within` (the few candidate papers' terms) are compared with the words, in one
     product, and a word of the vocabulary reuses its row instead of being embedded again. A full pass per
-    new question word (~8 ms of CPU each on the seed corpus) was most of the round-10 candidate's ask cost."""
+    new question word (~8 ms of CPU each on the seed corpus) was most of the round-10 candidate's ask cost.
+    `index` is (term -> vocabulary rows, each row's terms), agent/qa/answer_features.py `vocab_terms`."""
     out: dict[str, set[str]] = {w: set() for w in words}
     kept = [w for w in words if not _NAME_LIKE.search(w)]
     asked = [w.lower() for w in kept]
@@ -93,7 +94,7 @@ def near_terms(words: list[str], vocab: tuple[str, ...], within: set[str]) -> di
         return out
     import numpy as np
 
-    by_term, terms_of = _vocab_terms(vocab)
+    by_term, terms_of = index
     rows = sorted({i for t in within for i in by_term.get(t, ())})
     if not rows:
         return out
@@ -128,19 +129,6 @@ def _word_vectors(words: list[str], vocab: tuple[str, ...]):
 @lru_cache(maxsize=2)
 def _vocab_index(vocab: tuple[str, ...]) -> dict[str, int]:
     return {w: i for i, w in enumerate(vocab)}
-
-
-@lru_cache(maxsize=2)
-def _vocab_terms(vocab: tuple[str, ...]) -> tuple[dict[str, tuple[int, ...]], list[frozenset[str]]]:
-    """term -> the vocabulary rows whose word has it, and each row's terms."""
-    from agent.qa.text import term_set
-
-    terms_of = [frozenset(term_set(w)) for w in vocab]
-    by_term: dict[str, list[int]] = {}
-    for i, ts in enumerate(terms_of):
-        for t in ts:
-            by_term.setdefault(t, []).append(i)
-    return {t: tuple(ix) for t, ix in by_term.items()}, terms_of
 
 
 @lru_cache(maxsize=4096)
