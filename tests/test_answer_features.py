@@ -159,3 +159,18 @@ def test_near_terms_give_near_words_read_against_the_judged_papers(monkeypatch):
     index = answer_features.vocab_terms(vocab)
     assert synonyms.near_terms(["speedy", "sort"], vocab, within, index) == {"speedy": full & within, "sort": set()}
     assert synonyms.near_terms(["Set5"], vocab, within, index) == {"Set5": set()}     # a name is never a synonym
+
+
+def test_one_pass_gives_the_share_and_the_gap_of_two_passes(monkeypatch):
+    # invented papers: the combined pass must equal concept_share and concept_gap computed apart
+    monkeypatch.setattr("agent.qa.synonyms.lay_senses", lambda w: ())
+    stats = _stats({"kite": 1, "surf": 3, "wind": 5, "forecast": 8})
+    paper = lambda i, text: SimpleNamespace(id=i, title="", abstract=text)
+    best = paper("a", "Wind forecasting for kite surfing.")
+    hits = [best, paper("b", "Wind forecasting."), paper("c", "Surfing videos.")]
+    question = "Which work forecasts wind for kite surfing?"
+    doc = term_set("Wind forecasting for kite surfing, with a summary.")
+    share, gap = answer_features.concept_features(question, doc, best, hits, stats)
+    assert share == concept_share(question, doc, stats)
+    assert gap == answer_features.concept_gap(question, best, hits, stats) > 0
+    assert answer_features.concept_features(question, doc, best, [best], stats)[1] == 0.0    # no rival

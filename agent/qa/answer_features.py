@@ -129,7 +129,9 @@ def concept_shares(question: str, docs: list[set[str]], stats) -> list[float]:
             continue
         seen |= ts
         kept.append((word, ts))
-    sense = senses_within([w for w, _ in kept], stats, set().union(*docs))
+    # a word every paper writes needs no sense (and no embedding): it is met either way
+    sense = senses_within([w for w, ts in kept if not all(ts <= d for d in docs)], stats, set().union(*docs))
+    sense.update({w: set() for w, _ in kept if w not in sense})
     concepts = [(sum(stats.idf(t) for t in ts), ts, sense[w]) for w, ts in kept]   # (weight, own, senses)
     total = sum(c[0] for c in concepts)
     if not total:
@@ -151,9 +153,15 @@ def concept_gap(question: str, best, hits: list, stats) -> float:
     abstract each). A paper about exactly what the question describes meets concepts its rivals do not;
     when the paper asked about is absent, the first remaining paper is one of several on the same topic
     and meets no more of the question than they do. 0 when no rival was ranked."""
+    return concept_features(question, None, best, hits, stats)[1]
+
+
+def concept_features(question: str, doc: set[str] | None, best, hits: list, stats) -> tuple[float, float]:
+    """(`concept_share` of `doc`, `concept_gap`) from one pass over the question's words: a share
+    depends only on the paper's own terms, so reading the senses against all the papers at once gives
+    each the same share (the two features took two passes, half of their cost)."""
     rivals = [h for h in hits if h.id != best.id][:RIVALS]
-    if not rivals:
-        return 0.0
-    docs = [_paper_terms(f"{p.title or ''} {p.abstract}") for p in [best, *rivals]]
-    shares = concept_shares(question, docs, stats)
-    return shares[0] - max(shares[1:])
+    docs = [_paper_terms(f"{p.title or ''} {p.abstract}") for p in [best, *rivals]] if rivals else []
+    shares = concept_shares(question, ([doc] if doc is not None else []) + docs, stats)
+    own = shares.pop(0) if doc is not None else 0.0
+    return own, (shares[0] - max(shares[1:]) if docs else 0.0)
