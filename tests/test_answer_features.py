@@ -43,7 +43,8 @@ def test_an_everyday_word_is_met_by_its_technical_sense(monkeypatch):
 
 def test_a_near_synonym_in_the_corpus_vocabulary_counts_as_met(monkeypatch):
     monkeypatch.setattr("agent.qa.synonyms.lay_senses", lambda w: ())
-    monkeypatch.setattr("agent.qa.synonyms.near_words", lambda w, vocab: ("quick",) if w == "speedy" else ())
+    monkeypatch.setattr("agent.qa.synonyms.near_terms",
+                        lambda words, vocab, within, index: {w: ({"quick"} & within) if w == "speedy" else set() for w in words})
     stats = _stats({"speedi": 0, "quick": 5, "sort": 4})
     doc = term_set("A quick sort on graphics cards.")
     assert concept_share("A speedy sort?", doc, stats) == 1.0
@@ -137,3 +138,39 @@ def test_task_miss_weighing_reads_the_score_it_was_fitted_on():
     assert feats["retrieval"] < -4
     ev.task_probability = None      # no separate score: the model's own
     assert uncovered_weight.features("Which paper does kite surfing detection?", c, "A paper.", ev, stats)["retrieval"] > 4
+
+
+def test_near_terms_give_near_words_read_against_the_judged_papers(monkeypatch):
+    # invented vocabulary and vectors: "speedy" is near "quick" and "rapid", far from "sort"; reading only
+    # the judged papers' terms gives what the full pass gives for those papers, and skips a name
+    from agent.qa import synonyms
+
+    vocab = ("quick", "rapid", "sort")
+    rows = np.array([[1.0, 0.0, 0.0], [0.9, 0.436, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    vectors = {"speedy": [0.95, 0.31, 0.0], "quick": rows[0], "rapid": rows[1], "sort": rows[2]}
+    monkeypatch.setattr(synonyms, "_matrix", lambda v: rows)
+    monkeypatch.setattr("store.embeddings.embed",
+                        lambda texts, threads=None: np.array([vectors[t] for t in texts], dtype=np.float32))
+    synonyms._VECTORS.clear()
+    synonyms.near_words.cache_clear()
+    full = {t for w in synonyms.near_words("speedy", vocab) for t in term_set(w)}
+    assert full == term_set("quick rapid")
+    within = term_set("A quick sort.")
+    index = answer_features.vocab_terms(vocab)
+    assert synonyms.near_terms(["speedy", "sort"], vocab, within, index) == {"speedy": full & within, "sort": set()}
+    assert synonyms.near_terms(["Set5"], vocab, within, index) == {"Set5": set()}     # a name is never a synonym
+
+
+def test_one_pass_gives_the_share_and_the_gap_of_two_passes(monkeypatch):
+    # invented papers: the combined pass must equal concept_share and concept_gap computed apart
+    monkeypatch.setattr("agent.qa.synonyms.lay_senses", lambda w: ())
+    stats = _stats({"kite": 1, "surf": 3, "wind": 5, "forecast": 8})
+    paper = lambda i, text: SimpleNamespace(id=i, title="", abstract=text)
+    best = paper("a", "Wind forecasting for kite surfing.")
+    hits = [best, paper("b", "Wind forecasting."), paper("c", "Surfing videos.")]
+    question = "Which work forecasts wind for kite surfing?"
+    doc = term_set("Wind forecasting for kite surfing, with a summary.")
+    share, gap = answer_features.concept_features(question, doc, best, hits, stats)
+    assert share == concept_share(question, doc, stats)
+    assert gap == answer_features.concept_gap(question, best, hits, stats) > 0
+    assert answer_features.concept_features(question, doc, best, [best], stats)[1] == 0.0    # no rival

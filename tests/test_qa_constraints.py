@@ -151,3 +151,48 @@ def test_a_product_named_as_written_is_still_a_member_of_its_family():
     assert family_member("Hopper", "NVIDIA Grace Hopper")   # another name of the member GH200
     assert family_member("Hopper", "NVIDIA DGX-H100")
     assert not family_member("Hopper", "NVIDIA A100")
+
+
+# --- round 10: a task keeps the words before its kind ("<modifier> <modifier> detection") ----------------
+# Invented questions and papers of the shape "point cloud semantic segmentation": the modifiers name the
+# data the task is on, and a paper on the same task over other data does not meet it.
+
+def test_task_modifiers_are_the_words_before_the_kind():
+    from agent.qa.task_phrases import task_modifiers, task_phrases
+
+    (surface, value), = task_phrases("Which paper does underwater sonar object detection?")
+    assert value == "object detection"
+    assert task_modifiers(surface, value) == ["underwater", "sonar"]
+    assert task_modifiers("8K drone video super-resolution", "video super-resolution") == ["drone"]   # no setting
+    assert task_modifiers("2D object detection", "object detection") == ["2D"]
+    assert task_modifiers("lane detection", "lane detection") == []
+
+
+def test_a_task_is_met_only_with_its_modifiers():
+    from agent.qa.constraints import PaperFacts, meets, task_mentions
+
+    task, = task_mentions("Which paper does underwater sonar object detection?")
+    street = PaperFacts("Real-time object detection in street camera images.", set(), [], set())
+    sonar = PaperFacts("Object detection on sonar scans recorded underwater.", set(), [], set())
+    assert not meets(task, street)       # decline twin: the same task on other data
+    assert meets(task, sonar)            # answer twin: the modifiers written anywhere in the abstract
+
+
+def test_a_bracketed_short_form_meets_the_modifiers():
+    from agent.qa.constraints import Constraint, PaperFacts, meets
+
+    task = Constraint("task", "graph neural network (GNN) link prediction", "link prediction")
+    assert meets(task, PaperFacts("Fast GNN training for link prediction.", set(), [], set()))
+    assert not meets(task, PaperFacts("Link prediction with matrix factorisation.", set(), [], set()))
+
+
+def test_a_list_on_the_task_over_other_data_is_no_answer():
+    from types import SimpleNamespace
+
+    from agent.qa.task_gate import unmet_tasks
+
+    question = "Which papers do underwater sonar object detection?"
+    street = SimpleNamespace(title="Detecting cars", abstract="Object detection in street camera images.")
+    sonar = SimpleNamespace(title="Sonar detection", abstract="Object detection on underwater sonar scans.")
+    assert [t.value for t in unmet_tasks(question, SimpleNamespace(citations=[street]))] == ["object detection"]
+    assert unmet_tasks(question, SimpleNamespace(citations=[street, sonar])) == []

@@ -96,7 +96,9 @@ def test_a_sibling_variant_is_declined_naming_the_asked_one(qa_settings, qa_stor
 def test_task_constraint_is_the_task_kind_with_its_head():
     (t,) = [c for c in question_constraints("Which paper runs optical flow estimation on a drone?") if c.kind == "task"]
     assert t.surface == "optical flow estimation" and t.value == "flow estimation"
-    assert meets(t, paper_facts("T", "Our network does flow estimation in real time."))
+    assert meets(t, paper_facts("T", "Our network does optical flow estimation in real time."))
+    # round 10b: the words before the kind are kept as modifiers ("optical"); scene flow is another task
+    assert not meets(t, paper_facts("T", "Our network does scene flow estimation from lidar sweeps."))
     assert not meets(t, paper_facts("T", "Our network does depth estimation from optical sensors."))
     (t,) = [c for c in question_constraints("Which work improves 3D object detection?") if c.kind == "task"]
     assert t.surface == "3D object detection"      # the verb before it is no task word

@@ -30,7 +30,9 @@ word-independent set (bench/qa_calibrate.py, answer-removed rows at 0.05) gives 
 answer-removed declined 0.437 -> 0.587 and not-covered declined 0.90 -> 1.00 at coverage 0.981 -> 0.967
 (the refitted round-4 features as the reference). End to end (bench.qa_dev, thirteen dev files) it
 answered +4 / -1 paraphrases and declined one blind3 near miss fewer, so the shipped model still does
-not ask for these features (bench/qa_answerability_candidate10.json is the measured fit).
+not ask for these features (bench/qa_answerability_candidate10.json is the measured fit). Round 10b
+(bench/README.md) cut their cost from ~2x to ~1.15x of the shipped ask CPU (senses read only against the
+judged papers' terms, one pass for share and gap) and kept them off: qa_blind2 lost a paraphrase.
 """
 
 from __future__ import annotations
@@ -73,16 +75,46 @@ def question_words(question: str) -> dict[str, set[str]]:
 def senses(word: str, stats) -> set[str]:
     """Stemmed terms that stand for `word` in a paper: its lay senses' terms (each sense whole), and its
     near synonyms in the corpus vocabulary."""
-    from agent.qa.synonyms import lay_senses, near_words
+    from agent.qa.synonyms import near_words
+
+    out = lay_terms(word)
+    for near in near_words(word, getattr(stats, "vocab", ())):
+        out |= term_set(near)
+    return out
+
+
+def lay_terms(word: str) -> set[str]:
+    """The terms of `word`'s one-word lay senses (agent/data/lay_terms.yaml)."""
+    from agent.qa.synonyms import lay_senses
 
     out: set[str] = set()
     for sense in lay_senses(word):
         ts = term_set(sense)
         if len(ts) == 1:
             out |= ts
-    for near in near_words(word, getattr(stats, "vocab", ())):
-        out |= term_set(near)
     return out
+
+
+def senses_within(words: list[str], stats, within: set[str]) -> dict[str, set[str]]:
+    """`senses` of each word, read only against `within` (the terms of the papers judged): the same
+    answer for those papers without comparing each word with the whole vocabulary."""
+    from agent.qa.synonyms import near_terms
+
+    vocab = getattr(stats, "vocab", ())
+    near = near_terms(words, vocab, within, vocab_terms(vocab))
+    return {w: lay_terms(w) | near[w] for w in words}
+
+
+@lru_cache(maxsize=2)
+def vocab_terms(vocab: tuple[str, ...]) -> tuple[dict[str, tuple[int, ...]], list[frozenset[str]]]:
+    """term -> the vocabulary rows whose word has it, and each row's terms (agent/qa/synonyms.py
+    `near_terms` reads only the rows of the judged papers' terms)."""
+    terms_of = [frozenset(term_set(w)) for w in vocab]
+    by_term: dict[str, list[int]] = {}
+    for i, ts in enumerate(terms_of):
+        for t in ts:
+            by_term.setdefault(t, []).append(i)
+    return {t: tuple(ix) for t, ix in by_term.items()}, terms_of
 
 
 def concept_share(question: str, doc_terms: set[str], stats) -> float:
@@ -92,13 +124,17 @@ def concept_share(question: str, doc_terms: set[str], stats) -> float:
 
 def concept_shares(question: str, docs: list[set[str]], stats) -> list[float]:
     """`concept_share` of each paper of `docs` (stemmed term sets); each word's senses looked up once."""
-    concepts = []     # (weight, own terms, sense terms) per distinct content word
+    kept = []         # (word, own terms) per distinct content word
     seen: set[str] = set()
     for word, ts in question_words(question).items():
         if ts <= seen:
             continue
         seen |= ts
-        concepts.append((sum(stats.idf(t) for t in ts), ts, senses(word, stats)))
+        kept.append((word, ts))
+    # a word every paper writes needs no sense (and no embedding): it is met either way
+    sense = senses_within([w for w, ts in kept if not all(ts <= d for d in docs)], stats, set().union(*docs))
+    sense.update({w: set() for w, _ in kept if w not in sense})
+    concepts = [(sum(stats.idf(t) for t in ts), ts, sense[w]) for w, ts in kept]   # (weight, own, senses)
     total = sum(c[0] for c in concepts)
     if not total:
         return [0.0] * len(docs)
@@ -119,9 +155,15 @@ def concept_gap(question: str, best, hits: list, stats) -> float:
     abstract each). A paper about exactly what the question describes meets concepts its rivals do not;
     when the paper asked about is absent, the first remaining paper is one of several on the same topic
     and meets no more of the question than they do. 0 when no rival was ranked."""
+    return concept_features(question, None, best, hits, stats)[1]
+
+
+def concept_features(question: str, doc: set[str] | None, best, hits: list, stats) -> tuple[float, float]:
+    """(`concept_share` of `doc`, `concept_gap`) from one pass over the question's words: a share
+    depends only on the paper's own terms, so reading the senses against all the papers at once gives
+    each the same share (the two features took two passes, half of their cost)."""
     rivals = [h for h in hits if h.id != best.id][:RIVALS]
-    if not rivals:
-        return 0.0
-    docs = [_paper_terms(f"{p.title or ''} {p.abstract}") for p in [best, *rivals]]
-    shares = concept_shares(question, docs, stats)
-    return shares[0] - max(shares[1:])
+    docs = [_paper_terms(f"{p.title or ''} {p.abstract}") for p in [best, *rivals]] if rivals else []
+    shares = concept_shares(question, ([doc] if doc is not None else []) + docs, stats)
+    own = shares.pop(0) if doc is not None else 0.0
+    return own, (shares[0] - max(shares[1:]) if docs else 0.0)

@@ -151,10 +151,9 @@ def _extra_features(question: str, best, doc: set[str], hits: list, cosines, bm2
     if not wanted:      # the shipped model asks for none: ranking every hit would be wasted work
         return {}
     out = {k: v for k, v in answer_features.rank_features(best.id, cosines, bm25).items() if k in wanted}
-    if "concepts" in wanted:
-        out["concepts"] = answer_features.concept_share(question, doc, stats)
-    if "concept_gap" in wanted:
-        out["concept_gap"] = answer_features.concept_gap(question, best, hits, stats)
+    if wanted & {"concepts", "concept_gap"}:
+        share, gap = answer_features.concept_features(question, doc, best, hits, stats)
+        out.update({k: v for k, v in (("concepts", share), ("concept_gap", gap)) if k in wanted})
     return out
 
 

@@ -319,8 +319,10 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
     if c.kind == "metric":
         per = re.search(r"\bper\s+([a-z]+)", c.surface, re.I)
         return bool(_METRIC_Q[c.value].search(facts.text)) and (not per or _written(f"per {per.group(1)}", facts.text))
-    if c.kind == "task":
-        return _task_written(c.value, facts.text)
+    if c.kind == "task":     # the task, and the data or setting the question puts it on
+        from agent.qa.task_phrases import modifiers_met
+
+        return _task_written(c.value, facts.text) and modifiers_met(c.surface, c.value, facts.text)
     return True
 
 

@@ -3,8 +3,12 @@
 
 The constraint's `value` is the kind word and the head ("semantic segmentation"): a paper meets it by
 writing the phrase, or both words in one sentence (agent/qa/constraints.py). The words before the kind
-describe the input in the user's own words and are kept only in `surface`, the task as the question
-wrote it (what `missing` reports). A verb before the task ("compress speech synthesis"), a setting
+(`task_modifiers`: "point cloud") say which data or setting the task is on; `surface` keeps them, the
+task as the question wrote it (what `missing` reports). A paper meets the task only when it also meets
+each modifier (`modifiers_met`): its own word, an everyday sense of it, or the bracketed short form
+the question gives ("NeRF"); an image-segmentation paper does not meet "point cloud semantic
+segmentation". A paraphrase whose modifier is the user's own word then has a task miss, which the
+task-miss weighing (agent/qa/uncovered_weight.py) lets retrieval outweigh. A verb before the task ("compress speech synthesis"), a setting
 with digits ("720p super-resolution") and a product generation ("the Volta generation") are no kind.
 """
 
@@ -70,3 +74,40 @@ def _as_written(question: str, words: list[str]) -> str:
     rx = r"(?:\s*\([^()]{1,15}\))?\s+".join(re.escape(w) for w in words)
     m = re.search(rx, question)
     return m.group(0) if m else " ".join(words)
+
+
+_DIGIT_SETTING = re.compile(r"\d")
+
+
+def task_modifiers(surface: str, value: str) -> list[str]:
+    """The words of the task as written before its kind word ("point", "cloud" of "point cloud semantic
+    segmentation"), less bracketed short forms, stopwords and settings with digits ("4K"; "3D" stays)."""
+    from agent.qa.text import STOP
+
+    words = re.findall(r"[A-Za-z0-9][\w-]*", _BRACKETED.sub("", surface))
+    kind = value.split()[0] if value else ""
+    low = [w.lower() for w in words]
+    if kind not in low:
+        return []
+    return [w for w in words[:low.index(kind)] for w in w.split("-")
+            if w.lower() not in STOP and (not _DIGIT_SETTING.search(w) or re.fullmatch(r"\d[Dd]", w))]
+
+
+def modifiers_met(surface: str, value: str, text: str) -> bool:
+    """Does `text` meet every modifier of the task: writing it, one of its one-word everyday senses, or
+    the task's bracketed short form ("neural radiance field (NeRF) rendering": "NeRF")?"""
+    from agent.qa.synonyms import lay_senses
+    from agent.qa.text import term_set
+
+    mods = task_modifiers(surface, value)
+    if not mods:
+        return True
+    have = term_set(text)
+    short = [m.group(0).strip(" ()") for m in _BRACKETED.finditer(surface)]
+    if any(term_set(s) and term_set(s) <= have for s in short):
+        return True
+
+    def met(word: str) -> bool:
+        senses = [term_set(s) for s in lay_senses(word)]
+        return term_set(word) <= have or any(ts and ts <= have for ts in senses)
+    return all(met(w) for w in mods)
