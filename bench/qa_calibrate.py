@@ -35,12 +35,13 @@ questions through. Not shipped; the shipped model stays the round-4 six-file fit
 
 Round 10 (13 files, qa_blind12 held out;
 `--features cos,margin,pack,bm25_ratio,bm25_pack,dense_rr,bm25_rr,concepts,concept_gap,unknown,length
---synthetic 0.05`, kept as bench/qa_answerability_candidate10.json): `concept_gap` (answer_features.py)
+--synthetic 0.05`, shipped as agent/data/answerability.json by the lead after the end-to-end run): `concept_gap` (answer_features.py)
 separates "the paper about exactly this" from "a paper on the same topic"; leave-one-file-out coverage
 0.967 (lookup 42/42, paraphrase 148/155, numeric 16/16), not-covered declined 20/20, answer-removed
 declined 0.587, precision 1.000, against 0.981 / 0.90 / 0.437 / 0.991 for the round-4 features refitted
 the same way. End to end: paraphrases +1 qa_blind, +2 qa_blind11, +1 probe10, -1 qa_blind2; one
-qa_blind3 near miss answered. Not shipped (a file's not-covered declined went down).
+qa_blind3 near miss answered. With r10-qaanswer2's task modifiers that near miss is declined again; shipped
+(net +2 tuning-file paraphrases, +3 on the probes; one qa_blind2 paraphrase lost).
 """
 
 from __future__ import annotations

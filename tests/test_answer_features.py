@@ -105,13 +105,11 @@ def test_concept_gap_declines_a_first_paper_no_better_than_the_next(monkeypatch)
 def test_the_measured_gap_model_answers_a_clear_gap_and_declines_a_topic_tie():
     # twins with the same retrieval evidence: the first paper meets what its rivals do not (answer) or
     # meets no more of the question than they do (decline); invented feature values, not a fixture's.
-    # The round-10 fit with concept_gap (measured, not shipped: bench/qa_answerability_candidate10.json)
-    import json
-    from pathlib import Path
-
+    # The shipped round-10 fit with concept_gap (agent/data/answerability.json)
     from agent.qa import answerability
 
-    m = json.loads((Path(__file__).resolve().parents[1] / "bench" / "qa_answerability_candidate10.json").read_text())
+    m = answerability.model()
+    assert "concept_gap" in m["features"]
     base = dict(zip(m["features"], m["mean"]))
     lo, hi = -1.0, 1.0      # a dense margin at which a middling gap (0.15) sits on the cut-off
     for _ in range(40):

@@ -29,10 +29,10 @@ margin 0.882, bm25_ratio 0.893) and the best against not-covered questions (0.90
 word-independent set (bench/qa_calibrate.py, answer-removed rows at 0.05) gives leave-one-file-out
 answer-removed declined 0.437 -> 0.587 and not-covered declined 0.90 -> 1.00 at coverage 0.981 -> 0.967
 (the refitted round-4 features as the reference). End to end (bench.qa_dev, thirteen dev files) it
-answered +4 / -1 paraphrases and declined one blind3 near miss fewer, so the shipped model still does
-not ask for these features (bench/qa_answerability_candidate10.json is the measured fit). Round 10b
-(bench/README.md) cut their cost from ~2x to ~1.15x of the shipped ask CPU (senses read only against the
-judged papers' terms, one pass for share and gap) and kept them off: qa_blind2 lost a paraphrase.
+answered +4 / -2 paraphrases and, once task constraints kept their modifiers (task_phrases.py), declined
+every near miss the round-4 model declined; round 10b (bench/README.md) cut their cost from ~2x to ~1.15x
+of the round-4 ask CPU (senses read only against the judged papers' terms, one pass for share and gap),
+and the fit ships as agent/data/answerability.json.
 """
 
 from __future__ import annotations
