@@ -196,3 +196,15 @@ def test_a_list_on_the_task_over_other_data_is_no_answer():
     sonar = SimpleNamespace(title="Sonar detection", abstract="Object detection on underwater sonar scans.")
     assert [t.value for t in unmet_tasks(question, SimpleNamespace(citations=[street]))] == ["object detection"]
     assert unmet_tasks(question, SimpleNamespace(citations=[street, sonar])) == []
+
+
+def test_a_dataset_question_is_met_by_a_stored_variant_of_it_not_by_a_longer_name():
+    # extraction keeps variants as written ("FooQA-Agent", "FooQA v2"); a question names the dataset.
+    # Invented names; the abstract text does not write the asked name on its own.
+    from agent.qa.constraints import Constraint, PaperFacts, meets
+
+    asked = Constraint("dataset", "FooQA", "FooQA")
+    for stored in ({"fooqa-agent"}, {"fooqa v2"}, {"fooqa"}):
+        assert meets(asked, PaperFacts("We evaluate on a multi-hop benchmark.", stored, [], set()))
+    for stored in ({"morpho-fooqa"}, {"fooqab"}, set()):
+        assert not meets(asked, PaperFacts("We evaluate on a multi-hop benchmark.", stored, [], set()))

@@ -296,8 +296,8 @@ def meets(c: Constraint, facts: PaperFacts) -> bool:
     if c.kind == "dataset":
         from agent.qa.suites import meets_suite     # a suite is also met by its tasks
 
-        return c.value.lower() in facts.datasets or _written(c.value, facts.text) or _written(c.surface, facts.text) \
-            or meets_suite(c.value, facts.datasets, facts.text)
+        return _names_dataset(c.value, facts.datasets) or _written(c.value, facts.text) \
+            or _written(c.surface, facts.text) or meets_suite(c.value, facts.datasets, facts.text)
     if c.kind == "hardware" and c.value.startswith("vendor:"):
         from agent.qa.vendors import meets_level
 
@@ -373,6 +373,13 @@ def _size_written(size: str, text: str) -> bool:
     number = re.escape(number).replace("x", "[x\u00d7]")
     rx = rf"(?<![\w.]){number}\s?(?:{unit}\b|{word}\b)"
     return bool(re.search(rx, text, re.I))
+
+
+def _names_dataset(asked: str, stored: set[str] | frozenset[str]) -> bool:
+    """A stored dataset is the one asked for or a variant of it: extraction keeps variants as written
+    (LABELLING §2: "ImageNet-1K", "HotpotQA-ReAct", "SQuAD v2.0"), a question names the dataset."""
+    asked = asked.lower()
+    return asked in stored or any(name.startswith((asked + "-", asked + " ")) for name in stored)
 
 
 def _written(phrase: str, text: str) -> bool:
