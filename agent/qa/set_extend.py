@@ -16,25 +16,19 @@ are embedded once, then read back. The model is agent/data/set_extend.json, fitt
 
 from __future__ import annotations
 
-import json
-import math
 import weakref
-from functools import lru_cache
 from pathlib import Path
+
+from agent.qa.fitted import load_json_model, logistic
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "set_extend.json"
 
 
-@lru_cache(maxsize=2)
 def load_model(path: str = str(MODEL_PATH)) -> dict | None:
-    p = Path(path)
-    return json.loads(p.read_text()) if p.exists() else None
+    return load_json_model(path)
 
 
-def probability(model: dict, feats: dict[str, float]) -> float:
-    z = model["bias"] + sum(w * (feats.get(f, 0.0) - m) / (s or 1.0) for f, w, m, s in
-                            zip(model["features"], model["weights"], model["mean"], model["scale"]))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+probability = logistic
 
 
 def applies(answer) -> bool:

@@ -22,11 +22,12 @@ The model is `agent/data/set_membership.json`, fitted by `python -m bench.set_me
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from agent.qa.fitted import load_json_model, logistic
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "set_membership.json"
 FEATURES = ("rule", "rule_declined", "log_rule_n", "dense", "dense_rel", "bm25_rel", "hybrid_rr", "cover",
@@ -164,16 +165,11 @@ def _entity_share(ctx, entities: list, papers: dict) -> dict[str, float]:
     return {pid: sum(meets(c, facts[pid]) for c in entities) / len(entities) for pid in papers}
 
 
-@lru_cache(maxsize=2)
 def load_model(path: str = str(MODEL_PATH)) -> dict | None:
-    p = Path(path)
-    return json.loads(p.read_text()) if p.exists() else None
+    return load_json_model(path)
 
 
-def probability(model: dict, feats: dict[str, float]) -> float:
-    z = model["bias"] + sum(w * (feats[f] - m) / s for f, w, m, s in
-                            zip(model["features"], model["weights"], model["mean"], model["scale"]))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+probability = logistic
 
 
 def decide(model: dict, feats: dict[str, dict[str, float]]) -> dict[str, float]:

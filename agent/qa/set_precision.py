@@ -29,11 +29,12 @@ them. A list is never cut below one paper, and a one-paper list is not touched.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from agent.qa.fitted import load_json_model, logistic
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "set_precision.json"
 FEATURES = ("own", "own_rel", "sent", "sent_rel", "cover", "cover_rel", "cover_title", "qual_near", "subj_n",
@@ -125,16 +126,11 @@ def _terms(text: str) -> frozenset[str]:
     return cached(text)
 
 
-@lru_cache(maxsize=2)
 def load_model(path: str = str(MODEL_PATH)) -> dict | None:
-    p = Path(path)
-    return json.loads(p.read_text()) if p.exists() else None
+    return load_json_model(path)
 
 
-def probability(model: dict, feats: dict[str, float]) -> float:
-    z = model["bias"] + sum(w * (feats[f] - m) / s for f, w, m, s in
-                            zip(model["features"], model["weights"], model["mean"], model["scale"]))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+probability = logistic
 
 
 def kept(model: dict, feats: dict[str, dict[str, float]]) -> list[str]:
