@@ -28,12 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import held_out
 from bench.qa_dev import TUNING_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 # round 10: every tuning file of bench/qa_dev.py but those named by `--skip` (a held-out file), plus
 # `--path FILE` (a probe)
-_SKIP = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--skip")
+_SKIP = held_out()
 _PATHS = tuple(sys.argv[i + 1] for i, arg in enumerate(sys.argv) if arg == "--path")
 FILES = tuple(f for f, _ in TUNING_FILES if f not in _SKIP) + _PATHS
 RRF_K = 60

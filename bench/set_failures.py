@@ -18,6 +18,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from bench.common import held_out
 from bench.qa_dev import ROOT, TUNING_FILES
 
 # the first of these in an answer's trace names the path that decided the set
@@ -82,7 +83,7 @@ def report(out: list[dict]) -> None:
 def main() -> None:
     from core.settings import get_settings
 
-    skip = {sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--skip"}
+    skip = set(held_out())
     if "--path" in sys.argv:
         p = Path(sys.argv[sys.argv.index("--path") + 1])
         files = [(p.name, p)]

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import held_out
 from bench.qa_dev import ROOT
 
 # chosen from 0.3 / 1 / 10 by the nested figure (round 10: 90 / 88 / 86 of 139 lists; rules 87)
@@ -87,7 +88,10 @@ def complete(ids: list[str], answers: list[str]) -> int:
 def judged(row: dict, model: dict | None, at: float) -> list[str]:
     from agent.qa.set_precision import kept
 
-    return row["rule"] if model is None or at <= 0 else [p for p in row["rule"] if p in set(kept({**model, "keep_at": at}, row["feats"]))]
+    if model is None or at <= 0:
+        return row["rule"]
+    keep = set(kept({**model, "keep_at": at}, row["feats"]))
+    return [p for p in row["rule"] if p in keep]
 
 
 def tally(rows: list[dict], folds: dict, at: float) -> dict:
@@ -146,7 +150,7 @@ def main() -> None:
     from core.settings import get_settings
 
     home = Path(os.environ.get("PAPERS_HOME") or "/tmp")
-    skip = {sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--skip"}
+    skip = set(held_out())
     rows = [r for r in json.loads((home / "set_membership_rows.json").read_text()) if r["file"] not in skip]
     members = member_rows(get_settings(), rows)
     at = report(members)

@@ -56,11 +56,11 @@ def stored_embedder(store: PaperStore, embed: Embed, recipe: str, read_only_ok: 
     key: list[str] = []
 
     def keep(vectors: dict) -> None:
-        import sqlite3
+        from core.errors import StoreError
 
         try:
             save(store, key[0], vectors)
-        except (sqlite3.Error, OSError):
+        except (StoreError, OSError):   # store.db.write turns every sqlite error into a StoreError
             if not read_only_ok:
                 raise
 

@@ -94,10 +94,9 @@ def test_an_entity_list_reads_the_stores_product_family():
 
 
 def test_the_sentence_embedder_is_made_once_per_store_and_a_read_only_store_still_answers(tmp_path, monkeypatch):
-    import sqlite3
-
     from agent.engines.local import topics
     from agent.qa import set_extend
+    from core.errors import StoreError
     from store import text_vectors
     from store.papers import PaperStore
 
@@ -109,12 +108,9 @@ def test_the_sentence_embedder_is_made_once_per_store_and_a_read_only_store_stil
     set_extend.sentence_embedder(store)(["Another sentence."])
     assert len(keys) == 1                      # one embedder, one model key, for every question
 
-    def refuse(*a, **k):
-        raise sqlite3.OperationalError("attempt to write a readonly database")
-
-    monkeypatch.setattr(text_vectors, "save", refuse)
+    store.db.conn.execute("PRAGMA query_only=ON")   # a store this process cannot write, through the real save
     assert set_extend.sentence_embedder(store)(["A third sentence."]).shape == (1, 2)
-    with pytest.raises(sqlite3.OperationalError):    # the tagger, which writes the store, wants the error
+    with pytest.raises(StoreError):                  # the tagger, which writes the store, wants the error
         text_vectors.stored_embedder(store, topics.embed_each, "toy")(["A fourth sentence."])
 
 

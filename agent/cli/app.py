@@ -35,7 +35,7 @@ def _usage_error(exc, argv=None) -> None:
 
 # Commands whose --json output is JSON Lines: a failure there prints no line (an empty result is
 # still valid JSON Lines, and an error object would read as a record).
-_JSON_LINES = {"list", "search", "parse", "extract"}
+_JSON_LINES = {"list", "search", "parse"}
 
 
 def _fail(argv, message: str, hint, code: int) -> None:

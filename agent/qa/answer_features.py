@@ -19,7 +19,7 @@ declined 0.95 / answer-removed declined 0.58, against 0.980 / 0.90 / 0.39 for th
 refitted the same way. End to end the refit answered as many dev paraphrases fewer as more (+2/-3;
 two of the three "lost" had been answered from a wrong first paper with the right one lower in the
 top 5) and, through the task-miss model that reads P(answerable) (agent/qa/uncovered_weight.py, fitted
-on the shipped model's probabilities), let near-miss not-covered questions through. So the shipped
+on the shipped model's probabilities), let near-miss not-covered questions through. So round 9's
 model did not use them.
 
 Round 10 adds `concept_gap`: the best paper's concept share above the best share among the next
@@ -72,17 +72,6 @@ def question_words(question: str) -> dict[str, set[str]]:
     return out
 
 
-def senses(word: str, stats) -> set[str]:
-    """Stemmed terms that stand for `word` in a paper: its lay senses' terms (each sense whole), and its
-    near synonyms in the corpus vocabulary."""
-    from agent.qa.synonyms import near_words
-
-    out = lay_terms(word)
-    for near in near_words(word, getattr(stats, "vocab", ())):
-        out |= term_set(near)
-    return out
-
-
 def lay_terms(word: str) -> set[str]:
     """The terms of `word`'s one-word lay senses (agent/data/lay_terms.yaml)."""
     from agent.qa.synonyms import lay_senses
@@ -96,8 +85,8 @@ def lay_terms(word: str) -> set[str]:
 
 
 def senses_within(words: list[str], stats, within: set[str]) -> dict[str, set[str]]:
-    """`senses` of each word, read only against `within` (the terms of the papers judged): the same
-    answer for those papers without comparing each word with the whole vocabulary."""
+    """Each word's lay-sense terms plus its near-synonym terms among `within` (the terms of the papers
+    judged): the same answer for those papers without comparing each word with the whole vocabulary."""
     from agent.qa.synonyms import near_terms
 
     vocab = getattr(stats, "vocab", ())

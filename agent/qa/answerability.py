@@ -57,8 +57,8 @@ NAME_MAX_DF = 3       # a title/system word used by at most this many papers nam
 HEAD_MAX_WORDS = 4    # a title head this short, written whole in a question, is the paper's name
 FEATURES = ("cos", "margin", "pack", "bm25_ratio", "bm25_pack", "hybrid_gap", "agree", "dense_top", "bm25_top",
             "coverage", "unknown", "length")
-# Word-independent candidates (agent/qa/answer_features.py), computed only when the model file (or a
-# bench tool) lists them: rounds 9 and 10 measured them and did not ship them (see that module).
+# Word-independent features (agent/qa/answer_features.py), computed only when the model file (or a
+# bench tool) lists them: round 9 measured them without shipping; round 10's shipped model reads four.
 CANDIDATES = ("dense_rr", "bm25_rr", "rr_sum", "concepts", "concept_gap")
 
 
@@ -150,7 +150,7 @@ def _extra_features(question: str, best, doc: set[str], hits: list, cosines, bm2
     from agent.qa import answer_features
 
     wanted = (set(model()["features"]) | set(EXTRA)) & set(CANDIDATES)
-    if not wanted:      # the shipped model asks for none: ranking every hit would be wasted work
+    if not wanted:      # a model that asks for none (the round-4 one): ranking every hit would be wasted work
         return {}
     out = {k: v for k, v in answer_features.rank_features(best.id, cosines, bm25).items() if k in wanted}
     if wanted & {"concepts", "concept_gap"}:

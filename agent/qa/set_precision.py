@@ -30,7 +30,6 @@ them. A list is never cut below one paper, and a one-paper list is not touched.
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,7 +41,6 @@ FEATURES = ("own", "own_rel", "sent", "sent_rel", "cover", "cover_rel", "cover_t
             "k_entity", "k_facet", "k_concept")
 # the trace tool that decided a set -> the constraint kind whose model judges its members
 KIND_OF = {"entity_filter": "entity", "query_claims": "facet", "concept_set": "concept"}
-_OWN = re.compile(r"\b(?:we|our|us|this (?:paper|work))\b", re.I)
 
 
 def kind_of(calls: list[dict]) -> str | None:
@@ -113,10 +111,10 @@ def own_cover(terms: set[str], paper, stats) -> float:
 
 @lru_cache(maxsize=5_000)
 def _own_sentences(title: str, abstract: str) -> tuple[frozenset[str], ...]:
-    from agent.engines.local.tldr_compress import BACKGROUND, RESULT
+    from agent.qa.sets import is_background
     from core.text import split_sentences
 
-    own = [s for s in split_sentences(abstract) if _OWN.search(s) or RESULT.search(s) or not BACKGROUND.search(s)]
+    own = [s for s in split_sentences(abstract) if not is_background(s)]
     return tuple(_terms(s) for s in [title] + own)
 
 

@@ -97,12 +97,18 @@ def background_only(c: Constraint, abstract: str) -> bool:
     X"): the paper names it, it does not use it. Background and result cues are the TL;DR
     compressor's (agent/engines/local/tldr_compress.py); a sentence in the first person or stating a
     result ("improving recall on X by 40%") is the paper's own."""
-    from agent.engines.local.tldr_compress import BACKGROUND, RESULT
     from core.text import split_sentences
 
     names = [n for n in {c.value, c.surface} if n]
     naming = [s for s in split_sentences(abstract) if any(n.lower() in s.lower() for n in names) or _names_level(c, s)]
-    return bool(naming) and all(BACKGROUND.search(s) and not _OWN.search(s) and not RESULT.search(s) for s in naming)
+    return bool(naming) and all(is_background(s) for s in naming)
+
+
+def is_background(sentence: str) -> bool:
+    """A background sentence (the TL;DR compressor's cue), not in the first person, stating no result."""
+    from agent.engines.local.tldr_compress import BACKGROUND, RESULT
+
+    return bool(BACKGROUND.search(sentence)) and not _OWN.search(sentence) and not RESULT.search(sentence)
 
 
 def _names_level(c: Constraint, sentence: str) -> bool:

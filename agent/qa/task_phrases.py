@@ -96,8 +96,7 @@ def task_modifiers(surface: str, value: str) -> list[str]:
 def modifiers_met(surface: str, value: str, text: str) -> bool:
     """Does `text` meet every modifier of the task: writing it, one of its one-word everyday senses, or
     the task's bracketed short form ("neural radiance field (NeRF) rendering": "NeRF")?"""
-    from agent.qa.synonyms import lay_senses
-    from agent.qa.text import term_set
+    from agent.qa.text import covered_by_senses, term_set
 
     mods = task_modifiers(surface, value)
     if not mods:
@@ -106,8 +105,4 @@ def modifiers_met(surface: str, value: str, text: str) -> bool:
     short = [m.group(0).strip(" ()") for m in _BRACKETED.finditer(surface)]
     if any(term_set(s) and term_set(s) <= have for s in short):
         return True
-
-    def met(word: str) -> bool:
-        senses = [term_set(s) for s in lay_senses(word)]
-        return term_set(word) <= have or any(ts and ts <= have for ts in senses)
-    return all(met(w) for w in mods)
+    return all(term_set(w) <= have or covered_by_senses(w, have) for w in mods)

@@ -102,13 +102,11 @@ def _western_text(data: bytes) -> str | None:
         text = data.decode("cp1252")
     except UnicodeDecodeError:   # bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d)
         return None
-    high = [ch for ch in text if ord(ch) > 127]
-    if not high or len(high) > 0.05 * len(text):
+    runs = re.findall(r"[^\x00-\x7f]+", text)   # not empty: UTF-8 failed, so a byte is >= 0x80
+    high = "".join(runs)
+    if len(high) > 0.05 * len(text) or not all(ch.isalpha() or ch in _WESTERN_MARKS for ch in high):
         return None
-    if not all(ch.isalpha() or ch in _WESTERN_MARKS for ch in high):
-        return None
-    longest = max(len(run) for run in re.findall(r"[^\x00-\x7f]+", text))
-    return text if longest <= 3 else None
+    return text if max(map(len, runs)) <= 3 else None
 
 
 def _utf16(data: bytes) -> str | None:

@@ -19,19 +19,6 @@ _NEW_NAMED_DATA = re.compile(r"\bnew\s+(?P<name>(?=[A-Z][A-Za-z0-9-]*[A-Z0-9])[A
                             r"consisting|comprising|for|to|and)\b)")
 
 
-def _literal_matches(pattern: re.Pattern[str], text: str, literal: str) -> list[re.Match[str]]:
-    """pattern.finditer(text) for a pattern whose matches open with `literal` (after a zero-width test):
-    tried only where the literal is written (a pattern opening with \\b is otherwise tried everywhere)."""
-    out = []
-    at = text.find(literal)
-    while at >= 0:
-        match = pattern.match(text, at)
-        if match is not None:
-            out.append(match)
-        at = text.find(literal, match.end() if match else at + 1)
-    return out
-
-
 _RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
 
@@ -51,8 +38,10 @@ def bench_tokens(text: str) -> list[re.Match[str]]:
 
 
 def new_named_data(text: str) -> list[re.Match[str]]:
-    """_NEW_NAMED_DATA.finditer(text)."""
-    return _literal_matches(_NEW_NAMED_DATA, text, "new")
+    """_NEW_NAMED_DATA.finditer(text), tried only where "new" is written."""
+    from agent.engines.local.gazetteer import matches_at_literals
+
+    return list(matches_at_literals(_NEW_NAMED_DATA, text, ("new",)))
 
 
 _PAREN_OPEN = re.compile(r"\s*\(\s*")

@@ -77,8 +77,10 @@ _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
 # A capitalised participle ("Synthesized", "Augmented", "Streaming") describes data; it does not name it.
 _INFLECTED_WORD = re.compile(r"[A-Z][a-z]{2,}(?<!e)(?:ed|ing)")
 # A language or nationality adjective alone before a trigger ("a large Korean dataset", "Amharic corpus")
-# says what the data is in or from; it is no name of its own (suffix shape, not a list of languages).
-_LANGUAGE_WORD = re.compile(r"[A-Z][a-z]{2,}(?:ese|ish|ian|ean|aric|abic)")
+# says what the data is in or from; it is no name of its own: the common adjective suffixes, and language
+# names that do not end in one (general vocabulary, not the names seen in fixtures).
+_LANGUAGE_WORD = re.compile(r"[A-Z][a-z]{2,}(?:ese|ish|ian)|Arabic|Korean|Amharic|Hebrew|Persian|Thai|Swahili|Hindi|"
+                            r"Urdu|Bengali|Tamil|Telugu|Greek|Czech|Dutch|French|German|Russian|Turkish|Farsi|Yoruba")
 # One pass over the lowercased text finds every context anchor: a trigger word, optionally followed
 # by a list introducer ("datasets such as", "benchmarks (") or a naming verb ("a benchmark called").
 _ANCHOR = re.compile(

@@ -167,10 +167,8 @@ def _may_frame(rest: str, acronyms: tuple[str, ...]) -> bool:
     rest = rest[:200]
     if acronyms and any(acronym in rest for acronym in acronyms):
         return True
-    if "FL" in rest:
-        return True
-    rest = rest.lower()
-    return "train" in rest or "tun" in rest or "to converge" in rest or "to reach" in rest or "federated" in rest
+    # "converg"/"reach" rather than "to converge": the regex allows any spacing ("time to\nconverge")
+    return "FL" in rest or rules.may_contain(rest, ("train", "tun", "converg", "reach", "federated"))
 
 
 def _names_training(words: str) -> bool:
