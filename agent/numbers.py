@@ -221,8 +221,7 @@ def _word_mentions(text: str) -> list[NumberMention]:
 # "three to five times", "two- to four-fold": a bare number word before a word ratio is the low end of a
 # range (LABELLING: a range gives two items); the mention takes the hyphen so that only "to" separates.
 # Read with string tests: a pattern compiled for this would cost more than it reads (claims speed).
-_LOW_WORDS = frozenset(("two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-                        "fifty").split())
+_LOW_WORDS = frozenset(_WORD_VALUES) - {"an", "one", "single", "hundred", "thousand"}
 
 
 def _word_range_low(text: str, high: NumberMention) -> NumberMention | None:

@@ -29,9 +29,10 @@ PATHS = ("claim_threshold", "claim_baseline", "quantity_bound", "claim_metric", 
 def shape(cited: list[str], gold: list[str], declined: bool) -> str:
     if declined:
         return "declined"
+    from evals.qa_suite import set_complete
+
     miss, extra = set(gold) - set(cited), set(cited) - set(gold)
-    hit = len(set(gold) & set(cited))
-    if not miss and hit / max(1, len(set(cited))) >= 0.75:
+    if gold and set_complete(cited, gold, False):
         return "complete"
     return "missing+extras" if miss and extra else "missing" if miss else "extras"
 

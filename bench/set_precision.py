@@ -81,8 +81,9 @@ def fit(rows: list[dict]) -> dict:
 
 
 def complete(ids: list[str], answers: list[str]) -> int:
-    hit = len(set(ids) & set(answers))
-    return int(hit == len(set(answers)) and hit / max(1, len(set(ids))) >= 0.75)
+    from evals.qa_suite import set_complete
+
+    return int(set_complete(ids, answers, False))
 
 
 def judged(row: dict, model: dict | None, at: float) -> list[str]:

@@ -87,7 +87,7 @@ def score_answer(question: dict, answers: list[str], answer: Any) -> dict[str, A
     row["missing_facts"] = [f for f in facts if not contains_fact(text, f)]
     row["cited_correct"] = sum(1 for c in cited if c in answers)
     row["sources"] = source_ids(answer)
-    row["set_complete"] = _set_complete(cited, answers, insufficient) if question["kind"] == "set" else None
+    row["set_complete"] = set_complete(cited, answers, insufficient) if question["kind"] == "set" else None
     row["citation_recall"] = len(set(cited) & set(answers)) / len(answers) if answers else None
     row["answered"] = 0.0 if insufficient else 1.0
     return row
@@ -102,7 +102,8 @@ def source_ids(answer: Any) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _set_complete(cited: list[str], answers: list[str], insufficient: bool) -> float:
+def set_complete(cited: list[str], answers: list[str], insufficient: bool) -> float:
+    """1.0 when a list answer names every gold paper with precision >= 0.75 (issue 12's "complete")."""
     if insufficient or not answers:
         return 0.0
     hit = len(set(cited) & set(answers))

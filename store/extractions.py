@@ -55,6 +55,14 @@ def extracted_ids(store: PaperStore) -> set[str]:
     return {r["paper_id"] for r in store.db.query("SELECT DISTINCT paper_id FROM extractions")}
 
 
+def count_unextracted(store: PaperStore) -> int:
+    """Papers with no saved extraction, in a store where something was extracted (0 in one where nothing
+    was: there every paper is unextracted and saying so would be noise)."""
+    rows = store.db.query("SELECT count(*) AS n FROM papers WHERE EXISTS (SELECT 1 FROM extractions) "
+                          "AND id NOT IN (SELECT paper_id FROM extractions)")
+    return int(rows[0]["n"])
+
+
 def latest_extraction(store: PaperStore, paper_id: str, engine: str | None = None) -> Extraction | None:
     sql = "SELECT data FROM extractions WHERE paper_id = ?" + (" AND engine = ?" if engine else "")
     rows = store.db.query(sql + " ORDER BY created_at DESC, rowid DESC LIMIT 1",

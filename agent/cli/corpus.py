@@ -58,11 +58,9 @@ def _note_unextracted() -> None:
     """In a store someone extracted, new papers have no claims until extracted: `ask` would say they
     report no hardware. Say so, with the command that extracts only them."""
     from agent.corpus import open_store
-    from store.extractions import extracted_ids
+    from store.extractions import count_unextracted
 
-    store = open_store(create=False)
-    done = extracted_ids(store)
-    missing = store.count() - len(done) if done else 0
+    missing = count_unextracted(open_store(create=False))
     if missing > 0:
         typer.echo(f"note: {plural(missing, 'paper')} {'has' if missing == 1 else 'have'} no extraction yet "
                    "(claims, datasets, hardware, topics); `papers extract --all --new` extracts only "

@@ -45,7 +45,8 @@ _TRAINING_ACRONYM_RE = re.compile(r"\b(?i:training|federated\s+learning)\s*\(\s*
 
 
 class _Frames(NamedTuple):
-    """The frame patterns, built for one training vocabulary (the default, or with an abstract's acronyms)."""
+    """The frame patterns over the training vocabulary (an abstract's own training acronyms are spelled out
+    before matching, `_spelled_out`, so one set serves every abstract)."""
 
     fronted: re.Pattern[str]
     subject: re.Pattern[str]
@@ -173,17 +174,13 @@ def _may_frame(rest: str, acronyms: tuple[str, ...]) -> bool:
 
 def _names_training(words: str) -> bool:
     """Whether `words` can hold a training word of the frames (a substring test before their regexes)."""
-    if "FL" in words:
-        return True
-    lowered = words.lower()
-    return "train" in lowered or "tuning" in lowered or "federated" in lowered
+    return "FL" in words or rules.may_contain(words, ("train", "tuning", "federated"))
 
 
 def _mentions_training(masked: str) -> bool:
     """Whether the abstract has any training word (a substring test before the frames)."""
-    lowered = masked.lower()
-    return "train" in lowered or "tun" in lowered or "converg" in lowered or "reach" in lowered \
-        or "federated" in lowered or ("FL" in masked and _spelled_out(masked, ("FL",)) != masked)
+    return rules.may_contain(masked, ("train", "tun", "converg", "reach", "federated")) \
+        or ("FL" in masked and _spelled_out(masked, ("FL",)) != masked)
 
 
 def _generic_time(before: str, after: str) -> bool:
